@@ -94,6 +94,7 @@ from siting.optimize.alternatives import (
     comparison,
     near_optimal_plans,
     near_optimal_record,
+    slack_percent,
     within_gap,
 )
 from siting.optimize.alternatives import robustness as plan_robustness
@@ -1144,7 +1145,7 @@ class Alternatives:
     def __repr__(self) -> str:
         """Name, how many alternatives were found of those asked, and the slack, on one line."""
         return (f"Alternatives({self.solution.problem.name!r}: {len(self.plans) - 1} of {self.asked} within "
-                f"{self.slack:.0%} of the optimum)")
+                f"{slack_percent(self.slack)} of the optimum)")
 
     @property
     def table(self) -> pd.DataFrame:

@@ -869,12 +869,13 @@ def run_command(args: argparse.Namespace) -> int:
             raise
         print(format_summary(result))
         if args.alternatives:
+            from siting.config.units import slack_percent
             from siting.deliver.explore import near_optimal_line
             from siting.deliver.tables import terminal_width
             slack = api.DEFAULT_SLACK if args.slack is None else args.slack
             found = near_optimal_line(result.near_optimal) or (
                 f"{args.alternatives} near-optimal alternative{'s' if args.alternatives != 1 else ''} within "
-                f"{slack:.0%} of the optimum")
+                f"{slack_percent(slack)} of the optimum")
             print("", *wrap_text(found, terminal_width()), sep="\n")  # the folder's line, a path, is not wrapped
             print(alternatives_written(result.near_optimal, args.alternatives, folder_named(result.out_dir)))
         if result.rule_costs is not None:

@@ -52,6 +52,12 @@ def steady_span(last: int, after: int) -> str:
     return f"{last + 1}" if after <= 1 else f"{last + 1}-{last + after}"
 
 
+def slack_percent(share: float) -> str:
+    """A slack (a share of |optimum|) in percent as given, to four significant digits, not rounded
+    to a whole percent: 0.05 "5%", 0.025 "2.5%", 0.0001 "0.01%"."""
+    return f"{share * 100:.4g}%"
+
+
 def bn_yuan(yuan: float | None, digits: int = 2) -> str:
     """Yuan as text in billion yuan with the unit: 72_840_000_000 -> "72.84 bn yuan"; None -> "n/a"."""
     if yuan is None or not math.isfinite(yuan):

@@ -86,7 +86,7 @@ from siting.deliver.styles import (
     with_aliases,
 )
 from siting.deliver.tables import csv_text, markdown_table
-from siting.optimize.alternatives import Alternative, comparison, distinct, robustness, within_gap
+from siting.optimize.alternatives import Alternative, comparison, distinct, robustness, slack_percent, within_gap
 from siting.optimize.explain import Diagnosis, relax_text
 from siting.optimize.results import clean
 from siting.optimize.solve import solver_version
@@ -1093,10 +1093,10 @@ def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, sla
     allowed = slack_amount_text({"slack": slack, "optimum_cost_yuan": plans[0].cost_yuan,
                                  "optimum_gross_cost_yuan": sum(v for k, v in plans[0].plan.costs.items()
                                                                 if k != "sales")}) if plans else ""
-    lines = [f"# Near-optimal plans within {slack:.0%} of the optimum", "",
+    lines = [f"# Near-optimal plans within {slack_percent(slack)} of the optimum", "",
              f"{len(plans) - 1} alternative{'s' if len(plans) != 2 else ''} to the optimum, each within "
-             f"{slack:.0%} of its cost{f' ({allowed})' if allowed else ''} and as different as possible from the "
-             "plans before it (sites built on, "
+             f"{slack_percent(slack)} of its cost{f' ({allowed})' if allowed else ''} and as different as possible "
+             "from the plans before it (sites built on, "
              "site-product decisions, clusters hosting each product, capacity by cluster and product), "
              "and never with the same pattern of sites and products as any of them. "
              "The first alternatives keep the optimum's modules by cluster, size and year and move them among "
@@ -1121,7 +1121,7 @@ def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, sla
         lines.append(f"The optimum was proven within a gap of {gap:.2%} ({gap_yuan}"
                      "): plans whose costs differ by less are within solver tolerance of each other.")
     if finite(gap) and gap and slack < gap:
-        lines.append(f"The slack ({slack:.0%}) is below the gap the optimum is proven within ({gap:.2%}): "
+        lines.append(f"The slack ({slack_percent(slack)}) is below the gap the optimum is proven within ({gap:.2%}): "
                      "differences in cost below the gap are not proven, so an alternative marked `within_gap` "
                      "below is not proven to cost more than the optimum, nor the optimum to be the cheaper.")
     cheaper = cheaper_text(table, gap, plans[0].cost_yuan if plans else 0.0)
@@ -1193,7 +1193,8 @@ def near_optimal_line(record: Mapping[str, Any] | None) -> str:
                      for r, flag in zip(found, inside, strict=True))
     optimum = bn_yuan(rows[0].get("cost_yuan")) if rows else "n/a"
     allowed = slack_amount_text(record)
-    return (f"{len(found)} near-optimal alternative{'s' if len(found) != 1 else ''} within {slack:.0%} of the optimum "
+    return (f"{len(found)} near-optimal alternative{'s' if len(found) != 1 else ''} within {slack_percent(slack)} "
+            "of the optimum "
             f"({optimum}{'; ' + allowed if allowed else ''})" + (f": {each}" if each else "") + below)
 
 
@@ -1231,7 +1232,7 @@ def alternatives_files(plans: Sequence[Alternative], inputs: ModelInputs, spatia
     table = comparison(plans, inputs)
     drawn: list[str] = []
     png = robustness_png(layer, spatial, f"{scenario}: share of {len(distinct(plans))} near-optimal plans (within "
-                                         f"{slack:.0%}) that build at each site", names, drawn)
+                                         f"{slack_percent(slack)}) that build at each site", names, drawn)
     return {
         "robustness.geojson": feature_collection_text(layer),
         "robustness.qml": robustness_style(layer, pie_scale(plans)),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import shapely
 
-from siting.config.units import bn_yuan, frame_site_names, joined, plain_status, site_names  # noqa: F401 (site_names, frame_site_names: read from here too)
+from siting.config.units import bn_yuan, frame_site_names, joined, plain_status, site_names, slack_percent  # noqa: F401 (site_names, frame_site_names: read from here too)
 from siting.deliver.layer import OutputLayer
 from siting.deliver.tables import absolute_gap_yuan
 
@@ -156,8 +156,8 @@ def near_optimal_text(record: Mapping[str, Any] | None) -> str:
     allowed = slack_amount_text(record)
     allowed = f" ({allowed})" if allowed else ""
     return (f"This plan is a near-optimal alternative ({row['plan']} of {count}), not the cost-optimal plan: a plan "
-            f"within the {slack:.0%} slack of the optimum's cost{allowed}, as different as possible from the plans "
-            "before it. "
+            f"within the {slack_percent(slack)} slack of the optimum's cost{allowed}, as different as possible from "
+            "the plans before it. "
             f"It costs {bn_yuan(row.get('cost_yuan'))}, {against}{proven}. It was found by minimising its overlap with "
             f"the plans before it, not its cost, so it has no gap of its own.{ended} alternatives.md, in the folder "
             "above, compares it with the optimum and the other alternatives.")

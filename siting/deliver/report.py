@@ -71,7 +71,7 @@ from siting.deliver.styles import STATUS_LABELS, resource_label
 from siting.deliver.tables import absolute_gap_yuan, markdown_text, near_zero_note, raw_import_rows, trade_rows
 from siting.deliver.webmap import head_html, map_html, measure, reach_text
 from siting.deliver.whyhere import WhyHereRow, gap_weight, why_here_rows, why_here_text
-from siting.optimize.alternatives import ALTERNATIVE_TERMINATION
+from siting.optimize.alternatives import ALTERNATIVE_TERMINATION, slack_percent
 from siting.optimize.relax import RELAXED_WORDS, RULE_COST_NOTE
 from siting.optimize.results import BINDING_SHARE, Plan, demonstrations_text, sites_built_text
 from siting.optimize.solve import SolveReport
@@ -338,7 +338,8 @@ def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str]) -
     bound = record.get("optimum_bound_yuan")
     allowed = slack_amount_text(record)
     allowed = f"; {allowed}" if allowed else ""
-    text = (f"{count} near-optimal alternative{'s' if count != 1 else ''} within {slack:.0%} of this plan's cost "
+    text = (f"{count} near-optimal alternative{'s' if count != 1 else ''} within {slack_percent(slack)} of this "
+            "plan's cost "
             f"({bn_yuan(record.get('optimum_cost_yuan'))} bn yuan{allowed}), each as different as possible from "
             "the plans before it, in its own folder; alternatives.md compares them. Over the optimum's proven bound "
             "is a proven figure: no plan costs less than the bound"

@@ -80,6 +80,7 @@ from models import MONEY_UNIT_YUAN, ModelInputs, build_model
 from models.counts import CountKey, add_module_counts, fix_module_counts, free_module_counts
 from models.variables import added_by
 from siting.config import progress
+from siting.config.units import slack_percent as slack_percent  # re-exported: importable from here too
 from siting.optimize.counts import solve_by_counts
 from siting.optimize.results import Plan, clean, extract_plan
 from siting.optimize.solve import SolveReport, SolverSettings, new_solver, solve_model
@@ -320,7 +321,7 @@ class AlternativeSearch:
         if report.has_solution and not repeats:
             return Alternative(label, report, extract_plan(m, self.inputs), scope)
         if report.infeasible or (repeats and report.proven_optimal):
-            return (f"no other pattern of sites and products costs within {self.slack:.0%} of the optimum "
+            return (f"no other pattern of sites and products costs within {slack_percent(self.slack)} of the optimum "
                     "(proven by the solver)")
         stopped = STOPPED_BY.get(report.termination, report.termination)
         return f"the search for {label} found no new pattern of sites and products before its {stopped}"
