@@ -86,7 +86,15 @@ from siting.deliver.styles import (
     with_aliases,
 )
 from siting.deliver.tables import csv_text, markdown_table
-from siting.optimize.alternatives import Alternative, comparison, distinct, robustness, slack_percent, within_gap
+from siting.optimize.alternatives import (
+    SCOPE_SITES,
+    Alternative,
+    comparison,
+    distinct,
+    robustness,
+    slack_percent,
+    within_gap,
+)
 from siting.optimize.explain import Diagnosis, relax_text
 from siting.optimize.results import clean
 from siting.optimize.solve import solver_version
@@ -1090,6 +1098,8 @@ def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, sla
     names = names or Names()
     frame = robustness(plans, inputs)
     needed = frame.loc[frame["share"] >= 1.0]
+    # every alternative kept the optimum's modules by cluster: no plan here moved capacity between clusters
+    within_counts = len(plans) > 1 and all(a.scope == SCOPE_SITES for a in plans[1:])
     allowed = slack_amount_text({"slack": slack, "optimum_cost_yuan": plans[0].cost_yuan,
                                  "optimum_gross_cost_yuan": sum(v for k, v in plans[0].plan.costs.items()
                                                                 if k != "sales")}) if plans else ""
@@ -1152,7 +1162,10 @@ def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, sla
               f"Shares count the {len(distinct(plans))} distinct plans. "
               f"{len(needed)} site-product decision{'s appear' if len(needed) != 1 else ' appears'} in every plan: "
               + ("; ".join(f"{names.product(r.product)} at {names.site(r.site)}"
-                           for r in needed.itertuples(index=False)) or "none") + ".",
+                           for r in needed.itertuples(index=False)) or "none") + "."
+              + (" Every alternative kept the optimum's modules by cluster, size and year (scope `sites`): these "
+                 "shares compare sites within each cluster only, and say nothing of whether the optimum's split of "
+                 "capacity between clusters is settled." if within_counts else ""),
               "", markdown_table(shown_robustness(frame, names)),
               "![Share of near-optimal plans that build at each site](robustness.png)", ""]
     return "\n".join(lines)
