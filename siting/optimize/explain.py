@@ -87,6 +87,7 @@ from pydantic import BaseModel
 from pyomo.core.expr.visitor import identify_variables
 
 from models import MONEY_UNIT_YUAN, ModelInputs, build_model
+from models.families.agglomeration import pre_opened_sites
 from models.families.chain_balance import chain_applies
 from models.families.output_value import value_per_unit
 from models.families.proximity import nearest_sources, too_far
@@ -1542,6 +1543,16 @@ class Describer:
         room = self._room_text(cluster)
         text = (f"{self.words.cluster(cluster)} may open at most {limit} of its {_count(len(sites), 'candidate site')}"
                 + (f" (all of them together have room for {room})" if room else ""))
+        # sites with existing or committed plants are open already and count toward the limit
+        # (models/families/agglomeration.py): name them, as they use it up before anything is built
+        already = [s for s in pre_opened_sites(self.inputs) if self.inputs.cluster_of_site[s] == cluster]
+        if already:
+            text += (f"; {joined([self.words.site(s) for s in already])} "
+                     f"{'is' if len(already) == 1 else 'are'} open already with existing or committed plants and "
+                     f"count{'s' if len(already) == 1 else ''} toward it")
+            if len(already) > limit:
+                text += (f": {_count(len(already), 'site')} open before anything is built, more than the limit "
+                         f"of {limit}")
         return {"sentence": text, "unit": "sites", "clusters": (cluster,), "sites": tuple(sites),
                 "settings": (("constraints", "agglomeration", "max_open_sites_per_cluster", cluster),)}
 
