@@ -158,6 +158,7 @@ EVERY_KIND: dict[str, tuple[Any, ...]] = {
     "recycling_demo": (),
     "build_rate_modules": ("west", 2023),
     "build_rate_capex": ("east", 2024),
+    "utilisation": ("cells",),
 }
 
 EVERY_RULE_SET = (
@@ -172,6 +173,7 @@ EVERY_RULE_SET = (
     ("constraints.recycling_demo", {"enabled": True, "product": "cells", "min_size": 10, "max_size": 30}),
     ("constraints.build_rate", {"enabled": True, "max_modules_per_site_per_yr": 3,
                                 "max_capex_yuan_per_site_per_yr": 5.0e9}),
+    ("constraints.utilisation", {"enabled": True, "min_share": {"cells": 0.5}}),
 )
 
 

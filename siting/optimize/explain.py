@@ -159,6 +159,7 @@ ELASTIC_COMPONENTS: dict[str, str] = {
     "demo_count": "recycling_demo",
     "build_rate_modules": "build_rate_modules",
     "build_rate_capex": "build_rate_capex",
+    "min_utilisation": "utilisation",
 }
 
 #: The rule family and the scenario setting of each rule kind (a dotted key of the scenario
@@ -182,6 +183,7 @@ KIND_FAMILY: dict[str, tuple[str, str]] = {
     "recycling_demo": ("recycling_demo", "constraints.recycling_demo"),
     "build_rate_modules": ("build_rate", "constraints.build_rate.max_modules_per_site_per_yr"),
     "build_rate_capex": ("build_rate", "constraints.build_rate.max_capex_yuan_per_site_per_yr"),
+    "utilisation": ("utilisation", "constraints.utilisation.min_share"),
 }
 
 #: Rule kinds whose rows are stated in million yuan (MONEY_UNIT_YUAN).
@@ -327,6 +329,8 @@ class ElasticModel:
             return (cluster[index],)
         if kind in ("build_rate_modules", "build_rate_capex"):
             return (cluster[index[0]], index[1])
+        if kind == "utilisation":  # one rule per product: its rows over sites and years
+            return (index[1],)
         return ()
 
     def _build_sum(self, site: str, product: str, land_weighted: bool = False) -> Any:
@@ -807,6 +811,8 @@ def relax_text(conflict: Conflict, words: Words | None = None) -> str:
         "build_rate_modules": lambda: (f"let the sites of {w.cluster(key[0])} decide "
                                        f"{_count(math.ceil(conflict.relax_by - 1e-6), 'more module')} in {key[1]}"),
         "build_rate_capex": lambda: f"let the sites of {w.cluster(key[0])} decide {amount} more capex in {key[1]}",
+        "utilisation": lambda: (f"let {w.product(key[0])} make {amount} less than its least utilisation asks, over "
+                                "its sites and years"),
     }
     return texts[i.kind]() + (f", or {conflict.alternative}" if conflict.alternative else "")
 
@@ -1231,7 +1237,7 @@ class Describer:
         for instance in conflict:
             if instance.kind in ("capacity_target", "capacity_ceiling"):
                 wanted.extend(inputs.TARGET_GROUPS.get(instance.key[0], ()))
-            elif instance.kind in ("product_hosting_limit", "chain_balance"):
+            elif instance.kind in ("product_hosting_limit", "chain_balance", "utilisation"):
                 wanted.append(instance.key[0])
             elif instance.kind == "redline":
                 wanted.append(instance.key[1])
@@ -1590,6 +1596,17 @@ class Describer:
                 f"{year}")
         return {"sentence": text, "sites": tuple(sites), "clusters": (cluster,),
                 "settings": (("constraints", "build_rate", "max_capex_yuan_per_site_per_yr"),)}
+
+    def _utilisation(self, i: RuleInstance) -> dict[str, Any]:
+        product = i.key[0]
+        share = self.inputs.min_utilisation.get(product, 0.0)
+        util = self.inputs.utilisation.get(product, 1.0)
+        sites = tuple(s for s, p in self.inputs.index.producing_pairs if p == product)
+        text = (f"{self.words.product(product)} must make at least {share * 100:g}% of its usable capacity "
+                f"(capacity in service x utilisation {util * 100:g}%) at every site and in every year, existing "
+                "and committed plants included")
+        return {"sentence": text, "unit": self.unit(product), "sites": sites,
+                "settings": (("constraints", "utilisation", "min_share", product),)}
 
     def _recycling_demo(self, i: RuleInstance) -> dict[str, Any]:
         demo = self.inputs.recycling_demo
