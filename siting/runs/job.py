@@ -179,7 +179,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     if findings is not None:
         print(findings_text(findings), flush=True)
     prefetch_drawing()  # map.png's imports load while HiGHS searches
-    with notices_carried(prepared.notices):
+    with notices_carried(prepared.notices, not_searched(alternatives, with_rule_costs)):
         try:
             solved = solve_prepared(prepared, settings, timings, start=start)
         except InfeasiblePlan as infeasible:
@@ -199,8 +199,8 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
             shown = [name for name in ("conflicts.md", "conflicts.geojson", "conflict_sites.geojson", "conflicts.png")
                      if name in diagnosis]  # a layer without features is not written
             said = f"\ncalibration: {fixed.verdict}" if fixed is not None else ""
-            raise PlanInfeasible(f"{infeasible}{said}\nthe diagnosis ({', '.join(shown)}) is in {destination}"
-                                 ) from None
+            raise PlanInfeasible(f"{infeasible}{said}{not_searched(alternatives, with_rule_costs)}\nthe diagnosis "
+                                 f"({', '.join(shown)}) is in {destination}") from None
     costs = None
     kept = plan_values(solved.model) if keep_plan else None  # before any re-solve changes the values
     extra: dict[str, str | Callable[[Path], None]] = {}  # made before the export, so that the manifest lists them
@@ -265,15 +265,30 @@ def run_name(scenario: str, label: str | None) -> str:
     return f"{label} (scenario {scenario})"
 
 
+def not_searched(alternatives: int, with_rule_costs: bool) -> str:
+    """The line a run without a plan adds to its message for what was asked beside the plan and
+    not done, each starting from the plan: "\nthe 2 near-optimal alternatives and the rule costs
+    asked for were not searched: each starts from a plan"; "" when nothing was asked."""
+    asked = ([f"the {alternatives} near-optimal alternative{'s' if alternatives != 1 else ''}"] if alternatives else []
+             ) + (["the rule costs"] if with_rule_costs else [])
+    if not asked:
+        return ""
+    were = "was" if alternatives == 1 and not with_rule_costs else "were"  # "the rule costs ... were"
+    return f"\n{' and '.join(asked)} asked for {were} not searched: each starts from a plan"
+
+
 @contextlib.contextmanager
-def notices_carried(notices: list[str]) -> Iterator[None]:
+def notices_carried(notices: list[str], asked: str = "") -> Iterator[None]:
     """Give a PlanInfeasible or NoSolution raised in the block the run's `notices` (as they stand
     when it is raised: the solve adds some), so that a run without a plan still says them: the
-    command line prints them with the message (siting/cli.py), as a plan's summary would."""
+    command line prints them with the message (siting/cli.py), as a plan's summary would. A
+    NoSolution's message ends with `asked` (`not_searched`: what was asked beside the plan)."""
     try:
         yield
     except (PlanInfeasible, NoSolution) as error:
         error.notices = tuple(notices)
+        if asked and isinstance(error, NoSolution):
+            error.args = (f"{error}{asked}",)
         raise
 
 
