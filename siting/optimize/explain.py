@@ -42,7 +42,12 @@ zone as a land row, no shipment along an arc beyond the limit) on a model built 
    A rule's change sums its rows' slack within one model component (a cluster's sites) and
    takes the largest over components restating the same rule (the output-value target and its
    cover: each needs the whole shortfall); a target is never lowered by more than all of it;
-   figures are rounded up to the precision shown.
+   figures are rounded up to the precision shown. A change may make a plan possible that meets
+   the soft targets poorly or builds nothing (the rules it leaves hard keep every module out): a
+   last solve holds the least change's weighted slack and minimises the targets' shortfall, each
+   relative to its goal (`ElasticModel.closest_plan`); where even that plan leaves a target short,
+   the change says so, with the shortfalls and the settings of the rules it leaves as they are
+   (`Diagnosis.change_outcome`).
 
 The diagnosis stops at the lower of DIAGNOSIS_TOTAL_LIMIT_S and the run's time limit: the rules
 not yet tried then stay in the set, which is not irreducible and says so (`Diagnosis.stopped`).
@@ -115,8 +120,9 @@ DIAGNOSIS_SOLVE_LIMIT_S = 20.0
 #: stops and keeps the rules not yet tried.
 DIAGNOSIS_TOTAL_LIMIT_S = 300.0
 
-#: Seconds the least change is sought for at least, also once the diagnosis's time is up: a
-#: diagnosis may so end up to this much past its limit (plus HiGHS's own overrun of a limit).
+#: Seconds the least change is sought for at least, also once the diagnosis's time is up, and
+#: so is the plan closest to the targets under it (`ElasticModel.closest_plan`): a diagnosis may
+#: so end up to twice this much past its limit (plus HiGHS's own overrun of a limit).
 LEAST_CHANGE_MIN_S = 1.0
 
 #: The shortest time limit a solve of the diagnosis is given (seconds; HiGHS needs one above 0).
@@ -307,6 +313,10 @@ class ElasticModel:
         self.mip_solves = 0
         self.mip_seconds = 0.0
         self.on_check: Callable[[], None] | None = None
+        self.parts: dict[RuleInstance, dict[tuple[str, str], float]] = {}
+        """Of the last solve with a plan: per instance that needs slack, the largest slack of one
+        of its rows (row units) per model component and side ("below": the row's lower bound
+        gives way, "above": its upper), for a change that names the setting it moves."""
 
     # -- the rows --------------------------------------------------------------------------
 
@@ -455,6 +465,7 @@ class ElasticModel:
         self.mip_solves += 1
         self.mip_seconds += time.perf_counter() - started
         slack: dict[RuleInstance, float] = {}
+        self.parts = {}
         if report.has_solution:
             m = self.model
             summed: dict[tuple[RuleInstance, str], float] = defaultdict(float)
@@ -464,11 +475,55 @@ class ElasticModel:
                 amount = (m.slack_below[i].value or 0.0) + (m.slack_above[i].value or 0.0)
                 if amount * spec.weight > SLACK_TOLERANCE:
                     summed[(spec.instance, spec.source)] += amount
+                    for side, part in (("below", m.slack_below[i].value), ("above", m.slack_above[i].value)):
+                        if (part or 0.0) * spec.weight > SLACK_TOLERANCE:
+                            parts = self.parts.setdefault(spec.instance, {})
+                            parts[(spec.source, side)] = max(parts.get((spec.source, side), 0.0), float(part or 0.0))
             # summed over the rows of one component (a cluster's sites), the largest over the
             # components that restate the rule (the output-value target and its cover)
             for (instance, _source), amount in summed.items():
                 slack[instance] = max(slack.get(instance, 0.0), amount)
         return report, slack
+
+    def closest_plan(self, bound: float, limit_s: float | None = None
+                     ) -> tuple[SolveReport, int, dict[tuple[str, Any], float]] | None:
+        """The plan closest to the targets under a change: the elastic instances' weighted slack
+        held at `bound` (that of the least change, plus noise), every other state as set, the
+        least shortfall of the soft targets, each relative to its goal. Returns the report, the
+        modules the plan builds and the shortfalls above noise: ("capacity", (g, t)) in units/yr,
+        ("value", t) in yuan/yr. None when no target may fall short (strict, or none given):
+        there is nothing to say of a plan that must meet them. The model is left as it was."""
+        m, inputs = self.model, self.inputs
+        terms: list[tuple[tuple[str, Any], Any, float, float]] = []  # key, variable, goal, yuan a row unit
+        for key in getattr(m, "CAP_TARGET", ()):
+            var = m.capacity_shortfall[key]
+            if not var.fixed:
+                terms.append((("capacity", tuple(key)), var, float(inputs.capacity_target_units.get(tuple(key), 0.0)),
+                              1.0))
+        for year in getattr(m, "VALUE_TARGET", ()):
+            var = m.value_shortfall[year]
+            if not var.fixed:
+                terms.append((("value", year), var, float(inputs.output_value_target_yuan.get(year, 0.0)),
+                              float(MONEY_UNIT_YUAN)))
+        if not terms:
+            return None
+        m.closest_bound = pyo.Constraint(expr=m.elastic_cost.expr <= bound * (1 + 1e-6) + SLACK_TOLERANCE)
+        m.closest_cost = pyo.Objective(expr=sum(var * unit / max(1.0, goal) for _key, var, goal, unit in terms),
+                                       sense=pyo.minimize)
+        m.elastic_cost.deactivate()
+        try:
+            report = solve_model(m, self._settings(limit_s), new_solver())
+            self.mip_solves += 1
+            if not report.has_solution:
+                return report, 0, {}
+            built = sum(round(v.value or 0.0) for v in m.build.values())
+            short = {key: float(var.value or 0.0) * unit for key, var, goal, unit in terms
+                     if (var.value or 0.0) * unit > SLACK_TOLERANCE * max(1.0, goal)}
+            return report, built, short
+        finally:
+            m.del_component(m.closest_cost)
+            m.del_component(m.closest_bound)
+            m.elastic_cost.activate()
 
     def _checks(self) -> contextlib.AbstractContextManager[None]:
         """While the block solves, `on_check` at HiGHS's interrupt checks (nothing without it),
@@ -578,6 +633,9 @@ class Diagnosis:
     """Of a single conflict: a solve found a plan with each of its rules dropped alone."""
     more_conflicts: bool = False
     """A solve proved that no plan exists with every conflict found dropped: another remains."""
+    change_outcome: str = ""
+    """What the plan closest to the targets under the change leaves undone, in words, when it
+    leaves a target short (it builds nothing, or too little: `Describer.outcome`); "" otherwise."""
 
     @property
     def conflict_groups(self) -> int:
@@ -659,6 +717,8 @@ class Diagnosis:
         changes = self.changes()
         if changes:
             out.append(self.change_heading() + ": " + "; ".join(relax_text(c) for c in changes))
+            if self.change_outcome:
+                out.append(self.change_outcome)
         prospective = self.prospective_change()
         if prospective:
             out.append(prospective)
@@ -972,6 +1032,8 @@ class _Search:
         self.decided = True
         self.proven = False
         self.plan_without: set[RuleInstance] = set()  # rules all others, hard, were proven to meet without
+        self.least_parts: dict[RuleInstance, dict[tuple[str, str], float]] = {}  # of the last least change
+        self.least_cost: float | None = None  # its weighted slack, None without a plan
 
     def hard(self, rules: Sequence[RuleInstance] | Any) -> SolveReport:
         """Whether `rules` hold together, all hard (the others off): one solve."""
@@ -1097,10 +1159,14 @@ def _explain(inputs: ModelInputs, settings: SolverSettings, units: Mapping[str, 
                     report, slack = _least_change(search, everything)
     if not report.has_solution:
         slack = {}  # no change is proven to make a plan possible: none is given
+    closest = _closest_plan(search, everything) if slack else None
     describe = Describer(inputs, units or {}, everything, names, scenario)
-    found = tuple(dataclasses.replace(describe.conflict(i, slack.get(i, 0.0)), group=n)
+    found = tuple(dataclasses.replace(describe.conflict(i, slack.get(i, 0.0), search.least_parts.get(i, {})),
+                                      group=n)
                   for n, group in enumerate(conflicts, start=1) for i in group)
+    outcome = describe.outcome(closest, found) if closest is not None else ""
     return Diagnosis(found, search.decided and proven and not stopped, solves=search.solves, stopped=stopped,
+                     change_outcome=outcome,
                      least_proven=report.proven_optimal, conflict_proven=proven,
                      plan_proven=bool(resolved and report.has_solution), each_drop_proven=each_drop,
                      more_conflicts=resolved is False or remains)
@@ -1159,6 +1225,21 @@ def _least_change(search: _Search, rules: Sequence[RuleInstance]) -> tuple[Solve
     search.elastic.set_states({**dict.fromkeys(search.order, HARD), **dict.fromkeys(rules, ELASTIC)})
     found = search.elastic.solve(max(search.left(), LEAST_CHANGE_MIN_S))
     search.solves += 1
+    search.least_parts = dict(search.elastic.parts)
+    search.least_cost = float(pyo.value(search.elastic.model.elastic_cost)) if found[0].has_solution else None
+    return found
+
+
+def _closest_plan(search: _Search, rules: Sequence[RuleInstance]
+                  ) -> tuple[SolveReport, int, dict[tuple[str, Any], float]] | None:
+    """The plan closest to the soft targets under the least change over `rules` (the states of
+    `_least_change`, its weighted slack held: `ElasticModel.closest_plan`); None when there is
+    no least change with a plan or no target may fall short."""
+    if search.least_cost is None:
+        return None
+    search.elastic.set_states({**dict.fromkeys(search.order, HARD), **dict.fromkeys(rules, ELASTIC)})
+    found = search.elastic.closest_plan(search.least_cost, max(search.left(), LEAST_CHANGE_MIN_S))
+    search.solves += found is not None
     return found
 
 
@@ -1274,8 +1355,12 @@ class Describer:
         """The candidate sites of a cluster, in input order."""
         return [s for s in self.inputs.SITES if self.inputs.cluster_of_site[s] == cluster]
 
-    def conflict(self, instance: RuleInstance, slack: float) -> Conflict:
-        """The `Conflict` of one rule, with `slack` (the row units of the elastic model)."""
+    def conflict(self, instance: RuleInstance, slack: float,
+                 parts: Mapping[tuple[str, str], float] | None = None) -> Conflict:
+        """The `Conflict` of one rule, with `slack` (the row units of the elastic model) and, for
+        a rule whose change names the setting it moves (the recycling demonstrations), the
+        largest slack of a row per model component and side (`ElasticModel.parts`)."""
+        parts_of_slack = parts
         handler: Callable[[RuleInstance], dict[str, Any]] = getattr(self, f"_{instance.kind}")
         parts = handler(instance)
         unit = parts.pop("unit", "")
@@ -1288,7 +1373,65 @@ class Describer:
             relax = min(relax, whole)
         made = Conflict(instance=instance, setting=setting_text(keys, self.scenario), relax_by=relax, unit=unit,
                         **parts)
+        if instance.kind == "recycling_demo" and relax > 0:
+            return dataclasses.replace(made, change=self._demo_change(parts_of_slack or {}))
         return dataclasses.replace(made, change=relax_text(made, self.words))
+
+    def _demo_change(self, parts: Mapping[tuple[str, str], float]) -> str:
+        """The change of the recycling demonstration rule, with the setting it moves and its new
+        value, as the rules give theirs: fewer or more demonstration sites (rows `demo_count`), a
+        smaller least size (rows `demo_size`, by the most any site needs), or the rule off."""
+        demo = self.inputs.recycling_demo
+        rule = "constraints.recycling_demo"
+        off = f"switch it off [{rule}.enabled=false]"
+        if demo is None:
+            return f"relax the recycling demonstration rule, or {off}"
+        texts = []
+        fewer = math.ceil(parts.get(("demo_count", "below"), 0.0) - 1e-6)
+        if fewer > 0:
+            texts.append(f"{_count(fewer, 'demonstration site')} fewer than the least number asked "
+                         f"[{rule}.min_sites={max(demo.min_sites - fewer, 0)}]")
+        more = math.ceil(parts.get(("demo_count", "above"), 0.0) - 1e-6)
+        if more > 0:
+            texts.append(f"{_count(more, 'more demonstration site')} [{rule}.max_sites={demo.max_sites + more}]")
+        smaller = parts.get(("demo_size", "below"), 0.0)
+        if smaller > 0:
+            unit = self.unit(demo.product)
+            by = _shown_up(smaller, unit)
+            size = demo.min_size_units_per_yr - by
+            setting = f" [{rule}.min_size={_flow_text(float(size))}]" if size > 0 else ""
+            texts.append(f"a least demonstration size smaller by {self.fmt(by, unit)}{setting}")
+        head = f"relax the {self.words.product(demo.product)} demonstration rule"
+        return (head + (": " + " and ".join(texts) if texts else "") + f", or {off}")
+
+    def outcome(self, closest: tuple[SolveReport, int, Mapping[tuple[str, Any], float]],
+                conflicts: Sequence[Conflict]) -> str:
+        """What the plan closest to the targets under the least change (`ElasticModel.closest_plan`:
+        its report, modules built, shortfalls) leaves undone, in words, when it leaves a soft target
+        short: that it builds nothing (or too little), each target short by how much (penalised in
+        the objective, not met), and the settings of the rules of the conflicts the change leaves
+        as they are, which may be what holds it back; "" when it meets every target."""
+        report, built, short = closest
+        if not report.has_solution or not short:
+            return ""
+        w = self.words
+        texts = []
+        for (kind, key), amount in short.items():
+            if kind == "capacity":
+                texts.append(f"the {w.product(key[0])} target for {key[1]} short by "
+                             f"{self.fmt(amount, self.group_unit(key[0]))}")
+            else:
+                texts.append(f"the output value target for {key} short by {self.fmt(amount, 'yuan')} a year")
+        what = "it builds nothing" if built == 0 else "it falls short of the targets"
+        text = (f"with this change a plan exists, but {what}: even the plan closest to the targets leaves "
+                + joined(texts) + " (penalised, not met)")
+        changed = {c.instance for c in conflicts if c.relax_by > 0}
+        kept = list(dict.fromkeys(c.setting.split("; ")[0] for c in conflicts
+                                  if c.instance not in changed and c.setting))
+        if kept:
+            text += (f"; the rules of the conflicts it leaves as they are [{'; '.join(kept)}] may be what holds it "
+                     "back: a change to one of them instead may give a plan that builds")
+        return text
 
     def _target(self, instance: RuleInstance) -> float | None:
         """The amount a target rule asks for (its unit: units/yr, or yuan/yr), None for other rules."""
