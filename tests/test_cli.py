@@ -229,7 +229,7 @@ def test_infeasible_plan_exits_1_names_the_rules_and_writes_only_the_diagnosis(s
     report = (out / "conflicts.md").read_text()
     assert ("| 2 | 1 (shared with conflict 2) | investment in 2023 may not exceed 0 yuan | "
             "`constraints.budget.capex_yuan_per_yr.2023=0` |") in report
-    assert ("| 4 | 2 (shared with conflict 1) | investment in 2023 may not exceed 0 yuan | "
+    assert ("| 2 | 2 (shared with conflict 1) | investment in 2023 may not exceed 0 yuan | "
             "`constraints.budget.capex_yuan_per_yr.2023=0` |") in report
 
 

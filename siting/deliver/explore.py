@@ -177,7 +177,11 @@ def conflict_layers(diagnosis: Diagnosis, spatial: SpatialResult, rule: RedlineS
     area_geometry: list[shapely.Geometry] = []
     points: list[dict[str, Any]] = []
     point_geometry: list[shapely.Geometry] = []
-    for number, conflict in enumerate(diagnosis.conflicts, start=1):
+    done: set[int] = set()
+    for number, conflict in diagnosis.numbered():
+        if number in done:  # a rule that several conflicts hold: its places once, by its one number
+            continue
+        done.add(number)
         base = {"rule": number, "kind": conflict.instance.kind, "text": conflict.sentence,
                 "setting": conflict.setting}
         for cluster in conflict.clusters:
@@ -431,7 +435,7 @@ def conflicts_figure(diagnosis: Diagnosis, spatial: SpatialResult, areas: Output
         legend = ax.legend([key for key, _label in keys], [label for _key, label in keys], loc="upper left",
                            bbox_to_anchor=(1.0, 1.0), borderaxespad=1.0, fontsize=10, frameon=False)
         lettering.fit_all(legend.get_texts())
-        rules = [f"{n}. {c.sentence}" for n, c in enumerate(diagnosis.conflicts, start=1)]
+        rules = list(dict.fromkeys(f"{n}. {c.sentence}" for n, c in diagnosis.numbered()))
         text = "\n".join(textwrap.fill(r, 62, subsequent_indent="   ") for r in rules)
         listed = Annotation(text, (0.0, 0.0), xycoords=legend, xytext=(3.0, -RULES_GAP), textcoords="offset points",
                             ha="left", va="top", fontsize=9, color=_rgb(INK), linespacing=1.3)
@@ -558,7 +562,7 @@ def conflicts_markdown(diagnosis: Diagnosis, scenario: str, presolve: Sequence[s
         lines += ["", diagnosis.stopped[:1].upper() + diagnosis.stopped[1:] + "."]
     if diagnosis.conflict_groups > 1:  # each rule with the number of its conflict
         lines += ["", "| rule | conflict | what it asks | scenario setting |", "|---|---|---|---|"]
-        for number, conflict in enumerate(diagnosis.conflicts, start=1):
+        for number, conflict in diagnosis.numbered():  # a shared rule under each conflict, by its one number
             lines.append(f"| {number} | {conflict.group}{diagnosis.shared_text(conflict)} | "
                          f"{conflict.sentence.replace('|', '/')} | "
                          f"`{conflict.setting}` |")

@@ -642,6 +642,17 @@ class Diagnosis:
         """How many separate conflicts the rules form (`Conflict.group`)."""
         return len({c.group for c in self.conflicts})
 
+    def numbered(self) -> list[tuple[int, Conflict]]:
+        """The rules of `conflicts` in their order, each with its number: a rule that several
+        conflicts hold (`shared_with`) keeps the number it first had wherever it is listed, so
+        that the numbers run 1 to the count of distinct rules, as the headline counts them."""
+        numbers: dict[RuleInstance, int] = {}
+        out = []
+        for conflict in self.conflicts:
+            number = numbers.setdefault(conflict.instance, len(numbers) + 1)
+            out.append((number, conflict))
+        return out
+
     def shared_with(self, conflict: Conflict) -> list[int]:
         """The other conflicts (their `Conflict.group` numbers, ascending) that hold the same rule
         as `conflict`: overlapping conflicts may share a rule, which is then listed in each."""
