@@ -576,6 +576,8 @@ def conflicts_markdown(diagnosis: Diagnosis, scenario: str, presolve: Sequence[s
         lines += ["", ("The least change that makes a plan possible (each rule's slack weighed against its size)"
                        if diagnosis.least_proven and diagnosis.conflict_proven else heading[:1].upper() + heading[1:])
                   + ": " + "; ".join(relax_text(c) for c in changes) + "."]
+        if diagnosis.change_excess:
+            lines += ["", diagnosis.change_excess[:1].upper() + diagnosis.change_excess[1:] + "."]
         if diagnosis.change_outcome:
             lines += ["", diagnosis.change_outcome[:1].upper() + diagnosis.change_outcome[1:] + "."]
     prospective = diagnosis.prospective_change()

@@ -633,6 +633,10 @@ class Diagnosis:
     """Of a single conflict: a solve found a plan with each of its rules dropped alone."""
     more_conflicts: bool = False
     """A solve proved that no plan exists with every conflict found dropped: another remains."""
+    change_excess: str = ""
+    """When another conflict remains, not named, and the conflicts named alone (the other rules
+    set aside) need less than the change: what is enough for them, and that the rest resolves the
+    other conflict; "" otherwise."""
     change_outcome: str = ""
     """What the plan closest to the targets under the change leaves undone, in words, when it
     leaves a target short (it builds nothing, or too little: `Describer.outcome`); "" otherwise."""
@@ -728,6 +732,8 @@ class Diagnosis:
         changes = self.changes()
         if changes:
             out.append(self.change_heading() + ": " + "; ".join(relax_text(c) for c in changes))
+            if self.change_excess:
+                out.append(self.change_excess)
             if self.change_outcome:
                 out.append(self.change_outcome)
         prospective = self.prospective_change()
@@ -1170,14 +1176,17 @@ def _explain(inputs: ModelInputs, settings: SolverSettings, units: Mapping[str, 
                     report, slack = _least_change(search, everything)
     if not report.has_solution:
         slack = {}  # no change is proven to make a plan possible: none is given
+    least_cost, least_parts = search.least_cost, search.least_parts
+    alone = _alone_change(search, everything) if slack and (resolved is False or remains) else None
     closest = _closest_plan(search, everything) if slack else None
     describe = Describer(inputs, units or {}, everything, names, scenario)
-    found = tuple(dataclasses.replace(describe.conflict(i, slack.get(i, 0.0), search.least_parts.get(i, {})),
+    found = tuple(dataclasses.replace(describe.conflict(i, slack.get(i, 0.0), least_parts.get(i, {})),
                                       group=n)
                   for n, group in enumerate(conflicts, start=1) for i in group)
     outcome = describe.outcome(closest, found) if closest is not None else ""
+    excess = describe.excess(alone, least_cost, len(conflicts), remains)
     return Diagnosis(found, search.decided and proven and not stopped, solves=search.solves, stopped=stopped,
-                     change_outcome=outcome,
+                     change_outcome=outcome, change_excess=excess,
                      least_proven=report.proven_optimal, conflict_proven=proven,
                      plan_proven=bool(resolved and report.has_solution), each_drop_proven=each_drop,
                      more_conflicts=resolved is False or remains)
@@ -1239,6 +1248,20 @@ def _least_change(search: _Search, rules: Sequence[RuleInstance]) -> tuple[Solve
     search.least_parts = dict(search.elastic.parts)
     search.least_cost = float(pyo.value(search.elastic.model.elastic_cost)) if found[0].has_solution else None
     return found
+
+
+def _alone_change(search: _Search, rules: Sequence[RuleInstance]
+                  ) -> tuple[float, dict[RuleInstance, float], dict[RuleInstance, dict[tuple[str, str], float]]] | None:
+    """The least change of the conflicts found alone: `rules` elastic, every other rule off (not
+    hard, as in `_least_change`). Returns its weighted slack, the slack per rule and the parts
+    (`ElasticModel.parts`), or None without a plan. Smaller than the least change, it shows that
+    the least change also resolves a conflict not found among the rules kept hard."""
+    search.elastic.set_states(dict.fromkeys(rules, ELASTIC))
+    report, slack = search.elastic.solve(max(search.left(), LEAST_CHANGE_MIN_S))
+    search.solves += 1
+    if not report.has_solution:
+        return None
+    return float(pyo.value(search.elastic.model.elastic_cost)), slack, dict(search.elastic.parts)
 
 
 def _closest_plan(search: _Search, rules: Sequence[RuleInstance]
@@ -1414,6 +1437,24 @@ class Describer:
             texts.append(f"a least demonstration size smaller by {self.fmt(by, unit)}{setting}")
         head = f"relax the {self.words.product(demo.product)} demonstration rule"
         return (head + (": " + " and ".join(texts) if texts else "") + f", or {off}")
+
+    def excess(self, alone: tuple[float, Mapping[RuleInstance, float],
+                                  Mapping[RuleInstance, Mapping[tuple[str, str], float]]] | None,
+               least_cost: float | None, conflicts: int, remains: bool) -> str:
+        """Where the conflicts named (`conflicts` of them) alone need less than the least change
+        (`alone`, of `_alone_change`: its weighted slack below `least_cost`), in words: what is
+        enough for them, and that the rest of the change resolves another conflict, not yet
+        named (one a larger time limit may name when its search stopped early: `remains`); ""
+        otherwise."""
+        if alone is None or least_cost is None or alone[0] >= least_cost * (1 - 1e-6) - SLACK_TOLERANCE:
+            return ""
+        _cost, slack, parts = alone
+        enough = [self.conflict(i, amount, parts.get(i, {})).change for i, amount in slack.items()]
+        one = conflicts == 1
+        return ("this change also resolves another conflict, not yet named, among the rules kept as they are"
+                + (" (a larger --time-limit may name it)" if remains else "")
+                + f": for the conflict{'' if one else 's'} named alone, the other rules set aside, a smaller change "
+                "(each rule's slack weighed against its size) is enough: " + "; ".join(enough))
 
     def outcome(self, closest: tuple[SolveReport, int, Mapping[tuple[str, Any], float]],
                 conflicts: Sequence[Conflict]) -> str:
