@@ -21,6 +21,7 @@ from models.inputs import ModelInputs
 from siting.cli import main
 from siting.deliver.explore import alternatives_markdown
 from siting.optimize.alternatives import (
+    CLUSTER_NODE_LIMIT,
     NODE_LIMIT,
     PlanSet,
     alternative_settings,
@@ -121,14 +122,15 @@ def test_alternatives_never_repeat_a_pattern() -> None:
 
 
 def test_node_limit_and_one_thread_bound_each_search() -> None:
-    """Each alternative's search is bounded by work (nodes), not wall time, on one thread with
-    the scenario's seed; a mip_max_nodes the scenario sets itself is kept."""
+    """Each alternative's search is bounded by work (nodes; fewer over clusters), not wall time,
+    on one thread with the scenario's seed; a mip_max_nodes the scenario sets itself is kept."""
     settings = alternative_settings(SolverSettings(threads=4, random_seed=7))
     assert (settings.threads, settings.random_seed, dict(settings.options)) == (1, 7, {"mip_max_nodes": NODE_LIMIT})
     own = alternative_settings(SolverSettings(options=(("mip_max_nodes", 10),)))
     assert dict(own.options) == {"mip_max_nodes": 10}
     plans = near_optimal_plans(one_product(), SETTINGS, 1, 0.05)
-    assert dict(plans[1].report.highs_options)["mip_max_nodes"] == NODE_LIMIT
+    assert plans[1].scope == "clusters"  # no other pattern within c1's modules: over clusters
+    assert dict(plans[1].report.highs_options)["mip_max_nodes"] == CLUSTER_NODE_LIMIT
     assert dict(plans[1].report.highs_options)["threads"] == 1
 
 

@@ -1117,9 +1117,10 @@ def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, sla
              "from the plans before it (sites built on, "
              "site-product decisions, clusters hosting each product, capacity by cluster and product), "
              "and never with the same pattern of sites and products as any of them. "
-             "The first alternatives keep the optimum's modules by cluster, size and year and move them among "
-             "the sites of their clusters (scope `sites`); when no other such pattern fits, the search moves "
-             "capacity between clusters too (scope `clusters`). "
+             "The first alternatives, at most half of those asked for (rounded up), keep the optimum's modules "
+             "by cluster, size and year and move them among the sites of their clusters (scope `sites`); the "
+             "others, and all of them once no other such pattern fits, may move capacity between clusters too "
+             "(scope `clusters`). "
              "Each is in its own folder (`alt01/`, ...). Each search is limited by branch-and-bound nodes on one "
              "thread, not by wall time, so the same inputs give the same plans."]
     scope = screened_scope_text(plans, inputs, spatial)

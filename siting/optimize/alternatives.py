@@ -31,19 +31,24 @@ pattern B_k of (site, product) decisions of each earlier plan k,
 
 so no plan repeats another; when no other pattern fits under the cost cap the search ends and
 says so. Each alternative's search is limited by work, not by wall time: at most NODE_LIMIT
-branch-and-bound nodes (HiGHS `mip_max_nodes`), one thread, the scenario's random seed, so the
-same inputs give the same plans on any machine. The scenario's time limit stays as a safety
-net; a search it stops is marked `time limit` in the comparison table (`stopped_by`) and in
-the report, since its plan may then differ between runs.
+branch-and-bound nodes (HiGHS `mip_max_nodes`; CLUSTER_NODE_LIMIT over clusters), one
+thread, the scenario's random seed, so the same inputs give the same plans on any machine.
+The scenario's time limit stays as a safety net; a search it stops is marked `time limit` in
+the comparison table (`stopped_by`) and in the report, since its plan may then differ between
+runs.
 
 Two stages. The alternatives first keep the optimum's module counts by cluster, size and year
 (models/counts.py, `fix_module_counts`): each moves the same modules among the sites of their
-clusters, a search HiGHS proves within seconds where the free one stops at its node limit with
-plans that add a site and move nothing (measured on scenarios/yunnan_2024.yaml, 5 % slack: three
-alternatives with 5-7 new site-product pairs each, proven, in 9-15 s each, against 1 new pair
-each after 40-60 s at the node limit). When no other pattern fits within those counts (proven,
-or none found within the node limit), the counts are freed and the search goes on over
-clusters too. Each alternative says which (`scope`: "sites" or "clusters").
+clusters, a search HiGHS proves within a second or two (on scenarios/yunnan_2024.yaml at a 2 %
+gap, 5 % slack: 0.4-1.0 s each, 0.4-0.6 % over the optimum). That stage never changes the split
+of capacity between clusters, so it yields at most half of the alternatives asked for, rounded
+up (`sites_first`: one of one or two, two of four, five of ten); the rest are searched with the
+counts freed, over clusters too, as are all the alternatives after the first stage finds no
+other pattern within the counts (proven, or none found within the node limit). Each alternative says which (`scope`:
+"sites" or "clusters"). The free search is harder: it stops at its node limit
+(CLUSTER_NODE_LIMIT, 500 nodes) and spends most of the slack, moving most products between
+clusters (measured on the same scenario: two such alternatives 4.5-4.9 % over the optimum,
+12-25 s each; 2,000 nodes gave the first the same plan and took up to 67 s).
 
 Each search starts from the plan found last (HiGHS `setSolution`). That plan breaks its own
 cut, so each cut carries a repeat variable r in [0, 1] (cut + r >= 1) priced above anything
@@ -95,6 +100,10 @@ EPSILON = 0.01
 #: Branch-and-bound nodes each alternative's search may explore (HiGHS `mip_max_nodes`).
 NODE_LIMIT = 2000
 
+#: The same for a search with the counts freed (scope "clusters"): it stops at its node limit
+#: with the plan it found first on the shipped scenario, 2,000 nodes taking up to a minute.
+CLUSTER_NODE_LIMIT = 500
+
 #: What ended a solve, by Pyomo's termination name: the words of the comparison table.
 STOPPED_BY = {"convergenceCriteriaSatisfied": "gap reached", "iterationLimit": "node limit",
               "maxTimeLimit": "time limit", "screeningEnded": "screening ended above the gap"}
@@ -109,13 +118,19 @@ SCOPE_SITES = "sites"
 SCOPE_CLUSTERS = "clusters"
 
 
-def alternative_settings(settings: SolverSettings) -> SolverSettings:
+def alternative_settings(settings: SolverSettings, node_limit: int = NODE_LIMIT) -> SolverSettings:
     """The settings of each alternative's search: `settings` with one thread and at most
-    NODE_LIMIT nodes (unless the scenario's options set `mip_max_nodes` themselves); the
+    `node_limit` nodes (unless the scenario's options set `mip_max_nodes` themselves); the
     scenario's gap, seed and time limit (a safety net) are kept."""
     options = dict(settings.options)
-    options.setdefault("mip_max_nodes", NODE_LIMIT)
+    options.setdefault("mip_max_nodes", node_limit)
     return dataclasses.replace(settings, threads=1, options=tuple(options.items()))
+
+
+def sites_first(count: int) -> int:
+    """How many of `count` alternatives the first stage (the optimum's counts kept) may find:
+    all of one, at most half of more, rounded up; the others are searched over clusters."""
+    return count if count < 2 else math.ceil(count / 2)
 
 
 @dataclass(frozen=True)
@@ -186,6 +201,7 @@ class AlternativeSearch:
         self.optimum_yuan = optimum_yuan
         cost_cap_yuan = optimum_yuan + slack * abs(optimum_yuan)  # the objective may be negative (revenue)
         self.settings = alternative_settings(settings)
+        self.cluster_settings = alternative_settings(settings, CLUSTER_NODE_LIMIT)
         self.slack = slack
         self.model = m = model if model is not None else build_model(inputs)
         index = m.index_data
@@ -316,7 +332,8 @@ class AlternativeSearch:
         """One search from the plan the model holds (see `next`)."""
         m = self.model
         self._start_values()
-        report = solve_model(m, self.settings, new_solver(), start="current")
+        settings = self.settings if scope == SCOPE_SITES else self.cluster_settings
+        report = solve_model(m, settings, new_solver(), start="current")
         repeats = report.has_solution and any((r.value or 0.0) > 0.5 for r in m.mga_repeat.values())
         if report.has_solution and not repeats:
             return Alternative(label, report, extract_plan(m, self.inputs), scope)
@@ -370,6 +387,8 @@ def near_optimal_plans(inputs: ModelInputs, settings: SolverSettings, count: int
         for n in range(1, count + 1):
             counter.begin(f"alt{n:02d}")
             counter.beat()
+            if n > sites_first(count):
+                search.counts = None  # the rest over clusters (see the module docstring)
             found = search.next([a.plan for a in plans], f"alt{n:02d}")
             if isinstance(found, str):
                 plans.ended = found
