@@ -694,24 +694,25 @@ class Diagnosis:
         That dropping a rule makes a plan possible is said only when the set is irreducible
         (proven); otherwise it says why it is not. When no solve proved the rules infeasible
         (`conflict_proven` false), that whether they can be met was not decided within the time
-        limit (`undecided_headline`). It never counts "0 rules"."""
+        limit (`undecided_headline`). It never counts "0 rules"; a rule that several conflicts hold
+        counts once, as `numbered` numbers it."""
         if self.feasible:
             return "every rule can be met: the elastic model needs no slack"
+        distinct = len({c.instance for c in self.conflicts})  # a rule several conflicts hold counts once
         if not self.conflict_proven:
-            return undecided_headline(len(self.conflicts))
+            return undecided_headline(distinct)
         if not self.conflicts:
             return NO_RULE_TO_BLAME + ("" if self.irreducible else ", or a solve of the diagnosis ran out of time")
-        one = len(self.conflicts) == 1
+        one = distinct == 1
         if self.irreducible:
             groups = self.conflict_groups
             if groups > 1:
-                distinct = len({c.instance for c in self.conflicts})
                 separate = "separate " if distinct == len(self.conflicts) else ""
                 return f"{groups} {separate}conflicts, {_count(distinct, 'rule')} in all; " + self._drop_claim()
-            return conflict_headline(len(self.conflicts)) + "; " + self._drop_claim()
+            return conflict_headline(distinct) + "; " + self._drop_claim()
         why = "the diagnosis stopped at its time limit" if self.stopped else "a solve ran out of time"
         unproven = "a plan is not proven possible without it" if one else "the set may hold more rules than needed"
-        return conflict_headline(len(self.conflicts)) + f" ({why}: {unproven})"
+        return conflict_headline(distinct) + f" ({why}: {unproven})"
 
     def lines(self) -> list[str]:
         """The explanation as lines of text: the rules (by conflict, a rule that several hold
