@@ -1463,7 +1463,8 @@ class Describer:
         its report, modules built, shortfalls) leaves undone, in words, when it leaves a soft target
         short: that it builds nothing (or too little), each target short by how much (penalised in
         the objective, not met), and the settings of the rules of the conflicts the change leaves
-        as they are, which may be what holds it back; "" when it meets every target."""
+        as they are, which may be what holds it back; where its solve stopped short of its gap, that
+        the plan is not proven the closest; "" when it meets every target."""
         report, built, short = closest
         if not report.has_solution or not short:
             return ""
@@ -1475,9 +1476,15 @@ class Describer:
                              f"{self.fmt(amount, self.group_unit(key[0]))}")
             else:
                 texts.append(f"the output value target for {key} short by {self.fmt(amount, 'yuan')} a year")
-        what = "it builds nothing" if built == 0 else "it falls short of the targets"
-        text = (f"with this change a plan exists, but {what}: even the plan closest to the targets leaves "
-                + joined(texts) + " (penalised, not met)")
+        if report.proven_optimal:
+            what = "it builds nothing" if built == 0 else "it falls short of the targets"
+            text = (f"with this change a plan exists, but {what}: even the plan closest to the targets leaves "
+                    + joined(texts) + " (penalised, not met)")
+        else:  # stopped at its time limit: a plan nearer the targets may exist under the same change
+            what = "builds nothing" if built == 0 else "falls short of the targets"
+            text = (f"with this change a plan exists, but the plan nearest the targets found within the time limit "
+                    f"{what}, not proven the closest (its search stopped at its time limit): it leaves "
+                    + joined(texts) + " (penalised, not met)")
         changed = {c.instance for c in conflicts if c.relax_by > 0}
         kept = list(dict.fromkeys(c.setting.split("; ")[0] for c in conflicts
                                   if c.instance not in changed and c.setting))
