@@ -670,6 +670,11 @@ def parse_yaml_text(text: str, path: Path | str) -> tuple[Any, yaml.Node | None]
         raise InputError([f"{name}: YAML error: {exc}; fix the YAML"]) from None
 
 
+#: A line break as YAML counts it (PyYAML's reader, and so a syntax error's line): CR LF, LF, a lone
+#: CR, NEL and the Unicode line and paragraph separators.
+YAML_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
 def unallowed_character_problem(text: str, name: str, exc: yaml.reader.ReaderError, command_line: bool = False) -> str:
     """The problem of a character YAML does not allow in `text` (a control character such as NUL
     or ESC: binary data, or text pasted from a terminal), named by its code point, at its line and
@@ -679,8 +684,9 @@ def unallowed_character_problem(text: str, name: str, exc: yaml.reader.ReaderErr
     what = f"the character U+{ord(character):04X}, {kind} that YAML does not allow"
     if command_line:
         return f"{name} | {what}, at character {exc.position + 1} (got {text!r}); remove it"
-    line = text.count("\n", 0, exc.position) + 1
-    column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+    breaks = list(YAML_LINE_BREAK.finditer(text, 0, exc.position))
+    line = len(breaks) + 1
+    column = exc.position - (breaks[-1].end() if breaks else 0) + 1
     return (f"{name}:{line}:{column}: {what}; remove it (a file that is not a text file, or text pasted with "
             "terminal codes, has such characters)")
 
