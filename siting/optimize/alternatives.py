@@ -40,7 +40,8 @@ runs.
 Two stages. The alternatives first keep the optimum's module counts by cluster, size and year
 (models/counts.py, `fix_module_counts`): each moves the same modules among the sites of their
 clusters, a search HiGHS proves within a second or two (on scenarios/yunnan_2024.yaml at a 2 %
-gap, 5 % slack: 0.4-1.0 s each, 0.4-0.6 % over the optimum). That stage never changes the split
+gap, 5 % slack: 0.4-1.0 s each, 0.5-0.7 % over the optimum, within its proven gap of 1.7 %, so not
+proven dearer). That stage never changes the split
 of capacity between clusters, so it yields at most half of the alternatives asked for, rounded
 up (`sites_first`: one of one or two, two of four, five of ten); the rest are searched with the
 counts freed, over clusters too, as are all the alternatives after the first stage finds no
