@@ -47,3 +47,9 @@ def test_the_terminal_report_and_alternative_name_the_slack_given() -> None:
     assert any("within 0.01% of this plan's cost" in str(block) for block in blocks)
     assert "within the 0.01% slack of the optimum's cost" in near_optimal_text(
         near_optimal_record(plans, 0.0001, "alt01"))
+
+
+def test_a_tiny_slack_is_never_in_exponent_form() -> None:
+    from siting.config.units import slack_percent
+    assert slack_percent(1e-7) == "0.00001%"
+    assert slack_percent(0.0) == "0%"

@@ -7,6 +7,7 @@ catalog's unit of their product (t, GWh, million m2), never a generic "units".
 
 from __future__ import annotations
 
+import decimal
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -54,8 +55,9 @@ def steady_span(last: int, after: int) -> str:
 
 def slack_percent(share: float) -> str:
     """A slack (a share of |optimum|) in percent as given, to four significant digits, not rounded
-    to a whole percent: 0.05 "5%", 0.025 "2.5%", 0.0001 "0.01%"."""
-    return f"{share * 100:.4g}%"
+    to a whole percent, never in exponent form: 0.05 "5%", 0.025 "2.5%", 0.0001 "0.01%", 1e-7
+    "0.00001%"."""
+    return f"{decimal.Decimal(f'{share * 100:.4g}'):f}%"
 
 
 def bn_yuan(yuan: float | None, digits: int = 2) -> str:
