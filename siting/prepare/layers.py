@@ -569,16 +569,18 @@ def _table_text(dbf: SetFile, language_read: bool = True) -> TableText | None:
 def _unknown_cpg(path: Path) -> str | None:
     """The text of the shapefile `path`'s .cpg when GDAL does not know the encoding it names (an
     empty file, a misspelt name such as 'GKB'): GDAL then reads the table as Latin-1, without a
-    word, and ignores the table's language driver byte. None when there is no .cpg, or GDAL
+    word, and ignores the table's language driver byte; "" for a .cpg of blanks alone, which
+    GDAL takes for UTF-8 and names no encoding either. None when there is no .cpg, or GDAL
     reads the table by it (it then gives the text as UTF-8), or the layer cannot be opened (the
     reading says why)."""
     cpg = _sidecar(path, ".cpg")
     if cpg is None:
         return None
     try:
-        if pyogrio.read_info(path).get("encoding") == "UTF-8":
+        text = cpg.read_bytes().decode("utf-8", errors="replace").strip()
+        if text and pyogrio.read_info(path).get("encoding") == "UTF-8":  # blank: GDAL takes it for UTF-8
             return None
-        return cpg.read_bytes().decode("utf-8", errors="replace").strip()
+        return text
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError, ValueError, zipfile.BadZipFile):
         return None
 
