@@ -121,8 +121,10 @@ DIAGNOSIS_SOLVE_LIMIT_S = 20.0
 DIAGNOSIS_TOTAL_LIMIT_S = 300.0
 
 #: Seconds the least change is sought for at least, also once the diagnosis's time is up, and
-#: so is the plan closest to the targets under it (`ElasticModel.closest_plan`): a diagnosis may
-#: so end up to twice this much past its limit (plus HiGHS's own overrun of a limit).
+#: so is the plan closest to the targets under it (`ElasticModel.closest_plan`) and, where another
+#: conflict remains, the named conflict's own least change (`_alone_change`) with the least change
+#: sought again after it: a diagnosis may so end up to four times this much past its limit (plus
+#: HiGHS's own overrun of a limit).
 LEAST_CHANGE_MIN_S = 1.0
 
 #: The shortest time limit a solve of the diagnosis is given (seconds; HiGHS needs one above 0).
