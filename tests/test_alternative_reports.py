@@ -154,11 +154,15 @@ def test_the_optimums_report_and_the_terminal_give_the_alternatives_costs(tiny: 
     assert alternatives_blocks({}, {}) == []
     assert near_optimal_line(record) == ("2 near-optimal alternatives within 5% of the optimum (10.06 bn yuan; up to "
                                          "0.50 bn yuan more): "
-                                         "alt01 10.36 bn yuan, +2.96%; alt02 10.38 bn yuan, +3.18%")
+                                         "alt01 10.36 bn yuan, +2.96%; alt02 10.38 bn yuan, +3.18%. alt01, alt02 may "
+                                         "move capacity between clusters (scope clusters): other splits that fit "
+                                         "within the slack, not the cheapest")
     small = near_optimal_record(with_costs(tiny, [OPTIMUM, OPTIMUM * 1.0003]), 0.01, "optimum")
     assert near_optimal_line(small) == ("1 near-optimal alternative within 1% of the optimum (10.06 bn yuan; up to "
                                         "0.10 bn yuan more): alt01 "
-                                        "10.06 bn yuan, +0.03%; the optimum is proven within 2.01%, so differences "
+                                        "10.06 bn yuan, +0.03%. alt01 may move capacity between clusters (scope "
+                                        "clusters): another split that fits within the slack, not the cheapest; "
+                                        "the optimum is proven within 2.01%, so differences "
                                         "below that are not proven")
 
 

@@ -87,8 +87,10 @@ from siting.deliver.styles import (
 )
 from siting.deliver.tables import csv_text, markdown_table
 from siting.optimize.alternatives import (
+    SCOPE_CLUSTERS,
     SCOPE_SITES,
     Alternative,
+    build_pairs_of,
     comparison,
     distinct,
     robustness,
@@ -1174,10 +1176,62 @@ def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, sla
                            for r in needed.itertuples(index=False)) or "none") + "."
               + (" Every alternative kept the optimum's modules by cluster, size and year (scope `sites`): these "
                  "shares compare sites within each cluster only, and say nothing of whether the optimum's split of "
-                 "capacity between clusters is settled." if within_counts else ""),
+                 "capacity between clusters is settled." if within_counts else "")
+              + mixed_scopes_text(plans, inputs, names),
               "", markdown_table(shown_robustness(frame, names)),
               "![Share of near-optimal plans that build at each site](robustness.png)", ""]
     return "\n".join(lines)
+
+
+def _over_range(plans: Sequence[Alternative], base: float) -> str:
+    """The plans' excess over the optimum's cost `base`, in percent of |base|: "0.86%" or
+    "0.55% to 0.64%"."""
+    shares = sorted(clean((a.cost_yuan - base) / abs(base)) if base else 0.0 for a in plans)
+    low, high = f"{shares[0]:.2%}", f"{shares[-1]:.2%}"
+    return low if low == high else f"{low} to {high}"
+
+
+def mixed_scopes_text(plans: Sequence[Alternative], inputs: ModelInputs, names: Names) -> str:
+    """When some alternatives may move capacity between clusters (scope `clusters`), a note for
+    the robustness section: its shares count both kinds of plan alike, the plans that keep the
+    optimum's capacity by cluster (the optimum and its alternatives of scope `sites`) and those
+    of scope `clusters`, which use more of the slack (other splits that fit within it, not the
+    cheapest); each kind's excess over the optimum; and, for each kind of two plans or more, the
+    site-product decisions every plan of that kind takes but not every plan of the set (a share
+    below 100 % may be a decision one kind always takes and the other never). "" without plans
+    of scope `clusters`."""
+    plans = distinct(plans)
+    moved = [a for a in plans[1:] if a.scope == SCOPE_CLUSTERS]
+    if not plans or not moved:
+        return ""
+    kept = [a for a in plans[1:] if a.scope != SCOPE_CLUSTERS]
+    base = plans[0].cost_yuan
+
+    def alternatives(n: int) -> str:
+        return f"{n} alternative{'s' if n != 1 else ''}"
+
+    text = (" These shares count two kinds of plan alike: the optimum"
+            + (f" and its {alternatives(len(kept))} of scope `sites` ({_over_range(kept, base)} over the optimum's "
+               "cost)" if kept else "")
+            + f", which keep{'s' if not kept else ''} its capacity by cluster, and {alternatives(len(moved))} of scope "
+            f"`clusters` ({_over_range(moved, base)} over), which may move capacity between clusters and use more of "
+            "the slack: other splits between clusters that fit within it, not the cheapest of them.")
+    everywhere = set.intersection(*(build_pairs_of(a.plan) for a in plans))
+    order = {s: i for i, s in enumerate(inputs.SITES)} | {p: i for i, p in enumerate(inputs.PRODUCTS)}
+    kinds = []
+    for label, group in ((f"the {len(kept) + 1} plans that keep the optimum's capacity by cluster",
+                          [plans[0], *kept]),
+                         (f"the {len(moved)} of scope `clusters`", moved)):
+        if len(group) < 2:
+            continue
+        common = sorted(set.intersection(*(build_pairs_of(a.plan) for a in group)) - everywhere,
+                        key=lambda pair: (order.get(pair[0], 0), order.get(pair[1], 0), pair))
+        kinds.append(f"of {label}, "
+                     + (", ".join(f"{names.product(p)} at {names.site(s)}" for s, p in common) or "none"))
+    if kinds:
+        text += (" Decisions every plan of one kind takes, beyond those every plan takes (a share below 100 % may "
+                 "be one kind's every time): " + "; ".join(kinds) + ".")
+    return text
 
 
 def within_gap_marks(table: pd.DataFrame, gap: float | None) -> list[str]:
@@ -1217,7 +1271,27 @@ def near_optimal_line(record: Mapping[str, Any] | None) -> str:
     allowed = slack_amount_text(record)
     return (f"{len(found)} near-optimal alternative{'s' if len(found) != 1 else ''} within {slack_percent(slack)} "
             "of the optimum "
-            f"({optimum}{'; ' + allowed if allowed else ''})" + (f": {each}" if each else "") + below)
+            f"({optimum}{'; ' + allowed if allowed else ''})" + (f": {each}" if each else "") + scopes_text(found)
+            + below)
+
+
+def scopes_text(rows: Sequence[Mapping[str, Any]]) -> str:
+    """The terminal's words on what each alternative of `rows` (the `near_optimal` record's
+    `plans` less the optimum) could change, by its `scope`: ". alt01 keeps the optimum's capacity
+    by cluster (scope sites); alt02 may move capacity between clusters (scope clusters): another
+    split that fits within the slack, not the cheapest"; "" when no row has a scope."""
+    kept = [str(r["plan"]) for r in rows if r.get("scope") == SCOPE_SITES]
+    moved = [str(r["plan"]) for r in rows if r.get("scope") not in (None, "", SCOPE_SITES)]  # scope "clusters"
+    parts = []
+    if kept:
+        parts.append(f"{', '.join(kept)} keep{'s' if len(kept) == 1 else ''} the optimum's capacity by cluster "
+                     "(scope sites)")
+    if moved:
+        one = len(moved) == 1
+        parts.append(f"{', '.join(moved)} may move capacity between clusters (scope clusters): "
+                     f"{'another split that fits' if one else 'other splits that fit'} within the slack, not the "
+                     "cheapest")
+    return ". " + "; ".join(parts) if parts else ""
 
 
 def cheaper_text(table: pd.DataFrame, gap: float | None, optimum_yuan: float) -> str:

@@ -152,15 +152,20 @@ def near_optimal_text(record: Mapping[str, Any] | None) -> str:
             " But the optimum's own search stopped at the time limit, so the optimum may differ between runs and "
             "machines, and so may the alternatives that start from it; raise solver.time_limit_s (or --time-limit) "
             "for the same plans each time.")
+    scope = str(row.get("scope") or "")
+    kind = (" It keeps the optimum's modules by cluster, size and year and moves them among the sites of their "
+            "clusters (scope `sites`): the same capacity in each cluster as the optimum." if scope == "sites" else
+            " It may move capacity between clusters (scope `clusters`): another split between clusters that fits "
+            "within the slack, not the cheapest such split." if scope == "clusters" else "")
     count = max(len(rows) - 1, 1)
     allowed = slack_amount_text(record)
     allowed = f" ({allowed})" if allowed else ""
     return (f"This plan is a near-optimal alternative ({row['plan']} of {count}), not the cost-optimal plan: a plan "
             f"within the {slack_percent(slack)} slack of the optimum's cost{allowed}, as different as possible from "
             "the plans before it. "
-            f"It costs {bn_yuan(row.get('cost_yuan'))}, {against}{proven}. It was found by minimising its overlap with "
-            f"the plans before it, not its cost, so it has no gap of its own.{ended} alternatives.md, in the folder "
-            "above, compares it with the optimum and the other alternatives.")
+            f"It costs {bn_yuan(row.get('cost_yuan'))}, {against}{proven}.{kind} It was found by minimising its "
+            f"overlap with the plans before it, not its cost, so it has no gap of its own.{ended} alternatives.md, "
+            "in the folder above, compares it with the optimum and the other alternatives.")
 
 
 @dataclass(frozen=True)
