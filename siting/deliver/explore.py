@@ -1113,16 +1113,23 @@ def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, sla
     allowed = slack_amount_text({"slack": slack, "optimum_cost_yuan": plans[0].cost_yuan,
                                  "optimum_gross_cost_yuan": sum(v for k, v in plans[0].plan.costs.items()
                                                                 if k != "sales")}) if plans else ""
+    one = len(plans) == 2
+    stages = ("It keeps the optimum's modules by cluster, size and year and moves them among the sites of their "
+              "clusters (scope `sites`), as the first of several alternatives does; with more asked for, half of "
+              "them (rounded down) may move capacity between clusters too (scope `clusters`). " if one and
+              plans[1].scope == SCOPE_SITES else
+              "The first alternatives, at most half of those asked for (rounded up), keep the optimum's modules "
+              "by cluster, size and year and move them among the sites of their clusters (scope `sites`); the "
+              "others, and all of them once no other such pattern fits, may move capacity between clusters too "
+              "(scope `clusters`). ")
     lines = [f"# Near-optimal plans within {slack_percent(slack)} of the optimum", "",
-             f"{len(plans) - 1} alternative{'s' if len(plans) != 2 else ''} to the optimum, each within "
-             f"{slack_percent(slack)} of its cost{f' ({allowed})' if allowed else ''} and as different as possible "
-             "from the plans before it (sites built on, "
+             f"{len(plans) - 1} alternative{'' if one else 's'} to the optimum, "
+             f"{'within' if one else 'each within'} {slack_percent(slack)} of its cost"
+             f"{f' ({allowed})' if allowed else ''} and as different as possible "
+             f"from the plan{'' if one else 's'} before it (sites built on, "
              "site-product decisions, clusters hosting each product, capacity by cluster and product), "
-             "and never with the same pattern of sites and products as any of them. "
-             "The first alternatives, at most half of those asked for (rounded up), keep the optimum's modules "
-             "by cluster, size and year and move them among the sites of their clusters (scope `sites`); the "
-             "others, and all of them once no other such pattern fits, may move capacity between clusters too "
-             "(scope `clusters`). "
+             f"and never with the same pattern of sites and products as {'it' if one else 'any of them'}. "
+             + stages +
              "Each is in its own folder (`alt01/`, ...). Each search is limited by branch-and-bound nodes on one "
              "thread, not by wall time, so the same inputs give the same plans."]
     scope = screened_scope_text(plans, inputs, spatial)
