@@ -1334,8 +1334,12 @@ def alternatives_files(plans: Sequence[Alternative], inputs: ModelInputs, spatia
     layer = layer if layer is not None else robustness_layer(plans, inputs, spatial)
     table = comparison(plans, inputs)
     drawn: list[str] = []
-    png = robustness_png(layer, spatial, f"{scenario}: share of {len(distinct(plans))} near-optimal plans (within "
-                                         f"{slack_percent(slack)}) that build at each site", names, drawn)
+    shown = distinct(plans)
+    moved = sum(a.scope == SCOPE_CLUSTERS for a in shown[1:])
+    kinds = (f"\n{len(shown) - moved} keep the optimum's capacity by cluster, {moved} may move capacity between "
+             "clusters (alternatives.md)" if moved else "")
+    png = robustness_png(layer, spatial, f"{scenario}: share of {len(shown)} near-optimal plans (within "
+                                         f"{slack_percent(slack)}) that build at each site{kinds}", names, drawn)
     return {
         "robustness.geojson": feature_collection_text(layer),
         "robustness.qml": robustness_style(layer, pie_scale(plans)),
