@@ -649,6 +649,9 @@ def parse_yaml_text(text: str, path: Path | str) -> tuple[Any, yaml.Node | None]
     keys and syntax errors reported as InputError naming the file and line (`syntax_problem`)."""
     command_line = not isinstance(path, Path)
     name = shown_path(path) if isinstance(path, Path) else path
+    separator = unicode_break_problem(text, name, command_line)
+    if separator is not None:
+        raise InputError([separator])
     fast, python = (_TextLoader, _TextPythonLoader) if command_line else (_Loader, _PythonLoader)
     try:
         return _deep_refused(_parse(text, name, fast, command_line), name, command_line)
@@ -673,6 +676,34 @@ def parse_yaml_text(text: str, path: Path | str) -> tuple[Any, yaml.Node | None]
 #: A line break as YAML counts it (PyYAML's reader, and so a syntax error's line): CR LF, LF, a lone
 #: CR, NEL and the Unicode line and paragraph separators.
 YAML_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
+#: The characters PyYAML (a YAML 1.1 reader) takes for the end of a line where YAML 1.2 and editors
+#: do not: the next-line character and the Unicode line and paragraph separators.
+UNICODE_BREAK = re.compile("[\x85\u2028\u2029]")
+_UNICODE_BREAK_NAMES = {"\x85": "next line", "\u2028": "line separator", "\u2029": "paragraph separator"}
+
+
+def unicode_break_problem(text: str, name: str, command_line: bool = False) -> str | None:
+    """The problem of the first U+0085, U+2028 or U+2029 in `text`, or None without one. PyYAML
+    reads each as a line break where YAML 1.2 and editors read one character: text after it in a
+    comment would be read as settings nobody sees, and elsewhere the syntax error would point to
+    a line the editor does not show. Its line and column are the editor's: no such character
+    stands before it, so YAML counts the same lines."""
+    found = UNICODE_BREAK.search(text)
+    if found is None:
+        return None
+    character = found.group()
+    what = (f"the character U+{ord(character):04X} ({_UNICODE_BREAK_NAMES[character]}), which this reader "
+            "would take for the end of a line where editors and YAML 1.2 do not (text after it, even in a "
+            "comment, would be read as settings)")
+    if command_line:
+        return f"{name} | {what}, at character {found.start() + 1} (got {text!r}); remove it"
+    breaks = list(YAML_LINE_BREAK.finditer(text, 0, found.start()))
+    line = len(breaks) + 1
+    column = found.start() - (breaks[-1].end() if breaks else 0) + 1
+    return (f"{name}:{line}:{column}: {what}; remove it (text pasted from a web page or a word processor has "
+            f"such characters; in a double-quoted value, write it as \\u{ord(character):04x})")
 
 
 def unallowed_character_problem(text: str, name: str, exc: yaml.reader.ReaderError, command_line: bool = False) -> str:
