@@ -568,8 +568,10 @@ def _table_text(dbf: SetFile, language_read: bool = True) -> TableText | None:
 
 def _unknown_cpg(path: Path) -> str | None:
     """The text of the shapefile `path`'s .cpg when GDAL does not know the encoding it names (an
-    empty file, a misspelt name such as 'GKB'): GDAL then reads the table as Latin-1, without a
-    word, and ignores the table's language driver byte; "" for a .cpg of blanks alone, which
+    empty file, a misspelt name such as 'GKB', bytes that are no printable text, given with
+    Python's escapes): GDAL then reads the table as Latin-1 (or, from bytes that are no name,
+    garbled otherwise), without a word, and ignores the table's language driver byte; "" for a
+    .cpg of blanks alone, which
     GDAL takes for UTF-8 and names no encoding either. None when there is no .cpg, or GDAL
     reads the table by it (it then gives the text as UTF-8), or the layer cannot be opened (the
     reading says why)."""
@@ -577,7 +579,10 @@ def _unknown_cpg(path: Path) -> str | None:
     if cpg is None:
         return None
     try:
-        text = cpg.read_bytes().decode("utf-8", errors="replace").strip()
+        raw = cpg.read_bytes().strip()
+        if not (raw.isascii() and raw.decode("ascii").isprintable()):  # bytes that name nothing (binary junk):
+            return ascii(raw)[2:-1]  # GDAL converts from them as from an encoding, and garbles the text
+        text = raw.decode("ascii")
         if text and pyogrio.read_info(path).get("encoding") == "UTF-8":  # blank: GDAL takes it for UTF-8
             return None
         return text
