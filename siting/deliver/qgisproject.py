@@ -2276,6 +2276,21 @@ FORCED_WORDS = ("forced by the run's own rules (they keep out what the baseline 
                 "for new modules), drawn plainly: those are effects of what the run changes")
 
 
+#: What the print legend's title of the changes of a run within solver tolerance of the baseline
+#: adds where some of them are forced by the run's rules (`changes_legend`).
+FORCED_EXCEPTION = ("except those marked forced (the run's rules keep out what the baseline built there, or leave "
+                    "no land for new modules)")
+
+
+def changes_legend(name: str, forced: bool) -> str:
+    """The print legend's title of a compared run's layer of changes named `name`
+    (`changes_layer_name`): the name, and where some of its changes are forced by the run's rules
+    (`forced`, of a run within solver tolerance, whose name calls its changes indistinguishable),
+    that those are the exception (FORCED_EXCEPTION), so that the heading does not call every
+    change under it noise and then key one as forced; "" (the name) otherwise."""
+    return f"{name}, {FORCED_EXCEPTION}" if forced else ""
+
+
 def tolerance_note(noted: Sequence[tuple[str, RunDifference]], base_label: str, polygonal: bool,
                    forced: bool = False) -> str:
     """The comparison layout's note on the runs within solver tolerance of the baseline (label,
@@ -2537,6 +2552,7 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
                 note = tolerance_note([(label, difference)], base_label, "Polygon" in diff_geometry, forced)
             own.append(ProjectLayer(f"diff_{sub}_layer", changes_layer_name(label, base_label, difference),
                                     f"./diff.geojson|subset=\"scenario\" = '{quoted}'", diff_geometry, qml,
+                                    legend=changes_legend(changes_layer_name(label, base_label, difference), forced),
                                     abstract=changes_abstract(label, base_label, difference, forced)))
         qml = (folder / sub / "sites.qml").read_text(encoding="utf-8")
         scale = ""
