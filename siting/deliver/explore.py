@@ -122,6 +122,17 @@ ROBUSTNESS_ROLES = {
     "some": "Built in some near-optimal plans (interchangeable)",
     "none": "Built in no near-optimal plan",
 }
+#: The robustness legends' words for a site some plans build where the plans are of two kinds
+#: (some alternatives of scope `clusters`, counted alike with those that keep the optimum's
+#: capacity by cluster): such a site may be built by every plan of one kind and none of the
+#: other, not interchangeable (`robustness_roles`).
+ROBUSTNESS_SOME_OF_KINDS = "Built in some near-optimal plans (perhaps every plan of one kind)"
+
+
+def robustness_roles(mixed: bool = False) -> dict[str, str]:
+    """ROBUSTNESS_ROLES, with ROBUSTNESS_SOME_OF_KINDS for "some" where the plans are of two
+    kinds (`mixed`)."""
+    return {**ROBUSTNESS_ROLES, "some": ROBUSTNESS_SOME_OF_KINDS} if mixed else dict(ROBUSTNESS_ROLES)
 #: The legend's label of the clusters no conflicting rule names (drawn pale, as every cluster
 #: is under the red of those named).
 UNNAMED_CLUSTER = "Cluster named by no conflicting rule"
@@ -771,7 +782,7 @@ def pie_scale(plans: Sequence[Alternative]) -> float | None:
     return clean(max(found)) if found else None
 
 
-def robustness_style(layer: OutputLayer, top: float | None = None) -> str:
+def robustness_style(layer: OutputLayer, top: float | None = None, mixed: bool = False) -> str:
     """QML of robustness.geojson: every site keyed by an open ring (`open_ring`), so that the
     legend keys what the map draws: dark red for a site every plan builds, orange for one some
     plans build, sized by their share; where the optimum builds (`capex_yuan`), its pie in
@@ -782,13 +793,15 @@ def robustness_style(layer: OutputLayer, top: float | None = None) -> str:
     the sites layer's filled "eligible, not used" marker under it. Labelled with the site's name
     and the shares in words (`products_in_words`) where some plan builds. `top`: the capex (yuan)
     of a full-size pie on the plans' maps (`pie_scale`), which sizes the rings about the pies;
-    the layer's largest `capex_yuan` without it."""
+    the layer's largest `capex_yuan` without it. `mixed`: the plans are of two kinds, which the
+    label of a site some plans build says (`robustness_roles`)."""
+    roles = robustness_roles(mixed)
     low, high = ROBUSTNESS_RING_MM
     size = f"scale_linear(\"site_share\", 0, 1, {low:g}, {high:g})"
     categories = [
-        Category("needed", ROBUSTNESS_ROLES["needed"],
+        Category("needed", roles["needed"],
                  symbol("marker", "needed", *open_ring(NEEDED_COLOUR, ROBUSTNESS_KEY_MM, size, NO_PIE))),
-        Category("some", ROBUSTNESS_ROLES["some"],
+        Category("some", roles["some"],
                  symbol("marker", "some", *open_ring(SOME_COLOUR, ROBUSTNESS_KEY_MM, size, NO_PIE))),
         Category("none", NO_PLAN_LABEL,
                  symbol("marker", "none", simple_marker("circle", rgba(NO_PLAN_COLOUR, 0), rgba(NO_PLAN_COLOUR),
@@ -861,14 +874,15 @@ ROBUSTNESS_NOTES = ("Marker area grows with the share of the near-optimal plans 
 
 
 def robustness_png(layer: OutputLayer, spatial: SpatialResult, title: str, names: Names | None = None,
-                   notices: list[str] | None = None) -> bytes:
+                   notices: list[str] | None = None, mixed: bool = False) -> bytes:
     """robustness.png: `robustness_figure` as PNG bytes, made and drawn in `drawing_style`; its
-    notice (labels no installed font draws) added to `notices`."""
+    notice (labels no installed font draws) added to `notices`; `mixed`: the plans are of two
+    kinds (`robustness_roles`)."""
     from siting.deliver.mapplot import Lettering
 
     lettering = Lettering("robustness.png")
     with drawing_style():
-        png = _png(robustness_figure(layer, spatial, title, names, lettering))
+        png = _png(robustness_figure(layer, spatial, title, names, lettering, mixed))
     notice = lettering.notice()
     if notice is not None and notices is not None:
         notices.append(notice)
@@ -904,12 +918,14 @@ def _block_size(text: str) -> int:
     return max(map(len, lines)) * len(lines)
 
 
-def _draw_robustness_marks(ax: Any, frame: Any) -> tuple[dict[tuple[float, float], float], list[tuple[Any, str]]]:
+def _draw_robustness_marks(ax: Any, frame: Any, mixed: bool = False
+                           ) -> tuple[dict[tuple[float, float], float], list[tuple[Any, str]]]:
     """The sites' markers by role (ROBUSTNESS_ROLES: built in every plan, in some, in none), area
     by the share of the plans building there (ROBUSTNESS_AREAS), the larger under the smaller, so
     that a site beside another stays in view; returns each marker's radius to the outer edge of
     its outline (points) by its place (x, y, the map's CRS), which labels keep off, and a legend
-    key (a matplotlib artist) and its label for each role drawn, in ROBUSTNESS_ROLES' order."""
+    key (a matplotlib artist) and its label for each role drawn, in ROBUSTNESS_ROLES' order
+    (`robustness_roles` of `mixed`: the plans are of two kinds)."""
     radii: dict[tuple[float, float], float] = {}
     keys: dict[str, Any] = {}
     for role, colour in (("needed", NEEDED_COLOUR), ("some", SOME_COLOUR), ("none", GREY)):
@@ -922,7 +938,9 @@ def _draw_robustness_marks(ax: Any, frame: Any) -> tuple[dict[tuple[float, float
         for x, y, size in zip(part.geometry.x, part.geometry.y, sizes, strict=True):
             radii[float(x), float(y)] = max(radii.get((float(x), float(y)), 0.0),
                                             math.sqrt(size) / 2 + ROBUSTNESS_EDGE / 2)
-    return radii, [(keys[role], label) for role, label in ROBUSTNESS_ROLES.items() if role in keys]
+    # the longer words of two kinds (ROBUSTNESS_SOME_OF_KINDS) on two lines, to keep inside the page
+    return radii, [(keys[role], label.replace(" (", "\n(", 1) if mixed and role == "some" else label)
+                   for role, label in robustness_roles(mixed).items() if role in keys]
 
 
 def _overlaid(ax: Any, radii: Mapping[tuple[float, float], float], pixels_per_point: float
@@ -942,7 +960,7 @@ def _overlaid(ax: Any, radii: Mapping[tuple[float, float], float], pixels_per_po
 
 
 def robustness_figure(layer: OutputLayer, spatial: SpatialResult, title: str, names: Names | None = None,
-                      lettering: Any = None) -> Any:
+                      lettering: Any = None, mixed: bool = False) -> Any:
     """A map of the robustness layer (a matplotlib Figure, made in `drawing_style`): marker size
     and colour by the share of the plans building at each site (`_draw_robustness_marks`); every
     site some plan builds labelled (`robustness_labels`: its name, by `names` as map.png names it,
@@ -958,7 +976,8 @@ def robustness_figure(layer: OutputLayer, spatial: SpatialResult, title: str, na
     marker's; and, where a position near enough allows (ROBUSTNESS_PLACING, ROBUSTNESS_STEPS),
     across no cluster's outline (`LabelPlacer.block_lines`) and on its site's side of them, so
     that it reads as in its site's cluster. Beside the map, to the right of its frame, the legend keys the three
-    roles, and the notes (ROBUSTNESS_NOTES: what the markers and labels give) hang under it."""
+    roles (`robustness_roles` of `mixed`: the plans are of two kinds), and the notes
+    (ROBUSTNESS_NOTES: what the markers and labels give) hang under it."""
     from matplotlib.text import Annotation
 
     from siting.deliver.mapplot import HALO, Lettering
@@ -969,7 +988,7 @@ def robustness_figure(layer: OutputLayer, spatial: SpatialResult, title: str, na
         figure, ax = _figure((0.02, 0.04, 0.62, 0.86))
         names_drawn = _draw_clusters(ax, spatial, lettering)
         frame = layer.frame.to_crs(spatial.clusters.crs)
-        radii, keys = _draw_robustness_marks(ax, frame)
+        radii, keys = _draw_robustness_marks(ax, frame, mixed)
         marks = [(x, y, radius) for (x, y), radius in radii.items()]
         # The furniture fixes the limits the labels are placed in.
         placer = _map_furniture(figure, ax, spatial.clusters.crs, marks, names_drawn,
@@ -1241,6 +1260,33 @@ def mixed_scopes_text(plans: Sequence[Alternative], inputs: ModelInputs, names: 
     return text
 
 
+def robustness_kinds(plans: Sequence[Alternative]) -> tuple[str, str]:
+    """What plan.qgs's robustness layer says of the kinds of plan its shares count, where some
+    alternatives may move capacity between clusters (scope `clusters`): (its title's line in the
+    print legend, "2 keep the optimum's capacity by cluster, 1 may move capacity between clusters:
+    counted alike (alternatives.md)"; its abstract's words, as alternatives.md's robustness
+    section says them, `mixed_scopes_text`); ("", "") without plans of scope `clusters`."""
+    shown = distinct(plans)
+    moved = sum(a.scope == SCOPE_CLUSTERS for a in shown[1:])
+    if not moved:
+        return "", ""
+    kept = len(shown) - 1 - moved
+
+    def alternatives(n: int) -> str:
+        return f"{n} alternative{'s' if n != 1 else ''}"
+
+    legend = (f"{kept + 1} keep the optimum's capacity by cluster, {moved} may move capacity between clusters: "
+              "counted alike (alternatives.md)")
+    abstract = ("its shares count two kinds of plan alike: the optimum"
+                + (f" and its {alternatives(kept)} of scope sites" if kept else "")
+                + f", which keep{'s' if not kept else ''} its capacity by cluster, and {alternatives(moved)} of scope "
+                "clusters, which may move capacity between clusters (other splits that fit within the slack, not the "
+                "cheapest): a share below 100 % may be a decision one kind always takes and the other never, not "
+                "sites interchangeable at nearly the optimum's cost; alternatives.md gives each kind's cost over the "
+                "optimum and the decisions every plan of one kind takes")
+    return legend, abstract
+
+
 def within_gap_marks(table: pd.DataFrame, gap: float | None) -> list[str]:
     """Per plan of the comparison, "yes" for an alternative whose cost differs from the optimum's
     (`over_optimum`, a share of |optimum|) by no more than the optimum's proven `gap` (a share):
@@ -1339,10 +1385,11 @@ def alternatives_files(plans: Sequence[Alternative], inputs: ModelInputs, spatia
     kinds = (f"\n{len(shown) - moved} keep the optimum's capacity by cluster, {moved} may move capacity between "
              "clusters (alternatives.md)" if moved else "")
     png = robustness_png(layer, spatial, f"{scenario}: share of {len(shown)} near-optimal plans (within "
-                                         f"{slack_percent(slack)}) that build at each site{kinds}", names, drawn)
+                                         f"{slack_percent(slack)}) that build at each site{kinds}", names, drawn,
+                         bool(moved))
     return {
         "robustness.geojson": feature_collection_text(layer),
-        "robustness.qml": robustness_style(layer, pie_scale(plans)),
+        "robustness.qml": robustness_style(layer, pie_scale(plans), mixed=bool(moved)),
         "robustness.csv": csv_text(robustness_csv(robustness(plans, inputs), names)),
         "robustness.png": _bytes_writer(png),
         "alternatives.csv": csv_text(comparison_csv(table, inputs, names, gap)),

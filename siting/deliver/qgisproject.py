@@ -271,6 +271,11 @@ class Overlay:
 
     layer: OutputLayer
     style: str
+    #: What the overlay's title in the print legend and its abstract add (the robustness layer:
+    #: the kinds of plan its shares count, siting/deliver/explore.py `robustness_kinds`); "" for
+    #: nothing.
+    legend_note: str = ""
+    note: str = ""
 
 
 #: What an overlay's abstract (its tooltip in the layer panel) adds to its title.
@@ -279,10 +284,13 @@ OVERLAY_NOTE = "not shown when the project opens: tick it to show it over the pl
 
 def overlay_layers(overlays: Sequence[Overlay], gpkg_name: str = "plan.gpkg") -> list[ProjectLayer]:
     """The project layers of `overlays`, from the GeoPackage, each in its style, named by its
-    title (`layer_name`), its abstract saying it is hidden until ticked (OVERLAY_NOTE)."""
+    title (`layer_name`), with its `legend_note` after it in the print legend and its `note` in
+    its abstract, which ends saying it is hidden until ticked (OVERLAY_NOTE)."""
     return [ProjectLayer(plan_layer_id(o.layer.name), layer_name(o.layer), f"./{gpkg_name}|layername={o.layer.name}",
                          o.layer.geometry_type, o.style, pd.DataFrame(o.layer.frame.drop(columns="geometry")),
-                         abstract=f"{layer_abstract(o.layer, o.style)}{LEGEND_BREAK}{OVERLAY_NOTE}")
+                         legend=f"{layer_name(o.layer)}{LEGEND_BREAK}{o.legend_note}" if o.legend_note else "",
+                         abstract=LEGEND_BREAK.join(t for t in (layer_abstract(o.layer, o.style), o.note, OVERLAY_NOTE)
+                                                    if t))
             for o in overlays]
 
 

@@ -22,6 +22,7 @@ from siting.deliver.explore import (
     FileContent,
     diagnosis_files,
     diagnosis_record,
+    robustness_kinds,
     robustness_layer,
     subfolder_writer,
 )
@@ -461,4 +462,4 @@ def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, t
         counter.advance("comparison", "made")
     finally:
         counter.close()
-    return files, (Overlay(layer, str(files["robustness.qml"])),)
+    return files, (Overlay(layer, str(files["robustness.qml"]), *robustness_kinds(plans)),)
