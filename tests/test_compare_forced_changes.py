@@ -112,7 +112,7 @@ def test_a_forced_change_is_classed_plainly_the_others_hatched(tmp_path: Path) -
     assert list(categories) == ["removed", "added:indistinguishable", "removed:indistinguishable",
                                 "options changed:indistinguishable"]
     assert categories["removed"] == ("Removed: no new capacity here, some in the baseline (forced: the run's rules "
-                                     "keep out what the baseline built here)")
+                                     "keep out what the baseline built here, or leave no land for new modules)")
     assert "indistinguishable" in categories["removed:indistinguishable"]
     aliases = {a.get("field"): a.get("name") for a in root.findall("aliases/alias")}
     assert aliases["forced"].startswith("forced by this run's rules")

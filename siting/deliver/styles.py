@@ -1690,7 +1690,7 @@ FORCED_FIELD = "forced"
 
 #: What the legend adds to a change that the run's rules force (FORCED_FIELD) where the run is
 #: within solver tolerance of the baseline: such a change is drawn plainly, not hatched.
-FORCED_LEGEND = "forced: the run's rules keep out what the baseline built here"
+FORCED_LEGEND = "forced: the run's rules keep out what the baseline built here, or leave no land for new modules"
 
 #: What the changes of a run within solver tolerance of the baseline are (as comparison.md heads
 #: the run's column of differences): the two plans cannot be told apart in cost.
