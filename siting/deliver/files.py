@@ -48,7 +48,7 @@ from siting.deliver.geopackage import STYLE_TABLE, write_geopackage
 from siting.deliver.layer import OutputLayer, feature_collection_text, read_layer
 from siting.deliver.layers import LAYER_ORDER, context_title, plan_layers
 from siting.deliver.manifest import changed_inputs, manifest, read_sha256_of
-from siting.deliver.mapinfo import MapContext, MapTitle, redline_basis, redline_extent_text
+from siting.deliver.mapinfo import MapContext, MapTitle, redline_basis, redline_extent_text, scope_title
 from siting.deliver.qgisproject import (
     BATCH_SCALE_WORDS,
     Overlay,
@@ -143,11 +143,12 @@ def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dic
     notices = [*prepared.notices, *input_changes]
     context = map_context(prepared, layers)
     top = shared_pie_top(layers, pie_top_yuan)
+    kind = scope_title(near_optimal)  # an alternative's kind, for its map's titles
     with MapDrawing.start(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs, context,
-                          notices, plan.product_flows, which, top) as drawing:
+                          notices, plan.product_flows, which, top, kind) as drawing:
         files, drawn = gis_files(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs,
                                  list(spatial.sources["resource"]), context, notices, plan.product_flows,
-                                 which, drawing, overlays, top)
+                                 which, drawing, overlays, top, kind)
         files.update(plan_tables(plan, prepared.loaded.catalog, prepared.inputs.TARGET_GROUPS))
         files.update(extra or {})
         names = [*files, "manifest.json", *REPORT_FILES]
@@ -327,19 +328,20 @@ def map_context(prepared: Prepared, layers: Sequence[OutputLayer] | None = None)
 
 
 def map_title(loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport | SolveOutcome,
-              which: str = "") -> MapTitle:
+              which: str = "", kind: str = "") -> MapTitle:
     """The title of map.png and of plan.qgs's print layout: scenario and years, and `which`
     plan of a set it is ("alternative alt01 of 2"; "" for a run's own plan); the solver's
     outcome in the terminal's words, with the proven gap and, for a plan proven within it, the
     gap asked for (`solve_outcome`: "optimal within the gap, gap 2.01% (tolerance 2.50%)"); and
-    the objective."""
+    the objective; `kind`: an alternative's kind after its outcome (siting/deliver/mapinfo.py
+    `scope_title`: "scope sites: the same capacity in each cluster as the optimum"), "" for none."""
     rule = loaded.scenario.constraints.redline
     tolerance = loaded.scenario.solver.rel_gap if report.proven_optimal else None
     absolute = loaded.scenario.solver.abs_gap_bn_yuan
     return MapTitle(loaded.scenario.name, plain_status(report.termination, report.has_solution), report.gap,
                     report.objective_yuan, list(inputs.YEARS), rule.official_share_pct, rule.official_share_source,
                     loaded.scenario.layers.redline is not None, tolerance,
-                    absolute * 1e9 if absolute and report.proven_optimal else None, which)
+                    absolute * 1e9 if absolute and report.proven_optimal else None, which, kind)
 
 
 def prefetch_drawing() -> threading.Thread:
@@ -361,19 +363,20 @@ def prefetch_drawing() -> threading.Thread:
 
 def map_png(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
             working_crs: str, context: MapContext | None = None, notices: list[str] | None = None,
-            unlined: Sequence[Mapping[str, Any]] = (), which: str = "", pie_top_yuan: float | None = None) -> bytes:
+            unlined: Sequence[Mapping[str, Any]] = (), which: str = "", pie_top_yuan: float | None = None,
+            kind: str = "") -> bytes:
     """map.png's bytes, the product flows without a line (`unlined`, siting/deliver/webmap.py
     `unlined_flows`) ringed at their hubs, the pies on the scale of `pie_top_yuan` (yuan of capex
     at the largest pie's area; None: the plan's own largest, siting/deliver/mapplot.py
     `pie_scale`); the drawing's notices (a label no installed font draws) are added to
-    `notices`, once each; `which`: as `map_title`'s. (matplotlib is loaded
+    `notices`, once each; `which`, `kind`: as `map_title`'s. (matplotlib is loaded
     here, not with this module: a run needs it only now, and `prefetch_drawing` may load it while
     the solver works.)"""
     from siting.deliver.mapplot import render_map
 
     buffer = io.BytesIO()
-    drawn = render_map(buffer, layers, map_title(loaded, inputs, report, which), list(inputs.PRODUCTS), working_crs,
-                       context, pie_top_yuan, unlined)
+    drawn = render_map(buffer, layers, map_title(loaded, inputs, report, which, kind), list(inputs.PRODUCTS),
+                       working_crs, context, pie_top_yuan, unlined)
     if notices is not None:
         notices.extend(n for n in drawn if n not in notices)
     return buffer.getvalue()
@@ -397,14 +400,14 @@ def _geopackage_writer(layers: Sequence[OutputLayer], styles: Mapping[str, str],
 def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
               working_crs: str, resources: Sequence[str], context: MapContext | None = None,
               notices: list[str] | None = None, product_flows: pd.DataFrame | None = None, which: str = "",
-              drawing: MapDrawing | None = None, overlays: Sequence[Overlay] = (), pie_top_yuan: float | None = None
-              ) -> tuple[dict[str, FileContent], MapDrawing]:
+              drawing: MapDrawing | None = None, overlays: Sequence[Overlay] = (), pie_top_yuan: float | None = None,
+              kind: str = "") -> tuple[dict[str, FileContent], MapDrawing]:
     """Layers with styles, plan.gpkg, plan.qgs and map.png; returns the files and map.png's
     drawing (`MapDrawing`: its `png()` gives the bytes, which the HTML report embeds). map.png's
     notices are added to `notices` once it is drawn. `product_flows`: the plan's
     (`Plan.product_flows`), for the product flows' legend (`layer_styles`) and the rings of
-    map.png (`map_png`). `which`: which plan of a set this is, for map.png's and plan.qgs's
-    titles (`map_title`). `drawing`: map.png already started (`MapDrawing.start` with these
+    map.png (`map_png`). `which`: which plan of a set this is, and `kind`, an alternative's kind,
+    for map.png's and plan.qgs's titles (`map_title`). `drawing`: map.png already started (`MapDrawing.start` with these
     arguments), which the other files are made beside; None: drawn here, in this process.
     `overlays`: layers plan.gpkg holds after the plan's, each with its style as its default, and
     plan.qgs lists above them, unticked (siting/deliver/qgisproject.py `Overlay`); their own
@@ -414,7 +417,7 @@ def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Mod
     plan's own."""
     if drawing is None:
         drawing = MapDrawing(_map_drawer(layers, loaded, inputs, report, working_crs, context, product_flows, which,
-                                         pie_top_yuan), notices)
+                                         pie_top_yuan, kind), notices)
     styles = layer_styles(layers, resources, dict(inputs.output_value_yuan_per_unit), inputs.PRODUCTS,
                           units_of(loaded.catalog, inputs), product_flows)
     if pie_top_yuan is not None and "sites" in styles and capex_scale(styles["sites"]) is not None:
@@ -427,7 +430,7 @@ def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Mod
     titled = loaded.scenario.name + (f", {which}" if which else "")  # the project's title names the plan
     files["plan.qgs"] = project_text(layers, styles, titled, working_crs, view_extent(layers, working_crs),
                                      credits=default_credits(loaded.scenario.name, working_crs),
-                                     map_title=map_title(loaded, inputs, report, which), overlays=overlays,
+                                     map_title=map_title(loaded, inputs, report, which, kind), overlays=overlays,
                                      redline_basis=basis)
     files["map.png"] = drawing.write
     return files, drawing
@@ -435,12 +438,13 @@ def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Mod
 
 def _map_drawer(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
                 working_crs: str, context: MapContext | None, product_flows: pd.DataFrame | None, which: str,
-                pie_top_yuan: float | None = None) -> Callable[[list[str]], bytes]:
+                pie_top_yuan: float | None = None, kind: str = "") -> Callable[[list[str]], bytes]:
     """`map_png` of these arguments (`gis_files`'), as a function of the notices it adds to."""
     unlined = unlined_flows(next((layer for layer in layers if layer.name == "product_flows"), None), product_flows)
 
     def draw(notices: list[str]) -> bytes:
-        return map_png(layers, loaded, inputs, report, working_crs, context, notices, unlined, which, pie_top_yuan)
+        return map_png(layers, loaded, inputs, report, working_crs, context, notices, unlined, which, pie_top_yuan,
+                       kind)
 
     return draw
 
@@ -492,8 +496,8 @@ class MapDrawing:
     @classmethod
     def start(cls, layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
               working_crs: str, context: MapContext | None = None, notices: list[str] | None = None,
-              product_flows: pd.DataFrame | None = None, which: str = "", pie_top_yuan: float | None = None
-              ) -> MapDrawing:
+              product_flows: pd.DataFrame | None = None, which: str = "", pie_top_yuan: float | None = None,
+              kind: str = "") -> MapDrawing:
         """Start drawing map.png as `gis_files` would (its arguments of those names), in a child
         process where `draws_apart`. The drawing code is loaded first, here, so that the child
         does not load it again for each map (`prefetch_drawing`'s thread, which may be loading
@@ -503,7 +507,7 @@ class MapDrawing:
             if thread.name == PREFETCH_THREAD and thread is not threading.current_thread():
                 thread.join()
         return cls(_map_drawer(layers, loaded, inputs, report, working_crs, context, product_flows, which,
-                               pie_top_yuan), notices, apart=True)
+                               pie_top_yuan, kind), notices, apart=True)
 
     def png(self) -> bytes:
         """map.png's bytes; from the child, once it is done (drawn again here where it failed)."""

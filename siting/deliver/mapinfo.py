@@ -98,6 +98,27 @@ def slack_amount_text(record: Mapping[str, Any]) -> str:
     return text
 
 
+#: What a near-optimal alternative's search could change (its `scope`, siting/optimize/alternatives.py
+#: `Alternative.scope`), in words: what it does, then what that comes to. report.md gives both
+#: (`near_optimal_text`), the alternative's map title the second (`scope_title`).
+SCOPE_WORDS: dict[str, tuple[str, str]] = {
+    "sites": ("It keeps the optimum's modules by cluster, size and year and moves them among the sites of their "
+              "clusters", "the same capacity in each cluster as the optimum"),
+    "clusters": ("It may move capacity between clusters",
+                 "another split between clusters that fits within the slack, not the cheapest such split"),
+}
+
+
+def scope_title(record: Mapping[str, Any] | None) -> str:
+    """The kind of near-optimal alternative a plan is, for its map's title (`MapTitle.kind`), in
+    report.md's words (SCOPE_WORDS): "scope clusters: another split between clusters that fits
+    within the slack, not the cheapest such split"; from `record` (the manifest's `near_optimal`
+    member, `near_optimal_text`'s); "" without one, for the optimum, or without a known scope."""
+    row = next((r for r in (record or {}).get("plans") or [] if r.get("plan") == (record or {}).get("plan")), None)
+    scope = str((row or {}).get("scope") or "")
+    return f"scope {scope}: {SCOPE_WORDS[scope][1]}" if scope in SCOPE_WORDS else ""
+
+
 def near_optimal_text(record: Mapping[str, Any] | None) -> str:
     """What a near-optimal alternative is, in words, in place of `unproven_text` (its search
     minimised its overlap with the plans before it, not its cost, so it has no gap of its own):
@@ -153,10 +174,8 @@ def near_optimal_text(record: Mapping[str, Any] | None) -> str:
             "machines, and so may the alternatives that start from it; raise solver.time_limit_s (or --time-limit) "
             "for the same plans each time.")
     scope = str(row.get("scope") or "")
-    kind = (" It keeps the optimum's modules by cluster, size and year and moves them among the sites of their "
-            "clusters (scope `sites`): the same capacity in each cluster as the optimum." if scope == "sites" else
-            " It may move capacity between clusters (scope `clusters`): another split between clusters that fits "
-            "within the slack, not the cheapest such split." if scope == "clusters" else "")
+    does, means = SCOPE_WORDS.get(scope, ("", ""))
+    kind = f" {does} (scope `{scope}`): {means}." if does else ""
     count = max(len(rows) - 1, 1)
     allowed = slack_amount_text(record)
     allowed = f" ({allowed})" if allowed else ""
@@ -178,7 +197,9 @@ class MapTitle:
     The second title line is then the terminal's status line (`outcome_text`) and the objective;
     a third gives the gap in bn yuan, as the terminal's objective line does (`gap_text`). plan:
     which plan of a set the title's is, named after the years on the first line ("alternative
-    alt01 of 2", as alternatives.md names it); "" for a run's own plan."""
+    alt01 of 2", as alternatives.md names it); "" for a run's own plan. kind: for an alternative,
+    what its search could change (`scope_title`), on a line of its own after its status, the
+    objective on the next; "" for none."""
 
     scenario: str
     status: str
@@ -193,19 +214,22 @@ class MapTitle:
     #: The absolute gap asked for (solver.abs_gap_bn_yuan, in yuan), given beside `tolerance`; None: none.
     abs_tolerance_yuan: float | None = None
     plan: str = ""
+    kind: str = ""
 
     def text(self) -> str:
         """The title's lines: scenario and years, then `plan` where given ("yunnan_2024: capacity
         plan 2022-2024, alternative alt01 of 2"); solver outcome with its gap in percent
-        (`outcome_text`), and objective; where there is a gap and an objective, the gap in bn
+        (`outcome_text`), `kind` where given (on a line of its own, the objective under it), and
+        objective; where there is a gap and an objective, the gap in bn
         yuan (`gap_text`), as the terminal's objective line gives it."""
         objective = (f"objective {bn_yuan(self.objective_yuan)} (discounted)"
                      if self.objective_yuan is not None else "no objective")
         span = f"{self.years[0]}-{self.years[-1]}" if self.years else ""
         gap = self.gap_text()
         which = f", {self.plan}" if self.plan else ""
+        kind = f"\n{self.kind}\n" if self.kind else ", "  # an alternative's kind: a line, the objective under it
         return (f"{self.scenario}: capacity plan {span}{which}\n"
-                f"{outcome_text(self.status, self.gap, self.tolerance, self.abs_tolerance_yuan)}, {objective}"
+                f"{outcome_text(self.status, self.gap, self.tolerance, self.abs_tolerance_yuan)}{kind}{objective}"
                 + (f"\n{gap}" if gap else ""))
 
     def gap_text(self) -> str:
