@@ -67,6 +67,12 @@ def test_diff_style_names_the_fields_with_unit_and_years(compared: Path):
     root = ET.fromstring((compared / "diff.qml").read_text().split("\n", 1)[1])
     aliases = {a.get("field"): a.get("name") for a in root.findall("aliases/alias")}
     assert aliases == {
+        "id": "site and run compared (site@run)", "site": "site (its id in the runs' sites.geojson)",
+        "scenario": "run compared with the baseline small (its column in comparison.csv or row in sweep.csv)",
+        "baseline": "baseline run (small), whose plan this run is compared with",
+        "change": ("change against the baseline small (added, removed, resized, options changed or unchanged): the "
+                   "new capacity this run adds here against the baseline's; options changed: the same, but other "
+                   "products admitted or other land free"),
         "folder": "folder of this run (in the comparison or sweep folder)",
         "base_fepo4": "FePO4 added 2023-2024, baseline small (t/yr)",
         "new_fepo4": "FePO4 added 2023-2024, this run (t/yr)",

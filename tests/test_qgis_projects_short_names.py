@@ -80,6 +80,12 @@ def test_diff_fields_are_named_with_unit_and_years():
     aliases = change_aliases(["lfp", "cells"], {"lfp": "t", "cells": "GWh"}, "a", [2022, 2023, 2024],
                              [[2022, 2023, 2024]])
     assert aliases == {
+        "id": "site and run compared (site@run)", "site": "site (its id in the runs' sites.geojson)",
+        "scenario": "run compared with the baseline a (its column in comparison.csv or row in sweep.csv)",
+        "baseline": "baseline run (a), whose plan this run is compared with",
+        "change": ("change against the baseline a (added, removed, resized, options changed or unchanged): the new "
+                   "capacity this run adds here against the baseline's; options changed: the same, but other "
+                   "products admitted or other land free"),
         "folder": "folder of this run (in the comparison or sweep folder)",
         "base_lfp": "LFP added 2022-2024, baseline a (t/yr)", "new_lfp": "LFP added 2022-2024, this run (t/yr)",
         "base_cells": "Cells added 2022-2024, baseline a (GWh/yr)",

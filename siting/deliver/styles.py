@@ -1853,14 +1853,24 @@ def change_aliases(products: Sequence[str], units: Mapping[str, str], baseline: 
     and "LFP added 2022-2024, this run (t/yr)" (`units`: each product's catalog unit;
     `base_years` the baseline's years, `run_years` each compared run's: "over each run's years"
     where those differ); OPTION_FIELDS, what the rules admit at the site in either run;
-    FORCED_FIELD, whether the run's rules force its change there; DIFFERENCE_FIELDS; and
-    `folder`, the run's folder."""
+    FORCED_FIELD, whether the run's rules force its change there; DIFFERENCE_FIELDS;
+    `folder`, the run's folder; and the fields naming the feature: `id` (site@run), `site`,
+    `scenario` (the run), `baseline` and `change` (its classes, CHANGE_LABELS', against the
+    baseline's plan)."""
     def span(years: Sequence[int]) -> str:
         return f"{years[0]}-{years[-1]}" if len(years) > 1 else f"in {years[0]}" if years else "over the plan"
 
     spans = {span(years) for years in run_years}
     theirs = spans.pop() if len(spans) == 1 else "over each run's years"
-    aliases: dict[str, str] = {"folder": "folder of this run (in the comparison or sweep folder)"}
+    aliases: dict[str, str] = {
+        "id": "site and run compared (site@run)",
+        "site": "site (its id in the runs' sites.geojson)",
+        "scenario": f"run compared with the baseline {baseline} (its column in comparison.csv or row in sweep.csv)",
+        "baseline": f"baseline run ({baseline}), whose plan this run is compared with",
+        "change": (f"change against the baseline {baseline} ({joined(CHANGE_LABELS, last='or')}): the new capacity "
+                   "this run adds here against the baseline's; options changed: the same, but other products "
+                   "admitted or other land free"),
+        "folder": "folder of this run (in the comparison or sweep folder)"}
     for product in products:
         unit = f" ({per_year(units[product])})" if units.get(product) else ""
         aliases[f"base_{product}"] = f"{product_label(product)} added {span(base_years)}, baseline {baseline}{unit}"
