@@ -399,6 +399,8 @@ LAYER_WHAT = {
     "redline": "by category, each with how far the red-line rule excludes sites around it (grey, dashed: a "
                "category the rule leaves out)",
     "context": "outlines named for orientation only: the plan does not use them",
+    "candidate_cells": "each cell drawn clipped to its cluster and the allowed zone, less the parks and the red "
+                       "line's zone common to all products, while gross_ha counts the whole cell",
 }
 #: The sites style's words of its pies' size, at the end of its built category's label (`sites_style`).
 _PIE_SIZE = re.compile(r"(pie area ∝ capex; largest [^;()]*)\)$")
@@ -427,7 +429,8 @@ def layer_abstract(layer: OutputLayer, style: str | None = None, basis: LayerBas
     without features, that there are none (the size note's words, else NONE_IN_PLAN), so that
     its tooltip tells an empty layer (a plan without a red line) from one that failed to load.
     The red-line layer's ends with what it says of its own basis (`basis`, or `layer_basis` of
-    its table without one: siting/deliver/mapinfo.py `LayerBasis.plain`): a proxy says so."""
+    its table without one: siting/deliver/mapinfo.py `LayerBasis.plain`), sentences of their own
+    after a full stop: a proxy says so."""
     title = capitalised(layer.title)
     if layer.name == "redline" and _redline_basis(layer, basis).is_proxy:
         title = proxy_redline_title(title)
@@ -438,7 +441,7 @@ def layer_abstract(layer: OutputLayer, style: str | None = None, basis: LayerBas
     pies = sites_size_note(style) if layer.name == "sites" else None
     text = text if pies is None else f"{text}{LEGEND_BREAK}{pies}"
     if layer.name == "redline":
-        text = f"{text}{LEGEND_BREAK}{(basis or layer_basis(layer.frame)).plain()}"
+        text = f"{text}. {(basis or layer_basis(layer.frame)).plain()}"
     return text
 
 
