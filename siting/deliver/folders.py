@@ -391,30 +391,37 @@ def marker_entries(folder: Path) -> set[str]:
 
 def foreign_files(folder: Path) -> list[str]:
     """The files and folders under a marked `folder` that its marker does not list (relative
-    POSIX paths, sorted, with `/` after a folder), looking into listed subfolders through their
-    own markers. Empty for a folder holding only what the tool wrote."""
+    POSIX paths, with `/` after a folder, in the order of a walk of sorted names), looking into
+    listed subfolders through their own markers. Empty for a folder holding only what the tool
+    wrote."""
+    return _unlisted(folder, False)
+
+
+def _unlisted(folder: Path, staging: bool) -> list[str]:
+    """What `foreign_files` and `not_written` find (their rules; `staging` for a staging folder's
+    looser one), in the order of a walk of sorted names."""
     listed = marker_entries(folder)
     parents = set()  # the folders on the way to a listed entry
     for entry in listed:
         parts = entry.rstrip("/").split("/")
         parents.update("/".join(parts[:i]) + "/" for i in range(1, len(parts)))
-    foreign: list[str] = []
+    found: list[str] = []
 
     def walk(current: Path, prefix: str) -> None:
         for entry in sorted(current.iterdir(), key=lambda e: e.name):
             relative = prefix + entry.name
             if entry.is_dir() and not entry.is_symlink():
-                if relative + "/" in listed and is_ours(entry):
-                    foreign.extend(f"{relative}/{f}" for f in foreign_files(entry))
-                elif relative + "/" in parents:
+                if (staging or relative + "/" in listed) and is_ours(entry):
+                    found.extend(f"{relative}/{name}" for name in _unlisted(entry, staging))
+                elif relative + "/" in parents or (staging and relative in listed):
                     walk(entry, relative + "/")
                 else:
-                    foreign.append(relative + "/")
-            elif relative != MARKER and relative not in listed:
-                foreign.append(relative)
+                    found.append(relative + "/")
+            elif relative != MARKER and relative not in listed and not (staging and _writing_file(relative, listed)):
+                found.append(relative)
 
     walk(folder, "")
-    return foreign
+    return found
 
 
 def _marker_unreadable(folder: Path) -> bool:
@@ -697,28 +704,7 @@ def not_written(folder: Path, staging: bool) -> list[str]:
     of its own, listed or not, as far as that marker's own rule goes, recursively (the runs a
     batch writes into its staging folder, and the staging folder of one under way). Raises
     OSError where a folder cannot be read."""
-    listed = marker_entries(folder)
-    parents = set()  # the folders on the way to a listed entry
-    for entry in listed:
-        parts = entry.rstrip("/").split("/")
-        parents.update("/".join(parts[:i]) + "/" for i in range(1, len(parts)))
-    found: list[str] = []
-
-    def walk(current: Path, prefix: str) -> None:
-        for entry in sorted(current.iterdir(), key=lambda e: e.name):
-            relative = prefix + entry.name
-            if entry.is_dir() and not entry.is_symlink():
-                if (staging or relative + "/" in listed) and is_ours(entry):
-                    found.extend(f"{relative}/{name}" for name in not_written(entry, staging))
-                elif relative + "/" in parents or (staging and relative in listed):
-                    walk(entry, relative + "/")
-                else:
-                    found.append(relative + "/")
-            elif relative != MARKER and relative not in listed and not (staging and _writing_file(relative, listed)):
-                found.append(relative)
-
-    walk(folder, "")
-    return sorted(found)
+    return sorted(_unlisted(folder, staging))
 
 
 def _remove_all_but(folder: Path, kept: set[str], errors: list[OSError], prefix: str = "") -> None:
