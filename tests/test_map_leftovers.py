@@ -332,7 +332,7 @@ def test_compare_qgs_marks_added_and_resized_sites_with_labels_above_the_pies(sm
     layers = {n.findtext("id"): n for n in root.iter("maplayer")}
     diff, sites = layers["diff_b_layer"], layers["sites_b_layer"]
     assert diff.get("labelsEnabled") == "1"
-    settings = diff.find("labeling/settings")
+    settings = diff.find("labeling/rules/rule[@description='marks']/settings")
     assert settings is not None
     rendering = settings.find("rendering")
     pies = sites.find("DiagramLayerSettings")

@@ -1933,6 +1933,48 @@ def change_marks() -> ET.Element:
     return element("labeling", {"type": "simple"}, settings)
 
 
+#: The diameter (mm) of the ring round a site whose change the run's rules force (FORCED_FIELD),
+#: and its width: seen at any scale, a small polygon or one under other symbols included.
+FORCED_RING_MM = 5.0
+FORCED_RING_WIDTH_MM = 0.7
+#: The QGIS test of a feature whose change the run's rules force (FORCED_FIELD; false where unset).
+FORCED_TEST = f"coalesce({_quoted(FORCED_FIELD)}, false)"
+#: The z-index of a forced change's name: above the change marks (CHANGE_MARK_Z).
+FORCED_NAME_Z = CHANGE_MARK_Z + 1
+
+
+def forced_ring(rgb: Sequence[int], polygonal: bool) -> list[ET.Element]:
+    """The symbol layers that ring a site whose change the run's rules force (FORCED_TEST): a
+    circle FORCED_RING_MM across outlined in the change's colour (`rgb`) over a wider white one
+    (its halo), drawn only for such a feature; at the polygon's point on surface for polygon
+    sites, round the marker for point sites."""
+    def ring(colour: str, width: float) -> ET.Element:
+        return simple_marker("circle", rgba(rgb, 0), colour, FORCED_RING_MM, outline_width=width)
+
+    halo = ring(rgba((255, 255, 255)), FORCED_RING_WIDTH_MM + 0.8)
+    coloured = ring(rgba(rgb), FORCED_RING_WIDTH_MM)
+    if not polygonal:
+        for layer in (halo, coloured):
+            layer.remove(layer.find("data_defined_properties"))
+            layer.append(data_defined({"enabled": FORCED_TEST}))
+        return [halo, coloured]
+    marker = centroid_marker(symbol("marker", "@forced", halo, coloured))
+    marker.remove(marker.find("data_defined_properties"))
+    marker.insert(1, data_defined({"enabled": FORCED_TEST}))
+    return [marker]
+
+
+def forced_names() -> ET.Element:
+    """The labelling settings that name a site whose change the run's rules force (FORCED_TEST),
+    by its id (`site`, capitalised): drawn always, beside its ring (FORCED_RING_MM), above the
+    change marks (FORCED_NAME_Z)."""
+    node = labeling(f"title(replace({_quoted('site')}, '_', ' '))", 7, AROUND_POINT, bold=True, priority=10,
+                    z_index=FORCED_NAME_Z, always_show_expression="true")
+    settings = node.find("settings")
+    settings.find("placement").set("dist", f"{FORCED_RING_MM / 2:g}")
+    return settings
+
+
 def diff_style(geometry_type: str, changes: Collection[str] | None = None,
                aliases: Mapping[str, str] | None = None, forced: Mapping[str, bool] | None = None) -> str:
     """QML for `compare`'s diff.geojson: sites by `change` against the baseline (CHANGE_LABELS);
@@ -1951,10 +1993,17 @@ def diff_style(geometry_type: str, changes: Collection[str] | None = None,
     NOT_COMPARABLE_LEGEND. The layer has the sites'
     geometry, so the symbol is a fill for polygon sites and a marker for point sites; an added or
     resized site, whose symbol the run's pie covers, is marked again above the pie
-    (`change_marks`). `aliases`: the names QGIS shows for the fields (`change_aliases`)."""
+    (`change_marks`), and a change the run's rules force (FORCED_TEST) is ringed in its change's
+    colour (`forced_ring`) and named (`forced_names`) at any scale: the labelling is rule-based,
+    "marks" and "forced". `aliases`: the names QGIS shows for the fields (`change_aliases`)."""
     polygonal = GEOMETRY_CODE.get(geometry_type, 0) == 2
 
     def change_symbol(change: str, hollow: bool, apart: bool = False) -> ET.Element:
+        drawn = _change_symbol(change, hollow, apart)
+        drawn.extend(forced_ring(CHANGE_COLOURS[change], polygonal))
+        return drawn
+
+    def _change_symbol(change: str, hollow: bool, apart: bool = False) -> ET.Element:
         colour = CHANGE_COLOURS[change]
         if apart:  # in other money: grey, the change only at the edge
             if polygonal:
@@ -1989,7 +2038,11 @@ def diff_style(geometry_type: str, changes: Collection[str] | None = None,
     attribute = CHANGE_CLASS_APART if apart else CHANGE_CLASS if mixed else "change"
     root = element("qgis", {"labelsEnabled": "1", "styleCategories": "AllStyleCategories",
                             "version": QGIS_VERSION},
-                   categorized(attribute, categories, shown), change_marks())
+                   categorized(attribute, categories, shown), element(
+                       "labeling", {"type": "rule-based"}, element("rules", {"key": "{diff-labels}"}, element(
+                           "rule", {"description": "marks", "key": "{diff-marks}"}, change_marks().find("settings")),
+                           element("rule", {"description": "forced", "filter": FORCED_TEST,
+                                            "key": "{diff-forced}"}, forced_names()))))
     if aliases:
         root.append(element("aliases", None, *(element("alias", {"field": f, "name": a}) for f, a in aliases.items())))
     code = element("layerGeometryType")
