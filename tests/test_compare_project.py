@@ -55,7 +55,7 @@ def test_every_change_carries_the_objective_difference_of_its_run(compared: Path
     assert len(features) == 4
     for feature in features:
         properties = feature["properties"]
-        assert list(properties)[:9] == ["id", "site", "scenario", "folder", "baseline", "change",
+        assert list(properties)[:10] == ["id", "site", "name", "scenario", "folder", "baseline", "change",
                                         "objective_difference", "objective_difference_low_bn_yuan",
                                         "objective_difference_high_bn_yuan"]
         assert properties["objective_difference"] == "within solver tolerance"
@@ -68,6 +68,7 @@ def test_diff_style_names_the_fields_with_unit_and_years(compared: Path):
     aliases = {a.get("field"): a.get("name") for a in root.findall("aliases/alias")}
     assert aliases == {
         "id": "site and run compared (site@run)", "site": "site (its id in the runs' sites.geojson)",
+        "name": "site name (as comparison.md names it; a candidate cell by its id)",
         "scenario": "run compared with the baseline small (its column in comparison.csv or row in sweep.csv)",
         "baseline": "baseline run (small), whose plan this run is compared with",
         "change": ("change against the baseline small (added, removed, resized, options changed or unchanged): the "

@@ -1865,6 +1865,7 @@ def change_aliases(products: Sequence[str], units: Mapping[str, str], baseline: 
     aliases: dict[str, str] = {
         "id": "site and run compared (site@run)",
         "site": "site (its id in the runs' sites.geojson)",
+        "name": "site name (as comparison.md names it; a candidate cell by its id)",
         "scenario": f"run compared with the baseline {baseline} (its column in comparison.csv or row in sweep.csv)",
         "baseline": f"baseline run ({baseline}), whose plan this run is compared with",
         "change": (f"change against the baseline {baseline} ({joined(CHANGE_LABELS, last='or')}): the new capacity "
@@ -1968,7 +1969,7 @@ def forced_names() -> ET.Element:
     """The labelling settings that name a site whose change the run's rules force (FORCED_TEST),
     by its id (`site`, capitalised): drawn always, beside its ring (FORCED_RING_MM), above the
     change marks (FORCED_NAME_Z)."""
-    node = labeling(f"title(replace({_quoted('site')}, '_', ' '))", 7, AROUND_POINT, bold=True, priority=10,
+    node = labeling(f"coalesce({_quoted('name')}, {_quoted('site')})", 7, AROUND_POINT, bold=True, priority=10,
                     z_index=FORCED_NAME_Z, always_show_expression="true")
     settings = node.find("settings")
     settings.find("placement").set("dist", f"{FORCED_RING_MM / 2:g}")

@@ -1560,7 +1560,8 @@ def _built_on(summary: CaseSummary) -> set[str]:
 
 
 def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
-    """One feature per site and compared run (`scenario`, its label, and `folder`, its folder in
+    """One feature per site (`site`, its id, and `name`, its name as comparison.md gives it, the id
+    for a site without one) and compared run (`scenario`, its label, and `folder`, its folder in
     the comparison or sweep folder: `run02` for a sweep's "run02 buffer_m=1000", null where the
     run's folder was not kept): what changed against the baseline, with the
     capacity added per product (units/yr) in both; and what the proven gaps show of the run's
@@ -1586,6 +1587,7 @@ def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
         return json.dumps({"type": "FeatureCollection", "name": "diff", "features": []}) + "\n"
     base_sites = _site_geometries(base)
     base_built = _built_on(base)
+    names = site_names(summaries)  # as comparison.md names them; a cell by its id
     products = _diff_products(summaries)
     features = []
     for other in summaries[1:]:
@@ -1602,7 +1604,8 @@ def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
             change = change_of(before, after)
             if change == "unchanged" and options_changed(base, other, site):  # the rules, not the plan, changed
                 change = OPTIONS_CHANGED
-            props: dict[str, Any] = {"id": f"{site}@{other.label}", "site": site, "scenario": other.label,
+            props: dict[str, Any] = {"id": f"{site}@{other.label}", "site": site, "name": names.get(site, site),
+                                     "scenario": other.label,
                                      "folder": Path(other.out_dir).name or None, "baseline": base.label,
                                      "change": change, **difference}
             for product in products:
