@@ -629,15 +629,16 @@ def solve_options_text(args: argparse.Namespace, prepared: Prepared) -> str:
     none is given."""
     from models import RULE_COST_FAMILIES
     from siting.api import DEFAULT_SLACK
+    from siting.config.units import slack_percent
 
     said = []
     if args.alternatives:
         share = DEFAULT_SLACK if args.slack is None else args.slack
         said.append(f"search {args.alternatives} near-optimal alternative{'s' if args.alternatives != 1 else ''} "
-                    f"within {share * 100:g} % of the optimum's cost")
+                    f"within {slack_percent(share)} of the optimum's cost")
         asked = prepared.loaded.scenario.solver.rel_gap
         if share < asked:  # as alternatives.md says once the optimum's gap is known
-            said[-1] += (f" (below the {asked * 100:g} % gap the optimum is to be proven within, solver.rel_gap: "
+            said[-1] += (f" (below the {slack_percent(asked)} gap the optimum is to be proven within, solver.rel_gap: "
                          "an alternative's extra cost within that gap is not proven)")
     if args.rule_costs:
         rules = [name for name in RULE_COST_FAMILIES if name in prepared.inputs.enabled_families]

@@ -173,7 +173,7 @@ def _pattern(plan_csv: Path) -> set[tuple[str, str]]:
 
 def test_solve_with_alternatives_writes_each_plan_and_the_robustness_map(small_alternatives_run: MadeRun) -> None:
     """Two alternatives on the small scenario: each in its own folder, each with a pattern of
-    (site, product) decisions no plan before it has, each within 5 % of the optimum's cost;
+    (site, product) decisions no plan before it has, each within 5% of the optimum's cost;
     the robustness shares count the plans that build each pair; w_lake, inside the red line,
     is built by none. The run is conftest's `small_alternatives_run` (`--alternatives 2`)."""
     out = small_alternatives_run.out

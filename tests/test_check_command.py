@@ -185,7 +185,7 @@ def test_check_takes_the_options_of_solve_and_says_what_solve_would_do(small: Pa
     lines = out.splitlines()
     assert lines[6] == f"output folder {out_dir} may be written"
     assert lines[7:10] == [
-        "with these options solve would: search 2 near-optimal alternatives within 5 % of the optimum's cost; price "
+        "with these options solve would: search 2 near-optimal alternatives within 5% of the optimum's cost; price "
         "each rule",
         "  (--rule-costs): re-solve with each of its 4 rules relaxed in turn (redline, proximity, agglomeration, "
         "market); stop",
@@ -201,7 +201,7 @@ def test_check_says_slack_and_time_limit(small: Path, capsys):
     assert code == 0, err
     assert err == ""
     text = " ".join(out.split())
-    assert ("with these options solve would: search 1 near-optimal alternative within 2.5 % of the optimum's cost; "
+    assert ("with these options solve would: search 1 near-optimal alternative within 2.5% of the optimum's cost; "
             "stop each solve at 90.5 s (--time-limit, in place of the scenario's solver.time_limit_s 60 s)") in text
 
 
@@ -260,10 +260,10 @@ def test_check_says_a_slack_below_the_asked_gap_leaves_differences_unproven(caps
     out_dir = str(tmp_path / "run")
     code, out, err = check(capsys, scenario, "--alternatives", "2", "--slack", "0.0005", "--out", out_dir, "--quiet")
     assert code == 0, err
-    assert ("search 2 near-optimal alternatives within 0.05 % of the optimum's cost (below the 0.1 % gap the optimum "
+    assert ("search 2 near-optimal alternatives within 0.05% of the optimum's cost (below the 0.1% gap the optimum "
             "is to be proven within, solver.rel_gap: an alternative's extra cost within that gap is not proven)"
             ) in " ".join(out.split())
     code, out, err = check(capsys, scenario, "--alternatives", "2", "--out", out_dir, "--quiet")
     assert code == 0, err
     assert not (tmp_path / "run").exists()
-    assert "within 5 % of the optimum's cost" in out and "below the" not in out
+    assert "within 5% of the optimum's cost" in out and "below the" not in out
