@@ -19,6 +19,7 @@ missing by its own path, said to be broken (`broken_link`).
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import copy
 import datetime
@@ -507,7 +508,13 @@ def file_sha256(path: Path) -> str:
 
 def not_utf8_problem(name: str, raw: bytes, exc: UnicodeDecodeError) -> str:
     """The problem of a text file `raw` (shown as `name`) that is not UTF-8: at the line and byte
-    offset of the first byte `exc` found undecodable."""
+    offset of the first byte `exc` found undecodable; a file that starts with a UTF-16 or UTF-32
+    byte-order mark (as Windows editors write "Unicode" text) is named so."""
+    for mark, encoding in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+                           (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
+        if raw.startswith(mark):
+            return (f"{name}:1: the file is {encoding} text (its first bytes are the {encoding} byte-order mark), "
+                    "not UTF-8; save it with the UTF-8 encoding")
     line = raw.count(b"\n", 0, exc.start) + 1
     return (f"{name}:{line}: the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}: "
             f"{exc.reason}); save it with the UTF-8 encoding")
