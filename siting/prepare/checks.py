@@ -341,6 +341,49 @@ def target_scale_notices(loaded: LoadedScenario, inputs: ModelInputs) -> list[st
     return notices
 
 
+#: How far a committed project's or real plant's capacity may lie outside the catalog's module
+#: sizes of its product (below the smallest over it, above the largest times it) before it is
+#: taken for a slip of unit (`plant_scale_notices`): the shipped plants lie within 0.4-10 times.
+PLANT_SCALE_FACTOR = 100.0
+
+
+def plant_scale_notices(loaded: LoadedScenario) -> list[str]:
+    """A notice for each committed project or real plant (the scenario's committed projects,
+    `calibration.plants`, `calibration.reference`) whose capacity is less than 1/PLANT_SCALE_FACTOR
+    of the smallest module of its product, or more than PLANT_SCALE_FACTOR times the largest: a
+    capacity given in kt or 万 t where the unit is t, or in MWh where it is GWh, which the plan
+    would otherwise hold as given. Each names the file and line of the entry, its key
+    (`[0] (shanshan_anode).capacity`), the figure with the catalog's unit and the module sizes.
+    A notice, not a refusal: a plant may be that small or large. A file named twice (the
+    reference as the committed projects) is checked once."""
+    products = loaded.catalog.products
+    notices: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for held in (loaded.committed, loaded.plants, loaded.reference):
+        if held is None:
+            continue
+        for i, project in enumerate(held.projects):
+            product = products.get(project.product)
+            sizes = [float(m.capacity) for m in (product.modules if product is not None else ())]
+            if not sizes or (str(held.path), project.id) in seen:
+                continue
+            seen.add((str(held.path), project.id))
+            capacity, unit = float(project.capacity), product.unit
+            smallest, largest = min(sizes), max(sizes)
+            if capacity * PLANT_SCALE_FACTOR < smallest:
+                side = f"less than 1/{PLANT_SCALE_FACTOR:,.0f} of the smallest"
+            elif capacity > PLANT_SCALE_FACTOR * largest:
+                side = f"more than {PLANT_SCALE_FACTOR:,.0f} times the largest"
+            else:
+                continue
+            modules = (f"{_figure(smallest)} {unit}/yr" if smallest == largest
+                       else f"{_figure(smallest)}-{_figure(largest)} {unit}/yr")
+            notices.append(f"{held.where(i)}: {held.key(i, 'capacity')} | the capacity, {_figure(capacity)} "
+                           f"{unit}/yr, is {side} of the catalog's modules of {product_label(project.product)} "
+                           f"({modules}): given in another unit? Capacities are in the catalog's unit, {unit}/yr")
+    return notices
+
+
 def target_notice(loaded: LoadedScenario, loc: tuple[str, ...], text: str) -> Notice:
     """The notice `text` on the target (or other scenario key) at `loc`, headed by the file and
     line that wrote it and the key ("scenario.yaml:48: targets.capacity.separator.2024 | ..."; an

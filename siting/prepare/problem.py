@@ -32,7 +32,7 @@ from siting.prepare.candidates import (
     no_cell_left,
     site_polygons,
 )
-from siting.prepare.checks import check_against_layers, target_scale_notices
+from siting.prepare.checks import check_against_layers, plant_scale_notices, target_scale_notices
 from siting.prepare.inputs import build_inputs_with_notices
 from siting.prepare.layers import LayerSet, read_layers
 from siting.prepare.positions import PositionCheck, position_check
@@ -251,7 +251,7 @@ def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str |
         positions = position_check(spatial, inputs, redline_settings(loaded), s.spatial.detour_factor)
     timings["preprocess"] = time.perf_counter() - started
     notices = (list(layers.notices) + notices + fixed_plants_notices(loaded) + input_notices
-               + target_scale_notices(loaded, inputs))
+               + target_scale_notices(loaded, inputs) + plant_scale_notices(loaded))
     if spatial.dropped_sites:
         notices.append("sites outside every cluster, dropped: "
                        + "; ".join(dropped_site_text(layers, names, site) for site in spatial.dropped_sites))
