@@ -576,8 +576,9 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
                 overlaps: Mapping[str, ZoneOverlap] | None = None, positions: PositionCheck | None = None
                 ) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Every site of the sites layer (`kind` "park") and every candidate cell the plan builds on
-    (`kind` "cell", named as `siting.prepare.candidates.cell_names` names it; the others are in
-    the candidate_cells layer), with its status, land
+    (`kind` "cell", named as `siting.prepare.candidates.cell_names` names it, and drawn as the
+    candidate_cells layer draws it, `cell_drawn_geometries`, its land figures the whole cell's;
+    the others are in the candidate_cells layer), with its status, land
     (`land_figures`; 0 for a site outside every cluster), where it lies partly inside the zone
     of a product it builds (`overlaps`, from `zone_overlaps`; `NO_OVERLAP` elsewhere),
     exclusions, the decisions its positional uncertainty leaves open (`position_fields`, from
@@ -592,8 +593,11 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
     are those `make_layer` infers from their values)."""
     status = status if status is not None else site_status(inputs, plan, spatial.dropped_sites)
     cells = cell_sites(spatial)
-    built_cells = cells.loc[[status[str(c)] == "built" for c in cells["id"]]] if len(cells) else cells
-    cell_geometry = list(built_cells.geometry.to_crs(loaded_sites.crs)) if len(built_cells) else []
+    built_mask = np.array([status[str(c)] == "built" for c in cells["id"]], dtype=bool)
+    built_cells = cells.loc[built_mask] if len(cells) else cells
+    # a built cell drawn as the candidate_cells layer draws it: the land the red line leaves it
+    cell_geometry = list(gpd.GeoSeries(cell_drawn_geometries(spatial)[built_mask], crs=cells.crs)
+                         .to_crs(loaded_sites.crs)) if len(built_cells) else []
     entries = [(site_id, name, PARK) for site_id, name in zip(loaded_sites["id"], _names(loaded_sites), strict=True)]
     cell_names = built_cells["name"] if "name" in built_cells.columns else built_cells["id"]
     entries += [(str(c), str(n) if n == n and n is not None else str(c), CELL)
@@ -1000,19 +1004,26 @@ def context_layer(layers: LayerSet) -> OutputLayer | None:
 M2_PER_KM2 = 1.0e6
 
 
-def split_mixed_sites(frame: gpd.GeoDataFrame, working_crs: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
+def split_mixed_sites(frame: gpd.GeoDataFrame, working_crs: str, measured: gpd.GeoDataFrame | None = None
+                      ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
     """Sites drawn partly as points and partly as polygons cannot share one file (RFC 7946 and
     QGIS want one geometry type per layer). Then every site is written as a point, a polygon site
     at its point on surface in the working CRS (the point the model places in a cluster and
-    measures distances from), and the polygons go to a second layer, `site_areas`."""
+    measures distances from: for a site of `measured`, the candidate cells (`cell_sites`), that of
+    its whole polygon, where the layer draws a built cell less the red line's common zone),
+    and the polygons go to a second layer, `site_areas`."""
     types = set(frame.geom_type)
     if not (types & {"Point", "MultiPoint"} and types & {"Polygon", "MultiPolygon"}):
         return frame, None
     polygonal = frame.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
     areas = frame.loc[polygonal, ["id", "name", "cluster", "status", "geometry"]].copy()
     projected = to_working_crs(gpd.GeoDataFrame(geometry=frame.geometry, crs=frame.crs),
-                               pyproj.CRS.from_user_input(working_crs)).geometry
-    points = gpd.GeoSeries(shapely.point_on_surface(projected.to_numpy()), crs=working_crs).to_crs(frame.crs)
+                               pyproj.CRS.from_user_input(working_crs)).geometry.to_numpy()
+    if measured is not None and len(measured):
+        at = dict(zip(measured["id"].astype(str), to_working_crs(
+            measured[["id", "geometry"]], pyproj.CRS.from_user_input(working_crs)).geometry, strict=True))
+        projected = np.array([at.get(str(i), g) for i, g in zip(frame["id"], projected, strict=True)], dtype=object)
+    points = gpd.GeoSeries(shapely.point_on_surface(projected), crs=working_crs).to_crs(frame.crs)
     points_frame = frame.copy()
     points_frame["geometry"] = list(points)
     return points_frame, areas
@@ -1169,7 +1180,7 @@ def plan_layers(layers: LayerSet, spatial: SpatialResult, inputs: ModelInputs, p
     zones = redline_zones(spatial, inputs.PRODUCTS, rule)
     overlaps = zone_overlaps(spatial, inputs, plan, zones)
     sites, site_columns = sites_layer(layers.sites, spatial, inputs, plan, status, carried, overlaps, positions)
-    sites, areas = split_mixed_sites(sites, spatial.working_crs)
+    sites, areas = split_mixed_sites(sites, spatial.working_crs, cell_sites(spatial))
     clusters, cluster_columns = clusters_layer(layers.clusters, inputs, plan, layers.text_columns.get("clusters"))
     site_names = end_names(sites)
     sources = sources_layer(spatial, inputs, plan, layers.text_columns.get("sources"))
