@@ -9,6 +9,7 @@ import io
 import math
 import re
 import sys
+import threading
 from typing import Any
 
 import highspy
@@ -61,6 +62,12 @@ NAMED_SETTINGS: dict[str, str] = {
 
 OptionValue = bool | int | float | str
 
+#: Held while HiGHS's output is captured (a solve, or the first HiGHS instance's banner). The
+#: capture takes over the process's standard streams and their file descriptors, so two of them
+#: at once in two threads (a notebook's thread pool) would leave the streams to neither: one
+#: capture, hence one solve, at a time in a process; a thread's call waits for the other's.
+HIGHS_OUTPUT_LOCK = threading.RLock()
+
 _TYPE_WORDS = {
     highspy.HighsOptionType.kBool: ("true or false", "true or false"),
     highspy.HighsOptionType.kInt: ("a whole number", "a whole number"),
@@ -97,7 +104,7 @@ class _Probe:
         if _Probe.banner_printed:
             self.highs = highspy.Highs()
         else:
-            with capture_output(output=io.StringIO(), capture_fd=True):
+            with HIGHS_OUTPUT_LOCK, capture_output(output=io.StringIO(), capture_fd=True):
                 self.highs = highspy.Highs()
             _Probe.banner_printed = True
         if not _unwrap_status(self.highs.setOptionValue("log_to_console", False))[0]:

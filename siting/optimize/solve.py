@@ -50,6 +50,7 @@ from models.units import MONEY_UNIT_YUAN
 from siting.config import progress
 from siting.config.highs import (
     ABS_GAP_OPTION,
+    HIGHS_OUTPUT_LOCK,
     NAMED_SETTINGS,
     OptionRejected,
     OptionValue,
@@ -546,10 +547,12 @@ def _run(opt: Any, model: pyo.ConcreteModel, wanted: Mapping[str, OptionValue], 
     interface's results, values not loaded. A SIGINT or SIGTERM stops HiGHS and is raised again
     once it has returned (`stop_on_signals`); `stop` ends the search at a proven bound. The
     absolute gap is set on every run, to HiGHS's own default when `wanted` has none, since HiGHS
-    keeps what an earlier run of the same solver object set."""
+    keeps what an earlier run of the same solver object set. One run at a time in a process
+    (`HIGHS_OUTPUT_LOCK`: the interface captures the process's standard streams while HiGHS
+    runs), so that a thread's call waits for another thread's."""
     named = set(NAMED_SETTINGS.values()) | {ABS_GAP_OPTION}
     cutoff = stop.cutoff if stop is not None else None
-    with (stop_on_signals(opt), mip_start(opt, model, start), live_progress(opt, unit_yuan, cutoff),
+    with (HIGHS_OUTPUT_LOCK, stop_on_signals(opt), mip_start(opt, model, start), live_progress(opt, unit_yuan, cutoff),
           stop_at_bound(opt, stop)):
         return opt.solve(
             model,
