@@ -346,7 +346,9 @@ def drawing_style() -> Iterator[None]:
     the box its place was chosen by into its neighbour."""
     import matplotlib
 
-    with matplotlib.style.context("default"), matplotlib.rc_context({"text.hinting": "no_hinting"}):
+    from siting.deliver.mapplot import DRAWING_LOCK
+
+    with DRAWING_LOCK, matplotlib.style.context("default"), matplotlib.rc_context({"text.hinting": "no_hinting"}):
         yield
 
 

@@ -68,6 +68,7 @@ import functools
 import importlib.util
 import math
 import textwrap
+import threading
 import unicodedata
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -142,6 +143,10 @@ def _rgb(colour: Sequence[int], alpha: float = 1.0) -> tuple[float, float, float
 
 #: The map's file name, as its notices name it.
 MAP_FILE = "map.png"
+#: Held while a figure is made and drawn in matplotlib's default style (`drawn_in_default_style`):
+#: matplotlib's settings are one for the process, and a style put back by one thread while
+#: another draws would change the other's drawing, or leave the caller's settings replaced.
+DRAWING_LOCK = threading.RLock()
 #: The plan layers the map draws, by name (siting/deliver/layers.py `plan_layers`); the others are
 #: not read. Of the hubs, only those where products move on legs of no length are marked
 #: (`unlined_marks`).
@@ -2144,14 +2149,24 @@ def _names(frame: gpd.GeoDataFrame) -> list[str]:
 
 
 @contextlib.contextmanager
+def drawn_in_default_style(**settings: Any) -> Iterator[None]:
+    """matplotlib's default style, with thin hatches and `settings` (rcParams by name), for the
+    time of the block, one thread's block at a time in the process (`DRAWING_LOCK`)."""
+    with DRAWING_LOCK, matplotlib.style.context("default"), matplotlib.rc_context(
+            {"hatch.linewidth": 0.6, **settings}):
+        yield
+
+
+@contextlib.contextmanager
 def _unhinted() -> Iterator[None]:
     """matplotlib's `text.hinting` off for the time of the block (that setting only)."""
-    before = matplotlib.rcParams["text.hinting"]
-    matplotlib.rcParams["text.hinting"] = "no_hinting"
-    try:
-        yield
-    finally:
-        matplotlib.rcParams["text.hinting"] = before
+    with DRAWING_LOCK:
+        before = matplotlib.rcParams["text.hinting"]
+        matplotlib.rcParams["text.hinting"] = "no_hinting"
+        try:
+            yield
+        finally:
+            matplotlib.rcParams["text.hinting"] = before
 
 
 class UnhintedRenderer(RendererAgg):
@@ -2245,7 +2260,7 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
     counties = extra.context.to_crs(crs) if extra.context is not None and not extra.context.empty else None
     resources = resource_colours(list(sources["resource"]) if sources is not None else [])
     colours = product_colours(products)
-    with matplotlib.style.context("default"), matplotlib.rc_context({"hatch.linewidth": 0.6}):
+    with drawn_in_default_style():
         figure = Figure(figsize=FIGURE_SIZE_IN, dpi=DPI)
         quiet_canvas(figure)
         ax = figure.add_axes((0.02, 0.03, 0.68, 0.86))
@@ -2518,7 +2533,7 @@ def render_map(target: Path | BinaryIO, layers: Sequence[OutputLayer], title: Ma
     Returns the notices of the drawing: the `Lettering` notice where a label had characters no
     installed font draws."""
     lettering = Lettering(MAP_FILE)
-    with matplotlib.style.context("default"), matplotlib.rc_context({"hatch.linewidth": 0.6}):
+    with drawn_in_default_style():
         figure = map_figure(layers, title, products, working_crs, context, lettering, pie_top_yuan, unlined)
         figure.savefig(target, dpi=DPI, format="png", metadata={"Software": None},
                        pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})

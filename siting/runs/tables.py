@@ -2250,5 +2250,10 @@ def varying_keys(table: pd.DataFrame, keys: Sequence[str]) -> list[str]:
 
 
 def sweep_plot(table: pd.DataFrame, keys: Sequence[str], path: Path, title: str) -> None:
-    """Write `sweep_figure` as a PNG to `path`."""
-    sweep_figure(table, keys, title).savefig(path, dpi=100, metadata={"Software": None})
+    """Write `sweep_figure` as a PNG to `path`, drawn in matplotlib's default style whatever the
+    caller's settings (a matplotlibrc, a notebook's rcParams), one thread's drawing at a time
+    (siting/deliver/mapplot.py `drawn_in_default_style`), as the maps are."""
+    from siting.deliver.mapplot import drawn_in_default_style
+
+    with drawn_in_default_style():
+        sweep_figure(table, keys, title).savefig(path, dpi=100, metadata={"Software": None})
