@@ -41,6 +41,7 @@ import locale
 import os
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -103,6 +104,12 @@ def c_character_classes() -> Iterator[None]:
         yield
     finally:
         locale.setlocale(locale.LC_CTYPE, previous)
+
+
+#: Held while a GeoPackage is written (`write_geopackage`): the C library's locale and GDAL's
+#: configuration options it sets are the process's, so a thread writing beside another (a
+#: notebook's thread pool) could put them back under the other's write; one write at a time.
+GEOPACKAGE_WRITE_LOCK = threading.Lock()
 
 
 @contextmanager
@@ -193,7 +200,7 @@ def write_geopackage(path: Path, layers: Sequence[OutputLayer], styles: Mapping[
             read-only), naming `path`, with GDAL's or SQLite's error as its cause.
     """
     try:
-        with c_character_classes():
+        with GEOPACKAGE_WRITE_LOCK, c_character_classes():
             write_layers(path, layers, descriptions)
             add_styles(path, layers, styles)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, sqlite3.Error) as exc:
