@@ -146,10 +146,24 @@ class PlanInfeasible(Exception):
     preprocessing and the solve noticed, e.g. a target no module can reach in time), which a
     plan's summary and report give; set by the solves of `siting` (`siting.solve`, `siting.run`,
     `siting.rule_costs`, `siting.alternatives`, the command line), empty where the error was
-    raised elsewhere."""
+    raised elsewhere.
+
+    `diagnosis`: the explanation the solve found (None where the error was raised without one):
+    `diagnosis.headline()` and `diagnosis.lines()` give it in words, as conflicts.md does;
+    `diagnosis.conflicts` the rules of the conflict, each with `sentence` (the rule with its
+    figures), `setting` (the scenario keys that state it, `key=value`), `relax_by` and `unit`
+    (how much it must give in the least change that makes a plan possible, 0 when it need not),
+    `change` (that in words), `sites` and `clusters` (ids); `diagnosis.changes()` the rules
+    the least change relaxes.
+    `presolve`: what the checks before the solve found out of reach, in words (empty when none).
+    `folder`: the folder that holds the diagnosis's files (conflicts.md, conflicts.geojson, ...)
+    where `siting.run` or the command line wrote them, else None."""
 
     exit_code = 1
     notices: tuple[str, ...] = ()
+    diagnosis: Any = None
+    presolve: tuple[str, ...] = ()
+    folder: Path | None = None
 
 
 class NoSolution(Exception):

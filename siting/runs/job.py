@@ -200,8 +200,11 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
             shown = [name for name in ("conflicts.md", "conflicts.geojson", "conflict_sites.geojson", "conflicts.png")
                      if name in diagnosis]  # a layer without features is not written
             said = f"\ncalibration: {fixed.verdict}" if fixed is not None else ""
-            raise PlanInfeasible(f"{infeasible}{said}{not_searched(alternatives, with_rule_costs)}\nthe diagnosis "
-                                 f"({', '.join(shown)}) is in {destination}") from None
+            failed = PlanInfeasible(f"{infeasible}{said}{not_searched(alternatives, with_rule_costs)}\nthe diagnosis "
+                                    f"({', '.join(shown)}) is in {destination}")
+            failed.diagnosis, failed.presolve = infeasible.diagnosis, infeasible.presolve
+            failed.folder = destination
+            raise failed from None
     costs = None
     kept = plan_values(solved.model) if keep_plan else None  # before any re-solve changes the values
     extra: dict[str, str | Callable[[Path], None]] = {}  # made before the export, so that the manifest lists them
