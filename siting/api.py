@@ -1025,8 +1025,9 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
         `siting.rule_costs`, money in yuan, when asked for, or None), `plan_values` (always None
         here: the solved plan's variable values, kept only where one run starts another, as in
         `compare` and `sweep`), `near_optimal` (with alternatives, the set's costs against the
-        optimum's, as the manifest's `near_optimal` gives them, or None) and `objective_yuan`
-        (discounted yuan, as `Solution.objective_yuan`).
+        optimum's, as the manifest's `near_optimal` gives them, or None), `calibration` (with a
+        `calibration:` block, what the command line prints of it, as text: nothing is printed
+        here; else None) and `objective_yuan` (discounted yuan, as `Solution.objective_yuan`).
 
     Raises:
         InputError: an argument of the wrong kind or out of range (`slack` without
@@ -1054,7 +1055,8 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
     slack_with_alternatives(slack, alternatives)
     with overrides_named(names.overrides), _time_limit_named(), paths_typed([path, out]):
         return run_solve(scenario, folder, limit, variant=chosen, overrides=pairs, with_rule_costs=with_rule_costs,
-                         alternatives=int(alternatives), slack=share, out_name=names.out)
+                         alternatives=int(alternatives), slack=share, out_name=names.out,
+                         show=_front_door() == "command line")
 
 
 def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_s: float | None = None

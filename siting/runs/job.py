@@ -56,6 +56,7 @@ from siting.optimize.run import FixedStart, ModelSize, Solved, solve_prepared, s
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
 from siting.prepare.problem import Prepared, load_checked, prepare, redline_settings, with_layer_problems
 from siting.runs.calibrate import (
+    CalibrationOutput,
     calibration_output,
     diagnosis_note,
     findings_text,
@@ -88,6 +89,9 @@ class RunResult:
         near_optimal: with alternatives, the near-optimal set's costs against the optimum's
             (siting/optimize/alternatives.py `near_optimal_record`, as the manifest's `near_optimal`
             member gives it); else None.
+        calibration: with a `calibration:` block, what the command line prints of it (mode
+            fixed: whether the rules admit the real plants; mode choose: the plan's choice against
+            them, product by product), as text; else None. calibration.md says it in full.
     """
 
     prepared: Prepared
@@ -99,6 +103,7 @@ class RunResult:
     rule_costs: pd.DataFrame | None = None
     plan_values: PlanValues | None = None
     near_optimal: dict[str, Any] | None = None
+    calibration: str | None = None
 
     def __repr__(self) -> str:
         """Name, status, objective, gap and folder, on one line (not the inputs and tables it holds)."""
@@ -117,7 +122,8 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
               variant: str | None = None, overrides: tuple[Override, ...] = (), with_rule_costs: bool = False,
               create_parent: bool = True, alternatives: int = 0, slack: float = 0.05,
               start: PlanValues | FixedStart | None = None, keep_plan: bool = False,
-              out_name: str = "--out", notices: Sequence[str] = (), label: str | None = None) -> RunResult:
+              out_name: str = "--out", notices: Sequence[str] = (), label: str | None = None,
+              show: bool = True) -> RunResult:
     """The solve job: check the output folder, prepare, solve, and write every output into the
     folder at once; with `with_rule_costs`, also the cost of each rule family (rule_costs.csv
     and .md); with `alternatives` N > 0, also N near-optimal plans within `slack` of the
@@ -143,8 +149,9 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     batch's run was solved again (siting/runs/pool.py `not_taken_notice`). `label` is the name a
     comparison or sweep gives the run (its column, `small-2`), which the diagnosis's conflicts.md
     and conflicts.png then name it by, with its scenario's name where that differs (`run_name`);
-    without it, by its scenario's name. The manifest and the
-    report record the `variant` and the `overrides` as given, in their order (siting/deliver/
+    without it, by its scenario's name. What the run says of its calibration is printed (the
+    command line's) unless `show` is false, and kept in `RunResult.calibration` either way. The
+    manifest and the report record the `variant` and the `overrides` as given, in their order (siting/deliver/
     manifest.py `override_records`), as do each alternative's. A write the disk refuses (full,
     over quota, read-only) raises OutputFolderError naming the folder, with nothing written
     there (siting/deliver/folders.py `write_errors_named`)."""
@@ -177,8 +184,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     if time_limit_s is not None:
         settings = dataclasses.replace(settings, time_limit_s=time_limit_s)
     findings = fixed_findings(prepared)  # calibration, mode fixed: do the rules admit the real plants?
-    if findings is not None:
-        print(findings_text(findings), flush=True)
+    said_of_calibration = _said(findings_text(findings) if findings is not None else None, show)
     prefetch_drawing()  # map.png's imports load while HiGHS searches
     with notices_carried(prepared.notices, not_searched(alternatives, with_rule_costs)):
         try:
@@ -227,10 +233,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         timings["alternatives"] = time.perf_counter() - started
     calibration = calibration_output(prepared, solved.plan, findings)
     if calibration is not None:
-        if calibration.fixed is None:
-            said = quantity_summary(calibration.choice) if calibration.choice is not None else ""
-            print(f"calibration: the plan's choice against the real plants\n{text_table(calibration.table)}"
-                  + (f"\n{said}" if said else ""), flush=True)
+        said_of_calibration = _said(choice_text(calibration), show) or said_of_calibration
         extra.update(calibration.files)
     with progress.phase("export"):
         files = export_files(prepared, solved.report, solved.plan, solved.size, timings, extra, variant=variant,
@@ -246,7 +249,24 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
                                            costs, kept, near_optimal)
             raise
     return RunResult(prepared, solved.report, solved.plan, destination, timings, solved.size, costs, kept,
-                     near_optimal)
+                     near_optimal, said_of_calibration)
+
+
+def choice_text(calibration: CalibrationOutput) -> str | None:
+    """What a run in calibration mode choose says of the plan's choice against the real plants:
+    the table, product by product, and the note on quantities; None in mode fixed."""
+    if calibration.fixed is not None:
+        return None
+    said = quantity_summary(calibration.choice) if calibration.choice is not None else ""
+    return (f"calibration: the plan's choice against the real plants\n{text_table(calibration.table)}"
+            + (f"\n{said}" if said else ""))
+
+
+def _said(text: str | None, show: bool) -> str | None:
+    """`text`, printed first when `show` and there is one."""
+    if text is not None and show:
+        print(text, flush=True)
+    return text
 
 
 def run_which(scenario: str, label: str | None) -> str:
