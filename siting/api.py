@@ -1145,9 +1145,16 @@ class Alternatives:
     searched_sites: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
-        """Name, how many alternatives were found of those asked, and the slack, on one line."""
+        """Name, how many alternatives were found of those asked, and the slack, on one line; then
+        how many are of each scope (`sites`, `clusters`) and how many cost more than the optimum
+        by less than its proven gap (`table`'s `within_gap`: not proven dearer), where any is."""
+        kinds = [a.scope for a in self.plans[1:]]
+        said = [f"{kinds.count(kind)} of scope {kind}" for kind in dict.fromkeys(kinds) if kind]
+        within = int(self.table["within_gap"].sum()) if len(self.plans) > 1 else 0
+        if within:
+            said.append(f"{within} within the optimum's proven gap")
         return (f"Alternatives({self.solution.problem.name!r}: {len(self.plans) - 1} of {self.asked} within "
-                f"{slack_percent(self.slack)} of the optimum)")
+                f"{slack_percent(self.slack)} of the optimum" + "".join(f"; {s}" for s in said) + ")")
 
     @property
     def table(self) -> pd.DataFrame:

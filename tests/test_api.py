@@ -341,7 +341,8 @@ def test_alternatives_in_memory_then_written_as_the_command_line_writes(small_al
     inputs), byte for byte but for the manifests' `run` timings."""
     solution = siting.solve(scenario)
     found = siting.alternatives(solution, n=2, slack=0.05)
-    assert repr(found) == "Alternatives('small': 2 of 2 within 5% of the optimum)"
+    assert repr(found) == ("Alternatives('small': 2 of 2 within 5% of the optimum; 1 of scope sites; "
+                           "1 of scope clusters)")
     assert [a.label for a in found.plans] == ["optimum", "alt01", "alt02"]
     assert (found.asked, found.ended) == (2, "")
     patterns = [frozenset(zip(a.plan.builds["site"], a.plan.builds["product"], strict=True)) for a in found.plans]
