@@ -66,7 +66,9 @@ that the capacity standing or committed by their year and the room the usable la
 line, proximity or the hosting limit leave cannot reach, and strict output-value targets that
 the capacity producing in their year (lead times and the first year's ramp-up counted), the
 ceilings or the raw-material supply cannot feed; with the build rate on, capacity targets above
-what the sites may decide in the years whose modules count. Each compares the target with an
+what the sites may decide in the years whose modules count; and the strict targets of a year
+together, which may each pass alone but not share the land, the ceilings, the sources and the
+value shares (`_JointProgram`). Each compares the target with an
 upper bound of what the model can reach, so a finding proves the MIP infeasible; finding
 nothing proves nothing. A target they find out of reach is explained from it
 (`explain_findings`): the deletion filter runs over that target alone, or with the rules the
@@ -79,6 +81,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import io
 import math
 import time
 from collections import defaultdict
@@ -89,6 +92,7 @@ from typing import Any
 
 import pyomo.environ as pyo
 from pydantic import BaseModel
+from pyomo.common.tee import capture_output
 from pyomo.core.expr.visitor import identify_variables
 
 from models import MONEY_UNIT_YUAN, ModelInputs, build_model
@@ -1011,6 +1015,12 @@ CHECKED_KINDS = frozenset({"land", "redline", "proximity", "product_hosting_limi
                            "source_limit", "build_rate_modules", "build_rate_capex"})
 
 
+#: The rule kinds the joint check before solving (`_JointProgram`) bounds the targets with, beyond
+#: CHECKED_KINDS: the value shares of the clusters and of their lead products. The diagnosis of a
+#: joint finding tries them last, as a third start (`_starts`).
+JOINT_KINDS = frozenset({"lead_share", "cluster_value_share"})
+
+
 def explain_findings(inputs: ModelInputs, settings: SolverSettings, targets: Sequence[RuleInstance],
                      units: Mapping[str, str] | None = None, solve_limit_s: float = DIAGNOSIS_SOLVE_LIMIT_S,
                      total_limit_s: float = DIAGNOSIS_TOTAL_LIMIT_S, names: Names | None = None,
@@ -1213,10 +1223,12 @@ def _step_one(search: _Search, targets: frozenset[RuleInstance] | None) -> tuple
 
 def _starts(order: Sequence[RuleInstance], targets: frozenset[RuleInstance]) -> list[list[RuleInstance]]:
     """Where the deletion filter of `explain_findings` may start, in registry order (`order`):
-    the `targets` alone, then with the rules of CHECKED_KINDS; each once, none empty."""
+    the `targets` alone, then with the rules of CHECKED_KINDS, then also with those of
+    JOINT_KINDS; each once, none empty."""
     starts: list[list[RuleInstance]] = []
     for start in ([i for i in order if i in targets],
-                  [i for i in order if i in targets or i.kind in CHECKED_KINDS]):
+                  [i for i in order if i in targets or i.kind in CHECKED_KINDS],
+                  [i for i in order if i in targets or i.kind in CHECKED_KINDS | JOINT_KINDS]):
         if start and start not in starts:
             starts.append(start)
     return starts
@@ -1933,9 +1945,14 @@ def presolve_findings(inputs: ModelInputs, units: Mapping[str, str] | None = Non
       looser of two limits: each capacity ceiling U[g] holding its group to
       max_p v[p,t] util[p] * U[g], or each raw
       resource holding the products that need it to its in-province supply in t plus its
-      import cap (no limit when it may be imported without a cap).
+      import cap (no limit when it may be imported without a cap);
+    - together (year t, where no check above fired for t): the strict capacity targets and the
+      output-value target of t cannot all be met on the same land, under the same ceilings,
+      sources and value shares (`_JointProgram`, a linear program every plan meets; skipped
+      above JOINT_MOST_PAIRS build pairs); its finding is given once, with every target of t it
+      names.
     """
-    return [text for _target, text in presolve_checks(inputs, units, names)]
+    return list(dict.fromkeys(text for _target, text in presolve_checks(inputs, units, names)))
 
 
 def presolve_checks(inputs: ModelInputs, units: Mapping[str, str] | None = None, names: Names | None = None
@@ -1957,6 +1974,16 @@ def presolve_checks(inputs: ModelInputs, units: Mapping[str, str] | None = None,
             finding = _value_finding(describe, year, goal)
             if finding:
                 findings.append((RuleInstance("output_value_target", (year,)), finding))
+    # targets each within reach alone, but not together on the same land, ceilings and sources
+    alone = {target.key[-1] for target, _text in findings}
+    goals = inputs.output_value_target_yuan if "output_value" in inputs.enabled_families else {}
+    capacity = inputs.capacity_target_units if "targets" in inputs.enabled_families else {}
+    years = {t for (_g, t), v in capacity.items() if v > 0} | {t for t, v in goals.items() if v > 0}
+    for year in sorted(years - alone):
+        groups = [g for (g, t), v in capacity.items() if t == year and v > 0]
+        joint = _joint_finding(describe, year, groups, max(goals.get(year, 0.0), 0.0))
+        if joint:
+            findings.extend((target, joint[1]) for target in joint[0])
     return findings
 
 
@@ -2020,6 +2047,300 @@ def _capacity_finding(describe: Describer, group: str, year: int, target: float)
             + (". " + "; ".join(causes)[:1].upper() + "; ".join(causes)[1:] if causes else "")
             + ". Relax the rules named, add sites or land, or set targets.strict: false")
     return text
+
+
+#: The most of every strict target of a year that the model's land, ceilings and sources can hold
+#: at once (`_JointProgram`) below which `_joint_finding` fires: 1 up to the pre-check's margin.
+JOINT_SHARE_MARGIN = 1e-6
+
+
+@dataclass(frozen=True)
+class _Joint:
+    """The strict targets of one year for `_JointProgram`: needs[g], what group g must add (units/yr;
+    its target less E + C, `standing_capacity`); counted[g], its products a module of which
+    counts by the year; goal, the output-value target (yuan, 0 without one)."""
+
+    year: int
+    needs: Mapping[str, float]
+    counted: Mapping[str, Sequence[str]]
+    goal: float
+
+
+#: The most build pairs for which `_joint_finding` builds its linear program: one of the candidate
+#: cells of scenarios/yunnan_2024_cells.yaml (44,730 pairs) takes about 8 s per target year, against
+#: milliseconds for the shipped scenario's sites. Above it the check is skipped (no finding: the
+#: MIP and the diagnosis decide).
+JOINT_MOST_PAIRS = 5000
+
+
+#: The limits of `_JointProgram` that can be left out one at a time to name the cause.
+JOINT_LIMITS = ("land", "ceiling", "supply", "shares")
+
+
+class _JointProgram:
+    """The linear program of the joint pre-check, built once and solved with limits left out.
+
+    lambda is the largest share of every strict target of `joint` that the model can meet at
+    once, by a linear program that every plan meets (so lambda < 1 proves that no plan meets
+    them together).
+
+    Over the build pairs (s,p) (models/index.py `build_pairs`), c[s,p] >= 0 is the capacity of p
+    the plan adds at s over the plan (units/yr), k[s,p] <= c[s,p] the part that counts toward a
+    capacity target of the year (0 for a product whose lead time keeps it out, `lead_time_blocked`)
+    and q[s,p] <= min(c[s,p], `producing_units`) the part producing in the year; Y[p] >= 0 is
+    the production of p in the year:
+        sum_{p in counted[g]} sum_s k[s,p] >= lambda need[g]              every capacity target g,
+        sum_p max(v[p,t], 0) Y[p] >= lambda V[t]                         the output-value target,
+        Y[p] <= util[p] (Kav0[p] + sum_s q[s,p])                         (Kav0: `standing_available`),
+        c[s,p] <= Amax[s,p]                                              (`max_added_units`),
+        land: sum_{q : L[s,q] <= l} c[s,q] / rho[s,q] <= l               every level l at s (ha),
+        ceiling: sum_{p in g} sum_s c[s,p] <= U[g] - E - C by the last year   (`group_ceilings`),
+        supply: sum_{p : r first} a[p,r] Y[p] <= supply[r,t] + import cap[r,t]  (no row where r
+            may be imported without a cap),
+        shares: the rows of models/families/differentiation.py on A[s,p] = c[s,p] (the capacity
+            decided at s by the last year): sum_{s in c, p in lead[c]} v[p] c[s,p] >= share_lead
+            sum_{s in c, p} v[p] c[s,p] and sum_{s in c, p} v[p] c[s,p] >= share_cluster
+            sum_{s, p} v[p] c[s,p], every cluster c,
+        0 <= lambda <= 1,
+    with rho[s,p] the most capacity per hectare of a module of p that fits at s. Every plan gives
+    a solution: its modules of p at s add c[s,p] = sum_m size[m] n[m] and take at least
+    c[s,p] / rho[s,p] ha, which models/families/land.py holds to each level (its rows count
+    every product and module); the capacity counted in the year, the capacity producing in it
+    and its production are parts of what is added; the ceiling caps the group's capacity in the last year,
+    which holds every module decided; each unit made needs a[p,r] t of its first resource r, from
+    the sources or imports. Rules left out (the hosting limit, the open-site limits, the chain balance, the build rate
+    beyond `producing_units`, integrality, ...) only lower what a plan can do: leaving them out
+    keeps the bound valid. None when the program is not solved to optimality (nothing is then
+    claimed)."""
+
+    def __init__(self, describe: Describer, joint: _Joint):
+        import highspy
+
+        self.highspy = highspy
+        inputs = describe.inputs
+        index = inputs.index
+        self.inputs, self.index, self.joint = inputs, index, joint
+        self.pairs = [pair for pair in index.build_pairs if index.max_added_units.get(pair, 0.0) > 0]
+        with capture_output(output=io.StringIO(), capture_fd=True):  # HiGHS's banner, on a process's first
+            self.h = highspy.Highs()
+        self.h.setOptionValue("output_flag", False)
+        self.inf = highspy.kHighsInf
+        self.rows: dict[str, list[tuple[int, float, float]]] = defaultdict(list)  # limit -> (row, lower, upper)
+        self.area = {}
+        for s, p in self.pairs:
+            rho = max((spec.capacity_units_per_yr / spec.land_ha for spec in index.modules_of_product[p]
+                       if index.module_bound.get((s, p, spec.module_id), 0) > 0 and spec.land_ha > 0), default=0.0)
+            self.area[(s, p)] = 1.0 / rho if rho > 0 else 0.0
+        self.c = {pair: self._column(index.max_added_units[pair]) for pair in self.pairs}
+        self.lam = self._column(1.0)
+        self.h.changeColCost(self.lam, -1.0)
+        self._targets()
+        self.y = self._production() if joint.goal > 0 else {}
+        if "land" in inputs.enabled_families:
+            self._land()
+        self._ceilings()
+        if "supply" in inputs.enabled_families:
+            self._supply()
+        if "differentiation" in inputs.enabled_families:
+            self._shares()
+
+    def _column(self, upper: float) -> int:
+        self.h.addVar(0.0, upper)
+        return int(self.h.getNumCol()) - 1
+
+    def _row(self, limit: str, lower: float, upper: float, terms: Sequence[tuple[int, float]]) -> None:
+        terms = [(i, a) for i, a in terms if a != 0]
+        if terms:
+            self.h.addRow(lower, upper, len(terms), [i for i, _a in terms], [a for _i, a in terms])
+            self.rows[limit].append((int(self.h.getNumRow()) - 1, lower, upper))
+
+    def _targets(self) -> None:
+        joint, inf = self.joint, self.inf
+        wanted = {p for products in joint.counted.values() for p in products}
+        self.k = {pair: self._column(inf) for pair in self.pairs if pair[1] in wanted}
+        for pair, i in self.k.items():
+            self._row("target", -inf, 0.0, [(i, 1.0), (self.c[pair], -1.0)])
+        for group, need in joint.needs.items():
+            self._row("target", 0.0, inf, [(i, 1.0) for pair, i in self.k.items() if pair[1] in joint.counted[group]]
+                      + [(self.lam, -need)])
+
+    def _production(self) -> dict[str, int]:
+        inputs, year, inf = self.inputs, self.joint.year, self.inf
+        price = {p: max(value_per_unit(inputs, p, year), 0.0) for p in inputs.PRODUCTS}
+        at: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for pair in self.pairs:
+            at[pair[1]].append(pair)
+        y: dict[str, int] = {}
+        for p in inputs.PRODUCTS:
+            if price[p] <= 0:
+                continue
+            util = inputs.utilisation.get(p, 1.0)
+            y[p] = self._column(inf)
+            terms = [(y[p], 1.0)]
+            for pair in at[p]:
+                q = self._column(producing_units(inputs, pair[0], p, year))
+                self._row("target", -inf, 0.0, [(q, 1.0), (self.c[pair], -1.0)])
+                terms.append((q, -util))
+            self._row("target", -inf, util * max(standing_available(inputs, p, year), 0.0), terms)
+        self._row("target", 0.0, inf, [(i, price[p]) for p, i in y.items()] + [(self.lam, -self.joint.goal)])
+        return y
+
+    def _land(self) -> None:
+        index = self.index
+        at: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for pair in self.pairs:
+            at[pair[0]].append(pair)
+        for pairs in at.values():
+            for level in sorted({index.land_ha[pair] for pair in pairs}):
+                self._row("land", -self.inf, level,
+                          [(self.c[pair], self.area[pair]) for pair in pairs if index.land_ha[pair] <= level])
+
+    def _ceilings(self) -> None:
+        inputs = self.inputs
+        last = inputs.YEARS[-1]
+        for group, ceiling in group_ceilings(inputs).items():
+            members = set(inputs.TARGET_GROUPS[group])
+            left = ceiling - sum(standing_capacity(inputs, tuple(members), last))
+            if left >= 0:  # below 0 the MIP says it
+                self._row("ceiling", -self.inf, left,
+                          [(self.c[pair], 1.0) for pair in self.pairs if pair[1] in members])
+
+    def _supply(self) -> None:
+        inputs, year = self.inputs, self.joint.year
+        by_resource: dict[str, list[str]] = defaultdict(list)
+        for p in self.y:
+            needs = [r for r in inputs.RESOURCES if inputs.resource_t_per_unit.get((p, r), 0.0) > 0]
+            if needs:
+                by_resource[needs[0]].append(p)
+        for r, products in by_resource.items():
+            importable = (r, year) in inputs.resource_import_price_yuan_per_t
+            cap = inputs.resource_import_cap_t_per_yr.get((r, year))
+            if importable and cap is None:
+                continue
+            supply = sum(inputs.supply_t_per_yr.get((src, year), 0.0) for src in inputs.SOURCES
+                         if inputs.resource_of_source[src] == r)
+            imports = max(cap or 0.0, 0.0) if importable else 0.0
+            self._row("supply", -self.inf, max(supply + imports, 0.0),
+                      [(self.y[p], inputs.resource_t_per_unit[(p, r)]) for p in products])
+
+    def _shares(self) -> None:
+        inputs = self.inputs
+        worth = {pair: inputs.output_value_yuan_per_unit.get(pair[1], 0.0) / MONEY_UNIT_YUAN for pair in self.pairs}
+        for cluster in inputs.CLUSTERS:
+            lead = set(inputs.lead_products.get(cluster, ()))
+            own = {pair for pair in self.pairs if inputs.cluster_of_site[pair[0]] == cluster}
+            if inputs.lead_share_min > 0 and lead:
+                self._row("shares", 0.0, self.inf, [(self.c[pair], worth[pair] * ((pair[1] in lead)
+                                                                                - inputs.lead_share_min))
+                                                    for pair in self.pairs if pair in own])
+            if inputs.min_cluster_value_share > 0:
+                self._row("shares", 0.0, self.inf, [(self.c[pair], worth[pair] * ((pair in own)
+                                                                                - inputs.min_cluster_value_share))
+                                                    for pair in self.pairs])
+
+    def share(self, off: frozenset[str] = frozenset()) -> float | None:
+        """lambda with the limits of JOINT_LIMITS in `off` left out; None when not solved to
+        optimality (nothing is then claimed)."""
+        return self._solve(off, least_land=False)
+
+    def least_land(self) -> float | None:
+        """The least land (ha) that meets every target in full without the land rows (lambda = 1,
+        the land's area as the cost); None where the other rows cannot meet them."""
+        return self._solve(frozenset({"land"}), least_land=True)
+
+    def _solve(self, off: frozenset[str], least_land: bool) -> float | None:
+        h, inf = self.h, self.inf
+        for limit in off:
+            for row, _lower, _upper in self.rows.get(limit, ()):
+                h.changeRowBounds(row, -inf, inf)
+        if least_land:
+            h.changeColBounds(self.lam, 1.0, 1.0)
+            h.changeColCost(self.lam, 0.0)
+            for pair, i in self.c.items():
+                h.changeColCost(i, self.area[pair])
+        h.run()
+        solved = h.getModelStatus() == self.highspy.HighsModelStatus.kOptimal
+        value = h.getInfo().objective_function_value
+        for limit in off:
+            for row, lower, upper in self.rows.get(limit, ()):
+                h.changeRowBounds(row, lower, upper)
+        if least_land:
+            h.changeColBounds(self.lam, 0.0, 1.0)
+            h.changeColCost(self.lam, -1.0)
+            for i in self.c.values():
+                h.changeColCost(i, 0.0)
+        if not solved:
+            return None
+        return float(value) if least_land else -float(value)
+
+
+#: What each limit of JOINT_LIMITS is, and the settings that move it, for `_joint_finding`.
+JOINT_WORDS = {
+    "land": ("the sites' usable land", "the red line (constraints.redline), proximity (constraints.proximity), "
+             "or more sites or land"),
+    "ceiling": ("the capacity ceilings", "targets.capacity_ceiling_factor"),
+    "supply": ("the raw-material sources", "the sources' supply or the import caps"),
+    "shares": ("the value shares of the clusters and of their lead products",
+               "constraints.differentiation.min_cluster_value_share or lead_share_min"),
+}
+
+
+def _joint_finding(describe: Describer, year: int, groups: Sequence[str], goal: float
+                   ) -> tuple[list[RuleInstance], str] | None:
+    """The strict targets of `year` (the capacity targets of `groups` and the output-value
+    target `goal`, 0 without one), each within reach by the checks alone, that the model cannot
+    meet together (`_JointProgram.share` < 1): the targets and the words; None when it can meet them, or
+    when there is a single capacity target and no output-value target (the check alone decides)."""
+    inputs = describe.inputs
+    needs: dict[str, float] = {}
+    counted: dict[str, list[str]] = {}
+    for group in groups:
+        members = inputs.TARGET_GROUPS.get(group, (group,))
+        target = inputs.capacity_target_units[(group, year)]
+        need = target - sum(standing_capacity(inputs, members, year))
+        products = [p for p in members if p not in lead_time_blocked(inputs, members, year)]
+        if need > 1e-6 * max(1.0, target) and products:
+            needs[group], counted[group] = need, products
+    if (len(needs) < 2 and not goal > 0) or len(inputs.index.build_pairs) > JOINT_MOST_PAIRS:
+        return None
+    program = _JointProgram(describe, _Joint(year, needs, counted, goal))
+    share = program.share()
+    if share is None or share >= 1.0 - JOINT_SHARE_MARGIN:
+        return None
+    without = {limit: program.share(frozenset({limit})) or 0.0 for limit in JOINT_LIMITS}
+    causes = [limit for limit in JOINT_LIMITS if without[limit] >= 1.0 - JOINT_SHARE_MARGIN]
+    binding = [limit for limit in JOINT_LIMITS if without[limit] > share + JOINT_SHARE_MARGIN] or list(JOINT_LIMITS)
+    targets = [RuleInstance("capacity_target", (g, year)) for g in groups if g in needs]
+    each = [f"{describe.words.product(g)} {describe.fmt(needs[g], describe.group_unit(g))} added" for g in groups
+            if g in needs]
+    if goal > 0:
+        targets.append(RuleInstance("output_value_target", (year,)))
+        each.append(f"output value {_amount(goal, 'yuan')}")
+    offered: dict[str, float] = dict.fromkeys(inputs.CLUSTERS, 0.0)
+    for site in inputs.SITES:
+        levels = [inputs.index.land_ha[pair] for pair in inputs.index.build_pairs if pair[0] == site]
+        if levels:
+            offered[inputs.cluster_of_site[site]] += max(levels)
+    per_cluster = "; ".join(f"{describe.words.cluster(c)} {v:,.1f} ha" for c, v in offered.items())
+    land = f"the eligible sites offer {sum(offered.values()):,.1f} ha ({per_cluster})"
+    if needs and not goal > 0:
+        needed = program.least_land()
+        if needed is not None:
+            land = (f"at the most capacity per hectare their modules give they take at least {needed:,.1f} ha, and "
+                    + land)
+    keys = [f"targets.capacity.{g}.{year}" for g in groups if g in needs]
+    keys += [f"targets.output_value_yuan.{year}"] if goal > 0 else []
+    if causes:
+        cause = "without " + ", or without ".join(JOINT_WORDS[c][0] for c in causes) + " they could be met together"
+        moves = "; ".join(JOINT_WORDS[c][1] for c in causes)
+    else:
+        named = ", ".join(JOINT_WORDS[c][0] for c in binding)
+        cause = f"{named} together keep them from being met together"
+        moves = "; ".join(JOINT_WORDS[c][1] for c in binding)
+    text = (f"strict targets {year} together, which the checks of each alone let pass: they need "
+            f"{', '.join(each)}; {land}; {cause}: at most {math.floor(share * 1000) / 10:.1f}% of each can be met "
+            f"together. Lower one of {', '.join(keys)}, change {moves}, or set targets.strict: false")
+    return targets, text
 
 
 def _value_finding(describe: Describer, year: int, goal: float) -> str | None:

@@ -141,7 +141,7 @@ def _solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[
         prepared.notices.append(nothing)
     units = {pid: product.unit for pid, product in prepared.loaded.catalog.products.items()}
     checked = presolve_checks(inputs, units, names)
-    unreachable = [finding for _target, finding in checked]
+    unreachable = list(dict.fromkeys(finding for _target, finding in checked))  # a joint finding names several
     if checked:
         with progress.phase_alone("diagnose"):
             # A target the checks find out of reach is the cause: the diagnosis seeks the conflict
