@@ -54,17 +54,23 @@ def add_variables(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) 
     m.production_total = pyo.Var(m.PRODUCT_YEAR, domain=pyo.NonNegativeReals)
     # Sites with a buildable pair, in input order (build_pairs follow CANDIDATES, site-major).
     m.SITE_OPEN = pyo.Set(initialize=list(dict.fromkeys(s for s, _p in index.build_pairs)))
-    committed_hosts = {(inputs.cluster_of_site[s], p) for (s, p, t), units in inputs.committed_units_per_yr.items()
-                       if units > 0 and t <= inputs.YEARS[-1]}
     m.HOST = pyo.Set(
         initialize=sorted(
-            {(inputs.cluster_of_site[s], p) for s, p in index.build_pairs} | committed_hosts,
+            {(inputs.cluster_of_site[s], p) for s, p in index.build_pairs} | committed_hosts(inputs),
             key=lambda cp: (inputs.CLUSTERS.index(cp[0]), inputs.PRODUCTS.index(cp[1])),
         ),
         dimen=2,
         ordered=True,
     )
     m.hosts = pyo.Var(m.HOST, domain=pyo.Binary)
+
+
+def committed_hosts(inputs: ModelInputs) -> set[tuple[str, str]]:
+    """The (cluster, product) pairs with a committed project: {(c(s),p) : C[s,p,t] > 0 for some t},
+    those first producing in the steady-state year (`ModelInputs.STEADY_YEAR`) included. Their
+    host indicator h[c,p] is fixed to 1 (models/families/differentiation.py `add_host_indicator`)."""
+    return {(inputs.cluster_of_site[s], p) for (s, p, _t), units in inputs.committed_units_per_yr.items()
+            if units > 0}
 
 
 def total_production(m: pyo.ConcreteModel, product: str, year: int) -> pyo.Expression | float:

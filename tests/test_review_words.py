@@ -41,9 +41,9 @@ def test_the_summary_and_the_report_say_which_sites_built_on_are_newly_opened(sm
 
 def _inputs(sites: tuple[str, ...], existing: dict[tuple[str, str], float],
             committed: dict[tuple[str, str, int], float]) -> Any:
-    """What `pre_opened_sites` reads of a run's inputs: the sites, existing and committed units/yr,
-    and the plan's years (2030; a project committed for a later year stands in the steady state
-    only, not at an open site)."""
+    """What `pre_opened_sites` reads of a run's inputs: the sites, existing and committed units/yr
+    (a project committed for any year, the steady-state year included, opens its site); the plan's
+    years 2030."""
     return SimpleNamespace(SITES=sites, existing_capacity_units_per_yr=existing, committed_units_per_yr=committed,
                            YEARS=(2030,))
 

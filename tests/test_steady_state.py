@@ -88,20 +88,17 @@ def test_committed_capacity_online_after_the_horizon_shares_the_steady_state_mar
     assert model.capacity["s1", "p", Y1]() == pytest.approx(0.0, abs=1e-9)
 
 
-def test_committed_capacity_of_the_steady_state_year_only_is_not_part_of_the_plans_portfolio() -> None:
-    """A project first producing in the steady-state year does not make its cluster a host of its
-    product (differentiation) nor its site an open site (agglomeration): the plan's rules are about
-    the plan's years. One committed within them does both."""
+def test_committed_capacity_of_the_steady_state_year_is_part_of_the_plans_portfolio() -> None:
+    """A project first producing in the steady-state year makes its cluster a host of its product
+    (differentiation) and its site an open site (agglomeration), as one committed within the
+    plan's years does (optima: tests/test_committed_steady_state_year_counts.py)."""
     from models.families.agglomeration import pre_opened_sites
 
-    later = make_inputs(years_after_horizon=2, committed_units_per_yr={("s1", "p", Y2): 10.0})
-    model, _objective = solve_optimal(later)
-    assert all(not model.hosts[key].fixed for key in model.HOST)
-    assert pre_opened_sites(later) == ()
-    within = dataclasses.replace(later, committed_units_per_yr={("s1", "p", Y1): 10.0})
-    model, _objective = solve_optimal(within)
-    assert any(model.hosts[key].fixed for key in model.HOST)
-    assert pre_opened_sites(within) == ("s1",)
+    for year in (Y2, Y1):
+        inputs = make_inputs(years_after_horizon=2, committed_units_per_yr={("s1", "p", year): 10.0})
+        model, _objective = solve_optimal(inputs)
+        assert [key for key in model.HOST if model.hosts[key].fixed] == [("c1", "p")]
+        assert pre_opened_sites(inputs) == ("s1",)
 
 
 def test_a_shortfall_of_the_last_year_counts_for_the_steady_state_but_earlier_ones_do_not() -> None:

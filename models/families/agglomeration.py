@@ -14,12 +14,14 @@ from models.variables import added_by, decided
 
 
 def pre_opened_sites(inputs: ModelInputs) -> tuple[str, ...]:
-    """Sites already open before the horizon: those with existing capacity or capacity committed
-    within the plan's years (not only in the steady-state year), in SITES order. They cost
-    nothing to open and count toward their cluster's open-site limit."""
+    """Sites open whatever the plan does, in SITES order:
+    PRE = {s : E[s,p] > 0 for some p} | {s : C[s,p,t] > 0 for some p and t in OPERATING_YEARS},
+    existing plants and committed projects, those first producing in the steady-state year
+    (`ModelInputs.STEADY_YEAR`) included: a signed project holds its site (and its land) from
+    the start, so a plan building there pays no opening. They are left out of OPEN (no opens[s,t],
+    no cost, no link rows) and count toward their cluster's open-site limit."""
     standing = {s for (s, _p), units in inputs.existing_capacity_units_per_yr.items() if units > 0}
-    standing |= {s for (s, _p, t), units in inputs.committed_units_per_yr.items()
-                 if units > 0 and t <= inputs.YEARS[-1]}
+    standing |= {s for (s, _p, _t), units in inputs.committed_units_per_yr.items() if units > 0}
     return tuple(s for s in inputs.SITES if s in standing)
 
 

@@ -11,7 +11,7 @@ from models.families import constant_row, holds_variable
 from models.index import ModelIndex, is_on
 from models.inputs import ModelInputs
 from models.units import MONEY_UNIT_YUAN
-from models.variables import added_by, decided
+from models.variables import added_by, committed_hosts, decided
 
 
 def add_host_indicator(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) -> None:
@@ -21,10 +21,12 @@ def add_host_indicator(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIn
 
     A[s,p] <= Amax[s,p] * h[c(s),p]            for (s,p) in BUILD_PAIRS   (units/yr)
     h[c,p] <= sum_{s in c, m, t} x[s,p,m,t]     for (c,p) in HOST without committed capacity
-    h[c,p] = 1                                  where a site of c has committed capacity of p
-                                                online within the plan's years
-    (real projects count toward the hosting limit and the portfolios; a project first producing
-    in the steady-state year only, `ModelInputs.STEADY_YEAR`, is not part of the plan's portfolio)
+    h[c,p] = 1                                  over COMMITTED_HOST = {(c(s),p) : C[s,p,t] > 0
+                                                for some t}, projects first producing in the
+                                                steady-state year `ModelInputs.STEADY_YEAR` included
+    (real projects count toward the hosting limit and the portfolios: a project of T + 1 is
+    signed, and a plan that added p in n_host[p] other clusters would leave p in n_host[p] + 1
+    clusters in the steady state)
     Cannot be infeasible on its own; it gives the differentiation rows their meaning.
     """
     m.host_link = pyo.Constraint(
@@ -35,8 +37,7 @@ def add_host_indicator(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIn
     members: dict[tuple[str, str], list[str]] = defaultdict(list)
     for s, p in index.build_pairs:
         members[(inputs.cluster_of_site[s], p)].append(s)
-    committed = {(inputs.cluster_of_site[s], p) for (s, p, t), units in inputs.committed_units_per_yr.items()
-                 if units > 0 and t <= inputs.YEARS[-1]}
+    committed = committed_hosts(inputs)
     for key in committed:
         m.hosts[key].fix(1.0)
 
