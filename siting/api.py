@@ -85,7 +85,7 @@ from siting.deliver.files import export_files, plans_pie_scale
 from siting.deliver.folders import check_destination, input_files, scenario_folder, staging_problems
 from siting.deliver.layer import OutputLayer
 from siting.deliver.layers import plan_layers
-from siting.deliver.qgisproject import Overlay
+from siting.deliver.qgisproject import Overlay, ShownPlans
 from siting.deliver.report import rule_cost_note
 from siting.deliver.tables import table_files
 from siting.optimize.alternatives import (
@@ -820,14 +820,16 @@ class Solution:
 
     def _files(self, rule_costs: pd.DataFrame | None = None, extra: dict[str, Any] | None = None,
                alternatives: bool = False, near_optimal: dict[str, Any] | None = None,
-               overlays: Sequence[Overlay] = (), pie_top_yuan: float | None = None) -> dict[str, Any]:
+               overlays: Sequence[Overlay] = (), pie_top_yuan: float | None = None,
+               plans: ShownPlans | None = None) -> dict[str, Any]:
         """`files`; with `alternatives` (`Alternatives.write`, whose files `extra` holds), the
         manifest's timings also hold `alternatives` (timed by `siting.alternatives`), after the
         rule costs and before the export, as `siting solve --alternatives N` records them, and
         the manifest and the report the set's costs (`near_optimal`: siting/optimize/alternatives.py
         `near_optimal_record`), plan.gpkg and plan.qgs its robustness layer (`overlays`:
         siting/runs/job.py `plans_files`), and the maps their one pie scale (`pie_top_yuan`, yuan:
-        siting/deliver/files.py `plans_pie_scale`, `export_files`)."""
+        siting/deliver/files.py `plans_pie_scale`, `export_files`), and plan.qgs the other plans to
+        show one at a time (`plans`: `plans_files`' `PlanSet`)."""
         self._checked_result()
         rule_costs = self._checked_rule_costs(rule_costs)
         timings = {k: v for k, v in self.timings.items() if k not in AFTER_SOLVE}
@@ -846,7 +848,7 @@ class Solution:
         files = export_files(self.problem.prepared, self.report, self.result, self.model_size, timings, extra,
                              variant=self.problem.variant, overrides=self.problem.overrides,
                              calibration=calibration.stated if calibration is not None else None,
-                             near_optimal=near_optimal, overlays=overlays, pie_top_yuan=pie_top_yuan)
+                             near_optimal=near_optimal, overlays=overlays, pie_top_yuan=pie_top_yuan, plans=plans)
         self.timings["export"] = timings["export"]
         return files
 
@@ -1188,11 +1190,11 @@ class Alternatives:
         timings = {k: v for k, v in solution.timings.items() if k not in AFTER_SOLVE}
         problem = solution.problem
         plans = PlanSet(self.plans, self.asked, self.ended, self.searched_sites)
-        extra, overlays = plans_files(problem.prepared, plans, solution.model_size, timings, self.slack,
+        extra, overlays, shown = plans_files(problem.prepared, plans, solution.model_size, timings, self.slack,
                                       solution.report.gap, problem.variant, problem.overrides)
         files = solution._files(extra=extra, alternatives=True,
                                 near_optimal=near_optimal_record(self.plans, self.slack, "optimum"), overlays=overlays,
-                                pie_top_yuan=plans_pie_scale([p.plan for p in self.plans]))
+                                pie_top_yuan=plans_pie_scale([p.plan for p in self.plans]), plans=shown)
         write_outputs(destination, files, solution.timings, scenario=problem.loaded.scenario_path)
         return destination
 

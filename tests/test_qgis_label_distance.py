@@ -55,6 +55,7 @@ from siting.deliver.styles import (
 )
 from tests.conftest import MadeRun, copied
 from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
+from tests.test_qgis_robustness_legend import alternatives_on
 
 #: The farthest a built site's name stands from its pie (mm on the sheet, its box's nearest point
 #: beyond the pie's edge) in the shipped plans: a few steps out where the first are taken (21 mm:
@@ -322,8 +323,9 @@ def test_a_plan_on_a_batch_s_pie_scale_places_its_names_again(shipped_alternativ
     qgs = (out / "plan.qgs").read_text(encoding="utf-8")
     top = capex_scale(styles["sites"])
     assert top is not None
-    assert with_sites_capex_scale(qgs, layers, styles, top) == qgs
-    root = ET.fromstring(with_sites_capex_scale(qgs, layers, styles, 2 * top).split("\n", 1)[1])
+    others = alternatives_on(out, top)  # the alternative its plan.qgs shows too, in its folder
+    assert with_sites_capex_scale(qgs, layers, styles, top, others=others) == qgs
+    root = ET.fromstring(with_sites_capex_scale(qgs, layers, styles, 2 * top, others=others).split("\n", 1)[1])
     (sites,) = [n for n in root.findall("projectlayers/maplayer") if n.findtext("id") == plan_layer_id("sites")]
     # The names' settings: the labelling's own, or its rule "names" where pies are moved aside on the layout.
     names = sites.find("labeling/settings")

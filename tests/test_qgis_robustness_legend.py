@@ -12,12 +12,19 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from siting.deliver.files import PLANS_SCALE_WORDS, folder_project_layers, largest_built_capex
-from siting.deliver.qgisproject import OVERLAY_LEGEND, with_sites_capex_scale
+from siting.deliver.qgisproject import OVERLAY_LEGEND, project_subfolders, with_sites_capex_scale
 from siting.deliver.styles import capex_scale
 from tests.conftest import MadeRun, copied
 from tests.test_qgis import PROBE_HEAD, probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 SOURCE = "./plan.gpkg|layername=robustness"
+
+
+def alternatives_on(out: Path, top: float) -> dict[str, tuple[dict, dict, str]]:
+    """`with_sites_capex_scale`'s `others` for the alternatives the optimum's plan.qgs in `out` shows."""
+    qgs = (out / "plan.qgs").read_text(encoding="utf-8")
+    return {sub: (*folder_project_layers(out / sub), PLANS_SCALE_WORDS if top > largest_built_capex(out / sub) else "")
+            for sub in project_subfolders(qgs)}
 LEGEND = "65642"
 
 
@@ -25,8 +32,15 @@ def root_of(text: str) -> ET.Element:
     return ET.fromstring(text.split("\n", 1)[1])
 
 
+def plan_layout(root: ET.Element) -> ET.Element:
+    """The print layout "Plan" (the first; with alternatives, each plan's own layout follows it)."""
+    layout = root.find("Layouts/Layout")
+    assert layout is not None and layout.get("name") == "Plan"
+    return layout
+
+
 def legends(root: ET.Element) -> dict[str, ET.Element]:
-    return {i.get("id", ""): i for i in root.iter("LayoutItem") if i.get("type") == LEGEND}
+    return {i.get("id", ""): i for i in plan_layout(root).iter("LayoutItem") if i.get("type") == LEGEND}
 
 
 def sources(item: ET.Element) -> list[str | None]:
@@ -51,7 +65,7 @@ def test_the_robustness_layer_has_a_legend_filtered_by_the_map(small_alternative
     # Under the plan's legend, in its column, above the map's foot, in the plan's legend's type.
     px, py, _pw, ph = frame(plan)
     ox, oy, _ow, oh = frame(overlay)
-    (map_item,) = [i for i in root.iter("LayoutItem") if i.get("id") == "map"]
+    (map_item,) = [i for i in plan_layout(root).iter("LayoutItem") if i.get("id") == "map"]
     _mx, my, _mw, mh = frame(map_item)
     assert ox == px and oy >= py + ph and oy + oh <= my + mh
     fonts = [{s.get("name"): s.find("styleFont").get("description") for s in item.iter("style")}
@@ -72,9 +86,10 @@ def test_a_batch_s_pie_scale_keeps_the_robustness_legend_under_the_plan_s(small_
     top = capex_scale(styles["sites"])
     assert top is not None
     words = PLANS_SCALE_WORDS if top > largest_built_capex(out) else ""  # on its alternatives' scale
-    assert with_sites_capex_scale(qgs, layers, styles, top, words) == qgs
+    others = alternatives_on(out, top)  # the alternatives plan.qgs shows too, each in its folder
+    assert with_sites_capex_scale(qgs, layers, styles, top, words, others) == qgs
     written = legends(root_of(qgs))[OVERLAY_LEGEND]
-    found = legends(root_of(with_sites_capex_scale(qgs, layers, styles, 2 * top)))
+    found = legends(root_of(with_sites_capex_scale(qgs, layers, styles, 2 * top, others=others)))
     assert sorted(found) == sorted(["legend", OVERLAY_LEGEND])
     assert sources(found[OVERLAY_LEGEND]) == [SOURCE] and SOURCE not in sources(found["legend"])
     assert frame(found[OVERLAY_LEGEND])[2:] == frame(written)[2:]

@@ -123,7 +123,7 @@ from qgis.core import (QgsApplication, QgsMapRendererParallelJob, QgsMapSettings
                        QgsRectangle)
 from qgis.PyQt.QtCore import QSize
 (layer,) = [l for l in project.mapLayers().values() if l.source().endswith("layername=robustness")]
-(sites,) = [l for l in project.mapLayers().values() if l.source().endswith("layername=sites")]
+sites = project.mapLayer("sites_layer")  # the optimum's (its alternatives' are in their groups)
 project.layerTreeRoot().findLayer(layer.id()).setItemVisibilityChecked(True)
 found = {"read": read, "labels": layer.labelsEnabled(), "type": layer.labeling().type(), "spots": []}
 features = [f for f in layer.getFeatures() if (f["capex_yuan"] or 0) > 0 and f["role"] != "none"]

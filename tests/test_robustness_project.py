@@ -25,6 +25,7 @@ from siting.deliver.qgisproject import plan_layer_id, with_sites_capex_scale
 from siting.deliver.styles import capex_scale
 from tests.conftest import MadeRun, copied
 from tests.test_qgis import PROBE_HEAD, probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
+from tests.test_qgis_robustness_legend import alternatives_on
 
 SOURCE = "./plan.gpkg|layername=robustness"
 
@@ -43,9 +44,12 @@ def shape(node: ET.Element) -> list[tuple[str, list[tuple[str, str]], str]]:
 
 
 def legend_sources(root: ET.Element) -> dict[str | None, list[str | None]]:
-    """The print layout's legends by id, each with the sources of the layers it keys."""
+    """The print layout's legends by id, each with the sources of the layers it keys: the layout
+    "Plan" (the first; each plan's own layout follows it)."""
+    layout = root.find("Layouts/Layout")
+    assert layout is not None and layout.get("name") == "Plan"
     return {i.get("id"): [n.get("source") for n in i.iter("layer-tree-layer")]
-            for i in root.iter("LayoutItem") if i.get("type") == "65642"}
+            for i in layout.iter("LayoutItem") if i.get("type") == "65642"}
 
 
 def qml_root(folder: Path) -> ET.Element:
@@ -62,10 +66,12 @@ def test_plan_qgs_opens_the_robustness_layer_in_its_style(small_alternatives_run
         assert own is not None and found is not None, tag
         assert shape(found) == shape(own), tag
     assert layer.get("labelsEnabled") == "1" and layer.get("wkbType") == "Point"
-    # At the top of the layer panel, unticked; the plan's layers ticked, in their order under it.
+    # At the top of the layer panel, unticked; the plan's layers ticked, in their order under it
+    # (in the optimum's group, ticked, of the plans shown one at a time).
     panel = root.find("layer-tree-group")
     assert panel is not None
-    nodes = panel.findall("layer-tree-layer")
+    nodes = list(panel.iter("layer-tree-layer"))
+    assert panel.findall("layer-tree-group/layer-tree-group")[0].get("checked") == "Qt::Checked"
     assert nodes[0].get("source") == SOURCE and nodes[0].get("checked") == "Qt::Unchecked"
     assert [n.get("id") for n in nodes[1:]][:3] == [plan_layer_id(n) for n in ("sources", "sites", "hubs")]
     assert all(n.get("checked") == "Qt::Checked" for n in nodes[1:])
@@ -111,8 +117,9 @@ def test_a_batch_s_pie_scale_keeps_the_robustness_layer_as_written(small_alterna
     top = capex_scale(styles["sites"])
     assert top is not None
     words = PLANS_SCALE_WORDS if top > largest_built_capex(out) else ""  # on its alternatives' scale
-    assert with_sites_capex_scale(qgs, layers, styles, top, words) == qgs
-    root = ET.fromstring(with_sites_capex_scale(qgs, layers, styles, 2 * top).split("\n", 1)[1])
+    others = alternatives_on(out, top)  # the alternatives plan.qgs shows too, each in its folder
+    assert with_sites_capex_scale(qgs, layers, styles, top, words, others) == qgs
+    root = ET.fromstring(with_sites_capex_scale(qgs, layers, styles, 2 * top, others=others).split("\n", 1)[1])
     (layer,) = robustness_maplayers(root)
     (written,) = robustness_maplayers(project(out))
     assert shape(layer) == shape(written)

@@ -1319,8 +1319,7 @@ def near_optimal_line(record: Mapping[str, Any] | None) -> str:
     # excess lies within the gap, as report.md and alternatives.md do (`within_gap`)
     inside = within_gap([0.0, *(float(r.get("over_optimum") or 0.0) for r in found)],
                         None if below or gap is None else float(gap))[1:]
-    each = "; ".join(f"{r['plan']} {bn_yuan(r.get('cost_yuan'))}, {float(r.get('over_optimum') or 0.0):+z.2%}"
-                     + (f" (within the optimum's proven gap of {float(gap):.2%}, not proven dearer)" if flag else "")
+    each = "; ".join(f"{r['plan']} {cost_over_text(r, float(gap) if flag and gap is not None else None)}"
                      for r, flag in zip(found, inside, strict=True))
     optimum = bn_yuan(rows[0].get("cost_yuan")) if rows else "n/a"
     allowed = slack_amount_text(record)
@@ -1328,6 +1327,41 @@ def near_optimal_line(record: Mapping[str, Any] | None) -> str:
             "of the optimum "
             f"({optimum}{'; ' + allowed if allowed else ''})" + (f": {each}" if each else "") + scopes_text(found)
             + below)
+
+
+def cost_over_text(row: Mapping[str, Any], within: float | None = None, over: str = "") -> str:
+    """An alternative's cost and its excess over the optimum's, as the terminal words them
+    (`near_optimal_line`): "10.36 bn yuan, +2.96%", `over` after the share (" over the
+    optimum"); with `within` (the optimum's proven gap, a share, where the excess lies within
+    it: siting/optimize/alternatives.py `within_gap`), "(within the optimum's proven gap of
+    1.70%, not proven dearer)" after. `row`: the alternative's row of the `near_optimal` record."""
+    text = f"{bn_yuan(row.get('cost_yuan'))}, {float(row.get('over_optimum') or 0.0):+z.2%}{over}"
+    return text + (f" (within the optimum's proven gap of {within:.2%}, not proven dearer)" if within is not None
+                   else "")
+
+
+def plan_theme_names(record: Mapping[str, Any] | None) -> dict[str, str]:
+    """Per plan of a near-optimal set (the optimum's `near_optimal` record, siting/optimize/alternatives.py
+    `near_optimal_record`), its name in the optimum's plan.qgs (its group, map theme and print
+    layout: siting/deliver/qgisproject.py `ShownPlans`): the optimum's "optimum: 10.06 bn yuan, the
+    cost-optimal plan, proven within 1.70%"; an alternative's its label, its kind (`scope`, as
+    alternatives.md and the terminal say) and its cost over the optimum's, with whether that lies
+    within the optimum's proven gap (`cost_over_text`, `within_gap`): "alt01, scope sites: 10.36
+    bn yuan, +2.96% over the optimum". No name holds "/" (a map theme names a group by its path)."""
+    rows = list((record or {}).get("plans") or [])
+    if not rows:
+        return {}
+    gap = (record or {}).get("optimum_gap")
+    gap = float(gap) if gap is not None else None
+    proven = f", proven within {gap:.2%}" if gap is not None and math.isfinite(gap) else ", no gap proven"
+    names = {str(rows[0]["plan"]): f"{rows[0]['plan']}: {bn_yuan(rows[0].get('cost_yuan'))}, the cost-optimal plan"
+                                   f"{proven}"}
+    inside = within_gap([0.0, *(float(r.get("over_optimum") or 0.0) for r in rows[1:])], gap)
+    for row, flag in zip(rows[1:], inside[1:], strict=True):
+        scope = f", scope {row['scope']}" if row.get("scope") else ""
+        names[str(row["plan"])] = (f"{row['plan']}{scope}: "
+                                   f"{cost_over_text(row, gap if flag else None, ' over the optimum')}")
+    return {label: name.replace("/", "-") for label, name in names.items()}
 
 
 def scopes_text(rows: Sequence[Mapping[str, Any]]) -> str:

@@ -52,8 +52,12 @@ from siting.deliver.mapinfo import MapContext, MapTitle, redline_basis, redline_
 from siting.deliver.qgisproject import (
     BATCH_SCALE_WORDS,
     Overlay,
+    PlanSheet,
+    ShownPlans,
     default_credits,
-    project_text,
+    plan_sheet,
+    project_subfolders,
+    sheet_project,
     with_sites_capex_scale,
 )
 from siting.deliver.report import ReportCalibration, html_page, markdown, report_blocks, report_title
@@ -77,7 +81,8 @@ def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict
                  timings: dict[str, float], extra: Mapping[str, FileContent] | None = None, *,
                  variant: str | None = None, overrides: tuple[Override, ...] = (), which: str = "",
                  calibration: ReportCalibration | None = None, near_optimal: Mapping[str, Any] | None = None,
-                 overlays: Sequence[Overlay] = (), pie_top_yuan: float | None = None
+                 overlays: Sequence[Overlay] = (), pie_top_yuan: float | None = None,
+                 plans: ShownPlans | None = None, sheets: list[PlanSheet] | None = None
                  ) -> dict[str, str | Callable[[Path], None]]:
     """Every output file of a solved plan, as text or as a function writing the file: each layer
     as GeoJSON with its QGIS style, plan.gpkg, plan.qgs, map.png, the CSV tables, manifest.json,
@@ -100,10 +105,13 @@ def export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dict
     plan.qgs are on that scale, whose legend in the sites' style says so (PLANS_SCALE_WORDS), as
     a comparison's runs are put on theirs (`redraw_map`); None, or the plan's own largest: every
     file is the one the plan makes alone. Raises ValueError where `pie_top_yuan` is not a finite
-    number at least this plan's largest built site's capex."""
+    number at least this plan's largest built site's capex. `plans`: the other plans plan.qgs shows,
+    one at a time (the optimum's alternatives, siting/runs/job.py `plans_files`; `gis_files`).
+    `sheets`, where given, gets plan.qgs's `PlanSheet` (its layers and its layout's words), for
+    the project of the folder above to show this plan (siting/deliver/qgisproject.py `moved_sheet`)."""
     with collector_paused():
         return _export_files(prepared, report, plan, size, timings, extra, variant, overrides, which, calibration,
-                             near_optimal, overlays, pie_top_yuan)
+                             near_optimal, overlays, pie_top_yuan, plans, sheets)
 
 
 @contextmanager
@@ -130,7 +138,8 @@ def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dic
                   timings: dict[str, float], extra: Mapping[str, FileContent] | None = None,
                   variant: str | None = None, overrides: tuple[Override, ...] = (), which: str = "",
                   calibration: ReportCalibration | None = None, near_optimal: Mapping[str, Any] | None = None,
-                  overlays: Sequence[Overlay] = (), pie_top_yuan: float | None = None
+                  overlays: Sequence[Overlay] = (), pie_top_yuan: float | None = None,
+                  plans: ShownPlans | None = None, sheets: list[PlanSheet] | None = None
                   ) -> dict[str, str | Callable[[Path], None]]:
     started = time.perf_counter()
     spatial = prepared.spatial
@@ -148,7 +157,7 @@ def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dic
                           notices, plan.product_flows, which, top, kind) as drawing:
         files, drawn = gis_files(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs,
                                  list(spatial.sources["resource"]), context, notices, plan.product_flows,
-                                 which, drawing, overlays, top, kind)
+                                 which, drawing, overlays, top, kind, plans, sheets)
         files.update(plan_tables(plan, prepared.loaded.catalog, prepared.inputs.TARGET_GROUPS))
         files.update(extra or {})
         names = [*files, "manifest.json", *REPORT_FILES]
@@ -401,7 +410,8 @@ def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Mod
               working_crs: str, resources: Sequence[str], context: MapContext | None = None,
               notices: list[str] | None = None, product_flows: pd.DataFrame | None = None, which: str = "",
               drawing: MapDrawing | None = None, overlays: Sequence[Overlay] = (), pie_top_yuan: float | None = None,
-              kind: str = "") -> tuple[dict[str, FileContent], MapDrawing]:
+              kind: str = "", plans: ShownPlans | None = None, sheets: list[PlanSheet] | None = None
+              ) -> tuple[dict[str, FileContent], MapDrawing]:
     """Layers with styles, plan.gpkg, plan.qgs and map.png; returns the files and map.png's
     drawing (`MapDrawing`: its `png()` gives the bytes, which the HTML report embeds). map.png's
     notices are added to `notices` once it is drawn. `product_flows`: the plan's
@@ -414,7 +424,9 @@ def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Mod
     files are the caller's. `pie_top_yuan`: the scale of the pies of a set of plans, above this
     plan's own (`shared_pie_top`), which map.png's pies and the sites' style (`with_capex_scale`,
     its legend saying PLANS_SCALE_WORDS: sites.qml, plan.gpkg's, plan.qgs's) are on; None: the
-    plan's own."""
+    plan's own. `plans`: the other plans plan.qgs shows, one at a time, a group, map theme and
+    print layout each (siting/deliver/qgisproject.py `sheet_project`); `sheets`, where given, gets
+    plan.qgs's own `PlanSheet`."""
     if drawing is None:
         drawing = MapDrawing(_map_drawer(layers, loaded, inputs, report, working_crs, context, product_flows, which,
                                          pie_top_yuan, kind), notices)
@@ -428,10 +440,13 @@ def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Mod
                                             {**styles, **{o.layer.name: o.style for o in overlays}},
                                             {"redline": basis.plain()} if basis is not None else {})
     titled = loaded.scenario.name + (f", {which}" if which else "")  # the project's title names the plan
-    files["plan.qgs"] = project_text(layers, styles, titled, working_crs, view_extent(layers, working_crs),
-                                     credits=default_credits(loaded.scenario.name, working_crs),
-                                     map_title=map_title(loaded, inputs, report, which, kind), overlays=overlays,
-                                     redline_basis=basis)
+    extent = view_extent(layers, working_crs)
+    sheet = plan_sheet(layers, styles, titled, working_crs, extent,
+                       credits=default_credits(loaded.scenario.name, working_crs),
+                       map_title=map_title(loaded, inputs, report, which, kind), redline_basis=basis)
+    if sheets is not None:
+        sheets.append(sheet)
+    files["plan.qgs"] = sheet_project(sheet, titled, working_crs, extent, overlays, plans=plans)
     files["map.png"] = drawing.write
     return files, drawing
 
@@ -942,11 +957,14 @@ def set_geopackage_style(path: Path, layer: str, qml: str) -> bool:
 def _project_on_scale(folder: Path, pie_top_yuan: float) -> bytes | None:
     """The bytes of the plan.qgs of the run folder `folder` with its sites on the pie scale
     `pie_top_yuan` (`with_sites_capex_scale`, its legend saying BATCH_SCALE_WORDS where that is
-    above the run's own largest built site); None without a plan.qgs."""
+    above the run's own largest built site; the plans of the subfolders it shows too, each with
+    its own words: a plan.qgs showing alternatives); None without a plan.qgs."""
     path = folder / "plan.qgs"
     if not path.is_file():
         return None
     layers, styles = folder_project_layers(folder)
-    text = with_sites_capex_scale(path.read_text(encoding="utf-8"), layers, styles, pie_top_yuan,
-                                  _scale_words(folder, pie_top_yuan))
+    written = path.read_text(encoding="utf-8")
+    others = {sub: (*folder_project_layers(folder / sub), _scale_words(folder / sub, pie_top_yuan))
+              for sub in project_subfolders(written)}
+    text = with_sites_capex_scale(written, layers, styles, pie_top_yuan, _scale_words(folder, pie_top_yuan), others)
     return text.encode("utf-8")

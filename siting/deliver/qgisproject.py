@@ -20,6 +20,9 @@ The project opens on the plan, as one without alternatives does; ticking the lay
 plan which sites every near-optimal plan needs and which are interchangeable. The print layout
 keys it in a legend of its own under the plan's (OVERLAY_LEGEND), which QGIS filters by the
 layers its map draws: it lists the layer while the map draws it (ticked), and nothing unticked.
+The optimum's plan.qgs of such a run shows every plan of the set, one at a time, as compare.qgs
+shows its runs (`sheet_project`, `one_at_a_time`): a group per plan, the optimum's first, with a map
+theme and a print layout each, after the plan's own layout "Plan", which stays as described here.
 
 plan.qgs holds one print layout (Project > Layouts): an A3 landscape page with a title
 (map.png's, `MapTitle.text`: scenario and years; solver outcome, gap and objective; gap in bn yuan;
@@ -445,10 +448,90 @@ def layer_abstract(layer: OutputLayer, style: str | None = None, basis: LayerBas
     return text
 
 
+@dataclass(frozen=True)
+class PlanSheet:
+    """A plan's part of a QGIS project (`plan_sheet`): its layers, top to bottom, and its print
+    layout's title, source line and note."""
+
+    layers: tuple[ProjectLayer, ...]
+    heading: str
+    source: str
+    note: str
+
+
+def plan_sheet(layers: Sequence[OutputLayer], styles: Mapping[str, str], title: str, working_crs: str,
+               extent: Sequence[float], gpkg_name: str = "plan.gpkg", credits: str | None = None,
+               map_title: MapTitle | None = None, redline_text: str | None = None,
+               redline_basis: LayerBasis | None = None) -> PlanSheet:
+    """A plan's layers and its print layout's words, as `project_text` describes them."""
+    heading = map_title.text() if map_title is not None else f"Plan: {title}"
+    styles, spots = layout_names(styles, layers, working_crs, *plan_layout_extent(extent))
+    source = credits or default_credits(title, working_crs)
+    if redline_text is None and map_title is not None:
+        redline_text = redline_extent_text(layers, map_title.official_redline_pct,
+                                           map_title.official_redline_source, map_title.redline_given)
+    if redline_text:
+        source = f"{source}\n{redline_text}"
+    redline = next((layer for layer in layers if layer.name == "redline"), None)
+    proxy = proxy_redline_line(_redline_basis(redline, redline_basis)) if redline is not None else ""
+    if proxy:
+        source = f"{source}\n{proxy}"
+    return PlanSheet(tuple(plan_layers(layers, styles, gpkg_name, redline_basis)), heading, source,
+                     layout_note(spots))
+
+
+@dataclass(frozen=True)
+class ShownPlan:
+    """A plan of a project that shows several, one at a time (`ShownPlans`): its name (its group's
+    in the layer panel, its map theme's and its print layout's) and its part of the project."""
+
+    name: str
+    sheet: PlanSheet
+
+
+@dataclass(frozen=True)
+class ShownPlans:
+    """The plans a plan.qgs shows beside its own (the optimum's near-optimal alternatives):
+    `name`, the project's own plan's name; `others`, the other plans, each with its layers from
+    its own folder (`moved_sheet`)."""
+
+    name: str
+    others: tuple[ShownPlan, ...]
+    label: str = "optimum"
+
+
+def _lowered(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def labelled(layer: ProjectLayer, label: str) -> ProjectLayer:
+    """`layer` named and keyed "<label>: <its name>", as compare.qgs names a run's layers."""
+    return dataclasses.replace(layer, title=f"{label}: {_lowered(layer.title)}",
+                               legend=f"{label}: {_lowered(layer.legend_title)}")
+
+
+def moved_sheet(sheet: PlanSheet, sub: str, label: str) -> PlanSheet:
+    """`sheet` (a plan's own plan.qgs's, `plan_sheet`) as a project in the folder above it shows
+    it: each layer from `sub`/plan.gpkg, its id `<kind>_<sub>_layer`, named and keyed
+    "<label>: <its name>" (as compare.qgs names a run's), its abstract saying whose it is; the
+    source line naming the plan's files in `sub`."""
+    layers = []
+    for layer in sheet.layers:
+        gpkg, _, kind = layer.source.partition("|layername=")
+        layers.append(dataclasses.replace(
+            labelled(layer, label), layer_id=f"{kind}_{sub}_layer",
+            source=f"./{sub}/{gpkg.removeprefix('./')}|layername={kind}",
+            abstract=f"{label}'s plan ({sub}/{gpkg.removeprefix('./')}){LEGEND_BREAK}{layer.abstract}"))
+    source = sheet.source.replace("(plan.gpkg; inputs and their SHA-256 in manifest.json)",
+                                  f"({sub}/plan.gpkg; inputs and their SHA-256 in {sub}/manifest.json)", 1)
+    return PlanSheet(tuple(layers), sheet.heading, source, sheet.note)
+
+
 def project_text(layers: Sequence[OutputLayer], styles: Mapping[str, str], title: str, working_crs: str,
                  extent: Sequence[float], gpkg_name: str = "plan.gpkg", credits: str | None = None,
                  map_title: MapTitle | None = None, redline_text: str | None = None,
-                 overlays: Sequence[Overlay] = (), redline_basis: LayerBasis | None = None) -> str:
+                 overlays: Sequence[Overlay] = (), redline_basis: LayerBasis | None = None,
+                 plans: ShownPlans | None = None) -> str:
     """The plan.qgs text; `extent` is (xmin, ymin, xmax, ymax) in the working CRS. `overlays`
     (a run's robustness layer) stand above the plan's layers in the layer panel, unticked, and
     out of the plan's print legend, keyed under it in a legend of their own that lists a layer
@@ -462,23 +545,81 @@ def project_text(layers: Sequence[OutputLayer], styles: Mapping[str, str], title
     the hubs', the sources' and the lakes' names stand where `layout_label_spots` puts them on
     the layout's map (`layout_names`); a source or lake it finds no room for is listed in the
     layout's note, after a line saying where pies are moved aside where some is (`layout_note`).
-    `redline_basis`: what the red-line layer says of its own basis, for its abstract (`plan_layers`)."""
-    heading = map_title.text() if map_title is not None else f"Plan: {title}"
-    styles, spots = layout_names(styles, layers, working_crs, *plan_layout_extent(extent))
-    source = credits or default_credits(title, working_crs)
-    if redline_text is None and map_title is not None:
-        redline_text = redline_extent_text(layers, map_title.official_redline_pct,
-                                           map_title.official_redline_source, map_title.redline_given)
-    if redline_text:
-        source = f"{source}\n{redline_text}"
-    redline = next((layer for layer in layers if layer.name == "redline"), None)
-    proxy = proxy_redline_line(_redline_basis(redline, redline_basis)) if redline is not None else ""
-    if proxy:
-        source = f"{source}\n{proxy}"
+    `redline_basis`: what the red-line layer says of its own basis, for its abstract (`plan_layers`).
+    `plans`: other plans to show too (`sheet_project`)."""
+    sheet = plan_sheet(layers, styles, title, working_crs, extent, gpkg_name, credits, map_title, redline_text,
+                       redline_basis)
+    return sheet_project(sheet, title, working_crs, extent, overlays, gpkg_name, plans)
+
+
+def sheet_project(sheet: PlanSheet, title: str, working_crs: str, extent: Sequence[float],
+                  overlays: Sequence[Overlay] = (), gpkg_name: str = "plan.gpkg", plans: ShownPlans | None = None
+                  ) -> str:
+    """The plan.qgs text of a plan's `sheet` (`plan_sheet`), with its `overlays` (`project_text`).
+    With `plans` (the optimum's near-optimal alternatives), one plan is shown at a time
+    (`one_at_a_time`): a group per plan, this one first (named `plans.name`, its layers keeping
+    their names and ids) and the only one ticked, in the group PLANS_GROUP, whose children are
+    mutually exclusive; the layers every plan draws alike (SHARED_KINDS: the context outlines)
+    once, this plan's, under the groups. The first print layout is the plan's own ("Plan", as
+    without `plans`): its map draws what the layer panel shows, the overlays keyed under its
+    legend while the map draws them. Then a map theme and a print layout per plan, of its group's
+    name, the layout's map following the theme; the overlays stay above the groups, unticked, and
+    out of every theme."""
     over = overlay_layers(overlays, gpkg_name)
-    return project_document([*over, *plan_layers(layers, styles, gpkg_name, redline_basis)], title, working_crs,
-                            extent, heading, source, note=layout_note(spots),
-                            unticked={layer.layer_id for layer in over})
+    if plans is None or not plans.others:
+        return project_document([*over, *sheet.layers], title, working_crs, extent, sheet.heading, sheet.source,
+                                note=sheet.note, unticked={layer.layer_id for layer in over})
+    own_layout = print_layout(sheet.heading, extent, sheet.source, "Plan", sheet.layers, sheet.note, overlays=over)
+    below = [layer for layer in sheet.layers if _kind(layer) in SHARED_KINDS]
+    shown = [ShownPlan(plans.name, sheet), *plans.others]
+    shown = [dataclasses.replace(plan, sheet=dataclasses.replace(plan.sheet, layers=tuple(
+        layer for layer in plan.sheet.layers if _kind(layer) not in SHARED_KINDS))) for plan in shown]
+    layers = [*over, *(layer for plan in shown for layer in plan.sheet.layers), *below]
+    return one_at_a_time(PLANS_GROUP, shown, layers, title, working_crs, extent, above=over, below=below,
+                         first=[own_layout])
+
+
+#: The group of plan.qgs's plans where it shows several (`sheet_project`).
+PLANS_GROUP = "Plans (one shown at a time: tick a plan to show it)"
+#: The layers plan.qgs shows once, under its plans' groups, where it shows several: those every
+#: plan of the set draws alike (the red line, also the same, has its lakes named about each
+#: plan's own pies, `layout_names`, so each plan keeps its own).
+SHARED_KINDS = ("context",)
+
+
+def _kind(layer: ProjectLayer) -> str:
+    """The layer's name in its GeoPackage (`<gpkg>|layername=<name>`)."""
+    return layer.source.rpartition("|layername=")[2]
+
+
+def one_at_a_time(group: str, plans: Sequence[ShownPlan], layers: Sequence[ProjectLayer], title: str,
+                  working_crs: str, extent: Sequence[float], above: Sequence[ProjectLayer] = (),
+                  below: Sequence[ProjectLayer] = (), first: Sequence[ET.Element] = ()) -> str:
+    """A project showing one of `plans` at a time (compare.qgs's runs, plan.qgs's near-optimal
+    plans): `layers` (every layer, in the order of the project's layer list) listed in the layer
+    panel as `above` (unticked, listed in no map theme: choosing a theme unticks them), then
+    `group`, whose children, a group per plan named by its name and holding its sheet's layers,
+    are mutually exclusive (the first ticked and open), then `below` (ticked, in every theme).
+    Each plan is a map theme of its name (its group ticked, its layers and `below` shown) and a
+    print layout of that name, titled and noted as its sheet says, whose map follows the theme and
+    whose legend keys its layers and `below`, after the print layouts `first`."""
+    groups = [LayerGroup(plan.name, tuple(layer.layer_id for layer in plan.sheet.layers), checked=n == 0,
+                         expanded=n == 0) for n, plan in enumerate(plans)]
+    tree = [*(layer.layer_id for layer in above), LayerGroup(group, tuple(groups), exclusive=True),
+            *(layer.layer_id for layer in below)]
+    themes, layouts = [], list(first)
+    # `above` stays out of the themes: QGIS 3.22 ticks a layer a theme lists, even as hidden, on
+    # choosing the theme in the layer panel, and unticks one it does not list.
+    hidden = {layer.layer_id for layer in above}
+    themed = [layer for layer in layers if layer.layer_id not in hidden]
+    for plan in plans:
+        drawn = [*plan.sheet.layers, *below]
+        themes.append(map_theme(plan.name, themed, {layer.layer_id for layer in drawn},
+                                [group, f"{group}/{plan.name}"]))
+        layouts.append(print_layout(plan.sheet.heading, extent, plan.sheet.source, plan.name, drawn, plan.sheet.note,
+                                    theme=plan.name))
+    return project_document(layers, title, working_crs, extent, title, "", tree=tree, layouts=layouts, themes=themes,
+                            unticked={layer.layer_id for layer in above})
 
 
 def default_credits(title: str, working_crs: str) -> str:
@@ -2092,8 +2233,43 @@ def _restyle(node: ET.Element, qml: str) -> None:
     node.extend(_style_children(qml))
 
 
+def project_subfolders(qgs: str) -> list[str]:
+    """The subfolders (of the project's own folder) whose plan.gpkg a project's layers read (a
+    plan.qgs showing the optimum's alternatives: "alt01", ...), in the order of its layer list."""
+    root = ET.fromstring(qgs.split("\n", 1)[1])
+    found = (_plan_folder(node.findtext("datasource", "")) for node in root.findall("projectlayers/maplayer"))
+    return list(dict.fromkeys(sub for sub in found if sub))
+
+
+def _plan_folder(source: str) -> str:
+    """The subfolder of a layer's data source ("./alt01/plan.gpkg|layername=sites": "alt01"; ""
+    for the project's own folder)."""
+    path = source.partition("|")[0].removeprefix("./")
+    return path.rpartition("/")[0]
+
+
+def _drawn_at_opening(root: ET.Element) -> set[str]:
+    """The ids of the layers the layer panel draws as the project opens: ticked, in groups all ticked."""
+    found: set[str] = set()
+
+    def walk(group: ET.Element) -> None:
+        for node in group:
+            if node.get("checked") != "Qt::Checked":
+                continue
+            if node.tag == "layer-tree-layer":
+                found.add(node.get("id", ""))
+            elif node.tag == "layer-tree-group":
+                walk(node)
+
+    panel = root.find("layer-tree-group")
+    if panel is not None:
+        walk(panel)
+    return found
+
+
 def with_sites_capex_scale(qgs: str, layers: Mapping[str, OutputLayer], styles: Mapping[str, str], top: float,
-                           words: str = "") -> str:
+                           words: str = "",
+                           others: Mapping[str, _PlanFiles] | None = None) -> str:
     """A plan's project (`project_text`, as written) with its sites' pies and circles on the capex
     scale `top` (yuan of capex at full size) in place of the plan's own largest site: its sites
     layer in `with_capex_scale(styles["sites"], top, words)`, its names, the hubs', the
@@ -2110,52 +2286,108 @@ def with_sites_capex_scale(qgs: str, layers: Mapping[str, OutputLayer], styles: 
     alternatives) is left as written and out of the legend, as `project_text` leaves it, and needs
     no entry in `layers` or `styles`: its legend (OVERLAY_LEGEND) is kept as written, moved under
     the legend keyed again.
+    A project showing other plans too (the optimum's plan.qgs with its alternatives,
+    `sheet_project`: layers read from subfolders, `project_subfolders`) needs each one's layers,
+    styles and words in `others` (subfolder -> (layers, styles, words)): every plan's sites layer
+    is put on `top` with its own words, and every print layout is done again as above, each with
+    the plan its legend keys (a layout whose map follows a map theme keys the layers the theme
+    shows; one without, those the layer panel draws as the project opens).
     A project without a sites layer drawn with pies is returned as it is. Raises KeyError where a
-    ticked layer of the project is missing from `layers` or `styles`."""
+    ticked layer of the project is missing from `layers` or `styles`, ValueError where it reads
+    the layers of a subfolder that `others` does not give."""
     root = ET.fromstring(qgs.split("\n", 1)[1])
-    sites = next((n for n in root.findall("projectlayers/maplayer") if n.findtext("id") == plan_layer_id("sites")),
-                 None)
-    provider = sites.find("provider") if sites is not None else None
-    if sites is None or provider is None or capex_scale(styles.get("sites", "")) is None:
+    plans: dict[str, _PlanFiles] = {"": (layers, styles, words), **(others or {})}
+    missing = [sub for sub in project_subfolders(qgs) if sub not in plans]
+    if missing:
+        raise ValueError(f"the project shows the plans of {', '.join(missing)} too, whose layers were not given")
+    nodes = root.findall("projectlayers/maplayer")
+    unticked = {n.get("id") for n in root.findall("layer-tree-group/layer-tree-layer")
+                if n.get("checked") == "Qt::Unchecked"}
+    sites_nodes = {_folder_of(n): n for n in nodes if _kind_of(n) == "sites" and n.find("provider") is not None
+                   and n.findtext("id") not in unticked}
+    if "" not in sites_nodes or capex_scale(styles.get("sites", "")) is None:
         return qgs
-    layout = root.find("Layouts/Layout")
-    items = list(layout) if layout is not None else []
+    scaled = {sub: with_capex_scale(plans[sub][1]["sites"], top, plans[sub][2]) for sub in sites_nodes
+              if capex_scale(plans[sub][1].get("sites", "")) is not None}
+    placed: dict[str, str] = {}
+    drawn_at_opening = _drawn_at_opening(root)
+    themes = {t.get("name"): {n.get("id") for n in t.findall("layer") if n.get("visible") == "1"}
+              for t in root.findall("visibility-presets/visibility-preset")}
+    for layout in root.findall("Layouts/Layout"):
+        frame = next((i for i in layout if i.get("id") == "map"), None)
+        theme = frame.get("followPresetName") if frame is not None and frame.get("followPreset") == "true" else None
+        keyed_ids = themes.get(theme, set()) if theme else drawn_at_opening
+        keyed = [n for n in nodes if n.findtext("id") in keyed_ids and n.findtext("id") not in unticked]
+        sub = next((_folder_of(n) for n in keyed if _kind_of(n) == "sites"), "")
+        if sub in scaled:  # each layout places its plan's names from the style on the scale
+            placed[sub] = _layout_on_scale(root, layout, keyed, plans, sub, scaled[sub])
+    for sub, node in sites_nodes.items():
+        if sub in scaled:
+            _sites_on_scale(node, placed.get(sub, scaled[sub]))
+    ET.indent(root, space="  ")
+    return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
+
+
+#: A plan's layers and styles by name, and the words its sites' legend adds to its capex scale
+#: (`with_sites_capex_scale`' `others`).
+_PlanFiles = tuple[Mapping[str, OutputLayer], Mapping[str, str], str]
+
+
+def _kind_of(node: ET.Element) -> str:
+    """A project layer's (`<maplayer>`'s) name in its GeoPackage."""
+    return node.findtext("datasource", "").rpartition("layername=")[2]
+
+
+def _folder_of(node: ET.Element) -> str:
+    """A project layer's subfolder (`_plan_folder`)."""
+    return _plan_folder(node.findtext("datasource", ""))
+
+
+def _sites_on_scale(node: ET.Element, qml: str) -> None:
+    """A project's sites layer (`<maplayer>`) in the style `qml`, its abstract giving its pies' scale."""
+    _restyle(node, qml)
+    pies = sites_size_note(qml)
+    if pies is None:
+        return
+    for said in (node.find("abstract"), node.find("resourceMetadata/abstract")):
+        if said is not None and said.text:
+            said.text = _PIES_SAID.sub(lambda _found: pies, said.text)
+
+
+def _layout_on_scale(root: ET.Element, layout: ET.Element, keyed: Sequence[ET.Element],
+                     plans: Mapping[str, _PlanFiles], sub: str, qml: str) -> str:
+    """A print layout of a project on a capex scale (`with_sites_capex_scale`): the names of the
+    plan of `sub` (its layers keyed by the layout, `keyed`) placed again about its pies in its
+    sites' style on that scale (`qml`; its hubs', sources' and red line's restyled so), its legend
+    keyed again and its note said again. Returns the sites' style with the names placed."""
+    items = list(layout)
+    plan_layers_of, plan_styles, _words = plans[sub]
     frame = next((i for i in items if i.get("id") == "map"), None)
-    qml = with_capex_scale(styles["sites"], top, words)
-    shown = frame.find("Extent") if frame is not None else None
-    named = {name: node for node in root.findall("projectlayers/maplayer") for name in ("hubs", "sources", "redline")
-             if node.findtext("id") == plan_layer_id(name)}
+    named = {_kind_of(n): n for n in keyed if _folder_of(n) == sub and _kind_of(n) in ("hubs", "sources", "redline")}
     note = next((i.get("labelText", "") for i in items if i.get("id") == "note"), "")
-    if frame is not None and shown is not None:  # the names placed again about the pies on this scale
+    shown_box = frame.find("Extent") if frame is not None else None
+    if frame is not None and shown_box is not None:  # the names placed again about the pies on this scale
         frame_mm = [float(v) for key in ("position", "size") for v in frame.get(key, "").split(",")[:2]]
-        bounds = [float(shown.get(key, "0")) for key in ("xmin", "ymin", "xmax", "ymax")]
-        crs = root.findtext("projectCrs/spatialrefsys/wkt", "")
-        placed, spots = layout_names({"sites": qml, **{name: styles[name] for name in named}},
-                                     list(layers.values()), crs, frame_mm, bounds)
+        bounds = [float(shown_box.get(key, "0")) for key in ("xmin", "ymin", "xmax", "ymax")]
+        placed, spots = layout_names({"sites": qml, **{name: plan_styles[name] for name in named}},
+                                     list(plan_layers_of.values()), root.findtext("projectCrs/spatialrefsys/wkt", ""),
+                                     frame_mm, bounds)
         note = layout_note(spots)
         qml = placed["sites"]
         for name, node in named.items():
             _restyle(node, placed[name])
-    _restyle(sites, qml)
-    pies = sites_size_note(qml)
-    for said in (sites.find("abstract"), sites.find("resourceMetadata/abstract")):  # its abstract: the pies' scale
-        if said is not None and said.text and pies is not None:
-            said.text = _PIES_SAID.sub(lambda _found: pies, said.text)
-    unticked = {n.get("id") for n in root.findall("layer-tree-group/layer-tree-layer")
-                if n.get("checked") == "Qt::Unchecked"}
     shown = []
-    for node in root.findall("projectlayers/maplayer"):
-        if node.findtext("id") in unticked:
-            continue
+    for node in keyed:
+        own_layers, own_styles, _ = plans[_folder_of(node)]
         source, title = node.findtext("datasource", ""), node.findtext("layername", "")
-        layer = layers[source.rsplit("layername=", 1)[-1]]
-        style = qml if layer.name == "sites" else styles[layer.name]
+        layer = own_layers[_kind_of(node)]
+        style = qml if _kind_of(node) == "sites" and _folder_of(node) == sub else own_styles[layer.name]
         shown.append(ProjectLayer(node.findtext("id", ""), title, source, node.get("wkbType", "Point"), style,
                                   pd.DataFrame(layer.frame.drop(columns="geometry")),
                                   legend=_with_size_note(title, layer, style)))
     legend = next((i for i in items if i.get("id") == "legend"), None)
     kept = next((i for i in items if i.get("id") == OVERLAY_LEGEND), None)
-    if layout is not None and legend is not None and frame is not None:
+    if legend is not None and frame is not None:
         mx, my, _mw, mh = MAP_FRAME_MM
         width = float(frame.get("size", "0,0").split(",")[0])
         new_legend, *notes = legend_and_note(layout.get("name", "Plan"), shown, (mx, my, width, mh), note,
@@ -2164,8 +2396,7 @@ def with_sites_capex_scale(qgs: str, layers: Mapping[str, OutputLayer], styles: 
         for old in (i for i in items if i.get("id") == "note"):
             layout.remove(old)
         layout.extend(n for n in notes if n is not kept)
-    ET.indent(root, space="  ")
-    return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
+    return qml
 
 
 # --- the comparison's project ----------------------------------------------------------------
@@ -2615,21 +2846,14 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
     found = [*(layer for run in shown for layer in run.own), *under]
     layers = [layer for kind in COMPARE_ORDER for run in shown for layer in found
               if layer.layer_id == f"{kind}_{run.sub}_layer"]
-    groups = [LayerGroup(run.name, tuple(layer.layer_id for layer in run.own), checked=n == 0, expanded=n == 0)
-              for n, run in enumerate(shown)]
-    tree = [LayerGroup(RUNS_GROUP, tuple(groups), exclusive=True), *(layer.layer_id for layer in under)]
     names = ", ".join(run.label for run in shown)
-    themes, layouts = [], []
+    sheets = []
     for run in shown:
-        drawn = [*run.own, *under]
-        themes.append(map_theme(run.name, layers, {layer.layer_id for layer in drawn},
-                                [RUNS_GROUP, f"{RUNS_GROUP}/{run.name}"]))
         what = {"baseline": f"the baseline {run.label}",
                 "compared": f"{run.label} against the baseline {base_label}"}.get(run.role, run.label)
         changes = "; its changes: diff.geojson" if run.role == "compared" else ""
         credits = (f"Source: siting comparison of {names}. This sheet: {what} (its plan.gpkg in the folder "
                    f"{run.sub}{changes}). Printed [% format_date(now(), 'yyyy-MM-dd') %]."
                    + (f"\n{run.proxy}" if run.proxy else ""))
-        layouts.append(print_layout(run.heading, extent, credits, run.name, drawn, run.note, theme=run.name))
-    title = f"Comparison: {names}"
-    return project_document(layers, title, crs, extent, title, "", tree=tree, layouts=layouts, themes=themes)
+        sheets.append(ShownPlan(run.name, PlanSheet(run.own, run.heading, credits, run.note)))
+    return one_at_a_time(RUNS_GROUP, sheets, layers, f"Comparison: {names}", crs, extent, below=under)

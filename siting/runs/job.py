@@ -22,6 +22,7 @@ from siting.deliver.explore import (
     FileContent,
     diagnosis_files,
     diagnosis_record,
+    plan_theme_names,
     robustness_kinds,
     robustness_layer,
     subfolder_writer,
@@ -40,7 +41,7 @@ from siting.deliver.folders import (
     write_folder_atomically,
 )
 from siting.deliver.geojson import json_text
-from siting.deliver.qgisproject import Overlay
+from siting.deliver.qgisproject import Overlay, PlanSheet, ShownPlan, ShownPlans, moved_sheet
 from siting.deliver.report import rule_cost_note
 from siting.deliver.tables import table_files, text_table
 from siting.optimize.alternatives import (
@@ -216,6 +217,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     extra: dict[str, str | Callable[[Path], None]] = {}  # made before the export, so that the manifest lists them
     near_optimal = None
     overlays: tuple[Overlay, ...] = ()  # the robustness layer, for plan.gpkg and plan.qgs
+    plan_set: ShownPlans | None = None  # with alternatives, theirs for plan.qgs to show one at a time
     pie_top = None  # with alternatives, the pie scale of every plan's maps
     if with_rule_costs:
         started = time.perf_counter()
@@ -227,8 +229,8 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
                                                                      (solved.report, solved.plan, prepared.names))))
     if alternatives:
         started = time.perf_counter()
-        made, near_optimal, overlays, pie_top = alternative_files(prepared, settings, solved, alternatives, slack,
-                                                                  timings, variant, overrides)
+        made, near_optimal, overlays, pie_top, plan_set = alternative_files(prepared, settings, solved, alternatives,
+                                                                            slack, timings, variant, overrides)
         extra.update(made)
         timings["alternatives"] = time.perf_counter() - started
     calibration = calibration_output(prepared, solved.plan, findings)
@@ -239,7 +241,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         files = export_files(prepared, solved.report, solved.plan, solved.size, timings, extra, variant=variant,
                              which=run_which(loaded.scenario.name, label),
                              overrides=overrides, calibration=calibration.stated if calibration is not None else None,
-                             near_optimal=near_optimal, overlays=overlays, pie_top_yuan=pie_top)
+                             near_optimal=near_optimal, overlays=overlays, pie_top_yuan=pie_top, plans=plan_set)
     with progress.phase("write"):
         try:
             write_outputs(destination, files, timings, create_parent, where, loaded.scenario_path)
@@ -428,7 +430,8 @@ def model_inputs(prepared: Prepared, solved: Solved) -> ModelInputs:
 
 def alternative_files(prepared: Prepared, settings: SolverSettings, solved: Solved, count: int, slack: float,
                       timings: dict[str, float], variant: str | None = None, overrides: tuple[Override, ...] = ()
-                      ) -> tuple[dict[str, str | Callable[[Path], None]], dict[str, Any], tuple[Overlay, ...], float]:
+                      ) -> tuple[dict[str, str | Callable[[Path], None]], dict[str, Any], tuple[Overlay, ...], float,
+                                 ShownPlans]:
     """The near-optimal alternatives of a solved plan (siting/optimize/alternatives.py): each
     plan's own outputs in `altNN/` (its manifest gives its cost, not proven optimal, against the
     optimum's and its proven bound, and the run's `variant` and `overrides`), the comparison
@@ -436,17 +439,20 @@ def alternative_files(prepared: Prepared, settings: SolverSettings, solved: Solv
     set's record for the optimum's own manifest and report (`near_optimal_record`), the
     robustness layer for the optimum's plan.gpkg and plan.qgs (`plans_files`) and the pie scale
     (yuan) every plan's maps are on, the optimum's too (siting/deliver/files.py `plans_pie_scale`,
-    `export_files`' `pie_top_yuan`)."""
+    `export_files`' `pie_top_yuan`), and the alternatives for the optimum's plan.qgs to show one
+    at a time (`plans_files`' `ShownPlans`)."""
     optimum = Alternative("optimum", solved.report, solved.plan)
     plans = near_optimal_plans(model_inputs(prepared, solved), settings, count, slack, optimum=optimum,
                                solved=solved.model)
-    files, overlays = plans_files(prepared, plans, solved.size, timings, slack, solved.report.gap, variant, overrides)
-    return files, near_optimal_record(plans, slack, "optimum"), overlays, plans_pie_scale([p.plan for p in plans])
+    files, overlays, shown = plans_files(prepared, plans, solved.size, timings, slack, solved.report.gap, variant,
+                                         overrides)
+    return (files, near_optimal_record(plans, slack, "optimum"), overlays, plans_pie_scale([p.plan for p in plans]),
+            shown)
 
 
 def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, timings: dict[str, float],
                 slack: float, gap: float | None, variant: str | None = None, overrides: tuple[Override, ...] = ()
-                ) -> tuple[dict[str, str | Callable[[Path], None]], tuple[Overlay, ...]]:
+                ) -> tuple[dict[str, str | Callable[[Path], None]], tuple[Overlay, ...], ShownPlans]:
     """The files of near-optimal `plans` (the optimum first): `altNN/` per alternative, the
     comparison and the robustness layer (see `alternative_files`), and that layer in
     robustness.qml's style for the optimum's plan.gpkg and plan.qgs (siting/deliver/files.py
@@ -455,12 +461,16 @@ def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, t
     map.png's and plan.qgs's titles name it ("alternative alt01 of 2"). Every map of the set is
     drawn on one pie scale, the largest built site's capex over all `plans` (siting/deliver/files.py
     `plans_pie_scale`), which the caller gives the optimum's `export_files` too (`pie_top_yuan`),
-    so that the same pie means the same capex on each. Making them
+    so that the same pie means the same capex on each. The optimum's plan.qgs shows every plan of
+    the set, one at a time (the `ShownPlans` returned, for `export_files`' `plans`: each
+    alternative's layers from its altNN/plan.gpkg, named as `plan_theme_names` says). Making them
     (each folder's layers, map and report, then the comparison's) takes seconds each, so it is
     counted on the progress (`alternatives' files`: one step per folder and one for the
     comparison)."""
     files: dict[str, str | Callable[[Path], None]] = {}
     pie_top = plans_pie_scale([alternative.plan for alternative in plans])
+    names = plan_theme_names(near_optimal_record(plans, slack, "optimum"))
+    shown: list[ShownPlan] = []
     counter = progress.steps(len(plans), "alternatives' files")
     try:
         for alternative in plans[1:]:
@@ -472,9 +482,13 @@ def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, t
             report = dataclasses.replace(alternative.report, objective_yuan=alternative.cost_yuan,
                                          best_bound_yuan=None, gap=None, proven_optimal=False,
                                          termination=ALTERNATIVE_TERMINATION)
+            sheets: list[PlanSheet] = []
             own = export_files(prepared, report, alternative.plan, size, dict(timings), variant=variant,
                                overrides=overrides, which=f"alternative {alternative.label} of {len(plans) - 1}",
-                               near_optimal=near_optimal_record(plans, slack, alternative.label), pie_top_yuan=pie_top)
+                               near_optimal=near_optimal_record(plans, slack, alternative.label), pie_top_yuan=pie_top,
+                               sheets=sheets)
+            shown.extend(ShownPlan(names[alternative.label], moved_sheet(sheet, alternative.label, alternative.label))
+                         for sheet in sheets)
             files[alternative.label] = subfolder_writer(own)
             counter.advance(label, "made")
         counter.begin("comparison")
@@ -485,4 +499,5 @@ def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, t
         counter.advance("comparison", "made")
     finally:
         counter.close()
-    return files, (Overlay(layer, str(files["robustness.qml"]), *robustness_kinds(plans)),)
+    return (files, (Overlay(layer, str(files["robustness.qml"]), *robustness_kinds(plans)),),
+            ShownPlans(names[plans[0].label], tuple(shown), plans[0].label))
