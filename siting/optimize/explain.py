@@ -1941,8 +1941,8 @@ def presolve_findings(inputs: ModelInputs, units: Mapping[str, str] | None = Non
       it produces in t (`standing_available`) and of the modules that can produce in t (sum_s
       `producing_units`: none of a product whose lead time keeps every module from producing by
       t, those that can only be in their first year at ramp[p], within the land's room and the
-      build rate), each unit at max(v[p,t], 0) * util[p], stays below V[t] even under the
-      looser of two limits: each capacity ceiling U[g] holding its group to
+      build rate), each unit at max(v[p,t], 0) * util[p], stays below V[t] under either of
+      two limits, each an upper bound (the tighter counts): each capacity ceiling U[g] holding its group to
       max_p v[p,t] util[p] * U[g], or each raw
       resource holding the products that need it to its in-province supply in t plus its
       import cap (no limit when it may be imported without a cap);
