@@ -310,12 +310,18 @@ def alternative_screening_rows(screening: Mapping[str, Any]) -> list[list[str]]:
                                "(its bound LB and the optimum's cost UB) is in the optimum's report"]]
 
 
+#: An alternative's kind by its scope, as the optimum's report names it (`alternatives_blocks`).
+ALTERNATIVE_KINDS = {"sites": "sites: keeps this plan's capacity by cluster, moves it among the sites of its cluster",
+                     "clusters": "clusters: may move capacity between clusters"}
+
+
 def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str]) -> list[Block]:
     """The optimum's section on its near-optimal alternatives (the manifest's `near_optimal`
     member of the optimum's run): per alternative, its cost, how much above the optimum's cost it
     lies (marked where within the optimum's proven gap: a difference not proven), at most how much
-    above the optimum's proven bound, and the sites built on by it or by the optimum, not both
-    (by their `names`); nothing for a run without alternatives."""
+    above the optimum's proven bound, the sites built on by it or by the optimum, not both
+    (by their `names`), and its kind (`ALTERNATIVE_KINDS`, by its scope; no column for a record
+    without scopes); nothing for a run without alternatives."""
     record = manifest.get("near_optimal")
     if not record or record.get("plan") != "optimum":
         return []
@@ -323,6 +329,7 @@ def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str]) -
     if not plans:
         return []
     gap = record.get("optimum_gap")
+    kinds = any(row.get("scope") for row in plans)
     rows = []
     for row in plans:
         over = float(row.get("over_optimum") or 0.0)
@@ -332,7 +339,8 @@ def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str]) -
         rows.append([f"`{row['plan']}/`", bn_yuan(row.get("cost_yuan")), f"{over:z.2%}{within}",
                      "n/a" if over_bound is None else f"{float(over_bound):.2%}",
                      f"{len(differing)}: {', '.join(differing)}" if differing
-                     else "0 (the same sites, other products on them)"])
+                     else "0 (the same sites, other products on them)"]
+                    + ([ALTERNATIVE_KINDS.get(row.get("scope") or "", row.get("scope") or "")] if kinds else []))
     count = len(plans)
     slack = float(record.get("slack") or 0.0)
     bound = record.get("optimum_bound_yuan")
@@ -348,8 +356,13 @@ def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str]) -
     if gap is not None and slack < float(gap):
         text += (f" The slack is below this plan's proven gap ({float(gap):.2%}): differences in cost below the gap "
                  "are not proven.")
+    if kinds:
+        text += (" The kind says what an alternative may change: one of kind sites keeps this plan's modules by "
+                 "cluster, size and year and moves them among the sites of their cluster, so this plan's split among "
+                 "the clusters stands; one of kind clusters may also move capacity between clusters (another split "
+                 "that fits within the slack, not the cheapest).")
     table = Table(["alternative", "cost (bn yuan)", "over the optimum", "over the optimum's bound (at most)",
-                   "sites that differ"], rows, frozenset({1}))
+                   "sites that differ"] + (["kind"] if kinds else []), rows, frozenset({1}))
     return [Block("h2", "Near-optimal alternatives"), Block("p", text), Block("table", table)]
 
 
