@@ -530,4 +530,6 @@ REPORT_NOTE = ("observed: the plant's capacity in `plants.yaml`; model: the capa
                "site, the observed capacity as given (the real plants are the plan; 0 for a plant at a site left "
                "out of it), no estimate of the model's own; production: what the model makes of it in 2024 (units/yr); "
                "used: production as a share of what it can make (available capacity x the product's utilisation); "
-               "the verdict names the plants the model holds mostly idle.")
+               "verdict: what the rules say of the plant where it stands (admitted, or the rules it breaks), also for "
+               "a plant the model holds idle; the verdict above the table names the plants the model holds mostly "
+               "idle.")

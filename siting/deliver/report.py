@@ -2405,7 +2405,9 @@ def calibration_blocks(calibration: ReportCalibration | None, names: Mapping[str
                                  "are the plan; 0 for a plant at a site left out of it), no estimate of the model's "
                                  f"own; production: what the model makes of it in {year} (units/yr); used: production "
                                  "as a share of what it can make (available capacity x the product's utilisation); "
-                                 "the verdict names the plants the model holds mostly idle."))
+                                 "verdict: what the rules say of the plant where it stands (admitted, or the rules it "
+                                 "breaks), also for a plant the model holds idle; the verdict above the table names "
+                                 "the plants the model holds mostly idle."))
     if calibration.findings:
         blocks += [Block("p", "The rules the real plants break:"), Block("list", list(calibration.findings))]
     return blocks
