@@ -2543,7 +2543,11 @@ CSS = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1
        # a table wider than the window scrolls sideways in its own box, not the whole page with it;
        # printed, the box does not clip it
        "div.wide{overflow-x:auto;margin:.5em 0 1.2em}div.wide>table{margin:0}"
-       "@media print{div.wide{overflow:visible}}")
+       # printed: map.png, just below it, stands for the interactive map (its panel and buttons mean
+       # nothing on paper); a table's head row repeats on each page it runs onto (the browser's doing),
+       # no row is cut across two pages and a heading stays with what follows it
+       "@media print{div.wide{overflow:visible}#plan-map{display:none}h1,h2{break-after:avoid}"
+       "tr,img{break-inside:avoid}}")
 
 
 def html_page(blocks: Sequence[Block], title: str, images: Mapping[str, bytes]) -> str:
@@ -2569,7 +2573,8 @@ def html_page(blocks: Sequence[Block], title: str, images: Mapping[str, bytes]) 
             rows = "".join("<tr>" + "".join(
                 f'<td class="n">{_inline_html(c)}</td>' if i in table.numeric else f"<td>{_inline_html(c)}</td>"
                 for i, c in enumerate(row)) + "</tr>\n" for row in table.rows)
-            body.append(f'<div class="wide"><table>\n<tr>{head}</tr>\n{rows}</table></div>')
+            body.append(f'<div class="wide"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody>'
+                        "</table></div>")
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n"
             + (head_html() if any(b.kind == "webmap" for b in blocks) else "") + "</head>\n<body>\n"
