@@ -1002,13 +1002,22 @@ def map_data(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequ
     return {"bounds": bounds, "overlays": overlays, "panes": [list(p) for p in PANES]}
 
 
+#: The width (CSS px) of the map below which its layer panel starts folded to its button (Leaflet's
+#: `collapsed`, decided in the page from the map's width): at 800 px the open panel covered about
+#: 70 % of the map's width over its top half.
+PANEL_OPEN_MIN_PX = 900
+
 #: The page's own script: draws `data` with Leaflet; every style and popup comes with the data.
 SCRIPT = """(function () {
   var data = JSON.parse(document.getElementById("plan-map-data").textContent);
   var map = L.map("plan-map", {zoomSnap: 0.25, preferCanvas: false});
   map.attributionControl.setPrefix("Leaflet");
   data.panes.forEach(function (p) { map.createPane(p[0]).style.zIndex = p[1]; });
-  var control = L.control.layers(null, null, {collapsed: false, sortLayers: false}).addTo(map);
+  // The layer panel stands open on a map wide enough for it beside the clusters; on a narrower
+  // one (a small window) it starts folded to its button, which opens it, so that it does not
+  // cover most of the map.
+  var control = L.control.layers(null, null, {collapsed: map.getSize().x < PANEL_OPEN_MIN_PX,
+                                             sortLayers: false}).addTo(map);
   data.overlays.forEach(function (overlay) {
     var layer = L.geoJSON(overlay.data, {
       style: function (f) { return f.properties.style; },
@@ -1027,7 +1036,7 @@ SCRIPT = """(function () {
   var width = map.getSize().x, panel = control.getContainer().offsetWidth + 16;
   map.fitBounds(data.bounds, width - panel >= 0.4 * width
     ? {paddingTopLeft: [8, 8], paddingBottomRight: [panel, 8]} : {padding: [8, 8]});
-})();"""
+})();""".replace("PANEL_OPEN_MIN_PX", str(PANEL_OPEN_MIN_PX))
 
 CSS = ("#plan-map{height:640px;background:#f4f2ec;border:1px solid #ccc;margin:.5em 0 1.2em}"
        "#plan-map .popup table{border-collapse:collapse;margin:.3em 0}"
