@@ -108,7 +108,8 @@ def test_a_failed_cross_start_is_in_comparison_csv_and_in_the_runs_own_folder(
         assert manifest["notices"] == [notice]
         assert f"\n\nNotices:\n\n- {notice}\n\n## Files in this folder\n\n" in (out / run / "report.md").read_text()
         page = (out / run / "report.html").read_text()
-        assert f"\n<p>Notices:</p>\n<ul><li>{notice}</li></ul>\n<h2>Files in this folder</h2>\n" in page
+        assert (f"\n<p>Notices:</p>\n<ul><li>{notice}</li></ul>\n"
+                '<h2 id="files-in-this-folder">Files in this folder</h2>\n') in page
         written = (out / run / "report.md").read_bytes()
         assert manifest["file_sha256"]["report.md"] == hashlib.sha256(written).hexdigest()
         assert changed_files(out / run) == []

@@ -9,7 +9,9 @@ wall-clock times, no dates, no machine paths (input files are named relative to 
 from __future__ import annotations
 
 import base64
+import csv
 import html
+import io
 import json
 import math
 import re
@@ -25,6 +27,7 @@ from models.families.output_value import value_per_unit
 from models.registry import RULE_FAMILIES
 from siting.config.load import LoadedScenario, file_sha256
 from siting.config.units import (
+    BN,
     MONEY_UNIT,
     Names,
     amount_text,
@@ -69,12 +72,13 @@ from siting.deliver.mapinfo import (
 )
 from siting.deliver.styles import STATUS_LABELS, resource_label
 from siting.deliver.tables import absolute_gap_yuan, markdown_text, near_zero_note, raw_import_rows, trade_rows
-from siting.deliver.webmap import head_html, map_html, measure, reach_text
+from siting.deliver.webmap import MAP_ID, head_html, map_html, measure, reach_text
 from siting.deliver.whyhere import WhyHereRow, gap_weight, why_here_rows, why_here_text
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION, slack_percent
-from siting.optimize.relax import RELAXED_WORDS, RULE_COST_NOTE
+from siting.optimize.relax import RELAXED_WORDS, RULE_COST_NOTE, WITHIN_WORDS
 from siting.optimize.results import BINDING_SHARE, Plan, demonstrations_text, sites_built_text
 from siting.optimize.solve import SolveReport
+from siting.optimize.tolerance import range_text
 from siting.prepare.inputs import km_figure
 from siting.prepare.positions import PositionCheck, km_text, plan_there, position_section
 from siting.prepare.problem import redline_settings
@@ -87,6 +91,9 @@ class Table:
     header: Sequence[str]
     rows: Sequence[Sequence[str]]
     numeric: frozenset[int] = field(default_factory=frozenset)
+    #: report.html's links: a cell, by its (row, column), to the relative path it links to (report.md
+    #: gives the cell as it is).
+    links: Mapping[tuple[int, int], str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -361,8 +368,10 @@ def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str]) -
                  "cluster, size and year and moves them among the sites of their cluster, so this plan's split among "
                  "the clusters stands; one of kind clusters may also move capacity between clusters (another split "
                  "that fits within the slack, not the cheapest).")
+    # report.html links each alternative to its folder's report.html
     table = Table(["alternative", "cost (bn yuan)", "over the optimum", "over the optimum's bound (at most)",
-                   "sites that differ"] + (["kind"] if kinds else []), rows, frozenset({1}))
+                   "sites that differ"] + (["kind"] if kinds else []), rows, frozenset({1}),
+                  {(r, 0): f"{row['plan']}/report.html" for r, row in enumerate(plans)})
     return [Block("h2", "Near-optimal alternatives"), Block("p", text), Block("table", table)]
 
 
@@ -1452,6 +1461,34 @@ def rule_costs_pointer(computed: bool | str) -> str:
     return "`solve --rule-costs` prices each rule by solving again without it (rule_costs.csv)."
 
 
+def rule_cost_blocks(table_csv: str | None) -> list[Block]:
+    """The section on what each rule costs, from rule_costs.csv's text (`table_csv`; None: the run
+    did not price the rules, nothing): per rule family, the range its cost is proven to lie in, as
+    rule_costs.md gives it (siting/optimize/tolerance.py `range_text`, from the range's ends), and
+    whether it is proven above 0 (siting/optimize/relax.py WITHIN_WORDS); rule_costs.md linked for
+    the point costs, the sites and the notes."""
+    if not table_csv:
+        return []
+    rows = []
+    for row in csv.DictReader(io.StringIO(table_csv)):
+        ends = [float(row[c]) * BN if row.get(c) else None for c in ("rule_cost_low_bn_yuan", "rule_cost_high_bn_yuan")]
+        shown = range_text(*ends)
+        rows.append([row["rule"], shown or "no relaxed plan",
+                     WITHIN_WORDS.get(row.get("within_solver_tolerance") or "", "")])
+    if not rows:
+        return []
+    return [Block("h2", "What each rule costs"),
+            Block("p", "Each rule family's cost: the plan re-solved with that family relaxed, the cost the rule adds "
+                       "to the objective (discounted, bn yuan). The two solves prove it only to their gaps, so the "
+                       "cost is given as the range it is proven to lie in; where the range reaches 0 the rule is not "
+                       "proven to cost anything. The point costs, the sites each relaxed plan adds or drops and what "
+                       "relaxing each family means are in [rule_costs.md](rule_costs.md) (rule_costs.csv)."
+                       + (" The market's is the revenue the plan forgoes for want of market, not a cost that "
+                          "relaxing a rule of the plan could save." if any(r[0] == "market" for r in rows) else "")),
+            Block("table", Table(["rule family", "cost, proven range (bn yuan)", "within solver tolerance"], rows,
+                                 frozenset({1})))]
+
+
 def rule_costs_place(manifest: Mapping[str, Any]) -> bool | str:
     """Where the run's rule costs are, for `rule_costs_pointer`: True when this folder has
     rule_costs.csv (the manifest's `files`); for a near-optimal alternative of a run that computed
@@ -2429,12 +2466,14 @@ def report_title(manifest: Mapping[str, Any], which: str = "") -> str:
 def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers: Sequence[OutputLayer],
                   manifest: Mapping[str, Any], file_notes: Mapping[str, str],
                   map_context: MapContext | None = None, positions: PositionCheck | None = None,
-                  calibration: ReportCalibration | None = None, which: str = "") -> list[Block]:
+                  calibration: ReportCalibration | None = None, which: str = "",
+                  rule_costs: str | None = None) -> list[Block]:
     """The whole report, in reading order (`map_context` gives the interactive map its context layer;
     `positions`, the prepared problem's: the decisions within the sites' positional uncertainty;
     `calibration`, a calibration in mode fixed (its verdict and the sites with fixed capacity) or
     in mode choose (the plan's score against the real plants, and what it does not weigh);
-    `which`, which plan of a set this is, for the title: `report_title`)."""
+    `which`, which plan of a set this is, for the title: `report_title`; `rule_costs`, the text of
+    rule_costs.csv where the run priced the rules: `rule_cost_blocks`)."""
     by_name = {layer.name: layer for layer in layers}
     blocks = [Block("h1", report_title(manifest, which))]
     if manifest.get("description"):
@@ -2476,6 +2515,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     alternative = solver["termination"] == ALTERNATIVE_TERMINATION
     gap = None if alternative else absolute_gap_yuan(solver.get("objective_yuan"), solver.get("gap"))
     blocks += explanation_blocks(loaded, inputs, plan, names, clusters, gap, alternative, rule_costs_place(manifest))
+    blocks += rule_cost_blocks(rule_costs)
     cells = by_name.get("candidate_cells")  # an unbuilt cell by its name, as the candidate cells' table names it
     cell_names = site_display_names(cells.frame.assign(kind="cell")) if cells is not None else {}
     blocks += why_here_blocks(why_here_rows(inputs, plan), {**cell_names, **names}, clusters, units, gap,
@@ -2540,6 +2580,8 @@ CSS = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1
        "table{border-collapse:collapse;margin:.5em 0 1.2em}th,td{border:1px solid #ccc;padding:.25em .6em}"
        "th{background:#f2f2f2}td.n{text-align:right;font-variant-numeric:tabular-nums}"
        "img{max-width:100%;border:1px solid #ddd}code{font-size:90%}"
+       # the contents: the sections' list in columns as many as the window holds, so that it stays short
+       "ul.toc{columns:17em 3;column-gap:2em;margin-top:0}ul.toc li{break-inside:avoid}nav>p{margin-bottom:.3em}"
        # a table wider than the window scrolls sideways in its own box, not the whole page with it;
        # printed, the box does not clip it
        "div.wide{overflow-x:auto;margin:.5em 0 1.2em}div.wide>table{margin:0}"
@@ -2550,16 +2592,80 @@ CSS = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1
        "tr,img{break-inside:avoid}}")
 
 
+#: The ids the page holds besides its headings' (siting/deliver/webmap.py `map_html`'s map and its data),
+#: which no heading's id may take.
+_PAGE_IDS = frozenset({MAP_ID, f"{MAP_ID}-data"})
+
+
+def heading_ids(blocks: Sequence[Block]) -> list[str]:
+    """The id of each h2 of `blocks`, in their order, for report.html's contents and links: the
+    heading's ASCII letters and digits, lower case, words joined by "-" ("Read this first":
+    read-this-first; "section" where none is left), made unique by "-2", "-3", ... in reading order
+    and never one of the page's other ids (`_PAGE_IDS`); the same blocks give the same ids."""
+    taken = set(_PAGE_IDS)
+    ids = []
+    for block in blocks:
+        if block.kind != "h2":
+            continue
+        base = "-".join(re.findall(r"[a-z0-9]+", str(block.content).lower())) or "section"
+        made, count = base, 1
+        while made in taken:
+            count += 1
+            made = f"{base}-{count}"
+        taken.add(made)
+        ids.append(made)
+    return ids
+
+
+#: How the report names one of its own sections: section "Solve" (the heading's text, escaped as
+#: `_inline_html` gives it).
+_SECTION_NAMED = re.compile(r'(sections? )"([^"<>]+)"')
+
+
+def _section_links(text: str, ids: Mapping[str, str]) -> str:
+    """`text` (HTML) with every section it names by a heading of the page linked to that heading."""
+    return _SECTION_NAMED.sub(lambda m: (f'{m.group(1)}"<a href="#{ids[m.group(2)]}">{m.group(2)}</a>"'
+                                         if m.group(2) in ids else m.group(0)), text)
+
+
+def _table_cell(table: Table, row: int, column: int, text: str) -> str:
+    """One cell of `table` in report.html: right-aligned in a numeric column, linked where the table
+    links it (`Table.links`)."""
+    shown = _inline_html(text)
+    if (row, column) in table.links:
+        shown = f'<a href="{html.escape(table.links[row, column])}">{shown}</a>'
+    return f'<td class="n">{shown}</td>' if column in table.numeric else f"<td>{shown}</td>"
+
+
 def html_page(blocks: Sequence[Block], title: str, images: Mapping[str, bytes]) -> str:
-    """A self-contained HTML page; images named in `images` are embedded as data URIs."""
+    """A self-contained HTML page; images named in `images` are embedded as data URIs. Each h2
+    has its id (`heading_ids`); a page with a title heading (h1) and more than one h2 gives the
+    list of its sections, linked, after that heading; a section named in the text (section
+    "Solve") links to its heading."""
+    headings = [block for block in blocks if block.kind == "h2"]
+    ids = heading_ids(blocks)
+    by_title: dict[str, str] = {}  # a title two headings share links to the first
+    for block, made in zip(headings, ids, strict=True):
+        by_title.setdefault(_inline_html(block.content), made)
+    contents = ("<nav><p>Contents:</p><ul class=\"toc\">"
+                + "".join(f'<li><a href="#{made}">{_inline_html(block.content)}</a></li>'
+                          for block, made in zip(headings, ids, strict=True)) + "</ul></nav>"
+                if len(headings) > 1 and any(block.kind == "h1" for block in blocks) else "")
+    next_id = iter(ids)
     body: list[str] = []
     for block in blocks:
-        if block.kind in ("h1", "h2"):
-            body.append(f"<{block.kind}>{_inline_html(block.content)}</{block.kind}>")
+        if block.kind == "h1":
+            body.append(f"<h1>{_inline_html(block.content)}</h1>")
+            if contents:
+                body.append(contents)
+                contents = ""
+        elif block.kind == "h2":
+            body.append(f'<h2 id="{next(next_id)}">{_inline_html(block.content)}</h2>')
         elif block.kind == "p":
-            body.append(f"<p>{_inline_html(block.content)}</p>")
+            body.append(f"<p>{_section_links(_inline_html(block.content), by_title)}</p>")
         elif block.kind == "list":
-            body.append("<ul>" + "".join(f"<li>{_inline_html(i)}</li>" for i in block.content) + "</ul>")
+            body.append("<ul>" + "".join(f"<li>{_section_links(_inline_html(i), by_title)}</li>"
+                                         for i in block.content) + "</ul>")
         elif block.kind == "image":
             alt, src = block.content
             data = images.get(src)
@@ -2570,9 +2676,8 @@ def html_page(blocks: Sequence[Block], title: str, images: Mapping[str, bytes]) 
         elif block.kind == "table":
             table: Table = block.content
             head = "".join(f"<th>{_inline_html(h)}</th>" for h in table.header)
-            rows = "".join("<tr>" + "".join(
-                f'<td class="n">{_inline_html(c)}</td>' if i in table.numeric else f"<td>{_inline_html(c)}</td>"
-                for i, c in enumerate(row)) + "</tr>\n" for row in table.rows)
+            rows = "".join("<tr>" + "".join(_table_cell(table, r, i, c) for i, c in enumerate(row)) + "</tr>\n"
+                           for r, row in enumerate(table.rows))
             body.append(f'<div class="wide"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody>'
                         "</table></div>")
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
