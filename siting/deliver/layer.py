@@ -294,11 +294,17 @@ def read_layer(path: Path) -> OutputLayer:
     inferred from the values (`infer_kind`); the title is the layer's name. Raises OSError where
     the file cannot be read, ValueError where it is not JSON and KeyError where it holds no
     features."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+    return layer_of_text(path.read_text(encoding="utf-8"), path.stem)
+
+
+def layer_of_text(text: str, stem: str) -> OutputLayer:
+    """`read_layer` of a GeoJSON text not yet written (named `stem` where the text gives no
+    name)."""
+    data = json.loads(text)
     features = data["features"]
     names = list(features[0]["properties"]) if features else ["id"]
     values = pd.DataFrame({n: [f["properties"].get(n) for f in features] for n in names}, dtype=object)
     frame = gpd.GeoDataFrame(values, geometry=[shapely.geometry.shape(f["geometry"]) for f in features], crs=WGS84)
     fields = tuple((n, infer_kind(frame[n])) for n in names)
     kind = features[0]["geometry"]["type"] if features else "Point"
-    return OutputLayer(str(data.get("name", path.stem)), str(data.get("name", path.stem)), frame, fields, kind)
+    return OutputLayer(str(data.get("name", stem)), str(data.get("name", stem)), frame, fields, kind)

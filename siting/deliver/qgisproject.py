@@ -92,12 +92,13 @@ import shapely.affinity
 
 from siting.config.schema import crs_label
 from siting.config.units import capitalised
-from siting.deliver.layer import OutputLayer, read_layer
+from siting.deliver.layer import OutputLayer, layer_of_text, read_layer
 from siting.deliver.layers import LAYER_NAMES, LAYER_ORDER, LAYER_TITLES
 from siting.deliver.mapinfo import PROXY_LEADS, LayerBasis, MapTitle, layer_basis, redline_extent_text, title_lines
 from siting.deliver.styles import (
     BUILT_MARKER_MM,
     CHANGE_COLOURS,
+    CHANGE_MARK_MM,
     CHANGE_MARKER_MM,
     DOCTYPE,
     GATEWAY_MM,
@@ -108,6 +109,7 @@ from siting.deliver.styles import (
     KEY_ONLY,
     KEY_ONLY_CATEGORY,
     LABEL_GAP_MM,
+    MARKED_CHANGES,
     PIE_MM,
     QGIS_VERSION,
     SITE_DOT_MM,
@@ -1506,6 +1508,15 @@ def _crosses(segment: _Box, box: _Box) -> bool:
     return True
 
 
+def _segments_cross(a: _Box, b: _Box) -> bool:
+    """Whether two segments (x0, y0, x1, y1) cross each other: each one's ends strictly on either
+    side of the other's line (two leaders meeting only at an end, or of no length, do not)."""
+    def side(s: _Box, x: float, y: float) -> float:
+        return (s[2] - s[0]) * (y - s[1]) - (s[3] - s[1]) * (x - s[0])
+
+    return (side(a, b[0], b[1]) * side(a, b[2], b[3]) < 0) and (side(b, a[0], a[1]) * side(b, a[2], a[3]) < 0)
+
+
 def _grown(box: _Box, by: float) -> _Box:
     return box[0] - by, box[1] - by, box[2] + by, box[3] + by
 
@@ -1523,8 +1534,9 @@ class _SheetPlacer:
     the first position (`SITE_LABEL_STEPS_MM` by `SITE_LABEL_DIRECTIONS`, or the steps given)
     where its box, with its halo, lies inside `inside` and off `blocked` boxes, the names placed
     before it and their leaders, and keeps clear of every mark but its own; its leader (from the
-    box's point nearest the feature to the feature's mark) crosses no name placed before it and
-    no other mark. Where no position is free, the least crowded. Deterministic: the order of
+    box's point nearest the feature to the feature's mark) crosses no name placed before it, no
+    leader drawn before it (two crossing leaders leave the reader to guess which name is whose
+    mark) and no other mark. Where no position is free, the least crowded. Deterministic: the order of
     `place` calls decides."""
 
     def __init__(self, inside: _Box, blocked: Sequence[_Box], marks: Sequence[_Mark]) -> None:
@@ -1554,6 +1566,7 @@ class _SheetPlacer:
                 cost += 10.0  # (a mark over the name's own, or where its leader ends, no leader avoids)
         if leader is not None:
             cost += sum(10.0 for other in self.boxes if _crosses(leader, other))
+            cost += sum(10.0 for other in self.leaders if _segments_cross(leader, other))
         return cost
 
     def place(self, site: _Named, steps: Sequence[float], free_only: bool = False, centred: bool = False,
@@ -1880,13 +1893,22 @@ def _inside_points(lake: _Named) -> list[tuple[float, float]]:
 
 def _other_marks(changes: OutputLayer | None, view: _SheetView) -> list[_Mark]:
     """The marks names keep off that are none's: the markers of a run's changes at point sites
-    (`diff`: each of its site's own)."""
-    marks = []
-    if changes is not None and not changes.frame.empty and changes.geometry_type.endswith("Point"):
-        for (x, y), site_id in zip(view.points(changes.frame), changes.frame.get("site", changes.frame["id"]),
-                                   strict=True):
-            if not math.isnan(x):
-                marks.append(_Mark(x, y, CHANGE_MARKER_MM / 2, LABEL_GAP_MM, str(site_id)))
+    (`diff`: each of its site's own) and, at polygon sites, the badge diff.qml draws on the
+    site's point of each change it marks (`change_marks`: MARKED_CHANGES, CHANGE_MARK_MM across,
+    drawn over the names), an eligible site's whose options changed too."""
+    marks: list[_Mark] = []
+    if changes is None or changes.frame.empty:
+        return marks
+    frame = changes.frame
+    point = changes.geometry_type.endswith("Point")
+    kinds = frame["change"] if "change" in frame.columns else [None] * len(frame)
+    for (x, y), site_id, change in zip(view.points(frame), frame.get("site", frame["id"]), kinds, strict=True):
+        if math.isnan(x):
+            continue
+        if point:
+            marks.append(_Mark(x, y, CHANGE_MARKER_MM / 2, LABEL_GAP_MM, str(site_id)))
+        elif change in MARKED_CHANGES:
+            marks.append(_Mark(x, y, CHANGE_MARK_MM / 2, LABEL_GAP_MM, str(site_id)))
     return marks
 
 
@@ -2661,21 +2683,22 @@ NAMED_KINDS = ("sites", "hubs", "sources", "redline")
 
 
 def run_layout_names(folder: Path, sub: str, changed: str | None, styles: Mapping[str, str], working_crs: str,
-                     extent: Sequence[float]) -> tuple[dict[str, str], LayoutSpots]:
+                     extent: Sequence[float], diff: str | None = None) -> tuple[dict[str, str], LayoutSpots]:
     """The styles (`styles`: layer name -> QML, its sites' on the comparison's capex scale) of
     the run in `folder / sub` with their names where its print layout in compare.qgs
     (`print_layout` of `extent`, as plan.qgs's) puts them (`layout_names`): about its pies on
     the sites style's capex scale, off its hubs', its sources' and its changes' marks against
-    the baseline (diff.geojson's features of scenario `changed`, None for no changes); and the
-    spots (whose `unnamed` the layout's note lists). A layer without its GeoJSON in the run's
-    folder is not named."""
+    the baseline (diff.geojson's features of scenario `changed`, None for no changes: `diff`, its
+    text, where it is not yet written in `folder`, as when the comparison writes compare.qgs);
+    and the spots (whose `unnamed` the layout's note lists). A layer without its GeoJSON in the
+    run's folder is not named."""
     layers = [read_layer(folder / sub / f"{kind}.geojson") for kind in NAMED_KINDS
               if kind in styles and (folder / sub / f"{kind}.geojson").is_file()]
-    if changed is not None and (folder / "diff.geojson").is_file():
-        diff = read_layer(folder / "diff.geojson")
-        if "scenario" in diff.frame.columns:
-            kept = diff.frame.loc[diff.frame["scenario"] == changed]
-            layers.append(dataclasses.replace(diff, name="diff", frame=kept))
+    if changed is not None and (diff is not None or (folder / "diff.geojson").is_file()):
+        changes = layer_of_text(diff, "diff") if diff is not None else read_layer(folder / "diff.geojson")
+        if "scenario" in changes.frame.columns:
+            kept = changes.frame.loc[changes.frame["scenario"] == changed]
+            layers.append(dataclasses.replace(changes, name="diff", frame=kept))
     return layout_names(styles, layers, working_crs, *plan_layout_extent(extent))
 
 
@@ -2706,7 +2729,8 @@ def _run_plan_layers(folder: Path, sub: str, label: str, qgs: ET.Element, styles
 
 def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geometry: str, diff_qml: str,
                          diff_changes: Mapping[str, Collection[str]] | None = None,
-                         differences: Mapping[str, RunDifference] | None = None) -> str | None:
+                         differences: Mapping[str, RunDifference] | None = None,
+                         diff: str | None = None) -> str | None:
     """`compare.qgs` for a comparison folder whose runs' outputs are in subfolders: `runs` is
     (label, subfolder) per run, the baseline first. The runs draw their sites at the same places,
     so the layer panel shows one run at a time: a group per run, "<label> (baseline)" first,
@@ -2739,7 +2763,9 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
     layer panel's order is the drawing order (no custom rendering order): for the run shown,
     plan.qgs's (`COMPARE_ORDER`: the changes over plan.qgs's order), since only one run's group
     is ticked at a time. The names of its sites, hubs, sources and lakes stand where its layout
-    places them (`run_layout_names`, as plan.qgs's), those it finds no room for in its note.
+    places them (`run_layout_names`, as plan.qgs's), off the marks of its changes (`diff`:
+    diff.geojson's text, which the comparison writes with the project, not before it), those it
+    finds no room for in its note.
 
     Each run is a map theme of the group's name (`map_theme`: its group ticked, its layers and
     those under the groups shown, every other run's hidden) and a print layout of that name
@@ -2804,7 +2830,8 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
         styles = {kind: (folder / sub / f"{kind}.qml").read_text(encoding="utf-8") for kind in LAYER_ORDER
                   if kind != "context" and (folder / sub / f"{kind}.qml").is_file()}
         styles["sites"] = qml
-        styles, spots = run_layout_names(folder, sub, label if difference is not None else None, styles, crs, extent)
+        styles, spots = run_layout_names(folder, sub, label if difference is not None else None, styles, crs, extent,
+                                         diff)
         note = "\n\n".join(text for text in (note, layout_note(spots)) if text)
         own.append(ProjectLayer(f"sites_{sub}_layer", f"{label}: sites", f"./{sub}/plan.gpkg|layername=sites",
                                 _geometry_type(qgs, "sites"), styles["sites"],

@@ -856,7 +856,8 @@ def map_files(cases: Sequence[Case], summaries: list[CaseSummary], folder: Path)
                           diff_aliases(summaries), diff_forced(diff))
     files = {"diff.geojson": diff, "diff.qml": diff_qml} if diff_written(summaries) else {}
     project = compare_project_text(folder, [(case.label, case.out_dir.as_posix()) for case in cases],
-                                   geometry_type_of(diff), diff_qml, changes, diff_runs(diff))
+                                   geometry_type_of(diff), diff_qml, changes, diff_runs(diff),
+                                   diff if "diff.geojson" in files else None)
     if project is not None:
         files["compare.qgs"] = project
     return files
