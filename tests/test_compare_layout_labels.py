@@ -65,10 +65,12 @@ def first_node_compare_inputs(folder: Path) -> list[Path]:
     """[first_node.yaml, first_node_strict.yaml]: the shipped scenario and its stricter red line,
     each stopped after one branch-and-bound node (HiGHS's `mip_max_nodes: 1`, deterministic), to a
     gap of 10 %: the plans of that node (some 4 % from their bounds) are then within it, so no
-    search runs on to prove them. Both runs build the same five sites, at the same capex, with
-    Qujing Cuifeng standing (the shipped scenario solved to its own gap builds them, Huaning
-    county and Qujing Cuifeng), and compare.qgs places every site's and hub's name alike on both
-    sheets; only the flows of the plans' last LP, and the titles, differ."""
+    search runs on to prove them. Both runs build the same six sites, at the same capex, with
+    Qujing Cuifeng standing (the shipped scenario solved to its own gap builds five of them and
+    Jiangchuan district, not Huaning county), and compare.qgs places every site's and hub's name
+    alike on both sheets but where a mark of the stricter run's changes (the badges of
+    Chenggong's, Kunming ETDZ's, Jiangchuan's and Tonghai's options changed) keeps a name off:
+    only those names, the flows of the plans' last LP and the titles differ."""
     found = []
     for name, scenario in (("first_node", SHIPPED), ("first_node_strict", STRICT)):
         path = folder / f"{name}.yaml"
@@ -260,9 +262,9 @@ def overlapping(labels: list, layer_prefixes: tuple[str, ...]) -> list[tuple[str
 def test_qgis_places_each_run_s_built_site_names_beside_their_sites(
         qgis: None, shipped_first_node_compare_run: MadeRun, tmp_path: Path):  # noqa: F811
     """compare.qgs of the shipped scenario against its stricter red line (each stopped after its
-    first node) in QGIS 3.22: each run's layout names every built site of that run (the same five
+    first node) in QGIS 3.22: each run's layout names every built site of that run (the same six
     each: Anning Caopu's and Anning Qilin's, a few millimetres apart on the sheet, Yuxi high-tech
-    zone's, Yimen county's and Qujing ETDZ's), each name inside the map, LABEL_GAP_MM to
+    zone's, Yimen county's, Huaning county's and Qujing ETDZ's), each name inside the map, LABEL_GAP_MM to
     NEAR_MM beyond its pie's edge and no part of it more than REACH_MM from its pie's centre (on
     the site, or moved aside), a leader from the box's point nearest the pie to the pie's edge,
     and over no other label."""
@@ -276,7 +278,7 @@ def test_qgis_places_each_run_s_built_site_names_beside_their_sites(
         sites = json.loads((out / sub / "sites.geojson").read_text(encoding="utf-8"))["features"]
         names = sorted(f["properties"]["name"] for f in sites if f["properties"]["status"] == "built")
         assert names == ["Anning industrial park, Caopu area", "Anning industrial park, Qilin area",
-                         "Qujing ETDZ, Xicheng and Nanhaizi industrial areas", "Yimen county",
+                         "Huaning county", "Qujing ETDZ, Xicheng and Nanhaizi industrial areas", "Yimen county",
                          "Yuxi high-tech zone, Longquan area"], names
         named = {name: (radius, unplaced, inside, box)
                  for kind, _id, name, radius, _text, unplaced, inside, box in found["named"] if kind == "sites"}
@@ -345,20 +347,21 @@ def test_qgis_names_the_plan_s_sources_where_the_layout_finds_room(
     there, over no other label. In the Anning cluster, where Qilin's pie is moved aside south of
     Caopu's, the copper smelter's and the Haikou phosphate mines' names find no free position
     (the lakes' names placed before them), even in the narrower block (SOURCE_NARROW_WRAP,
-    SOURCE_FAR_STEPS_MM): the two are left to the layout's note; every other source is named, in
-    its plain block but the Kunyang phosphate mine's, in the narrower one
-    (tests/test_qgis_leftovers.py).
+    SOURCE_FAR_STEPS_MM), nor does Yimen's copper deposit's, under Yimen county's pie, but with
+    its leader across the Xiaoshiqiao lithium's (tests/test_layout_leaders_uncrossed.py): the
+    three are left to the layout's note; every other source is named, in its plain block but the
+    Xiaoshiqiao lithium's, in the narrower one (tests/test_qgis_leftovers.py).
     (QGIS's own placement left out other sources, which ones changing with the export's
     resolution.)"""
     out = copied(shipped_first_node_run.out, tmp_path / "plan")
     layers, placed = plan_layout_spots(out)
     spots = placed.sources
     every = sorted(layers["sources"].frame["id"])
-    assert sorted(set(every) - set(spots)) == ["copper_southwest_smelter", "phosphate_haikou"]
+    assert sorted(set(every) - set(spots)) == ["copper_southwest_smelter", "copper_yimen", "phosphate_haikou"]
     assert SOURCE_LABEL_STEPS_MM == (STANDING_GAP_MM, *SITE_LABEL_STEPS_MM[1:]) == (
         STANDING_GAP_MM, 6.0, 10.0, 15.0, 21.0, 28.0)
     assert (SOURCE_NARROW_WRAP, SOURCE_FAR_STEPS_MM) == (16, (35.0,))
-    assert [i for i, spot in spots.items() if spot.wrap_chars] == ["phosphate_kunyang"]
+    assert [i for i, spot in spots.items() if spot.wrap_chars] == ["lithium_xiaoshiqiao"]
     (found,) = layout_labels(out / "plan.qgs", tmp_path).values()
     labels = drawn_once(found["labels"])
     names = dict(zip(layers["sources"].frame["id"], layers["sources"].frame["name"], strict=True))

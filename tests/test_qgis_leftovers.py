@@ -138,11 +138,10 @@ def test_qgis_draws_and_names_every_lake_of_the_plan_s_layout(drawn: dict, shipp
     the sources'. QGIS's own placement, inside each lake at low priority, left Fuxian (抚仙湖)
     and Xingyun (星云湖) unnamed. The lakes are named after the sites and the hubs but before
     the sources, whose names would otherwise take their room (the Haikou phosphate mines' took
-    Fuxian's, and with Anning Qilin's name over Dianchi, left Dianchi and Fuxian unnamed): Fuxian
-    and Qilu are named beside their points, and Dianchi and Yangzonghai (under Anning Qilin's
-    name and the Kunming hub's) and Xingyun (under Yuxi high-tech zone's name and the Yuxi hub's)
-    farther out, with a leader to their shore. All five are named; the layout's note lists no
-    lake."""
+    Fuxian's, and with Anning Qilin's name over Dianchi, left Dianchi and Fuxian unnamed): on the
+    current plan, Anning Qilin's name left of its pie, Dianchi, Fuxian, Qilu and Yangzonghai are
+    named beside their points, and Xingyun farther out, with a leader to its shore. All five are
+    named; the layout's note lists no lake."""
     redline = read_layer(shipped_first_node_run.out / "redline.geojson")
     frame = redline.frame
     lakes = {i: name for i, name, category in zip(frame["id"], frame["name"], frame["category"], strict=True)
@@ -154,7 +153,7 @@ def test_qgis_draws_and_names_every_lake_of_the_plan_s_layout(drawn: dict, shipp
     _layers, spots = plan_layout_spots(shipped_first_node_run.out)
     assert sorted(spots.lakes) == ["dianchi", "fuxian", "qilu", "xingyun", "yangzonghai"]
     assert {i: spot.leader for i, spot in spots.lakes.items()} == {
-        "dianchi": True, "fuxian": False, "qilu": False, "xingyun": True, "yangzonghai": True}
+        "dianchi": False, "fuxian": False, "qilu": False, "xingyun": True, "yangzonghai": False}
     assert not [name for name in spots.unnamed if name.endswith(" (lake)")]
     assert " (lake)" not in found["note"]
     assert placed(found["labels"], layer) == {i: lakes[i] for i in spots.lakes}
@@ -166,22 +165,28 @@ def test_qgis_names_the_plan_s_sources_or_says_which_it_leaves_out(drawn: dict, 
     does (tests/test_qgis_pies_aside.py); its pie and name, and the lakes' names (named before
     the sources), then take the room about the Anning sites where the copper smelter's and the
     Haikou phosphate mines' names stood: those two find no free position, in their plain block
-    or the narrower one (SOURCE_NARROW_WRAP), and are listed in the layout's note, not drawn over
-    another name. Every other source is named: Yimen's copper deposit in its plain block, the
-    Kunyang phosphate mine's in the narrower block 35 mm out (SOURCE_FAR_STEPS_MM), the Zhanyi
-    aluminium park's in its plain block with a leader, a site name's second ring out. QGIS draws
-    exactly the names placed, over no other name, and the note the layout lists."""
+    or the narrower one (SOURCE_NARROW_WRAP), nor does Yimen's copper deposit's, under Yimen
+    county's pie, but with its leader across the Xiaoshiqiao lithium's
+    (tests/test_layout_leaders_uncrossed.py); the three are listed in the layout's note, not
+    drawn over another name. Every other source is named: the Xiaoshiqiao lithium's in the
+    narrower block 35 mm out (SOURCE_FAR_STEPS_MM), the Kunyang phosphate mine's in its plain
+    block at a site name's farthest ring, the Zhanyi aluminium park's in its plain block at a
+    site name's second ring, each with a leader. QGIS draws exactly the names placed, over no
+    other name, and the note the layout lists."""
     out = shipped_first_node_run.out
     layers, spots = plan_layout_spots(out)
     frame = layers["sources"].frame
     names = dict(zip(frame["id"], frame["name"], strict=True))
-    crowded = ("copper_southwest_smelter", "phosphate_haikou")
+    crowded = ("copper_southwest_smelter", "copper_yimen", "phosphate_haikou")
     assert sorted(set(names) - set(spots.sources)) == list(crowded)
     assert sorted(spots.unnamed) == sorted(f"{names[i]} (source)" for i in crowded)
-    assert [i for i, spot in spots.sources.items() if spot.wrap_chars] == ["phosphate_kunyang"]
+    assert [i for i, spot in spots.sources.items() if spot.wrap_chars] == ["lithium_xiaoshiqiao"]
+    lithium = spots.sources["lithium_xiaoshiqiao"]
+    assert (lithium.leader, lithium.wrap_chars) == (True, SOURCE_NARROW_WRAP)
+    assert math.hypot(*lithium.offset_mm) == pytest.approx(lithium.anchor_mm + SOURCE_FAR_STEPS_MM[0], abs=0.01)
     kunyang = spots.sources["phosphate_kunyang"]
-    assert (kunyang.leader, kunyang.wrap_chars) == (True, SOURCE_NARROW_WRAP)
-    assert math.hypot(*kunyang.offset_mm) == pytest.approx(kunyang.anchor_mm + SOURCE_FAR_STEPS_MM[0], abs=0.01)
+    assert (kunyang.leader, kunyang.wrap_chars) == (True, 0)
+    assert math.hypot(*kunyang.offset_mm) == pytest.approx(kunyang.anchor_mm + SOURCE_LABEL_STEPS_MM[-1], abs=0.01)
     zhanyi = spots.sources["aluminium_zhanyi"]
     assert (zhanyi.leader, zhanyi.wrap_chars, SOURCE_NARROW_WRAP) == (True, 0, 16)
     assert math.hypot(*zhanyi.offset_mm) == pytest.approx(zhanyi.anchor_mm + SOURCE_LABEL_STEPS_MM[1], abs=0.01)
