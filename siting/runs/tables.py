@@ -1789,10 +1789,11 @@ def warm_note(summaries: Sequence[CaseSummary]) -> str:
     another plan than `siting solve`, which starts from nothing, gives for its settings (within its
     gap; a start that breaks a run's rules is dropped); and that the column `started_from` names
     only the runs that moved to another run's plan once all were solved (`moved_note`), not these
-    warm starts. "" when no run was warm-started."""
+    warm starts. Runs without a plan (infeasible, failed) are left out: they report no plan, and their
+    rows say why. "" when no run with a plan was warm-started."""
     starts: dict[str, list[str]] = {}
     for summary in summaries:
-        if summary.warm_from:
+        if summary.warm_from and summary.ok:
             starts.setdefault(summary.warm_from, []).append(summary.label)
     if not starts:
         return ""
