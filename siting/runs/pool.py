@@ -75,6 +75,7 @@ import errno
 import importlib.util
 import ipaddress
 import logging
+import math
 import os
 import queue
 import re
@@ -187,6 +188,12 @@ class CaseSummary:
     """Candidate site -> the land left there for new modules (ha), the most over the products its
     rules let it build (`free_land_ha`): after the red line's buffer and setbacks and the land of
     committed plants; 0 where every product is kept out. Empty for a run without a plan."""
+    no_module_fits: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    """The (site, product) pairs of the candidates that no rule keeps out by name but where not even
+    one module of the product fits on the land the run's rules leave it (`unfit_pairs`: a red line
+    that leaves a site 0.6 ha where the smallest module needs 10 ha), so that a plan building the
+    product there is ruled out as surely as by a rule that keeps it out. Empty for a run without a
+    plan, or with the family `land` off."""
     site_names: dict[str, str] = field(default_factory=dict)
     """Site id -> its name as the run's texts for people give it (siting/config/units.py
     `Names.sites`: the sites layer's name, shortened where that stays distinct), for the sites
@@ -378,7 +385,7 @@ def summarise(label: str, result: Any) -> CaseSummary:
         targets_short=short,
         output_value={int(r.year): float(r.output_value_yuan) for r in plan.output_value.itertuples()},
         sites_opened=tuple(plan.opened_sites), site_added=added, excluded_pairs=excluded_pairs(inputs),
-        kept_out=kept_out_pairs(inputs), land_free_ha=free_land_ha(inputs),
+        kept_out=kept_out_pairs(inputs), land_free_ha=free_land_ha(inputs), no_module_fits=unfit_pairs(inputs),
         site_names=dict(result.prepared.names.sites), out_dir=str(result.out_dir),
         units=_units(result.prepared.loaded.catalog, inputs),
         cluster_names=dict(result.prepared.names.clusters), notices=tuple(result.prepared.notices),
@@ -426,6 +433,27 @@ def free_land_ha(inputs: Any) -> dict[str, float]:
         if pair not in out:
             land[pair[0]] = max(land.get(pair[0], 0.0), float(usable_land_ha(inputs, pair, redline_on)))
     return land
+
+
+def unfit_pairs(inputs: Any) -> tuple[tuple[str, str], ...]:
+    """`CaseSummary.no_module_fits` of a run's model inputs: the pairs of `CANDIDATES` that no family
+    keeps out (`kept_out_pairs`) where, with the family `land` on, not even the smallest module of
+    the product fits on the land L[s,p] left to it (models/index.py `derive_index` leaves such a
+    pair out of BUILD_PAIRS by the same test), in the model's order of candidate pairs; none with
+    `land` off, where modules are not bounded by land."""
+    from models.families.redline import usable_land_ha
+    from models.index import is_on
+
+    if not is_on(inputs, "land"):
+        return ()
+    least: dict[str, float] = {}
+    for spec in inputs.MODULES:
+        least[spec.product] = min(least.get(spec.product, math.inf), spec.land_ha)
+    redline_on = "redline" in inputs.enabled_families
+    out = {pair for pairs in kept_out_pairs(inputs).values() for pair in pairs}
+    return tuple(pair for pair in inputs.CANDIDATES if pair not in out and pair[1] in least
+                 and math.floor(usable_land_ha(inputs, pair, redline_on) / least[pair[1]]
+                                + 1e-9 * inputs.site_multiplicity.get(pair[0], 1)) < 1)
 
 
 def _units(catalog: Any, inputs: Any) -> dict[str, str]:

@@ -1637,8 +1637,10 @@ def forced_change(base: CaseSummary, other: CaseSummary, site: str) -> bool:
     is forced by what `other` changes: `base` adds capacity there (plan modules) and `other` adds
     other capacity, and either some product `base` adds there is kept out of the site in `other`
     and not in `base` (`_kept_out_at`), or `other` leaves no land free for new modules there
-    (`_land_at`, 0 to the layers' rounding). Land that shrank but is not gone forces nothing that
-    can be told for certain, so it is not counted. False where either run has no plan."""
+    (`_land_at`, 0 to the layers' rounding), or too little for even one module of a product `base`
+    adds there (`CaseSummary.no_module_fits`: 0.6 ha where the smallest module needs 10 ha). Land
+    that shrank but still takes a module forces nothing that can be told for certain, so it is not
+    counted. False where either run has no plan."""
     if not (base.ok and other.ok):
         return False
     before, after = base.site_added.get(site, {}), other.site_added.get(site, {})
@@ -1646,7 +1648,8 @@ def forced_change(base: CaseSummary, other: CaseSummary, site: str) -> bool:
     if not built or change_of(before, after) == "unchanged":
         return False
     kept_out = set(_kept_out_at(other, site)) - set(_kept_out_at(base, site))
-    return any(product in kept_out for product in built) or _land_at(other, site) == 0
+    unfit = {product for s, product in other.no_module_fits if s == site}
+    return any(product in kept_out or product in unfit for product in built) or _land_at(other, site) == 0
 
 
 def options_changed(base: CaseSummary, other: CaseSummary, site: str) -> bool:
