@@ -1288,7 +1288,9 @@ class Batch:
             -> shortfall), `output_value` (year -> yuan/yr), `sites_opened` (the sites built on),
             `site_added` (site -> product -> capacity added), `excluded_pairs` and `kept_out`
             (the (site, product) pairs the red line and proximity rules keep out, counted and
-            listed by family), `land_free_ha` (site -> ha left for new modules), `units`
+            listed by family), `land_free_ha` (site -> ha left for new modules),
+            `no_module_fits` (the (site, product) pairs where not even one module fits on the land
+            left), `units`
             (product or group -> unit), `site_names` and `cluster_names` (id -> name); how the
             runs met: `warm_from` (the run whose plan its solve started from), `started_from`,
             `own_objective_yuan` and `not_taken` (the run whose plan it moved to, what its own
