@@ -1560,7 +1560,10 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
         gap in yuan, objective less bound: the figure to read when the net objective is near
         zero), vs_first ("proven", "within solver tolerance" or "same plan": whether the objective
         differs from the first run's by more than their proven gaps; "not comparable: ..." and why
-        where the two objectives weigh the years differently), started_from (the run whose plan
+        where the two objectives weigh the years differently), vs_first_low_yuan and
+        vs_first_high_yuan (the proven range of the run's optimum less the first run's, yuan; None
+        for the first run, a run without a plan or bound, and one weighted otherwise),
+        started_from (the run whose plan
         it was solved again from, "" for none),
         when some run's gap is measured against another run's bound bound_from (the run whose
         rules admit every plan of its own and whose proven bound it carries, "" for none),

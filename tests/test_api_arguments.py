@@ -350,7 +350,8 @@ def test_sweep_docstring_names_its_columns(folder: Path):
     checked here does not depend on how many runs it holds)."""
     table = siting.sweep(folder / "scenario.yaml", {"targets.capacity.cells.2024": [10]}, workers=1).table
     assert list(table.columns) == ["run", "targets.capacity.cells.2024", "status", "objective_yuan", "gap", "gap_yuan",
-                                   "vs_first", "started_from", "sites_built_on", "pairs_kept_out_redline",
+                                   "vs_first", "vs_first_low_yuan", "vs_first_high_yuan", "started_from",
+                                   "sites_built_on", "pairs_kept_out_redline",
                                    "pairs_kept_out_proximity", "land_free_ha", "capacity_cathode_t_per_yr",
                                    "capacity_cells_GWh_per_yr"]
     assert documented(siting.sweep, [c for c in table.columns if c != "targets.capacity.cells.2024"]) == []

@@ -57,11 +57,12 @@ def test_a_swept_yuan_setting_reads_as_typed_in_every_output(folder: Path, tmp_p
                  "--workers", "1", "--quiet"]) == 0
     printed = capsys.readouterr().out
     csv = (out / "sweep.csv").read_text().splitlines()
-    assert csv[0] == (f"run,{key},status,objective_bn_yuan,gap_percent,gap_bn_yuan,vs_first,started_from,"
+    assert csv[0] == (f"run,{key},status,objective_bn_yuan,gap_percent,gap_bn_yuan,vs_first,"
+                      "vs_first_low_bn_yuan,vs_first_high_bn_yuan,started_from,"
                       "sites_built_on,pairs_kept_out_redline,pairs_kept_out_proximity,land_free_ha,"
                       "capacity_cathode_t_per_yr,capacity_cells_GWh_per_yr")
     assert [line.split(",")[1:3] for line in csv[1:]] == [["1e8", "optimal"], ["5e9", "optimal"]]
-    assert [line.split(",")[8] for line in csv[1:]] == ["3", "2"]
+    assert [line.split(",")[10] for line in csv[1:]] == ["3", "2"]
     markdown = (out / "sweep.md").read_text().splitlines()
     assert markdown[0].startswith(f"| run | {key} | status | objective_bn_yuan |")
     assert markdown[2].startswith("| run01 site_fixed_cost_yuan=1e8 | 1e8 | optimal within the gap | -22.72 |")

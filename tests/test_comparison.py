@@ -201,7 +201,7 @@ def test_failed_run_is_reported_in_its_row_and_the_others_finish(folder: Path, t
     assert table["status"].tolist() == ["optimal", "infeasible: see run02/conflicts.md", "optimal"]
     rows = [line for line in (out / "sweep.md").read_text().splitlines() if line.startswith("| run02")]
     assert rows == ["| run02 cells.2024=200 | 200 | infeasible: see run02/conflicts.md |  |  |  |  |  |  |  |  |  |  |"
-                    "  |"]
+                    "  |  |"]
 
 
 def test_sweep_rejects_an_unknown_setting_before_solving(folder: Path, tmp_path: Path, capsys):

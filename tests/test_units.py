@@ -235,7 +235,8 @@ def test_compare_and_sweep_tables_in_bn_yuan_with_units_and_narrow_on_the_termin
     assert widest(capsys.readouterr().out, tmp_path) <= 120
     sweep = pd.read_csv(sweep_out / "sweep.csv")
     assert list(sweep.columns) == ["run", "targets.capacity.cells.2024", "status", "objective_bn_yuan",
-                                   "gap_percent", "gap_bn_yuan", "vs_first", "started_from", "sites_built_on",
+                                   "gap_percent", "gap_bn_yuan", "vs_first", "vs_first_low_bn_yuan",
+                                   "vs_first_high_bn_yuan", "started_from", "sites_built_on",
                                    "pairs_kept_out_redline", "pairs_kept_out_proximity", "land_free_ha",
                                    "capacity_cathode_t_per_yr", "capacity_cells_GWh_per_yr"]
     assert list(sweep["objective_bn_yuan"]) == pytest.approx([small, other], rel=1e-8)

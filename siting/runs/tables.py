@@ -73,6 +73,7 @@ from siting.deliver.tables import (  # noqa: F401 (terminal_width and NARROWEST_
     near_zero_note,
     numeric_columns,
     padded,
+    shown_values,
     table_cells,
     terminal_width,
     wrap_columns,
@@ -1460,7 +1461,8 @@ def sweep_display(table: pd.DataFrame) -> pd.DataFrame:
     shown = table.drop(columns=[CROSS_FAILED_COLUMN], errors="ignore")
     if "status" in shown.columns:
         shown["status"] = pd.Series([status_in_words(v) for v in shown["status"]], index=shown.index, dtype=object)
-    return shown.rename(columns=titles)
+    # the proven range against the first run in one column, rounded outward (`vs_first_range_bn_yuan`)
+    return shown_values(shown).rename(columns=titles)
 
 
 def sweep_text(table: pd.DataFrame, more: str, summaries: Sequence[CaseSummary] = (),
@@ -1483,7 +1485,8 @@ def sweep_text(table: pd.DataFrame, more: str, summaries: Sequence[CaseSummary] 
     another run's bound (`bound_note`), those that moved to another run's plan (`moved_note`), those
     whose cross-start failed (`cross_failed_note`) and those whose net objective is near zero
     (`near_zero_runs_note`), if any."""
-    columns = list(table.columns)
+    # the proven range against the first run is in the note under the table (`sweep_range_note`)
+    columns = [c for c in table.columns if c not in (FIRST_LOW_COLUMN, FIRST_HIGH_COLUMN)]
     if "vs_first" in columns and "objective_yuan" in columns:
         columns.remove("vs_first")
         columns.insert(columns.index("objective_yuan") + 1, "vs_first")
@@ -1717,6 +1720,7 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
                                "gap_yuan": absolute_gap_yuan(summary.objective_yuan, summary.gap),
                                "vs_first": difference_verdict(summaries[0], summary) if summary is not summaries[0]
                                else "",
+                               **_first_range(summaries[0], summary),
                                "started_from": summary.started_from,
                                **({"bound_from": summary.bound_from} if carried else {}),
                                **({CROSS_FAILED_COLUMN: "; ".join(summary.cross_failures)} if crossed else {}),
@@ -1740,6 +1744,22 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
     table.attrs[AS_GIVEN] = keys
     table.attrs["swept_units"] = target_units(keys, summaries)
     return table
+
+
+#: The sweep columns, after `vs_first`, of the proven range of each run's optimum less the first
+#: run's (`objective_range`, yuan; `vs_first_low_bn_yuan` and `vs_first_high_bn_yuan` in sweep.csv,
+#: as comparison.csv's rows RANGE_LOW_ROW and RANGE_HIGH_ROW; one column `vs_first_range_bn_yuan`,
+#: rounded outward, in sweep.md and on the terminal: siting/deliver/tables.py `shown_values`).
+FIRST_LOW_COLUMN = "vs_first_low_yuan"
+FIRST_HIGH_COLUMN = "vs_first_high_yuan"
+
+
+def _first_range(first: CaseSummary, summary: CaseSummary) -> dict[str, float | None]:
+    """The cells FIRST_LOW_COLUMN and FIRST_HIGH_COLUMN of a sweep's run: the ends of the proven
+    range of its optimum less the first run's (yuan), None for the first run, a run without a plan
+    or a bound, and one whose objective weighs the years otherwise (`objective_range`)."""
+    low, high = (objective_range(first, summary) if summary is not first else None) or (None, None)
+    return {FIRST_LOW_COLUMN: _finite(low), FIRST_HIGH_COLUMN: _finite(high)}
 
 
 #: The sweep columns, after `sites_built_on`, of the (site, product) pairs each family keeps out
