@@ -101,12 +101,7 @@ class _Probe:
     banner_printed = False  # HiGHS prints a banner when the process makes its first instance
 
     def __init__(self) -> None:
-        if _Probe.banner_printed:
-            self.highs = highspy.Highs()
-        else:
-            with HIGHS_OUTPUT_LOCK, capture_output(output=io.StringIO(), capture_fd=True):
-                self.highs = highspy.Highs()
-            _Probe.banner_printed = True
+        self.highs = quiet_highs()
         if not _unwrap_status(self.highs.setOptionValue("log_to_console", False))[0]:
             raise RuntimeError("HiGHS refused log_to_console = false")
         self.messages: list[str] = []
@@ -134,6 +129,19 @@ class _Probe:
         for prefix in ("ERROR:", "checkOptionValue:", "setLocalOptionValue:"):
             said = said.replace(prefix, "")
         return " ".join(said.split()) or "HiGHS refuses it"
+
+
+def quiet_highs() -> highspy.Highs:
+    """A new HiGHS instance, made one at a time in the process (`HIGHS_OUTPUT_LOCK`): the banner
+    HiGHS prints as a process makes its first instance is captured, which takes over the process's
+    standard streams; a later instance is made without a capture, the streams left alone."""
+    with HIGHS_OUTPUT_LOCK:
+        if _Probe.banner_printed:
+            return highspy.Highs()
+        with capture_output(output=io.StringIO(), capture_fd=True):
+            highs = highspy.Highs()
+        _Probe.banner_printed = True
+        return highs
 
 
 def _on_off(name: str) -> bool:

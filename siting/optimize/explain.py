@@ -81,7 +81,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import io
 import math
 import time
 from collections import defaultdict
@@ -92,7 +91,6 @@ from typing import Any
 
 import pyomo.environ as pyo
 from pydantic import BaseModel
-from pyomo.common.tee import capture_output
 from pyomo.core.expr.visitor import identify_variables
 
 from models import MONEY_UNIT_YUAN, ModelInputs, build_model
@@ -103,6 +101,7 @@ from models.families.proximity import nearest_sources, too_far
 from models.index import ceiling_reach, compute_index, group_ceilings
 from siting.config import progress
 from siting.config.errors import PlanInfeasible
+from siting.config.highs import HIGHS_OUTPUT_LOCK, quiet_highs
 from siting.config.schema import Scenario
 from siting.config.units import Names, joined
 from siting.optimize.solve import SolveReport, SolverSettings, around_run, new_solver, solve_model
@@ -2121,9 +2120,9 @@ class _JointProgram:
         index = inputs.index
         self.inputs, self.index, self.joint = inputs, index, joint
         self.pairs = [pair for pair in index.build_pairs if index.max_added_units.get(pair, 0.0) > 0]
-        with capture_output(output=io.StringIO(), capture_fd=True):  # HiGHS's banner, on a process's first
-            self.h = highspy.Highs()
+        self.h = quiet_highs()  # HiGHS's banner, on a process's first, captured under HIGHS_OUTPUT_LOCK
         self.h.setOptionValue("output_flag", False)
+        self.h.setOptionValue("threads", 1)  # as a solve by default: HiGHS makes its scheduler for the first run's
         self.inf = highspy.kHighsInf
         self.rows: dict[str, list[tuple[int, float, float]]] = defaultdict(list)  # limit -> (row, lower, upper)
         self.area = {}
@@ -2258,7 +2257,8 @@ class _JointProgram:
             h.changeColCost(self.lam, 0.0)
             for pair, i in self.c.items():
                 h.changeColCost(i, self.area[pair])
-        h.run()
+        with HIGHS_OUTPUT_LOCK:  # one HiGHS run at a time in the process, as every solve (solve.py `_run`)
+            h.run()
         solved = h.getModelStatus() == self.highspy.HighsModelStatus.kOptimal
         value = h.getInfo().objective_function_value
         for limit in off:
