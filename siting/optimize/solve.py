@@ -692,13 +692,15 @@ def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any 
         stop = BoundStop(stop_at_bound_yuan / unit if stop_at_bound_yuan is not None else None,
                          cutoff=cutoff_yuan / unit if cutoff_yuan is not None else None)
     started = time.perf_counter()
-    results = _run(opt, model, wanted, start, unit, stop)
-    if scheduler_refused(opt):
-        # HiGHS keeps one thread scheduler per process, made by its first run: another caller's
-        # run with other threads (Pyomo's appsi_highs, say, before siting in one notebook) makes it
-        # refuse ours ("the scheduler has already been initialized"): made anew, the run goes on.
-        highspy.Highs.resetGlobalScheduler(True)
+    with HIGHS_OUTPUT_LOCK:  # no other thread's run between a refused run, the reset and the run again
         results = _run(opt, model, wanted, start, unit, stop)
+        if scheduler_refused(opt):
+            # HiGHS keeps one thread scheduler per process, made by its first run: another caller's
+            # run with other threads (Pyomo's appsi_highs, say, before siting in one notebook) makes it
+            # refuse ours ("the scheduler has already been initialized"): made anew, the run goes on.
+            # Reset while another thread's HiGHS runs on it, it would be torn down under that run.
+            highspy.Highs.resetGlobalScheduler(True)
+            results = _run(opt, model, wanted, start, unit, stop)
     held = read_back(opt, wanted)
     has_solution = results.solution_status in (SolutionStatus.feasible, SolutionStatus.optimal)
     if not has_solution and model_empty(opt):
