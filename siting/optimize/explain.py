@@ -2205,22 +2205,10 @@ class _JointProgram:
                           [(self.c[pair], 1.0) for pair in self.pairs if pair[1] in members])
 
     def _supply(self) -> None:
-        inputs, year = self.inputs, self.joint.year
-        by_resource: dict[str, list[str]] = defaultdict(list)
-        for p in self.y:
-            needs = [r for r in inputs.RESOURCES if inputs.resource_t_per_unit.get((p, r), 0.0) > 0]
-            if needs:
-                by_resource[needs[0]].append(p)
-        for r, products in by_resource.items():
-            importable = (r, year) in inputs.resource_import_price_yuan_per_t
-            cap = inputs.resource_import_cap_t_per_yr.get((r, year))
-            if importable and cap is None:
-                continue
-            supply = sum(inputs.supply_t_per_yr.get((src, year), 0.0) for src in inputs.SOURCES
-                         if inputs.resource_of_source[src] == r)
-            imports = max(cap or 0.0, 0.0) if importable else 0.0
-            self._row("supply", -self.inf, max(supply + imports, 0.0),
-                      [(self.y[p], inputs.resource_t_per_unit[(p, r)]) for p in products])
+        inputs = self.inputs
+        for limit in resource_limits(inputs, list(self.y), self.joint.year):
+            self._row("supply", -self.inf, max(limit.supply_t + limit.imports_t, 0.0),
+                      [(self.y[p], inputs.resource_t_per_unit[(p, limit.resource)]) for p in limit.products])
 
     def _shares(self) -> None:
         inputs = self.inputs
@@ -2343,6 +2331,42 @@ def _joint_finding(describe: Describer, year: int, groups: Sequence[str], goal: 
     return targets, text
 
 
+@dataclass(frozen=True)
+class ResourceLimit:
+    """What a raw resource can feed in a year (`resource_limits`): the products that need it first,
+    its in-province supply (t/yr, its sources summed), the most that may be imported (t/yr, 0 where
+    it may not be), and whether it may be imported."""
+
+    resource: str
+    products: tuple[str, ...]
+    supply_t: float
+    imports_t: float
+    importable: bool
+
+
+def resource_limits(inputs: ModelInputs, products: Sequence[str], year: int) -> list[ResourceLimit]:
+    """The raw resources that limit `products` in `year`, for the pre-checks' upper bounds: each
+    product under the first resource it needs (in RESOURCES order; a product needing several is
+    counted under one, which only loosens the bound), each resource with its sources' supply and
+    its import cap; none for a resource that may be imported without a cap."""
+    by_resource: dict[str, list[str]] = defaultdict(list)
+    for p in products:
+        needs = [r for r in inputs.RESOURCES if inputs.resource_t_per_unit.get((p, r), 0.0) > 0]
+        if needs:
+            by_resource[needs[0]].append(p)
+    limits = []
+    for r, needing in by_resource.items():
+        importable = (r, year) in inputs.resource_import_price_yuan_per_t
+        cap = inputs.resource_import_cap_t_per_yr.get((r, year))
+        if importable and cap is None:
+            continue
+        supply = sum(inputs.supply_t_per_yr.get((k, year), 0.0) for k in inputs.SOURCES
+                     if inputs.resource_of_source[k] == r)
+        limits.append(ResourceLimit(r, tuple(needing), supply, max(cap or 0.0, 0.0) if importable else 0.0,
+                                    importable))
+    return limits
+
+
 def _value_finding(describe: Describer, year: int, goal: float) -> str | None:
     inputs = describe.inputs
     standing = {p: standing_available(inputs, p, year) for p in inputs.PRODUCTS}
@@ -2372,19 +2396,9 @@ def _value_finding(describe: Describer, year: int, goal: float) -> str | None:
     supply_notes = []
     supply_bound = unlimited
     if "supply" in inputs.enabled_families:
-        by_resource: dict[str, list[str]] = defaultdict(list)
-        for p in inputs.PRODUCTS:
-            needs = [r for r in inputs.RESOURCES if inputs.resource_t_per_unit.get((p, r), 0.0) > 0]
-            if needs:
-                by_resource[needs[0]].append(p)
-        for r, products in by_resource.items():
-            importable = (r, year) in inputs.resource_import_price_yuan_per_t
-            cap = inputs.resource_import_cap_t_per_yr.get((r, year))
-            if importable and cap is None:
-                continue
-            supply = sum(inputs.supply_t_per_yr.get((k, year), 0.0) for k in inputs.SOURCES
-                         if inputs.resource_of_source[k] == r)
-            imports = max(cap or 0.0, 0.0) if importable else 0.0
+        for limit in resource_limits(inputs, list(inputs.PRODUCTS), year):
+            r, products, supply, imports = limit.resource, limit.products, limit.supply_t, limit.imports_t
+            importable = limit.importable
             best = max(price[p] / inputs.resource_t_per_unit[(p, r)] for p in products)
             fed = max(supply + imports, 0.0) * best
             held = sum(value[p] for p in products)
