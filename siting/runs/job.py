@@ -65,6 +65,7 @@ from siting.runs.calibrate import (
     fixed_files,
     fixed_findings,
     quantity_summary,
+    verdict_text,
 )
 
 
@@ -235,7 +236,11 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         timings["alternatives"] = time.perf_counter() - started
     calibration = calibration_output(prepared, solved.plan, findings)
     if calibration is not None:
-        said_of_calibration = _said(choice_text(calibration), show) or said_of_calibration
+        solved_said = _said(choice_text(calibration, findings), show)
+        if calibration.fixed is not None:  # the verdict once solved, after what the checks before it found
+            said_of_calibration = "\n".join(t for t in (said_of_calibration, solved_said) if t) or None
+        else:
+            said_of_calibration = solved_said or said_of_calibration
         extra.update(calibration.files)
     with progress.phase("export"):
         files = export_files(prepared, solved.report, solved.plan, solved.size, timings, extra, variant=variant,
@@ -254,11 +259,14 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
                      near_optimal, said_of_calibration)
 
 
-def choice_text(calibration: CalibrationOutput) -> str | None:
-    """What a run in calibration mode choose says of the plan's choice against the real plants:
-    the table, product by product, and the note on quantities; None in mode fixed."""
+def choice_text(calibration: CalibrationOutput, findings: pd.DataFrame | None = None) -> str | None:
+    """What a run with a calibration says of the solved plan: in mode choose, the plan's choice
+    against the real plants, the table, product by product, and the note on quantities; in mode
+    fixed, the verdict once solved ("calibration: the rules admit every real plant, but the model
+    holds ..."), None where it says no more than the checks before the solve (`findings`) did."""
     if calibration.fixed is not None:
-        return None
+        before = verdict_text(findings) if findings is not None else None
+        return None if calibration.fixed.verdict == before else f"calibration: {calibration.fixed.verdict}"
     said = quantity_summary(calibration.choice) if calibration.choice is not None else ""
     return (f"calibration: the plan's choice against the real plants\n{text_table(calibration.table)}"
             + (f"\n{said}" if said else ""))
