@@ -129,7 +129,7 @@ def assert_hand_plan(solution: siting.Solution) -> None:
     assert (mine["existing"], mine["added_cumulative"], mine["capacity"]) == (0.0, 100000.0, 100000.0)
     city = solution.capacity.set_index(["site", "product", "year"]).loc[("e_city", "lfp", 2024)]
     assert (city["existing"], city["committed"], city["capacity"]) == (20000.0, 10000.0, 130000.0)
-    cells = solution.capacity.set_index(["site", "product", "year"]).loc[("e_far", "cells")]
+    cells = solution.capacity.set_index(["site", "product", "year"]).sort_index().loc[("e_far", "cells")]
     assert list(cells["online"]) == [0.0, 10.0] and list(cells["available"]) == [0.0, 8.0]
     assert solution.opened_sites == ("w_mine", "e_city", "e_far")
     assert {"load", "preprocess", "build", "solve"} <= set(solution.timings)
