@@ -1013,7 +1013,7 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
             cluster = _local_cluster(LocalCluster, workers, scratch)
             shutdown = contextlib.ExitStack()
             stack.callback(shutdown.close)  # the levels are restored once the cluster is closed
-            stack.callback(cluster.close)
+            stack.callback(_close_cluster, cluster, say)
             client = stack.enter_context(contextlib.closing(Client(cluster)))
             stack.callback(shutdown.enter_context, quiet_logs())  # quiet from before the client closes
             say(f"local Dask cluster ready ({count}) in {time.perf_counter() - started:.1f} s")
@@ -1033,6 +1033,18 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
             elif (problem := workers_problem(client, scheduler)) is not None:
                 raise InputError([problem])
         yield client
+
+
+def _close_cluster(cluster: Any, say: Callable[[str], None]) -> None:
+    """Close the local Dask cluster; an error of Dask's own teardown (a nanny restarting a worker
+    that a run has just killed: "can only join a started process") is said through `say`, not
+    raised, since every run's outcome is in hand by then and its worker processes end with this
+    one."""
+    try:
+        cluster.close()
+    except Exception as error:  # Dask's teardown, after the runs: not the batch's failure
+        say(f"the local Dask cluster did not close cleanly ({type(error).__name__}: {error}); its worker "
+            "processes end with this one")
 
 
 def workers_problem(client: Any, scheduler: str) -> str | None:
