@@ -1335,7 +1335,13 @@ def cost_over_text(row: Mapping[str, Any], within: float | None = None, over: st
     optimum"); with `within` (the optimum's proven gap, a share, where the excess lies within
     it: siting/optimize/alternatives.py `within_gap`), "(within the optimum's proven gap of
     1.70%, not proven dearer)" after. `row`: the alternative's row of the `near_optimal` record."""
-    text = f"{bn_yuan(row.get('cost_yuan'))}, {float(row.get('over_optimum') or 0.0):+z.2%}{over}"
+    return f"{bn_yuan(row.get('cost_yuan'))}, {excess_text(row, within, over)}"
+
+
+def excess_text(row: Mapping[str, Any], within: float | None = None, over: str = "") -> str:
+    """`cost_over_text` without the cost: "+2.96%", `over` after it, and with `within` "(within
+    the optimum's proven gap of 1.70%, not proven dearer)"."""
+    text = f"{float(row.get('over_optimum') or 0.0):+z.2%}{over}"
     return text + (f" (within the optimum's proven gap of {within:.2%}, not proven dearer)" if within is not None
                    else "")
 
@@ -1362,6 +1368,24 @@ def plan_theme_names(record: Mapping[str, Any] | None) -> dict[str, str]:
         names[str(row["plan"])] = (f"{row['plan']}{scope}: "
                                    f"{cost_over_text(row, gap if flag else None, ' over the optimum')}")
     return {label: name.replace("/", "-") for label, name in names.items()}
+
+
+def plan_excess_lines(record: Mapping[str, Any] | None) -> dict[str, str]:
+    """Per alternative of a near-optimal set (the optimum's `near_optimal` record), the line its
+    sheet's title in the optimum's plan.qgs ends with: its cost's excess over the optimum's, with
+    whether that lies within the optimum's proven gap, as `plan_theme_names` words it in the
+    layout's name ("+2.96% over the optimum's cost (within the optimum's proven gap of 3.00%, not
+    proven dearer)"), since a printed sheet shows its title and not the layout's name."""
+    rows = list((record or {}).get("plans") or [])
+    if not rows:
+        return {}
+    gap = (record or {}).get("optimum_gap")
+    gap = float(gap) if gap is not None else None
+    inside = within_gap([0.0, *(float(r.get("over_optimum") or 0.0) for r in rows[1:])], gap)
+    lines = {}
+    for row, flag in zip(rows[1:], inside[1:], strict=True):
+        lines[str(row["plan"])] = excess_text(row, gap if flag else None, " over the optimum's cost")
+    return lines
 
 
 def scopes_text(rows: Sequence[Mapping[str, Any]]) -> str:

@@ -512,11 +512,12 @@ def labelled(layer: ProjectLayer, label: str) -> ProjectLayer:
                                legend=f"{label}: {_lowered(layer.legend_title)}")
 
 
-def moved_sheet(sheet: PlanSheet, sub: str, label: str) -> PlanSheet:
+def moved_sheet(sheet: PlanSheet, sub: str, label: str, excess: str = "") -> PlanSheet:
     """`sheet` (a plan's own plan.qgs's, `plan_sheet`) as a project in the folder above it shows
     it: each layer from `sub`/plan.gpkg, its id `<kind>_<sub>_layer`, named and keyed
     "<label>: <its name>" (as compare.qgs names a run's), its abstract saying whose it is; the
-    source line naming the plan's files in `sub`."""
+    source line naming the plan's files in `sub`; `excess` (its cost over the optimum's,
+    siting/deliver/explore.py `plan_excess_lines`), where given, a last line of its title."""
     layers = []
     for layer in sheet.layers:
         gpkg, _, kind = layer.source.partition("|layername=")
@@ -526,7 +527,8 @@ def moved_sheet(sheet: PlanSheet, sub: str, label: str) -> PlanSheet:
             abstract=f"{label}'s plan ({sub}/{gpkg.removeprefix('./')}){LEGEND_BREAK}{layer.abstract}"))
     source = sheet.source.replace("(plan.gpkg; inputs and their SHA-256 in manifest.json)",
                                   f"({sub}/plan.gpkg; inputs and their SHA-256 in {sub}/manifest.json)", 1)
-    return PlanSheet(tuple(layers), sheet.heading, source, sheet.note)
+    heading = f"{sheet.heading}\n{excess}" if excess else sheet.heading
+    return PlanSheet(tuple(layers), heading, source, sheet.note)
 
 
 def project_text(layers: Sequence[OutputLayer], styles: Mapping[str, str], title: str, working_crs: str,

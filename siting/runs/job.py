@@ -22,6 +22,7 @@ from siting.deliver.explore import (
     FileContent,
     diagnosis_files,
     diagnosis_record,
+    plan_excess_lines,
     plan_theme_names,
     robustness_kinds,
     robustness_layer,
@@ -477,7 +478,8 @@ def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, t
     comparison)."""
     files: dict[str, str | Callable[[Path], None]] = {}
     pie_top = plans_pie_scale([alternative.plan for alternative in plans])
-    names = plan_theme_names(near_optimal_record(plans, slack, "optimum"))
+    record = near_optimal_record(plans, slack, "optimum")
+    names, excess = plan_theme_names(record), plan_excess_lines(record)
     shown: list[ShownPlan] = []
     counter = progress.steps(len(plans), "alternatives' files")
     try:
@@ -495,7 +497,8 @@ def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, t
                                overrides=overrides, which=f"alternative {alternative.label} of {len(plans) - 1}",
                                near_optimal=near_optimal_record(plans, slack, alternative.label), pie_top_yuan=pie_top,
                                sheets=sheets)
-            shown.extend(ShownPlan(names[alternative.label], moved_sheet(sheet, alternative.label, alternative.label))
+            shown.extend(ShownPlan(names[alternative.label], moved_sheet(sheet, alternative.label, alternative.label,
+                                                                       excess.get(alternative.label, "")))
                          for sheet in sheets)
             files[alternative.label] = subfolder_writer(own)
             counter.advance(label, "made")
