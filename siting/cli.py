@@ -34,7 +34,6 @@ import contextlib
 import gc
 import math
 import os
-import re
 import signal
 import sys
 import threading
@@ -47,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 from siting import __version__
 from siting.config import progress
 from siting.config.errors import InputError, NoSolution, OutputFolderError, PlanInfeasible, shown_notice
-from siting.config.units import MONEY_UNIT, steady_span
+from siting.config.units import steady_span
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -193,9 +192,12 @@ def folder_named(path: Path | str) -> str:
     return home_named(path)
 
 
-#: A figure and the space after it, where it meets its unit ("400,000 t/yr"), which a line never
-#: breaks; a digit ending a word ("fepo4 ") is no figure.
-_FIGURE = re.compile(r"(?<![\w.,])(\d[\d,.]*) ")
+def wrap_text(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` terminal columns, the lines after the first two spaces
+    in (siting/deliver/tables.py `wrap_text`, imported when first used)."""
+    from siting.deliver.tables import wrap_text as wrapped
+
+    return wrapped(text, width)
 
 
 def screening_lines(screening: Mapping[str, Any], money: Callable[[float | None], str], width: int) -> list[str]:
@@ -209,20 +211,6 @@ def screening_lines(screening: Mapping[str, Any], money: Callable[[float | None]
         lines += [line[:10] + part if i == 0 else " " * 10 + part
                   for i, part in enumerate(wrap_text(line[10:], max(width - 10, 20)))]
     return lines
-
-
-def wrap_text(text: str, width: int) -> list[str]:
-    """`text` in lines of at most `width` terminal columns (siting/deliver/tables.py
-    `wrap_columns`: a Chinese character takes two, as the terminal draws it), the lines after
-    the first indented by two spaces, broken at spaces but never between a figure and the word
-    after it ("400,000 t/yr", "0.24 s"), inside the money unit ("0.49 bn yuan"), nor inside a
-    hyphenated word; a word longer than a line has a line of its own. The spaces a line breaks at
-    are dropped, others kept, as textwrap keeps them."""
-    from siting.deliver.tables import wrap_columns
-
-    glued = _FIGURE.sub("\\1\u00a0", text)
-    glued = glued.replace(MONEY_UNIT, MONEY_UNIT.replace(" ", "\u00a0"))
-    return [line.replace("\u00a0", " ") for line in wrap_columns(glued, width, "  ")]
 
 
 def wrap_items(lead: str, items: Sequence[str], width: int) -> list[str]:

@@ -438,6 +438,22 @@ def wrap_columns(text: str, width: int, indent: str = "") -> list[str]:
     return lines
 
 
+#: A figure and the space after it, where it meets its unit ("400,000 t/yr"), which a line never
+#: breaks; a digit ending a word ("fepo4 ") is no figure.
+_FIGURE = re.compile(r"(?<![\w.,])(\d[\d,.]*) ")
+
+
+def wrap_text(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` terminal columns (`wrap_columns`: a Chinese character
+    takes two, as the terminal draws it), the lines after the first indented by two spaces, broken
+    at spaces but never between a figure and the word after it ("400,000 t/yr", "0.24 s"), inside
+    the money unit ("0.49 bn yuan"), nor inside a hyphenated word; a word longer than a line has a
+    line of its own. The spaces a line breaks at are dropped, others kept, as textwrap keeps them."""
+    glued = _FIGURE.sub("\\1\u00a0", text)
+    glued = glued.replace(MONEY_UNIT, MONEY_UNIT.replace(" ", "\u00a0"))
+    return [line.replace("\u00a0", " ") for line in wrap_columns(glued, width, "  ")]
+
+
 def _columns_start(text: str, columns: int) -> str:
     """The longest start of `text` that takes at most `columns` terminal columns (`display_width`),
     with the combining marks of its last letter: a wide character that would cross the end is left

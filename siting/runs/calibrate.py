@@ -89,7 +89,7 @@ from siting.config.schema import CommittedProject
 from siting.config.units import joined, per_year, product_label
 from siting.deliver.drivers import binding_chains
 from siting.deliver.report import IDLE_PHRASES, ChoiceCalibration, FixedCalibration, held_text
-from siting.deliver.tables import csv_text, markdown_table, table_files
+from siting.deliver.tables import csv_text, markdown_table, table_files, wrap_text
 from siting.optimize.explain import Conflict, Describer, Diagnosis
 from siting.optimize.results import Plan
 from siting.prepare.inputs import committed_land_ha
@@ -424,11 +424,27 @@ def _involved(plants: Sequence[RealPlant], conflict: Conflict, inputs: ModelInpu
     return involved_text(involved, conflict) + ("; as found before the solve" if again else "")
 
 
-def findings_text(findings: pd.DataFrame) -> str:
-    """The findings of mode fixed for the terminal."""
+def findings_text(findings: pd.DataFrame, width: int | None = None) -> str:
+    """The findings of mode fixed for the terminal: the verdict, then each finding on a line of its
+    own, two spaces in; with `width`, as printed (`terminal_text`), otherwise each on one line
+    (`RunResult.calibration`)."""
     lines = [f"calibration: {verdict_text(findings)}"]
     lines += [f"  {row.rule}: {row.finding}" for row in findings.itertuples(index=False)]
-    return "\n".join(lines)
+    return terminal_text(lines, width)
+
+
+def terminal_text(lines: Sequence[str], width: int | None) -> str:
+    """`lines` as the terminal prints them: each wrapped to `width` terminal columns as the
+    solve's summary wraps its lines (siting/deliver/tables.py `wrap_text`: a line's continuations two spaces
+    further in than its text), joined by newlines; without `width`, each line as it is."""
+    if width is None:
+        return "\n".join(lines)
+    out: list[str] = []
+    for line in lines:
+        indent = len(line) - len(line.lstrip(" "))
+        out += [line[:indent] + part if i == 0 else " " * indent + part
+                for i, part in enumerate(wrap_text(line[indent:], max(width - indent, 20)))]
+    return "\n".join(out)
 
 
 def held_capacity(plants: Sequence[RealPlant], projects: Sequence[CommittedProject], last_year: int,

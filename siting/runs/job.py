@@ -44,7 +44,7 @@ from siting.deliver.folders import (
 from siting.deliver.geojson import json_text
 from siting.deliver.qgisproject import Overlay, PlanSheet, ShownPlan, ShownPlans, moved_sheet
 from siting.deliver.report import rule_cost_note
-from siting.deliver.tables import table_files, text_table
+from siting.deliver.tables import table_files, terminal_width, text_table
 from siting.optimize.alternatives import (
     ALTERNATIVE_TERMINATION,
     Alternative,
@@ -66,6 +66,7 @@ from siting.runs.calibrate import (
     fixed_files,
     fixed_findings,
     quantity_summary,
+    terminal_text,
     verdict_text,
 )
 
@@ -187,7 +188,8 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     if time_limit_s is not None:
         settings = dataclasses.replace(settings, time_limit_s=time_limit_s)
     findings = fixed_findings(prepared)  # calibration, mode fixed: do the rules admit the real plants?
-    said_of_calibration = _said(findings_text(findings) if findings is not None else None, show)
+    said_of_calibration = _said(findings_text(findings) if findings is not None else None, show,
+                                lambda width: findings_text(findings, width) if findings is not None else None)
     prefetch_drawing()  # map.png's imports load while HiGHS searches
     with notices_carried(prepared.notices, not_searched(alternatives, with_rule_costs)):
         try:
@@ -237,7 +239,8 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         timings["alternatives"] = time.perf_counter() - started
     calibration = calibration_output(prepared, solved.plan, findings)
     if calibration is not None:
-        solved_said = _said(choice_text(calibration, findings), show)
+        solved_said = _said(choice_text(calibration, findings), show,
+                            lambda width: choice_text(calibration, findings, width))
         if calibration.fixed is not None:  # the verdict once solved, after what the checks before it found
             said_of_calibration = "\n".join(t for t in (said_of_calibration, solved_said) if t) or None
         else:
@@ -260,23 +263,34 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
                      near_optimal, said_of_calibration)
 
 
-def choice_text(calibration: CalibrationOutput, findings: pd.DataFrame | None = None) -> str | None:
+def choice_text(calibration: CalibrationOutput, findings: pd.DataFrame | None = None,
+                width: int | None = None) -> str | None:
     """What a run with a calibration says of the solved plan: in mode choose, the plan's choice
     against the real plants, the table, product by product, and the note on quantities; in mode
     fixed, the verdict once solved ("calibration: the rules admit every real plant, but the model
-    holds ..."), None where it says no more than the checks before the solve (`findings`) did."""
+    holds ..."), None where it says no more than the checks before the solve (`findings`) did.
+    With `width`, as the terminal prints it: the sentences wrapped to `width` terminal columns
+    (siting/runs/calibrate.py `terminal_text`), the table laid out to it; without, each sentence on
+    one line and the table at TERMINAL_WIDTH (`RunResult.calibration`)."""
     if calibration.fixed is not None:
         before = verdict_text(findings) if findings is not None else None
-        return None if calibration.fixed.verdict == before else f"calibration: {calibration.fixed.verdict}"
+        verdict = calibration.fixed.verdict
+        return None if verdict == before else terminal_text([f"calibration: {verdict}"], width)
     said = quantity_summary(calibration.choice) if calibration.choice is not None else ""
-    return (f"calibration: the plan's choice against the real plants\n{text_table(calibration.table)}"
-            + (f"\n{said}" if said else ""))
+    table = text_table(calibration.table) if width is None else text_table(calibration.table, width, "calibration.csv")
+    lines = [terminal_text(["calibration: the plan's choice against the real plants"], width), table]
+    return "\n".join(lines + ([terminal_text([said], width)] if said else []))
 
 
-def _said(text: str | None, show: bool) -> str | None:
-    """`text`, printed first when `show` and there is one."""
+def _said(text: str | None, show: bool, shown: Callable[[int], str | None] | None = None) -> str | None:
+    """`text`, printed first when `show` and there is one: as `shown` lays it out to the
+    terminal's width (`terminal_width`) where given, else as it is."""
     if text is not None and show:
-        print(text, flush=True)
+        if shown is not None:
+            text_shown = shown(terminal_width())
+            print(text if text_shown is None else text_shown, flush=True)
+        else:
+            print(text, flush=True)
     return text
 
 
