@@ -203,7 +203,8 @@ def test_the_report_s_tables_put_unit_where_the_csv_files_do(small_run, table: s
     """report.md's targets and trade tables: `unit` right after the target or the product, before
     `year`, as targets.csv and trade.csv."""
     report = (small_run.out / "report.md").read_text()
-    expected = {"targets": "| target | unit | year | goal | planned (capacity in service) | produced | shortfall |  |",
+    expected = {"targets": ("| target | unit | year | goal | planned (capacity in service) | produced | shortfall "
+                            "| status |"),
                 "trade": "| hub | product | unit | year | imports | import cost, bn yuan | sales | revenue, bn yuan |"}
     assert expected[table] in report.splitlines()
     assert not re.search(r"\| year \| unit \|", report)

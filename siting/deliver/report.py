@@ -256,7 +256,7 @@ def solve_blocks(manifest: Mapping[str, Any], discount: str = "") -> list[Block]
     limit = solver["settings"].get("time_limit_s") if solver["termination"] == "maxTimeLimit" else None
     unproven = unproven_text(solver.get("objective_yuan") is not None, bool(solver["proven_within_gap"]), gap,
                              solver.get("objective_yuan"), limit)
-    return [Block("h2", "Solve"), Block("table", Table(["", "value"], rows)),
+    return [Block("h2", "Solve"), Block("table", Table(["item", "value"], rows)),
             *([Block("p", unproven)] if unproven else []), *([Block("p", note)] if note else [])]
 
 
@@ -303,7 +303,7 @@ def alternative_solve_blocks(manifest: Mapping[str, Any], discount: str = "") ->
     rows.append(model_row(manifest))
     if manifest.get("screening"):
         rows += alternative_screening_rows(manifest["screening"])
-    return [Block("h2", "Solve"), Block("table", Table(["", "value"], rows)), Block("p", near_optimal_text(record))]
+    return [Block("h2", "Solve"), Block("table", Table(["item", "value"], rows)), Block("p", near_optimal_text(record))]
 
 
 def alternative_screening_rows(screening: Mapping[str, Any]) -> list[list[str]]:
@@ -322,13 +322,15 @@ ALTERNATIVE_KINDS = {"sites": "sites: keeps this plan's capacity by cluster, mov
                      "clusters": "clusters: may move capacity between clusters"}
 
 
-def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str]) -> list[Block]:
+def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str],
+                        built: Collection[str] | None = None) -> list[Block]:
     """The optimum's section on its near-optimal alternatives (the manifest's `near_optimal`
     member of the optimum's run): per alternative, its cost, how much above the optimum's cost it
     lies (marked where within the optimum's proven gap: a difference not proven), at most how much
     above the optimum's proven bound, the sites built on by it or by the optimum, not both
-    (by their `names`), and its kind (`ALTERNATIVE_KINDS`, by its scope; no column for a record
-    without scopes); nothing for a run without alternatives."""
+    (by their `names`; with the optimum's sites built on, `built`, those the alternative adds and
+    those it drops: `differing_text`), and its kind (`ALTERNATIVE_KINDS`, by its scope; no column
+    for a record without scopes); nothing for a run without alternatives."""
     record = manifest.get("near_optimal")
     if not record or record.get("plan") != "optimum":
         return []
@@ -342,11 +344,9 @@ def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str]) -
         over = float(row.get("over_optimum") or 0.0)
         within = " (within the optimum's gap)" if gap is not None and abs(over) <= float(gap) else ""
         over_bound = row.get("over_bound")
-        differing = [names.get(site, site) for site in row.get("sites_differing") or []]
         rows.append([f"`{row['plan']}/`", bn_yuan(row.get("cost_yuan")), f"{over:z.2%}{within}",
                      "n/a" if over_bound is None else f"{float(over_bound):.2%}",
-                     f"{len(differing)}: {', '.join(differing)}" if differing
-                     else "0 (the same sites, other products on them)"]
+                     differing_text(list(row.get("sites_differing") or []), names, built)]
                     + ([ALTERNATIVE_KINDS.get(row.get("scope") or "", row.get("scope") or "")] if kinds else []))
     count = len(plans)
     slack = float(record.get("slack") or 0.0)
@@ -359,7 +359,9 @@ def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str]) -
             "the plans before it, in its own folder; alternatives.md compares them. Over the optimum's proven bound "
             "is a proven figure: no plan costs less than the bound"
             + ("" if bound is None else f" ({bn_yuan(bound)} bn yuan)")
-            + ". Sites that differ are those built on by the alternative or by this plan, not both.")
+            + ". Sites that differ are those built on by the alternative or by this plan, not both"
+            + (": those the alternative added (built on by it only) and dropped (built on by this plan only)."
+               if built is not None else "."))
     if gap is not None and slack < float(gap):
         text += (f" The slack is below this plan's proven gap ({float(gap):.2%}): differences in cost below the gap "
                  "are not proven.")
@@ -370,9 +372,24 @@ def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str]) -
                  "that fits within the slack, not the cheapest).")
     # report.html links each alternative to its folder's report.html
     table = Table(["alternative", "cost (bn yuan)", "over the optimum", "over the optimum's bound (at most)",
-                   "sites that differ"] + (["kind"] if kinds else []), rows, frozenset({1}),
+                   "sites that differ"] + (["kind"] if kinds else []), rows, frozenset({1, 2, 3}),
                   {(r, 0): f"{row['plan']}/report.html" for r, row in enumerate(plans)})
     return [Block("h2", "Near-optimal alternatives"), Block("p", text), Block("table", table)]
+
+
+def differing_text(differing: Sequence[str], names: Mapping[str, str], built: Collection[str] | None) -> str:
+    """The alternatives table's cell on the sites an alternative differs in from the optimum
+    (`differing`, ids): how many, then, with the optimum's sites built on (`built`), those it adds
+    and those it drops ("2 - added: Site two - dropped: Site one"; the names of a group separated by
+    "; ", since names hold commas), else all of them, by their `names`."""
+    if not differing:
+        return "0 (the same sites, other products on them)"
+    if built is None:
+        return f"{len(differing)}: {', '.join(names.get(site, site) for site in differing)}"
+    dropped = [names.get(site, site) for site in differing if site in built]
+    added = [names.get(site, site) for site in differing if site not in built]
+    said = ([f"added: {'; '.join(added)}"] if added else []) + ([f"dropped: {'; '.join(dropped)}"] if dropped else [])
+    return " - ".join([str(len(differing)), *said])
 
 
 def near_ties_blocks(manifest: Mapping[str, Any]) -> list[Block]:
@@ -764,7 +781,7 @@ def target_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
     blocks = [Block("h2", "Targets against the plan")]
     if rows:
         blocks += [Block("table", Table(["target", "unit", "year", "goal", "planned (capacity in service)",
-                                         "produced", "shortfall", ""], rows, frozenset({3, 4, 5, 6}))),
+                                         "produced", "shortfall", "status"], rows, frozenset({3, 4, 5, 6}))),
                    Block("p", TARGET_BASIS)]
         if rule is not None and idle_demo and demonstration_targeted(plan, inputs):
             blocks.append(Block("p", demonstration_use_text(plan, inputs, names,
@@ -2503,7 +2520,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks.append(Block("image", ("Map of the plan", "map.png")))
     blocks += solve_blocks(manifest, discount_text(inputs))
     blocks += near_ties_blocks(manifest)
-    blocks += alternatives_blocks(manifest, names)
+    blocks += alternatives_blocks(manifest, names, plan.opened_sites)
     blocks += target_blocks(loaded, inputs, plan, names)
     blocks += calibration_blocks(calibration, names)
     blocks += capacity_blocks(loaded, inputs, plan, names, clusters)
@@ -2628,6 +2645,36 @@ def _section_links(text: str, ids: Mapping[str, str]) -> str:
                                          if m.group(2) in ids else m.group(0)), text)
 
 
+#: The Markdown files report.md links whose figures a section of the report renders: the file's
+#: name -> that section's heading.
+MARKDOWN_SECTIONS = {"rule_costs.md": "What each rule costs"}
+
+#: A link `_inline_html` made to a Markdown file ("../rule_costs.md": its folder, its name, its text).
+_MARKDOWN_LINK = re.compile(r'<a href="((?:[^"/]*/)*)([^"/]+\.md)">([^<]*)</a>')
+
+
+def _markdown_links(text: str, ids: Mapping[str, str], section: str) -> str:
+    """`text` (HTML) with its links to Markdown files, which a browser shows raw or downloads, made
+    the file's name, followed, where a section renders its figures (MARKDOWN_SECTIONS), by a link
+    to that section: this page's (none within `section`, that section itself; the name alone
+    where the page has no such section), or the report.html's of the file's folder ("../")."""
+    def link(match: re.Match[str]) -> str:
+        folder, name = match.group(1), match.group(2)
+        heading = MARKDOWN_SECTIONS.get(name)
+        named = f"<code>{name}</code>" if match.group(3) == name else match.group(3)
+        if heading is None:
+            return named
+        if folder:
+            slug = "-".join(re.findall(r"[a-z0-9]+", heading.lower()))
+            return (f'{named} (section "<a href="{html.escape(folder)}report.html#{slug}">{heading}</a>" of its '
+                    "report.html)")
+        if heading in ids and heading != section:
+            return f'{named} (section "<a href="#{ids[heading]}">{heading}</a>")'
+        return named
+
+    return _MARKDOWN_LINK.sub(link, text)
+
+
 def _table_cell(table: Table, row: int, column: int, text: str) -> str:
     """One cell of `table` in report.html: right-aligned in a numeric column, linked where the table
     links it (`Table.links`)."""
@@ -2641,7 +2688,8 @@ def html_page(blocks: Sequence[Block], title: str, images: Mapping[str, bytes]) 
     """A self-contained HTML page; images named in `images` are embedded as data URIs. Each h2
     has its id (`heading_ids`); a page with a title heading (h1) and more than one h2 gives the
     list of its sections, linked, after that heading; a section named in the text (section
-    "Solve") links to its heading."""
+    "Solve") links to its heading; a link to a Markdown file links the section that renders it
+    instead (`_markdown_links`)."""
     headings = [block for block in blocks if block.kind == "h2"]
     ids = heading_ids(blocks)
     by_title: dict[str, str] = {}  # a title two headings share links to the first
@@ -2653,6 +2701,11 @@ def html_page(blocks: Sequence[Block], title: str, images: Mapping[str, bytes]) 
                 if len(headings) > 1 and any(block.kind == "h1" for block in blocks) else "")
     next_id = iter(ids)
     body: list[str] = []
+    section = ""  # the heading of the section a block is in
+
+    def text_html(text: str) -> str:
+        return _markdown_links(_section_links(_inline_html(text), by_title), by_title, section)
+
     for block in blocks:
         if block.kind == "h1":
             body.append(f"<h1>{_inline_html(block.content)}</h1>")
@@ -2661,11 +2714,11 @@ def html_page(blocks: Sequence[Block], title: str, images: Mapping[str, bytes]) 
                 contents = ""
         elif block.kind == "h2":
             body.append(f'<h2 id="{next(next_id)}">{_inline_html(block.content)}</h2>')
+            section = _inline_html(block.content)
         elif block.kind == "p":
-            body.append(f"<p>{_section_links(_inline_html(block.content), by_title)}</p>")
+            body.append(f"<p>{text_html(block.content)}</p>")
         elif block.kind == "list":
-            body.append("<ul>" + "".join(f"<li>{_section_links(_inline_html(i), by_title)}</li>"
-                                         for i in block.content) + "</ul>")
+            body.append("<ul>" + "".join(f"<li>{text_html(i)}</li>" for i in block.content) + "</ul>")
         elif block.kind == "image":
             alt, src = block.content
             data = images.get(src)

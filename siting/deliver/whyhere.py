@@ -35,8 +35,9 @@ from siting.config.units import amount_text, per_year, product_label
 from siting.optimize.results import Plan
 from siting.optimize.screening import COST_PARTS, land_per_unit, member_cost_parts
 
-#: The parts' headers in the report's table, in COST_PARTS order.
-PART_HEADERS = ("land", "energy", "hauling to the hub", "raw materials from the nearest sources")
+#: The parts' headers in the report's table, in COST_PARTS order, each with its unit.
+PART_HEADERS = ("land, million yuan/yr", "energy, million yuan/yr", "hauling to the hub, million yuan/yr",
+                "raw materials from the nearest sources, million yuan/yr")
 
 
 @dataclass(frozen=True)
@@ -272,7 +273,7 @@ def why_here_text(rows: list[WhyHereRow], names: Mapping[str, str] | None = None
                           *figures(row.other_parts, row.other_total), f"{million_yuan(row.difference)}",
                           note(row)])
     header = ["site", "cluster", "the plan adds (over its years)", "compared site", *PART_HEADERS,
-              "total, million yuan/yr", "other site less built site", "note"]
+              "total, million yuan/yr", "other site less built site, million yuan/yr", "note"]
     if weighed:
         assert gap_yuan is not None and weight is not None
         years = ("the discount weights of the plan's years and of the years after them that the steady state "
