@@ -4,7 +4,8 @@ HiGHS alone proves a gap on the siting MIP slowly: its plan is good within secon
 bound rises only as it branches on the module counts of every site. Three searches instead:
 
 1. the count relaxation (site counts continuous, counts by cluster whole), with the sales
-   rounding rows (models/sales_rounding.py, valid for every plan): its proven bound is a lower
+   rounding and ceiling rounding rows (models/sales_rounding.py, models/ceiling_rounding.py,
+   valid for every plan): its proven bound is a lower
    bound LB of the MIP's optimum; its plan gives whole counts by cluster;
 2. the fixed-count restriction: the MIP with the counts by cluster fixed to that plan's. It only
    shares whole modules out among the sites of each cluster and usually solves in a fraction of
@@ -60,6 +61,7 @@ import pyomo.environ as pyo
 from pyomo.common.collections import ComponentMap
 
 from models import ModelInputs, build_model
+from models.ceiling_rounding import add_ceiling_rounding
 from models.counts import (
     CountKey,
     add_module_counts,
@@ -303,6 +305,7 @@ def _solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanV
         add_module_counts(relaxed, inputs, relaxed.index_data)
         relax_site_counts(relaxed)
         add_sales_rounding(relaxed, inputs, relaxed.index_data)
+        add_ceiling_rounding(relaxed)
         relaxed_start = counted_start(relaxed, inputs, start)
         relaxed_solver = new_solver()
         bounding = Bounding(relaxed, relaxed_solver, own, share, started, tried)
