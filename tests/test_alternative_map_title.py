@@ -25,6 +25,7 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+from siting.deliver.explore import plan_excess_lines
 from siting.deliver.files import SolveOutcome, folder_map_layers, folder_unlined_flows, map_context, map_title
 from siting.deliver.mapinfo import MapTitle, scope_title
 from siting.deliver.mapplot import DPI, FIGURE_SIZE_IN, PAGE_STEP_IN, TITLE_GAP, map_figure
@@ -81,7 +82,8 @@ def test_each_alternative_s_titles_name_it(small_alternatives_run: MadeRun):
 def test_an_alternative_s_map_title_wraps_within_the_page(small_alternatives_run: MadeRun):
     """alt01's map drawn again from its folder, as the run drew it (its title from its
     manifest's outcome and its kind from its `near_optimal` record): the title says what the layout's does,
-    its lines as they are (the kind on a line of its own, the objective under it: each fits the page),
+    its lines as they are (the kind on a line of its own, the objective under it, its cost over the
+optimum's last: each fits the page),
     every line inside the page and above the map and the legend; alt01/map.png has the figure's size."""
     folder = small_alternatives_run.out / "alt01"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -90,8 +92,9 @@ def test_an_alternative_s_map_title_wraps_within_the_page(small_alternatives_run
                            solver["objective_yuan"], solver["gap"])
     prepared = prepare(small_alternatives_run.scenario, {}, None, ())
     layers = folder_map_layers(folder)
+    excess = plan_excess_lines(manifest["near_optimal"])["alt01"]
     title = map_title(prepared.loaded, prepared.inputs, outcome, "alternative alt01 of 2",
-                      scope_title(manifest["near_optimal"]))
+                      scope_title(manifest["near_optimal"]), excess)
     figure = map_figure(layers, title, list(prepared.inputs.PRODUCTS), prepared.spatial.working_crs,
                         map_context(prepared, layers), unlined=folder_unlined_flows(folder))
     (heading,) = titles(figure)
@@ -101,7 +104,9 @@ def test_an_alternative_s_map_title_wraps_within_the_page(small_alternatives_run
     assert heading.get_text() == expected
     assert heading.get_text().split("\n")[0] == expected.split("\n")[0] == "small: capacity plan 2023-2024, " \
         "alternative alt01 of 2"
-    assert heading.get_text().endswith(" (discounted)")  # the objective, last, is on the page
+    # the objective, then its cost over the optimum's, last, are on the page
+    assert heading.get_text().split("\n")[-2:] == [expected.split("\n")[-2], excess]
+    assert expected.split("\n")[-2].endswith(" (discounted)")
     assert_titles_on_the_page(figure)
     width, height = figure.get_size_inches()
     assert png_size(folder / "map.png") == (round(width * DPI), round(height * DPI))

@@ -25,6 +25,7 @@ from siting.deliver.qgisproject import (
     plan_layer_id,
     plan_layers,
     plan_layout_extent,
+    plan_sheet_theme,
     project_document,
     project_text,
 )
@@ -144,7 +145,8 @@ def test_qgis_reads_every_plan_s_layers_and_themes(qgis: None, small_alternative
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["read"] is True and result["invalid"] == []
-    assert sorted(result["themes"]) == sorted(names.values())
+    # the plans' themes, and the one the plan's own layout "Plan" follows (`plan_sheet_theme`)
+    assert sorted(result["themes"]) == sorted([*names.values(), plan_sheet_theme("optimum", ["Robustness"])])
     root = parse(out)
     group = {g.get("name"): sorted(n.get("id") for n in g.findall("layer-tree-layer"))
              for g in root.find("layer-tree-group/layer-tree-group").findall("layer-tree-group")}

@@ -1,6 +1,7 @@
 """The optimum's plan.qgs of a run with near-optimal alternatives keeps the plan's own print layout
-"Plan" first, as without alternatives (its map drawing what the layer panel shows, the robustness
-layer keyed under its legend while drawn), before a layout per plan; the layers every plan draws
+"Plan" first, as without alternatives (the robustness layer keyed under its legend), its map
+following a theme of the optimum with the robustness layer (`plan_sheet_theme`), before a layout
+per plan; the layers every plan draws
 alike (the context outlines) stand once under the plans' groups; and a batch's pie scale
 (`with_sites_capex_scale`) puts every plan's sites and every layout on it."""
 
@@ -20,6 +21,7 @@ from siting.deliver.qgisproject import (
     ShownPlans,
     moved_sheet,
     plan_layer_id,
+    plan_sheet_theme,
     sheet_project,
     with_sites_capex_scale,
 )
@@ -45,7 +47,9 @@ def test_the_plan_s_own_layout_comes_first_as_without_alternatives(small_alterna
     assert len(layouts) == 4 and layouts[0].get("name") == "Plan"
     plan = layouts[0]
     (frame,) = [i for i in plan.iter("LayoutItem") if i.get("id") == "map"]
-    assert frame.get("followPreset") == "false"  # the map draws what the layer panel shows
+    # the map draws the optimum, with the robustness layer, whatever the layer panel shows
+    assert frame.get("followPreset") == "true"
+    assert frame.get("followPresetName") == plan_sheet_theme("optimum", ["Robustness"])
     optimum = root.find("layer-tree-group/layer-tree-group/layer-tree-group")
     own = [n.get("id") for n in optimum.findall("layer-tree-layer")]
     assert own[:3] == [plan_layer_id(kind) for kind in ("sources", "sites", "hubs")]

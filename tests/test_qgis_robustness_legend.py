@@ -1,9 +1,11 @@
 """The print layout of a run with near-optimal alternatives keys its robustness layer while the
 map draws it: plan.qgs holds, under the plan's legend, a legend of the robustness layer alone that
-QGIS filters by the layers its map draws (legendFilterByMap). The layer opens unticked, and that
-legend lists nothing; ticked, the layout's map draws it and the legend lists it with its roles;
-unticked again, it is gone. The plan's own legend is not filtered so, and never keys the layer.
-A run without alternatives has the plan's legend alone."""
+QGIS filters by the layers its map draws (legendFilterByMap). The layout "Plan" of the optimum's
+plan.qgs, which shows every plan of the set, follows a map theme of the optimum with the layer
+(siting/deliver/qgisproject.py `plan_sheet_theme`), so that it prints the optimum whatever plan the
+layer panel shows: its map draws the layer, and that legend lists it with its roles, whether the
+layer is ticked in the panel or not. The plan's own legend is not filtered so, and never keys the
+layer. A run without alternatives has the plan's legend alone."""
 
 from __future__ import annotations
 
@@ -150,10 +152,9 @@ def test_qgis_lists_the_robustness_layer_while_the_map_draws_it(qgis: None,  # n
         assert seen[name]["exported"] and sorted(legends_seen) == sorted(["legend", OVERLAY_LEGEND])
         assert layer not in legends_seen["legend"]  # the plan's legend keys the plan alone
         assert list(legends_seen[OVERLAY_LEGEND]) == [layer]
-    # Drawn while ticked, and listed then only, with the roles its features have.
-    assert [seen[name]["drawn"] for name in ("opened", "ticked", "unticked")] == [False, True, False]
-    assert seen["opened"]["legends"][OVERLAY_LEGEND][layer] == []
-    assert seen["ticked"]["legends"][OVERLAY_LEGEND][layer] == labels
-    assert seen["unticked"]["legends"][OVERLAY_LEGEND][layer] == []
+    # Drawn by the sheet's theme, ticked or not, and listed with the roles its features have.
+    assert [seen[name]["drawn"] for name in ("opened", "ticked", "unticked")] == [True, True, True]
+    for name in ("opened", "ticked", "unticked"):
+        assert seen[name]["legends"][OVERLAY_LEGEND][layer] == labels
     # The plan's legend lists the same lines either way.
     assert seen["opened"]["legends"]["legend"] == seen["ticked"]["legends"]["legend"]

@@ -42,6 +42,7 @@ from siting.config import progress
 from siting.config.load import LoadedScenario, Override
 from siting.config.units import plain_status
 from siting.deliver.drivers import units_of
+from siting.deliver.explore import plan_excess_lines
 from siting.deliver.folders import MANIFEST, changed_files, record_file_hashes, write_marker, written_entries
 from siting.deliver.geojson import json_text
 from siting.deliver.geopackage import STYLE_TABLE, write_geopackage
@@ -153,11 +154,13 @@ def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dic
     context = map_context(prepared, layers)
     top = shared_pie_top(layers, pie_top_yuan)
     kind = scope_title(near_optimal)  # an alternative's kind, for its map's titles
+    # an alternative's cost over the optimum's, the last line of its map's titles
+    excess = plan_excess_lines(near_optimal).get(str((near_optimal or {}).get("plan")), "")
     with MapDrawing.start(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs, context,
-                          notices, plan.product_flows, which, top, kind) as drawing:
+                          notices, plan.product_flows, which, top, kind, excess) as drawing:
         files, drawn = gis_files(layers, prepared.loaded, prepared.inputs, report, spatial.working_crs,
                                  list(spatial.sources["resource"]), context, notices, plan.product_flows,
-                                 which, drawing, overlays, top, kind, plans, sheets)
+                                 which, drawing, overlays, top, kind, plans, sheets, excess)
         files.update(plan_tables(plan, prepared.loaded.catalog, prepared.inputs.TARGET_GROUPS))
         files.update(extra or {})
         names = [*files, "manifest.json", *REPORT_FILES]
@@ -339,20 +342,22 @@ def map_context(prepared: Prepared, layers: Sequence[OutputLayer] | None = None)
 
 
 def map_title(loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport | SolveOutcome,
-              which: str = "", kind: str = "") -> MapTitle:
+              which: str = "", kind: str = "", excess: str = "") -> MapTitle:
     """The title of map.png and of plan.qgs's print layout: scenario and years, and `which`
     plan of a set it is ("alternative alt01 of 2"; "" for a run's own plan); the solver's
     outcome in the terminal's words, with the proven gap and, for a plan proven within it, the
     gap asked for (`solve_outcome`: "optimal within the gap, gap 2.01% (tolerance 2.50%)"); and
     the objective; `kind`: an alternative's kind after its outcome (siting/deliver/mapinfo.py
-    `scope_title`: "scope sites: the same capacity in each cluster as the optimum"), "" for none."""
+    `scope_title`: "scope sites: the same capacity in each cluster as the optimum"), "" for none;
+    `excess`: an alternative's cost over the optimum's, the last line (siting/deliver/explore.py
+    `plan_excess_lines`), "" for none."""
     rule = loaded.scenario.constraints.redline
     tolerance = loaded.scenario.solver.rel_gap if report.proven_optimal else None
     absolute = loaded.scenario.solver.abs_gap_bn_yuan
     return MapTitle(loaded.scenario.name, plain_status(report.termination, report.has_solution), report.gap,
                     report.objective_yuan, list(inputs.YEARS), rule.official_share_pct, rule.official_share_source,
                     loaded.scenario.layers.redline is not None, tolerance,
-                    absolute * 1e9 if absolute and report.proven_optimal else None, which, kind)
+                    absolute * 1e9 if absolute and report.proven_optimal else None, which, kind, excess)
 
 
 def prefetch_drawing() -> threading.Thread:
@@ -375,18 +380,19 @@ def prefetch_drawing() -> threading.Thread:
 def map_png(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
             working_crs: str, context: MapContext | None = None, notices: list[str] | None = None,
             unlined: Sequence[Mapping[str, Any]] = (), which: str = "", pie_top_yuan: float | None = None,
-            kind: str = "") -> bytes:
+            kind: str = "", excess: str = "") -> bytes:
     """map.png's bytes, the product flows without a line (`unlined`, siting/deliver/webmap.py
     `unlined_flows`) ringed at their hubs, the pies on the scale of `pie_top_yuan` (yuan of capex
     at the largest pie's area; None: the plan's own largest, siting/deliver/mapplot.py
     `pie_scale`); the drawing's notices (a label no installed font draws) are added to
-    `notices`, once each; `which`, `kind`: as `map_title`'s. (matplotlib is loaded
+    `notices`, once each; `which`, `kind`, `excess`: as `map_title`'s. (matplotlib is loaded
     here, not with this module: a run needs it only now, and `prefetch_drawing` may load it while
     the solver works.)"""
     from siting.deliver.mapplot import render_map
 
     buffer = io.BytesIO()
-    drawn = render_map(buffer, layers, map_title(loaded, inputs, report, which, kind), list(inputs.PRODUCTS),
+    drawn = render_map(buffer, layers, map_title(loaded, inputs, report, which, kind, excess),
+                       list(inputs.PRODUCTS),
                        working_crs, context, pie_top_yuan, unlined)
     if notices is not None:
         notices.extend(n for n in drawn if n not in notices)
@@ -412,15 +418,16 @@ def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Mod
               working_crs: str, resources: Sequence[str], context: MapContext | None = None,
               notices: list[str] | None = None, product_flows: pd.DataFrame | None = None, which: str = "",
               drawing: MapDrawing | None = None, overlays: Sequence[Overlay] = (), pie_top_yuan: float | None = None,
-              kind: str = "", plans: ShownPlans | None = None, sheets: list[PlanSheet] | None = None
-              ) -> tuple[dict[str, FileContent], MapDrawing]:
+              kind: str = "", plans: ShownPlans | None = None, sheets: list[PlanSheet] | None = None,
+              excess: str = "") -> tuple[dict[str, FileContent], MapDrawing]:
     """Layers with styles, plan.gpkg, plan.qgs and map.png; returns the files and map.png's
     drawing (`MapDrawing`: its `png()` gives the bytes, which the HTML report embeds). map.png's
     notices are added to `notices` once it is drawn. `product_flows`: the plan's
     (`Plan.product_flows`), for the product flows' legend (`layer_styles`) and the rings of
     map.png (`map_png`). `which`: which plan of a set this is, and `kind`, an alternative's kind,
-    for map.png's and plan.qgs's titles (`map_title`). `drawing`: map.png already started (`MapDrawing.start` with these
-    arguments), which the other files are made beside; None: drawn here, in this process.
+    and `excess`, its cost over the optimum's, for map.png's and plan.qgs's titles (`map_title`).
+    `drawing`: map.png already started (`MapDrawing.start` with these arguments), which the other
+    files are made beside; None: drawn here, in this process.
     `overlays`: layers plan.gpkg holds after the plan's, each with its style as its default, and
     plan.qgs lists above them, unticked (siting/deliver/qgisproject.py `Overlay`); their own
     files are the caller's. `pie_top_yuan`: the scale of the pies of a set of plans, above this
@@ -431,7 +438,7 @@ def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Mod
     plan.qgs's own `PlanSheet`."""
     if drawing is None:
         drawing = MapDrawing(_map_drawer(layers, loaded, inputs, report, working_crs, context, product_flows, which,
-                                         pie_top_yuan, kind), notices)
+                                         pie_top_yuan, kind, excess), notices)
     styles = layer_styles(layers, resources, dict(inputs.output_value_yuan_per_unit), inputs.PRODUCTS,
                           units_of(loaded.catalog, inputs), product_flows)
     if pie_top_yuan is not None and "sites" in styles and capex_scale(styles["sites"]) is not None:
@@ -445,7 +452,7 @@ def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Mod
     extent = view_extent(layers, working_crs)
     sheet = plan_sheet(layers, styles, titled, working_crs, extent,
                        credits=default_credits(loaded.scenario.name, working_crs),
-                       map_title=map_title(loaded, inputs, report, which, kind), redline_basis=basis)
+                       map_title=map_title(loaded, inputs, report, which, kind, excess), redline_basis=basis)
     if sheets is not None:
         sheets.append(sheet)
     files["plan.qgs"] = sheet_project(sheet, titled, working_crs, extent, overlays, plans=plans)
@@ -455,13 +462,14 @@ def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Mod
 
 def _map_drawer(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
                 working_crs: str, context: MapContext | None, product_flows: pd.DataFrame | None, which: str,
-                pie_top_yuan: float | None = None, kind: str = "") -> Callable[[list[str]], bytes]:
+                pie_top_yuan: float | None = None, kind: str = "", excess: str = ""
+                ) -> Callable[[list[str]], bytes]:
     """`map_png` of these arguments (`gis_files`'), as a function of the notices it adds to."""
     unlined = unlined_flows(next((layer for layer in layers if layer.name == "product_flows"), None), product_flows)
 
     def draw(notices: list[str]) -> bytes:
         return map_png(layers, loaded, inputs, report, working_crs, context, notices, unlined, which, pie_top_yuan,
-                       kind)
+                       kind, excess)
 
     return draw
 
@@ -514,7 +522,7 @@ class MapDrawing:
     def start(cls, layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
               working_crs: str, context: MapContext | None = None, notices: list[str] | None = None,
               product_flows: pd.DataFrame | None = None, which: str = "", pie_top_yuan: float | None = None,
-              kind: str = "") -> MapDrawing:
+              kind: str = "", excess: str = "") -> MapDrawing:
         """Start drawing map.png as `gis_files` would (its arguments of those names), in a child
         process where `draws_apart`. The drawing code is loaded first, here, so that the child
         does not load it again for each map (`prefetch_drawing`'s thread, which may be loading
@@ -524,7 +532,7 @@ class MapDrawing:
             if thread.name == PREFETCH_THREAD and thread is not threading.current_thread():
                 thread.join()
         return cls(_map_drawer(layers, loaded, inputs, report, working_crs, context, product_flows, which,
-                               pie_top_yuan, kind), notices, apart=True)
+                               pie_top_yuan, kind, excess), notices, apart=True)
 
     def png(self) -> bytes:
         """map.png's bytes; from the child, once it is done (drawn again here where it failed)."""

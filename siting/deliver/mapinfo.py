@@ -199,7 +199,9 @@ class MapTitle:
     which plan of a set the title's is, named after the years on the first line ("alternative
     alt01 of 2", as alternatives.md names it); "" for a run's own plan. kind: for an alternative,
     what its search could change (`scope_title`), on a line of its own after its status, the
-    objective on the next; "" for none."""
+    objective on the next; "" for none. excess: for an alternative, its cost over the optimum's
+    and whether that lies within the optimum's proven gap (siting/deliver/explore.py
+    `plan_excess_lines`), the title's last line; "" for none."""
 
     scenario: str
     status: str
@@ -215,13 +217,14 @@ class MapTitle:
     abs_tolerance_yuan: float | None = None
     plan: str = ""
     kind: str = ""
+    excess: str = ""
 
     def text(self) -> str:
         """The title's lines: scenario and years, then `plan` where given ("yunnan_2024: capacity
         plan 2022-2024, alternative alt01 of 2"); solver outcome with its gap in percent
         (`outcome_text`), `kind` where given (on a line of its own, the objective under it), and
         objective; where there is a gap and an objective, the gap in bn
-        yuan (`gap_text`), as the terminal's objective line gives it."""
+        yuan (`gap_text`), as the terminal's objective line gives it; last, `excess` where given."""
         objective = (f"objective {bn_yuan(self.objective_yuan)} (discounted)"
                      if self.objective_yuan is not None else "no objective")
         span = f"{self.years[0]}-{self.years[-1]}" if self.years else ""
@@ -230,7 +233,7 @@ class MapTitle:
         kind = f"\n{self.kind}\n" if self.kind else ", "  # an alternative's kind: a line, the objective under it
         return (f"{self.scenario}: capacity plan {span}{which}\n"
                 f"{outcome_text(self.status, self.gap, self.tolerance, self.abs_tolerance_yuan)}{kind}{objective}"
-                + (f"\n{gap}" if gap else ""))
+                + (f"\n{gap}" if gap else "") + (f"\n{self.excess}" if self.excess else ""))
 
     def gap_text(self) -> str:
         """The proven gap in bn yuan, objective less best bound (`absolute_gap_yuan`), in the

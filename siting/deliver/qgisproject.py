@@ -19,10 +19,14 @@ A run with near-optimal alternatives (`siting solve --alternatives N`) adds its 
 The project opens on the plan, as one without alternatives does; ticking the layer shows over the
 plan which sites every near-optimal plan needs and which are interchangeable. The print layout
 keys it in a legend of its own under the plan's (OVERLAY_LEGEND), which QGIS filters by the
-layers its map draws: it lists the layer while the map draws it (ticked), and nothing unticked.
+layers its map draws: it lists the layer while the map draws it (ticked), and nothing unticked
+(where the project shows several plans, the layout's map draws it always, as said below).
 The optimum's plan.qgs of such a run shows every plan of the set, one at a time, as compare.qgs
 shows its runs (`sheet_project`, `one_at_a_time`): a group per plan, the optimum's first, with a map
-theme and a print layout each, after the plan's own layout "Plan", which stays as described here.
+theme and a print layout each, after the plan's own layout "Plan", which stays as described here
+but for its map: that follows a map theme of its own (`plan_sheet_theme`, "Plan sheet: optimum with
+robustness": the optimum's layers and the robustness overlay), so that the sheet prints the optimum,
+the overlay drawn and keyed, whichever plan the layer panel shows.
 
 plan.qgs holds one print layout (Project > Layouts): an A3 landscape page with a title
 (map.png's, `MapTitle.text`: scenario and years; solver outcome, gap and objective; gap in bn yuan;
@@ -507,15 +511,17 @@ def _lowered(text: str) -> str:
 
 
 def labelled(layer: ProjectLayer, label: str) -> ProjectLayer:
-    """`layer` named and keyed "<label>: <its name>", as compare.qgs names a run's layers."""
-    return dataclasses.replace(layer, title=f"{label}: {_lowered(layer.title)}",
-                               legend=f"{label}: {_lowered(layer.legend_title)}")
+    """`layer` named "<label>: <its name>" in the layer panel, as compare.qgs names a run's layers,
+    and keyed in the print legend by its own title: the layout keying it is its plan's alone, and
+    titled with it."""
+    return dataclasses.replace(layer, title=f"{label}: {_lowered(layer.title)}", legend=layer.legend_title)
 
 
 def moved_sheet(sheet: PlanSheet, sub: str, label: str, excess: str = "") -> PlanSheet:
     """`sheet` (a plan's own plan.qgs's, `plan_sheet`) as a project in the folder above it shows
-    it: each layer from `sub`/plan.gpkg, its id `<kind>_<sub>_layer`, named and keyed
-    "<label>: <its name>" (as compare.qgs names a run's), its abstract saying whose it is; the
+    it: each layer from `sub`/plan.gpkg, its id `<kind>_<sub>_layer`, named "<label>: <its name>"
+    (as compare.qgs names a run's) and keyed by its own title (`labelled`), its abstract saying
+    whose it is; the
     source line naming the plan's files in `sub`; `excess` (its cost over the optimum's,
     siting/deliver/explore.py `plan_excess_lines`), where given, a last line of its title."""
     layers = []
@@ -564,23 +570,38 @@ def sheet_project(sheet: PlanSheet, title: str, working_crs: str, extent: Sequen
     (`one_at_a_time`): a group per plan, this one first (named `plans.name`, its layers keeping
     their names and ids) and the only one ticked, in the group PLANS_GROUP, whose children are
     mutually exclusive; the layers every plan draws alike (SHARED_KINDS: the context outlines)
-    once, this plan's, under the groups. The first print layout is the plan's own ("Plan", as
-    without `plans`): its map draws what the layer panel shows, the overlays keyed under its
-    legend while the map draws them. Then a map theme and a print layout per plan, of its group's
-    name, the layout's map following the theme; the overlays stay above the groups, unticked, and
-    out of every theme."""
+    once, this plan's, under the groups. The first print layout is the plan's own ("Plan", titled,
+    keyed and noted as without `plans`), whose map follows a map theme of its own
+    (`plan_sheet_theme`: this plan's layers, those under the groups and the overlays), so that it
+    prints this plan, with the overlays drawn and keyed under its legend, whatever plan the layer
+    panel shows. Then a map theme and a print layout per plan, of its group's name, the layout's
+    map following the theme; the overlays stay above the groups, unticked, and out of those
+    themes."""
     over = overlay_layers(overlays, gpkg_name)
     if plans is None or not plans.others:
         return project_document([*over, *sheet.layers], title, working_crs, extent, sheet.heading, sheet.source,
                                 note=sheet.note, unticked={layer.layer_id for layer in over})
-    own_layout = print_layout(sheet.heading, extent, sheet.source, "Plan", sheet.layers, sheet.note, overlays=over)
+    theme = plan_sheet_theme(plans.label, [layer.title for layer in over])
+    own_layout = print_layout(sheet.heading, extent, sheet.source, "Plan", sheet.layers, sheet.note, theme=theme,
+                              overlays=over)
     below = [layer for layer in sheet.layers if _kind(layer) in SHARED_KINDS]
     shown = [ShownPlan(plans.name, sheet), *plans.others]
     shown = [dataclasses.replace(plan, sheet=dataclasses.replace(plan.sheet, layers=tuple(
         layer for layer in plan.sheet.layers if _kind(layer) not in SHARED_KINDS))) for plan in shown]
     layers = [*over, *(layer for plan in shown for layer in plan.sheet.layers), *below]
+    # The overlays are drawn on the sheet, so its theme lists them: choosing it ticks them.
+    own_theme = map_theme(theme, layers, {layer.layer_id for layer in [*over, *sheet.layers]},
+                          [PLANS_GROUP, f"{PLANS_GROUP}/{plans.name}"])
     return one_at_a_time(PLANS_GROUP, shown, layers, title, working_crs, extent, above=over, below=below,
-                         first=[own_layout])
+                         first=[own_layout], first_themes=[own_theme])
+
+
+def plan_sheet_theme(label: str, overlays: Sequence[str]) -> str:
+    """The name of the map theme the "Plan" print layout of a plan.qgs showing several plans
+    follows (`sheet_project`): the plan `label` ("optimum") with its overlays, each by its title's
+    words before a colon, lowered ("Plan sheet: optimum with robustness")."""
+    words = ", ".join(_lowered(title.partition(":")[0]) for title in overlays)
+    return f"Plan sheet: {label}" + (f" with {words}" if words else "")
 
 
 #: The group of plan.qgs's plans where it shows several (`sheet_project`).
@@ -598,7 +619,8 @@ def _kind(layer: ProjectLayer) -> str:
 
 def one_at_a_time(group: str, plans: Sequence[ShownPlan], layers: Sequence[ProjectLayer], title: str,
                   working_crs: str, extent: Sequence[float], above: Sequence[ProjectLayer] = (),
-                  below: Sequence[ProjectLayer] = (), first: Sequence[ET.Element] = ()) -> str:
+                  below: Sequence[ProjectLayer] = (), first: Sequence[ET.Element] = (),
+                  first_themes: Sequence[ET.Element] = ()) -> str:
     """A project showing one of `plans` at a time (compare.qgs's runs, plan.qgs's near-optimal
     plans): `layers` (every layer, in the order of the project's layer list) listed in the layer
     panel as `above` (unticked, listed in no map theme: choosing a theme unticks them), then
@@ -606,12 +628,13 @@ def one_at_a_time(group: str, plans: Sequence[ShownPlan], layers: Sequence[Proje
     are mutually exclusive (the first ticked and open), then `below` (ticked, in every theme).
     Each plan is a map theme of its name (its group ticked, its layers and `below` shown) and a
     print layout of that name, titled and noted as its sheet says, whose map follows the theme and
-    whose legend keys its layers and `below`, after the print layouts `first`."""
+    whose legend keys its layers and `below`, after the print layouts `first` (and the map themes
+    `first_themes`, which theirs follow)."""
     groups = [LayerGroup(plan.name, tuple(layer.layer_id for layer in plan.sheet.layers), checked=n == 0,
                          expanded=n == 0) for n, plan in enumerate(plans)]
     tree = [*(layer.layer_id for layer in above), LayerGroup(group, tuple(groups), exclusive=True),
             *(layer.layer_id for layer in below)]
-    themes, layouts = [], list(first)
+    themes, layouts = list(first_themes), list(first)
     # `above` stays out of the themes: QGIS 3.22 ticks a layer a theme lists, even as hidden, on
     # choosing the theme in the layer panel, and unticks one it does not list.
     hidden = {layer.layer_id for layer in above}
@@ -2406,9 +2429,12 @@ def _layout_on_scale(root: ET.Element, layout: ET.Element, keyed: Sequence[ET.El
         source, title = node.findtext("datasource", ""), node.findtext("layername", "")
         layer = own_layers[_kind_of(node)]
         style = qml if _kind_of(node) == "sites" and _folder_of(node) == sub else own_styles[layer.name]
+        # a plan's layer from its folder is named "<folder>: ..." in the panel, and keyed by its own title
+        folder = _folder_of(node)
+        plain = capitalised(title.removeprefix(f"{folder}: ")) if folder else title
         shown.append(ProjectLayer(node.findtext("id", ""), title, source, node.get("wkbType", "Point"), style,
                                   pd.DataFrame(layer.frame.drop(columns="geometry")),
-                                  legend=_with_size_note(title, layer, style)))
+                                  legend=_with_size_note(plain, layer, style)))
     legend = next((i for i in items if i.get("id") == "legend"), None)
     kept = next((i for i in items if i.get("id") == OVERLAY_LEGEND), None)
     if legend is not None and frame is not None:

@@ -22,7 +22,6 @@ from siting.deliver.explore import (
     FileContent,
     diagnosis_files,
     diagnosis_record,
-    plan_excess_lines,
     plan_theme_names,
     robustness_kinds,
     robustness_layer,
@@ -492,8 +491,7 @@ def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, t
     comparison)."""
     files: dict[str, str | Callable[[Path], None]] = {}
     pie_top = plans_pie_scale([alternative.plan for alternative in plans])
-    record = near_optimal_record(plans, slack, "optimum")
-    names, excess = plan_theme_names(record), plan_excess_lines(record)
+    names = plan_theme_names(near_optimal_record(plans, slack, "optimum"))
     shown: list[ShownPlan] = []
     counter = progress.steps(len(plans), "alternatives' files")
     try:
@@ -511,8 +509,8 @@ def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, t
                                overrides=overrides, which=f"alternative {alternative.label} of {len(plans) - 1}",
                                near_optimal=near_optimal_record(plans, slack, alternative.label), pie_top_yuan=pie_top,
                                sheets=sheets)
-            shown.extend(ShownPlan(names[alternative.label], moved_sheet(sheet, alternative.label, alternative.label,
-                                                                       excess.get(alternative.label, "")))
+            # its sheet's title ends with its cost over the optimum's, as its own map.png's
+            shown.extend(ShownPlan(names[alternative.label], moved_sheet(sheet, alternative.label, alternative.label))
                          for sheet in sheets)
             files[alternative.label] = subfolder_writer(own)
             counter.advance(label, "made")
