@@ -111,7 +111,7 @@ from siting.runs.batch import sweep as sweep_to_folder
 from siting.runs.calibrate import calibration_output
 from siting.runs.job import RunResult, notices_carried, plans_files, run_solve, write_outputs
 from siting.runs.pool import CaseSummary, checked_address, scheduler_named
-from siting.runs.tables import status_text
+from siting.runs.tables import forced_change, status_text
 
 __all__ = ["Alternatives", "Batch", "Problem", "Solution", "alternatives", "compare", "load", "rule_costs", "run",
            "scenario_json_schema", "solve", "sweep"]
@@ -675,6 +675,18 @@ class Solution:
         """The objective's breakdown: component name -> discounted yuan, each to 9 significant
         digits (their sum is `objective_yuan` to within that rounding); `sales` is negative."""
         return dict(self.result.costs)
+
+    @property
+    def calibration(self) -> pd.DataFrame | None:
+        """With a `calibration:` block, the table of calibration.csv, as `write` writes it: in mode
+        choose one row per product (capacity the plan adds in its unit per year, the part within
+        `calibration.distance_km` of a real plant, the share), in mode fixed one row per real plant;
+        a copy, to change at will. None without a calibration."""
+        calibration = calibration_output(self.problem.prepared, self.result)
+        if calibration is None:
+            return None
+        table = calibration.fixed.plants if calibration.fixed is not None else calibration.table
+        return table.copy()
 
     @property
     def plan(self) -> pd.DataFrame:
@@ -1311,6 +1323,13 @@ class Batch:
             cross-start failed (the other runs' plans not costed in it, or its new solve from a
             cheaper one failed) keeps its own plan and says why in its `cross_failures`.
         folder: the folder written, or None when the runs were kept in memory.
+        forced: each compared run's label -> the ids of the sites (in the baseline's order)
+            where its own rules rule out the first run's plan: the baseline adds a product there
+            that the run keeps out, or the run leaves no land free for new modules there, or too
+            little for one module of a product the baseline adds there. Its change at such a site
+            is an effect of what the run changes, even where the run is within solver tolerance
+            of the baseline (comparison.md marks the site "forced", diff.geojson's `forced` is
+            true); the table, as comparison.csv, names the sites by id without that mark.
     """
 
     table: pd.DataFrame
@@ -1328,6 +1347,17 @@ class Batch:
     def ok(self) -> bool:
         """True when every run gave a plan."""
         return all(run.ok for run in self.runs)
+
+    @property
+    def forced(self) -> dict[str, tuple[str, ...]]:
+        """Each compared run's label -> the ids of the sites, in the baseline's order, where the
+        run's own rules rule out the baseline's plan (the first run's), as diff.geojson's `forced`
+        gives them; an empty tuple for a run with none, or where either run has no plan."""
+        if not self.runs:
+            return {}
+        base = self.runs[0]
+        return {run.label: tuple(site for site in base.site_added if forced_change(base, run, site))
+                for run in self.runs[1:]}
 
 
 #: Why `compare` takes `workers`, `scheduler` and `progress` only with `out`.
