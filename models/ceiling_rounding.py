@@ -32,6 +32,14 @@ of delta this is the Chvatal-Gomory rounding sum_j (a_j / delta) n_j <= floor(b)
 for every plan of the MIP and of the count relaxation (n whole in both): they remove no plan and
 change neither optimum, only fractional points of the LP relaxation.
 
+Plans the solver accepts: HiGHS returns a plan whose row is over by up to its feasibility
+tolerance (`mip_feasibility_tolerance`, 1e-6 by default, in the row's units/yr), so a plan of
+the MIP as solved meets sum_j a_j n_j <= beta + tol only. A ceiling a hair below a whole number
+of modules (b = 3 - 5e-8 with 10 GWh/yr modules) rounded down would cut such a plan, and the
+relaxation would prove a bound above the optimum the MIP search returns. The rows therefore
+round beta + tol (`row_tolerance`: ten times the larger of the solve's feasibility tolerances),
+which every such plan meets.
+
 One row for each group g of CEILING whose `capacity_ceiling` row is active, stated on the counts
 (every variable of the row a site count, every count it touches with all its site counts at one
 positive coefficient), beta >= 0, and each distinct a_j as delta for which 0 < f0 < 1
@@ -46,6 +54,7 @@ simplex iterations, against 674-2,035 nodes and 51,000-109,000 iterations withou
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import pyomo.environ as pyo
 from pyomo.repn import generate_standard_repn
@@ -56,6 +65,21 @@ from models.sales_rounding import SMALLEST_F0, WHOLE_TOLERANCE
 RowKey = tuple[str, int]
 #: A count key (cluster, module id, decision year), as in models/counts.py.
 CountKey = tuple[str, str, int]
+
+#: HiGHS's default feasibility tolerances (row excess a plan may keep, units of the row).
+FEASIBILITY_DEFAULTS = {"mip_feasibility_tolerance": 1e-6, "primal_feasibility_tolerance": 1e-7}
+#: The excess over a ceiling left to plans of the solve: this many times its feasibility tolerance.
+TOLERANCE_MARGIN = 10.0
+#: `row_tolerance` of a solve with HiGHS's default tolerances (units/yr).
+ROW_TOLERANCE = TOLERANCE_MARGIN * max(FEASIBILITY_DEFAULTS.values())
+
+
+def row_tolerance(options: Mapping[str, object]) -> float:
+    """The excess (units/yr) over a ceiling row a plan of a solve with HiGHS `options` may keep,
+    with a margin: TOLERANCE_MARGIN times the larger of its feasibility tolerances (HiGHS's
+    defaults where not given; 1e-5 with both)."""
+    given = (float(str(options.get(name, default))) for name, default in FEASIBILITY_DEFAULTS.items())
+    return TOLERANCE_MARGIN * max(given)
 
 
 def rounding_le(coefficients: list[float], beta: float, delta: float) -> tuple[list[float], int] | None:
@@ -79,13 +103,15 @@ def rounding_le(coefficients: list[float], beta: float, delta: float) -> tuple[l
 
 def _members(m: pyo.ConcreteModel) -> dict[int, CountKey] | None:
     """id(x) -> the count key whose link row sums it, read from `module_count_link`
-    (n - sum x = 0); None when a link row is not of that form."""
+    (n - sum x = 0); None when a link row is not of that form (also when a site count is fixed
+    to a value other than 0: it is then a constant of the row, which n counts and the ceiling
+    row's constant counts too)."""
     owner: dict[int, CountKey] = {}
     for key in m.COUNT:
         repn = generate_standard_repn(m.module_count_link[key].body, compute_values=True)
         count = m.module_count[key]
         sign = next((c for v, c in zip(repn.linear_vars, repn.linear_coefs, strict=True) if v is count), None)
-        if sign is None:
+        if sign is None or repn.constant != 0:  # a constant: a fixed site count, n is not the sum of the others
             return None
         for var, coef in zip(repn.linear_vars, repn.linear_coefs, strict=True):
             if var is count:
@@ -124,10 +150,13 @@ def ceiling_in_counts(m: pyo.ConcreteModel, group: str, owner: dict[int, CountKe
     return keys, [coefficient[key] for key in keys], beta
 
 
-def add_ceiling_rounding(m: pyo.ConcreteModel) -> None:
+def add_ceiling_rounding(m: pyo.ConcreteModel, tolerance: float = ROW_TOLERANCE) -> None:
     """Ceiling rounding rows (see the module docstring for the algebra and its proof):
 
     sum_j H_j n[j] <= floor(b)      over CEILING_ROUNDING = (g, k) (`ceiling_rounding`, modules)
+
+    of each ceiling row stated on the counts with beta + `tolerance` (units/yr, >= 0: the excess
+    a plan the solver accepts may keep, `row_tolerance`), so that they cut no such plan either.
 
     Needs the module counts (models.counts.add_module_counts); ValueError without them or when
     called twice. A model without capacity ceilings gets an empty family. Valid for the MIP and
@@ -152,7 +181,9 @@ def add_ceiling_rounding(m: pyo.ConcreteModel) -> None:
                 continue
             keys, coefficients, beta = stated
             for k, delta in enumerate(sorted(set(coefficients))):
-                rounded = rounding_le(coefficients, beta, delta)
+                if rounding_le(coefficients, beta, delta) is None:  # b whole or nearly: nothing to round
+                    continue
+                rounded = rounding_le(coefficients, beta + tolerance, delta)
                 if rounded is not None and any(rounded[0]):
                     rows[(g, k)] = (keys, rounded[0], rounded[1])
     m.CEILING_ROUNDING = pyo.Set(initialize=list(rows), dimen=2, ordered=True)

@@ -61,7 +61,7 @@ import pyomo.environ as pyo
 from pyomo.common.collections import ComponentMap
 
 from models import ModelInputs, build_model
-from models.ceiling_rounding import add_ceiling_rounding
+from models.ceiling_rounding import add_ceiling_rounding, row_tolerance
 from models.counts import (
     CountKey,
     add_module_counts,
@@ -305,7 +305,7 @@ def _solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanV
         add_module_counts(relaxed, inputs, relaxed.index_data)
         relax_site_counts(relaxed)
         add_sales_rounding(relaxed, inputs, relaxed.index_data)
-        add_ceiling_rounding(relaxed)
+        add_ceiling_rounding(relaxed, row_tolerance(settings.highs_options()))
         relaxed_start = counted_start(relaxed, inputs, start)
         relaxed_solver = new_solver()
         bounding = Bounding(relaxed, relaxed_solver, own, share, started, tried)
