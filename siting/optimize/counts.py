@@ -23,7 +23,8 @@ HiGHS's cutoff: nodes whose bound reaches it
 are pruned, and the search ends as soon as its bound does, which certifies the plan; a search
 that finds nothing below the cutoff has proven that bound. A cutoff so close prunes far more
 than the plan's own cost would (measured on the shipped scenario: a bound 2.5 % below the plan
-in 11-13 nodes against 2,991-3,858). A relaxed plan found below the cutoff ends that search; made
+in 11-13 nodes against 2,991-3,858); it wants a bound, and runs without HiGHS's sub-MIP heuristics
+(siting/optimize/solve.py `BOUND_SEARCH_HEURISTICS`). A relaxed plan found below the cutoff ends that search; made
 a plan of the MIP, it is certified in turn (at most MAX_PROOFS searches). With `upper_of` (the
 screening's merged model) the plan certified is the one that function gives for the scout's,
 the screened instance's.
@@ -385,12 +386,14 @@ class Bounding:
     tried: float
 
     def search(self, nodes: int, start: Any = None, lower: float | None = None, known: float | None = None,
-               cutoff: float | None = None, improving: int = HIGHS_NODES) -> SolveReport:
+               cutoff: float | None = None, improving: int = HIGHS_NODES, heuristics: bool = True) -> SolveReport:
         """One search of the relaxation: at most `nodes` nodes (fewer if its settings say so) and
         `improving` better plans (HiGHS `mip_max_improving_sols`), from `start`, in the time left of
         its share; with `cutoff` (yuan) as HiGHS's cutoff and the bound that ends it
         (`solve_model`). `lower`: a bound proven before (yuan), which the report's bound is never
         below; `known`: the cost of a plan of the MIP found before, for the progress line.
+        `heuristics` false: HiGHS's sub-MIP and root heuristics off for this search
+        (siting/optimize/solve.py `BOUND_SEARCH_HEURISTICS`), for a search that wants a bound.
         Every limit is set on each search, as HiGHS keeps what an earlier search set."""
         options = dict(self.settings.options)
         options["mip_max_nodes"] = min(int(options.get("mip_max_nodes", nodes)), nodes)
@@ -399,7 +402,7 @@ class Bounding:
                                      time_limit_s=max(self.share - (time.perf_counter() - self.started), 0.0))
         with progress.searching("bound", lower, since=self.tried, plan_yuan=known):
             report = solve_model(self.model, limits, self.solver, start=start, stop_at_bound_yuan=cutoff,
-                                 cutoff_yuan=cutoff)
+                                 cutoff_yuan=cutoff, **({} if heuristics else {"heuristics": False}))
         if lower is not None and (report.best_bound_yuan is None or report.best_bound_yuan < lower):
             report = dataclasses.replace(report, best_bound_yuan=lower)
         return report
@@ -442,7 +445,10 @@ def _prove(bounding: Bounding, mip: pyo.ConcreteModel, prior: _Prior,
             return prior, report, lower
         if lower is not None and lower >= cutoff:  # certified by the bound proven before
             return prior, report or scout, lower
-        report = bounding.search(HIGHS_NODES, None, lower, prior.report.objective_yuan, cutoff, improving=1)
+        # a search for a bound: HiGHS's sub-MIP heuristics off (`BOUND_SEARCH_HEURISTICS`); a relaxed
+        # plan below the cutoff, which ends it, its branching finds as well
+        report = bounding.search(HIGHS_NODES, None, lower, prior.report.objective_yuan, cutoff, improving=1,
+                                 heuristics=False)
         lower = report.best_bound_yuan
         if not report.has_solution:  # certified (its bound reached the cutoff), or stopped
             return prior, report, lower

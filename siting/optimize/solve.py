@@ -576,15 +576,27 @@ def _objective_holds(model: pyo.ConcreteModel, reported: float) -> bool:
     return actual is None or abs(actual - reported) <= 1e-6 * max(1.0, abs(actual), abs(reported))
 
 
+#: HiGHS's heuristics that a search for a bound runs without (`solve_model` with `heuristics`
+#: false): RENS and RINS sub-MIPs and the root reduced-cost sub-MIP, which look for plans. With
+#: HiGHS's cutoff such a search wants the bound; its branching still finds a plan below the
+#: cutoff. Measured on the count relaxation of scenarios/yunnan_2024.yaml with the cutoff 1 % below
+#: its scout's plan (siting/optimize/counts.py `_prove`; highspy, one thread, seeds 0-2): the same
+#: 21/31/37 nodes in 6,000-6,600 simplex iterations and 1.0-1.2 s, against 13,800-19,700
+#: iterations (7,200-13,700 of them in these sub-MIPs) and 2.0-2.7 s.
+BOUND_SEARCH_HEURISTICS = ("mip_heuristic_run_rens", "mip_heuristic_run_rins", "mip_heuristic_run_root_reduced_cost")
+
+
 @dataclass
 class BoundStop:
     """A proven bound (objective units) at which `stop_at_bound` ends the MIP search (None: no
     such stop); `reached` says whether it did. `cutoff`: a cost (objective units) no plan of
-    interest reaches, HiGHS's `objective_bound`: nodes whose bound is at least it are pruned."""
+    interest reaches, HiGHS's `objective_bound`: nodes whose bound is at least it are pruned.
+    `heuristics` false: BOUND_SEARCH_HEURISTICS off for the run (put back after it)."""
 
     target: float | None
     reached: bool = False
     cutoff: float | None = None
+    heuristics: bool = True
 
 
 @contextlib.contextmanager
@@ -602,15 +614,23 @@ def stop_at_bound(opt: Any, stop: BoundStop | None) -> Iterator[None]:
             stop.reached = True
             event.interrupt()
 
+    held: dict[str, Any] = {}
+
     def before(highs: Any) -> None:
         if stop.cutoff is not None:
             highs.setOptionValue("objective_bound", float(stop.cutoff))
+        if not stop.heuristics:
+            for name in BOUND_SEARCH_HEURISTICS:
+                held[name] = highs.getOptionValue(name)[1]
+                highs.setOptionValue(name, False)
         highs.cbMipInterrupt.subscribe(on_check)
 
     def after(highs: Any) -> None:
         highs.cbMipInterrupt.unsubscribe(on_check)
         if stop.cutoff is not None:
             highs.setOptionValue("objective_bound", math.inf)  # the solver object may solve again
+        for name, value in held.items():
+            highs.setOptionValue(name, value)
 
     with _interrupt_unreported(opt, lambda: stop.reached), around_run(opt, before, after):
         yield
@@ -666,7 +686,7 @@ def cost_unit_yuan(model: pyo.ConcreteModel) -> float | None:
 
 def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any = None,
                 start: Start | None = None, stop_at_bound_yuan: float | None = None,
-                cutoff_yuan: float | None = None) -> SolveReport:
+                cutoff_yuan: float | None = None, heuristics: bool = True) -> SolveReport:
     """Solve `model` in place; load variable values only when an incumbent exists.
 
     Every option is checked by HiGHS before the solve and read back after it (SolveReport's
@@ -683,14 +703,16 @@ def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any 
     min(HiGHS's bound, cutoff), a plan HiGHS holds at or above the cutoff is not reported, and a
     search that finds no plan below the cutoff ends with termination "objectiveLimit" and bound =
     cutoff (not "infeasible"). The absolute gap of `settings` reaches HiGHS (as `mip_abs_gap`,
-    in objective units) only when the model minimises its cost (`cost_unit_yuan`)."""
+    in objective units) only when the model minimises its cost (`cost_unit_yuan`). With
+    `heuristics` false, HiGHS runs without BOUND_SEARCH_HEURISTICS (a search that wants a bound;
+    the options are put back after the run)."""
     opt = solver if solver is not None else new_solver()
     unit = getattr(model, "objective_unit_yuan", 1.0)
     wanted = checked_options(settings, cost_unit_yuan(model))
     stop = None
-    if stop_at_bound_yuan is not None or cutoff_yuan is not None:
+    if stop_at_bound_yuan is not None or cutoff_yuan is not None or not heuristics:
         stop = BoundStop(stop_at_bound_yuan / unit if stop_at_bound_yuan is not None else None,
-                         cutoff=cutoff_yuan / unit if cutoff_yuan is not None else None)
+                         cutoff=cutoff_yuan / unit if cutoff_yuan is not None else None, heuristics=heuristics)
     started = time.perf_counter()
     with HIGHS_OUTPUT_LOCK:  # no other thread's run between a refused run, the reset and the run again
         results = _run(opt, model, wanted, start, unit, stop)
