@@ -1,9 +1,9 @@
 """A name on a print layout's map is placed only where its leader crosses no leader drawn before
 it (`_SheetPlacer`): two crossing leaders leave a reader to guess which name is whose mark. On
-the shipped plan's layout (stopped after its first node) the Xiaoshiqiao lithium's name stands
-left of its triangle, 35 mm out, with a leader: the Yimen copper deposit's name, crowded out of
-every other position, found one below left of the Yimen county pie only with a leader across
-that one, and is listed in the layout's note instead (tests/test_qgis_leftovers.py)."""
+an earlier shipped plan's layout the Yimen copper deposit's name, crowded out of every other
+position, found one below left of the Yimen county pie only with a leader across the
+Xiaoshiqiao lithium's, and was listed in the layout's note instead; on the current plan
+(stopped after its first node) it stands above left of that pie, its leader crossing none."""
 
 from __future__ import annotations
 
@@ -44,7 +44,8 @@ def test_a_name_keeps_its_leader_off_a_leader_drawn_before():
 def test_the_shipped_layout_draws_no_two_leaders_across_each_other(
         shipped_first_node_run: MadeRun, monkeypatch: pytest.MonkeyPatch):
     """Every leader the shipped plan's layout draws (the names' and the moved pies') crosses no
-    other; the Yimen copper deposit is left to the note, not named across Xiaoshiqiao's leader."""
+    other; the Yimen copper deposit is named, its leader to its triangle under Yimen county's pie
+    (the lakes' leaders too: tests/test_lake_leader_shore.py)."""
     made: list[_SheetPlacer] = []
 
     class Kept(_SheetPlacer):
@@ -57,8 +58,8 @@ def test_the_shipped_layout_draws_no_two_leaders_across_each_other(
     sheet = made[0]  # the sheet's placer (a second, the canvas's, places the moved pies' names again)
     crossed = [(a, b) for a, b in itertools.combinations(sheet.leaders, 2) if crossing(a, b)]
     assert crossed == []
-    assert "copper_yimen" not in spots.sources
-    assert "Yimen Tongchang copper deposit (source)" in spots.unnamed
+    assert spots.sources["copper_yimen"].leader
+    assert "Yimen Tongchang copper deposit (source)" not in spots.unnamed
 
 
 def test_names_keep_off_the_change_badge_of_a_polygon_site():

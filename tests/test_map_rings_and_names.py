@@ -8,9 +8,9 @@
 3. plan.qgs's layout names a source that finds no free position in a narrower block farther
    out (siting/deliver/qgisproject.py SOURCE_NARROW_WRAP, SOURCE_FAR_STEPS_MM), as the shipped
    plan's Yimen copper deposit was named while the Anning sources' names took its positions (on
-   the current plan the Xiaoshiqiao lithium's name, crowded out of its plain block by the pies
-   and names about Yimen and Yuxi and the map frame's edge, stands in the narrower one, 35 mm
-   out, and Yimen's deposit, under Yimen county's pie, is left to the layout's note).
+   the current plan the Kunyang phosphate mine's name, crowded out of its plain block by the
+   names about Anning, Yuxi and Yimen and the lakes' names, stands in the narrower one, 35 mm
+   out).
 
 Layers of 1 built by hand, as tests/test_demo_marks.py `sites_layer`: sites s0 (built, 4 bn
 yuan), s1 (built, 1 bn yuan) and s2 (eligible, unused).
@@ -230,33 +230,31 @@ def test_a_spot_with_its_own_wrap_sets_that_name_s_line_length():
 
 
 def test_the_shipped_layout_names_every_source_but_three_crowded_out(shipped_first_node_run: MadeRun):
-    """The shipped plan's layout names every source but three: the copper smelter and the Haikou
-    phosphate mines, crowded out about Anning, among Caopu's pie and Qilin's (moved aside) and
-    the names about them, and Yimen's copper deposit, whose triangle lies at Yimen county's point,
-    under its pie: its name found no free position but one whose leader crossed the Xiaoshiqiao
-    lithium's (tests/test_layout_leaders_uncrossed.py). The three are listed in the layout's note
-    instead (every lake is named, before the sources: tests/test_qgis_leftovers.py). The
-    Xiaoshiqiao lithium's name finds no room in its plain block and stands in the narrower one
+    """The shipped plan's layout names every source but three: the copper smelter, the Haikou
+    phosphate mines and the Anning phosphate deposits, crowded out about Anning, among Caopu's
+    pie and Qilin's (moved aside) and the names about them. The three are listed in the layout's
+    note instead (every lake is named, before the sources: tests/test_qgis_leftovers.py). The
+    Kunyang phosphate mine's name finds no room in its plain block and stands in the narrower one
     (SOURCE_NARROW_WRAP), at its farther distance (SOURCE_FAR_STEPS_MM), with a leader; the
-    Kunyang phosphate mine's stands in its plain block at a site name's farthest ring, and the
-    Zhanyi aluminium park's in its plain block at a site name's second ring, each with a leader."""
+    Xiaoshiqiao lithium's stands in its plain block at a site name's fourth ring, and the Zhanyi
+    aluminium park's in its plain block at a site name's second ring, each with a leader."""
     out = shipped_first_node_run.out
     layers, spots = plan_layout_spots(out)
     root = ET.parse(out / "plan.qgs").getroot()
-    crowded = ["copper_southwest_smelter", "copper_yimen", "phosphate_haikou"]
+    crowded = ["copper_southwest_smelter", "phosphate_anning", "phosphate_haikou"]
     assert spots.unnamed == (
+        "Anning phosphate deposits (source)",
         "Haikou phosphate mining area (Dianchi basin) (source)",
-        "Yunnan Copper Southwest Copper smelter, relocated to Anning (cathode copper) (source)",
-        "Yimen Tongchang copper deposit (source)")
+        "Yunnan Copper Southwest Copper smelter, relocated to Anning (cathode copper) (source)")
     assert sorted(spots.sources) == sorted(set(layers["sources"].frame["id"]) - set(crowded))
     zhanyi = spots.sources["aluminium_zhanyi"]
     assert (zhanyi.leader, zhanyi.wrap_chars, SOURCE_NARROW_WRAP) == (True, 0, 16)
     assert math.hypot(*zhanyi.offset_mm) == pytest.approx(zhanyi.anchor_mm + SOURCE_LABEL_STEPS_MM[1], abs=0.01)
-    kunyang = spots.sources["phosphate_kunyang"]
-    assert (kunyang.leader, kunyang.wrap_chars) == (True, 0)
-    assert math.hypot(*kunyang.offset_mm) == pytest.approx(kunyang.anchor_mm + SOURCE_LABEL_STEPS_MM[-1], abs=0.01)
-    assert [i for i, spot in spots.sources.items() if spot.wrap_chars] == ["lithium_xiaoshiqiao"]
     lithium = spots.sources["lithium_xiaoshiqiao"]
-    assert (lithium.leader, lithium.wrap_chars) == (True, SOURCE_NARROW_WRAP)
-    assert math.hypot(*lithium.offset_mm) == pytest.approx(lithium.anchor_mm + SOURCE_FAR_STEPS_MM[0], abs=0.01)
+    assert (lithium.leader, lithium.wrap_chars) == (True, 0)
+    assert math.hypot(*lithium.offset_mm) == pytest.approx(lithium.anchor_mm + SOURCE_LABEL_STEPS_MM[3], abs=0.01)
+    assert [i for i, spot in spots.sources.items() if spot.wrap_chars] == ["phosphate_kunyang"]
+    kunyang = spots.sources["phosphate_kunyang"]
+    assert (kunyang.leader, kunyang.wrap_chars) == (True, SOURCE_NARROW_WRAP)
+    assert math.hypot(*kunyang.offset_mm) == pytest.approx(kunyang.anchor_mm + SOURCE_FAR_STEPS_MM[0], abs=0.01)
     assert sum(item.get("id") == "note" for item in root.iter("LayoutItem")) == 1

@@ -373,13 +373,13 @@ def test_qgis_plan_layout_exports_to_pdf(seen: dict[str, tuple[Path, dict]], cas
         return [text.replace("\n", " ") for depth, text in itertools.takewhile(lambda n: n[0] > 0, legend[start + 1:])]
 
     # Sites and raw-material flows: only the statuses and resources the features have; the
-    # shipped plan's two recycling demonstrations (the rule's 1-2, constraints.recycling_demo: at
-    # Anning Caopu and Yimen county, 50,000 t/yr each) keyed by one ring after the statuses.
+    # shipped plan's recycling demonstration (the rule's 1-2, constraints.recycling_demo: one, at
+    # Anning Qilin, 50,000 t/yr) keyed by one ring after the statuses.
     sites = ET.fromstring((folder / "sites.qml").read_text(encoding="utf-8"))
     site_features = json.loads((folder / "sites.geojson").read_text())["features"]
     statuses = {f["properties"]["status"] for f in site_features}
     demos = [f["properties"]["id"] for f in site_features if f["properties"].get("demonstration")]
-    assert demos == (["anning_caopu", "yimen"] if case == "shipped" else [])
+    assert demos == (["anning_qilin"] if case == "shipped" else [])
     ring = [DEMO_LABEL] if demos else []
     assert [c.get("value") for c in sites.iter("category")] == [s for s in STATUSES if s in statuses] + (
         [DEMO_KEY] if demos else [])

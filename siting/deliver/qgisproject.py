@@ -84,7 +84,7 @@ import threading
 import unicodedata
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,6 +93,7 @@ import pandas as pd
 import pyproj
 import shapely
 import shapely.affinity
+import shapely.ops
 
 from siting.config.schema import crs_label
 from siting.config.units import capitalised
@@ -1465,6 +1466,13 @@ SITE_HALO_MM = 1.2
 #: source's) and, LABEL_GAP_MM, another site's pie or diamond: a name does not come close enough
 #: to another site's mark to read as its.
 MARK_CLEARANCE_MM = SITE_HALO_MM + 0.3
+#: How far (mm) beyond another mark's edge a lake's leader ends on its shore (`_SheetPlacer`
+#: `shore`): at the nearest point of the shore no mark covers, not at a source's triangle or a
+#: pie drawn over the nearest, where the leader would read as that mark's.
+SHORE_CLEARANCE_MM = 0.5
+#: The spacing (mm on the sheet) of the points of a lake's shore tried as its leader's end where
+#: the nearest is reached only across another mark (`_SheetPlacer` `_led`).
+SHORE_STEP_MM = 0.5
 
 
 @dataclass(frozen=True)
@@ -1485,8 +1493,11 @@ class _Named:
     """A site to name: id, point on the sheet (mm, y down), the radius (mm) of its pie (a
     standing site's diamond), its name's box (mm) and whether it is built (its name has a leader
     whatever its distance; a standing site's name only beyond its first, STANDING_GAP_MM);
-    `outline`, a polygon's shape on the sheet (mm, y down; a lake's), to whose nearest edge its
-    leader runs (QGIS's callout anchored "point on exterior"), None for a point's mark."""
+    `outline`, a polygon's shape on the sheet (mm, y down; a lake's), to whose edge its leader
+    runs (the nearest point no other mark covers, `_SheetPlacer.shore`; QGIS's callout ends
+    there, `LabelSpot.shore_end`), None for a point's mark;
+    `whole_shore`: its leader runs to the nearest point of its whole edge, under another mark or
+    not (`_name_farther`: a lake whose leader reaches no uncovered part clear of the marks)."""
 
     site_id: str
     x: float
@@ -1496,6 +1507,7 @@ class _Named:
     height: float
     built: bool
     outline: Any = None
+    whole_shore: bool = False
 
 
 #: A box on the sheet (x0, y0, x1, y1; mm, y down); a segment (x0, y0, x1, y1).
@@ -1559,10 +1571,11 @@ class _SheetPlacer:
     the first position (`SITE_LABEL_STEPS_MM` by `SITE_LABEL_DIRECTIONS`, or the steps given)
     where its box, with its halo, lies inside `inside` and off `blocked` boxes, the names placed
     before it and their leaders, and keeps clear of every mark but its own; its leader (from the
-    box's point nearest the feature to the feature's mark) crosses no name placed before it, no
-    leader drawn before it (two crossing leaders leave the reader to guess which name is whose
-    mark) and no other mark. Where no position is free, the least crowded. Deterministic: the order of
-    `place` calls decides."""
+    box's point nearest the feature to the feature's mark; a lake's to the nearest point of its
+    shore no other mark covers, `shore`) crosses no name placed before it, no leader drawn before
+    it (two crossing leaders leave the reader to guess which name is whose mark) and no other
+    mark. Where no position is free, the least crowded. Deterministic: the order of `place` calls
+    decides."""
 
     def __init__(self, inside: _Box, blocked: Sequence[_Box], marks: Sequence[_Mark]) -> None:
         self.inside = inside
@@ -1571,6 +1584,23 @@ class _SheetPlacer:
         self.marks = list(marks)
         #: The position the last `place` kept: its distance from the point and direction.
         self.last: tuple[float, int, int] | None = None
+        self._shores: dict[str, Any] = {}
+
+    def shore(self, site: _Named) -> Any:
+        """The part of a polygon's edge (`_Named.outline`: a lake's shore) its leader may end on:
+        SHORE_CLEARANCE_MM or more beyond every other mark's edge (a source's triangle or a pie
+        drawn over the shore's nearest point would take the leader's end for its own); None for
+        a point's mark, or where every mark's clearance covers the whole shore (a lake under a
+        pie: its leader then ends on its shore all the same, as a source's under a pie does)."""
+        if site.outline is None or site.whole_shore:
+            return None
+        if site.site_id not in self._shores:
+            edge = site.outline.exterior if site.outline.geom_type == "Polygon" else site.outline.boundary
+            covered = [shapely.Point(m.x, m.y).buffer(m.radius + SHORE_CLEARANCE_MM)
+                       for m in self.marks if m.site_id != site.site_id]
+            open_shore = edge.difference(shapely.union_all(covered)) if covered else edge
+            self._shores[site.site_id] = None if open_shore.is_empty else open_shore
+        return self._shores[site.site_id]
 
     def _cost(self, site: _Named, box: _Box, leader: _Box | None) -> float:
         halo = _grown(box, SITE_HALO_MM)
@@ -1586,9 +1616,15 @@ class _SheetPlacer:
             short = mark.radius + mark.clearance - _box_distance(box, mark.x, mark.y)
             if short > 0:
                 cost += short * short
-            if leader is not None and _segment_distance(leader, mark.x, mark.y) < mark.radius < min(
-                    math.hypot(mark.x - site.x, mark.y - site.y), math.hypot(mark.x - leader[2], mark.y - leader[3])):
-                cost += 10.0  # (a mark over the name's own, or where its leader ends, no leader avoids)
+            # (A mark over the name's own point, or where its leader ends, no leader avoids; a lake's
+            # leader ends where no other mark lies, `shore`, or, to its whole shore, avoids every
+            # mark but one over the lake's point.)
+            unavoidable = leader is None or (
+                mark.radius >= min(math.hypot(mark.x - site.x, mark.y - site.y),
+                                   math.hypot(mark.x - leader[2], mark.y - leader[3])) if site.outline is None
+                else self.shore(site) is None and mark.radius >= math.hypot(mark.x - site.x, mark.y - site.y))
+            if leader is not None and _segment_distance(leader, mark.x, mark.y) < mark.radius and not unavoidable:
+                cost += 10.0
         if leader is not None:
             cost += sum(10.0 for other in self.boxes if _crosses(leader, other))
             cost += sum(10.0 for other in self.leaders if _segments_cross(leader, other))
@@ -1605,8 +1641,9 @@ class _SheetPlacer:
                        for dx, dy in SITE_LABEL_DIRECTIONS]
         best: tuple[float, int] | None = None
         for c, (n, reach, dx, dy) in enumerate(candidates):
-            box, segment, _spot = self._candidate(site, reach, dx, dy)
-            cost = self._cost(site, box, segment if site.built or n >= leader_from else None)
+            led = site.built or n >= leader_from
+            box, segment, _spot = self._led(site, reach, dx, dy, led)
+            cost = self._cost(site, box, segment if led else None)
             if best is None or cost < best[0]:
                 best = (cost, c)
             if cost == 0:
@@ -1616,7 +1653,7 @@ class _SheetPlacer:
         if free_only and cost > 0:
             return None
         n, reach, dx, dy = candidates[c]
-        box, segment, spot = self._candidate(site, reach, dx, dy)
+        box, segment, spot = self._led(site, reach, dx, dy, site.built or n >= leader_from)
         self.last = (reach, dx, dy)
         self.boxes.append(box)
         if site.built or n >= leader_from:
@@ -1635,12 +1672,35 @@ class _SheetPlacer:
                 return LabelSpot((round(x - site.x, 2), round(y - site.y, 2)), 4)
         return None
 
+    def _led(self, site: _Named, reach: float, dx: int, dy: int, led: bool = True
+             ) -> tuple[_Box, _Box, tuple[float, float]]:
+        """`_candidate`, a lake's leader (where `led`: one is drawn) ending on the part of its shore
+        no other mark covers (`shore`): at its nearest point, or, where the leader reaches that
+        only across another mark, at the nearest point of it (every SHORE_STEP_MM along it) the
+        leader reaches over none (the nearest where none is)."""
+        shore = self.shore(site)
+        box, segment, spot = self._candidate(site, reach, dx, dy, shore)
+        if not led or shore is None or segment[:2] == segment[2:] or self._clear(site, segment):
+            return box, segment, spot
+        px, py = segment[:2]
+        points = shapely.get_coordinates(shapely.segmentize(shore, SHORE_STEP_MM))
+        ends = sorted(((float(x), float(y)) for x, y in points),
+                      key=lambda end: (math.hypot(end[0] - px, end[1] - py), end))
+        return box, next((led for x, y in ends if self._clear(site, led := (px, py, x, y))), segment), spot
+
+    def _clear(self, site: _Named, leader: _Box) -> bool:
+        """Whether a leader of `site`'s name passes over no other mark."""
+        return all(_segment_distance(leader, mark.x, mark.y) >= mark.radius
+                   for mark in self.marks if mark.site_id != site.site_id)
+
     @staticmethod
-    def _candidate(site: _Named, reach: float, dx: int, dy: int) -> tuple[_Box, _Box, tuple[float, float]]:
-        """The name's box, its leader (from the box's point nearest the site to the site's pie)
-        and its offset from the site (mm), at `reach` from the site in the direction (dx, dy):
-        the box's corner (a diagonal) or side's middle there, the box beyond it; centred on the
-        site for the direction (0, 0), its leader then of no length."""
+    def _candidate(site: _Named, reach: float, dx: int, dy: int, shore: Any = None
+                   ) -> tuple[_Box, _Box, tuple[float, float]]:
+        """The name's box, its leader (from the box's point nearest the site to the site's pie; a
+        polygon's to the nearest point of `shore`, the part of its edge a leader may end on, or
+        of its whole edge) and its offset from the site (mm), at `reach` from the site in the
+        direction (dx, dy): the box's corner (a diagonal) or side's middle there, the box beyond
+        it; centred on the site for the direction (0, 0), its leader then of no length."""
         norm = math.hypot(dx, dy) or 1.0
         ox, oy = dx * reach / norm, dy * reach / norm
         px, py = site.x + ox, site.y + oy
@@ -1648,10 +1708,10 @@ class _SheetPlacer:
         y0 = py if dy > 0 else py - site.height if dy < 0 else py - site.height / 2
         end = site.radius / reach if reach > 0 else 1.0
         leader = (px, py, site.x + ox * end, site.y + oy * end)
-        if site.outline is not None:  # to the polygon's nearest edge, none from inside it
+        if site.outline is not None:  # to the polygon's nearest edge (or `shore`), none from inside it
             edge = site.outline.exterior if site.outline.geom_type == "Polygon" else site.outline.boundary
-            shore = edge.interpolate(edge.project(shapely.Point(px, py)))
-            leader = (px, py, px, py) if site.outline.contains(shapely.Point(px, py)) else (px, py, shore.x, shore.y)
+            end = shapely.ops.nearest_points(shore if shore is not None else edge, shapely.Point(px, py))[0]
+            leader = (px, py, px, py) if site.outline.contains(shapely.Point(px, py)) else (px, py, end.x, end.y)
         return (x0, y0, x0 + site.width, y0 + site.height), leader, (round(ox, 2), round(oy, 2))
 
 
@@ -2010,9 +2070,15 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
     farther: list[_Named] = []  # lakes with no room over or beside them, tried farther out after the other lakes
     aside: dict[str, tuple[int, int, tuple[float, int, int]]] = {}  # moved pies' names: box, leader, position
     narrow = {} if by_name.get("sources") is None else _narrow_sources(by_name["sources"], named)
+    redline = by_name.get("redline")
+
+    def on_redline(point: tuple[float, float]) -> tuple[float, float]:
+        assert redline is not None  # (a lake is named only from it)
+        return _on_layer(view, redline, point)
+
     for _rank, item in sorted(named, key=lambda pair: (pair[0], pair[1].site_id)):
         if farther and not item.site_id.startswith(_WATER):  # every lake named before the first source
-            _name_farther(placer, farther, found, unnamed, texts)
+            _name_farther(placer, farther, found, unnamed, texts, on_redline)
         if item.site_id.startswith((_SOURCE, _WATER)):
             water = item.site_id.startswith(_WATER)
             spot = (placer.place(item, WATER_LABEL_STEPS_MM, free_only=True, centred=True,
@@ -2046,7 +2112,7 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
                                                             pie_edge=_on_layer(view, sites, end))
         else:
             found.sites[item.site_id] = spot
-    _name_farther(placer, farther, found, unnamed, texts)
+    _name_farther(placer, farther, found, unnamed, texts, on_redline)
     _canvas_spots(found, placer, {i: (*aside[i], homes[i]) for i in aside}, canvas_marks, len(edges))
     pies = {i: PieSpot((round(moved[i][0] - at[i][0], 2), round(moved[i][1] - at[i][1], 2)),
                        _on_layer(view, sites, moved[i]),
@@ -2056,16 +2122,25 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
 
 
 def _name_farther(placer: _SheetPlacer, farther: list[_Named], found: LayoutSpots, unnamed: list[str],
-                  texts: Mapping[str, str]) -> None:
+                  texts: Mapping[str, str], on_layer: Callable[[tuple[float, float]], tuple[float, float]]) -> None:
     """The lakes of `farther`, which found no room over, beside or inside them, named farther out
-    with a leader to their shore (WATER_LEADER_STEPS_MM) where free (their spots in `found`), the
-    others listed in `unnamed` (by their `texts`); `farther` emptied."""
+    with a leader to their shore (WATER_LEADER_STEPS_MM) where free (their spots in `found`, each
+    with where its leader ends, `on_layer`: a point on the sheet in the red line's CRS), the
+    others listed in `unnamed` (by their `texts`); `farther` emptied. A leader ends on the shore
+    off the other marks (`_SheetPlacer.shore`); a lake whose name finds no position whose leader
+    reaches that, over no other mark, is tried once more with its leader to its whole shore (a
+    lake mostly under a pie, as a source's under a pie)."""
     for item in farther:
         spot = placer.place(item, WATER_LEADER_STEPS_MM, free_only=True, leader_from=0)
+        if spot is None and placer.shore(item) is not None:
+            spot = placer.place(dataclasses.replace(item, whole_shore=True), WATER_LEADER_STEPS_MM, free_only=True,
+                                leader_from=0)
         if spot is None:
             unnamed.append(texts[item.site_id])
-        else:
-            _keep(found, item, spot)
+            continue
+        leader = placer.leaders[-1]
+        _keep(found, item, spot if leader[:2] == leader[2:] else
+              dataclasses.replace(spot, shore_end=on_layer((leader[2], leader[3]))))
     farther.clear()
 
 

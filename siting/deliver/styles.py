@@ -2123,6 +2123,11 @@ class LabelSpot:
     #: instead. None: `offset_mm` and `quadrant` there too.
     canvas_mm: tuple[float, float] | None = None
     canvas_quadrant: int | None = None
+    #: Where a lake's leader ends on its shore (the layer's CRS) on a print layout's map, as the
+    #: layout places it (siting/deliver/qgisproject.py `_SheetPlacer.shore`: off the other marks
+    #: where it can, not at QGIS's own end, the shore's nearest point, where a source's triangle
+    #: or a pie may lie over it). None: QGIS's own.
+    shore_end: tuple[float, float] | None = None
 
 
 #: The id of a print layout's map item (`@map_id` in the expressions its map evaluates; the
@@ -2278,8 +2283,9 @@ def with_label_spots(qml: str, spots: Mapping[str, LabelSpot], leader_offset_mm:
     spot is not named (Show), even where `spots` is empty; `wrap_chars`: the names wrapped at so
     many characters (`word_wrap`), a spot's own `wrap_chars` where it has one (data-defined
     `AutoWrapLength`); `anchor_point`: where a leader the style did not have ends on
-    its feature (`leader_callout`: a lake's at its nearest shore). Everything else as written:
-    the names, their priority and AlwaysShow, the built sites' leaders to their pies' edges. A
+    its feature (`leader_callout`: a lake's at its nearest shore; on a print layout's map at its
+    spot's `shore_end` where it has one). Everything else as written: the names, their priority
+    and AlwaysShow, the built sites' leaders to their pies' edges. A
     style without labels, or without `spots` (and not `only_spots`), unchanged."""
     root = ET.fromstring(qml.split("\n", 1)[1])
     settings = root.find("labeling/settings")
@@ -2327,9 +2333,10 @@ def with_label_spots(qml: str, spots: Mapping[str, LabelSpot], leader_offset_mm:
         replaced = data_defined(leaders)[0]
         replaced.set("name", "ddProperties")
         callout[list(callout).index(dd)] = replaced
-    aside = {i: spot.pie_edge for i, spot in spots.items() if spot.pie_edge is not None}
+    aside = {i: spot.pie_edge if spot.pie_edge is not None else spot.shore_end for i, spot in spots.items()
+             if spot.pie_edge is not None or spot.shore_end is not None}
     dd = callout.find("Option[@name='ddProperties']") if callout is not None else None
-    if aside and dd is not None and callout is not None:  # a moved pie's name: its leader to the pie's edge
+    if aside and dd is not None and callout is not None:  # a moved pie's name to the pie's edge, a lake's to its shore
         leaders = _expressions(element("wrap", None, dd))
         listed = f"{_quoted('id')} IN ({', '.join(_text_literal(i) for i in sorted(aside))})"
         leaders["OffsetFromAnchor"] = in_layout(f"if({listed}, 0, {leaders.get('OffsetFromAnchor', '0')})",
