@@ -242,7 +242,8 @@ def solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanVa
                     make: Callable[[], pyo.ConcreteModel] | None = None, model: pyo.ConcreteModel | None = None,
                     relaxation_settings: SolverSettings | None = None, certify: bool = True,
                     started: float | None = None, scout_nodes: int = SCOUT_NODES,
-                    upper_of: Callable[[pyo.ConcreteModel], float | None] | None = None) -> CountSolve:
+                    upper_of: Callable[[pyo.ConcreteModel], float | None] | None = None,
+                    ceiling_rounding: bool = True) -> CountSolve:
     """Solve the MIP of `inputs` through its module counts (see the module docstring), within
     `settings` (time limit and gap for the whole; the same threads, seed and options for each
     search).
@@ -255,7 +256,9 @@ def solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanVa
     into the solve), e.g. to bound its work by nodes; its time limit is read as the seconds into
     the solve at which the relaxation stops, as the own share is. With `certify` false the MIP is
     searched only when the fixed counts give no plan (a caller that wants the bound and some
-    plan, not a certified one).
+    plan, not a certified one). `ceiling_rounding` false: the relaxation without the ceiling
+    rounding rows (models/ceiling_rounding.py; valid either way, the rows only change how fast
+    its bound rises).
 
     `started`: when the solve began (`time.perf_counter()` seconds; None: now). Every search's
     time is what is left of its share, or of the limit, counted from it, so that a search that
@@ -276,13 +279,14 @@ def solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanVa
     started = time.perf_counter() if started is None else started
     with collector_frozen():
         return _solve_by_counts(inputs, settings, start, make, model, relaxation_settings, certify, started,
-                                scout_nodes, upper_of)
+                                scout_nodes, upper_of, ceiling_rounding)
 
 
 def _solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanValues | None,
                      make: Callable[[], pyo.ConcreteModel] | None, model: pyo.ConcreteModel | None,
                      relaxation_settings: SolverSettings | None, certify: bool, started: float, scout_nodes: int,
-                     upper_of: Callable[[pyo.ConcreteModel], float | None] | None) -> CountSolve:
+                     upper_of: Callable[[pyo.ConcreteModel], float | None] | None,
+                     ceiling_rounding: bool = True) -> CountSolve:
     asked = tuple(sorted(checked_options(settings).items()))
     limit = settings.time_limit_s
     share = relaxation_settings.time_limit_s if relaxation_settings is not None else relaxation_time_s(limit)
@@ -306,7 +310,8 @@ def _solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanV
         add_module_counts(relaxed, inputs, relaxed.index_data)
         relax_site_counts(relaxed)
         add_sales_rounding(relaxed, inputs, relaxed.index_data)
-        add_ceiling_rounding(relaxed, row_tolerance(settings.highs_options()))
+        if ceiling_rounding:
+            add_ceiling_rounding(relaxed, row_tolerance(settings.highs_options()))
         relaxed_start = counted_start(relaxed, inputs, start)
         relaxed_solver = new_solver()
         bounding = Bounding(relaxed, relaxed_solver, own, share, started, tried)
