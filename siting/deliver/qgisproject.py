@@ -977,11 +977,19 @@ def text_mm(text: str, size_pt: float, bold: bool = False) -> float:
 
 def wrap_text(text: str, width_mm: float, size_pt: float, bold: bool = False) -> list[str]:
     """`text` in lines at most `width_mm` wide: broken at every LEGEND_BREAK and line break,
-    then between words (a single word wider than that stays whole)."""
+    then between words (a single word wider than that stays whole). A part that fits is
+    measured once, whole: a line's width grows with its words, so measuring it word by word
+    would give it as one line too, at the cost of laying out every longer prefix (FreeType's
+    layout, the most of plan.qgs's time). A part that does not fit, or has an empty word (a
+    leading, trailing or double space), is measured word by word."""
     lines: list[str] = []
     for part in re.split(f"{re.escape(LEGEND_BREAK)}|\n", text):
+        words = part.split(" ")
+        if len(words) > 1 and "" not in words and text_mm(part, size_pt, bold) <= width_mm:
+            lines.append(part)
+            continue
         line = ""
-        for word in part.split(" "):
+        for word in words:
             candidate = f"{line} {word}" if line else word
             if line and text_mm(candidate, size_pt, bold) > width_mm:
                 lines.append(line)
