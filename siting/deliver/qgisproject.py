@@ -518,13 +518,12 @@ def labelled(layer: ProjectLayer, label: str) -> ProjectLayer:
     return dataclasses.replace(layer, title=f"{label}: {_lowered(layer.title)}", legend=layer.legend_title)
 
 
-def moved_sheet(sheet: PlanSheet, sub: str, label: str, excess: str = "") -> PlanSheet:
+def moved_sheet(sheet: PlanSheet, sub: str, label: str) -> PlanSheet:
     """`sheet` (a plan's own plan.qgs's, `plan_sheet`) as a project in the folder above it shows
     it: each layer from `sub`/plan.gpkg, its id `<kind>_<sub>_layer`, named "<label>: <its name>"
     (as compare.qgs names a run's) and keyed by its own title (`labelled`), its abstract saying
-    whose it is; the
-    source line naming the plan's files in `sub`; `excess` (its cost over the optimum's,
-    siting/deliver/explore.py `plan_excess_lines`), where given, a last line of its title."""
+    whose it is; the source line naming the plan's files in `sub`; its title as it is (an
+    alternative's ends with its cost over the optimum's already: siting/deliver/files.py)."""
     layers = []
     for layer in sheet.layers:
         gpkg, _, kind = layer.source.partition("|layername=")
@@ -534,8 +533,7 @@ def moved_sheet(sheet: PlanSheet, sub: str, label: str, excess: str = "") -> Pla
             abstract=f"{label}'s plan ({sub}/{gpkg.removeprefix('./')}){LEGEND_BREAK}{layer.abstract}"))
     source = sheet.source.replace("(plan.gpkg; inputs and their SHA-256 in manifest.json)",
                                   f"({sub}/plan.gpkg; inputs and their SHA-256 in {sub}/manifest.json)", 1)
-    heading = f"{sheet.heading}\n{excess}" if excess else sheet.heading
-    return PlanSheet(tuple(layers), heading, source, sheet.note)
+    return PlanSheet(tuple(layers), sheet.heading, source, sheet.note)
 
 
 def project_text(layers: Sequence[OutputLayer], styles: Mapping[str, str], title: str, working_crs: str,
