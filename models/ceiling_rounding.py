@@ -44,6 +44,12 @@ sum_j a_j n_j <= floor(beta + tol): the rows round that whole number, and their 
 the exact fractions of whole numbers. That matters beyond neatness: on the shipped scenario the
 rows of beta + tol (coefficients such as 2.3333333331 for 7/3) took HiGHS a median 14.1 s to a
 1 % gap over seeds 0-5, those of floor(beta + tol) (2.3333333333333335) 7.3 s.
+The margin covers the ceiling row's own excess only. A plan may also miss each count's link row
+(n = sum x) and the integrality of x by the tolerance, which could carry sum_j a_j n_j past
+beta + tol by up to about a_j x tol per count (0.025 t/yr for a 25,000 t module); with whole
+sizes the left side stays a whole number, so only a beta within that of a whole number below it
+is exposed. Not seen in practice (a ceiling case scaled to 25,000 t modules, beta 0 to 0.5 t/yr
+short of whole modules: the MIP and the relaxation agreed); stated as the limit of the argument.
 
 One row for each group g of CEILING whose `capacity_ceiling` row is active, stated on the counts
 (every variable of the row a site count, every count it touches with all its site counts at one
