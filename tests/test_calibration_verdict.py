@@ -58,7 +58,10 @@ def unsolved(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, Path]:
     path = variant(tmp_path, PLANTS, SCENARIO)
     out = tmp_path / "out"
     printed = io.StringIO()
-    with contextlib.redirect_stdout(printed), pytest.raises(PlanInfeasible) as raised:
+    # module-scoped, so made before the autouse quiet_command_line: COLUMNS unset here too (120)
+    with (pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(printed),
+          pytest.raises(PlanInfeasible) as raised):
+        patch.delenv("COLUMNS", raising=False)
         run_solve(path, out)
     return printed.getvalue(), str(raised.value), out
 
