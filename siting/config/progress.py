@@ -156,7 +156,7 @@ def in_words(outcome: str) -> str:
 
 def bn(yuan: float) -> str:
     """Yuan as billion yuan with two decimals, the money convention of every output."""
-    return f"{yuan / 1e9:,.2f} bn yuan"
+    return f"{yuan / 1e9:z,.2f} bn yuan"
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ class SolverState:
         text = f"{clock}: {plan} {best}, bound {bound}, gap {gap}"
         if width is None or len(text) <= width:
             return text
-        figures = [f"{yuan / 1e9:,.2f}" if yuan is not None else "none" for yuan in (best_yuan, bound_yuan)]
+        figures = [f"{yuan / 1e9:z,.2f}" if yuan is not None else "none" for yuan in (best_yuan, bound_yuan)]
         known = [f"{figure} bn yuan" if figure != "none" else "none yet" for figure in figures]
         if bound_yuan is not None and best_yuan is not None:
             known[0] = figures[0]  # the unit once, after the bound
