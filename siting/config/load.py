@@ -2267,16 +2267,65 @@ def is_geojson(data: Any) -> bool:
     return isinstance(data, dict) and ("features" in data or data.get("type") in kinds)
 
 
-def read_mapping(path: Path, what: str = "file") -> tuple[dict[str, Any], yaml.Node | None]:
+#: The kinds of settings file (`settings_kind`): what each is called in a message, briefly and when
+#: found in the place of another, and what to give where a file of another kind is given in its place.
+SETTINGS_KINDS = {
+    "scenario": ("a scenario file", "a scenario file",
+                 "the scenario YAML that names it under {key}, e.g. scenarios/yunnan_2024.yaml"),
+    "catalog": ("a catalog file", "a catalog file (products, prices and resources)",
+                "the catalog file the scenario names under catalog, e.g. scenarios/catalog.yaml"),
+    "committed": ("a committed-projects file",
+                  "a committed-projects file (a list of projects with site, product and online_year)",
+                  "the committed-projects file the scenario names under committed_projects, e.g. "
+                  "scenarios/committed_projects.yaml"),
+}
+
+#: The key under which a scenario names a file of each kind (for `SETTINGS_KINDS`' advice).
+SETTINGS_KEYS = {"catalog": "catalog", "committed": "committed_projects"}
+
+
+def settings_kind(data: Any) -> str | None:
+    """Which kind of settings file `data` (a file as YAML read it) is plainly: "scenario" (a
+    mapping with `years` and `layers`, no `products`), "catalog" (a mapping with `products` and
+    `price_paths` or `resources`, no `years` or `layers`), "committed" (a list of mappings, each
+    with `site`, `product` and `online_year`), or None when it is none of them plainly (a file
+    short of keys is then checked key by key as the kind it was given for)."""
+    if isinstance(data, dict):
+        keys = set(data)
+        if "products" in keys and keys & {"price_paths", "resources"} and not keys & {"years", "layers"}:
+            return "catalog"
+        if {"years", "layers"} <= keys and "products" not in keys:
+            return "scenario"
+    if isinstance(data, list) and data and all(
+            isinstance(item, dict) and {"site", "product", "online_year"} <= set(item) for item in data):
+        return "committed"
+    return None
+
+
+def refuse_other_kind(path: Path, data: Any, expected: str) -> None:
+    """InputError when `data`, read from `path` for a settings file of kind `expected`
+    (`SETTINGS_KINDS`), is plainly a file of another kind (`settings_kind`)."""
+    found = settings_kind(data)
+    if found is None or found == expected:
+        return
+    fix = SETTINGS_KINDS[expected][2].format(key=SETTINGS_KEYS.get(found, "extends"))
+    raise InputError([f"{shown_path(path)}: is {SETTINGS_KINDS[found][1]}, not {SETTINGS_KINDS[expected][0]}; "
+                      f"give {fix}"])
+
+
+def read_mapping(path: Path, what: str = "file", kind: str | None = None) -> tuple[dict[str, Any], yaml.Node | None]:
     """A YAML file that must hold a mapping of keys at its top level (`what`: as `read_yaml`); a
-    GeoJSON layer given in its place is told so."""
+    GeoJSON layer given in its place is told so, and so is a settings file of another kind than
+    `kind` ("scenario" or "catalog", `refuse_other_kind`; None: not checked)."""
     data, node = read_yaml(path, what)
     if data is None:
         raise InputError([f"{shown_path(path)}: (top level) | the file is empty; write its keys, one 'key: value' "
                           "line each (see scenarios/yunnan_2024.yaml and scenarios/catalog.yaml)"])
     if is_geojson(data):
-        kind, fix = SETTINGS_FILES.get(what, SETTINGS_FILES["file"])
-        raise InputError([f"{shown_path(path)}: is a GeoJSON layer, not {kind}; give {fix}"])
+        kind_words, fix = SETTINGS_FILES.get(what, SETTINGS_FILES["file"])
+        raise InputError([f"{shown_path(path)}: is a GeoJSON layer, not {kind_words}; give {fix}"])
+    if kind is not None:
+        refuse_other_kind(path, data, kind)
     if not isinstance(data, dict):
         raise InputError([f"{shown_path(path)}: (top level) | must be a mapping of keys to values (got "
                           f"{_shown(data)}); write one 'key: value' line per key"])
@@ -2295,7 +2344,7 @@ def resolve_extends(path: Path, data: dict[str, Any], node: yaml.Node | None = N
     if base_path in (*seen, path.resolve()):
         raise InputError([f"{own.where(('extends',))}: extends | scenarios extend each other in a cycle through "
                           f"{base_path.name}"])
-    base, base_node = read_mapping(base_path)
+    base, base_node = read_mapping(base_path, kind="scenario")
     base, layers = resolve_extends(base_path, base, base_node, (*seen, path.resolve()))
     base = dict(base)
     base.pop("extends", None)
@@ -2726,7 +2775,7 @@ def scenario_variants(path: Path | str) -> list[str]:
     """Names of the variants a scenario file defines (after its extends chain); a path from a home
     folder is expanded as a shell would (`scenario_file`)."""
     path = scenario_file(path)
-    data, node = read_mapping(path, "scenario")
+    data, node = read_mapping(path, "scenario", "scenario")
     merged, layers = resolve_extends(path, data, node)
     return list(defined_variants(path, node, merged, Locator(layers, Origin(path, node))))
 
@@ -2780,7 +2829,7 @@ def load_scenario(path: Path | str, variant: str | None = None, overrides: tuple
 
 def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) -> LoadedScenario:
     """load_scenario for one variant (or none), without checking the other variants."""
-    data, node = read_mapping(path, "scenario")
+    data, node = read_mapping(path, "scenario", "scenario")
     main = Origin(path, node)
     data, layers = resolve_extends(path, data, node)
     locator = Locator(layers, main)
@@ -2891,7 +2940,7 @@ def read_catalog(path: Path) -> tuple[Catalog | None, yaml.Node | None, CatalogK
     fails, None when that cannot make one), its node tree, the ids it defines (as far as they are
     known), where its schema problems lie, those problems, and the file as read ({} when unread)."""
     try:
-        data, node = read_mapping(path)
+        data, node = read_mapping(path, kind="catalog")
     except InputError as exc:
         return None, None, CatalogKeys(), Faults(), exc.problems, {}
     try:
@@ -3459,6 +3508,7 @@ def committed_projects_found(path: Path, catalog: Catalog | None, products: list
     data, node = read_yaml(path)
     if data is None:
         data = []
+    refuse_other_kind(path, data, "committed")
     if not isinstance(data, list):
         raise InputError([f"{shown_path(path)}: (top level) | expected a list of projects, got "
                           f"{_shown(data)}; write one '- id: ...' entry per project"])
