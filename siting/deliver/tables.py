@@ -442,15 +442,24 @@ def wrap_columns(text: str, width: int, indent: str = "") -> list[str]:
 #: breaks; a digit ending a word ("fepo4 ") is no figure.
 _FIGURE = re.compile(r"(?<![\w.,])(\d[\d,.]*) ")
 
+#: A list item's label and the percentage it qualifies ("yeyang_lfp_phase1 11%," in a list of
+#: them): the word before a percentage that ends an item (followed by ",", ";", ")" or the end of
+#: the text), kept together where the pair fits on a line. A percentage inside a sentence
+#: ("below 50% of") binds no word before it.
+_LABELLED = re.compile(r"(\S+) ([-+]?\d[\d,.]*\u00a0?%(?:[,;)]+(?=\s|$)|$))")
+
 
 def wrap_text(text: str, width: int) -> list[str]:
     """`text` in lines of at most `width` terminal columns (`wrap_columns`: a Chinese character
     takes two, as the terminal draws it), the lines after the first indented by two spaces, broken
     at spaces but never between a figure and the word after it ("400,000 t/yr", "0.24 s"), inside
     the money unit ("0.49 bn yuan"), nor inside a hyphenated word; a word longer than a line has a
-    line of its own. The spaces a line breaks at are dropped, others kept, as textwrap keeps them."""
-    glued = _FIGURE.sub("\\1\u00a0", text)
+    line of its own. A line never starts with a bare "%", and a list item's label stays with the
+    percentage it qualifies where the pair fits on a line ("yeyang_lfp_phase1 11%", `_LABELLED`).
+    The spaces a line breaks at are dropped, others kept, as textwrap keeps them."""
+    glued = _FIGURE.sub("\\1\u00a0", text).replace(" %", "\u00a0%")
     glued = glued.replace(MONEY_UNIT, MONEY_UNIT.replace(" ", "\u00a0"))
+    glued = _LABELLED.sub(lambda m: m[0] if display_width(m[0]) > width - 2 else f"{m[1]}\u00a0{m[2]}", glued)
     return [line.replace("\u00a0", " ") for line in wrap_columns(glued, width, "  ")]
 
 
