@@ -1037,7 +1037,7 @@ def _error_exit(exc: Exception, debug: bool) -> int | None:
         # gives, come before the message, whose last line names the diagnosis folder.
         for line in notice_lines(getattr(exc, "notices", ()), str(exc)):
             print(line, file=sys.stderr)
-        print(f"no plan: {exc}", file=sys.stderr)
+        print(no_plan_text(exc), file=sys.stderr)
         return 1
     if isinstance(exc, BrokenPipeError):
         # The reader of stdout went away (`... | head`). Everything printed to stdout is a summary
@@ -1047,6 +1047,19 @@ def _error_exit(exc: Exception, debug: bool) -> int | None:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     return None
+
+
+def no_plan_text(exc: Exception) -> str:
+    """What a run without a plan prints: "no plan: " and its message, the calibration verdict of
+    mode fixed in it ("calibration: the rules do not admit ...", a line of hundreds of characters)
+    wrapped to the terminal's width as the verdict a plan's run prints (`wrap_text`: its
+    continuations two spaces in); the message's other lines as they are."""
+    from siting.deliver.tables import terminal_width
+
+    lines: list[str] = []
+    for line in f"no plan: {exc}".splitlines():
+        lines += wrap_text(line, terminal_width()) if line.startswith("calibration: ") else [line]
+    return "\n".join(lines)
 
 
 def _stopped_exit() -> int:
