@@ -175,7 +175,7 @@ class SolverState:
         `width` in columns that this line exceeds, the same figures in fewer words: `solve 3.2 s:
         best 72.84, bound 70.12 bn yuan, gap 3.73%`, and narrower still `solve 3.2 s: 72.84/70.12 bn,
         gap 3.73%`; the figures are never cut."""
-        kind, proven, own, shift, known = _searching
+        kind, proven, own, shift, known = _searching[:5]
         best_yuan, bound_yuan, gap_value = self.best_yuan, self.bound_yuan, self.gap
         plan = "relaxed plan" if kind == "bound" else "best plan"
         if known is not None and (best_yuan is None or best_yuan >= known):
@@ -451,24 +451,32 @@ def status(name: str) -> Status | _NoStatus:
 #: The search being reported: its kind, "solve" (plans of the model) or "bound" (a relaxation
 #: whose plans are not plans of the model: its line says "relaxed plan"); a bound proven before it
 #: (yuan, or None); whether the search's own bound is a bound of the model too; the seconds its
-#: phase had run when it began (added to the search's own clock); and the cost of a plan of the
-#: model found before it (yuan, or None).
-_searching: tuple[str, float | None, bool, float, float | None] = ("solve", None, True, 0.0, None)
+#: phase had run when it began (added to the search's own clock); the cost of a plan of the
+#: model found before it (yuan, or None); the cost of the relaxed plan whose module counts the
+#: search makes a plan of the model (yuan, or None: `held`); and the `time.perf_counter()` at
+#: which the search began.
+_searching: tuple[str, float | None, bool, float, float | None, float | None, float] = (
+    "solve", None, True, 0.0, None, None, 0.0)
 
 
 @contextlib.contextmanager
 def searching(kind: str, proven_bound_yuan: float | None = None, own_bound: bool = True,
-              since: float | None = None, plan_yuan: float | None = None) -> Iterator[None]:
+              since: float | None = None, plan_yuan: float | None = None,
+              relaxed_yuan: float | None = None) -> Iterator[None]:
     """While the block runs, the solver's line speaks of a search of `kind` ("bound" or "solve")
     and shows as its bound `proven_bound_yuan` when given: alone when the search's own bound is
     not one of the model (`own_bound` false: a restriction, such as fixed module counts), else
     the higher of the two. `since`: the `time.perf_counter()` at which the phase began, so that
     the searches of one phase show one clock (default: the search's own). `plan_yuan`: the cost
     of a plan of the model found before (a relaxation searched for a bound that certifies it),
-    shown as the best plan while the search has no cheaper one, the gap measured from it."""
+    shown as the best plan while the search has no cheaper one, the gap measured from it.
+    `relaxed_yuan`: the cost of the relaxed plan whose module counts the search fixes (a
+    restriction that makes it a plan of the model): a plan of the search far above it is not
+    shown as it is found (`held`)."""
     global _searching
-    shift = max(time.perf_counter() - since, 0.0) if since is not None else 0.0
-    previous, _searching = _searching, (kind, proven_bound_yuan, own_bound, shift, plan_yuan)
+    now = time.perf_counter()
+    shift = max(now - since, 0.0) if since is not None else 0.0
+    previous, _searching = _searching, (kind, proven_bound_yuan, own_bound, shift, plan_yuan, relaxed_yuan, now)
     try:
         yield
     finally:
@@ -488,10 +496,35 @@ def solver_line(state: SolverState) -> None:
         return
     now = time.perf_counter()
     wait = REDRAW_S if reporter.live else PLAIN_EVERY_S
-    if not state.improved and now - reporter._last_draw < wait:
+    if held(state):  # shown only as the line drawn every `wait`, counted from the search's start
+        if now - max(reporter._last_draw, _searching[6]) < wait:
+            return
+    elif not state.improved and now - reporter._last_draw < wait:
         return
     reporter._last_draw = now
     _draw(reporter, state.text(_room(reporter)))
+
+
+#: How far above the relaxed plan's cost, as a share of it, a plan of a search that makes it a
+#: plan of the model is still shown as it is found, where the relaxed plan lies closer than that
+#: to the bound (`held`).
+HELD_SHARE = 0.01
+
+
+def held(state: SolverState) -> bool:
+    """Whether a plan of the search is held back from the solver's line as it is found: in a
+    search that makes a relaxed plan a plan of the model (`searching`'s `relaxed_yuan`), one that
+    costs more than the relaxed plan by more than the relaxed plan lies above the bound proven
+    before (or HELD_SHARE of its cost, the larger). HiGHS's first plan of such a search is often
+    a trivial one far above the relaxed plan ("best plan 3,033.56 bn yuan, gap 106.51%" right
+    after a relaxed plan of -194.68), which read as a step back; the search soon finds one near
+    the relaxed plan. A held plan is shown by the line drawn every REDRAW_S (PLAIN_EVERY_S
+    off a terminal) when no better one comes, and where the search ends (`search_ended`). Never
+    while a plan found before is known (`plan_yuan`): the line then shows that plan."""
+    relaxed, proven = _searching[5], _searching[1]
+    if relaxed is None or proven is None or state.best_yuan is None or _searching[4] is not None:
+        return False
+    return state.best_yuan - relaxed > max(relaxed - proven, HELD_SHARE * abs(relaxed))
 
 
 def search_ended(state: SolverState) -> None:

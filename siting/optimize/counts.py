@@ -324,7 +324,8 @@ def _solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanV
                 relaxation, scout = scout, None  # the first search was the whole relaxation
             elif scout.has_solution:  # a plan first, then its bound (module docstring)
                 mip = _with_counts(model if model is not None else build(), inputs)
-                first = _scouted(mip, count_values(relaxed), settings, scout.best_bound_yuan, bounding)
+                first = _scouted(mip, count_values(relaxed), settings, scout.best_bound_yuan, bounding,
+                                 relaxed_yuan=scout.objective_yuan)
                 prior, relaxation, proven = _prove(bounding, mip, first, upper_of, settings, proof, scout)
         if relaxation is None:
             known = prior.report.objective_yuan if prior is not None and prior.report.has_solution else None
@@ -414,15 +415,16 @@ class Bounding:
 
 
 def _scouted(model: pyo.ConcreteModel, counts: dict[CountKey, int], settings: SolverSettings, lower: float | None,
-             bounding: Bounding, known: float | None = None) -> _Prior:
+             bounding: Bounding, known: float | None = None, relaxed_yuan: float | None = None) -> _Prior:
     """A relaxed plan made a plan of the MIP: `model` (with counts) with n = `counts`, the relaxed
     plan's counts, searched as step 2 is, in the time left but at least FIXED_MIN_S. `known`: the
     cost of the best plan found before (yuan), which the solver line shows while this search
-    has none cheaper (`_fixed_search`)."""
+    has none cheaper (`_fixed_search`); `relaxed_yuan`: the relaxed plan's cost (yuan), for the
+    solver line too."""
     solver = new_solver()
     fixed_settings = dataclasses.replace(settings.gap_share(FIXED_GAP_SHARE),
                                          time_limit_s=max(_time_left(settings, bounding.started), FIXED_MIN_S))
-    report = _fixed_search(model, counts, fixed_settings, solver, lower, None, bounding.tried, known)
+    report = _fixed_search(model, counts, fixed_settings, solver, lower, None, bounding.tried, known, relaxed_yuan)
     return _Prior(report, solver, counts, None, _snapshot(model) if report.has_solution else None)
 
 
@@ -457,7 +459,8 @@ def _prove(bounding: Bounding, mip: pyo.ConcreteModel, prior: _Prior,
         lower = report.best_bound_yuan
         if not report.has_solution:  # certified (its bound reached the cutoff), or stopped
             return prior, report, lower
-        better = _scouted(mip, count_values(bounding.model), settings, lower, bounding, prior.report.objective_yuan)
+        better = _scouted(mip, count_values(bounding.model), settings, lower, bounding, prior.report.objective_yuan,
+                          report.objective_yuan)
         if not better.report.has_solution or better.report.objective_yuan >= prior.report.objective_yuan:
             if prior.values is not None:
                 _restore(prior.values)
@@ -509,14 +512,17 @@ def _restore(values: ComponentMap) -> None:
 
 def _fixed_search(model: pyo.ConcreteModel, counts: dict[CountKey, int], settings: SolverSettings, solver: Any,
                   lower: float | None, start: ComponentMap | None, since: float,
-                  known: float | None = None) -> SolveReport:
+                  known: float | None = None, relaxed_yuan: float | None = None) -> SolveReport:
     """The fixed-count restriction of `model` with n = `counts`, from `start`; counts free again
     after. `known`: the cost of a plan of the model found before (yuan), shown on the solver line
     as the best plan while the restriction has none cheaper (its first plans may cost far more:
-    a line "best plan 487.10 bn yuan" after a plan of -26.22 was found read as a step back)."""
+    a line "best plan 487.10 bn yuan" after a plan of -26.22 was found read as a step back).
+    `relaxed_yuan`: the cost of the relaxed plan whose counts these are (yuan), for the solver line
+    too: a plan far above it is not shown as it is found (siting/config/progress.py `held`)."""
     fix_module_counts(model, counts)
     try:
-        with progress.searching("solve", lower, own_bound=False, since=since, plan_yuan=known):
+        with progress.searching("solve", lower, own_bound=False, since=since, plan_yuan=known,
+                                relaxed_yuan=relaxed_yuan):
             return solve_model(model, settings, solver, start=start)
     finally:
         free_module_counts(model)
@@ -554,7 +560,8 @@ def _solve_plan(settings: SolverSettings, model: pyo.ConcreteModel | None, count
         fixed_limit = max(_time_left(settings, started), FIXED_MIN_S)  # a relaxed plan always gets its chance
         fixed_settings = dataclasses.replace(settings.gap_share(FIXED_GAP_SHARE), time_limit_s=fixed_limit)
         fixed_run = _fixed_search(model, counts, fixed_settings, solver, lower, None, phase_started,
-                                  best.objective_yuan if best is not None and best.has_solution else None)
+                                  best.objective_yuan if best is not None and best.has_solution else None,
+                                  relaxation.objective_yuan if relaxation.has_solution else None)
         searches.append(fixed_run)
         if fixed_run.has_solution and (best is None or fixed_run.objective_yuan < best.objective_yuan):
             best, kept = fixed_run, _snapshot(model)
