@@ -233,8 +233,8 @@ def test_a_pie_scale_below_the_map_s_largest_site_is_refused():
 
 def test_compare_qgs_keys_each_run_s_sites_on_its_own_sheet(small_compare_run: MadeRun):
     """Both runs' sites layers draw in compare.qgs, each run on its own print layout: its legend
-    keys that run's sites whole (statuses, pie size on the scale of every run, slices), titled
-    with the run, and no other run's."""
+    keys that run's sites whole (statuses, pie size on the scale of every run, slices), by their
+    plain title (the sheet's title names the run), and no other run's."""
     text = (small_compare_run.out / "compare.qgs").read_text(encoding="utf-8")
     root = ET.fromstring(text.split("\n", 1)[1])
     kinds = ["sources", "sites", "hubs", "product_flows", "flows", "clusters", "redline_zones", "redline"]
@@ -250,6 +250,6 @@ def test_compare_qgs_keys_each_run_s_sites_on_its_own_sheet(small_compare_run: M
     assert {name: list(layers) for name, layers in keyed.items()} == own
     for name, run in (("small (baseline)", "small"), ("b", "b")):
         sites = keyed[name][f"sites_{run}_layer"]
-        assert sites["legend/title-label"] == f"{run}: sites"
+        assert sites["legend/title-label"] == "Sites"  # the sheet's title names the run
         assert sites["legend/node-order"] == "0,1,2,3,4"
         assert f"largest 5.50 bn yuan{BATCH_SCALE_WORDS})" in sites["legend/label-0"].replace("\n", " ")

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from siting.config.units import capitalised
 from siting.deliver.qgisproject import RUNS_GROUP, TITLE_FRAME_MM, TITLE_PT, compare_project_text, run_heading
 from siting.deliver.styles import WITHIN, RunDifference, diff_style
 from tests.conftest import MadeRun, copied
@@ -239,7 +240,10 @@ def test_qgis_reads_each_run_s_theme_and_prints_each_run_s_layout_with_only_its_
         assert seen["drawn"] == DRAWN[name]
         assert seen["title"] == item(layouts(root)[name], "title").get("labelText")
         tops = [text.split("\n")[0] for depth, text in seen["legend"] if depth == 0]  # a size note under a name
-        assert tops == [names[i] for i in [*own, *UNDER]]
+        # keyed by their plain titles: the run's "<label>: " of the layer panel left out (its title names the run)
+        label = name.removesuffix(" (baseline)")
+        assert tops == [capitalised(names[i].removeprefix(f"{label}: ")) if names[i].startswith(f"{label}: ")
+                        else names[i] for i in [*own, *UNDER]]
         assert seen["exported"] is True
     images = {name: (tmp_path / "png" / f"{name}.png").read_bytes() for name in OWN}
     assert all(data.startswith(b"\x89PNG") for data in images.values())

@@ -1289,6 +1289,22 @@ def robustness_kinds(plans: Sequence[Alternative]) -> tuple[str, str]:
     return legend, abstract
 
 
+def robustness_sheet_line(plans: Sequence[Alternative], slack: float) -> str:
+    """The line the optimum's "Plan" sheet in plan.qgs adds to its title, whose map draws the
+    robustness layer always (siting/deliver/qgisproject.py `sheet_project`): what the rings show,
+    with how many distinct plans their shares count and the slack they were found within, as
+    robustness.png's title counts them ("with robustness rings: which sites the 3 near-optimal plans
+    keep (the optimum and 2 alternatives within 5% of its cost), by the share of them building at
+    each site")."""
+    others = len(distinct(plans)) - 1
+    if others < 1:  # every alternative builds what the optimum builds
+        return (f"with robustness rings: no alternative within {slack_percent(slack)} of its cost builds otherwise "
+                "than the optimum, whose sites they mark")
+    return (f"with robustness rings: which sites the {others + 1} near-optimal plans keep (the optimum and {others} "
+            f"alternative{'s' if others != 1 else ''} within {slack_percent(slack)} of its cost), by the share of "
+            "them building at each site")
+
+
 def within_gap_marks(table: pd.DataFrame, gap: float | None) -> list[str]:
     """Per plan of the comparison, "yes" for an alternative whose cost differs from the optimum's
     (`over_optimum`, a share of |optimum|) by no more than the optimum's proven `gap` (a share):

@@ -286,6 +286,10 @@ class Overlay:
     #: nothing.
     legend_note: str = ""
     note: str = ""
+    #: The line the title of a print layout whose map draws the overlay always adds (the "Plan"
+    #: sheet of a plan.qgs showing several plans, `sheet_project`), saying what it draws: the
+    #: robustness layer's, siting/deliver/explore.py `robustness_sheet_line`; "" for none.
+    sheet_line: str = ""
 
 
 #: What an overlay's abstract (its tooltip in the layer panel) adds to its title.
@@ -518,6 +522,17 @@ def labelled(layer: ProjectLayer, label: str) -> ProjectLayer:
     return dataclasses.replace(layer, title=f"{label}: {_lowered(layer.title)}", legend=layer.legend_title)
 
 
+def keyed_plainly(layer: ProjectLayer, label: str) -> ProjectLayer:
+    """`layer`, named "<label>: <its name>" in the layer panel (as compare.qgs names a run's
+    layers), keyed in the print legend without "<label>: ", capitalised ("b: clusters" keyed
+    "Clusters"), as `labelled` keys a plan's: the sheet keying it is that run's alone, and titled
+    with it. A title not starting so ("b vs a: plans of indistinguishable cost ...", which names
+    two runs) is kept."""
+    title = layer.legend_title
+    plain = capitalised(title.removeprefix(f"{label}: ")) if title.startswith(f"{label}: ") else title
+    return dataclasses.replace(layer, legend=plain)
+
+
 def moved_sheet(sheet: PlanSheet, sub: str, label: str) -> PlanSheet:
     """`sheet` (a plan's own plan.qgs's, `plan_sheet`) as a project in the folder above it shows
     it: each layer from `sub`/plan.gpkg, its id `<kind>_<sub>_layer`, named "<label>: <its name>"
@@ -569,8 +584,9 @@ def sheet_project(sheet: PlanSheet, title: str, working_crs: str, extent: Sequen
     (`one_at_a_time`): a group per plan, this one first (named `plans.name`, its layers keeping
     their names and ids) and the only one ticked, in the group PLANS_GROUP, whose children are
     mutually exclusive; the layers every plan draws alike (SHARED_KINDS: the context outlines)
-    once, this plan's, under the groups. The first print layout is the plan's own ("Plan", titled,
-    keyed and noted as without `plans`), whose map follows a map theme of its own
+    once, this plan's, under the groups. The first print layout is the plan's own ("Plan", keyed
+    and noted as without `plans`, titled so with a last line per overlay saying what it draws,
+    its `sheet_line`), whose map follows a map theme of its own
     (`plan_sheet_theme`: this plan's layers, those under the groups and the overlays), so that it
     prints this plan, with the overlays drawn and keyed under its legend, whatever plan the layer
     panel shows. Then a map theme and a print layout per plan, of its group's name, the layout's
@@ -581,7 +597,9 @@ def sheet_project(sheet: PlanSheet, title: str, working_crs: str, extent: Sequen
         return project_document([*over, *sheet.layers], title, working_crs, extent, sheet.heading, sheet.source,
                                 note=sheet.note, unticked={layer.layer_id for layer in over})
     theme = plan_sheet_theme(plans.label, [layer.title for layer in over])
-    own_layout = print_layout(sheet.heading, extent, sheet.source, "Plan", sheet.layers, sheet.note, theme=theme,
+    # its map draws the overlays always: its title says what they show (the optimum's own sheet does not)
+    heading = "\n".join([sheet.heading, *(o.sheet_line for o in overlays if o.sheet_line)])
+    own_layout = print_layout(heading, extent, sheet.source, "Plan", sheet.layers, sheet.note, theme=theme,
                               overlays=over)
     below = [layer for layer in sheet.layers if _kind(layer) in SHARED_KINDS]
     shown = [ShownPlan(plans.name, sheet), *plans.others]
@@ -2965,18 +2983,18 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
         role = ("baseline" if sub == base_sub else "compared") if compared else ""
         name = f"{label} (baseline)" if role == "baseline" else label
         own.sort(key=lambda layer: COMPARE_ORDER.index(layer.layer_id.removesuffix(f"_{sub}_layer")))
-        shown.append(_Run(label, sub, name, role, tuple(own),
+        shown.append(_Run(label, sub, name, role, tuple(keyed_plainly(layer, label) for layer in own),
                           run_heading(label, base_label, role, _plan_title(qgs), difference), note,
                           proxy_redline_line(basis)))
     under: list[ProjectLayer] = []
     if (folder / base_sub / "context.qml").is_file():
         words = _layer_title(base, "context") or LAYER_TITLES["context"]
         words = words[:1].lower() + words[1:]
-        under.append(ProjectLayer(f"context_{base_sub}_layer", f"{base_label}: {words}",
-                                  f"./{base_sub}/plan.gpkg|layername=context", _geometry_type(base, "context"),
-                                  (folder / base_sub / "context.qml").read_text(encoding="utf-8"),
-                                  abstract=f"{base_label}'s {words} (its plan.gpkg), under every run{LEGEND_BREAK}"
-                                           f"{COMPARE_CONTEXT_WHAT}."))
+        under.append(keyed_plainly(ProjectLayer(
+            f"context_{base_sub}_layer", f"{base_label}: {words}", f"./{base_sub}/plan.gpkg|layername=context",
+            _geometry_type(base, "context"), (folder / base_sub / "context.qml").read_text(encoding="utf-8"),
+            abstract=f"{base_label}'s {words} (its plan.gpkg), under every run{LEGEND_BREAK}{COMPARE_CONTEXT_WHAT}."),
+            base_label))
     # The project's layers by kind (COMPARE_ORDER), each for every run: the order of its layer
     # list and of the themes', which draw nothing; the layer panel's (`tree`) is the drawing order.
     found = [*(layer for run in shown for layer in run.own), *under]

@@ -25,6 +25,7 @@ from siting.deliver.explore import (
     plan_theme_names,
     robustness_kinds,
     robustness_layer,
+    robustness_sheet_line,
     subfolder_writer,
 )
 from siting.deliver.explore import alternatives_files as explore_files
@@ -522,5 +523,6 @@ def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, t
         counter.advance("comparison", "made")
     finally:
         counter.close()
-    return (files, (Overlay(layer, str(files["robustness.qml"]), *robustness_kinds(plans)),),
+    return (files, (Overlay(layer, str(files["robustness.qml"]), *robustness_kinds(plans),
+                            sheet_line=robustness_sheet_line(plans, slack)),),
             ShownPlans(names[plans[0].label], tuple(shown), plans[0].label))
