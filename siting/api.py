@@ -85,6 +85,7 @@ from siting.deliver.files import export_files, plans_pie_scale
 from siting.deliver.folders import check_destination, input_files, scenario_folder, staging_problems
 from siting.deliver.layer import OutputLayer
 from siting.deliver.layers import plan_layers
+from siting.deliver.mapinfo import solve_outcome
 from siting.deliver.qgisproject import Overlay, ShownPlans
 from siting.deliver.report import rule_cost_note
 from siting.deliver.tables import table_files
@@ -641,15 +642,37 @@ class Solution:
 
     def __repr__(self) -> str:
         """Name, status, objective, gap and how many sites the plan builds on, on one line."""
-        gap = f", gap {self.gap:.2%}" if self.gap is not None else ""
         return (f"Solution({self.problem.name!r}: {self.status}, "
-                f"objective {self.objective_yuan / 1e9:,.2f} bn yuan{gap}, sites built on: {len(self.opened_sites)})")
+                f"objective {self.objective_yuan / 1e9:,.2f} bn yuan, sites built on: {len(self.opened_sites)})")
 
     @property
     def status(self) -> str:
-        """'optimal' (proven within the gap asked for: the relative gap, or the absolute gap when
-        `solver.abs_gap_bn_yuan` is set), 'feasible (not proven optimal)'."""
-        return self.report.status
+        """The outcome as the terminal's `status` line of `siting solve` gives it (before "; solved
+        in"), in words, with the proven gap beside it and, for a plan proven within the gap asked
+        for, that gap: "optimal within the gap, gap 1.47% (tolerance 2.00%)" (proven within the
+        asked 2 %, not proven the least: another plan may cost up to the gap less), "optimal within
+        the gap, gap 3.10% (tolerance 2.00% or 0.50 bn yuan)" (an absolute gap asked too), "stopped
+        at the time limit with a plan, gap 4.10%"; the words are those of report.md and the
+        manifest's `solver.status_text`. For a script, `proven_optimal` (True when proven within
+        the gap asked for), `termination` (HiGHS's name for why it stopped) and `report.status`
+        (the manifest's `solver.status`: 'optimal', 'feasible (not proven optimal)') are the
+        machine-readable forms."""
+        absolute = self.settings.abs_gap_yuan / 1e9 if self.settings.abs_gap_yuan else None
+        return solve_outcome(self.report, self.settings.rel_gap, absolute)
+
+    @property
+    def proven_optimal(self) -> bool:
+        """True when HiGHS proved the plan within the gap asked for (the relative gap, or the
+        absolute gap when `solver.abs_gap_bn_yuan` is set): within `gap` of the least cost, not
+        necessarily the least."""
+        return self.report.proven_optimal
+
+    @property
+    def termination(self) -> str:
+        """HiGHS's name for why the search stopped, as manifest.json's `solver.termination` gives
+        it: 'convergenceCriteriaSatisfied' (proven within the gap asked for), 'maxTimeLimit',
+        'iterationLimit', ... (`status` says it in words)."""
+        return self.report.termination
 
     @property
     def objective_yuan(self) -> float:
@@ -1290,6 +1313,8 @@ class Batch:
     Attributes:
         table: the comparison (metrics as rows, one column per run and one of differences against
             the first run) or the sweep table (one row per run), as in comparison.csv / sweep.csv.
+            An empty cell of the comparison's runs and differences is NaN in a row of numbers and
+            None in a row of text (`pd.isna` finds both; `unit` is "" for a row without a unit).
         runs: one summary per run in order (plain data, money in yuan, capacity in units/yr;
             its type, CaseSummary, is not exported, as a caller never makes one): `label`, `ok`,
             `error`, `notices`, `scenario_name`, `status`, `objective_yuan`, `gap` (a share),
@@ -1360,6 +1385,46 @@ class Batch:
                 for run in self.runs[1:]}
 
 
+def _is_blank(value: Any) -> bool:
+    """True for an empty cell of a comparison table: None, NaN (or pd.NA) or ""."""
+    if value is None or isinstance(value, str):
+        return value is None or value == ""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or array: not a blank
+        return False
+
+
+def _is_number(value: Any) -> bool:
+    """True for a number of a comparison table's cell (not a yes/no)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+
+
+def uniform_blanks(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the comparison table `table` whose empty cells in the runs' columns and their
+    differences (None, NaN or "", as the table's makers leave them) are one blank per kind of
+    row: NaN in a row of numbers (every cell that is not empty is a number, and some cell is one
+    or the row has a unit: the objective, costs, gaps, capacities, the proven range), so that
+    `pd.to_numeric` reads the row as it is, and None
+    in a row of text (status, scenario file, "objective difference", "started from", ...), as
+    `pd.isna` finds both. The `metric` and `unit` columns are left as they are (`unit` "" for a
+    row without a unit)."""
+    table = table.copy()
+    columns = [c for c in table.columns if c not in ("metric", "unit")]
+    for column in columns:
+        table[column] = table[column].astype(object)
+    for i in range(len(table)):
+        cells = [table.iat[i, table.columns.get_loc(c)] for c in columns]
+        filled = [v for v in cells if not _is_blank(v)]
+        unit = table["unit"].iat[i] if "unit" in table.columns else ""
+        numeric = all(_is_number(v) for v in filled) and (bool(filled) or (isinstance(unit, str) and unit != ""))
+        blank = math.nan if numeric else None
+        for column, value in zip(columns, cells, strict=True):
+            if _is_blank(value):
+                table.iat[i, table.columns.get_loc(column)] = blank
+    return table
+
+
 #: Why `compare` takes `workers`, `scheduler` and `progress` only with `out`.
 IN_THIS_PROCESS = "without a folder, compare solves one run after another in this process"
 
@@ -1400,7 +1465,8 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
         product in units/yr; after the absolute gap, when some run has one, "started from", the
         run whose plan it moved to, and "bound from", the run whose bound its gap is measured
         against; after those, when some run's cross-start failed, "cross-start failed", what
-        failed, as its `cross_failures` give it) and one column per run. A run without a plan
+        failed, as its `cross_failures` give it) and one column per run; an empty cell is NaN in a
+        row of numbers (so `pd.to_numeric` reads such a row as it is) and None in a row of text. A run without a plan
         does not stop the others: its summary in `runs` has its error and its run's notices
         (its `notices`), which comparison.md lists under the table.
 
@@ -1437,7 +1503,7 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
         if folder is not None:
             result = compare_to_folder(files, folder, count, address, limit, shown, chosen, pairs, names.out,
                                        names.variants, names.paths)
-            return Batch(result.table, tuple(result.summaries), result.out_dir)
+            return Batch(uniform_blanks(result.table), tuple(result.summaries), result.out_dir)
         with tempfile.TemporaryDirectory(prefix=".siting-compare.") as temporary:
             result = compare_to_folder(files, Path(temporary) / "compare", 1, None, limit, False, chosen, pairs,
                                        names.out, names.variants, names.paths, temporary=True)
@@ -1448,7 +1514,7 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
         if run.label in table.columns:
             table[run.label] = table[run.label].astype(object)
             table.loc[table["metric"] == "status", run.label] = status_text(run)
-    return Batch(table, runs, None)
+    return Batch(uniform_blanks(table), runs, None)
 
 
 #: The forms a sweep's settings take, and an example of each, for the problems.

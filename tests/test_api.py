@@ -110,7 +110,7 @@ def assert_hand_objective(objective_yuan: float) -> None:
 
 
 def assert_hand_plan(solution: siting.Solution) -> None:
-    assert solution.status == "optimal"
+    assert solution.proven_optimal and solution.report.status == "optimal"
     assert solution.gap == pytest.approx(0.0, abs=1e-9)
     for name, value in HAND_COSTS.items():
         assert solution.costs[name] == pytest.approx(value, rel=1e-8, abs=1e-6), name
@@ -149,7 +149,7 @@ def test_readme_python_example_runs_and_gives_the_hand_plan(scenario: Path, tmp_
     code = code.replace('"scenarios/yunnan_2024.yaml"', repr(str(scenario)))
     namespace: dict = {}
     exec(compile(code, "README.md (Python)", "exec"), namespace)
-    assert capsys.readouterr().out == "optimal -22.72 bn yuan, gap 0.00%\n"
+    assert capsys.readouterr().out == "optimal within the gap, gap 0.00% (tolerance 0.00%); objective -22.72 bn yuan\n"
     assert_hand_plan(namespace["solution"])
     timings = list(namespace["solution"].timings)
     assert timings == ["load", "preprocess", "build", "bound", "solve", "rule_costs", "export", "write"]
@@ -187,7 +187,8 @@ def test_load_solve_and_tables_write_nothing(scenario: Path, tmp_path: Path, mon
     assert_hand_plan(solution)
     assert list(solution.timings) == ["load", "preprocess", "build", "bound", "solve"]
     assert repr(problem) == "Problem('small': 4 sites in 2 clusters, 3 products, years [2023, 2024])"
-    assert repr(solution) == "Solution('small': optimal, objective -22.72 bn yuan, gap 0.00%, sites built on: 3)"
+    assert repr(solution) == ("Solution('small': optimal within the gap, gap 0.00% (tolerance 0.00%), "
+                              "objective -22.72 bn yuan, sites built on: 3)")
     assert len(solution.layers["sites"]) == 4
     siting.rule_costs(solution)
     siting.sweep(scenario, {"targets.capacity.cells.2024": [10, 20]})

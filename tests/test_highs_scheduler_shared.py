@@ -20,7 +20,7 @@ m.o = pyo.Objective(expr=-m.x)
 pyo.SolverFactory("appsi_highs").solve(m, options={"threads": 2})
 import siting
 solution = siting.solve(sys.argv[1])
-print(solution.status, solution.objective_yuan)
+print(solution.report.status, solution.objective_yuan)
 '''
 
 

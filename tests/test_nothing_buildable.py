@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_the_empty_plan_is_optimal_at_cost_zero() -> None:
     solution = siting.solve(DATA / "scenario.yaml")
-    assert solution.status == "optimal"
+    assert solution.proven_optimal and solution.report.status == "optimal"
     assert (solution.objective_yuan, solution.best_bound_yuan, solution.gap) == (0.0, 0.0, 0.0)
     assert solution.opened_sites == ()
     assert solution.plan.empty

@@ -42,6 +42,7 @@ from siting.deliver.folders import (
     write_folder_atomically,
 )
 from siting.deliver.geojson import json_text
+from siting.deliver.mapinfo import solve_outcome
 from siting.deliver.qgisproject import Overlay, PlanSheet, ShownPlan, ShownPlans, moved_sheet
 from siting.deliver.report import rule_cost_note
 from siting.deliver.tables import table_files, terminal_width, text_table
@@ -110,10 +111,13 @@ class RunResult:
     calibration: str | None = None
 
     def __repr__(self) -> str:
-        """Name, status, objective, gap and folder, on one line (not the inputs and tables it holds)."""
-        gap = f", gap {self.report.gap:.2%}" if self.report.gap is not None else ""
-        return (f"RunResult({self.prepared.loaded.scenario.name!r}: {self.report.status}, objective "
-                f"{self.objective_yuan / 1e9:,.2f} bn yuan{gap}, folder {str(self.out_dir)!r})")
+        """Name, status with the gap (as the `solve` status line says them: "optimal within the gap,
+        gap 1.47% (tolerance 2.00%)"), objective and folder, on one line (not the inputs and tables
+        it holds)."""
+        asked = self.prepared.loaded.scenario.solver
+        status = solve_outcome(self.report, asked.rel_gap, asked.abs_gap_bn_yuan)
+        return (f"RunResult({self.prepared.loaded.scenario.name!r}: {status}, objective "
+                f"{self.objective_yuan / 1e9:,.2f} bn yuan, folder {str(self.out_dir)!r})")
 
     @property
     def objective_yuan(self) -> float:
