@@ -44,6 +44,7 @@ import os
 import re
 import tempfile
 import time
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -108,6 +109,7 @@ from siting.optimize.solve import SolveReport, SolverSettings
 from siting.prepare.problem import Prepared, prepare, redline_settings
 from siting.prepare.spatial import RedlineSettings
 from siting.runs.batch import compare as compare_to_folder
+from siting.runs.batch import repeated_file_notices
 from siting.runs.batch import sweep as sweep_to_folder
 from siting.runs.calibrate import calibration_output
 from siting.runs.job import RunResult, notices_carried, plans_files, run_solve, write_outputs
@@ -1476,6 +1478,10 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
             any solve), or fewer than two runs (named `paths | ...`); an OutputFolderError when
             `out` may not be written, listing the problems of the scenarios and their layers
             with it (no run started, nothing written).
+
+    Warns:
+        UserWarning: a scenario file given more than once (its runs are solved again, as `siting
+            compare` does after the same notice), before any run starts.
     """
     typed = _listed(paths, "paths", "scenario files, the first the baseline",
                     "['a.yaml', 'b.yaml'], or ['a.yaml'] for the variants of that one file")
@@ -1497,6 +1503,8 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
             if given:
                 raise InputError([f"{name} | applies only with out= ({IN_THIS_PROCESS}); give out= a folder "
                                   f"to run in parallel, or drop {name}"])
+    for notice in repeated_file_notices(files, "paths"):  # the command line's notice, once the arguments hold
+        warnings.warn(notice, UserWarning, stacklevel=2)
     names = _ARGUMENT_NAMES.get()
     with overrides_named(names.overrides), _time_limit_named(), paths_typed([*typed, out]), \
             scheduler_named(names.scheduler):
