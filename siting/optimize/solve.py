@@ -404,7 +404,9 @@ def hand_start(highs: Any, solver: Any, values: Mapping[int, tuple[Any, float]])
     """Give HiGHS (`highs`, the interface `solver`'s object after the hand-off) the start
     `values` (see `start_values`) with `setSolution`: a complete solution when every column has
     a value, else the columns that have one (HiGHS completes the rest). Returns the number of
-    columns given (0: no start; also when the interface lacks its column map)."""
+    columns given (0: no start; also when the interface lacks its column map). RuntimeError when
+    HiGHS refuses the start (status kError: a column or a count it does not have), rather than a
+    search that runs without it unsaid."""
     columns = getattr(solver, "_pyomo_var_to_solver_var_map", None)
     if columns is None:
         return 0
@@ -417,10 +419,12 @@ def hand_start(highs: Any, solver: Any, values: Mapping[int, tuple[Any, float]])
         solution = highspy.HighsSolution()
         solution.col_value = [value for _column, value in given]
         solution.value_valid = True
-        highs.setSolution(solution)
+        status = highs.setSolution(solution)
     else:
-        highs.setSolution(len(given), np.array([c for c, _v in given], dtype=np.int32),
-                          np.array([v for _c, v in given], dtype=np.float64))
+        status = highs.setSolution(len(given), np.array([c for c, _v in given], dtype=np.int32),
+                                   np.array([v for _c, v in given], dtype=np.float64))
+    if status == highspy.HighsStatus.kError:
+        raise RuntimeError(f"HiGHS refuses the MIP start of {len(given)} of its {count} columns (setSolution)")
     return len(given)
 
 
@@ -552,15 +556,19 @@ def _run(opt: Any, model: pyo.ConcreteModel, wanted: Mapping[str, OptionValue], 
     runs), so that a thread's call waits for another thread's."""
     named = set(NAMED_SETTINGS.values()) | {ABS_GAP_OPTION}
     cutoff = stop.cutoff if stop is not None else None
+    # the interface sets its options after `stop_at_bound` has set the run's own: one of those in
+    # `wanted` (were `solver.options` to admit it) is given the run's value here, so that it holds
+    own = stop.run_options() if stop is not None else {}
+    solver_options = {k: own.get(k, v) for k, v in wanted.items() if k not in named or k == "random_seed"}
     with (HIGHS_OUTPUT_LOCK, stop_on_signals(opt), mip_start(opt, model, start), live_progress(opt, unit_yuan, cutoff),
-          stop_at_bound(opt, stop)):
+          stop_at_bound(opt, stop, wanted)):
         return opt.solve(
             model,
             time_limit=wanted["time_limit"],
             rel_gap=wanted["mip_rel_gap"],
             abs_gap=wanted.get(ABS_GAP_OPTION, highs_default(ABS_GAP_OPTION)),
             threads=wanted["threads"],
-            solver_options={k: v for k, v in wanted.items() if k not in named or k == "random_seed"},
+            solver_options=solver_options,
             raise_exception_on_nonoptimal_result=False,
             load_solutions=False,
         )
@@ -598,12 +606,26 @@ class BoundStop:
     cutoff: float | None = None
     heuristics: bool = True
 
+    def run_options(self) -> dict[str, OptionValue]:
+        """The HiGHS options this stop sets for its run (`stop_at_bound`), by name."""
+        held: dict[str, OptionValue] = {}
+        if self.cutoff is not None:
+            held["objective_bound"] = float(self.cutoff)
+        if not self.heuristics:
+            held.update(dict.fromkeys(BOUND_SEARCH_HEURISTICS, False))
+        return held
+
 
 @contextlib.contextmanager
-def stop_at_bound(opt: Any, stop: BoundStop | None) -> Iterator[None]:
+def stop_at_bound(opt: Any, stop: BoundStop | None, wanted: Mapping[str, OptionValue] | None = None) -> Iterator[None]:
     """While the block solves with `opt` (minimising), end the MIP search at HiGHS's next
     interrupt check once its proven bound is at least `stop.target`, and note it in `stop`
-    (nothing without a stop, or when the interface lacks what this needs)."""
+    (nothing without a stop, or when the interface lacks what this needs). The options of
+    `stop.run_options()` are set for the run and put back after it: to the value of `wanted` (the
+    solve's own options) when it has one, else to what HiGHS held before. RuntimeError naming the
+    option when HiGHS refuses to read or set one (a HiGHS that renamed it, say): never a run
+    without the cutoff or with the heuristics it was to run without, nor a solver object left
+    with them for its next solve."""
     if stop is None or not hasattr(opt, "_solve"):
         yield
         return
@@ -617,23 +639,32 @@ def stop_at_bound(opt: Any, stop: BoundStop | None) -> Iterator[None]:
     held: dict[str, Any] = {}
 
     def before(highs: Any) -> None:
-        if stop.cutoff is not None:
-            highs.setOptionValue("objective_bound", float(stop.cutoff))
-        if not stop.heuristics:
-            for name in BOUND_SEARCH_HEURISTICS:
-                held[name] = highs.getOptionValue(name)[1]
-                highs.setOptionValue(name, False)
+        held.clear()
+        for name, value in stop.run_options().items():
+            ok, before_value = _unwrap_status(highs.getOptionValue(name))
+            ok = ok and _unwrap_status(highs.setOptionValue(name, value))[0]
+            if not ok:
+                _put_back(highs, held, wanted)  # those set already
+                raise RuntimeError(f"HiGHS refuses its option {name} (to be {value!r} for a search to a bound)")
+            held[name] = before_value
         highs.cbMipInterrupt.subscribe(on_check)
 
     def after(highs: Any) -> None:
         highs.cbMipInterrupt.unsubscribe(on_check)
-        if stop.cutoff is not None:
-            highs.setOptionValue("objective_bound", math.inf)  # the solver object may solve again
-        for name, value in held.items():
-            highs.setOptionValue(name, value)
+        _put_back(highs, held, wanted)  # the solver object may solve again
 
     with _interrupt_unreported(opt, lambda: stop.reached), around_run(opt, before, after):
         yield
+
+
+def _put_back(highs: Any, held: Mapping[str, Any], wanted: Mapping[str, OptionValue] | None) -> None:
+    """Each option of `held` (name -> the value HiGHS held before a run) set again, to the value of
+    `wanted` when it has one; RuntimeError naming those HiGHS refuses."""
+    wanted = wanted or {}
+    refused = [name for name, value in held.items()
+               if not _unwrap_status(highs.setOptionValue(name, wanted.get(name, value)))[0]]
+    if refused:
+        raise RuntimeError(f"HiGHS refuses to take back its option {', '.join(refused)} after a search to a bound")
 
 
 def scheduler_refused(opt: Any) -> bool:
