@@ -826,7 +826,13 @@ def proof_search(counted: CountSolve, upper: float, lower: float | None, setting
     screened plan (seeds 1-3 reach its 0.6 % in 2,752-6,023 nodes, seed 0 not in 8,000); this search
     reached the 1 % bound in 2,251 nodes (14 s). On scenarios/yunnan_2024_cells.yaml (5,052 cells,
     1 % asked) the first search met its 0.6 % with LB -165.31 bn yuan, 1.06 % below the screened
-    plan (-163.56): this search proved -165.20, the 1 % bound, in about 14 s. None when it does not
+    plan (-163.56): this search proved -165.20, the 1 % bound, in about 14 s. A search for a bound,
+    it runs without HiGHS's sub-MIP heuristics (siting/optimize/solve.py `BOUND_SEARCH_HEURISTICS`):
+    measured on scenarios/yunnan_2024_cells.yaml at 0.4 % asked (at its own 1 % it does not run;
+    seeds 0 and 1, one thread, a shared two-core machine), it reached the same cutoff, -197.57 bn
+    yuan, and the run the same plan, in 2,819 and 2,162 nodes, 143,300 and 123,078 simplex
+    iterations and 46 and 26 s, against 4,175 and 4,609 nodes, 282,668 and 306,011 iterations and
+    92 and 66 s with them. None when it does not
     run (no relaxation kept, its first search ended otherwise: the time limit, infeasible; no time
     left, the bound already certifies `upper`, or the first search met its gap with a relaxed plan
     below C, which refutes C: then only a wider screened round can help)."""
@@ -843,7 +849,7 @@ def proof_search(counted: CountSolve, upper: float, lower: float | None, setting
         return None  # its own relaxed plan lies below C: no bound can certify `upper`
     search = dataclasses.replace(bounding, share=settings.time_limit_s, started=started, tried=time.perf_counter())
     with progress.phase("bound"):
-        report = search.search(screening.aggregate_nodes, None, lower, upper, cutoff, improving=1)
+        report = search.search(screening.aggregate_nodes, None, lower, upper, cutoff, improving=1, heuristics=False)
         if report.termination == "maxTimeLimit":
             progress.phase_ended("stopped at the time limit")
     return report

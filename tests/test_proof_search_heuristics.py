@@ -1,0 +1,47 @@
+"""The merged model's proof search (siting/optimize/screening.py `proof_search`) is a search for
+a bound: it runs without HiGHS's sub-MIP heuristics (siting/optimize/solve.py
+`BOUND_SEARCH_HEURISTICS`), as the parks' proof searches do."""
+
+from __future__ import annotations
+
+import time
+from types import SimpleNamespace
+from typing import Any
+
+import pyomo.environ as pyo
+import pytest
+
+import siting.optimize.counts as counts
+from siting.optimize.counts import Bounding
+from siting.optimize.screening import ScreeningSettings, proof_search
+from siting.optimize.solve import SolverSettings, new_solver
+
+
+def knapsack() -> pyo.ConcreteModel:
+    """min -(5a + 4b + 3c) with 2a + 3b + c <= 4, a, b, c binary: the optimum is a = c = 1, b = 0,
+    of cost -8 (a + b weigh 5; a + c earns 8, b + c 7)."""
+    m = pyo.ConcreteModel()
+    m.a, m.b, m.c = (pyo.Var(domain=pyo.Binary) for _ in range(3))
+    m.weight = pyo.Constraint(expr=2 * m.a + 3 * m.b + m.c <= 4)
+    m.cost = pyo.Objective(expr=-(5 * m.a + 4 * m.b + 3 * m.c))
+    return m
+
+
+def test_the_proof_search_runs_without_the_heuristics(monkeypatch) -> None:
+    calls: list[tuple[float | None, bool]] = []
+    original = counts.solve_model
+
+    def recorded(*args: Any, cutoff_yuan: float | None = None, heuristics: bool = True, **kwargs: Any) -> Any:
+        calls.append((cutoff_yuan, heuristics))
+        return original(*args, cutoff_yuan=cutoff_yuan, heuristics=heuristics, **kwargs)
+
+    monkeypatch.setattr(counts, "solve_model", recorded)
+    started = time.perf_counter()
+    settings = SolverSettings(rel_gap=0.01, time_limit_s=60.0)
+    bounding = Bounding(knapsack(), new_solver(), settings, 60.0, started, started)
+    relaxation = SimpleNamespace(termination="iterationLimit", has_solution=False, objective_yuan=None)
+    counted = SimpleNamespace(bounding=bounding, relaxation=relaxation)
+    # a plan of cost -7.9 (yuan), certified by a bound of -7.9 less 1 %: the optimum -8 lies below it
+    report = proof_search(counted, -7.9, -9.0, settings, ScreeningSettings(), started)
+    assert report is not None and report.objective_yuan == pytest.approx(-8.0)
+    assert [heuristics for cutoff, heuristics in calls if cutoff is not None] == [False]
