@@ -72,7 +72,6 @@ import asyncio
 import contextlib
 import dataclasses
 import errno
-import importlib.util
 import ipaddress
 import logging
 import math
@@ -1047,29 +1046,81 @@ def _close_cluster(cluster: Any, say: Callable[[str], None]) -> None:
             "processes end with this one")
 
 
+#: The packages whose source a Dask worker must share with this process (`workers_problem`): the
+#: code a run runs there.
+FINGERPRINTED = ("siting", "models")
+
+
+def source_check() -> Callable[[Sequence[str]], str | None]:
+    """The check a Dask worker runs on itself (`workers_problem`): for package names, a digest of
+    their source files (each `.py` file under each package's folders, by its path there and its
+    bytes, in sorted order; SHA-256 in hex), found as the worker would import them, or None when one
+    is not found. It is made here, a function of no module, so that it travels to a worker by value
+    (Dask's cloudpickle) and runs where this package is missing or another version of it stands,
+    needing only the standard library there."""
+
+    def digest(packages: Sequence[str]) -> str | None:
+        import hashlib
+        import importlib.util
+        import os
+
+        total = hashlib.sha256()
+        for package in packages:
+            spec = importlib.util.find_spec(package)
+            if spec is None:
+                return None
+            for top in sorted(spec.submodule_search_locations or [os.path.dirname(spec.origin or "")]):
+                for folder, subfolders, files in sorted(os.walk(top)):
+                    subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+                    for name in sorted(files):
+                        if name.endswith(".py"):
+                            path = os.path.join(folder, name)
+                            total.update(f"{package}/{os.path.relpath(path, top)}".encode())
+                            with open(path, "rb") as source:
+                                total.update(hashlib.sha256(source.read()).digest())
+        return total.hexdigest()
+
+    return digest
+
+
 def workers_problem(client: Any, scheduler: str) -> str | None:
     """Why the workers of the Dask scheduler at `scheduler` (those connected to `client` now)
-    cannot run the batch's runs: the workers that cannot import this package, with why, and how to
-    fix it; None when every one can. Such a worker cannot read a run handed to it and ends there
-    (its log says why), and once none is left the runs wait for ever; so the batch is refused
-    before any run is handed out (exit 2). Each worker looks the package up (`find_spec`), which
-    needs nothing of this package where it runs."""
+    cannot run the batch's runs: the workers that cannot import this package, or that run another
+    version of it (their source of FINGERPRINTED differs from this process's: `source_check`), with
+    why, and how to fix it; None when every one can. A worker without the package cannot read a
+    run handed to it and ends there (its log says why), and once none is left the runs wait for
+    ever; a worker of another version runs its runs with its own code, which may give other plans,
+    and the batch would compare the results of two versions unsaid. So the batch is refused before
+    any run is handed out (exit 2). The check needs nothing of this package where it runs."""
     package = __name__.partition(".")[0]
+    check = source_check()
     try:
-        answers = client.run(importlib.util.find_spec, package, on_error="return")
-    except Exception:  # a spec that does not travel back: the check cannot tell; the runs will
+        answers = client.run(check, FINGERPRINTED, on_error="return")
+    except Exception:  # an answer that does not travel back: the check cannot tell; the runs will
         return None
-    missing = {address: ("not found" if spec is None else f"{type(spec).__name__}: {spec}")
-               for address, spec in sorted(answers.items())
-               if spec is None or isinstance(spec, BaseException)}
-    if not missing:
+    name = SCHEDULER_NAME.get()
+    count = f"of its {len(answers)} worker{'s' if len(answers) != 1 else ''}"
+    missing = {address: ("not found" if answer is None else f"{type(answer).__name__}: {answer}")
+               for address, answer in sorted(answers.items())
+               if answer is None or isinstance(answer, BaseException)}
+    if missing:
+        listed = "; ".join(f"{address} ({why})" for address, why in missing.items())
+        return (f"{name} | {len(missing)} {count} at {scheduler!r} cannot import the {package} package: {listed}; "
+                f"install it where they run (pip install -e '.[dask]', the same version as here) or start them with "
+                f"it on their PYTHONPATH, or drop {name} (a worker without it ends as it is handed a run, and the "
+                "runs then wait for ever)")
+    try:
+        own = check(FINGERPRINTED)
+    except OSError:  # this process's own source cannot be read: nothing to compare with
         return None
-    listed = "; ".join(f"{address} ({why})" for address, why in missing.items())
-    count = f"{len(missing)} of its {len(answers)} worker{'s' if len(answers) != 1 else ''}"
-    return (f"{SCHEDULER_NAME.get()} | {count} at {scheduler!r} cannot import the {package} package: {listed}; "
-            f"install it where they run (pip install -e '.[dask]', the same version as here) or start them with it "
-            f"on their PYTHONPATH, or drop {SCHEDULER_NAME.get()} (a worker without it ends as it is handed a run, "
-            f"and the runs then wait for ever)")
+    other = sorted(address for address, answer in answers.items() if isinstance(answer, str) and answer != own)
+    if not other or own is None:
+        return None
+    return (f"{name} | {len(other)} {count} at {scheduler!r} run another version of the {package} package than "
+            f"this one (its source files differ there: {', '.join(FINGERPRINTED)}): {'; '.join(other)}; runs there "
+            f"would be solved by other code, and may give other plans than here; install this version where they "
+            f"run (pip install -e '.[dask]' from the same source) or start them with it on their PYTHONPATH, or "
+            f"drop {name}")
 
 
 @dataclass(frozen=True)
