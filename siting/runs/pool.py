@@ -1434,7 +1434,7 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
     client.subscribe_topic(topic, lambda event: events.put((False, int(event[1]))))
     futures: list[Any] = []
     lost = False  # the scheduler's connection, with every task
-    began: set[int] = set()  # the tasks a worker said it began
+    begins = dict.fromkeys(range(len(tasks)), 0)  # how often a worker said it began each, this submission
     again = dict.fromkeys(range(len(tasks)), 0)  # how often each was submitted again, never having begun
 
     def submit(i: int) -> Any:
@@ -1457,15 +1457,16 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
                 pass
             else:
                 if not ended and i not in results:  # (a beginning heard after the end is dropped)
-                    began.add(i)
+                    begins[i] += 1
                     hooks.begin(tasks[i].label)
                 elif ended:
-                    kind, value = _dask_outcome(futures[i], i in began, again[i])
+                    kind, value = _dask_outcome(futures[i], begins[i], again[i])
                     if kind == "scheduler":  # not the run's failure: every run is lost with it
                         lost = True
                         raise InputError([scheduler_lost_problem(client)]) from None
-                    if kind == "again":  # held by a worker another task killed: it never ran, so it runs
+                    if kind == "again":  # lost with workers it never ran on: it runs again
                         again[i] += 1
+                        begins[i] = 0
                         futures[i] = submit(i)
                         continue
                     results[i] = value if kind == "result" else hooks.lost(i, dask_loss_words(value))
@@ -1492,21 +1493,27 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
 NEVER_BEGAN_AGAIN = 2
 
 
-def never_began(error: BaseException, began: bool) -> bool:
+def never_began(error: BaseException, begins: int) -> bool:
     """Whether a task on Dask whose future raised `error` was lost with workers it never began on:
-    Dask's KilledWorker for a task no worker said it began (`began`). A scheduler lets a worker
-    hold tasks beyond the one it runs (distributed.scheduler.worker-saturation, 1.1 by default),
-    and counts a worker's death against every task it held, so a task waiting behind one that
-    kills its worker reaches allowed-failures without having run."""
+    Dask's KilledWorker for a task that workers said they began (`begins`) fewer times than
+    workers died with it (its allowed_failures + 1; when Dask does not say, a task no worker said
+    it began). A scheduler lets a worker hold tasks beyond the one it runs
+    (distributed.scheduler.worker-saturation, 1.1 by default), and counts a worker's death against
+    every task it held, so a task waiting behind one that kills its worker reaches allowed-failures
+    without having run; and workers that die together (a machine going down, the OOM killer taking
+    several) are each counted against the task of the first, handed to the next as it dies."""
     from distributed import KilledWorker
 
-    return isinstance(error, KilledWorker) and not began
+    if not isinstance(error, KilledWorker):
+        return False
+    allowed = getattr(error, "allowed_failures", None)
+    return begins < allowed + 1 if isinstance(allowed, int) else begins == 0
 
 
-def _dask_outcome(future: Any, began: bool, again: int) -> tuple[str, Any]:
+def _dask_outcome(future: Any, begins: int, again: int) -> tuple[str, Any]:
     """How a task's ended `future` ended: ("result", its result); ("scheduler", the exception) when
     the client lost the scheduler (`scheduler_lost`); ("again", the exception) when it was lost
-    with workers it never began on (`never_began`, `began`: a worker said it began) and was
+    with workers it never began on (`never_began`, `begins`: how often workers said they began it) and was
     submitted again fewer than NEVER_BEGAN_AGAIN times (`again`); else ("lost", the exception): a
     worker lost beyond the retries, or the task's own failure, reported, never dropped."""
     try:
@@ -1514,7 +1521,7 @@ def _dask_outcome(future: Any, began: bool, again: int) -> tuple[str, Any]:
     except Exception as exc:
         if scheduler_lost(exc):
             return "scheduler", exc
-        if never_began(exc, began) and again < NEVER_BEGAN_AGAIN:
+        if never_began(exc, begins) and again < NEVER_BEGAN_AGAIN:
             return "again", exc
         return "lost", exc
 
