@@ -1,7 +1,7 @@
 """Benchmark of scale: the shipped scenario and candidate-cell grids of growing size, each run as a
 user runs it, against HiGHS alone on the very models the run solved.
 
-    python benchmarks/bench_scale.py [--sizes 1000 5000 10000] [--time-limit S] [--rel-gap 0.01]
+    python benchmarks/bench_scale.py [--sizes 1000 5000 10000] [--time-limit S] [--rel-gap 0.01] [--set K=V]
                                      [--seeds 0 1 2] [--skip-direct] [--skip-shipped] [--json FILE]
                                      [--keep DIR]
 
@@ -398,7 +398,7 @@ def run_instance(row: Row, scenario: Path, sets: Sequence[str], args: argparse.N
     cli = ["solve", str(scenario), "--out", str(out), "--quiet", "--set", f"solver.rel_gap={args.rel_gap:g}"]
     if row.seed is not None:
         cli += ["--set", f"solver.random_seed={row.seed}"]
-    for text in sets:
+    for text in (*sets, *args.set):
         cli += ["--set", text]
     if args.time_limit is not None:
         cli += ["--time-limit", f"{args.time_limit:g}"]
@@ -633,6 +633,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="the gap asked of every run (solver.rel_gap) and timed as 'time to the gap' "
                         "(default: 0.01)")
     parser.add_argument("--skip-shipped", action="store_true", help="do not run the shipped scenario")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="a setting given to every run as the command line's --set (e.g. solver.threads=2); "
+                             "repeatable")
     parser.add_argument("--seeds", type=int, nargs="*", default=None,
                         help="run each instance once per HiGHS random seed (solver.random_seed) and judge the "
                         "targets on the median (default: the scenario's seed, one run)")
@@ -673,7 +676,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows = run_benchmark(args, Path(tmp))
     print(f"started {started}; finished {describe_run()}")
     print(f"every run asked for a {args.rel_gap:.2%} gap; time limit per solve: "
-          + (f"{args.time_limit:g} s" if args.time_limit is not None else "the scenario's"))
+          + (f"{args.time_limit:g} s" if args.time_limit is not None else "the scenario's")
+          + (f"; settings given to every run: {', '.join(args.set)}" if args.set else ""))
     print()
     print_report(rows, args.rel_gap)
     print_targets(rows, args.rel_gap)
