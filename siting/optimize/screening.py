@@ -821,8 +821,11 @@ def proof_search(counted: CountSolve, upper: float, lower: float | None, setting
     plan's gap, a target the cutoff makes far easier to prove or refute; a screened plan dearer
     than the merged model's plan by more than the rest of the gap needs a bound the first search
     did not aim at. The relaxation is the same model: its search ends in the same node count on every
-    machine, and so does this one. Measured on scenarios/yunnan_2024_cells.yaml with 8,320 m
-    cells (1,136, 1 % asked): the first search stopped at 8,000 nodes with a bound 2.7 % below the
+    machine, and so does this one. Measured when it was written, on an earlier version of the model
+    (its objectives near -165 bn yuan; today the cells scenario at its own 1 %, seeds 0 and 1, and
+    with 8,320 m cells, has its first screened round within the gap, and this search does not
+    run), on scenarios/yunnan_2024_cells.yaml with 8,320 m cells (1,136, 1 % asked): the first
+    search stopped at 8,000 nodes with a bound 2.7 % below the
     screened plan (seeds 1-3 reach its 0.6 % in 2,752-6,023 nodes, seed 0 not in 8,000); this search
     reached the 1 % bound in 2,251 nodes (14 s). On scenarios/yunnan_2024_cells.yaml (5,052 cells,
     1 % asked) the first search met its 0.6 % with LB -165.31 bn yuan, 1.06 % below the screened
