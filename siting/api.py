@@ -704,8 +704,9 @@ class Solution:
     @property
     def calibration(self) -> pd.DataFrame | None:
         """With a `calibration:` block, the table of calibration.csv, as `write` writes it: in mode
-        choose one row per product (capacity the plan adds in its unit per year, the part within
-        `calibration.distance_km` of a real plant, the share), in mode fixed one row per real plant;
+        choose one row per product (capacity the plan adds in its unit per year, the real plants'
+        capacity in the same unit, the part within `calibration.distance_km` of a real plant, the
+        share), in mode fixed one row per real plant (its observed capacity and the model's);
         a copy, to change at will. None without a calibration."""
         calibration = calibration_output(self.problem.prepared, self.result)
         if calibration is None:

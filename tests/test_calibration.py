@@ -254,7 +254,8 @@ def test_choose_run_scores_all_and_none(tmp_path: Path, capsys: pytest.CaptureFi
     out = capsys.readouterr().out
     score = pd.read_csv(result.out_dir / "calibration.csv")
     by_product = score.set_index("product")
-    assert list(score.columns) == ["product", "unit", "planned_added", "within_km", "share", "reference_plants"]
+    assert list(score.columns) == ["product", "unit", "planned_added", "observed", "within_km", "share",
+                                    "reference_plants"]
     lfp = result.plan.builds.loc[result.plan.builds["product"] == "lfp", "capacity_added"].sum()
     fepo4 = result.plan.builds.loc[result.plan.builds["product"] == "fepo4", "capacity_added"].sum()
     assert lfp > 0 and fepo4 > 0

@@ -129,8 +129,9 @@ class ChoiceCalibration:
     """A calibration in mode choose (siting/runs/calibrate.py `choice_calibration`): the model
     places the capacity freely and the plan is scored against the real plants of `reference_file`
     producing by `year` (the plan's last year). `score`: calibration.csv's rows, one per product
-    (`product`, `unit`, `planned_added`, `within_km`, `share`, `reference_plants`); `real`: the
-    capacity of the real plants by product (units/yr); `distance_km`: how near a real plant counts;
+    (`product`, `unit`, `planned_added`, `observed`: the capacity of the product's real plants,
+    `within_km`, `share`, `reference_plants`); `real`: the capacity of the real plants by product
+    (units/yr), as `observed` gives it; `distance_km`: how near a real plant counts;
     `quantity`: the sentences calibration.md adds on how much the plan adds against the real plants
     (none when no product is far from them), and `named`: the products they name, in order."""
 
@@ -2403,7 +2404,7 @@ def choice_blocks(calibration: ChoiceCalibration) -> list[Block]:
         return "" if value != value else number(value, 2)  # NaN: the plan adds none of the product
 
     rows = [[product_label(str(r.product)), str(r.unit), amount(float(r.planned_added)),
-             amount(float(calibration.real.get(str(r.product), 0.0))), amount(float(r.within_km)), share(r.share)]
+             amount(float(r.observed)), amount(float(r.within_km)), share(r.share)]
             for r in calibration.score.itertuples(index=False)]
     if rows:
         blocks.append(Block("table", Table(["product", "unit", "planned added", f"real plants {year}",

@@ -67,7 +67,9 @@ with the chain-balance rows of their inputs that bind in T), each with its used 
 mode `choose`: after the solve, for each product p with planned additions or real plants,
 
     planned_added[p] = sum of capacity_added of plan.builds for p
-    within_km[p]     = the part of it at sites whose point lies within distance_km of the site
+    observed[p]      = the capacity of the real plants of p producing by the plan's last year (those
+                       `reference_plants` lists), in the same unit, beside planned_added
+    within_km[p]     = the part of planned_added[p] at sites whose point lies within distance_km of the site
                        point of a real plant of p (straight line in the working CRS, km)
     share[p]         = within_km[p] / planned_added[p] (empty when nothing is planned; 0 when p has
                        no real plant: none of its capacity lies where a real plant of it is)
@@ -117,7 +119,7 @@ PRESOLVE_CLEAR = ("no site-level rule or hosting limit is broken by a real plant
 SOLVED_CLEAR = "the rules admit every real plant"
 
 #: Columns of calibration.csv in mode choose.
-SCORE_COLUMNS = ("product", "unit", "planned_added", "within_km", "share", "reference_plants")
+SCORE_COLUMNS = ("product", "unit", "planned_added", "observed", "within_km", "share", "reference_plants")
 
 
 @dataclass(frozen=True)
@@ -289,7 +291,8 @@ def score_choice(builds: pd.DataFrame, plants: Sequence[RealPlant], points: Mapp
                 within += float(capacity)
         planned = float(added.sum())
         share = within / planned if planned > 0 else math.nan
-        rows.append((product, units[product], planned, within, share,
+        observed = math.fsum(r.capacity for r in refs)
+        rows.append((product, units[product], planned, observed, within, share,
                      " ".join(r.id for r in refs)))
     return pd.DataFrame(rows, columns=list(SCORE_COLUMNS))
 
@@ -623,10 +626,13 @@ def diagnosis_note(calibration: FixedCalibration) -> str:
             "calibration.md gives the verdict for each plant (calibration.csv the same as a table).")
 
 
-def score_note(distance_km: float) -> str:
-    """What the columns of the choose score mean."""
-    return (f"planned_added: capacity the plan adds (units/yr); within_km: the part of it at sites within "
-            f"{_figure(distance_km)} km of a real plant of the product; share = within_km / planned_added")
+def score_note(distance_km: float, reference_file: str, year: int) -> str:
+    """What the columns of the choose score mean, with what each figure is in."""
+    return (f"planned_added: capacity the plan adds (in unit, per year); observed: the capacity of the product's "
+            f"real plants in `{reference_file}` producing by {year} (in unit, per year: those of reference_plants); "
+            f"within_km: the part of planned_added (in unit) at sites within {_figure(distance_km)} km of a real "
+            "plant of the product, a capacity, not a distance; share = within_km / planned_added (a fraction, 1 = "
+            "all of it)")
 
 
 #: How far the capacity a plan adds of a product may differ from its real plants' (a share of the
@@ -662,7 +668,7 @@ def quantity_sentences(score: pd.DataFrame, plants: Sequence[RealPlant], last_ye
     if not apart and not unreal:
         return (), ()
     parts = [f"The share weighs where the plan puts the capacity it adds, not how much it adds: compare "
-             f"planned_added with the capacity of the real plants producing by {last_year}."]
+             f"planned_added with observed, the capacity of the real plants producing by {last_year}."]
     if apart:
         parts.append(f"Products whose added capacity differs from the real plants' by more than "
                      f"{_figure(QUANTITY_SAY_ABOVE * 100)} %: {'; '.join(apart)}.")
@@ -729,7 +735,7 @@ def choice_calibration(prepared: Prepared, score: pd.DataFrame) -> ChoiceCalibra
 def choice_files(calibration: ChoiceCalibration) -> dict[str, str]:
     """calibration.csv and calibration.md of mode choose: the score, what its columns mean, and
     the quantity note."""
-    note = score_note(calibration.distance_km)
+    note = score_note(calibration.distance_km, calibration.reference_file, calibration.year)
     if calibration.quantity:
         note = f"{note}\n\n{' '.join(calibration.quantity)}"
     return table_files(calibration.score, "calibration", note)
