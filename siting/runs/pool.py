@@ -919,6 +919,55 @@ def quiet_logs(name: str = DASK_LOGGER) -> Iterator[None]:
             logger.setLevel(level)
 
 
+#: The loggers of the local cluster's scheduler and nannies, quiet in this process while its runs
+#: run (`local_cluster_logs`): what they say of a worker that died only repeats or contradicts the
+#: batch, which runs again a run lost with workers it never ran on, though the scheduler logs it
+#: "marked as failed", and says a run lost for good in words of its own (`dask_loss_words`).
+LOCAL_QUIET = ("distributed.scheduler", "distributed.nanny")
+#: The loggers of a local cluster's worker processes quiet there (`dask_setup`): a worker logs each
+#: run cancelled (an interrupt, a batch stopped) as an instruction "ended with CancelledError".
+WORKER_QUIET = ("distributed.worker",)
+#: The loggers under those quieted that keep the level they had: a nanny that restarts its worker
+#: for using more than its memory limit, and a worker near it, say why a worker ended, which Dask
+#: does not tell the batch (`dask_loss_words`).
+KEPT_LOGS = ("distributed.nanny.memory", "distributed.worker.memory")
+
+
+def _quieted(names: Sequence[str], kept: Sequence[str] = KEPT_LOGS) -> Callable[[], None]:
+    """Quiet the loggers `names` and those under them that have a level of their own (as
+    `quiet_logs`), each of `kept` that lies under one of them keeping the level it had in effect;
+    return what restores every level (nothing is restored unless it is called)."""
+    under = [logging.getLogger(name) for name in kept if any(name.startswith(q + ".") for q in names)]
+    effective = [logger.getEffectiveLevel() for logger in under]
+    loggers = [logging.getLogger(name) for name in names]
+    loggers += [logger for key, logger in logging.Logger.manager.loggerDict.items()
+                if any(key.startswith(name + ".") for name in names) and isinstance(logger, logging.Logger)
+                and logger.level and logger not in under]
+    loggers += under
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    for logger, level in zip(under, effective, strict=True):
+        logger.setLevel(level)
+
+    def restore() -> None:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+    return restore
+
+
+@contextlib.contextmanager
+def local_cluster_logs() -> Iterator[None]:
+    """The local cluster's scheduler and nannies quiet in this process while the block runs
+    (LOCAL_QUIET, but for KEPT_LOGS); their levels are restored after."""
+    restore = _quieted(LOCAL_QUIET)
+    try:
+        yield
+    finally:
+        restore()
+
+
 def release_process_lock() -> None:
     """Put a lock of this process in place of the lock Pyomo shares between processes (its
     `capture_output_lock`, a multiprocessing Lock made as Pyomo is imported after multiprocessing),
@@ -937,8 +986,10 @@ def release_process_lock() -> None:
 
 def dask_setup(_worker: Any) -> None:
     """Dask's preload hook: each worker process of the local cluster of `dask_client` runs it as it
-    starts (`_local_cluster` preloads this module), before any task; see `release_process_lock`."""
+    starts (`_local_cluster` preloads this module), before any task; see `release_process_lock`.
+    Its worker's own log lines are quiet for good there (WORKER_QUIET, but for KEPT_LOGS)."""
     release_process_lock()
+    _quieted(WORKER_QUIET)
 
 
 def _local_cluster(cluster_type: Callable[..., Any], workers: int, scratch: str) -> Any:
@@ -963,8 +1014,9 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
     without a `scheduler`. "local" starts a LocalCluster on loopback with `workers`
     single-threaded worker processes (closed after too), which takes seconds: `say` hears a line
     as it starts and one when it is ready, with the seconds it took. Dask's logs are quiet while
-    it starts and while its client and cluster close (`quiet_logs`), not while the block runs
-    (but for the client's own while the tasks run: `_run_tasks`). Its
+    it starts and while its client and cluster close (`quiet_logs`); while the block runs, its
+    scheduler's, its nannies' (`local_cluster_logs`) and its workers' (`dask_setup`) are, but for
+    those of a worker's memory (KEPT_LOGS), and the client's own while the tasks run (`_run_tasks`). Its
     scheduler lets a task's workers die RETRIES times before the task is lost (`LOCAL_SCHEDULER`:
     Dask's setting distributed.scheduler.allowed-failures, 3 unless configured), so that a run
     that kills its worker is tried as often as in the process pool (`_run_in_pool`). Its scheduler
@@ -975,8 +1027,9 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
     (SystemExit 1), starting no cluster of its own: the parent's cluster then fails to start and
     says why.
     An address connects to that scheduler, said the same way, Dask's logs quiet while its client
-    closes; its own setting governs there (the scheduler holds it, not the task), and a run lost
-    so says its value (`dask_loss_words`).
+    closes (that scheduler's and its workers' logs are their own, in their processes); its own
+    setting governs there (the scheduler holds it, not the task), and a run lost so says its value
+    (`dask_loss_words`).
     Raises InputError (naming the argument, `SCHEDULER_NAME`) when Dask is not installed, when the
     address is malformed (`checked_address`, before anything is connected to), when no scheduler
     answers there within `connect_timeout_s` (at once when a "tcp://" address's port refuses the
@@ -1016,6 +1069,7 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
             client = stack.enter_context(contextlib.closing(Client(cluster)))
             stack.callback(shutdown.enter_context, quiet_logs())  # quiet from before the client closes
             say(f"local Dask cluster ready ({count}) in {time.perf_counter() - started:.1f} s")
+            stack.enter_context(local_cluster_logs())  # last in, so restored before the close is quieted
         else:
             say(f"connecting to the Dask scheduler at {scheduler} ...")
             shutdown = contextlib.ExitStack()
@@ -1397,6 +1451,14 @@ def scheduler_lost(error: BaseException) -> bool:
 SCHEDULER_LOST = "scheduler-connection-lost"
 
 
+class SchedulerLost(InputError):
+    """A batch on Dask whose client lost the scheduler while the runs were under way
+    (`scheduler_lost_problem`): not a problem of its input, and headed so ("1 problem with the Dask
+    scheduler:"); an InputError all the same, exit 2 on the command line, nothing written."""
+
+    concerning = "with the Dask scheduler"
+
+
 def scheduler_lost_problem(client: Any) -> str:
     """The problem a batch ends with when its Dask client lost the scheduler while the runs were
     under way (`scheduler_lost`): the argument (`SCHEDULER_NAME`), the scheduler's address as the
@@ -1425,7 +1487,7 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
     `hooks.beat` is called about every `beat_s` seconds. The tasks' keys begin with `key` and a
     token of this call's own, so that two batches on one scheduler never share a task. An
     interrupt or any other exception cancels the tasks and is raised; a lost scheduler
-    (`scheduler_lost`: every task cancelled by Dask) raises InputError (`scheduler_lost_problem`),
+    (`scheduler_lost`: every task cancelled by Dask) raises SchedulerLost (`scheduler_lost_problem`),
     no task's failure, with nothing cancelled (no scheduler to hear it). Once a result stops the
     tasks (`hooks.refused`), those not ended are cancelled, NOT_RUN."""
     token = uuid.uuid4().hex[:12]
@@ -1463,7 +1525,7 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
                     kind, value = _dask_outcome(futures[i], begins[i], again[i])
                     if kind == "scheduler":  # not the run's failure: every run is lost with it
                         lost = True
-                        raise InputError([scheduler_lost_problem(client)]) from None
+                        raise SchedulerLost([scheduler_lost_problem(client)]) from None
                     if kind == "again":  # lost with workers it never ran on: it runs again
                         again[i] += 1
                         begins[i] = 0
