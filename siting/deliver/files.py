@@ -173,8 +173,8 @@ def _export_files(prepared: Prepared, report: SolveReport, plan: Plan, size: dic
                                     prepared.input_sha256, prepared.input_bases)
             return run_manifest, report_files(prepared.loaded, prepared.inputs, plan, layers, run_manifest, drawn,
                                               context, prepared.positions, calibration, top, which,
-                                              priced if isinstance(priced := (extra or {}).get("rule_costs.csv"),
-                                                                   str) else None)
+                                              *(text if isinstance(text := (extra or {}).get(name), str) else None
+                                                for name in ("rule_costs.csv", "rule_costs.md")))
 
         said = list(notices)
         run_manifest, reported = quoted()  # made while the map is drawn apart (`MapDrawing`)
@@ -768,8 +768,8 @@ def _reap(pid: int) -> int:
 def report_files(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers: Sequence[OutputLayer],
                  manifest: Mapping[str, Any], png: bytes | MapDrawing, context: MapContext | None = None,
                  positions: PositionCheck | None = None, calibration: ReportCalibration | None = None,
-                 pie_top_yuan: float | None = None, which: str = "", rule_costs: str | None = None
-                 ) -> dict[str, FileContent]:
+                 pie_top_yuan: float | None = None, which: str = "", rule_costs: str | None = None,
+                 rule_costs_md: str | None = None) -> dict[str, FileContent]:
     """report.md and report.html (with the interactive map, drawn over `context`'s outlines, and map.png:
     its bytes, or its drawing, waited for once the rest of the report is made;
     `positions`: the decisions within the sites' positional uncertainty; `calibration`: a
@@ -780,7 +780,8 @@ def report_files(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers
     a set of plans' one scale, as map.png's pies); None: the plan's own largest. `which`: which plan
     of a set this is, as map.png's title gives it (`map_title`), for the report's title
     (siting/deliver/report.py `report_title`). `rule_costs`: rule_costs.csv's text where the run
-    priced the rules, whose proven ranges the report gives."""
+    priced the rules, whose proven ranges the report gives; `rule_costs_md`: rule_costs.md's text,
+    whose table and notes the report gives as well (report.html links no Markdown file)."""
     notes = {f"{layer.name}.geojson": f"{layer.title} (style: {layer.name}.qml)" for layer in layers}
     notes.update(FILE_NOTES)
     made = set(manifest.get("files", ()))
@@ -789,7 +790,7 @@ def report_files(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers
     if "calibration.csv" in made and mode in CALIBRATION_NOTES:
         notes["calibration.csv"] = CALIBRATION_NOTES[mode]
     blocks = report_blocks(loaded, inputs, plan, layers, manifest, notes, context, positions, calibration, which,
-                           rule_costs)
+                           rule_costs, rule_costs_md)
     image = png if isinstance(png, bytes) else png.png()
     page = html_page(blocks, report_title(manifest, which), {"map.png": image})
     return {"report.md": markdown(blocks),

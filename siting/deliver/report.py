@@ -1479,12 +1479,15 @@ def rule_costs_pointer(computed: bool | str) -> str:
     return "`solve --rule-costs` prices each rule by solving again without it (rule_costs.csv)."
 
 
-def rule_cost_blocks(table_csv: str | None) -> list[Block]:
+def rule_cost_blocks(table_csv: str | None, table_md: str | None = None) -> list[Block]:
     """The section on what each rule costs, from rule_costs.csv's text (`table_csv`; None: the run
     did not price the rules, nothing): per rule family, the range its cost is proven to lie in, as
     rule_costs.md gives it (siting/optimize/tolerance.py `range_text`, from the range's ends), and
-    whether it is proven above 0 (siting/optimize/relax.py WITHIN_WORDS); rule_costs.md linked for
-    the point costs, the sites and the notes."""
+    whether it is proven above 0 (siting/optimize/relax.py WITHIN_WORDS); then, given rule_costs.md's
+    text (`table_md`), everything that file says, as it says it (`markdown_file_blocks`): the point
+    costs with their ranges, the relaxed solves' objectives and gaps, the sites each relaxed plan adds
+    or drops, each row's note and the notes under the table, so that report.html, which links no
+    Markdown file, is complete on its own. Without it, rule_costs.md is linked for those."""
     if not table_csv:
         return []
     rows = []
@@ -1495,16 +1498,52 @@ def rule_cost_blocks(table_csv: str | None) -> list[Block]:
                      WITHIN_WORDS.get(row.get("within_solver_tolerance") or "", "")])
     if not rows:
         return []
+    details = markdown_file_blocks(table_md) if table_md else []
+    where = ("follow, as [rule_costs.md](rule_costs.md) gives them (rule_costs.csv: the same, the range's ends "
+             "in columns of their own)" if details else "are in [rule_costs.md](rule_costs.md) (rule_costs.csv)")
+    if details:
+        details.insert(0, Block("p", "Each relaxed solve in full: its status, its objective, the rule's point cost "
+                                     "with the range it is proven to lie in, the solve's gap, the sites its plan "
+                                     "adds or drops and a note; then the base plan the costs are measured from, "
+                                     "the families priced and how the money is counted."))
     return [Block("h2", "What each rule costs"),
             Block("p", "Each rule family's cost: the plan re-solved with that family relaxed, the cost the rule adds "
                        "to the objective (discounted, bn yuan). The two solves prove it only to their gaps, so the "
                        "cost is given as the range it is proven to lie in; where the range reaches 0 the rule is not "
-                       "proven to cost anything. The point costs, the sites each relaxed plan adds or drops and what "
-                       "relaxing each family means are in [rule_costs.md](rule_costs.md) (rule_costs.csv)."
+                       "proven to cost anything. The point costs, the relaxed solves' objectives and gaps, the sites "
+                       f"each relaxed plan adds or drops and what relaxing each family means {where}."
                        + (" The market's is the revenue the plan forgoes for want of market, not a cost that "
                           "relaxing a rule of the plan could save." if any(r[0] == "market" for r in rows) else "")),
             Block("table", Table(["rule family", "cost, proven range (bn yuan)", "within solver tolerance"], rows,
-                                 frozenset({1})))]
+                                 frozenset({1}))),
+            *details]
+
+
+def _markdown_unescaped(text: str) -> str:
+    """`text` as a Markdown file of the tool wrote it (siting/deliver/tables.py `markdown_text`:
+    "&" as "&amp;", "<" as "&lt;") back as it was, for a block that `markdown` and `html_page`
+    escape again."""
+    return text.replace("&lt;", "<").replace("&amp;", "&")
+
+
+def markdown_file_blocks(text: str) -> list[Block]:
+    """The blocks of a table file's Markdown as siting/deliver/tables.py `table_files` writes it
+    (`markdown_table`, whose cells hold no "|", then the note's paragraphs): the table, its
+    right-aligned columns as the file aligns them, then each paragraph of the note; report.md
+    writes them back as the file has them. Nothing for a text that is no such file."""
+    lines = text.splitlines()
+    table = [line for line in lines if line.startswith("|")]
+    if len(table) < 2:
+        return []
+    header = table[0][2:-2].split(" | ")
+    numeric = frozenset(i for i, cell in enumerate(table[1].strip("|").split("|")) if cell.endswith(":"))
+    rows = [[_markdown_unescaped(cell) for cell in line[2:-2].split(" | ")] for line in table[2:]]
+    if not all(len(row) == len(header) for row in rows):  # not a table `markdown_table` wrote: none
+        return []
+    blocks = [Block("table", Table(header, rows, numeric))]
+    note = "\n".join(line for line in lines if not line.startswith("|"))
+    blocks += [Block("p", _markdown_unescaped(p.strip())) for p in note.split("\n\n") if p.strip()]
+    return blocks
 
 
 def rule_costs_place(manifest: Mapping[str, Any]) -> bool | str:
@@ -2485,13 +2524,14 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
                   manifest: Mapping[str, Any], file_notes: Mapping[str, str],
                   map_context: MapContext | None = None, positions: PositionCheck | None = None,
                   calibration: ReportCalibration | None = None, which: str = "",
-                  rule_costs: str | None = None) -> list[Block]:
+                  rule_costs: str | None = None, rule_costs_md: str | None = None) -> list[Block]:
     """The whole report, in reading order (`map_context` gives the interactive map its context layer;
     `positions`, the prepared problem's: the decisions within the sites' positional uncertainty;
     `calibration`, a calibration in mode fixed (its verdict and the sites with fixed capacity) or
     in mode choose (the plan's score against the real plants, and what it does not weigh);
     `which`, which plan of a set this is, for the title: `report_title`; `rule_costs`, the text of
-    rule_costs.csv where the run priced the rules: `rule_cost_blocks`)."""
+    rule_costs.csv where the run priced the rules, and `rule_costs_md`, rule_costs.md's, whose table and
+    notes the section gives too: `rule_cost_blocks`)."""
     by_name = {layer.name: layer for layer in layers}
     blocks = [Block("h1", report_title(manifest, which))]
     if manifest.get("description"):
@@ -2533,7 +2573,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     alternative = solver["termination"] == ALTERNATIVE_TERMINATION
     gap = None if alternative else absolute_gap_yuan(solver.get("objective_yuan"), solver.get("gap"))
     blocks += explanation_blocks(loaded, inputs, plan, names, clusters, gap, alternative, rule_costs_place(manifest))
-    blocks += rule_cost_blocks(rule_costs)
+    blocks += rule_cost_blocks(rule_costs, rule_costs_md)
     cells = by_name.get("candidate_cells")  # an unbuilt cell by its name, as the candidate cells' table names it
     cell_names = site_display_names(cells.frame.assign(kind="cell")) if cells is not None else {}
     blocks += why_here_blocks(why_here_rows(inputs, plan), {**cell_names, **names}, clusters, units, gap,
