@@ -169,18 +169,20 @@ def format_summary(result: RunResult) -> str:
     return "\n".join(lines)
 
 
-def notice_lines(notices: Sequence[str], said: str = "") -> list[str]:
+def notice_lines(notices: Sequence[str], said: str = "", width: int | None = None) -> list[str]:
     """The run's `notices` as the terminal shows them, each "note: ..." with its files named as
-    the errors name them (`shown_notice`): a one-line notice wrapped at the table width, one of
-    several lines in its own layout. A notice the text `said` already holds (the message of a
-    run without a plan, which may lead with one) is not shown again."""
+    the errors name them (`shown_notice`): a one-line notice wrapped at `width` (None: standard
+    output's `terminal_width`), one of several lines in its own layout. A notice the text `said`
+    already holds (the message of a run without a plan, which may lead with one) is not shown
+    again."""
     from siting.deliver.tables import terminal_width
 
+    width = terminal_width() if width is None else width
     lines: list[str] = []
     for notice in map(shown_notice, notices):
         if notice in said:
             continue
-        lines += [f"note: {notice}"] if "\n" in notice else wrap_text(f"note: {notice}", terminal_width())
+        lines += [f"note: {notice}"] if "\n" in notice else wrap_text(f"note: {notice}", width)
     return lines
 
 
@@ -777,7 +779,10 @@ def batch_report(result: Any, what: str, notices: Sequence[str] = ()) -> str:
     for summary in result.runs:
         if not summary.ok:
             message = failure_message(summary)
-            lines.append(f"run {short_status(summary)}: {summary.label}: {message}")
+            said = f"run {short_status(summary)}: {summary.label}: {message}"
+            # a run without a plan as `solve` says it (`no_plan_text`); other errors as they are
+            lines += (message_lines(said, width, (str(result.folder),))
+                      if summary.error.startswith(("PlanInfeasible: ", "NoSolution: ")) else [said])
             lines += notice_lines(summary.notices, message)
     lines += notice_lines(notices)
     lines.append(f"{what} written to {folder_named(result.folder)}")
@@ -1034,8 +1039,10 @@ def _error_exit(exc: Exception, debug: bool) -> int | None:
         return InputError.exit_code
     if isinstance(exc, (PlanInfeasible, NoSolution)):
         # The run's notices (a target no module can reach in time, ...), which a plan's summary
-        # gives, come before the message, whose last line names the diagnosis folder.
-        for line in notice_lines(getattr(exc, "notices", ()), str(exc)):
+        # gives, come before the message, whose last line names the diagnosis folder; both laid
+        # out to standard error's width, where they are printed.
+        from siting.deliver.tables import terminal_width
+        for line in notice_lines(getattr(exc, "notices", ()), str(exc), terminal_width(sys.stderr)):
             print(line, file=sys.stderr)
         print(no_plan_text(exc), file=sys.stderr)
         return 1
@@ -1050,16 +1057,30 @@ def _error_exit(exc: Exception, debug: bool) -> int | None:
 
 
 def no_plan_text(exc: Exception) -> str:
-    """What a run without a plan prints: "no plan: " and its message, the calibration verdict of
-    mode fixed in it ("calibration: the rules do not admit ...", a line of hundreds of characters)
-    wrapped to the terminal's width as the verdict a plan's run prints (`wrap_text`: its
-    continuations two spaces in); the message's other lines as they are."""
+    """What a run without a plan prints on standard error: "no plan: " and its message, every line
+    wrapped to that stream's width as the summary of a plan's run is (`message_lines`), the folder
+    that holds the diagnosis (`PlanInfeasible.folder`) never broken."""
     from siting.deliver.tables import terminal_width
 
+    folder = getattr(exc, "folder", None)
+    return "\n".join(message_lines(f"no plan: {exc}", terminal_width(sys.stderr),
+                                    () if folder is None else (str(folder),)))
+
+
+def message_lines(text: str, width: int, paths: Sequence[str] = ()) -> list[str]:
+    """A message of one or more lines (`text`) in lines of at most `width` terminal columns, each
+    line wrapped as the summary's are (`wrap_text`: never between a figure and its unit), its
+    continuations two spaces further in than it, so that a list item's ("  - ...") stand under its
+    text; each of `paths` (a folder the message names) never broken, on a line of its own where it
+    does not fit after the words before it; a word longer than a line alone on its line."""
+    for path in paths:  # glued: wrap_text breaks only at spaces, and gives no-break spaces back as spaces
+        text = text.replace(path, path.replace(" ", "\u00a0"))
     lines: list[str] = []
-    for line in f"no plan: {exc}".splitlines():
-        lines += wrap_text(line, terminal_width()) if line.startswith("calibration: ") else [line]
-    return "\n".join(lines)
+    for line in text.splitlines():
+        body = line.lstrip(" ")
+        lead = line[:len(line) - len(body)]
+        lines += [lead + part for part in wrap_text(body, max(width - len(lead), 20))] if body else [line]
+    return lines
 
 
 def _stopped_exit() -> int:

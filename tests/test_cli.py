@@ -189,7 +189,7 @@ def test_output_value_target_met_by_producing_on_built_capacity(scenario: Path, 
 
 
 def test_infeasible_plan_exits_1_names_the_rules_and_writes_only_the_diagnosis(scenario: Path, tmp_path: Path,
-                                                                               capsys):
+                                                                               capsys, monkeypatch):
     """A budget of 0 in 2023 and 1.3 bn yuan in 2024. Cells take a year to build (lead_time_yr 1),
     so the 10 GWh cells module the strict 2024 target needs must be decided in 2023, whose budget
     is 0: the cells target and the 2023 budget conflict on their own (the 2024 budget plays no
@@ -200,6 +200,7 @@ def test_infeasible_plan_exits_1_names_the_rules_and_writes_only_the_diagnosis(s
     text = scenario.read_text().replace(
         "  differentiation:\n", "  budget:\n    enabled: true\n    capex_yuan_per_yr: {2023: 0, 2024: 1.3e9}\n"
         "  differentiation:\n")
+    monkeypatch.setenv("COLUMNS", "1000")  # the message's lines whole: its words are tested here, not its wrapping
     scenario.write_text(text)
     out = tmp_path / "out"
     assert solve(scenario, out) == 1
@@ -234,10 +235,11 @@ def test_infeasible_plan_exits_1_names_the_rules_and_writes_only_the_diagnosis(s
 
 
 def test_strict_target_beyond_all_eligible_land_is_explained_before_solving(scenario: Path, tmp_path: Path,
-                                                                            capsys):
+                                                                            capsys, monkeypatch):
     """Cells: 10 GWh per 20 ha module; eligible land: w_mine 100 ha, e_city 30 ha, e_far 30 ha
     (w_lake is in the red line) -> at most 5+1+1 = 7 modules = 70 GWh. A 200 GWh target fails."""
     scenario.write_text(scenario.read_text().replace("cells: {2024: 10}", "cells: {2024: 200}"))
+    monkeypatch.setenv("COLUMNS", "1000")  # the message's lines whole: its words are tested here, not its wrapping
     assert solve(scenario, tmp_path / "out") == 1
     err = capsys.readouterr().err
     assert err == (
@@ -325,6 +327,7 @@ def test_an_overlapping_conflict_not_found_in_its_time_leaves_the_first_proven(s
     text = scenario.read_text().replace(
         "  differentiation:\n", "  budget:\n    enabled: true\n    capex_yuan_per_yr: {2023: 0, 2024: 1.3e9}\n"
         "  differentiation:\n")
+    monkeypatch.setenv("COLUMNS", "1000")  # the message's lines whole: its words are tested here, not its wrapping
     scenario.write_text(text)
     assert solve(scenario, tmp_path / "out") == 1
     err = capsys.readouterr().err

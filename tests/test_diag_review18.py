@@ -105,11 +105,13 @@ def test_a_rule_that_two_conflicts_share_is_said_to_be_shared() -> None:
 
 
 def test_a_diagnosis_layer_without_features_is_not_written(tmp_path: Path,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+                                                           capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """tests/data/small over 2024 alone: the one rule in conflict, the cells target, names no
     cluster, site or source, so both layers would be empty, and an empty GeoJSON carries no
     geometry type (QGIS opens it as a table, without its style): neither is written, the
     message lists only what is, and conflicts.md says why."""
+    monkeypatch.setenv("COLUMNS", "1000")  # the message's lines whole: its words are tested here, not its wrapping
     out = tmp_path / "out"
     assert main(["solve", str(SMALL / "scenario.yaml"), "--set", "years=[2024]", "--out", str(out)]) == 1
     assert capsys.readouterr().err.endswith(f"the diagnosis (conflicts.md, conflicts.png) is in {out}\n")

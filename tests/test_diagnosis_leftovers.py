@@ -147,6 +147,7 @@ def test_the_diagnosis_folder_says_an_undecided_diagnosis_as_such(tmp_path: Path
     scenario.write_text(scenario.read_text().replace("cells: {2024: 10}", "cells: {2024: 30}").replace(
         "    site_fixed_cost_yuan: 1.0e8\n", limit))
     solves_ending(monkeypatch, lambda _n, _r, _s: (UNDECIDED, {}))
+    monkeypatch.setenv("COLUMNS", "1000")  # the message's lines whole: its words are tested here, not its wrapping
     out = tmp_path / "out"
     assert main(["solve", str(scenario), "--out", str(out)]) == 1
     err = capsys.readouterr().err
@@ -231,7 +232,8 @@ def test_no_prospective_way_out_without_a_source_within_reach() -> None:
     assert not any("include_prospective_sources" in line for line in diagnosis.lines())
 
 
-def test_an_infeasible_run_offers_east_phosphate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_infeasible_run_offers_east_phosphate(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """The small scenario with East phosphate (prospective, left out; 11.1 and 30.2 km from the
     two East sites, within the 50 km limit), a strict FePO4 target of 1,000 t/yr and no site
     open in West, the only cluster within 50 km of a producing phosphate source: the terminal
@@ -243,6 +245,7 @@ def test_an_infeasible_run_offers_east_phosphate(tmp_path: Path, capsys: pytest.
     scenario.write_text(scenario.read_text().replace(
         "    cells: {2024: 10}\n", "    cells: {2024: 10}\n    fepo4: {2024: 1000}\n").replace(
         fixed, fixed + "    max_open_sites_per_cluster: {west: 0}\n"))
+    monkeypatch.setenv("COLUMNS", "1000")  # the message's lines whole: its words are tested here, not its wrapping
     assert main(["solve", str(scenario), "--out", str(tmp_path / "out")]) == 1
     assert ("  another change that may make a plan possible: include the prospective sources "
             "(spatial.include_prospective_sources=true): East phosphate lies within 50 km of 2 East sites\n"

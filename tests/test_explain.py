@@ -249,7 +249,8 @@ DATA = Path(__file__).parent / "data" / "small"
 
 
 def test_an_infeasible_run_writes_the_diagnosis_folder_and_its_map(tmp_path: Path,
-                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+                                                                     capsys: pytest.CaptureFixture[str],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """West may open no site; cells need 30 GWh (three 20 ha modules); the east sites have 30 ha
     each (58 ha together: a committed plant at e_city takes 2 ha), one module each: 20 GWh.
     Conflict: the cells target, east's land, west's open-site
@@ -265,6 +266,7 @@ def test_an_infeasible_run_writes_the_diagnosis_folder_and_its_map(tmp_path: Pat
     limit = "    site_fixed_cost_yuan: 1.0e8\n    max_open_sites_per_cluster: {west: 0}\n"
     scenario.write_text(scenario.read_text().replace("cells: {2024: 10}", "cells: {2024: 30}").replace(
         "    site_fixed_cost_yuan: 1.0e8\n", limit))
+    monkeypatch.setenv("COLUMNS", "1000")  # the message's lines whole: its words are tested here, not its wrapping
     out = tmp_path / "out"
     assert main(["solve", str(scenario), "--out", str(out)]) == 1
     assert capsys.readouterr().err == (

@@ -21,7 +21,9 @@ def test_the_words() -> None:
 
 
 def test_an_infeasible_run_says_its_alternatives_were_not_searched(folder: Path,
-                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+                                                                   capsys: pytest.CaptureFixture[str],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "1000")  # the message's lines whole: its words are tested here, not its wrapping
     code = main(["solve", str(folder / "scenario.yaml"), "--out", str(folder / "out"), "--quiet",
                  "--alternatives", "2", "--rule-costs", "--set", "targets.strict=true",
                  "--set", "targets.capacity.cells.2024=100000"])

@@ -92,7 +92,7 @@ def test_separator_target_above_what_stands_is_found_with_the_committed_figure()
 
 
 def test_nothing_buildable_but_committed_capacity_meets_the_strict_target_is_a_plan(tmp_path: Path,
-                                                                                   capsys) -> None:
+                                                                                   capsys, monkeypatch) -> None:
     """The small scenario with a 200 km lake buffer (every site in the red line for every product:
     nothing can be built) and one strict target, cathode 30,000 t/yr in 2024: 20,000 t/yr stand
     at w_mine and the committed east_lfp project (e_city) adds 10,000 online in 2024. The plan
@@ -116,6 +116,7 @@ def test_nothing_buildable_but_committed_capacity_meets_the_strict_target_is_a_p
     capsys.readouterr()
 
     scenario.write_text(text.replace("cathode: {2024: 30000}", "cathode: {2024: 30001}"))
+    monkeypatch.setenv("COLUMNS", "1000")  # the message's lines whole: its words are tested here, not its wrapping
     assert main(["solve", str(scenario), "--out", str(tmp_path / "out2")]) == 1
     err = capsys.readouterr().err
     assert ("  - capacity target Cathode 2024: needs 30,001 t/yr, existing capacity gives 20,000 t/yr and committed "

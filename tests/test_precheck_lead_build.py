@@ -134,13 +134,15 @@ def test_output_value_counts_what_the_build_rate_lets_each_site_decide() -> None
     assert not mip_has_plan(above)
 
 
-def test_the_small_scenario_refuses_an_output_value_only_cells_could_reach(tmp_path: Path, capsys) -> None:
+def test_the_small_scenario_refuses_an_output_value_only_cells_could_reach(tmp_path: Path, capsys,
+                                                                          monkeypatch) -> None:
     """tests/data/small asking 50 bn yuan of output value in 2023, its first year. Cells take a
     year to build, so none counts in 2023; at the 2023 prices (FePO4 12,000, LFP 50,000 yuan/t)
     the land's room per product, FePO4 5 modules of 100,000 t/yr at w_mine (500,000 t/yr, 6 bn
     yuan), LFP 10 + 2 + 3 modules of 50,000 t/yr at w_mine, e_city and e_far (750,000 t/yr) with
     the 20,000 t/yr existing at e_city (the committed 10,000 come online in 2024): 770,000 t/yr,
     38.5 bn yuan. At most 44.5 bn yuan: refused before solving."""
+    monkeypatch.setenv("COLUMNS", "1000")  # the message's lines whole: its words are tested here, not its wrapping
     code = main(["solve", str(SMALL / "scenario.yaml"), "--set", "targets.output_value_yuan={2023: 5.0e10}",
                  "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
@@ -227,12 +229,13 @@ def test_the_build_rate_is_not_blamed_when_the_land_keeps_the_target_out() -> No
 
 
 @pytest.mark.parametrize(("target", "code"), [(180000, 0), (180001, 1)])
-def test_the_small_scenario_with_a_build_rate(tmp_path: Path, capsys, target: int, code: int) -> None:
+def test_the_small_scenario_with_a_build_rate(tmp_path: Path, capsys, target: int, code: int, monkeypatch) -> None:
     """tests/data/small over 2024 alone, one module a site and year, cathode (LFP) only: 20,000
     t/yr stand at e_city and the committed 10,000 come online in 2024; w_mine, e_city and e_far
     may each decide one 50,000 t/yr module in 2024: at most 30,000 + 150,000 = 180,000 t/yr,
     which the plan reaches; 180,001 is refused before solving, naming the limit. The file's cells
     target is set to 0 (a mapping given with --set merges into the file's)."""
+    monkeypatch.setenv("COLUMNS", "1000")  # the message's lines whole: its words are tested here, not its wrapping
     out = tmp_path / "out"
     assert main(["solve", str(SMALL / "scenario.yaml"), "--set", "years=[2024]", "--set",
                  f"targets.capacity={{cathode: {{2024: {target}}}, cells: {{2024: 0}}}}", "--set",

@@ -176,7 +176,7 @@ def test_production_below_capacity_is_kept():
     assert plan.targets.values.tolist()[1] == ["output_value_yuan", "output_value", 2030, 120.0, 100.0, 20.0]
 
 
-def test_nothing_buildable_names_every_exclusion(scenario: Path, tmp_path: Path, capsys):
+def test_nothing_buildable_names_every_exclusion(scenario: Path, tmp_path: Path, capsys, monkeypatch):
     """A 50 km buffer around the lake (102.38-102.42 E, 24.88-24.92 N) covers w_lake and w_mine
     (about 40 km away); e_city and e_far are 130+ km from the phosphate (limit 50 km), so no
     fepo4 there; with 5 ha each they cannot take an LFP module (10 ha) or a cells module (20 ha).
@@ -194,6 +194,7 @@ def test_nothing_buildable_names_every_exclusion(scenario: Path, tmp_path: Path,
         "    East city (e_city): proximity (FePO4); land (LFP, Cells)\n"
         "    East far (e_far): proximity (FePO4); land (LFP, Cells)\n"
         "    Relax constraints.redline or constraints.proximity, or add sites or usable land")
+    monkeypatch.setenv("COLUMNS", "1000")  # the message's lines whole: its words are tested here, not its wrapping
     out = tmp_path / "out"
     assert main(["solve", str(scenario), "--out", str(out)]) == 1
     err = capsys.readouterr().err
@@ -206,11 +207,13 @@ def test_nothing_buildable_names_every_exclusion(scenario: Path, tmp_path: Path,
     assert nothing_buildable(one_site_inputs()) is None
 
 
-def test_everything_in_the_red_line_is_explained_before_solving(scenario: Path, tmp_path: Path, capsys):
+def test_everything_in_the_red_line_is_explained_before_solving(scenario: Path, tmp_path: Path, capsys,
+                                                                monkeypatch):
     """A 200 km buffer around the lake (at 102.4 E, 24.9 N) covers all four sites (the farthest,
     e_far at 103.45 E, is about 106 km away): nothing can be built, so the strict targets fail.
     Cathode: 120,000 less 20,000 standing and the 10,000 committed online in 2024, 90,000 short."""
     scenario.write_text(scenario.read_text().replace("buffer_m: 1000", "buffer_m: 200000"))
+    monkeypatch.setenv("COLUMNS", "1000")  # the message's lines whole: its words are tested here, not its wrapping
     out = tmp_path / "out"
     assert main(["solve", str(scenario), "--out", str(out)]) == 1
     err = capsys.readouterr().err
@@ -252,12 +255,14 @@ def test_everything_in_the_red_line_with_elastic_targets_is_a_noted_plan(scenari
     assert pd.read_csv(out / "targets.csv")["shortfall"].tolist() == [90000, 10]
 
 
-def test_node_limit_without_a_plan_does_not_suggest_a_longer_time_limit(scenario: Path, tmp_path: Path, capsys):
+def test_node_limit_without_a_plan_does_not_suggest_a_longer_time_limit(scenario: Path, tmp_path: Path, capsys,
+                                                                        monkeypatch):
     """No nodes, no heuristics, no presolve: HiGHS stops at once with 'Solution limit reached'
     and no plan, far inside the 60 s limit."""
     text = scenario.read_text().replace("  rel_gap: 0\n", "  rel_gap: 0\n  options: {mip_max_nodes: 0, "
                                         'mip_heuristic_effort: 0.0, presolve: "off"}\n')
     scenario.write_text(text)
+    monkeypatch.setenv("COLUMNS", "1000")  # the message's lines whole: its words are tested here, not its wrapping
     out = tmp_path / "out"
     assert main(["solve", str(scenario), "--out", str(out)]) == 1
     err = capsys.readouterr().err

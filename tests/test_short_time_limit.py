@@ -214,6 +214,7 @@ def test_the_command_line_says_why_there_is_no_plan(monkeypatch: pytest.MonkeyPa
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     """The small scenario with --time-limit 2, its relaxation without a plan after 1.8 s: exit 1,
     no output folder, and the message says which search found nothing in how much time."""
+    monkeypatch.setenv("COLUMNS", "1000")  # the message's lines whole: its words are tested here, not its wrapping
     Clock(monkeypatch, [(1.8, no_plan)])
     out = tmp_path / "out"
     assert main(["solve", str(SMALL / "scenario.yaml"), "--out", str(out), "--time-limit", "2"]) == 1
