@@ -1192,13 +1192,23 @@ class _Hooks:
     as task i ends, `beat()` while waiting, and `lost(i, why)`, the result of task i when it was
     lost with its worker more than RETRIES times. `refused(result)` is the summary of the run
     whose write the disk refused for good (`CaseSummary.disk_refused`) when `result` holds one,
-    else None: such a result stops the tasks (`_run_tasks`)."""
+    else None: such a result stops the tasks (`_run_tasks`). `again(label, why)` hears, once for
+    each, a worker that ended while it ran (or held) task `label`, which then runs again: why in
+    words (`_run_in_pool`, `_run_on_dask`); a `Progress` says it on a line (`ran_again`)."""
 
     begin: Callable[[str], None]
     done: Callable[[int, Any], None]
     beat: Callable[[], None]
     lost: Callable[[int, str], Any]
     refused: Callable[[Any], CaseSummary | None] = lambda _result: None
+    again: Callable[[str, str], None] = lambda _label, _why: None
+
+
+def ran_again(label: str, why: str, what: str = "run") -> str:
+    """The line that says that the task `label` (a `what`: "run", "cross-start of") runs again
+    after the worker it ran on ended, `why` in words (`_Hooks.again`): "run 2030-strict: the worker
+    process running it ended (killed by SIGKILL, which an out-of-memory kill gives); it runs again"."""
+    return f"{what} {label}: {why}; it runs again"
 
 
 def _case_hooks(cases: Sequence[Case], progress: Callable[[CaseSummary], None] | None) -> _Hooks:
@@ -1208,9 +1218,11 @@ def _case_hooks(cases: Sequence[Case], progress: Callable[[CaseSummary], None] |
         if progress:
             progress(summary)
 
+    say = _say(progress)
     return _Hooks(lambda label: _begin(progress, label), done, lambda: _beat(progress),
                   lambda i, why: CaseSummary(label=cases[i].label, ok=False, error=why),
-                  lambda summary: summary if summary.disk_refused else None)
+                  lambda summary: summary if summary.disk_refused else None,
+                  lambda label, why: say(ran_again(label, why)))
 
 
 def _run_some(cases: Sequence[Case], workers: int | None, dask: Any,
@@ -1306,8 +1318,9 @@ def _run_in_pool(tasks: Sequence[_Task], workers: int, hooks: _Hooks) -> list[An
     takes the whole pool down, so when several tasks were under way, which of them broke it is
     not known: those are run again one at a time, in a pool of one worker, before the others, so
     that only the task that breaks a pool again is counted again, and one under way beside it
-    keeps its result. Once a result stops the tasks (`hooks.refused`), the tasks not started are
-    NOT_RUN, and so are those lost."""
+    keeps its result. Each task counted a death that runs again is said once (`hooks.again`), with
+    how the process ended where the pool saw it. Once a result stops the tasks (`hooks.refused`),
+    the tasks not started are NOT_RUN, and so are those lost."""
     results: dict[int, Any] = {}
     pending = list(range(len(tasks)))
     deaths = dict.fromkeys(pending, 0)  # the pools that broke while the task was under way
@@ -1317,6 +1330,7 @@ def _run_in_pool(tasks: Sequence[_Task], workers: int, hooks: _Hooks) -> list[An
         alone = bool(suspects)
         batch = suspects if alone else pending
         begun: set[int] = set()
+        seen = len(ended)
         left = _pool_round(tasks, batch, 1 if alone else workers, hooks, results, ended, begun)
         if any(hooks.refused(r) is not None for r in results.values() if r is not NOT_RUN):
             return [results.get(i, NOT_RUN) for i in range(len(tasks))]
@@ -1329,6 +1343,9 @@ def _run_in_pool(tasks: Sequence[_Task], workers: int, hooks: _Hooks) -> list[An
         for i in given_up:
             results[i] = hooks.lost(i, f"worker process died {deaths[i]} times running this case{how}")
             hooks.done(i, results[i])
+        now = "; ".join(dict.fromkeys(ended[seen:])) or "how it ended is not known"
+        for i in sorted(counted.difference(given_up)):
+            hooks.again(tasks[i].label, _pool_again_words(now, i in begun, len(counted)))
         gone = set(batch).difference(left).union(given_up)
         pending = [i for i in pending if i not in gone]
         if alone:
@@ -1336,6 +1353,19 @@ def _run_in_pool(tasks: Sequence[_Task], workers: int, hooks: _Hooks) -> list[An
         elif len(counted) > 1 and begun:
             suspects = [i for i in pending if i in counted]
     return [results[i] for i in range(len(tasks))]
+
+
+def _pool_again_words(how: str, begun: bool, under_way: int) -> str:
+    """Why a task of the process pool runs again (`_run_in_pool`), in words for `hooks.again`: a
+    worker process that ended `how` while it ran (`begun`), alone or beside others (`under_way`
+    tasks together), or before it began."""
+    if not begun:
+        return f"a worker process of its pool ended ({how}) before it began"
+    if under_way == 1:
+        return f"the worker process running it ended ({how})"
+    others = under_way - 1
+    return (f"a worker process of its pool ended ({how}) while it and {others} other{'s' if others != 1 else ''} "
+            "were under way, which stopped them all; which of them the process ran is not known")
 
 
 def exit_words(code: int) -> str:
@@ -1440,6 +1470,19 @@ def dask_loss_words(error: BaseException) -> str:
     return f"Dask worker failed: {traceback.format_exception_only(type(error), error)[-1].strip()}"
 
 
+def dask_again_words(error: BaseException) -> str:
+    """Why a task on Dask lost with more workers than it began on (`never_began`) is submitted
+    again, in words for `hooks.again`: what Dask's KilledWorker says, how many workers died
+    holding it and the last: "the Dask workers holding it were lost (KilledWorker: 2 died holding it, the last
+    tcp://10.0.0.5:40000; Dask does not say how a worker ended)"."""
+    allowed = getattr(error, "allowed_failures", None)
+    worker = getattr(getattr(error, "last_worker", None), "address", None)
+    known = [f"{allowed + 1} died holding it"] if isinstance(allowed, int) else []
+    known += [f"the last {worker}"] if worker else []
+    return (f"the Dask workers holding it were lost ({type(error).__name__}{': ' if known else ''}{', '.join(known)}; "
+            "Dask does not say how a worker ended)")
+
+
 def scheduler_lost(error: BaseException) -> bool:
     """Whether a task's future raised `error` because the client lost its connection to the
     scheduler (Dask cancels every future then, reason "scheduler-connection-lost"), not because
@@ -1482,12 +1525,13 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
     its own, 3 unless configured), and a task that raised again up to RETRIES times; then the task's result is
     `hooks.lost`, with why in the words of `dask_loss_words`. As a worker begins a task, the task
     says so (`_announced`: an event on a topic of this call's own) and `hooks.begin` hears it, so
-    that a `Progress` shows the runs under way as the process pool's do; `hooks.done` hears each
-    task as it ends, and
-    `hooks.beat` is called about every `beat_s` seconds. The tasks' keys begin with `key` and a
-    token of this call's own, so that two batches on one scheduler never share a task. An
-    interrupt or any other exception cancels the tasks and is raised; a lost scheduler
-    (`scheduler_lost`: every task cancelled by Dask) raises SchedulerLost (`scheduler_lost_problem`),
+    that a `Progress` shows the runs under way as the process pool's do; `hooks.again` hears, once
+    for each, a worker lost while it ran (or held) a task that then runs again (`_began`,
+    `dask_again_words`); `hooks.done` hears each task as it ends, and `hooks.beat` is called about
+    every `beat_s` seconds. The tasks' keys begin with `key` and a token of this call's own, so
+    that two batches on one scheduler never share a task. An interrupt or any other exception
+    cancels the tasks and is raised; a lost scheduler (`scheduler_lost`: every task cancelled by
+    Dask) raises SchedulerLost (`scheduler_lost_problem`),
     no task's failure, with nothing cancelled (no scheduler to hear it). Once a result stops the
     tasks (`hooks.refused`), those not ended are cancelled, NOT_RUN."""
     token = uuid.uuid4().hex[:12]
@@ -1520,13 +1564,14 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
             else:
                 if not ended and i not in results:  # (a beginning heard after the end is dropped)
                     begins[i] += 1
-                    hooks.begin(tasks[i].label)
+                    _began(tasks[i].label, begins[i], hooks)
                 elif ended:
                     kind, value = _dask_outcome(futures[i], begins[i], again[i])
                     if kind == "scheduler":  # not the run's failure: every run is lost with it
                         lost = True
                         raise SchedulerLost([scheduler_lost_problem(client)]) from None
                     if kind == "again":  # lost with workers it never ran on: it runs again
+                        hooks.again(tasks[i].label, dask_again_words(value))
                         again[i] += 1
                         begins[i] = 0
                         futures[i] = submit(i)
@@ -1586,6 +1631,15 @@ def _dask_outcome(future: Any, begins: int, again: int) -> tuple[str, Any]:
         if never_began(exc, begins) and again < NEVER_BEGAN_AGAIN:
             return "again", exc
         return "lost", exc
+
+
+def _began(label: str, begins: int, hooks: _Hooks) -> None:
+    """Task `label` on Dask was heard to begin for the `begins`-th time in its submission
+    (`_run_on_dask`): from the second on, the scheduler runs it again after the worker it ran on
+    was lost, which `hooks.again` hears (once for each), before `hooks.begin`."""
+    if begins > 1:
+        hooks.again(label, "the Dask worker running it was lost (Dask does not say how it ended)")
+    hooks.begin(label)
 
 
 def _announced(topic: str, number: int, call: Callable[..., Any], *args: Any) -> Any:
@@ -1858,7 +1912,8 @@ def _cross_hooks(cases: Sequence[Case], work: list[tuple[int, Any]], counter: Pr
 
     return _Hooks(lambda label: counter.begin(label) if counter else None, done,
                   lambda: counter.beat() if counter else None, lambda _k, why: CrossCheck({}, error=why),
-                  lambda check: check.resolved if check.resolved is not None and check.resolved.disk_refused else None)
+                  lambda check: check.resolved if check.resolved is not None and check.resolved.disk_refused else None,
+                  lambda label, why: counter.say(ran_again(label, why, "cross-start of")) if counter else None)
 
 
 def _kept(case: Case, own: CaseSummary, check: CrossCheck) -> CaseSummary | None:
