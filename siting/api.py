@@ -1469,9 +1469,9 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
         run whose plan it moved to, and "bound from", the run whose bound its gap is measured
         against; after those, when some run's cross-start failed, "cross-start failed", what
         failed, as its `cross_failures` give it) and one column per run; an empty cell is NaN in a
-        row of numbers (so `pd.to_numeric` reads such a row as it is) and None in a row of text. A run without a plan
-        does not stop the others: its summary in `runs` has its error and its run's notices
-        (its `notices`), which comparison.md lists under the table.
+        row of numbers (so `pd.to_numeric` reads such a row as it is) and None in a row of text. A
+        run without a plan does not stop the others: its summary in `runs` has its error and its
+        run's notices (its `notices`), which comparison.md lists under the table.
 
     Raises:
         InputError: an argument of the wrong kind or out of range (`workers`, `scheduler` or
@@ -1504,8 +1504,9 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
             if given:
                 raise InputError([f"{name} | applies only with out= ({IN_THIS_PROCESS}); give out= a folder "
                                   f"to run in parallel, or drop {name}"])
-    for notice in repeated_file_notices(files, "paths"):  # the command line's notice, once the arguments hold
-        warnings.warn(notice, UserWarning, stacklevel=2)
+    if _ARGUMENT_NAMES.get() is not COMMAND_LINE_NAMES:  # the command line prints its own notice
+        for notice in repeated_file_notices(files, "paths"):  # once the arguments hold
+            warnings.warn(notice, UserWarning, stacklevel=2)
     names = _ARGUMENT_NAMES.get()
     with overrides_named(names.overrides), _time_limit_named(), paths_typed([*typed, out]), \
             scheduler_named(names.scheduler):

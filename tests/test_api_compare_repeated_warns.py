@@ -41,3 +41,14 @@ def test_two_files_do_not_warn(monkeypatch, tmp_path):
         with pytest.raises(_Stop):
             siting.compare([SMALL, SMALL.parent / "." / SMALL.name, other][::2])
     assert [w for w in caught if "repeats the scenario file" in str(w.message)] == []
+
+
+def test_the_command_line_prints_its_notice_and_no_warning(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise _Stop
+    monkeypatch.setattr("siting.api.compare_to_folder", refuse)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with siting.api.command_line_names(), pytest.raises(_Stop):
+            siting.compare([SMALL, SMALL])
+    assert [w for w in caught if "repeats the scenario file" in str(w.message)] == []
