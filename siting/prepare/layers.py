@@ -2922,7 +2922,8 @@ def _usable_above_footprint(sites: gpd.GeoDataFrame, path: Path, layer: SitesLay
     the footprint, so more of it is a wrong figure or a polygon drawn too small. Point sites have
     no footprint and are not checked, nor invalid polygons (their area as drawn is not their
     footprint: the geometry checks report them with both areas)."""
-    usable = sites["usable_area_ha"].to_numpy(dtype=float) * M2_PER_HA
+    with np.errstate(over="ignore"):  # a figure beyond any land (1e308 ha) is refused as such elsewhere
+        usable = sites["usable_area_ha"].to_numpy(dtype=float) * M2_PER_HA
     footprint = footprint_m2(sites, working)
     valid = sites.geometry.is_valid.to_numpy()
     with np.errstate(invalid="ignore"):
