@@ -106,12 +106,13 @@ from siting.optimize.results import Plan, SteadyState, time_limit_named
 from siting.optimize.run import ModelSize, Solved, solve_prepared
 from siting.optimize.run import solver_settings as scenario_solver_settings
 from siting.optimize.solve import SolveReport, SolverSettings
+from siting.optimize.tolerance import absolute_gap_yuan
 from siting.prepare.problem import Prepared, prepare, redline_settings
 from siting.prepare.spatial import RedlineSettings
 from siting.runs.batch import compare as compare_to_folder
 from siting.runs.batch import repeated_file_notices
 from siting.runs.batch import sweep as sweep_to_folder
-from siting.runs.calibrate import calibration_output
+from siting.runs.calibrate import SolveStanding, calibration_output
 from siting.runs.job import RunResult, notices_carried, plans_files, run_solve, write_outputs
 from siting.runs.pool import CaseSummary, checked_address, scheduler_named
 from siting.runs.tables import forced_change, status_text
@@ -880,7 +881,8 @@ class Solution:
             timings["rule_costs"] = self.timings["rule_costs"]
         if alternatives and "alternatives" in self.timings:
             timings["alternatives"] = self.timings["alternatives"]
-        calibration = calibration_output(self.problem.prepared, self.result)
+        standing = SolveStanding(self.status, absolute_gap_yuan(self.report.objective_yuan, self.report.gap))
+        calibration = calibration_output(self.problem.prepared, self.result, standing=standing)
         if calibration is not None:
             extra.update(calibration.files)
         files = export_files(self.problem.prepared, self.report, self.result, self.model_size, timings, extra,

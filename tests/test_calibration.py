@@ -168,7 +168,8 @@ def test_fixed_markdown_starts_with_the_verdict(fixed_run: Path) -> None:
     lines = (fixed_run / "calibration.md").read_text().splitlines()
     assert lines[0] == ("Verdict: 1 rule broken by the real plants. The model holds all 2 real plants of "
                         "`plants.yaml` producing by 2024 at their sites.")
-    assert lines[4] == ("| east_lfp | East LFP expansion | e_city | lfp | t/yr | 10,000 | 10,000 | 10,000 | 1 | "
+    assert lines[2].startswith("Solve: ")  # the solve's status and what its gap means, then the table
+    assert lines[6] == ("| east_lfp | East LFP expansion | e_city | lfp | t/yr | 10,000 | 10,000 | 10,000 | 1 | "
                         "admitted |  |")
     assert lines[-1] == csv_note("plants.yaml")
 

@@ -88,12 +88,15 @@ from models import ModelInputs
 from models.families.proximity import nearest_sources
 from siting.config.load import CommittedProjects, LoadedScenario, load_committed_projects
 from siting.config.schema import CommittedProject
-from siting.config.units import joined, per_year, product_label
+from siting.config.units import bn_yuan, joined, per_year, product_label
 from siting.deliver.drivers import binding_chains
+from siting.deliver.mapinfo import solve_outcome
 from siting.deliver.report import IDLE_PHRASES, ChoiceCalibration, FixedCalibration, held_text
 from siting.deliver.tables import csv_text, markdown_table, table_files, wrap_text
 from siting.optimize.explain import Conflict, Describer, Diagnosis
 from siting.optimize.results import Plan
+from siting.optimize.solve import SolveReport
+from siting.optimize.tolerance import absolute_gap_yuan
 from siting.prepare.inputs import committed_land_ha
 from siting.prepare.problem import Prepared
 
@@ -600,9 +603,58 @@ def fixed_calibration(prepared: Prepared, findings: pd.DataFrame | None = None, 
                             tuple(str(f) for f in findings["finding"]))
 
 
-def fixed_files(calibration: FixedCalibration) -> dict[str, str]:
-    """calibration.csv and calibration.md of mode fixed: the verdict, then the table, then what
-    its columns mean."""
+@dataclass(frozen=True)
+class SolveStanding:
+    """What calibration.md says of the solve whose plan it compares: `outcome`, the status in the
+    terminal's words (siting/deliver/mapinfo.py `solve_outcome`: "optimal within the gap, gap
+    1.60% (tolerance 2.00%)"), and the proven gap in yuan (`gap_yuan`: objective less bound; None
+    when no bound was proven)."""
+
+    outcome: str
+    gap_yuan: float | None
+
+    @classmethod
+    def of(cls, report: SolveReport, rel_gap: float | None, abs_gap_bn_yuan: float | None = None
+           ) -> SolveStanding:
+        """The standing of a solve as the terminal's `status` line and `siting.Solution.status` say
+        it (`rel_gap`, `abs_gap_bn_yuan`: the gaps asked for, solver.rel_gap and
+        solver.abs_gap_bn_yuan)."""
+        return cls(solve_outcome(report, rel_gap, abs_gap_bn_yuan),
+                   absolute_gap_yuan(report.objective_yuan, report.gap))
+
+
+#: What the proven gap means for each mode's figures: what they are of, and what another plan
+#: within the gap could change.
+GAP_MEANS = {
+    "choose": ("planned_added, within_km and share are those of this plan", "may place capacity elsewhere and "
+               "score otherwise"),
+    "fixed": ("the rules' verdict does not rest on the gap (the checks before the solve and the plan found settle "
+              "it), but production, used_share and the real plants held mostly idle are those of this plan",
+              "may run the real plants otherwise"),
+}
+
+
+def solve_line(standing: SolveStanding, mode: str) -> str:
+    """calibration.md's line on the solve (`SolveStanding`) and what its gap means for the
+    comparison in `mode` (GAP_MEANS): in mode choose the score is of this plan, one of those
+    within the gap; in mode fixed the real plants are held, so the verdict stands whatever the
+    gap, and what the model makes of them is this plan's."""
+    what, other = GAP_MEANS[mode]
+    if standing.gap_yuan is None:
+        within = (f"{what}; no bound was proven, so how far it lies from the least cost is unknown, and the "
+                  f"least-cost plan {other}")
+    elif standing.gap_yuan <= 0.0:
+        within = f"{what}, proven the least cost: another plan of the same cost {other}"
+    else:
+        amount = f"up to {bn_yuan(standing.gap_yuan)}" if standing.gap_yuan >= 0.005e9 else "under 0.01 bn yuan"
+        within = f"{what}, one of the plans within the gap of the least cost: another, costing {amount} less, {other}"
+    return f"Solve: {standing.outcome}. Of the gap: {within}."
+
+
+def fixed_files(calibration: FixedCalibration, standing: SolveStanding | None = None) -> dict[str, str]:
+    """calibration.csv and calibration.md of mode fixed: the verdict, then, with the `standing` of
+    a solve that found a plan, the solve's status and what its gap means (`solve_line`), then the
+    table, then what its columns mean."""
     year = calibration.year
     note = (f"observed: the plant's capacity in {calibration.plants_file} (units/yr, producing by {year}); model: "
             "the capacity of it the model holds at its site (units/yr): the observed capacity, as the real plants "
@@ -613,6 +665,8 @@ def fixed_files(calibration: FixedCalibration) -> dict[str, str]:
             f"{MOSTLY_IDLE_BELOW:.0%} named in the verdict; verdict: admitted, or the rules it breaks (finding: how)")
     held = held_text(calibration)
     intro = f"Verdict: {calibration.verdict}. {held[0].upper()}{held[1:]}."
+    if standing is not None:
+        intro += f"\n\n{solve_line(standing, 'fixed')}"
     return {"calibration.csv": csv_text(calibration.plants),
             "calibration.md": f"{intro}\n\n{markdown_table(calibration.plants)}\n{note}\n"}
 
@@ -732,13 +786,17 @@ def choice_calibration(prepared: Prepared, score: pd.DataFrame) -> ChoiceCalibra
                              real_capacity(plants), sentences, named)
 
 
-def choice_files(calibration: ChoiceCalibration) -> dict[str, str]:
-    """calibration.csv and calibration.md of mode choose: the score, what its columns mean, and
-    the quantity note."""
+def choice_files(calibration: ChoiceCalibration, standing: SolveStanding | None = None) -> dict[str, str]:
+    """calibration.csv and calibration.md of mode choose: with the `standing` of the solve, its
+    status and what its gap means for the score (`solve_line`), then the score, what its columns
+    mean, and the quantity note."""
     note = score_note(calibration.distance_km, calibration.reference_file, calibration.year)
     if calibration.quantity:
         note = f"{note}\n\n{' '.join(calibration.quantity)}"
-    return table_files(calibration.score, "calibration", note)
+    files = table_files(calibration.score, "calibration", note)
+    if standing is not None:
+        files["calibration.md"] = f"{solve_line(standing, 'choose')}\n\n{files['calibration.md']}"
+    return files
 
 
 def calibration_files(prepared: Prepared, frame: pd.DataFrame) -> dict[str, str]:
@@ -773,23 +831,24 @@ class CalibrationOutput:
         return self.fixed if self.fixed is not None else self.choice
 
 
-def calibration_output(prepared: Prepared, plan: Plan, findings: pd.DataFrame | None = None
-                       ) -> CalibrationOutput | None:
+def calibration_output(prepared: Prepared, plan: Plan, findings: pd.DataFrame | None = None,
+                       standing: SolveStanding | None = None) -> CalibrationOutput | None:
     """The calibration of a solved plan, as every front door writes it (the command line's
     solve job, siting/runs/job.py, and `siting.Solution.write`): in mode fixed the findings
     (`findings`, those of `fixed_findings`, computed when not given) with one row per real plant
     and the verdict (`fixed_calibration`); in mode choose the plan's score (`choice_score`).
-    None without a calibration."""
+    calibration.md says, with the `standing` of the solve, its status and what its gap means for
+    the comparison (`solve_line`). None without a calibration."""
     if findings is None:
         findings = fixed_findings(prepared)
     if findings is not None:
         fixed = fixed_calibration(prepared, findings, plan)
         if fixed is not None:
-            return CalibrationOutput(fixed_files(fixed), findings, fixed)
+            return CalibrationOutput(fixed_files(fixed, standing), findings, fixed)
     score = choice_score(prepared, plan)
     if score is None:
         return None
     choice = choice_calibration(prepared, score)
     if choice is None:
         return CalibrationOutput(calibration_files(prepared, score), score)
-    return CalibrationOutput(choice_files(choice), score, choice=choice)
+    return CalibrationOutput(choice_files(choice, standing), score, choice=choice)

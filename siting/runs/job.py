@@ -60,6 +60,7 @@ from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_
 from siting.prepare.problem import Prepared, load_checked, prepare, redline_settings, with_layer_problems
 from siting.runs.calibrate import (
     CalibrationOutput,
+    SolveStanding,
     calibration_output,
     diagnosis_note,
     findings_text,
@@ -241,7 +242,9 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
                                                                             slack, timings, variant, overrides)
         extra.update(made)
         timings["alternatives"] = time.perf_counter() - started
-    calibration = calibration_output(prepared, solved.plan, findings)
+    asked = loaded.scenario.solver  # the status as the terminal's `status` line says it
+    calibration = calibration_output(prepared, solved.plan, findings,
+                                     SolveStanding.of(solved.report, asked.rel_gap, asked.abs_gap_bn_yuan))
     if calibration is not None:
         solved_said = _said(choice_text(calibration, findings), show,
                             lambda width: choice_text(calibration, findings, width))
