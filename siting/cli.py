@@ -1097,9 +1097,14 @@ def left_lines() -> list[str]:
     replaced by a plan: siting/deliver/folders.py `replaced_notes`), then the folders of the
     tool's that it could not remove (the folder an output folder held before it was replaced, or
     one an earlier run left beside it: `left_behind`), each as a "note: ..." line naming it, what
-    it held or why it is left, and what to do."""
+    it held or why it is left, and what to do, laid out to standard error's width, where they are
+    printed."""
+    from siting.deliver.tables import terminal_width
+
     folders = written_folders()
-    return notice_lines(folders.replaced_notes() + folders.left_behind()) if folders is not None else []
+    if folders is None:
+        return []
+    return notice_lines(folders.replaced_notes() + folders.left_behind(), width=terminal_width(sys.stderr))
 
 
 def written_folders() -> ModuleType | None:

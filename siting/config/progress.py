@@ -75,19 +75,27 @@ def terminal_width(stream: Any = None) -> int:
     """The width, in terminal columns, to which the command line lays out what it prints on
     `stream` (standard output by default): the summaries of `solve` and `check`, the tables of
     `compare` and `sweep` (siting/runs/tables.py `comparison_text`, `sweep_text`) and the progress
-    lines on standard error (`Reporter`). The terminal's, as shutil.get_terminal_size gives it (the
-    environment's COLUMNS first, then the terminal's own size), and no narrower than
-    NARROWEST_WIDTH; TERMINAL_WIDTH (120) when `stream` is no terminal (a file, a pipe, a CI log)
-    and COLUMNS is not set, so that what is written there stays the same wherever it runs."""
+    lines, notes and errors on standard error. The environment's COLUMNS when set; else the size of
+    the terminal `stream` itself is on (standard error's own, where standard output goes to a
+    file: `siting solve ... > summary.txt`), as os.get_terminal_size gives it for its descriptor,
+    or shutil.get_terminal_size's for a stream without one; no narrower than NARROWEST_WIDTH.
+    TERMINAL_WIDTH (120) when `stream` is no terminal (a file, a pipe, a CI log) and COLUMNS is
+    not set, so that what is written there stays the same wherever it runs, and for a terminal
+    that reports no size."""
     stream = sys.stdout if stream is None else stream
     columns = os.environ.get("COLUMNS", "").strip()
-    if not (columns.isdigit() and int(columns) > 0):
-        try:
-            if not stream.isatty():
-                return TERMINAL_WIDTH
-        except (AttributeError, ValueError):  # no stream, or a closed one
+    if columns.isdigit() and int(columns) > 0:
+        return max(NARROWEST_WIDTH, int(columns))
+    try:
+        if not stream.isatty():
             return TERMINAL_WIDTH
-    return max(NARROWEST_WIDTH, shutil.get_terminal_size((TERMINAL_WIDTH, 24)).columns)
+    except (AttributeError, ValueError):  # no stream, or a closed one
+        return TERMINAL_WIDTH
+    try:
+        size = os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):  # a terminal-like stream without a descriptor of its own
+        size = shutil.get_terminal_size((TERMINAL_WIDTH, 24)).columns
+    return max(NARROWEST_WIDTH, size if size > 0 else TERMINAL_WIDTH)
 
 
 def cut(text: str, width: int) -> str:
@@ -250,17 +258,12 @@ class Reporter:
 
     @property
     def width(self) -> int:
-        """The columns a line may take: the `width` given, or the stream's `terminal_width`; on a
-        terminal without COLUMNS, that terminal's own (standard error's, where standard output,
-        whose size `terminal_width` asks, may go to a file)."""
+        """The columns a line may take: the `width` given, or the stream's `terminal_width` (on a
+        terminal without COLUMNS, that terminal's own: standard error's, where standard output may
+        go to a file)."""
         if self._fixed_width is not None:
             return self._fixed_width
-        width = terminal_width(self._target)
-        if not os.environ.get("COLUMNS", "").strip().isdigit():
-            with contextlib.suppress(AttributeError, ValueError, OSError):
-                if self._target.isatty():
-                    width = max(NARROWEST_WIDTH, os.get_terminal_size(self._target.fileno()).columns)
-        return width
+        return terminal_width(self._target)
 
     def line(self, text: str) -> None:
         """A finished line; one wider than `width` goes on in lines indented by two spaces
