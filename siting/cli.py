@@ -1035,7 +1035,7 @@ def _error_exit(exc: Exception, debug: bool) -> int | None:
     if _received:
         return _stopped_exit()
     if isinstance(exc, InputError):
-        print(f"error: {exc}", file=sys.stderr)
+        print(input_error_text(exc, sys.stderr), file=sys.stderr)
         return InputError.exit_code
     if isinstance(exc, (PlanInfeasible, NoSolution)):
         # The run's notices (a target no module can reach in time, ...), which a plan's summary
@@ -1065,6 +1065,38 @@ def no_plan_text(exc: Exception) -> str:
     folder = getattr(exc, "folder", None)
     return "\n".join(message_lines(f"no plan: {exc}", terminal_width(sys.stderr),
                                     () if folder is None else (str(folder),)))
+
+
+def input_error_text(exc: InputError, stream: Any) -> str:
+    """What bad input prints on `stream` (standard error): "error: " and the error's message, its
+    heading and one line per problem ("  - ..."). Wrapped to the terminal's width only where
+    `stream` is a terminal: a problem's continuations under its text, never between a figure and
+    its unit (`wrap_text`), the file each problem names and the folder the outputs were kept in
+    never broken (on a line of their own where they do not fit). Into a file, a pipe or a CI log
+    each problem stays one line, whatever COLUMNS says, so that its lines can be searched and
+    compared as they are."""
+    from siting.deliver.tables import terminal_width, wrap_text
+
+    text = f"error: {exc}"
+    try:
+        if not stream.isatty():
+            return text
+    except (AttributeError, ValueError):  # no stream, or a closed one
+        return text
+    width = terminal_width(stream)
+    named = (problem.split(" | ", 1)[0] for problem in exc.problems if " | " in problem)
+    paths = [field.rsplit(": ", 1)[0] for field in named if ": " in field]
+    kept = getattr(exc, "kept", None)
+    paths += [str(kept)] if kept is not None else []
+    lines = wrap_text(f"error: {exc.heading()}", width)
+    for problem in exc.problems:
+        for path in paths:  # glued: wrap_text breaks only at spaces, and gives no-break spaces back as spaces
+            problem = problem.replace(path, path.replace(" ", "\u00a0"))
+        first, *more = problem.split("\n")
+        # wrap_text indents the lines after the first by two spaces: four under "  - ", the text's start
+        lines += ["  " + ("- " if i == 0 else "") + line for i, line in enumerate(wrap_text(first, width - 4))]
+        lines += [line for part in more for line in message_lines(part, width)]
+    return "\n".join(lines)
 
 
 def message_lines(text: str, width: int, paths: Sequence[str] = ()) -> list[str]:
