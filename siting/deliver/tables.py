@@ -445,8 +445,9 @@ _FIGURE = re.compile(r"(?<![\w.,])(\d[\d,.]*) ")
 #: A list item's label and the percentage it qualifies ("yeyang_lfp_phase1 11%," in a list of
 #: them): the word before a percentage that ends an item (followed by ",", ";", ")" or the end of
 #: the text), kept together where the pair fits on a line. A percentage inside a sentence
-#: ("below 50% of") binds no word before it.
-_LABELLED = re.compile(r"(\S+) ([-+]?\d[\d,.]*\u00a0?%(?:[,;)]+(?=\s|$)|$))")
+#: ("below 50% of") binds no word before it. A label is tried from a word's start only, so that a
+#: long word without spaces is passed over at once (not in time growing with its length squared).
+_LABELLED = re.compile(r"(?<!\S)(\S+) ([-+]?\d[\d,.]*\u00a0?%(?:[,;)]+(?=\s|$)|$))")
 
 
 def wrap_text(text: str, width: int) -> list[str]:
