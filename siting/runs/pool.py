@@ -1124,7 +1124,7 @@ def source_check() -> Callable[[Sequence[str]], str | None]:
             if spec is None:
                 return None
             for top in sorted(spec.submodule_search_locations or [os.path.dirname(spec.origin or "")]):
-                for folder, subfolders, files in sorted(os.walk(top)):
+                for folder, subfolders, files in os.walk(top):  # top-down, each level sorted: the same order everywhere
                     subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
                     for name in sorted(files):
                         if name.endswith(".py"):
