@@ -32,7 +32,7 @@ from siting.config.schema import crs_label
 from siting.config.units import plain_status
 from siting.deliver.tables import absolute_gap_yuan
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION
-from siting.optimize.results import Plan, clean
+from siting.optimize.results import Plan, clean, outward
 from siting.optimize.solve import SolveReport
 from siting.prepare.inputs import discount_factors, steady_year
 
@@ -224,9 +224,9 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
             "termination": report.termination,
             "proven_within_gap": report.proven_optimal,
             "objective_yuan": _maybe(report.objective_yuan),
-            "best_bound_yuan": _maybe(report.best_bound_yuan),
-            "gap": _maybe(report.gap),
-            "gap_yuan": _maybe(absolute_gap_yuan(report.objective_yuan, report.gap)),
+            "best_bound_yuan": _maybe(report.best_bound_yuan, up=False),
+            "gap": _maybe(report.gap, up=True),
+            "gap_yuan": _maybe(absolute_gap_yuan(report.objective_yuan, report.gap), up=True),
             "settings": _held_settings(report, loaded.scenario.solver.abs_gap_bn_yuan),
         },
         "model_size": size,
@@ -275,17 +275,26 @@ def _held_settings(report: SolveReport, abs_gap_bn_yuan: float | None) -> dict[s
 
 
 def _clean_record(record: dict[str, Any]) -> dict[str, Any]:
-    """`record` with every float `clean`ed (nested members too)."""
-    def tidy(value: Any) -> Any:
+    """`record` with every float `clean`ed (nested members too), but a proven lower bound (a member
+    named `..._bound_yuan` other than `upper_bound_yuan`) rounded down (`outward`), never above
+    what was proven."""
+    def tidy(value: Any, key: str = "") -> Any:
         if isinstance(value, dict):
-            return {k: tidy(v) for k, v in value.items()}
-        return clean(value) if isinstance(value, float) else value
+            return {k: tidy(v, str(k)) for k, v in value.items()}
+        if not isinstance(value, float):
+            return value
+        return _maybe(value, up=False) if key.endswith("bound_yuan") and key != "upper_bound_yuan" else clean(value)
 
     return tidy(record)
 
 
-def _maybe(value: float | None) -> float | None:
-    return None if value is None else clean(value)
+def _maybe(value: float | None, up: bool | None = None) -> float | None:
+    """`value` to 9 significant digits (`clean`), or, with `up` given, rounded outward to them: up
+    for a figure proven at most (a gap), down for one proven at least (a lower bound), so that
+    the figure written claims no more than was proven; None as it is."""
+    if value is None:
+        return None
+    return clean(value) if up is None or not math.isfinite(value) else outward(value, up)
 
 
 def _relative(path: Path, base: Path) -> str:

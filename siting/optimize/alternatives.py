@@ -88,7 +88,7 @@ from models.variables import added_by
 from siting.config import progress
 from siting.config.units import slack_percent as slack_percent  # re-exported: importable from here too
 from siting.optimize.counts import solve_by_counts
-from siting.optimize.results import Plan, clean, extract_plan
+from siting.optimize.results import Plan, clean, extract_plan, outward
 from siting.optimize.solve import SolveReport, SolverSettings, new_solver, solve_model
 from siting.optimize.solve import warm_started as warm_started  # re-exported: importable from here too
 
@@ -504,15 +504,15 @@ def near_optimal_record(plans: Sequence[Alternative], slack: float, label: str) 
             "plan": alternative.label,
             "cost_yuan": cost,
             "over_optimum": clean((cost - base) / abs(base)) if base else 0.0,
-            "over_bound": clean((cost - bound) / abs(bound)) if bound else None,
+            "over_bound": outward((cost - bound) / abs(bound), up=True) if bound else None,
             "sites_differing": sorted(opened ^ set(alternative.plan.opened_sites)),
             "stopped_by": alternative.stopped_by,
             "scope": alternative.scope,
         })
     gross = clean(sum(value for name, value in optimum.plan.costs.items() if name != "sales"))
     return {"plan": label, "slack": slack, "optimum_cost_yuan": base, "optimum_gross_cost_yuan": gross,
-            "optimum_bound_yuan": None if bound is None else clean(bound),
-            "optimum_gap": None if optimum.report.gap is None else clean(optimum.report.gap),
+            "optimum_bound_yuan": None if bound is None else outward(bound, up=False),
+            "optimum_gap": None if optimum.report.gap is None else outward(optimum.report.gap, up=True),
             "plans": rows}
 
 

@@ -46,7 +46,7 @@ from models import RULE_COST_FAMILIES, ModelInputs, build_model, family, set_fam
 from siting.config import progress
 from siting.config.units import SHOWN_AS, Names
 from siting.optimize.counts import solve_by_counts
-from siting.optimize.results import Plan, clean, extract_plan
+from siting.optimize.results import Plan, clean, extract_plan, outward
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
 from siting.optimize.tolerance import absolute_gap_yuan, gap_not_reached_text, near_zero_note, proven_low
 from siting.optimize.workers import default_workers, run_handed_over
@@ -161,24 +161,18 @@ def rounded_difference(base: float | None, relaxed: float) -> float:
     return 0.0 if abs(difference) <= 1e-9 * max(abs(base), 1.0) else clean(difference)
 
 
+def _raw_low(report: SolveReport) -> float:
+    """`proven_low` of a solve from its figures as the solver gave them, not rounded."""
+    bound = report.best_bound_yuan
+    return proven_low(report.objective_yuan, bound if bound is not None and math.isfinite(bound) else None,
+                      report.gap)
+
+
 def _shown_low(report: SolveReport) -> float:
     """`proven_low` of a solve from the figures the outputs give (`clean`, 9 significant digits)."""
     bound = report.best_bound_yuan
     return clean(proven_low(clean(report.objective_yuan), clean(bound) if bound is not None and math.isfinite(bound)
                             else None, report.gap))
-
-
-def outward(yuan: float, up: bool) -> float:
-    """`yuan` to 9 significant digits, as every solver figure of the outputs (`clean`), but rounded
-    away from the inside of the range it ends: up for a high end, down for a low end, so that the
-    range written still holds the proven one (10,000,000,010 + 27,997,123,500 = 37,997,123,510
-    -> 37,997,123,600 as a high end, 37,997,123,500 as a low end). Float noise far below the 9th
-    digit (a thousandth of it) does not move a figure that has 9 digits already."""
-    if yuan == 0 or not math.isfinite(yuan):
-        return yuan
-    unit = 10.0 ** (math.floor(math.log10(abs(yuan))) - 8)
-    steps = round(yuan / unit, 3)
-    return clean((math.ceil(steps) if up else math.floor(steps)) * unit)
 
 
 def rule_cost_range(base: SolveReport, relaxed: SolveReport) -> tuple[float, float | None] | None:
@@ -198,15 +192,16 @@ def rule_cost_range(base: SolveReport, relaxed: SolveReport) -> tuple[float, flo
 
     An end no further from 0 than 1e-9 of the base objective is 0 (solver noise, as
     `rounded_difference`), and so is a high end below 0, which only the solver's tolerances can
-    give; the others are rounded outward to 9 significant digits (`outward`). The ends come from
-    the figures the outputs give (`clean`), so that the range holds the point cost of
+    give; the others are rounded outward to 9 significant digits (`outward`). Each end is the wider
+    of the one from the solver's figures as given and the one from the figures the outputs give
+    (`clean`), so that the range holds both the proven range and the point cost of
     `rule_cost_table`, the difference of the objectives so rounded, except where that is below 0:
     a relaxed solve that ended on a plan dearer than the base plan, which it could have kept."""
     if base.objective_yuan is None or relaxed.objective_yuan is None:
         return None
     noise = 1e-9 * max(abs(clean(base.objective_yuan)), 1.0)
-    low = _shown_low(base) - clean(relaxed.objective_yuan)
-    high = clean(base.objective_yuan) - _shown_low(relaxed)
+    low = min(_shown_low(base) - clean(relaxed.objective_yuan), _raw_low(base) - relaxed.objective_yuan)
+    high = max(clean(base.objective_yuan) - _shown_low(relaxed), base.objective_yuan - _raw_low(relaxed))
     low = 0.0 if low <= noise else outward(low, up=False)
     high_end = None if not math.isfinite(high) else 0.0 if high <= noise else outward(high, up=True)
     return low, high_end
@@ -321,8 +316,8 @@ def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleC
                 None if base_report.objective_yuan is None else clean(base_report.objective_yuan), clean(relaxed)),
             "rule_cost_low_yuan": low,
             "rule_cost_high_yuan": high,
-            "gap": cost.report.gap,
-            "absolute_gap_yuan": None if absolute is None else clean(absolute),
+            "gap": None if cost.report.gap is None else outward(cost.report.gap, up=True),
+            "absolute_gap_yuan": None if absolute is None else outward(absolute, up=True),
             "within_solver_tolerance": "" if low is None else "yes" if low == 0 else "no",
             "sites_added": ",".join(s for s in cost.plan.opened_sites if s not in base_sites) if cost.plan else "",
             "sites_dropped": ",".join(s for s in base_plan.opened_sites if s not in sites) if cost.plan else "",

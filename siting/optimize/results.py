@@ -79,6 +79,19 @@ def clean(value: float | None) -> float:
     return float(f"{value:.9g}")
 
 
+def outward(yuan: float, up: bool) -> float:
+    """`yuan` to 9 significant digits, as every solver figure of the outputs (`clean`), but rounded
+    away from the inside of the range it ends: up for a high end, down for a low end, so that the
+    range written still holds the proven one (10,000,000,010 + 27,997,123,500 = 37,997,123,510
+    -> 37,997,123,600 as a high end, 37,997,123,500 as a low end). Float noise far below the 9th
+    digit (a thousandth of it) does not move a figure that has 9 digits already."""
+    if yuan == 0 or not math.isfinite(yuan):
+        return yuan
+    unit = 10.0 ** (math.floor(math.log10(abs(yuan))) - 8)
+    steps = round(yuan / unit, 3)
+    return clean((math.ceil(steps) if up else math.floor(steps)) * unit)
+
+
 def _empty(columns: list[str]) -> Callable[[], pd.DataFrame]:
     return lambda: pd.DataFrame(columns=columns)
 

@@ -78,6 +78,7 @@ from siting.deliver.tables import (  # noqa: F401 (terminal_width and NARROWEST_
     terminal_width,
     wrap_columns,
 )
+from siting.optimize.results import outward
 from siting.optimize.tolerance import TOLERANCE_NOTE, WITHIN, proven_low, range_text, within_tolerance
 from siting.runs.pool import DIAGNOSIS, CaseSummary, cheaper, failure_message
 
@@ -205,7 +206,10 @@ def comparison_table(summaries: Sequence[CaseSummary], files: Sequence[str] = ()
     years differently), and RANGE_LOW_ROW and RANGE_HIGH_ROW, the proven range of the difference of
     the two optima (yuan, `objective_range`; empty where it is unbounded or not comparable).
     After the gap (a share of the run's |objective|), ABSOLUTE_GAP_ROW, the same gap in yuan
-    (objective less bound). After that, when some run has one, the rows of ORIGIN_ROWS: the run
+    (objective less bound). The range's ends and each run's two gaps are proven figures, written to
+    9 significant digits rounded outward (`_end`, `_up`), so that no figure claims more than was
+    proven; the gaps' differences are taken from the gaps as solved. After that, when some run has
+    one, the rows of ORIGIN_ROWS: the run
     whose plan a run moved to in the cross-start rounds ("started from") and the run whose bound
     its gap is measured against ("bound from"), "" where none; their differences are left empty.
     After those (after the status, for runs none of which has a plan), when some run's cross-start
@@ -261,7 +265,8 @@ def comparison_table(summaries: Sequence[CaseSummary], files: Sequence[str] = ()
     base = per_run[0]
     first = summaries[0]
     for i, (summary, rows) in enumerate(zip(summaries, per_run, strict=True)):
-        table[summary.label] = [rows.get(m, ("", None))[1] if m not in DIFFERENCE_ROWS and m not in SITES_ROWS
+        table[summary.label] = [_up(rows.get(m, ("", None))[1]) if m in ("gap", ABSOLUTE_GAP_ROW)
+                                else rows.get(m, ("", None))[1] if m not in DIFFERENCE_ROWS and m not in SITES_ROWS
                                 else "" if m == TOLERANCE_ROW or m in SITES_ROWS else None for m in metrics]
         if i > 0:
             low, high = objective_range(first, summary) or (None, None)
@@ -275,7 +280,7 @@ def comparison_table(summaries: Sequence[CaseSummary], files: Sequence[str] = ()
                 else 0.0 if same and m == "objective"
                 else _delta(rows.get(m, ("", None))[1], base.get(m, ("", None))[1]) if m not in DIFFERENCE_ROWS
                 else difference_verdict(first, summary) if m == TOLERANCE_ROW
-                else _finite(low if m == RANGE_LOW_ROW else high) for m in metrics]
+                else _end(low, up=False) if m == RANGE_LOW_ROW else _end(high, up=True) for m in metrics]
     return pd.DataFrame(table)
 
 
@@ -349,7 +354,8 @@ CROSS_FAILED_ROW = "cross-start failed"
 CROSS_FAILED_COLUMN = "cross_start_failed"
 
 #: The comparison.csv rows of the proven range of the difference of two runs' optima (yuan in
-#: the table, bn yuan when written): the lowest and the highest it can be (`objective_range`).
+#: the table, bn yuan when written): the lowest and the highest it can be (`objective_range`), to 9
+#: significant digits rounded outward (`_end`).
 RANGE_LOW_ROW = "objective difference: proven low"
 RANGE_HIGH_ROW = "objective difference: proven high"
 
@@ -766,6 +772,20 @@ def objective_range(base: CaseSummary, other: CaseSummary) -> tuple[float, float
 def _finite(value: float | None) -> float | None:
     """A number, or None where it is not finite (an end of a range without a proven bound)."""
     return value if value is not None and math.isfinite(value) else None
+
+
+def _up(gap: float | None) -> float | None:
+    """A proven gap (a share, or yuan) as the files write it: to 9 significant digits rounded up
+    (`outward`), never below what was proven; None as it is."""
+    return None if gap is None else outward(gap, up=True)
+
+
+def _end(value: float | None, up: bool) -> float | None:
+    """An end of a proven range (yuan) as the files write it: to 9 significant digits rounded
+    outward (siting/optimize/results.py `outward`: up for a high end, down for a low one), so that
+    the range written holds the proven one; None where it is not finite (`_finite`)."""
+    number = _finite(value)
+    return None if number is None else outward(number, up)
 
 
 def same_plan(base: CaseSummary, other: CaseSummary) -> bool:
@@ -1597,7 +1617,8 @@ def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
         if not other.ok:
             continue
         low, high = objective_range(base, other) or (None, None)
-        difference = dict(zip(DIFFERENCE_FIELDS, (difference_verdict(base, other), _bn_yuan(low), _bn_yuan(high)),
+        difference = dict(zip(DIFFERENCE_FIELDS, (difference_verdict(base, other), _bn_yuan(_end(low, up=False)),
+                                                  _bn_yuan(_end(high, up=True))),
                               strict=True))
         built = base_built | _built_on(other)
         sites = {**base_sites, **{site: geometry for site, geometry in _site_geometries(other).items()
@@ -1716,8 +1737,8 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
     for summary, values in zip(summaries, settings, strict=True):
         row: dict[str, Any] = {"run": summary.label, **values,
                                "status": status_text(summary),
-                               "objective_yuan": summary.objective_yuan, "gap": summary.gap,
-                               "gap_yuan": absolute_gap_yuan(summary.objective_yuan, summary.gap),
+                               "objective_yuan": summary.objective_yuan, "gap": _up(summary.gap),
+                               "gap_yuan": _up(absolute_gap_yuan(summary.objective_yuan, summary.gap)),
                                "vs_first": difference_verdict(summaries[0], summary) if summary is not summaries[0]
                                else "",
                                **_first_range(summaries[0], summary),
@@ -1756,10 +1777,11 @@ FIRST_HIGH_COLUMN = "vs_first_high_yuan"
 
 def _first_range(first: CaseSummary, summary: CaseSummary) -> dict[str, float | None]:
     """The cells FIRST_LOW_COLUMN and FIRST_HIGH_COLUMN of a sweep's run: the ends of the proven
-    range of its optimum less the first run's (yuan), None for the first run, a run without a plan
-    or a bound, and one whose objective weighs the years otherwise (`objective_range`)."""
+    range of its optimum less the first run's (yuan, rounded outward: `_end`), None for the first
+    run, a run without a plan or a bound, and one whose objective weighs the years otherwise
+    (`objective_range`)."""
     low, high = (objective_range(first, summary) if summary is not first else None) or (None, None)
-    return {FIRST_LOW_COLUMN: _finite(low), FIRST_HIGH_COLUMN: _finite(high)}
+    return {FIRST_LOW_COLUMN: _end(low, up=False), FIRST_HIGH_COLUMN: _end(high, up=True)}
 
 
 #: The sweep columns, after `sites_built_on`, of the (site, product) pairs each family keeps out
