@@ -1009,19 +1009,24 @@ def staging_refused(folder: Path, where: str) -> None:
         raise OutputFolderError(problems)
 
 
-def solve(problem_or_path: Problem | Path | str, time_limit_s: float | None = None) -> Solution:
+def solve(problem_or_path: Problem | Path | str, time_limit_s: float | None = None, *, variant: str | None = None,
+          overrides: Mapping[str, Any] | Iterable[Override | str] | None = ()) -> Solution:
     """Build the MIP of a problem and solve it with HiGHS; writes nothing.
 
     Args:
         problem_or_path: a `Problem` from `load`, or a scenario file path (loaded first).
         time_limit_s: seconds for the solver, replacing the scenario's `solver.time_limit_s`.
+        variant, overrides: with a path, as for `load` (`solve(path, overrides={...})` is
+            `solve(load(path, overrides={...}))`); a `Problem` was loaded with its own, and is
+            refused with either.
 
     Returns:
         A `Solution`: status, objective and gap, cost breakdown, plan tables, layers, timings.
 
     Raises:
         InputError: bad input (when given a path), `problem_or_path` neither a `Problem` nor a
-            path, or a time limit that is not a positive number.
+            path, a time limit that is not a positive number, or `variant` or `overrides` with a
+            `Problem`.
         PlanInfeasible: the rules cannot be met together; the message names the rule families
             whose relaxation gives a plan. Its `notices` are the problem's (`Problem.notices`,
             with any the solve added), as a plan's report would give them.
@@ -1029,7 +1034,12 @@ def solve(problem_or_path: Problem | Path | str, time_limit_s: float | None = No
             advice names the argument `time_limit_s=` beside the scenario's solver.time_limit_s.
             Its `notices`: as PlanInfeasible's.
     """
-    problem = as_problem(problem_or_path)
+    given = variant is not None or overrides not in ((), None, {}, [])
+    if given and isinstance(problem_or_path, Problem):
+        raise InputError(["variant, overrides | apply when solve is given a scenario path; a problem was loaded "
+                          "with its own: give them to siting.load, or give solve the path"])
+    problem = load(problem_or_path, variant, overrides) if given and _is_path(problem_or_path) \
+        else as_problem(problem_or_path)
     settings = problem.solver_settings(time_limit_s)
     timings = dict(problem.timings)
     with _time_limit_named(), notices_carried(problem.prepared.notices):
