@@ -83,7 +83,7 @@ def format_summary(result: RunResult) -> str:
     objective line, with a note under the costs when the net objective is near zero (`near_zero_note`)."""
     import pandas as pd
 
-    from siting.config.units import cost_label, per_year, product_label
+    from siting.config.units import bound_bn, cost_label, per_year, product_label
     from siting.deliver.manifest import changed_inputs
     from siting.deliver.mapinfo import solve_outcome, time_limit_held, unproven_text
     from siting.deliver.tables import absolute_gap_yuan, near_zero_note, terminal_width
@@ -100,8 +100,9 @@ def format_summary(result: RunResult) -> str:
     # The gap in bn yuan beside the bound it is measured to; the status line's percentage is a share
     # of the net objective, which a note says is misleading when that is near zero.
     absolute = absolute_gap_yuan(report.objective_yuan, report.gap)
-    objective = (f"objective {money(report.objective_yuan)} (discounted), best bound {money(report.best_bound_yuan)}"
-                 + (f", absolute gap {money(absolute)}" if absolute is not None else ""))
+    # The bound rounded down and the gap up (`bound_bn`): never shown as more than was proven.
+    objective = (f"objective {money(report.objective_yuan)} (discounted), best bound {bound_bn(report.best_bound_yuan)}"
+                 + (f", absolute gap {bound_bn(absolute, up=True)}" if absolute is not None else ""))
     lines += wrap_text(objective, width)
     steady = inputs.STEADY_YEAR
     if steady is not None and steady in inputs.year_weight:

@@ -24,7 +24,7 @@ def test_the_plan_known_before_is_the_best_plan_until_a_cheaper_one(monkeypatch)
     assert shown(monkeypatch, -26.22e9, 487.10e9) == (
         "solve 5.0 s: best plan -26.22 bn yuan, bound -27.52 bn yuan, gap 4.96%")
     assert shown(monkeypatch, -26.22e9, -26.88e9) == (
-        "solve 5.0 s: best plan -26.88 bn yuan, bound -27.52 bn yuan, gap 2.38%")
+        "solve 5.0 s: best plan -26.88 bn yuan, bound -27.52 bn yuan, gap 2.39%")
 
 
 def test_without_a_plan_before_the_search_shows_its_own(monkeypatch) -> None:

@@ -22,7 +22,7 @@ from siting.runs.job import RunResult, run_solve
 
 BN = 1e9
 
-GAP_WORDS = ("This plan is not proven within the asked gap: the best plan may cost up to 34.50 bn yuan less "
+GAP_WORDS = ("This plan is not proven within the asked gap: the best plan may cost up to 34.51 bn yuan less "
              "(gap 78.72%); the solve stopped at its 1.5 s time limit. A longer solve may change the plan and its "
              "map, and a stop at a time limit depends on the machine's speed, so the same inputs may give another "
              "plan. Raise solver.time_limit_s (or --time-limit) before relying on it.")
@@ -70,7 +70,7 @@ def stopped(result: RunResult) -> RunResult:
 def test_the_terminal_warns_under_the_objective_line(solved: RunResult) -> None:
     assert "not proven" not in format_summary(solved)
     lines = format_summary(stopped(solved)).splitlines()
-    assert lines[2].startswith("objective 43.83 bn yuan (discounted), best bound 9.33 bn yuan")
+    assert lines[2].startswith("objective 43.83 bn yuan (discounted), best bound 9.32 bn yuan")
     end = next(i for i, line in enumerate(lines) if line.startswith("  capex"))  # the costs follow
     assert lines[3].startswith("warning: this plan is not proven")
     assert max(len(line) for line in lines[3:end]) <= 120

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from siting.config.errors import PlanInfeasible
-from siting.config.units import plain_status
+from siting.config.units import bound_bn, gap_text, plain_status
 
 #: What each phase of a solve is doing, as the line that announces it says.
 PHASES = {
@@ -200,13 +200,14 @@ class SolverState:
             gap_value = (abs(best_yuan - bound_yuan) / max(abs(best_yuan), 1e-9)
                          if best_yuan is not None and bound_yuan is not None else None)
         best = bn(best_yuan) if best_yuan is not None else "none yet"
-        bound = bn(bound_yuan) if bound_yuan is not None else "none yet"
-        gap = f"{gap_value:.2%}" if gap_value is not None else "n/a"
+        bound = bound_bn(bound_yuan) if bound_yuan is not None else "none yet"  # down: never above what is proven
+        gap = gap_text(gap_value) if gap_value is not None else "n/a"
         clock = f"{kind} {self.elapsed_s + shift:.1f} s"
         text = f"{clock}: {plan} {best}, bound {bound}, gap {gap}"
         if width is None or len(text) <= width:
             return text
-        figures = [f"{yuan / 1e9:z,.2f}" if yuan is not None else "none" for yuan in (best_yuan, bound_yuan)]
+        figures = [f"{best_yuan / 1e9:z,.2f}" if best_yuan is not None else "none",
+                   bound_bn(bound_yuan, unit=False) if bound_yuan is not None else "none"]
         known = [f"{figure} bn yuan" if figure != "none" else "none yet" for figure in figures]
         if bound_yuan is not None and best_yuan is not None:
             known[0] = figures[0]  # the unit once, after the bound

@@ -47,6 +47,31 @@ def to_bn(yuan: float) -> float:
     return 0.0 if value == 0 else value
 
 
+def rounded_outward(value: float, decimals: int, up: bool) -> float:
+    """`value` rounded up (`up`) or down to `decimals` decimals, float noise (a millionth of the
+    last decimal) aside: a proven figure shown so that it claims no more than was proven."""
+    scaled = round(value * 10 ** decimals, 6)
+    return (math.ceil(scaled) if up else math.floor(scaled)) / 10 ** decimals
+
+
+def bound_bn(yuan: float | None, up: bool = False, unit: bool = True) -> str:
+    """A proven figure in bn yuan with two decimals, rounded so that it claims no more than was
+    proven: a lower bound (of a minimised cost) down, a figure proven at most (`up`: a gap in yuan,
+    how much cheaper the best plan may be) up: a best bound of -196.264448 bn yuan reads
+    "-196.27 bn yuan", not "-196.26", which is more than was proven; an absolute gap of 0.191
+    reads "0.20". Without `unit`, the bare figure; None or not finite -> "n/a"."""
+    if yuan is None or not math.isfinite(yuan):
+        return "n/a"
+    text = f"{rounded_outward(to_bn(yuan), 2, up):z,.2f}"
+    return f"{text} {MONEY_UNIT}" if unit else text
+
+
+def gap_text(share: float) -> str:
+    """A proven gap (a share) in percent with two decimals, rounded up so that it claims no more
+    than was proven: 0.0009999984 -> "0.10%", 0.01001 -> "1.01%" (not "1.00%"), 6.125 -> "612.50%"."""
+    return f"{rounded_outward(100.0 * share, 2, up=True):z.2f}%"
+
+
 def steady_span(last: int, after: int) -> str:
     """The years the steady-state year after the plan's last year `last` stands for, with
     objective.years_after_horizon = `after` (N >= 1): "2025-2038" (T + 1 to T + N), "2025" for N = 1."""

@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import shapely
 
-from siting.config.units import bn_yuan, frame_site_names, joined, plain_status, site_names, slack_percent  # noqa: F401 (site_names, frame_site_names: read from here too)
+from siting.config.units import (  # noqa: F401 (site_names, frame_site_names: read from here too)
+    bn_yuan,
+    bound_bn,
+    frame_site_names,
+    gap_text,
+    joined,
+    plain_status,
+    site_names,
+    slack_percent,
+)
 from siting.deliver.layer import OutputLayer
 from siting.deliver.tables import absolute_gap_yuan
 
@@ -34,9 +43,9 @@ def outcome_text(words: str, gap: float | None, tolerance: float | None = None,
     if gap is None:
         return words
     if tolerance is None:
-        return f"{words}, gap {gap:.2%}"
+        return f"{words}, gap {gap_text(gap)}"
     absolute = f" or {bn_yuan(abs_tolerance_yuan)}" if abs_tolerance_yuan else ""
-    return f"{words}, gap {gap:.2%} (tolerance {tolerance:.2%}{absolute})"
+    return f"{words}, gap {gap_text(gap)} (tolerance {tolerance:.2%}{absolute})"
 
 
 def solve_outcome(report: SolveReport, rel_gap: float | None, abs_gap_bn_yuan: float | None = None) -> str:
@@ -73,7 +82,8 @@ def unproven_text(has_plan: bool, proven: bool, gap: float | None, objective_yua
         how_far = (f"no bound was proven{limit}, so how far it lies from the best plan is unknown: "
                    "it may cost many times the best plan's cost")
     else:
-        how_far = (f"the best plan may cost up to {bn_yuan(abs(gap * objective_yuan))} less (gap {gap:.2%})"
+        how_far = (f"the best plan may cost up to {bound_bn(abs(gap * objective_yuan), up=True)} less "
+                   f"(gap {gap_text(gap)})"
                    + (f"; the solve stopped at its {time_limit_s:g} s time limit" if time_limit_s else ""))
     return (f"This plan is not proven within the asked gap: {how_far}. A longer solve may change the plan and its "
             "map, and a stop at a time limit depends on the machine's speed, so the same inputs may give another "
@@ -144,12 +154,12 @@ def near_optimal_text(record: Mapping[str, Any] | None) -> str:
         against = (f"{over:.2%} above the optimum's cost ({bn_yuan(optimum)})" if over > 0 else
                    f"{-over:.2%} below the optimum's cost ({bn_yuan(optimum)})")
     if within_gap:
-        against += (f", a difference within the optimum's proven gap ({float(gap):.2%}), so not proven: the two "
+        against += (f", a difference within the optimum's proven gap ({gap_text(float(gap))}), so not proven: the two "
                     "are as good within solver tolerance")
     over_bound = row.get("over_bound")
     if bound is not None and over_bound is not None:
-        proven = (f", and at most {float(over_bound):.2%} above the optimum's proven bound ({bn_yuan(bound)}; "
-                  f"no plan costs less), so its cost is proven within {float(over_bound):.2%} of the best plan's")
+        proven = (f", and at most {gap_text(float(over_bound))} above the optimum's proven bound ({bound_bn(bound)}; "
+                  f"no plan costs less), so its cost is proven within {gap_text(float(over_bound))} of the best plan's")
     else:
         proven = ("; no bound was proven for the optimum, so how far either lies from the best plan's cost is not "
                   "known")

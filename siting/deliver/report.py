@@ -31,9 +31,11 @@ from siting.config.units import (
     MONEY_UNIT,
     Names,
     amount_text,
+    bound_bn,
     capitalised,
     cluster_names,
     cost_label,
+    gap_text,
     joined,
     per_year,
     plain_status,
@@ -244,11 +246,11 @@ def solve_blocks(manifest: Mapping[str, Any], discount: str = "") -> list[Block]
         ["objective (discounted)", f"{bn_yuan(solver['objective_yuan'])} bn yuan"],
         *([["discounting", capitalised(discount)]] if discount else []),
         ["best bound" + (" (merged model's)" if screening else ""), "n/a" if solver["best_bound_yuan"] is None
-         else f"{bn_yuan(solver['best_bound_yuan'])} bn yuan"],
+         else bound_bn(solver["best_bound_yuan"])],
         ["gap" + (" of the full instance" if screening else ""), "n/a" if gap is None
-         else f"{gap:.2%}" + ("" if tolerance is None else f" (tolerance {tolerance:.2%}"
+         else gap_text(gap) + ("" if tolerance is None else f" (tolerance {tolerance:.2%}"
                               + (f" or {absolute_tolerance:,.2f} bn yuan" if absolute_tolerance else "") + ")")],
-        ["absolute gap (objective less best bound)", "n/a" if absolute is None else f"{bn_yuan(absolute)} bn yuan"],
+        ["absolute gap (objective less best bound)", "n/a" if absolute is None else bound_bn(absolute, up=True)],
         model_row(manifest),
     ]
     if screening:
@@ -297,9 +299,9 @@ def alternative_solve_blocks(manifest: Mapping[str, Any], discount: str = "") ->
         bound, over_bound = record.get("optimum_bound_yuan"), row.get("over_bound")
         rows += [["optimum's cost (discounted)", f"{bn_yuan(record.get('optimum_cost_yuan'))} bn yuan"],
                  ["over the optimum's cost", f"{over:z.2%}{within}"],
-                 ["best bound (the optimum's, proven)", "n/a" if bound is None else f"{bn_yuan(bound)} bn yuan"],
+                 ["best bound (the optimum's, proven)", "n/a" if bound is None else bound_bn(bound)],
                  ["over the optimum's proven bound", "n/a" if over_bound is None else
-                  f"at most {float(over_bound):.2%}"],
+                  f"at most {gap_text(float(over_bound))}"],
                  ["its search ended by", str(row.get("stopped_by") or "n/a")]]
     rows.append(model_row(manifest))
     if manifest.get("screening"):
@@ -346,7 +348,7 @@ def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str],
         within = " (within the optimum's gap)" if gap is not None and abs(over) <= float(gap) else ""
         over_bound = row.get("over_bound")
         rows.append([f"`{row['plan']}/`", bn_yuan(row.get("cost_yuan")), f"{over:z.2%}{within}",
-                     "n/a" if over_bound is None else f"{float(over_bound):.2%}",
+                     "n/a" if over_bound is None else gap_text(float(over_bound)),
                      differing_text(list(row.get("sites_differing") or []), names, built)]
                     + ([ALTERNATIVE_KINDS.get(row.get("scope") or "", row.get("scope") or "")] if kinds else []))
     count = len(plans)
@@ -359,13 +361,13 @@ def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str],
             f"({bn_yuan(record.get('optimum_cost_yuan'))} bn yuan{allowed}), each as different as possible from "
             "the plans before it, in its own folder; alternatives.md compares them. Over the optimum's proven bound "
             "is a proven figure: no plan costs less than the bound"
-            + ("" if bound is None else f" ({bn_yuan(bound)} bn yuan)")
+            + ("" if bound is None else f" ({bound_bn(bound)})")
             + ". Sites that differ are those built on by the alternative or by this plan, not both"
             + (": those the alternative added (built on by it only) and dropped (built on by this plan only)."
                if built is not None else "."))
     if gap is not None and slack < float(gap):
-        text += (f" The slack is below this plan's proven gap ({float(gap):.2%}): differences in cost below the gap "
-                 "are not proven.")
+        text += (f" The slack is below this plan's proven gap ({gap_text(float(gap))}): differences in cost below "
+                 "the gap are not proven.")
     if kinds:
         text += (" The kind says what an alternative may change: one of kind sites keeps this plan's modules by "
                  "cluster, size and year and moves them among the sites of their cluster, so this plan's split among "
@@ -470,7 +472,7 @@ def read_first_blocks(loaded: LoadedScenario, layers: Sequence[OutputLayer], pla
     absolute = absolute_gap_yuan(solver.get("objective_yuan"), solver.get("gap"))
     if solver["termination"] != ALTERNATIVE_TERMINATION and absolute is not None and absolute > 0:
         items.append(f"The plan is one of several the solve cannot tell apart: it is proven within "
-                     f"{bn_yuan(absolute)} bn yuan of the best possible ({float(solver['gap']):.2%}); a "
+                     f"{bound_bn(absolute, up=True)} of the best possible ({gap_text(float(solver['gap']))}); a "
                      "difference smaller than that is not a real difference (section \"Solve\").")
     if not items:
         return []
@@ -1096,8 +1098,8 @@ def base_plan_text(inputs: ModelInputs, report: SolveReport, plan: Plan, names: 
     -196.84 bn yuan); it adds capacity at Caopu; ... A base solve with other settings ...". An
     objective or bound the solve did not give reads "none"."""
     objective = "none" if report.objective_yuan is None else f"{bn_yuan(report.objective_yuan)} bn yuan"
-    bound = "none" if report.best_bound_yuan is None else f"{bn_yuan(report.best_bound_yuan)} bn yuan"
-    proven = "" if report.gap is None else f", proven within {report.gap * 100:.2f} % (best bound {bound})"
+    bound = "none" if report.best_bound_yuan is None else bound_bn(report.best_bound_yuan)
+    proven = "" if report.gap is None else f", proven within {gap_text(report.gap)[:-1]} % (best bound {bound})"
     return (f"Base plan, from which each rule's cost is measured (this folder's plan.csv): {objective}{proven}; "
             f"it adds capacity at {sites_built_text(plan, inputs, names.site)}. A base solve with other settings "
             "(gap, threads, random seed) may end on another plan within its gap, and measure the rule costs from "
