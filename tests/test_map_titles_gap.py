@@ -34,7 +34,7 @@ def test_the_title_gives_the_gap_in_bn_yuan_on_a_third_line():
     assert title.text() == (
         "demo: capacity plan 2022-2024\n"
         "optimal within the gap, gap 2.01% (tolerance 2.50%), objective 10.06 bn yuan (discounted)\n"
-        "absolute gap 0.20 bn yuan (objective less best bound)")
+        "absolute gap 0.21 bn yuan (objective less best bound)")
     assert MapTitle("demo", "stopped at the time limit without a plan", None, None, [2024]).text() == (
         "demo: capacity plan 2024-2024\nstopped at the time limit without a plan, no objective")
     # A negative net objective: the gap is measured against its magnitude.

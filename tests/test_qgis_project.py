@@ -164,7 +164,7 @@ def test_the_layout_title_is_the_map_title_or_one_line_without_one():
     with_title = title_item(project_text([layer], styles, "demo", "EPSG:32648", extent, map_title=title))
     assert with_title.get("labelText") == title.text() == (
         "demo: capacity plan 2022-2024\noptimal, gap 2.01%, objective 10.06 bn yuan (discounted)\n"
-        "absolute gap 0.20 bn yuan (objective less best bound)")
+        "absolute gap 0.21 bn yuan (objective less best bound)")  # 0.2022, rounded up
     assert (with_title.get("position"), with_title.get("size")) == ("10,3,mm", "400,21.5,mm")
     assert MAP_FRAME_MM[1] > 3 + 21.5  # the title ends above the map
     plain = title_item(project_text([layer], styles, "demo", "EPSG:32648", extent))

@@ -179,14 +179,14 @@ def test_the_notes_say_what_the_nesting_proves_and_whence_each_bound_comes():
         "Gaps measured against another run's bound (a run whose rules admit every plan of another has an optimum no "
         "higher than the other's, so its proven bound holds for the other too; the run's report and manifest give "
         f"the gap of its own solve): strict against the bound of loose, 9.0000 bn yuan, whose rules admit every plan "
-        f"of its own ({why}): a gap of 9.09%, where its own solve proved 19.19%.")
+        f"of its own ({why}): a gap of 9.10%, where its own solve proved 19.20%.")
     assert bound_note([run("loose", 10.0 * BN, 9.0 * BN), run("strict", 9.9 * BN, 8.0 * BN)]) == ""
     grouped = carry_bounds([run("a", 10.0 * BN, 9.0 * BN, make_inputs()), run("b", 9.9 * BN, 8.0 * BN, tight()),
                             run("c", 9.9 * BN, 8.91 * BN, tight())])
     assert bound_note(grouped).endswith(
         "b and c against the bound of a, 9.0000 bn yuan, whose rules admit every plan of theirs (they differ only in "
         "the red line: that of a leaves as much land or more for every product at every site and excludes nothing "
-        "the stricter one admits): gaps of 9.09% and 9.09%, where their own solves proved 19.19% and 10.00%.")
+        "the stricter one admits): gaps of 9.10% and 9.10%, where their own solves proved 19.20% and 10.00%.")
     table = sweep_table([loose, strict], [{"k": 0}, {"k": 1}])
     assert list(table["bound_from"]) == ["", "loose"]
     assert "bound_from" not in sweep_table([run("a", 1.0, 0.9), run("b", 1.0, 0.9)], [{"k": 0}, {"k": 1}]).columns

@@ -56,6 +56,7 @@ from models.index import build_years, group_ceilings
 from siting.config.units import (
     bn_number,
     bn_yuan,
+    bound_bn,
     cost_label,
     joined,
     per_year,
@@ -1411,7 +1412,7 @@ def replaceable_imports(inputs: ModelInputs, plan: Plan, units: Mapping[str, str
         within = "this plan is a near-optimal alternative, which may cost more than the optimum"
     else:
         within = "the plan is optimal only within the solve's gap" + (
-            f" of {bn_yuan(gap_yuan)}" if gap_yuan is not None else "")
+            f" of {bound_bn(gap_yuan, up=True)}" if gap_yuan is not None else "")
     figures = _PlanFigures(inputs, plan)
     found = []
     for product in inputs.PRODUCTS:
@@ -2018,5 +2019,5 @@ def _unproven_extra(extra_yuan: float, gap_yuan: float | None) -> str:
     no more than the plan's proven absolute gap `gap_yuan`, so not proven; "" otherwise."""
     if gap_yuan is None or not 0 < extra_yuan <= gap_yuan:
         return ""
-    return (f"; that is within the plan's proven gap of {bn_yuan(gap_yuan)}, so not proven: another plan within "
-            "the gap may build it")
+    return (f"; that is within the plan's proven gap of {bound_bn(gap_yuan, up=True)}, so not proven: another plan "
+            "within the gap may build it")

@@ -54,7 +54,7 @@ import shapely
 from models import ModelInputs
 from siting.config.load import LoadedScenario, Override
 from siting.config.schema import crs_label
-from siting.config.units import Names, bn_yuan, layer_names, per_year, product_label, unit_slug
+from siting.config.units import Names, bn_yuan, bound_bn, gap_text, layer_names, per_year, product_label, unit_slug
 from siting.deliver.folders import write_contents
 from siting.deliver.layer import FieldKind, OutputLayer, feature_collection_text, make_layer
 from siting.deliver.manifest import (  # what the plan's manifest records, computed alike
@@ -70,7 +70,6 @@ from siting.deliver.styles import (
     INK,
     RED,
     Category,
-    amount,
     categorized,
     labeling,
     open_ring,
@@ -1166,13 +1165,14 @@ def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, sla
                      + (", and so may the alternatives that start from it" if timed_out[0] == plans[0].label else "")
                      + "; raise solver.time_limit_s.")
     if gap:
-        gap_yuan = amount(gap * abs(plans[0].cost_yuan), 'yuan')  # the gap is a share of |optimum|
-        lines.append(f"The optimum was proven within a gap of {gap:.2%} ({gap_yuan}"
+        gap_yuan = bound_bn(gap * abs(plans[0].cost_yuan), up=True)  # a share of |optimum|; up, as proven
+        lines.append(f"The optimum was proven within a gap of {gap_text(gap)} ({gap_yuan}"
                      "): plans whose costs differ by less are within solver tolerance of each other.")
     if finite(gap) and gap and slack < gap:
-        lines.append(f"The slack ({slack_percent(slack)}) is below the gap the optimum is proven within ({gap:.2%}): "
-                     "differences in cost below the gap are not proven, so an alternative marked `within_gap` "
-                     "below is not proven to cost more than the optimum, nor the optimum to be the cheaper.")
+        lines.append(f"The slack ({slack_percent(slack)}) is below the gap the optimum is proven within "
+                     f"({gap_text(gap)}): differences in cost below the gap are not proven, so an alternative marked "
+                     "`within_gap` below is not proven to cost more than the optimum, nor the optimum to be the "
+                     "cheaper.")
     cheaper = cheaper_text(table, gap, plans[0].cost_yuan if plans else 0.0)
     if cheaper:
         lines.append(cheaper)
@@ -1329,7 +1329,7 @@ def near_optimal_line(record: Mapping[str, Any] | None) -> str:
     found = rows[1:]
     slack = float(record.get("slack") or 0.0)
     gap = record.get("optimum_gap")
-    below = (f"; the optimum is proven within {float(gap):.2%}, so differences below that are not proven"
+    below = (f"; the optimum is proven within {gap_text(float(gap))}, so differences below that are not proven"
              if gap is not None and slack < float(gap) else "")
     # where the slack is above the gap, the note above is not given: mark each alternative whose
     # excess lies within the gap, as report.md and alternatives.md do (`within_gap`)
@@ -1358,7 +1358,7 @@ def excess_text(row: Mapping[str, Any], within: float | None = None, over: str =
     """`cost_over_text` without the cost: "+2.96%", `over` after it, and with `within` "(within
     the optimum's proven gap of 1.70%, not proven dearer)"."""
     text = f"{float(row.get('over_optimum') or 0.0):+z.2%}{over}"
-    return text + (f" (within the optimum's proven gap of {within:.2%}, not proven dearer)" if within is not None
+    return text + (f" (within the optimum's proven gap of {gap_text(within)}, not proven dearer)" if within is not None
                    else "")
 
 
@@ -1375,7 +1375,7 @@ def plan_theme_names(record: Mapping[str, Any] | None) -> dict[str, str]:
         return {}
     gap = (record or {}).get("optimum_gap")
     gap = float(gap) if gap is not None else None
-    proven = f", proven within {gap:.2%}" if gap is not None and math.isfinite(gap) else ", no gap proven"
+    proven = f", proven within {gap_text(gap)}" if gap is not None and math.isfinite(gap) else ", no gap proven"
     names = {str(rows[0]["plan"]): f"{rows[0]['plan']}: {bn_yuan(rows[0].get('cost_yuan'))}, the cost-optimal plan"
                                    f"{proven}"}
     inside = within_gap([0.0, *(float(r.get("over_optimum") or 0.0) for r in rows[1:])], gap)
@@ -1436,7 +1436,7 @@ def cheaper_text(table: pd.DataFrame, gap: float | None, optimum_yuan: float) ->
         return ""
     labels = ", ".join(label for label, _share in rows)
     by = "; ".join((f"{label} " if len(rows) > 1 else "") + f"by {-100.0 * share:.2g}%" for label, share in rows)
-    within = (f"within its gap of {gap:.2%} ({amount(gap * abs(optimum_yuan), 'yuan')})" if finite(gap) and gap
+    within = (f"within its gap of {gap_text(gap)} ({bound_bn(gap * abs(optimum_yuan), up=True)})" if finite(gap) and gap
               else "within the solver's tolerances")
     one = len(rows) == 1
     return (f"{labels} cost{'s' if one else ''} less than the plan reported as the optimum ({by} of its cost): that "

@@ -250,7 +250,7 @@ class MapTitle:
         terminal's words: "absolute gap 0.20 bn yuan (objective less best bound)"; "" without a
         gap or an objective."""
         absolute = absolute_gap_yuan(self.objective_yuan, self.gap)
-        return "" if absolute is None else f"absolute gap {bn_yuan(absolute)} (objective less best bound)"
+        return "" if absolute is None else f"absolute gap {bound_bn(absolute, up=True)} (objective less best bound)"
 
 
 @dataclass(frozen=True)

@@ -409,7 +409,7 @@ def near_ties_blocks(manifest: Mapping[str, Any]) -> list[Block]:
     if absolute is None or absolute <= 0:
         return []
     return [Block("p", f"This plan is one of those the solve cannot tell apart: a plan costing up to "
-                       f"{bn_yuan(absolute)} bn yuan less (the absolute gap) may exist, and plans within the gap "
+                       f"{bound_bn(absolute, up=True)} less (the absolute gap) may exist, and plans within the gap "
                        "may build on other sites and put products in other clusters. Read the sites and the "
                        "split among clusters below as one such plan, not as proven better than those; "
                        "`solve --alternatives N` shows which sites and products every near-optimal plan keeps.")]
@@ -493,7 +493,7 @@ def screening_rows(screening: Mapping[str, Any]) -> list[list[str]]:
                       f"{_unmerged(screening)}; the plan "
                       f"is the best of {screening['screened_sites']:,} screened sites (the parks and a few cells), "
                       "every other cell builds nothing"],
-        ["lower bound LB (merged model)", f"{bn_yuan(screening.get('lower_bound_yuan'))} bn yuan: "
+        ["lower bound LB (merged model)", f"{bound_bn(screening.get('lower_bound_yuan'))}: "
                                           f"{screening['merged_model_sites']:,} sites, the cells of a group merged "
                                           f"into one; its search{_effort_words(merged)} {ended}"
                                           f"{_proof_words(merged)}"],

@@ -31,7 +31,7 @@ from siting.config.progress import (  # noqa: F401 (the width of the output, giv
     TERMINAL_WIDTH,
     terminal_width,
 )
-from siting.config.units import MONEY_UNIT, SHOWN_AS, cost_label, per_year, steady_span, to_bn
+from siting.config.units import MONEY_UNIT, SHOWN_AS, cost_label, per_year, rounded_outward, steady_span, to_bn
 from siting.deliver.geojson import format_number
 from siting.optimize.results import Plan, SteadyState, clean
 from siting.optimize.tolerance import (  # noqa: F401 (the gap figures, given here too)
@@ -264,8 +264,14 @@ def csv_text(frame: pd.DataFrame) -> str:
 ROUND_OFF = 1e-9
 
 
-def _fmt(value: Any, money: bool = False) -> str:
-    """A cell as text: money with 2 decimals, whole or large numbers without decimals, others to 4
+#: The columns (as the files name them) of a proven gap, in percent or bn yuan: a text table gives
+#: them rounded up at the 2 decimals shown (`table_cells`), never below what was proven.
+PROVEN_GAP_COLUMNS = ("gap_percent", "gap_bn_yuan", "absolute_gap_bn_yuan")
+
+
+def _fmt(value: Any, money: bool = False, up: bool = False) -> str:
+    """A cell as text: money with 2 decimals (rounded up with `up`: a proven gap,
+    siting/config/units.py `rounded_outward`), whole or large numbers without decimals, others to 4
     significant digits. A value that rounds to zero is written without a minus sign ("0.00", not
     "-0.00"), and one smaller than ROUND_OFF as 0."""
     if value is None:
@@ -278,7 +284,7 @@ def _fmt(value: Any, money: bool = False) -> str:
         if abs(value) < ROUND_OFF:
             value = 0
         if money:
-            return f"{value:z,.2f}"
+            return f"{rounded_outward(value, 2, up=True) if up else value:z,.2f}"
         if isinstance(value, int) or float(value).is_integer() or abs(value) >= 1000:
             return f"{value:z,.0f}"
         return f"{value:z.4g}"
@@ -288,15 +294,18 @@ def _fmt(value: Any, money: bool = False) -> str:
 def table_cells(frame: pd.DataFrame, as_given: Sequence[str] = ()) -> list[list[str]]:
     """Each row's cells as text: money (a `_bn_yuan` column, or a row whose `unit` is bn yuan) and
     percentages (a `_percent` column such as `gap_percent`, or a row whose `unit` is %) with 2 decimals, as the
-    terminal summary and the report give them; the columns `as_given` (swept settings) as typed."""
+    terminal summary and the report give them, a proven gap (PROVEN_GAP_COLUMNS) rounded up; the
+    columns `as_given` (swept settings) as typed."""
     two_decimals = [str(c).endswith(("_bn_yuan", "_percent")) for c in frame.columns]
+    up = [str(c) in PROVEN_GAP_COLUMNS for c in frame.columns]
     typed = [c in as_given for c in frame.columns]
     unit_at = list(frame.columns).index("unit") if "unit" in frame.columns else None
     rows = []
     for row in frame.itertuples(index=False):
         unit = str(row[unit_at]) if unit_at is not None else ""
         row_two = unit.startswith(MONEY_UNIT) or unit == "%"
-        rows.append([str(v) if typed[i] and v is not None else _fmt(v, two_decimals[i] or (row_two and i != unit_at))
+        rows.append([str(v) if typed[i] and v is not None
+                     else _fmt(v, two_decimals[i] or (row_two and i != unit_at), up[i] and not typed[i])
                      for i, v in enumerate(row)])
     return rows
 

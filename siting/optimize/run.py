@@ -15,7 +15,7 @@ from siting.config import progress
 from siting.config.errors import NoSolution
 from siting.config.load import LoadedScenario
 from siting.config.schema import Scenario
-from siting.config.units import BN, Names
+from siting.config.units import BN, Names, gap_text
 from siting.optimize.counts import solve_by_counts
 from siting.optimize.explain import InfeasiblePlan, explain_findings, explain_infeasibility, presolve_checks
 from siting.optimize.results import (
@@ -189,7 +189,7 @@ def _solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[
         plan = extract_plan(model, inputs, names)
     except NoSolution as exc:  # decisions off whole that rounding could not mend
         ended = (f" The search had stopped at its time limit ({settings.time_limit_s:g} s) with a gap of "
-                 f"{report.gap:.2%}." if report.termination == "maxTimeLimit" and report.gap is not None else "")
+                 f"{gap_text(report.gap)}." if report.termination == "maxTimeLimit" and report.gap is not None else "")
         raise NoSolution(f"{exc}\nRounding them to whole numbers and solving the rest again gave no plan.{ended}"
                          ) from None
     return Solved(report, plan, size, model, solver)

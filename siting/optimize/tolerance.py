@@ -23,7 +23,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from siting.config.units import BN, bn_yuan
+from siting.config.units import BN, bn_yuan, bound_bn, gap_text
 
 #: A gap within the asked gap by at most this much counts as within it: the plan and the bound
 #: may come from different models (the count relaxation, the merged model of the screening), whose
@@ -117,8 +117,8 @@ def gap_not_reached_text(status: str, gap: float | None, objective: float | None
         return ""
     if gap is None:
         return "the solve stopped before its gap with no proven bound: its optimum may lie anywhere below its objective"
-    return (f"the solve stopped before its gap at {gap:.2%}: its optimum may be up to "
-            f"{tolerance_yuan(objective, gap) / 1e9:,.2f} bn yuan lower")
+    return (f"the solve stopped before its gap at {gap_text(gap)}: its optimum may be up to "
+            f"{bound_bn(tolerance_yuan(objective, gap), up=True)} lower")  # proven figures: never shown as less
 
 
 def range_text(low: Any, high: Any) -> str:
@@ -205,7 +205,7 @@ def near_zero_note(objective_yuan: float | None, gap: float | None, costs: Mappi
             or not near_zero_objective(objective_yuan, costs):
         return ""
     gross = gross_cost_yuan(costs)
-    return (f"The relative gap, {gap:.2%}, is measured against the net objective, {bn_yuan(objective_yuan)}, "
+    return (f"The relative gap, {gap_text(gap)}, is measured against the net objective, {bn_yuan(objective_yuan)}, "
             f"which is near zero: {abs(objective_yuan) / gross:.2%} of the gross cost of {bn_yuan(gross)} (under "
             f"{NEAR_ZERO_SHARE:.0%}), sales revenue nearly paying it back. Read the absolute gap instead: "
-            f"{bn_yuan(absolute)}, {absolute / gross:.2%} of the gross cost.")
+            f"{bound_bn(absolute, up=True)}, {gap_text(absolute / gross)} of the gross cost.")

@@ -88,7 +88,7 @@ from models import ModelInputs
 from models.families.proximity import nearest_sources
 from siting.config.load import CommittedProjects, LoadedScenario, load_committed_projects
 from siting.config.schema import CommittedProject
-from siting.config.units import bn_yuan, joined, per_year, product_label
+from siting.config.units import bound_bn, joined, per_year, product_label
 from siting.deliver.drivers import binding_chains
 from siting.deliver.mapinfo import solve_outcome
 from siting.deliver.report import IDLE_PHRASES, ChoiceCalibration, FixedCalibration, held_text
@@ -646,7 +646,8 @@ def solve_line(standing: SolveStanding, mode: str) -> str:
     elif standing.gap_yuan <= 0.0:
         within = f"{what}, proven the least cost: another plan of the same cost {other}"
     else:
-        amount = f"up to {bn_yuan(standing.gap_yuan)}" if standing.gap_yuan >= 0.005e9 else "under 0.01 bn yuan"
+        amount = (f"up to {bound_bn(standing.gap_yuan, up=True)}" if standing.gap_yuan >= 0.005e9
+                  else "under 0.01 bn yuan")
         within = f"{what}, one of the plans within the gap of the least cost: another, costing {amount} less, {other}"
     return f"Solve: {standing.outcome}. Of the gap: {within}."
 

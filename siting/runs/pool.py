@@ -98,7 +98,7 @@ from typing import TYPE_CHECKING, Any
 from siting.config import progress
 from siting.config.errors import InputError, NoSolution, OutputFolderError, PlanInfeasible
 from siting.config.progress import BEAT_S
-from siting.config.units import BN, MONEY_UNIT
+from siting.config.units import BN, MONEY_UNIT, gap_text
 from siting.optimize.workers import default_workers, run_handed_over
 
 if TYPE_CHECKING:
@@ -269,7 +269,7 @@ class CaseSummary:
             first = self.error.splitlines()[0] if self.error else "no plan"
             return f"CaseSummary({self.label!r}: {first})"
         objective = "" if self.objective_yuan is None else f", objective {self.objective_yuan / 1e9:,.2f} bn yuan"
-        gap = "" if self.gap is None else f", gap {self.gap:.2%}"
+        gap = "" if self.gap is None else f", gap {gap_text(self.gap)}"  # up: never below what is proven
         return f"CaseSummary({self.label!r}: {self.status}{objective}{gap}, sites built on: {len(self.sites_opened)})"
 
 

@@ -43,10 +43,13 @@ from siting.config.units import (
     BN,
     MONEY_UNIT,
     amount_text,
+    bound_bn,
     cost_label,
+    gap_text,
     joined,
     per_year,
     product_label,
+    rounded_outward,
     unit_slug,
 )
 from siting.config.words import unit_of
@@ -901,7 +904,8 @@ def comparison_display(table: pd.DataFrame, summaries: Sequence[CaseSummary]) ->
     ids, its solver's status, its two rows of the range in numbers, that row, and plain headers."""
     labels = metric_labels(summaries)
     shown = table.loc[~table["metric"].isin([CROSS_FAILED_ROW, SCENARIO_FILE_ROW])].reset_index(drop=True)
-    for metric, words in (("status", status_in_words), (TARGETS_SHORT_ROW, targets_in_words)):
+    for metric, words in (("status", status_in_words), (TARGETS_SHORT_ROW, targets_in_words), ("gap", _gap_up),
+                          (ABSOLUTE_GAP_ROW, _gap_up_yuan)):
         rows = shown["metric"] == metric
         for summary in summaries:
             if summary.label in shown.columns and rows.any():
@@ -936,6 +940,19 @@ def comparison_display(table: pd.DataFrame, summaries: Sequence[CaseSummary]) ->
             shown.loc[money, column] = NOT_COMPARABLE
     shown["metric"] = [labels.get(m, m) for m in shown["metric"]]
     return shown.rename(columns=headers)
+
+
+def _gap_up(share: Any) -> Any:
+    """A run's proven gap (a share) rounded up at the 2 decimals of percent the tables show
+    (siting/config/units.py `rounded_outward`), so that it reads no smaller than was proven:
+    0.0100001 -> 0.0101 ("1.01"); text and empty cells as they are."""
+    return rounded_outward(100.0 * share, 2, up=True) / 100.0 if _is_number(share) else share
+
+
+def _gap_up_yuan(yuan: Any) -> Any:
+    """A run's proven absolute gap (yuan) rounded up at the 2 decimals of bn yuan the tables show:
+    1,960,019,600 -> 1.97e9 ("1.97"); text and empty cells as they are."""
+    return rounded_outward(yuan / BN, 2, up=True) * BN if _is_number(yuan) else yuan
 
 
 #: The unit of a difference of two percentages: percentage points.
@@ -1866,10 +1883,11 @@ def bound_note(summaries: Sequence[CaseSummary]) -> str:
     parts = []
     for (label, words), carrying in groups.items():
         bound = carrying[0].best_bound_yuan or 0.0
-        gaps = joined([f"{s.gap:.2%}" if s.gap is not None else "none" for s in carrying])
-        own = joined([f"{s.own_gap:.2%}" if s.own_gap is not None else "no bound" for s in carrying])
+        gaps = joined([gap_text(s.gap) if s.gap is not None else "none" for s in carrying])
+        own = joined([gap_text(s.own_gap) if s.own_gap is not None else "no bound" for s in carrying])
         one = len(carrying) == 1
-        parts.append(f"{joined([s.label for s in carrying])} against the bound of {label}, {bound / BN:,.4f} "
+        shown = f"{rounded_outward(bound / BN, 4, up=False):z,.4f}"  # down: no higher than the bound proven
+        parts.append(f"{joined([s.label for s in carrying])} against the bound of {label}, {shown} "
                      f"{MONEY_UNIT}, whose rules admit every plan of {'its own' if one else 'theirs'} "
                      f"({_relaxing(words, label)}): {'a gap' if one else 'gaps'} of {gaps}, where "
                      f"{'its own solve' if one else 'their own solves'} proved {own}")
@@ -1898,7 +1916,7 @@ def moved_note(summaries: Sequence[CaseSummary]) -> str:
                if summary.own_objective_yuan is not None else "its own solve having found no plan")
         if "plan_from" in summary.searches:
             gap = summary.own_gap if summary.bound_from else summary.gap  # its own bound's, not one carried
-            proven = f"within {gap:.2%}" if gap is not None else "within its gap"
+            proven = f"within {gap_text(gap)}" if gap is not None else "within its gap"
             parts.append(f"{summary.label} took the plan of {summary.started_from} as it is ({cost} under its rules, "
                          f"{own}; the bound its own solve proved shows it {proven}, and no new search ran)")
         else:
@@ -1918,7 +1936,7 @@ def unproven_runs_note(summaries: Sequence[CaseSummary]) -> str:
     `unproven_text`): its differences against the other runs may be artefacts of the solver rather
     than effects of what the runs change, and a stop at a time limit depends on the machine's
     speed. "" when every run with a plan is proven within its gap."""
-    runs = [f"{s.label} ({'no bound proven' if s.gap is None else f'gap {s.gap:.2%}'})"
+    runs = [f"{s.label} ({'no bound proven' if s.gap is None else f'gap {gap_text(s.gap)}'})"
             for s in summaries if s.ok and s.status != "optimal"]
     if not runs:
         return ""
@@ -1944,7 +1962,7 @@ def near_zero_runs_note(summaries: Sequence[CaseSummary]) -> str:
                 or not near_zero_note(summary.objective_yuan, summary.gap, summary.costs):
             continue
         parts.append(f"{summary.label} (net objective {(summary.objective_yuan or 0.0) / BN:,.2f} {MONEY_UNIT}, "
-                     f"gap {summary.gap:.2%}, absolute gap {absolute / BN:,.2f} {MONEY_UNIT})")
+                     f"gap {gap_text(summary.gap)}, absolute gap {bound_bn(absolute, up=True)})")
     if not parts:
         return ""
     one = len(parts) == 1
@@ -2250,7 +2268,8 @@ def gap_bars(ax: Any, xs: pd.Series, table: pd.DataFrame) -> None:
     for i in rows.index:
         if lengths[i] < SHORT_BAR * (high - low):  # beside the point, on the side with room for it
             before = float(xs[i]) > left + 0.7 * (right - left)
-            ax.annotate(f"gap {lengths[i]:,.2f}", (float(xs[i]), float(ys[i])), xytext=(-7 if before else 7, 0),
+            label = f"gap {bound_bn(lengths[i] * BN, up=True, unit=False)}"  # up: no less than proven
+            ax.annotate(label, (float(xs[i]), float(ys[i])), xytext=(-7 if before else 7, 0),
                         textcoords="offset points", ha="right" if before else "left", va="center", fontsize=6,
                         color=BAR_COLOUR, zorder=4, bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none",
                                                            "alpha": 0.8})
