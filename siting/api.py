@@ -652,7 +652,7 @@ class Solution:
     def status(self) -> str:
         """The outcome as the terminal's `status` line of `siting solve` gives it (before "; solved
         in"), in words, with the proven gap beside it and, for a plan proven within the gap asked
-        for, that gap: "optimal within the gap, gap 1.47% (tolerance 2.00%)" (proven within the
+        for, that gap: "optimal within the gap, gap 1.48% (tolerance 2.00%)" (proven within the
         asked 2 %, not proven the least: another plan may cost up to the gap less), "optimal within
         the gap, gap 3.10% (tolerance 2.00% or 0.50 bn yuan)" (an absolute gap asked too), "stopped
         at the time limit with a plan, gap 4.10%"; the words are those of report.md and the

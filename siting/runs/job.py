@@ -113,7 +113,7 @@ class RunResult:
 
     def __repr__(self) -> str:
         """Name, status with the gap (as the `solve` status line says them: "optimal within the gap,
-        gap 1.47% (tolerance 2.00%)"), objective and folder, on one line (not the inputs and tables
+        gap 1.48% (tolerance 2.00%)"), objective and folder, on one line (not the inputs and tables
         it holds)."""
         asked = self.prepared.loaded.scenario.solver
         status = solve_outcome(self.report, asked.rel_gap, asked.abs_gap_bn_yuan)
