@@ -1151,14 +1151,26 @@ def stopped_line(signum: int) -> str:
     """What a command stopped by signal `signum` says: that the outputs not yet complete were
     discarded (nothing is left half written), or, when it was stopped after putting its output
     folders in place (while printing its summary, say), which folders it completed, kept as they
-    are (siting/deliver/folders.py `completed_folders`; for a batch, its folder, which holds its runs)."""
+    are (siting/deliver/folders.py `completed_folders`; for a batch, its folder, which holds its runs).
+    Wrapped to standard error's width where it is a terminal, as the message of a run without a
+    plan is (`message_lines`: each folder never broken); into a file, a pipe or a CI log one line,
+    whatever COLUMNS says, so that it can be searched as it is (as bad input's problems are)."""
     name = signal.Signals(signum).name
     folders = written_folders()
     done = [folder_named(folder) for folder in (folders.completed_folders() if folders is not None else ())]
     if not done:
-        return f"stopped by {name}: outputs not yet complete were discarded"
-    listed = done[0] if len(done) == 1 else ", ".join(done[:-1]) + " and " + done[-1]
-    return f"stopped by {name} after the outputs were written to {listed} (complete)"
+        text = f"stopped by {name}: outputs not yet complete were discarded"
+    else:
+        listed = done[0] if len(done) == 1 else ", ".join(done[:-1]) + " and " + done[-1]
+        text = f"stopped by {name} after the outputs were written to {listed} (complete)"
+    try:
+        if not sys.stderr.isatty():
+            return text
+    except (AttributeError, ValueError):  # no stream, or a closed one
+        return text
+    from siting.deliver.tables import terminal_width
+
+    return "\n".join(message_lines(text, terminal_width(sys.stderr), done))
 
 
 if __name__ == "__main__":
