@@ -43,15 +43,16 @@ def test_the_line_naming_the_columns_left_out_fits_120_columns() -> None:
     """Fifteen clusters named in six Chinese characters each (12 columns), after `product` and
     `unit`: seven fit (7 + 2 + 4 + 7 x (2 + 12) = 111 columns; eight would take 125), eight are
     left out. The line
-    naming them is 98 characters but 146 columns: before, it was not cut. Its room, 117 columns,
-    ends inside the eighth name (17 + 7 x 14 = 115 columns before it), so it is cut after the
-    seventh, at 113 columns, and "..." follows: 116 columns."""
+    naming them is 98 characters but 146 columns: before, it was not cut. It is wrapped at 120
+    columns, not cut: after the seventh name and its comma (114 columns; the eighth would end at
+    128), the eighth and the file on a line two spaces in, 33 columns, every name and the file
+    whole."""
     names = [f"{c}市工业园区" for c in "昆玉曲楚红文大丽保普临德怒迪西"]
     frame = pd.DataFrame({"product": ["LFP"], "unit": ["t/yr"], **{n: [400000] for n in names}})
     lines = text_table(frame, more="capacity.csv").splitlines()
-    assert lines[-1] == ("(8 more columns: 丽市工业园区, 保市工业园区, 普市工业园区, 临市工业园区, 德市工业园区, "
-                         "怒市工业园区, 迪市工业园区...")
-    assert [display_width(line) for line in lines] == [111, 111, 116]
+    assert lines[-2:] == ["(8 more columns: 丽市工业园区, 保市工业园区, 普市工业园区, 临市工业园区, 德市工业园区, "
+                          "怒市工业园区, 迪市工业园区,", "  西市工业园区; see capacity.csv)"]
+    assert [display_width(line) for line in lines] == [111, 111, 114, 33]
 
 
 def test_a_cell_is_cut_at_its_columns_and_a_letter_keeps_its_accent() -> None:

@@ -499,9 +499,9 @@ def text_table(frame: pd.DataFrame, width: int = TERMINAL_WIDTH, more: str = "",
     right-aligned; cells longer than TERMINAL_CELL columns are cut (`cut_cell`), columns that do
     not fit are left out with a closing line naming them (and `more`, where the whole table is),
     or, `continued`, go on in further tables under it, each beginning with the row labels again,
-    so that every column is shown; a line still wider (a long header alone, or that closing
-    line) is cut at `width`; money in bn yuan and gaps in percent (`in_file_units`); ids in words
-    where the frame gives them (`shown_values`)."""
+    so that every column is shown; that closing line wrapped (`wrap_text`), each column and the
+    file named whole; a line still wider (a long header alone) is cut at `width`; money in bn yuan
+    and gaps in percent (`in_file_units`); ids in words where the frame gives them (`shown_values`)."""
     as_given = tuple(frame.attrs.get(AS_GIVEN, ()))
     frame = in_file_units(shown_values(frame))
     header = [str(c) for c in frame.columns]
@@ -530,8 +530,10 @@ def text_table(frame: pd.DataFrame, width: int = TERMINAL_WIDTH, more: str = "",
     lines = [cut_cell(line, width) for line in lines]
     if shown < len(header):
         left = header[shown:]
-        lines.append(cut_cell(f"({len(left)} more column{'s' if len(left) != 1 else ''}: {', '.join(left)}"
-                          + (f"; see {more}" if more else "") + ")", width))
+        glued = more.replace(" ", "\u00a0")  # the file never broken: wrap_text breaks only at spaces
+        closing = (f"({len(left)} more column{'s' if len(left) != 1 else ''}: {', '.join(left)}"
+                   + (f"; see {glued}" if more else "") + ")")
+        lines += wrap_text(closing, width)
     return "\n".join(lines)
 
 
