@@ -182,9 +182,11 @@ def test_fixed_report_states_the_verdict_and_the_fixed_sites(fixed_run: Path) ->
     assert ("Years 2023-2024; clusters West, East; sites with fixed capacity (the real plants): East city; "
             "West lakeside; sites built on: ") in report
     section = report.split("## Calibration: the real plants fixed at their sites\n\n")[1].split("\n## ")[0]
+    solve = next(line for line in (fixed_run / "calibration.md").read_text().splitlines() if line.startswith("Solve: "))
     assert section == (
         "Verdict: 1 rule broken by the real plants. In calibration mode fixed, the model holds all 2 real "
         "plants of `plants.yaml` producing by 2024 at their sites.\n\n"
+        f"{solve}\n\n"
         "Sites with fixed capacity (the real plants, in 2024):\n\n"
         "- East city: LFP 10,000 t/yr\n"
         "- West lakeside: LFP 10,000 t/yr\n\n"
@@ -513,9 +515,11 @@ def test_the_verdict_says_which_real_plants_the_model_holds_mostly_idle(tmp_path
                         "2024 at their sites.")
     assert lines[-1] == csv_note("plants.yaml")
     section = (out / "report.md").read_text().split("## Calibration: the real plants fixed at their sites\n\n")[1]
+    solve = next(line for line in lines if line.startswith("Solve: "))
     assert section.split("\n## ")[0] == (
         f"Verdict: {IDLE_VERDICT}. In calibration mode fixed, the model holds all 3 real plants of `plants.yaml` "
         "producing by 2024 at their sites.\n\n"
+        f"{solve}\n\n"
         "Sites with fixed capacity (the real plants, in 2024):\n\n"
         "- West mine park: FePO4 6,000 t/yr\n"
         "- East city: LFP 20,000 t/yr\n\n"

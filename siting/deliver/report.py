@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyproj
 
@@ -65,6 +65,7 @@ from siting.deliver.mapinfo import (
     LayerBasis,
     MapContext,
     near_optimal_text,
+    outcome_text,
     redline_basis,
     redline_coverage,
     redline_extent_text,
@@ -84,6 +85,9 @@ from siting.optimize.tolerance import range_text
 from siting.prepare.inputs import km_figure
 from siting.prepare.positions import PositionCheck, km_text, plan_there, position_section
 from siting.prepare.problem import redline_settings
+
+if TYPE_CHECKING:  # siting/runs/calibrate.py imports this module
+    from siting.runs.calibrate import SolveStanding
 
 
 @dataclass(frozen=True)
@@ -1481,15 +1485,67 @@ def rule_costs_pointer(computed: bool | str) -> str:
     return "`solve --rule-costs` prices each rule by solving again without it (rule_costs.csv)."
 
 
+#: rule_costs.md's columns (siting/optimize/relax.py, in the file's units: siting/deliver/tables.py
+#: `markdown_table`) in the report's words with their units, in the order the report gives them: the
+#: proven range first, then what it rests on. A column not named here keeps its name, after these.
+RULE_COST_HEADERS = {
+    "rule": "rule family",
+    "rule_cost_range_bn_yuan": "cost, proven range (bn yuan)",
+    "within_solver_tolerance": "within solver tolerance",
+    "rule_cost_bn_yuan": "point cost (bn yuan)",
+    "status": "relaxed solve's status",
+    "objective_relaxed_bn_yuan": "objective with the rule relaxed (discounted, bn yuan)",
+    "gap_percent": "relaxed solve's gap (%)",
+    "absolute_gap_bn_yuan": "relaxed solve's absolute gap (bn yuan)",
+    "sites_added": "sites added",
+    "sites_dropped": "sites dropped",
+    "note": "note",
+}
+
+#: The right-aligned columns of the report's rule-cost table: its figures (the range included).
+RULE_COST_FIGURES = frozenset({"rule_cost_range_bn_yuan", "rule_cost_bn_yuan", "objective_relaxed_bn_yuan",
+                               "gap_percent", "absolute_gap_bn_yuan"})
+
+
+def rule_cost_table_blocks(table_md: str) -> list[Block]:
+    """rule_costs.md's table and notes (`markdown_file_blocks`) as the report gives them: the
+    columns headed in the report's words with their units and ordered as RULE_COST_HEADERS, a
+    family without a relaxed plan said so in its range, then a paragraph tying the column names
+    the notes use (those of rule_costs.md and rule_costs.csv) to the headers, then the notes as
+    the file gives them (a column whose name is a plain word, such as `note`, needs none). Nothing
+    for a text that is no such file, or whose table has no `rule` and
+    `rule_cost_range_bn_yuan` columns."""
+    blocks = markdown_file_blocks(table_md)
+    if not blocks:
+        return []
+    table, notes = blocks[0].content, blocks[1:]
+    ids = [str(h).strip() for h in table.header]
+    if "rule" not in ids or "rule_cost_range_bn_yuan" not in ids:
+        return []
+    order = [i for name in RULE_COST_HEADERS for i, h in enumerate(ids) if h == name]
+    order += [i for i in range(len(ids)) if i not in order]
+    header = [RULE_COST_HEADERS.get(ids[i], ids[i]) for i in order]
+    at = ids.index("rule_cost_range_bn_yuan")
+    rows = [[(row[i].strip() or "no relaxed plan") if i == at else row[i].strip() for i in order]
+            for row in table.rows]
+    numeric = frozenset(j for j, i in enumerate(order) if ids[i] in RULE_COST_FIGURES or i in table.numeric)
+    text = " ".join(p.content for p in notes)
+    named = [f"{name}: {RULE_COST_HEADERS[name]}" for name in RULE_COST_HEADERS
+             if "_" in name and name in ids and re.search(rf"\b{name}\b", text)]
+    key = ([Block("p", "The notes below name the columns as rule_costs.md and rule_costs.csv do: "
+                       + "; ".join(named) + ".")] if named else [])
+    return [Block("table", Table(header, rows, numeric)), *key, *notes]
+
+
 def rule_cost_blocks(table_csv: str | None, table_md: str | None = None) -> list[Block]:
     """The section on what each rule costs, from rule_costs.csv's text (`table_csv`; None: the run
-    did not price the rules, nothing): per rule family, the range its cost is proven to lie in, as
-    rule_costs.md gives it (siting/optimize/tolerance.py `range_text`, from the range's ends), and
-    whether it is proven above 0 (siting/optimize/relax.py WITHIN_WORDS); then, given rule_costs.md's
-    text (`table_md`), everything that file says, as it says it (`markdown_file_blocks`): the point
-    costs with their ranges, the relaxed solves' objectives and gaps, the sites each relaxed plan adds
-    or drops, each row's note and the notes under the table, so that report.html, which links no
-    Markdown file, is complete on its own. Without it, rule_costs.md is linked for those."""
+    did not price the rules, nothing). Given rule_costs.md's text (`table_md`), its one table in
+    the report's words (`rule_cost_table_blocks`): per rule family the range its cost is proven to
+    lie in (siting/optimize/tolerance.py `range_text`, from the range's ends), whether it is proven
+    above 0 (siting/optimize/relax.py WITHIN_WORDS), the point cost, the relaxed solve's status,
+    objective and gap, the sites its plan adds or drops and a note; then the notes under the file's
+    table, so that report.html, which links no Markdown file, is complete on its own. Without it,
+    the ranges alone, from rule_costs.csv, and rule_costs.md linked for the rest."""
     if not table_csv:
         return []
     rows = []
@@ -1500,14 +1556,12 @@ def rule_cost_blocks(table_csv: str | None, table_md: str | None = None) -> list
                      WITHIN_WORDS.get(row.get("within_solver_tolerance") or "", "")])
     if not rows:
         return []
-    details = markdown_file_blocks(table_md) if table_md else []
-    where = ("follow, as [rule_costs.md](rule_costs.md) gives them (rule_costs.csv: the same, the range's ends "
-             "in columns of their own)" if details else "are in [rule_costs.md](rule_costs.md) (rule_costs.csv)")
-    if details:
-        details.insert(0, Block("p", "Each relaxed solve in full: its status, its objective, the rule's point cost "
-                                     "with the range it is proven to lie in, the solve's gap, the sites its plan "
-                                     "adds or drops and a note; then the base plan the costs are measured from, "
-                                     "the families priced and how the money is counted."))
+    details = rule_cost_table_blocks(table_md) if table_md else []
+    where = ("follow: the table below, then the notes (rule_costs.md holds the same; rule_costs.csv too, with the "
+             "range's ends in columns of their own)" if details
+             else "are in [rule_costs.md](rule_costs.md) (rule_costs.csv)")
+    short = [] if details else [Block("table", Table(["rule family", "cost, proven range (bn yuan)",
+                                                      "within solver tolerance"], rows, frozenset({1})))]
     return [Block("h2", "What each rule costs"),
             Block("p", "Each rule family's cost: the plan re-solved with that family relaxed, the cost the rule adds "
                        "to the objective (discounted, bn yuan). The two solves prove it only to their gaps, so the "
@@ -1516,9 +1570,7 @@ def rule_cost_blocks(table_csv: str | None, table_md: str | None = None) -> list
                        f"each relaxed plan adds or drops and what relaxing each family means {where}."
                        + (" The market's is the revenue the plan forgoes for want of market, not a cost that "
                           "relaxing a rule of the plan could save." if any(r[0] == "market" for r in rows) else "")),
-            Block("table", Table(["rule family", "cost, proven range (bn yuan)", "within solver tolerance"], rows,
-                                 frozenset({1}))),
-            *details]
+            *short, *details]
 
 
 def _markdown_unescaped(text: str) -> str:
@@ -2462,20 +2514,49 @@ def choice_blocks(calibration: ChoiceCalibration) -> list[Block]:
     return blocks
 
 
-def calibration_blocks(calibration: ReportCalibration | None, names: Mapping[str, str]) -> list[Block]:
+def solve_standing(manifest: Mapping[str, Any]) -> SolveStanding | None:
+    """The solve's standing (siting/runs/calibrate.py `SolveStanding`) as the manifest records it:
+    its outcome in the words of the terminal's status line (`outcome_text`: the status, the proven
+    gap and, for a plan proven within it, the gap asked for) and the proven gap in yuan
+    (`solver.gap_yuan`), as calibration.md's solve line is made from; None without a plan or for a
+    near-optimal alternative (whose gap is its optimum's)."""
+    from siting.runs.calibrate import SolveStanding  # at run time here: it imports this module
+
+    solver = manifest["solver"]
+    if solver.get("objective_yuan") is None or solver["termination"] == ALTERNATIVE_TERMINATION:
+        return None
+    settings = solver.get("settings") or {}
+    absolute = settings.get("abs_gap_bn_yuan")
+    outcome = outcome_text(solver["status_text"], solver.get("gap"),
+                           settings.get("rel_gap") if solver.get("proven_within_gap") else None,
+                           absolute * 1e9 if absolute else None)
+    gap_yuan = solver.get("gap_yuan", absolute_gap_yuan(solver.get("objective_yuan"), solver.get("gap")))
+    return SolveStanding(outcome, gap_yuan)
+
+
+def calibration_blocks(calibration: ReportCalibration | None, names: Mapping[str, str],
+                       standing: SolveStanding | None = None) -> list[Block]:
     """Mode choose: `choice_blocks`. Mode fixed: the verdict of the rules (and of the real plants
     the model holds mostly idle), the sites with fixed capacity and what each holds, and each real
     plant's row of calibration.csv: its capacity, which the model holds as given (`model`, no
     estimate of its own), what the model makes of it in the last year and the share of what it
-    can make, and its verdict, with what the columns mean; the findings under the table. Nothing
-    without `calibration`."""
+    can make, and its verdict, with what the columns mean; the findings under the table. In both,
+    with the solve's `standing` (`solve_standing`), calibration.md's line on the solve and what its
+    gap means for the comparison (siting/runs/calibrate.py `solve_line`) after the first paragraph.
+    Nothing without `calibration`."""
     if calibration is None:
         return []
+    from siting.runs.calibrate import solve_line  # it imports this module
+
+    solve = [Block("p", solve_line(standing, "choose" if isinstance(calibration, ChoiceCalibration) else "fixed"))
+             ] if standing is not None else []
     if isinstance(calibration, ChoiceCalibration):
-        return choice_blocks(calibration)
+        chosen = choice_blocks(calibration)
+        return [*chosen[:2], *solve, *chosen[2:]]
     frame = calibration.plants
     blocks = [Block("h2", "Calibration: the real plants fixed at their sites"),
-              Block("p", f"Verdict: {calibration.verdict}. In calibration mode fixed, {held_text(calibration)}.")]
+              Block("p", f"Verdict: {calibration.verdict}. In calibration mode fixed, {held_text(calibration)}."),
+              *solve]
     sites = fixed_sites(calibration)
     if sites:
         blocks.append(Block("p", f"Sites with fixed capacity (the real plants, in {calibration.year}):"))
@@ -2565,7 +2646,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks += near_ties_blocks(manifest)
     blocks += alternatives_blocks(manifest, names, plan.opened_sites)
     blocks += target_blocks(loaded, inputs, plan, names)
-    blocks += calibration_blocks(calibration, names)
+    blocks += calibration_blocks(calibration, names, solve_standing(manifest))
     blocks += capacity_blocks(loaded, inputs, plan, names, clusters)
     blocks += cluster_role_blocks(inputs, plan, clusters)
     blocks += cost_blocks(plan, discount_text(inputs))
