@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyproj
 
@@ -71,6 +71,7 @@ from siting.deliver.mapinfo import (
     redline_extent_text,
     site_names,
     slack_amount_text,
+    solve_outcome,
     unproven_text,
 )
 from siting.deliver.styles import STATUS_LABELS, resource_label
@@ -85,9 +86,6 @@ from siting.optimize.tolerance import range_text
 from siting.prepare.inputs import km_figure
 from siting.prepare.positions import PositionCheck, km_text, plan_there, position_section
 from siting.prepare.problem import redline_settings
-
-if TYPE_CHECKING:  # siting/runs/calibrate.py imports this module
-    from siting.runs.calibrate import SolveStanding
 
 
 @dataclass(frozen=True)
@@ -2514,14 +2512,61 @@ def choice_blocks(calibration: ChoiceCalibration) -> list[Block]:
     return blocks
 
 
+@dataclass(frozen=True)
+class SolveStanding:
+    """What calibration.md says of the solve whose plan it compares: `outcome`, the status in the
+    terminal's words (siting/deliver/mapinfo.py `solve_outcome`: "optimal within the gap, gap
+    1.60% (tolerance 2.00%)"), and the proven gap in yuan (`gap_yuan`: objective less bound; None
+    when no bound was proven)."""
+
+    outcome: str
+    gap_yuan: float | None
+
+    @classmethod
+    def of(cls, report: SolveReport, rel_gap: float | None, abs_gap_bn_yuan: float | None = None
+           ) -> SolveStanding:
+        """The standing of a solve as the terminal's `status` line and `siting.Solution.status` say
+        it (`rel_gap`, `abs_gap_bn_yuan`: the gaps asked for, solver.rel_gap and
+        solver.abs_gap_bn_yuan)."""
+        return cls(solve_outcome(report, rel_gap, abs_gap_bn_yuan),
+                   absolute_gap_yuan(report.objective_yuan, report.gap))
+
+
+#: What the proven gap means for each mode's figures: what they are of, and what another plan
+#: within the gap could change.
+GAP_MEANS = {
+    "choose": ("planned_added, within_km and share are those of this plan", "may place capacity elsewhere and "
+               "score otherwise"),
+    "fixed": ("the rules' verdict does not rest on the gap (the checks before the solve and the plan found settle "
+              "it), but production, used_share and the real plants held mostly idle are those of this plan",
+              "may run the real plants otherwise"),
+}
+
+
+def solve_line(standing: SolveStanding, mode: str) -> str:
+    """calibration.md's line on the solve (`SolveStanding`) and what its gap means for the
+    comparison in `mode` (GAP_MEANS): in mode choose the score is of this plan, one of those
+    within the gap; in mode fixed the real plants are held, so the verdict stands whatever the
+    gap, and what the model makes of them is this plan's."""
+    what, other = GAP_MEANS[mode]
+    if standing.gap_yuan is None:
+        within = (f"{what}; no bound was proven, so how far it lies from the least cost is unknown, and the "
+                  f"least-cost plan {other}")
+    elif standing.gap_yuan <= 0.0:
+        within = f"{what}, proven the least cost: another plan of the same cost {other}"
+    else:
+        amount = (f"up to {bound_bn(standing.gap_yuan, up=True)}" if standing.gap_yuan >= 0.005e9
+                  else "under 0.01 bn yuan")
+        within = f"{what}, one of the plans within the gap of the least cost: another, costing {amount} less, {other}"
+    return f"Solve: {standing.outcome}. Of the gap: {within}."
+
+
 def solve_standing(manifest: Mapping[str, Any]) -> SolveStanding | None:
-    """The solve's standing (siting/runs/calibrate.py `SolveStanding`) as the manifest records it:
+    """The solve's standing (`SolveStanding`) as the manifest records it:
     its outcome in the words of the terminal's status line (`outcome_text`: the status, the proven
     gap and, for a plan proven within it, the gap asked for) and the proven gap in yuan
     (`solver.gap_yuan`), as calibration.md's solve line is made from; None without a plan or for a
     near-optimal alternative (whose gap is its optimum's)."""
-    from siting.runs.calibrate import SolveStanding  # at run time here: it imports this module
-
     solver = manifest["solver"]
     if solver.get("objective_yuan") is None or solver["termination"] == ALTERNATIVE_TERMINATION:
         return None
@@ -2542,12 +2587,10 @@ def calibration_blocks(calibration: ReportCalibration | None, names: Mapping[str
     estimate of its own), what the model makes of it in the last year and the share of what it
     can make, and its verdict, with what the columns mean; the findings under the table. In both,
     with the solve's `standing` (`solve_standing`), calibration.md's line on the solve and what its
-    gap means for the comparison (siting/runs/calibrate.py `solve_line`) after the first paragraph.
+    gap means for the comparison (`solve_line`) after the first paragraph.
     Nothing without `calibration`."""
     if calibration is None:
         return []
-    from siting.runs.calibrate import solve_line  # it imports this module
-
     solve = [Block("p", solve_line(standing, "choose" if isinstance(calibration, ChoiceCalibration) else "fixed"))
              ] if standing is not None else []
     if isinstance(calibration, ChoiceCalibration):

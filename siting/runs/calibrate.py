@@ -88,15 +88,19 @@ from models import ModelInputs
 from models.families.proximity import nearest_sources
 from siting.config.load import CommittedProjects, LoadedScenario, load_committed_projects
 from siting.config.schema import CommittedProject
-from siting.config.units import bound_bn, joined, per_year, product_label
+from siting.config.units import joined, per_year, product_label
 from siting.deliver.drivers import binding_chains
-from siting.deliver.mapinfo import solve_outcome
-from siting.deliver.report import IDLE_PHRASES, ChoiceCalibration, FixedCalibration, held_text
+from siting.deliver.report import (
+    IDLE_PHRASES,
+    ChoiceCalibration,
+    FixedCalibration,
+    SolveStanding,
+    held_text,
+    solve_line,
+)
 from siting.deliver.tables import csv_text, markdown_table, table_files, wrap_text
 from siting.optimize.explain import Conflict, Describer, Diagnosis
 from siting.optimize.results import Plan
-from siting.optimize.solve import SolveReport
-from siting.optimize.tolerance import absolute_gap_yuan
 from siting.prepare.inputs import committed_land_ha
 from siting.prepare.problem import Prepared
 
@@ -601,55 +605,6 @@ def fixed_calibration(prepared: Prepared, findings: pd.DataFrame | None = None, 
                 involved.setdefault(plant.id, []).append(conflict)
     return FixedCalibration(verdict, plants_file_name(loaded), last, plant_rows(plants, findings, held, use, involved),
                             tuple(str(f) for f in findings["finding"]))
-
-
-@dataclass(frozen=True)
-class SolveStanding:
-    """What calibration.md says of the solve whose plan it compares: `outcome`, the status in the
-    terminal's words (siting/deliver/mapinfo.py `solve_outcome`: "optimal within the gap, gap
-    1.60% (tolerance 2.00%)"), and the proven gap in yuan (`gap_yuan`: objective less bound; None
-    when no bound was proven)."""
-
-    outcome: str
-    gap_yuan: float | None
-
-    @classmethod
-    def of(cls, report: SolveReport, rel_gap: float | None, abs_gap_bn_yuan: float | None = None
-           ) -> SolveStanding:
-        """The standing of a solve as the terminal's `status` line and `siting.Solution.status` say
-        it (`rel_gap`, `abs_gap_bn_yuan`: the gaps asked for, solver.rel_gap and
-        solver.abs_gap_bn_yuan)."""
-        return cls(solve_outcome(report, rel_gap, abs_gap_bn_yuan),
-                   absolute_gap_yuan(report.objective_yuan, report.gap))
-
-
-#: What the proven gap means for each mode's figures: what they are of, and what another plan
-#: within the gap could change.
-GAP_MEANS = {
-    "choose": ("planned_added, within_km and share are those of this plan", "may place capacity elsewhere and "
-               "score otherwise"),
-    "fixed": ("the rules' verdict does not rest on the gap (the checks before the solve and the plan found settle "
-              "it), but production, used_share and the real plants held mostly idle are those of this plan",
-              "may run the real plants otherwise"),
-}
-
-
-def solve_line(standing: SolveStanding, mode: str) -> str:
-    """calibration.md's line on the solve (`SolveStanding`) and what its gap means for the
-    comparison in `mode` (GAP_MEANS): in mode choose the score is of this plan, one of those
-    within the gap; in mode fixed the real plants are held, so the verdict stands whatever the
-    gap, and what the model makes of them is this plan's."""
-    what, other = GAP_MEANS[mode]
-    if standing.gap_yuan is None:
-        within = (f"{what}; no bound was proven, so how far it lies from the least cost is unknown, and the "
-                  f"least-cost plan {other}")
-    elif standing.gap_yuan <= 0.0:
-        within = f"{what}, proven the least cost: another plan of the same cost {other}"
-    else:
-        amount = (f"up to {bound_bn(standing.gap_yuan, up=True)}" if standing.gap_yuan >= 0.005e9
-                  else "under 0.01 bn yuan")
-        within = f"{what}, one of the plans within the gap of the least cost: another, costing {amount} less, {other}"
-    return f"Solve: {standing.outcome}. Of the gap: {within}."
 
 
 def fixed_files(calibration: FixedCalibration, standing: SolveStanding | None = None) -> dict[str, str]:
