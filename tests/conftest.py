@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyomo.environ as pyo
 import pyproj
 import pytest
 import shapely
@@ -471,3 +472,14 @@ def dask_guarded_run(tmp_path_factory: pytest.TempPathFactory) -> ScriptRun:
 def dask_unguarded_run(tmp_path_factory: pytest.TempPathFactory) -> ScriptRun:
     """`DASK_SCRIPT` without the guard, run once for the session (`dask_script_run`): read-only."""
     return dask_script_run(tmp_path_factory, guarded=False)
+
+
+def knapsack() -> pyo.ConcreteModel:
+    """min -(5a + 4b + 3c) with 2a + 3b + c <= 4, a, b, c binary. By hand: a and b weigh 5, over 4;
+    of the pairs that fit, a + c (weight 3) earns 8 and b + c (weight 4) earns 7; a + b + c weighs
+    6. The optimum is a = c = 1, b = 0, of cost -8."""
+    m = pyo.ConcreteModel()
+    m.a, m.b, m.c = (pyo.Var(domain=pyo.Binary) for _ in range(3))
+    m.weight = pyo.Constraint(expr=2 * m.a + 3 * m.b + m.c <= 4)
+    m.cost = pyo.Objective(expr=-(5 * m.a + 4 * m.b + 3 * m.c))
+    return m

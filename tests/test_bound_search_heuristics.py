@@ -15,19 +15,10 @@ import siting.optimize.counts as counts
 from siting.optimize.run import solver_settings
 from siting.optimize.solve import BOUND_SEARCH_HEURISTICS, SolverSettings, new_solver, solve_model
 from siting.prepare.problem import prepare
+from tests.conftest import knapsack
 
 SHIPPED = Path(__file__).parent.parent / "scenarios" / "yunnan_2024.yaml"
 
-
-def knapsack() -> pyo.ConcreteModel:
-    """min -(5a + 4b + 3c) with 2a + 3b + c <= 4, a, b, c binary. By hand: a and b weigh 5, over 4;
-    of the pairs that fit, a + c (weight 3) earns 8 and b + c (weight 4) earns 7; a + b + c weighs
-    6. The optimum is a = c = 1, b = 0, of cost -8."""
-    m = pyo.ConcreteModel()
-    m.a, m.b, m.c = (pyo.Var(domain=pyo.Binary) for _ in range(3))
-    m.weight = pyo.Constraint(expr=2 * m.a + 3 * m.b + m.c <= 4)
-    m.cost = pyo.Objective(expr=-(5 * m.a + 4 * m.b + 3 * m.c))
-    return m
 
 
 def watched(opt: Any) -> list[dict[str, Any]]:

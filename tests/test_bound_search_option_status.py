@@ -8,23 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 import highspy
-import pyomo.environ as pyo
 import pytest
 
 import siting.config.highs as highs_config
 from siting.optimize.solve import BOUND_SEARCH_HEURISTICS, SolverSettings, new_solver, solve_model
+from tests.conftest import knapsack
 
 RINS = "mip_heuristic_run_rins"
 
-
-def knapsack() -> pyo.ConcreteModel:
-    """min -(5a + 4b + 3c) with 2a + 3b + c <= 4, a, b, c binary: the optimum is a = c = 1, b = 0,
-    of cost -8 (a + b weigh 5; a + c earns 8, b + c 7)."""
-    m = pyo.ConcreteModel()
-    m.a, m.b, m.c = (pyo.Var(domain=pyo.Binary) for _ in range(3))
-    m.weight = pyo.Constraint(expr=2 * m.a + 3 * m.b + m.c <= 4)
-    m.cost = pyo.Objective(expr=-(5 * m.a + 4 * m.b + 3 * m.c))
-    return m
 
 
 def at_run(monkeypatch: pytest.MonkeyPatch, names: tuple[str, ...]) -> list[dict[str, Any]]:

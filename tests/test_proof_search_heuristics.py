@@ -8,23 +8,13 @@ import time
 from types import SimpleNamespace
 from typing import Any
 
-import pyomo.environ as pyo
 import pytest
 
 import siting.optimize.counts as counts
 from siting.optimize.counts import Bounding
 from siting.optimize.screening import ScreeningSettings, proof_search
 from siting.optimize.solve import SolverSettings, new_solver
-
-
-def knapsack() -> pyo.ConcreteModel:
-    """min -(5a + 4b + 3c) with 2a + 3b + c <= 4, a, b, c binary: the optimum is a = c = 1, b = 0,
-    of cost -8 (a + b weigh 5; a + c earns 8, b + c 7)."""
-    m = pyo.ConcreteModel()
-    m.a, m.b, m.c = (pyo.Var(domain=pyo.Binary) for _ in range(3))
-    m.weight = pyo.Constraint(expr=2 * m.a + 3 * m.b + m.c <= 4)
-    m.cost = pyo.Objective(expr=-(5 * m.a + 4 * m.b + 3 * m.c))
-    return m
+from tests.conftest import knapsack
 
 
 def test_the_proof_search_runs_without_the_heuristics(monkeypatch) -> None:
