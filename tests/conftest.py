@@ -31,6 +31,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pyomo.environ as pyo
@@ -483,3 +484,47 @@ def knapsack() -> pyo.ConcreteModel:
     m.weight = pyo.Constraint(expr=2 * m.a + 3 * m.b + m.c <= 4)
     m.cost = pyo.Objective(expr=-(5 * m.a + 4 * m.b + 3 * m.c))
     return m
+
+
+class LostTaskFuture:
+    """A Dask future already done: its value, or its error raised by `result`."""
+
+    def __init__(self, value: object = None, error: BaseException | None = None) -> None:
+        self.value, self.error = value, error
+
+    def add_done_callback(self, callback) -> None:
+        callback(self)
+
+    def result(self) -> object:
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+class LostTaskClient:
+    """A client whose first submission of each task is heard to begin `begins` times and then lost
+    with two workers (allowed-failures 1); a submission again runs the task."""
+
+    def __init__(self, begins: int) -> None:
+        self.begins = begins
+        self.keys: list[str] = []
+
+    def subscribe_topic(self, _topic, handler) -> None:
+        self.handler = handler
+
+    def unsubscribe_topic(self, _topic) -> None:
+        pass
+
+    def cancel(self, _futures) -> None:
+        pass
+
+    def submit(self, _announced, _topic, number, call, *args, key, **_kwargs) -> LostTaskFuture:
+        from distributed import KilledWorker
+
+        self.keys.append(key)
+        again = "-again" in key
+        for _ in range(1 if again else self.begins):
+            self.handler((0.0, number))
+        if again:
+            return LostTaskFuture(call(*args))
+        return LostTaskFuture(error=KilledWorker(key, SimpleNamespace(address="tcp://127.0.0.1:40000"), 1))

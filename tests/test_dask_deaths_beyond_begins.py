@@ -7,57 +7,14 @@ on as many workers as died is reported lost, as before."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
 from siting.runs import pool
+from tests.conftest import LostTaskClient
 
 
-class _Future:
-    def __init__(self, value: object = None, error: BaseException | None = None) -> None:
-        self.value, self.error = value, error
-
-    def add_done_callback(self, callback) -> None:
-        callback(self)
-
-    def result(self) -> object:
-        if self.error is not None:
-            raise self.error
-        return self.value
-
-
-class _Client:
-    """A client whose first submission of each task is heard to begin `begins` times and then lost
-    with two workers (allowed-failures 1); a submission again runs the task."""
-
-    def __init__(self, begins: int) -> None:
-        self.begins = begins
-        self.keys: list[str] = []
-
-    def subscribe_topic(self, _topic, handler) -> None:
-        self.handler = handler
-
-    def unsubscribe_topic(self, _topic) -> None:
-        pass
-
-    def cancel(self, _futures) -> None:
-        pass
-
-    def submit(self, _announced, _topic, number, call, *args, key, **_kwargs) -> _Future:
-        from distributed import KilledWorker
-
-        self.keys.append(key)
-        again = "-again" in key
-        for _ in range(1 if again else self.begins):
-            self.handler((0.0, number))
-        if again:
-            return _Future(call(*args))
-        return _Future(error=KilledWorker(key, SimpleNamespace(address="tcp://127.0.0.1:40000"), 1))
-
-
-def _run(begins: int) -> tuple[list[object], _Client]:
-    client = _Client(begins)
+def _run(begins: int) -> tuple[list[object], LostTaskClient]:
+    client = LostTaskClient(begins)
     tasks = [pool._Task("run", lambda: "plan", ())]
     hooks = pool._Hooks(lambda _label: None, lambda _i, _result: None, lambda: None,
                         lambda _i, why: f"lost: {why}")

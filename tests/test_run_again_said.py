@@ -11,11 +11,11 @@ import io
 import os
 import signal
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from siting.runs import pool
+from tests.conftest import LostTaskClient
 
 
 def _hooks(said: list[str], lost: list[str] | None = None) -> pool._Hooks:
@@ -56,52 +56,10 @@ def test_pool_a_run_finally_lost_is_said_once_then_reported_as_before(tmp_path: 
                     "gives); it runs again"]
 
 
-class _Future:
-    def __init__(self, value: object = None, error: BaseException | None = None) -> None:
-        self.value, self.error = value, error
-
-    def add_done_callback(self, callback) -> None:
-        callback(self)
-
-    def result(self) -> object:
-        if self.error is not None:
-            raise self.error
-        return self.value
-
-
-class _Client:
-    """A client whose first submission of each task is heard to begin `begins` times and then lost
-    with two workers (allowed-failures 1); a submission again runs the task."""
-
-    def __init__(self, begins: int) -> None:
-        self.begins = begins
-        self.keys: list[str] = []
-
-    def subscribe_topic(self, _topic, handler) -> None:
-        self.handler = handler
-
-    def unsubscribe_topic(self, _topic) -> None:
-        pass
-
-    def cancel(self, _futures) -> None:
-        pass
-
-    def submit(self, _announced, _topic, number, call, *args, key, **_kwargs) -> _Future:
-        from distributed import KilledWorker
-
-        self.keys.append(key)
-        again = "-again" in key
-        for _ in range(1 if again else self.begins):
-            self.handler((0.0, number))
-        if again:
-            return _Future(call(*args))
-        return _Future(error=KilledWorker(key, SimpleNamespace(address="tcp://127.0.0.1:40000"), 1))
-
-
 def _on_dask(begins: int) -> tuple[list[object], list[str]]:
     said: list[str] = []
     tasks = [pool._Task("run", lambda: "plan", ())]
-    return pool._run_on_dask(tasks, _Client(begins), _hooks(said), "test", beat_s=0.05), said
+    return pool._run_on_dask(tasks, LostTaskClient(begins), _hooks(said), "test", beat_s=0.05), said
 
 
 def test_dask_a_run_submitted_again_after_its_workers_were_lost_is_said() -> None:
