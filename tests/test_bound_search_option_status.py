@@ -91,11 +91,15 @@ def test_an_option_highs_refuses_around_a_bound_search_is_an_error_naming_it(nam
 
 
 class RefusingPutBack(Refusing):
-    """A HiGHS object that refuses (status kError) to set option `name` back on."""
+    """A HiGHS object that refuses (status kError) to set option `name` back on once it has been
+    set off."""
+
+    off = False
 
     def setOptionValue(self, name: str, value: Any) -> Any:
-        if name == self._name and value is True:
+        if name == self._name and value is True and self.off:
             return highspy.HighsStatus.kError
+        self.off = self.off or (name == self._name and value is False)
         return self._highs.setOptionValue(name, value)
 
 

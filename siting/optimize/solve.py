@@ -50,6 +50,7 @@ from models.units import MONEY_UNIT_YUAN
 from siting.config import progress
 from siting.config.highs import (
     ABS_GAP_OPTION,
+    ALLOWED_HIGHS_OPTIONS,
     HIGHS_OUTPUT_LOCK,
     NAMED_SETTINGS,
     OptionRejected,
@@ -549,26 +550,24 @@ def _run(opt: Any, model: pyo.ConcreteModel, wanted: Mapping[str, OptionValue], 
          unit_yuan: float, stop: BoundStop | None = None) -> Any:
     """One HiGHS run of `model` with the options `wanted`, from `start`, with live progress; the
     interface's results, values not loaded. A SIGINT or SIGTERM stops HiGHS and is raised again
-    once it has returned (`stop_on_signals`); `stop` ends the search at a proven bound. The
-    absolute gap is set on every run, to HiGHS's own default when `wanted` has none, since HiGHS
-    keeps what an earlier run of the same solver object set. One run at a time in a process
+    once it has returned (`stop_on_signals`); `stop` ends the search at a proven bound. Every
+    option a solve may set (`SOLVE_OPTIONS`, the absolute gap among them) is set first, to the
+    value `wanted` gives it or else to HiGHS's default (`options_from_baseline`), since HiGHS keeps
+    what an earlier run of the same solver object set; then `stop` sets its own (`stop_at_bound`),
+    and the interface sets the named settings again, to the same values, and no other option, so
+    that the stop's options hold in the run. One run at a time in a process
     (`HIGHS_OUTPUT_LOCK`: the interface captures the process's standard streams while HiGHS
     runs), so that a thread's call waits for another thread's."""
-    named = set(NAMED_SETTINGS.values()) | {ABS_GAP_OPTION}
     cutoff = stop.cutoff if stop is not None else None
-    # the interface sets its options after `stop_at_bound` has set the run's own: one of those in
-    # `wanted` (were `solver.options` to admit it) is given the run's value here, so that it holds
-    own = stop.run_options() if stop is not None else {}
-    solver_options = {k: own.get(k, v) for k, v in wanted.items() if k not in named or k == "random_seed"}
+    # the last context entered wraps the others: its options are set before the stop's
     with (HIGHS_OUTPUT_LOCK, stop_on_signals(opt), mip_start(opt, model, start), live_progress(opt, unit_yuan, cutoff),
-          stop_at_bound(opt, stop, wanted)):
+          stop_at_bound(opt, stop), options_from_baseline(opt, wanted)):
         return opt.solve(
             model,
             time_limit=wanted["time_limit"],
             rel_gap=wanted["mip_rel_gap"],
             abs_gap=wanted.get(ABS_GAP_OPTION, highs_default(ABS_GAP_OPTION)),
             threads=wanted["threads"],
-            solver_options=solver_options,
             raise_exception_on_nonoptimal_result=False,
             load_solutions=False,
         )
@@ -592,6 +591,43 @@ def _objective_holds(model: pyo.ConcreteModel, reported: float) -> bool:
 #: 21/31/37 nodes in 6,000-6,600 simplex iterations and 1.0-1.2 s, against 13,800-19,700
 #: iterations (7,200-13,700 of them in these sub-MIPs) and 2.0-2.7 s.
 BOUND_SEARCH_HEURISTICS = ("mip_heuristic_run_rens", "mip_heuristic_run_rins", "mip_heuristic_run_root_reduced_cost")
+
+#: Every HiGHS option a solve may set: the named settings, the absolute gap, those a scenario may
+#: set (`solver.options`) and those of a search for a bound (`BoundStop.run_options`). Each run
+#: starts with each of them at the solve's baseline (`baseline_options`), so that nothing an
+#: earlier solve of the same solver object set stays for a later one that does not ask it.
+SOLVE_OPTIONS = frozenset(
+    set(NAMED_SETTINGS.values()) | {ABS_GAP_OPTION} | ALLOWED_HIGHS_OPTIONS | {"objective_bound"}
+    | set(BOUND_SEARCH_HEURISTICS))
+
+
+def baseline_options(wanted: Mapping[str, OptionValue]) -> dict[str, OptionValue]:
+    """Each option of SOLVE_OPTIONS (and of `wanted`) by name, in name order: the value `wanted`
+    gives it, else HiGHS's own default (`highs_default`)."""
+    names = sorted(SOLVE_OPTIONS | set(wanted))
+    return {name: wanted[name] if name in wanted else highs_default(name) for name in names}
+
+
+@contextlib.contextmanager
+def options_from_baseline(opt: Any, wanted: Mapping[str, OptionValue]) -> Iterator[None]:
+    """While the block solves with `opt`, set each option of `baseline_options(wanted)` just before
+    HiGHS runs (nothing when the interface lacks what this needs); RuntimeError naming those
+    HiGHS refuses or does not hold as set. (`read_back` checks after the run only the options
+    `wanted` names: HiGHS changes others itself, e.g. a MIP run sets primal_feasibility_tolerance
+    to mip_feasibility_tolerance.)"""
+    if not hasattr(opt, "_solve"):
+        yield
+        return
+    baseline = baseline_options(wanted)
+
+    def before(highs: Any) -> None:
+        refused = [name for name, value in baseline.items() if not _unwrap_status(highs.setOptionValue(name, value))[0]
+                   or _unwrap_status(highs.getOptionValue(name)) != (True, value)]
+        if refused:
+            raise RuntimeError(f"HiGHS refuses or does not hold its option {', '.join(refused)} as the solve asks")
+
+    with around_run(opt, before):
+        yield
 
 
 @dataclass
@@ -617,12 +653,12 @@ class BoundStop:
 
 
 @contextlib.contextmanager
-def stop_at_bound(opt: Any, stop: BoundStop | None, wanted: Mapping[str, OptionValue] | None = None) -> Iterator[None]:
+def stop_at_bound(opt: Any, stop: BoundStop | None) -> Iterator[None]:
     """While the block solves with `opt` (minimising), end the MIP search at HiGHS's next
     interrupt check once its proven bound is at least `stop.target`, and note it in `stop`
     (nothing without a stop, or when the interface lacks what this needs). The options of
-    `stop.run_options()` are set for the run and put back after it: to the value of `wanted` (the
-    solve's own options) when it has one, else to what HiGHS held before. RuntimeError naming the
+    `stop.run_options()` are set for the run and put back after it to what HiGHS held before (in
+    `solve_model`, the solve's baseline: `options_from_baseline`). RuntimeError naming the
     option when HiGHS refuses to read or set one (a HiGHS that renamed it, say): never a run
     without the cutoff or with the heuristics it was to run without, nor a solver object left
     with them for its next solve."""
@@ -644,25 +680,23 @@ def stop_at_bound(opt: Any, stop: BoundStop | None, wanted: Mapping[str, OptionV
             ok, before_value = _unwrap_status(highs.getOptionValue(name))
             ok = ok and _unwrap_status(highs.setOptionValue(name, value))[0]
             if not ok:
-                _put_back(highs, held, wanted)  # those set already
+                _put_back(highs, held)  # those set already
                 raise RuntimeError(f"HiGHS refuses its option {name} (to be {value!r} for a search to a bound)")
             held[name] = before_value
         highs.cbMipInterrupt.subscribe(on_check)
 
     def after(highs: Any) -> None:
         highs.cbMipInterrupt.unsubscribe(on_check)
-        _put_back(highs, held, wanted)  # the solver object may solve again
+        _put_back(highs, held)  # the solver object may solve again
 
     with _interrupt_unreported(opt, lambda: stop.reached), around_run(opt, before, after):
         yield
 
 
-def _put_back(highs: Any, held: Mapping[str, Any], wanted: Mapping[str, OptionValue] | None) -> None:
-    """Each option of `held` (name -> the value HiGHS held before a run) set again, to the value of
-    `wanted` when it has one; RuntimeError naming those HiGHS refuses."""
-    wanted = wanted or {}
-    refused = [name for name, value in held.items()
-               if not _unwrap_status(highs.setOptionValue(name, wanted.get(name, value)))[0]]
+def _put_back(highs: Any, held: Mapping[str, Any]) -> None:
+    """Each option of `held` (name -> the value HiGHS held before a run) set again; RuntimeError
+    naming those HiGHS refuses."""
+    refused = [name for name, value in held.items() if not _unwrap_status(highs.setOptionValue(name, value))[0]]
     if refused:
         raise RuntimeError(f"HiGHS refuses to take back its option {', '.join(refused)} after a search to a bound")
 
