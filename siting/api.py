@@ -1410,8 +1410,9 @@ def _is_blank(value: Any) -> bool:
         return False
 
 
-def _is_number(value: Any) -> bool:
-    """True for a number of a comparison table's cell (not a yes/no)."""
+def _is_numeric_cell(value: Any) -> bool:
+    """True for a number of a comparison table's cell, NaN and infinities included (any real
+    number, numpy's too, but not a yes/no: a bool or numpy bool)."""
     return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
 
 
@@ -1432,7 +1433,7 @@ def uniform_blanks(table: pd.DataFrame) -> pd.DataFrame:
         cells = [table.iat[i, table.columns.get_loc(c)] for c in columns]
         filled = [v for v in cells if not _is_blank(v)]
         unit = table["unit"].iat[i] if "unit" in table.columns else ""
-        numeric = all(_is_number(v) for v in filled) and (bool(filled) or (isinstance(unit, str) and unit != ""))
+        numeric = all(_is_numeric_cell(v) for v in filled) and (bool(filled) or (isinstance(unit, str) and unit != ""))
         blank = math.nan if numeric else None
         for column, value in zip(columns, cells, strict=True):
             if _is_blank(value):

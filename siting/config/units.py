@@ -47,6 +47,12 @@ def to_bn(yuan: float) -> float:
     return 0.0 if value == 0 else value
 
 
+def finite_number(value: Any) -> bool:
+    """Whether `value` is a finite number: an int or a float (numpy's float64 too), not a bool,
+    not NaN and not infinite."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def rounded_outward(value: float, decimals: int, up: bool) -> float:
     """`value` rounded up (`up`) or down to `decimals` decimals, float noise (a millionth of the
     last decimal) aside: a proven figure shown so that it claims no more than was proven."""

@@ -23,7 +23,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from siting.config.units import BN, bn_yuan, bound_bn, gap_text
+from siting.config.units import BN, bn_yuan, bound_bn, finite_number, gap_text
 
 #: A gap within the asked gap by at most this much counts as within it: the plan and the bound
 #: may come from different models (the count relaxation, the merged model of the screening), whose
@@ -128,8 +128,8 @@ def range_text(low: Any, high: Any) -> str:
     proven one: "-0.67 to -0.27", "at most 0.16", "at least -0.67", or "" when neither end is
     known. An end that is not 0 but would round to 0.00 is written to two significant digits
     (`end_text`), so that its sign shows: "-0.44 to -0.0015"."""
-    lowest = end_text(low / BN, up=False) if _is_number(low) else None
-    highest = end_text(high / BN, up=True) if _is_number(high) else None
+    lowest = end_text(low / BN, up=False) if finite_number(low) else None
+    highest = end_text(high / BN, up=True) if finite_number(high) else None
     if lowest is not None and highest is not None:
         return f"{lowest} to {highest}"
     if highest is not None:
@@ -158,11 +158,6 @@ def _outward(value: float, decimals: int, up: bool) -> float:
     """`value` rounded up (`up`) or down to `decimals` decimals, the last digits of its scaling aside."""
     scaled = round(value * 10 ** decimals, 6)
     return (math.ceil(scaled) if up else math.floor(scaled)) / 10 ** decimals
-
-
-def _is_number(value: Any) -> bool:
-    """A finite number (not a bool, not NaN)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 #: The net objective (the gross cost less sales revenue) counts as near zero when its magnitude is

@@ -45,6 +45,7 @@ from siting.config.units import (
     amount_text,
     bound_bn,
     cost_label,
+    finite_number,
     gap_text,
     joined,
     per_year,
@@ -296,7 +297,7 @@ def comparison_csv(table: pd.DataFrame) -> str:
     ("-22.715691090000536", "0.0"): "-22.7156911", "0". Empty cells stay empty."""
     shown = in_file_units(table).astype(object)
     for column in shown.columns:
-        shown[column] = [format_number(v) if _is_number(v) else v for v in shown[column]]
+        shown[column] = [format_number(v) if finite_number(v) else v for v in shown[column]]
     return shown.to_csv(index=False, lineterminator="\n")
 
 
@@ -729,7 +730,7 @@ def weighting_difference(base: CaseSummary, other: CaseSummary) -> str:
 
 def _rate_text(rate: Any) -> str:
     """A discount rate (a share) in percent: 0.06 -> "6 %"; anything else as it is."""
-    return f"{100.0 * rate:.10g} %" if _is_number(rate) else str(rate)
+    return f"{100.0 * rate:.10g} %" if finite_number(rate) else str(rate)
 
 
 def _years_text(years: Any) -> str:
@@ -925,7 +926,7 @@ def comparison_display(table: pd.DataFrame, summaries: Sequence[CaseSummary]) ->
     shares = shown["unit"] == "share"
     for column in headers:
         shown[column] = shown[column].astype(object)
-        shown.loc[shares, column] = [f"{100.0 * v:z,.2f} {POINTS}" if _is_number(v) else v
+        shown.loc[shares, column] = [f"{100.0 * v:z,.2f} {POINTS}" if finite_number(v) else v
                                      for v in shown.loc[shares, column]]
         if RANGE_LOW_ROW in metrics and RANGE_HIGH_ROW in metrics:
             low, high = (shown.loc[shown["metric"] == row, column].iloc[0] for row in (RANGE_LOW_ROW, RANGE_HIGH_ROW))
@@ -946,13 +947,13 @@ def _gap_up(share: Any) -> Any:
     """A run's proven gap (a share) rounded up at the 2 decimals of percent the tables show
     (siting/config/units.py `rounded_outward`), so that it reads no smaller than was proven:
     0.0100001 -> 0.0101 ("1.01"); text and empty cells as they are."""
-    return rounded_outward(100.0 * share, 2, up=True) / 100.0 if _is_number(share) else share
+    return rounded_outward(100.0 * share, 2, up=True) / 100.0 if finite_number(share) else share
 
 
 def _gap_up_yuan(yuan: Any) -> Any:
     """A run's proven absolute gap (yuan) rounded up at the 2 decimals of bn yuan the tables show:
     1,960,019,600 -> 1.97e9 ("1.97"); text and empty cells as they are."""
-    return rounded_outward(yuan / BN, 2, up=True) * BN if _is_number(yuan) else yuan
+    return rounded_outward(yuan / BN, 2, up=True) * BN if finite_number(yuan) else yuan
 
 
 #: The unit of a difference of two percentages: percentage points.
@@ -972,11 +973,6 @@ def delta_headers(table: pd.DataFrame, summaries: Sequence[CaseSummary]) -> dict
             within = not verdicts.empty and verdicts[column].iloc[0] == WITHIN
             headers[column] = f"{column}: {INDISTINGUISHABLE}" if within else column
     return headers
-
-
-def _is_number(value: Any) -> bool:
-    """A finite number (not a bool, not NaN)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def difference_note(table: pd.DataFrame, summaries: Sequence[CaseSummary]) -> str:
