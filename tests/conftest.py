@@ -528,3 +528,36 @@ class LostTaskClient:
         if again:
             return LostTaskFuture(call(*args))
         return LostTaskFuture(error=KilledWorker(key, SimpleNamespace(address="tcp://127.0.0.1:40000"), 1))
+
+
+class WorkerCheckClient:
+    """A connected Dask client whose workers answer `run` (the checks `pool.dask_client` makes as a
+    batch connects): an answer that is callable is called with the function handed and its
+    arguments, as a worker runs it (`answer(function, args)`); any other answer is returned as it
+    is (a value, an exception a worker raised, None)."""
+
+    def __init__(self, answers: dict[str, object]) -> None:
+        self.answers = answers
+
+    def run(self, function, *args, on_error="raise", **_kwargs):
+        assert on_error == "return"
+        return {address: answer(function, args) if callable(answer) else answer
+                for address, answer in self.answers.items()}
+
+    def nthreads(self) -> dict[str, int]:
+        return {address: 1 for address in self.answers}
+
+    def close(self) -> None:
+        pass
+
+
+def connect_to_workers(monkeypatch: pytest.MonkeyPatch, answers: dict[str, object]) -> list[str]:
+    """What `pool.dask_client` says as it connects to a scheduler whose workers give `answers`
+    (`WorkerCheckClient`); its error when it refuses them."""
+    from siting.runs import pool
+
+    monkeypatch.setattr(pool, "_connected", lambda _type, _scheduler: WorkerCheckClient(answers))
+    said: list[str] = []
+    with pool.dask_client("tcp://127.0.0.1:8786", 2, said.append):
+        pass
+    return said

@@ -10,33 +10,7 @@ import pytest
 
 from siting.config.errors import InputError
 from siting.runs import pool
-
-
-class _Client:
-    """A connected client whose workers answer `run` by calling the function they are handed with
-    `answer(address, function, args)`."""
-
-    def __init__(self, answers: dict[str, object]) -> None:
-        self.answers = answers
-
-    def run(self, function, *args, on_error="raise", **_kwargs):
-        assert on_error == "return"
-        return {address: answer(function, args) if callable(answer) else answer
-                for address, answer in self.answers.items()}
-
-    def nthreads(self) -> dict[str, int]:
-        return {address: 1 for address in self.answers}
-
-    def close(self) -> None:
-        pass
-
-
-def _connect(monkeypatch: pytest.MonkeyPatch, answers: dict[str, object]) -> list[str]:
-    monkeypatch.setattr(pool, "_connected", lambda _type, _scheduler: _Client(answers))
-    said: list[str] = []
-    with pool.dask_client("tcp://127.0.0.1:8786", 2, said.append):
-        pass
-    return said
+from tests.conftest import connect_to_workers
 
 
 def _same(function, args):
@@ -46,7 +20,7 @@ def _same(function, args):
 def test_a_worker_with_another_version_of_the_package_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("dask.distributed")
     with pytest.raises(InputError) as raised:
-        _connect(monkeypatch, {"tcp://127.0.0.1:40001": _same, "tcp://127.0.0.1:40002": "0" * 64})
+        connect_to_workers(monkeypatch, {"tcp://127.0.0.1:40001": _same, "tcp://127.0.0.1:40002": "0" * 64})
     text = str(raised.value)
     assert "--scheduler" in text and "tcp://127.0.0.1:40002" in text and "tcp://127.0.0.1:40001" not in text
     assert "another version" in text and "1 of its 2 workers" in text
@@ -54,7 +28,7 @@ def test_a_worker_with_another_version_of_the_package_is_refused(monkeypatch: py
 
 def test_workers_with_the_same_source_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("dask.distributed")
-    said = _connect(monkeypatch, {"tcp://127.0.0.1:40001": _same, "tcp://127.0.0.1:40002": _same})
+    said = connect_to_workers(monkeypatch, {"tcp://127.0.0.1:40001": _same, "tcp://127.0.0.1:40002": _same})
     assert any("2 workers" in line for line in said)
 
 
