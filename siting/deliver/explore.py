@@ -351,19 +351,27 @@ def drawing_style() -> Iterator[None]:
         yield
 
 
-def conflicts_png(diagnosis: Diagnosis, spatial: SpatialResult, areas: OutputLayer, points: OutputLayer,
-                  title: str, notices: list[str] | None = None) -> bytes:
-    """conflicts.png: `conflicts_figure` as PNG bytes, made and drawn in `drawing_style`; its
-    notice (labels no installed font draws) added to `notices`."""
+def lettered_png(name: str, figure: Callable[[Any], Any], notices: list[str] | None = None) -> bytes:
+    """The figure `figure(lettering)` makes as PNG bytes, made and drawn in `drawing_style`, with a
+    `Lettering` (siting/deliver/mapplot.py) for the file `name`; its notice (labels no installed
+    font draws) added to `notices`."""
     from siting.deliver.mapplot import Lettering
 
-    lettering = Lettering("conflicts.png")
+    lettering = Lettering(name)
     with drawing_style():
-        png = _png(conflicts_figure(diagnosis, spatial, areas, points, title, lettering))
+        png = _png(figure(lettering))
     notice = lettering.notice()
     if notice is not None and notices is not None:
         notices.append(notice)
     return png
+
+
+def conflicts_png(diagnosis: Diagnosis, spatial: SpatialResult, areas: OutputLayer, points: OutputLayer,
+                  title: str, notices: list[str] | None = None) -> bytes:
+    """conflicts.png: `conflicts_figure` as PNG bytes, made and drawn in `drawing_style`; its
+    notice (labels no installed font draws) added to `notices` (`lettered_png`)."""
+    return lettered_png("conflicts.png", lambda lettering: conflicts_figure(
+        diagnosis, spatial, areas, points, title, lettering), notices)
 
 
 def rule_numbers(numbers: Sequence[int]) -> str:
@@ -878,16 +886,9 @@ def robustness_png(layer: OutputLayer, spatial: SpatialResult, title: str, names
                    notices: list[str] | None = None, mixed: bool = False) -> bytes:
     """robustness.png: `robustness_figure` as PNG bytes, made and drawn in `drawing_style`; its
     notice (labels no installed font draws) added to `notices`; `mixed`: the plans are of two
-    kinds (`robustness_roles`)."""
-    from siting.deliver.mapplot import Lettering
-
-    lettering = Lettering("robustness.png")
-    with drawing_style():
-        png = _png(robustness_figure(layer, spatial, title, names, lettering, mixed))
-    notice = lettering.notice()
-    if notice is not None and notices is not None:
-        notices.append(notice)
-    return png
+    kinds (`robustness_roles`); `lettered_png`."""
+    return lettered_png("robustness.png", lambda lettering: robustness_figure(
+        layer, spatial, title, names, lettering, mixed), notices)
 
 
 def robustness_labels(frame: Any, names: Names) -> list[tuple[str, float, float, float, str, str]]:
