@@ -264,7 +264,7 @@ def test_choose_run_scores_all_and_none(tmp_path: Path, capsys: pytest.CaptureFi
     assert lfp > 0 and fepo4 > 0
     assert by_product.loc["lfp", ["planned_added", "within_km", "share"]].tolist() == [lfp, lfp, 1.0]
     assert by_product.loc["fepo4", ["planned_added", "within_km", "share"]].tolist() == [fepo4, 0.0, 0.0]
-    assert by_product.loc["lfp", "reference_plants"] == "l1 l2 l3"
+    assert by_product.loc["lfp", "reference_plants"] == "l1 l2 l3 existing:e_city"  # and the sites layer's
     assert out.startswith("calibration: the plan's choice against the real plants\n")
     assert "within 1 km of a real plant" in (result.out_dir / "calibration.md").read_text()
     assert ("- `calibration.csv`: the plan's choice against the real plants (calibration.md: the same as a table)\n"

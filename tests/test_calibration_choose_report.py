@@ -54,10 +54,10 @@ def test_report_md_states_the_choose_calibration(choose_run: tuple[Path, str]) -
     lfp = planned_lfp(out)
     assert lfp > 1100
     row = next(line for line in section.splitlines() if line.startswith("| LFP"))
-    assert f"{lfp:,.0f}" in row and "1,000" in row
+    assert f"{lfp:,.0f}" in row and "21,000" in row  # l1's 1,000 and e_city's 20,000 existing
     assert "where, not how much" in section
     assert section.count("not how much") == 1  # said once: the note's first sentence is left out
-    assert f"lfp {lfp:,.0f} t/yr added against 1,000 t/yr in real plants" in section
+    assert f"lfp {lfp:,.0f} t/yr added to 20,000 t/yr existing against 21,000 t/yr in real plants" in section
     # the section sits where the fixed one does: after the targets, before the capacity
     assert text.index("## Calibration") < text.index("## Capacity")
 
@@ -66,7 +66,7 @@ def test_report_html_states_it_too(choose_run: tuple[Path, str]) -> None:
     out, _ = choose_run
     html = (out / "report.html").read_text()
     assert re.search(r"<h2[^>]*>Calibration", html)
-    assert "where, not how much" in html and "added against 1,000 t/yr in real plants" in html
+    assert "where, not how much" in html and "existing against 21,000 t/yr in real plants" in html
     assert f"{planned_lfp(out):,.0f}" in html
 
 
@@ -74,4 +74,4 @@ def test_the_terminal_carries_the_quantity_note(choose_run: tuple[Path, str]) ->
     out, printed = choose_run
     assert "calibration: the plan's choice against the real plants" in printed
     assert "not how much it adds" in printed
-    assert re.search(r"\b\d+ products? named", printed) or f"lfp {planned_lfp(out):,.0f} t/yr added" in printed
+    assert re.search(r"the report name \d+ products?", printed) or f"lfp {planned_lfp(out):,.0f} t/yr added" in printed

@@ -39,10 +39,11 @@ def test_the_files_and_the_table_carry_it(tmp_path: Path) -> None:
     written = pd.read_csv(out / "calibration.csv", keep_default_na=False)
     assert list(written.columns)[:4] == ["product", "unit", "planned_added", "observed"]
     lfp = written.set_index("product").loc["lfp"]
-    assert float(lfp["observed"]) == 1000.0 and lfp["unit"] == "t/yr"
-    assert float(solution.calibration.set_index("product").loc["lfp", "observed"]) == 1000.0
+    # l1's 1,000 t/yr and e_city's 20,000 t/yr of existing lfp (the sites layer)
+    assert float(lfp["observed"]) == 21000.0 and lfp["unit"] == "t/yr"
+    assert float(solution.calibration.set_index("product").loc["lfp", "observed"]) == 21000.0
     md = (out / "calibration.md").read_text()
     assert "| product | unit | planned_added | observed | within_km |" in md
-    assert "observed: the capacity of the product's real plants in `plants.yaml` producing by 2024 (in unit" in md
+    assert "observed: the capacity of the product's real plants in `plants.yaml` producing by 2024 and the " in md
     assert "within_km: the part of planned_added (in unit) at sites within 1 km" in md
     assert "compare planned_added with observed, the capacity of the real plants producing by 2024." in md

@@ -26,8 +26,8 @@ def test_choose_md_states_the_status_and_that_the_score_is_of_one_plan_within_th
     text = (result.out_dir / "calibration.md").read_text()
     status = siting.solve(siting.load(path)).status
     lines = text.splitlines()
-    assert lines[0].startswith(f"Solve: {status}. Of the gap: planned_added, within_km and share are those of this "
-                               "plan")
+    assert lines[0].startswith(f"Solve: {status}. Of the gap: the capacity the plan adds, and the part and share "
+                               "of it near a real plant, are those of this plan")
     assert "score otherwise" in lines[0]
     assert lines[2].startswith("| product | unit | planned_added |")  # the table follows, as before
     csv = (result.out_dir / "calibration.csv").read_text().splitlines()[0]
@@ -43,7 +43,8 @@ def test_fixed_md_states_the_status_after_the_verdict(tmp_path: Path) -> None:
     assert len(said) == 1 and lines[2] == said[0]
     assert said[0].startswith("Solve: optimal within the gap, gap ")
     assert "the rules' verdict does not rest on the gap" in said[0]
-    assert "production, used_share and the real plants held mostly idle are those of this plan" in said[0]
+    assert ("what the model makes of each real plant, the share of what it can make that it uses and the real plants "
+            "held mostly idle are those of this plan") in said[0]
     api = siting.solve(siting.load(path)).write(tmp_path / "api")
     assert (api / "calibration.md").read_text() == (result.out_dir / "calibration.md").read_text()
 
@@ -51,8 +52,9 @@ def test_fixed_md_states_the_status_after_the_verdict(tmp_path: Path) -> None:
 def test_solve_line_in_each_case() -> None:
     proven = SolveStanding("optimal within the gap, gap 1.60% (tolerance 2.00%)", 2.31e9)
     assert solve_line(proven, "choose") == (
-        "Solve: optimal within the gap, gap 1.60% (tolerance 2.00%). Of the gap: planned_added, within_km and share "
-        "are those of this plan, one of the plans within the gap of the least cost: another, costing up to 2.31 bn "
+        "Solve: optimal within the gap, gap 1.60% (tolerance 2.00%). Of the gap: the capacity the plan adds, and the "
+        "part and share of it near a real plant, are those of this plan, one of the plans within the gap of the "
+        "least cost: another, costing up to 2.31 bn "
         "yuan less, may place capacity elsewhere and score otherwise.")
     unbounded = SolveStanding("stopped at the time limit with a plan", None)
     assert "no bound was proven, so how far it lies from the least cost is unknown" in solve_line(unbounded, "fixed")

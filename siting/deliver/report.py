@@ -2501,7 +2501,8 @@ def choice_blocks(calibration: ChoiceCalibration) -> list[Block]:
         blocks.append(Block("table", Table(["product", "unit", "planned added", f"real plants {year}",
                                             f"within {km} km", "share"], rows, frozenset({2, 3, 4, 5}))))
         blocks.append(Block("p", "planned added: the capacity the plan adds (units/yr); real plants: the capacity of "
-                                 f"the product's real plants producing by {year}; within {km} km: the part of the "
+                                 f"the product's real plants producing by {year}, with the existing capacity of the "
+                                 f"sites layer, which the plan holds too; within {km} km: the part of the "
                                  f"planned added at sites within {km} km of one of them; share: within / planned "
                                  "added."))
     blocks.append(Block("p", "A share of 1 means where, not how much: everything the plan adds of the product lies "
@@ -2533,13 +2534,15 @@ class SolveStanding:
 
 
 #: What the proven gap means for each mode's figures: what they are of, and what another plan
-#: within the gap could change.
+#: within the gap could change. The figures are named in words, as the report's tables head them
+#: (planned added, within the distance, share; production, used), not by calibration.csv's column
+#: names, which the file's own note under its table gives.
 GAP_MEANS = {
-    "choose": ("planned_added, within_km and share are those of this plan", "may place capacity elsewhere and "
-               "score otherwise"),
+    "choose": ("the capacity the plan adds, and the part and share of it near a real plant, are those of "
+               "this plan", "may place capacity elsewhere and score otherwise"),
     "fixed": ("the rules' verdict does not rest on the gap (the checks before the solve and the plan found settle "
-              "it), but production, used_share and the real plants held mostly idle are those of this plan",
-              "may run the real plants otherwise"),
+              "it), but what the model makes of each real plant, the share of what it can make that it uses and "
+              "the real plants held mostly idle are those of this plan", "may run the real plants otherwise"),
 }
 
 

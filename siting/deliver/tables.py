@@ -448,8 +448,10 @@ def wrap_columns(text: str, width: int, indent: str = "") -> list[str]:
 
 
 #: A figure and the space after it, where it meets its unit ("400,000 t/yr"), which a line never
-#: breaks; a digit ending a word ("fepo4 ") is no figure.
-_FIGURE = re.compile(r"(?<![\w.,])(\d[\d,.]*) ")
+#: breaks; a digit ending a word ("fepo4 ") is no figure, and a figure ends with a digit: one a full
+#: stop or comma follows ("by 2024. Then", "100, 200") ends its sentence or item and is not glued
+#: to the word after it.
+_FIGURE = re.compile(r"(?<![\w.,])(\d(?:[\d,.]*\d)?) ")
 
 #: A list item's label and the percentage it qualifies ("yeyang_lfp_phase1 11%," in a list of
 #: them): the word before a percentage that ends an item (followed by ",", ";", ")" or the end of

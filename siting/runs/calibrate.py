@@ -68,7 +68,11 @@ mode `choose`: after the solve, for each product p with planned additions or rea
 
     planned_added[p] = sum of capacity_added of plan.builds for p
     observed[p]      = the capacity of the real plants of p producing by the plan's last year (those
-                       `reference_plants` lists), in the same unit, beside planned_added
+                       `reference_plants` lists), in the same unit, beside planned_added: the plants of
+                       `calibration.reference` and the existing capacity of the sites layer, one
+                       `existing:<site>` per site (`existing_plants`; docs/DATA.md, section 15, counts it
+                       among the real plants), which the plan holds too, so that the quantity note
+                       sets planned_added plus it against observed
     within_km[p]     = the part of planned_added[p] at sites whose point lies within distance_km of the site
                        point of a real plant of p (straight line in the working CRS, km)
     share[p]         = within_km[p] / planned_added[p] (empty when nothing is planned; 0 when p has
@@ -132,7 +136,9 @@ SCORE_COLUMNS = ("product", "unit", "planned_added", "observed", "within_km", "s
 @dataclass(frozen=True)
 class RealPlant:
     """A real plant as the checks need it: id, name, site, product, capacity (units/yr), the unit
-    per year of its product, the land it takes (ha) and its first production year."""
+    per year of its product, the land it takes (ha) and its first production year; `existing`: the
+    capacity the sites layer gives as standing at the plan's start (`existing_plants`), not a
+    project of a plants file."""
 
     id: str
     name: str
@@ -142,6 +148,7 @@ class RealPlant:
     unit: str
     land_ha: float
     online_year: int = 0
+    existing: bool = False
 
     def label(self) -> str:
         """`plant <id> (<name>, <capacity> <unit> at <site>)`."""
@@ -168,6 +175,32 @@ def real_plants(loaded: LoadedScenario, key: str) -> list[RealPlant]:
         projects = load_committed_projects(loaded.resolve(Path(str(path))), loaded.catalog)
     last = max(loaded.scenario.years)
     return [_plant(loaded, project) for project in projects.projects if project.online_year <= last]
+
+
+#: The id of a site's existing capacity as a real plant of mode choose (`existing_plants`):
+#: `existing:<site id>`, as calibration.csv's `reference_plants` lists it.
+EXISTING_ID = "existing:{site}"
+
+
+def existing_plants(inputs: ModelInputs, units: Mapping[str, str]) -> list[RealPlant]:
+    """The capacity the sites layer gives as existing at the plan's start (its `existing_<product>`
+    columns, `ModelInputs.existing_capacity_units_per_yr`), one real plant per site and product,
+    in the inputs' site and product order: real plants producing by the plan's last year as those
+    of a plants file are (docs/DATA.md, section 15, counts Qujing's 53,000 t/yr of LFP among the
+    real plants), which the model holds too. `units`: the unit per year of each product."""
+    standing = inputs.existing_capacity_units_per_yr
+    return [RealPlant(EXISTING_ID.format(site=site), f"existing capacity of site {site}", site, product,
+                      float(standing[(site, product)]), units[product], 0.0, min(inputs.YEARS), existing=True)
+            for site in inputs.SITES for product in inputs.PRODUCTS
+            if float(standing.get((site, product), 0.0)) > 0.0]
+
+
+def reference_plants(prepared: Prepared) -> list[RealPlant]:
+    """The real plants mode choose scores against: those of `calibration.reference` producing by
+    the plan's last year (`real_plants`), then the existing capacity of the sites layer
+    (`existing_plants`)."""
+    units = {p: per_year(product.unit) for p, product in prepared.loaded.catalog.products.items()}
+    return real_plants(prepared.loaded, "reference") + existing_plants(prepared.inputs, units)
 
 
 def _is_committed_file(loaded: LoadedScenario, path: Path) -> bool:
@@ -322,7 +355,7 @@ def choice_score(prepared: Prepared, plan: Plan) -> pd.DataFrame | None:
     loaded = prepared.loaded
     units = {p: per_year(product.unit) for p, product in loaded.catalog.products.items()}
     distance = float(calibration.distance_km) if calibration.distance_km is not None else 0.0
-    return score_choice(plan.builds, real_plants(loaded, "reference"), site_points_km(prepared), distance,
+    return score_choice(plan.builds, reference_plants(prepared), site_points_km(prepared), distance,
                         prepared.inputs.PRODUCTS, units)
 
 
@@ -639,7 +672,9 @@ def diagnosis_note(calibration: FixedCalibration) -> str:
 def score_note(distance_km: float, reference_file: str, year: int) -> str:
     """What the columns of the choose score mean, with what each figure is in."""
     return (f"planned_added: capacity the plan adds (in unit, per year); observed: the capacity of the product's "
-            f"real plants in `{reference_file}` producing by {year} (in unit, per year: those of reference_plants); "
+            f"real plants in `{reference_file}` producing by {year} and the existing capacity of the sites layer "
+            "(in reference_plants, `existing:` and the site id), which the plan holds too (in unit, per year: those of "
+            "reference_plants); "
             f"within_km: the part of planned_added (in unit) at sites within {_figure(distance_km)} km of a real "
             "plant of the product, a capacity, not a distance; share = within_km / planned_added (a fraction, 1 = "
             "all of it)")
@@ -663,6 +698,7 @@ def quantity_sentences(score: pd.DataFrame, plants: Sequence[RealPlant], last_ye
     """The sentences of `quantity_note` (none when no product differs) and the products they
     name, in the score's order."""
     observed = real_capacity(plants)
+    standing = real_capacity([p for p in plants if p.existing])
     apart, unreal, named = [], [], []
     for product, unit, planned in zip(score["product"], score["unit"], score["planned_added"], strict=True):
         real = observed.get(str(product), 0.0)
@@ -672,15 +708,21 @@ def quantity_sentences(score: pd.DataFrame, plants: Sequence[RealPlant], last_ye
                 unreal.append(f"{product} ({_figure(planned)} {unit})")
                 named.append(str(product))
             continue
-        if abs(planned - real) > QUANTITY_SAY_ABOVE * max(planned, real):
-            apart.append(f"{product} {_figure(planned)} {unit} added against {_figure(real)} {unit} in real plants")
+        existing = standing.get(str(product), 0.0)
+        held = planned + existing  # the existing capacity stands in the plan as in the real plants
+        if abs(held - real) > QUANTITY_SAY_ABOVE * max(held, real):
+            added = (f"{_figure(planned)} {unit} added to {_figure(existing)} {unit} existing" if existing > 0.0
+                     else f"{_figure(planned)} {unit} added")
+            apart.append(f"{product} {added} against {_figure(real)} {unit} in real plants")
             named.append(str(product))
     if not apart and not unreal:
         return (), ()
     parts = [f"The share weighs where the plan puts the capacity it adds, not how much it adds: compare "
              f"planned_added with observed, the capacity of the real plants producing by {last_year}."]
     if apart:
-        parts.append(f"Products whose added capacity differs from the real plants' by more than "
+        what = ("added capacity (with the existing capacity of the sites layer, which the plan holds as the real "
+                "plants do)" if standing else "added capacity")
+        parts.append(f"Products whose {what} differs from the real plants' by more than "
                      f"{_figure(QUANTITY_SAY_ABOVE * 100)} %: {'; '.join(apart)}.")
     if unreal:
         parts.append(f"It adds capacity of products no real plant made by {last_year}: {'; '.join(unreal)}; their "
@@ -711,9 +753,10 @@ def quantity_summary(calibration: ChoiceCalibration) -> str:
     if len(whole) <= QUANTITY_PRINT_WHOLE:
         return whole
     count = len(calibration.named)
-    return (f"{calibration.quantity[0]} {count} product{'s' if count != 1 else ''} named in calibration.md and the "
-            f"report (added more than {_figure(QUANTITY_SAY_ABOVE * 100)} % apart from the real plants, or with "
-            f"none): {', '.join(calibration.named)}.")
+    # the sentence starts with words, not with the count, which would follow the year ending the first
+    return (f"{calibration.quantity[0]} calibration.md and the report name {count} product{'s' if count != 1 else ''} "
+            f"(added more than {_figure(QUANTITY_SAY_ABOVE * 100)} % apart from the real plants, or with none): "
+            f"{', '.join(calibration.named)}.")
 
 
 def reference_file_name(loaded: LoadedScenario) -> str:
@@ -736,7 +779,7 @@ def choice_calibration(prepared: Prepared, score: pd.DataFrame) -> ChoiceCalibra
         return None
     loaded = prepared.loaded
     last = max(loaded.scenario.years)
-    plants = real_plants(loaded, "reference")
+    plants = reference_plants(prepared)
     sentences, named = quantity_sentences(score, plants, last)
     return ChoiceCalibration(reference_file_name(loaded), float(calibration.distance_km or 0.0), last, score,
                              real_capacity(plants), sentences, named)
