@@ -77,11 +77,17 @@ DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
 GEOMETRY_CODE = {"Point": 0, "MultiPoint": 0, "LineString": 1, "MultiLineString": 1, "Polygon": 2, "MultiPolygon": 2}
 
 #: Colour-blind-safe qualitative palette for products, RGB: the eight Okabe-Ito colours, then Paul
-#: Tol's muted scheme (the hues least like those before them first). The same colour means the same
-#: product in map.png, the QGIS styles and the web map (`product_colours`).
+#: Tol's muted wine, a crimson and a periwinkle, then the rest of Tol's muted scheme. Any two of the
+#: first eleven (the shipped catalog's products) are at least 10 apart by CIEDE2000 for normal
+#: vision, protanopia, deuteranopia and tritanopia (simulated after Machado et al. 2009, full
+#: severity), as the eight Okabe-Ito colours are (10.9 at the least); Tol's olive and rose, 10th
+#: and 11th before, were 5.1 from the vermillion and 4.0 from the bluish green with deuteranopia.
+#: The same colour means the same product in map.png, the QGIS styles and the web map
+#: (`product_colours`).
 PALETTE = ((0, 114, 178), (230, 159, 0), (0, 158, 115), (204, 121, 167), (86, 180, 233), (213, 94, 0),
-           (240, 228, 66), (0, 0, 0), (136, 34, 85), (153, 153, 51), (204, 102, 119), (136, 204, 238),
-           (68, 170, 153), (17, 119, 51), (221, 204, 119), (170, 68, 153), (51, 34, 136))
+           (240, 228, 66), (0, 0, 0), (136, 34, 85), (180, 0, 60), (135, 120, 255), (136, 204, 238),
+           (68, 170, 153), (17, 119, 51), (221, 204, 119), (170, 68, 153), (51, 34, 136), (153, 153, 51),
+           (204, 102, 119))
 
 STATUS_LABELS = {
     "built": "Built: new capacity",
