@@ -167,6 +167,12 @@ def bn(yuan: float) -> str:
     return f"{yuan / 1e9:z,.2f} bn yuan"
 
 
+#: How a progress line gives a gap over 100 %: the bound lies further below the plan than the
+#: plan's own size (a relaxation's trivial first plan, a negative cost with a bound far below it,
+#: a cost near zero), where a figure such as 2325.00% tells nothing the plan and the bound do not.
+GAP_OVER = "over 100%"
+
+
 @dataclass(frozen=True)
 class SolverState:
     """Where a MIP search stands: the best plan's cost and the bound (yuan), the gap, seconds."""
@@ -182,7 +188,7 @@ class SolverState:
         (during a relaxation's search, `searching`: `bound 3.2 s: relaxed plan ...`). Given a
         `width` in columns that this line exceeds, the same figures in fewer words: `solve 3.2 s:
         best 72.84, bound 70.12 bn yuan, gap 3.73%`, and narrower still `solve 3.2 s: 72.84/70.12 bn,
-        gap 3.73%`; the figures are never cut."""
+        gap 3.73%`; the figures are never cut. A gap over 100 % reads `gap over 100%` (`GAP_OVER`)."""
         kind, proven, own, shift, known = _searching[:5]
         best_yuan, bound_yuan, gap_value = self.best_yuan, self.bound_yuan, self.gap
         plan = "relaxed plan" if kind == "bound" else "best plan"
@@ -201,7 +207,7 @@ class SolverState:
                          if best_yuan is not None and bound_yuan is not None else None)
         best = bn(best_yuan) if best_yuan is not None else "none yet"
         bound = bound_bn(bound_yuan) if bound_yuan is not None else "none yet"  # down: never above what is proven
-        gap = gap_text(gap_value) if gap_value is not None else "n/a"
+        gap = "n/a" if gap_value is None else GAP_OVER if gap_value > 1.0 else gap_text(gap_value)
         clock = f"{kind} {self.elapsed_s + shift:.1f} s"
         text = f"{clock}: {plan} {best}, bound {bound}, gap {gap}"
         if width is None or len(text) <= width:
@@ -520,7 +526,7 @@ def held(state: SolverState) -> bool:
     search that makes a relaxed plan a plan of the model (`searching`'s `relaxed_yuan`), one that
     costs more than the relaxed plan by more than the relaxed plan lies above the bound proven
     before (or HELD_SHARE of its cost, the larger). HiGHS's first plan of such a search is often
-    a trivial one far above the relaxed plan ("best plan 3,033.56 bn yuan, gap 106.51%" right
+    a trivial one far above the relaxed plan ("best plan 3,033.56 bn yuan, gap over 100%" right
     after a relaxed plan of -194.68), which read as a step back; the search soon finds one near
     the relaxed plan. A held plan is shown by the line drawn every REDRAW_S (PLAIN_EVERY_S
     off a terminal) when no better one comes, and where the search ends (`search_ended`). Never
