@@ -1728,8 +1728,7 @@ def check_numeric(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: 
 
     if not_number.any():
         first = int(np.flatnonzero(not_number)[0])
-        shown = ("NaN" if _nan_in_file(path, field_name, first, len(frame)) else "null") if null[first] else (
-            _written(raw.iloc[first]))
+        shown = _null_as_written(path, field_name, first, len(frame)) if null[first] else _written(raw.iloc[first])
         problems.append(f"{at}: field '{field_name}' | not a number for {named(not_number)} "
                         f"(got {shown}); use a number")
     if infinite.any():
@@ -1748,17 +1747,21 @@ def check_numeric(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: 
     frame[column] = values
 
 
-def _nan_in_file(path: Path, field_name: str, row: int, count: int) -> bool:
-    """Whether the GeoJSON `path` (of `count` features) gives the feature at `row` the value NaN
-    (not JSON, but written by some tools, and read by GDAL as the null it is not) in `field_name`."""
+def _null_as_written(path: Path, field_name: str, row: int, count: int) -> str:
+    """How the GeoJSON `path` (of `count` features) writes the value of `field_name` at `row` that
+    GDAL read as null: "NaN" for the value NaN (not JSON, but written by some tools), a text as
+    written (quoted: 'NaN', which GDAL reads as null in a column of numbers), else "null"
+    (a null, or a file of another format)."""
     if path.suffix.lower() not in (".geojson", ".json"):
-        return False
+        return "null"
     try:
         features = json.loads(path.read_bytes()).get("features")
         value = features[row]["properties"][field_name] if len(features) == count else None
     except (OSError, ValueError, AttributeError, KeyError, IndexError, TypeError):
-        return False
-    return isinstance(value, float) and math.isnan(value)
+        return "null"
+    if isinstance(value, float) and math.isnan(value):
+        return "NaN"
+    return repr(value) if isinstance(value, str) else "null"
 
 
 def _numbers(raw: pd.Series) -> pd.Series:
