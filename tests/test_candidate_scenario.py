@@ -462,7 +462,7 @@ def test_a_grid_of_more_cells_than_a_scenario_may_have_is_refused_before_it_is_d
     with_cells(folder, "{cell_size_m: 160}")
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - scenario.yaml: candidates.cell_size_m | would give about 218,961 cells over the 5,605 km2 of the "
+        "  - scenario.yaml:39: candidates.cell_size_m | would give about 218,961 cells over the 5,605 km2 of the "
         "clusters, more than the 200,000 a scenario may have (got 160); use a cell_size_m of at least 170 m (or an "
         "allowed_zone that keeps less land)\n")
     edit(folder / "scenario.yaml", "cell_size_m: 160", "cell_size_m: 170")

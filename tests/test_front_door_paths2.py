@@ -42,9 +42,9 @@ NO_LIFETIME = (":12: products.fepo4.modules[0] (fepo4_100kt).lifetime_yr "
                "e.g. lifetime_yr: 15, with its source under the module's sources, e.g. lifetime_yr: 'assumption: 15 "
                "years for chemical and materials plants (typical depreciation 10-20 years)'")
 
-#: The problem of `candidates.cell_size_m=1` on the small scenario, found as its run prepares the
-#: cells (in the worker), after the scenario's name.
-TOO_MANY_CELLS = (": candidates.cell_size_m | would give about 5,605,390,017 cells over the 5,605 km2 of the "
+#: The problem of `candidates.cell_size_m=1` on the small scenario, named as the --set that gave
+#: it, found as its run prepares the cells (in the worker), after the scenario's name.
+TOO_MANY_CELLS = (": --set candidates.cell_size_m | would give about 5,605,390,017 cells over the 5,605 km2 of the "
                   "clusters, more than the 200,000 a scenario may have (got 1); use a cell_size_m of at least 170 m "
                   "(or an allowed_zone that keeps less land)")
 

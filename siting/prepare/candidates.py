@@ -260,6 +260,12 @@ def _regions(clusters: gpd.GeoDataFrame, allowed: shapely.Geometry | None) -> li
     return regions
 
 
+def clusters_area_m2(clusters: gpd.GeoDataFrame, allowed: shapely.Geometry | None) -> float:
+    """The area in m2 that cells are drawn over: the clusters' polygons (working CRS), clipped to
+    `allowed` when given (`_regions`)."""
+    return float(sum(region.area for _id, region in _regions(clusters, allowed)))
+
+
 def estimated_cells(area_m2: float, spec: CandidatesSpec) -> float:
     """About how many cells of `spec` cover `area_m2`: the area over a cell's area (a square of
     `cell_size_m`, or the average H3 hexagon of `h3_resolution`)."""
@@ -270,10 +276,12 @@ def estimated_cells(area_m2: float, spec: CandidatesSpec) -> float:
 
 
 def check_cell_count(area_m2: float, spec: CandidatesSpec, where: str | None = None,
-                     within_zone: bool = False) -> None:
+                     within_zone: bool = False, key: str | None = None) -> None:
     """InputError when the cells of `spec` over `area_m2` (the clusters' area in the working CRS,
-    within the allowed zone when `within_zone`) would be more than MAX_CELLS, naming the setting,
-    the estimate and the finest setting within the limit (square sides rounded up to 10 m)."""
+    within the allowed zone when `within_zone`) would be more than MAX_CELLS, naming the setting
+    (`key`, as the scenario's locator names it, e.g. "--set candidates.cell_size_m"; by default
+    its dotted key), the estimate and the finest setting within the limit (square sides rounded
+    up to 10 m)."""
     count = estimated_cells(area_m2, spec)
     if count <= MAX_CELLS:
         return
@@ -282,12 +290,14 @@ def check_cell_count(area_m2: float, spec: CandidatesSpec, where: str | None = N
     what = f"would give about {count:,.0f} cells over the {over}, more than the {MAX_CELLS:,} a scenario may have"
     if spec.shape == "square":
         side = math.ceil(math.sqrt(area_m2 / MAX_CELLS) / 10.0) * 10
-        raise InputError([f"{at}candidates.cell_size_m | {what} (got {_number(spec.cell_size_m or 0.0)}); use a "
+        key = key or "candidates.cell_size_m"
+        raise InputError([f"{at}{key} | {what} (got {_number(spec.cell_size_m or 0.0)}); use a "
                           f"cell_size_m of at least {side:,} m (or an allowed_zone that keeps less land)"])
     import h3
     coarser = [r for r in range(16) if area_m2 / h3.average_hexagon_area(r, unit="m^2") <= MAX_CELLS]
     finest = max(coarser) if coarser else 0
-    raise InputError([f"{at}candidates.h3_resolution | {what} (got {spec.h3_resolution}); use an h3_resolution "
+    key = key or "candidates.h3_resolution"
+    raise InputError([f"{at}{key} | {what} (got {spec.h3_resolution}); use an h3_resolution "
                       f"of at most {finest} (or an allowed_zone that keeps less land)"])
 
 

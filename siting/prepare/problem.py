@@ -3,6 +3,7 @@ the model's inputs, with the notices of the run."""
 
 from __future__ import annotations
 
+import importlib.util
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from models import ModelInputs
 from siting.config import progress
 from siting.config.errors import InputError, listed
 from siting.config.load import (
+    Faults,
     LoadedScenario,
     Override,
     allowed_zone_problems,
@@ -28,20 +30,24 @@ from siting.config.units import Names, layer_names
 from siting.prepare.candidates import (
     allowed_zone_geometry,
     cell_names,
+    check_cell_count,
+    clusters_area_m2,
     generate_candidates,
     no_cell_left,
     site_polygons,
 )
 from siting.prepare.checks import check_against_layers, plant_scale_notices, target_scale_notices
 from siting.prepare.inputs import build_inputs_with_notices
-from siting.prepare.layers import LayerSet, read_layers
+from siting.prepare.layers import LayerSet, read_layers, working_crs_or_none
 from siting.prepare.positions import PositionCheck, position_check
 from siting.prepare.spatial import (
     CELL,
     RedlineSettings,
     SpatialResult,
+    assign_clusters,
     check_study_area,
     preprocess,
+    to_working_crs,
     working_crs_of,
 )
 
@@ -125,6 +131,9 @@ def candidate_cells(loaded: LoadedScenario, layers: LayerSet) -> gpd.GeoDataFram
     if spec.allowed_zone is not None and layers.allowed_zone is not None:
         every = spec.allowed_zone.model_copy(update={"field": None, "values": None})  # already selected
         allowed = allowed_zone_geometry(layers.allowed_zone, every, crs)
+    found = cell_count_problems(loaded, layers)
+    if found:
+        raise InputError(found)
     rule, products = redline_settings(loaded), list(loaded.catalog.products)
     parks = site_polygons(layers.sites, crs, layers.clusters)
     cells = generate_candidates(layers.clusters, layers.redline, spec, crs, rule=rule, products=products,
@@ -142,6 +151,85 @@ def candidate_cells(loaded: LoadedScenario, layers: LayerSet) -> gpd.GeoDataFram
     return cells.assign(name=names, land_price_yuan_per_ha=float(spec.land_price_yuan_per_ha))
 
 
+def cell_count_problems(loaded: LoadedScenario, layers: LayerSet, faults: Faults | None = None) -> list[str]:
+    """The problem of a `candidates:` block that would give more cells than a scenario may have
+    (`check_cell_count`), found from the clusters' area (within the allowed zone) alone, before
+    any cell is drawn; none when there is no such problem or it cannot be told soundly: the
+    block, the working CRS or the hexagons' package at fault (each reported on its own), or a
+    clusters or allowed-zone layer that is missing or has an unreadable or invalid geometry (the
+    layer's own problem). So the count comes with the scenario's and the layers' other problems
+    of the run (`with_layer_problems`, `load_checked`), which do not change it, and names where
+    the setting was written (a --set, a base, a variant)."""
+    spec = loaded.scenario.candidates
+    faults = faults or Faults()
+    if spec is None or not faults.ok("candidates") or not faults.ok("spatial", "working_crs"):
+        return []
+    if spec.shape == "hexagon" and importlib.util.find_spec("h3") is None:
+        return []  # generate_candidates names the missing package
+    crs = working_crs_or_none(loaded.scenario.spatial.working_crs)
+    if crs is None or not crs.is_projected:
+        return []
+    frames = [layers.clusters] if spec.allowed_zone is None else [layers.clusters, layers.allowed_zone]
+    for frame in frames:
+        if frame is None or not len(frame) or frame.crs is None or "id" not in frame.columns:
+            return []
+        geoms = frame.geometry.to_numpy()
+        if not all(g is not None and g.is_valid and not g.is_empty for g in geoms):
+            return []
+    allowed = None
+    if spec.allowed_zone is not None and layers.allowed_zone is not None:
+        every = spec.allowed_zone.model_copy(update={"field": None, "values": None})  # already selected
+        allowed = allowed_zone_geometry(layers.allowed_zone, every, crs)
+    area = clusters_area_m2(to_working_crs(layers.clusters, crs), allowed)
+    where, key = loaded.at("candidates", "cell_size_m" if spec.shape == "square" else "h3_resolution")
+    try:
+        check_cell_count(area, spec, where, allowed is not None, key)
+    except InputError as exc:
+        return list(exc.problems)
+    return []
+
+
+def placement_problems(loaded: LoadedScenario, layers: LayerSet, layer_problems: Sequence[str],
+                       faults: Faults | None = None) -> list[str]:
+    """The problems of placing the sites in the working CRS that preprocessing finds from the
+    layers alone (`check_study_area`: a CRS that does not measure the study area truly;
+    `assign_clusters`: a site inside two overlapping clusters, or outside every cluster under
+    `spatial.sites_outside_clusters: error`), so that they come with the scenario's and the
+    layers' other problems of the run (`with_layer_problems`, `load_checked`), which do not
+    change them. None when they cannot be told soundly: the settings they read at fault (each
+    reported on its own), or a sites or clusters layer with a problem of its own
+    (`layer_problems`), missing, or with a geometry that is missing or invalid; the study area is
+    not checked when the sources or red-line layer, whose extent it takes, has a problem."""
+    faults = faults or Faults()
+    if not faults.ok("spatial", "working_crs") or not faults.ok("spatial", "sites_outside_clusters"):
+        return []
+    def with_problems(*roles: str) -> bool:
+        files = tuple(shown_path(layers.paths[role]) for role in roles if role in layers.paths)
+        return bool(files) and any(problem.startswith(files) for problem in layer_problems)
+
+    if with_problems("sites", "clusters"):
+        return []
+    for frame in (layers.clusters, layers.sites):
+        if not len(frame) or frame.crs is None or "id" not in frame.columns:
+            return []
+        if not all(g is not None and g.is_valid and not g.is_empty for g in frame.geometry.to_numpy()):
+            return []
+    where, key = loaded.at("spatial", "working_crs")
+    name = loaded.scenario.spatial.working_crs
+    sites_path = layers.paths.get("sites")
+    try:
+        crs = working_crs_of(name, where, key)
+        if not with_problems("sources", "redline"):  # their extent counts in the study area
+            check_study_area(layers, crs, name, where, key)
+        assign_clusters(to_working_crs(layers.sites, crs), to_working_crs(layers.clusters, crs),
+                        loaded.scenario.spatial.sites_outside_clusters,
+                        shown_path(sites_path) if sites_path is not None else "sites", [],
+                        str(sites_path) if sites_path is not None else None)
+    except InputError as exc:
+        return list(exc.problems)
+    return []
+
+
 def with_layer_problems(error: InputError) -> InputError:
     """`error` (the problems of a scenario, its catalog and committed projects) with those of its
     layers and between the two, in one message, where that is sound: the layers are read when the
@@ -157,7 +245,9 @@ def with_layer_problems(error: InputError) -> InputError:
         loaded.locator, loaded.scenario, loaded.scenario_path.parent)
     layers, layer_problems, faulty = read_layers(loaded, allowed_zone=zone)
     against, _notices = check_against_layers(loaded, layers, faulty)
-    return InputError(merged(error.problems, against, layer_problems))
+    cells = cell_count_problems(loaded, layers, faults)
+    placing = placement_problems(loaded, layers, layer_problems, faults)
+    return InputError(merged(error.problems, against, layer_problems, cells, placing))
 
 
 def merged(*rounds: list[str]) -> list[str]:
@@ -175,7 +265,9 @@ def load_checked(scenario_path: Path | str, variant: str | None = None, override
     """The scenario and its layers, checked against each other, and the notices of the checks;
     InputError with every problem found in the scenario, its catalog and committed projects, the
     layers and between them, in one message (see `with_layer_problems`): a repeated id first (the
-    problems it causes follow it), then the scenario's files."""
+    problems it causes follow it), then the scenario's files; with them, those that the layers
+    alone tell of the candidate cells' count (`cell_count_problems`) and of placing the sites
+    (`placement_problems`), which a run without other problems finds as it goes on."""
     try:
         loaded = load_scenario(scenario_path, variant, overrides)
     except InputError as error:
@@ -183,6 +275,9 @@ def load_checked(scenario_path: Path | str, variant: str | None = None, override
     layers, layer_problems, faulty = read_layers(loaded)
     against, notices = check_against_layers(loaded, layers, faulty)
     problems = merged(against, layer_problems)
+    if problems:
+        problems = merged(problems, cell_count_problems(loaded, layers),
+                          placement_problems(loaded, layers, layer_problems))
     if problems:
         raise InputError(problems)
     return loaded, layers, notices
