@@ -561,11 +561,12 @@ def _unmerged(screening: Mapping[str, Any]) -> str:
 def screened_lines(screening: Mapping[str, Any], money: Callable[[float | None], str]) -> list[str]:
     """The terminal summary's lines on a plan with candidate cells (the manifest's `screening`;
     `money` formats yuan): how many cells, groups, merged-model and screened sites, LB and UB,
-    and that the gap is the full instance's."""
+    and that the gap is the full instance's. LB is a proven bound, rounded outward (down) as the
+    status line and the report's Solve table give it (`bound_bn`); UB is the plan's cost."""
     lines = [f"screened  {screening['candidate_cells']:,} candidate cells in {screening['groups']:,} groups"
              f"{_unmerged(screening)}: "
              f"the merged model ({screening['merged_model_sites']:,} sites) proves the bound "
-             f"LB {money(screening.get('lower_bound_yuan'))},",
+             f"LB {bound_bn(screening.get('lower_bound_yuan'))},",
              f"          the plan of {screening['screened_sites']:,} screened sites (the parks and a few cells) "
              f"costs UB {money(screening.get('upper_bound_yuan'))};",
              "          the gap (UB - LB) / UB is that of the full instance, with every cell"]
