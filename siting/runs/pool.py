@@ -72,6 +72,7 @@ import asyncio
 import contextlib
 import dataclasses
 import errno
+import functools
 import ipaddress
 import logging
 import math
@@ -1145,7 +1146,8 @@ def workers_problem(client: Any, scheduler: str) -> str | None:
     run handed to it and ends there (its log says why), and once none is left the runs wait for
     ever; a worker of another version runs its runs with its own code, which may give other plans,
     and the batch would compare the results of two versions unsaid. So the batch is refused before
-    any run is handed out (exit 2). The check needs nothing of this package where it runs."""
+    any run is handed out (exit 2). The check needs nothing of this package where it runs. It sees
+    the workers present now; each task checks its own worker again (`checked_announced`)."""
     package = __name__.partition(".")[0]
     check = source_check()
     try:
@@ -1175,6 +1177,75 @@ def workers_problem(client: Any, scheduler: str) -> str | None:
             f"would be solved by other code, and may give other plans than here; install this version where they "
             f"run (pip install -e '.[dask]' from the same source) or start them with it on their PYTHONPATH, or "
             f"drop {name}")
+
+
+#: What a task on Dask gives in place of its result when the worker running it has another
+#: version of the packages of FINGERPRINTED than the batch (`checked_call`): the first item of a
+#: tuple of plain data, which any version of this package reads.
+OTHER_VERSION = "siting: another version on this worker"
+
+
+def checked_call() -> Callable[..., Any]:
+    """The call a task on Dask makes first, on the worker that runs it (`_run_on_dask`):
+    `call(expected, packages, then, *args)` gives `then(*args)` when the worker's digest of
+    `packages` (`source_check`) is `expected`, the batch's own; else, calling nothing, the tuple
+    (OTHER_VERSION, the worker's address or None, its digest or None). The batch's check as it
+    connects (`workers_problem`) sees only the workers present then: a worker that joins later, or
+    one given other code since, is checked so before it runs anything. Made here, a function of no
+    module, it travels to the worker by value (Dask's cloudpickle) and runs whatever version of
+    this package stands there, needing only the standard library and Dask."""
+    digest = source_check()
+
+    def call(expected: str, packages: Sequence[str], then: Callable[..., Any], *args: Any) -> Any:
+        found = digest(packages)
+        if found != expected:
+            try:
+                from distributed import get_worker
+
+                address = get_worker().address
+            except Exception:  # not on a worker: no address to name
+                address = None
+            return (OTHER_VERSION, address, found)
+        return then(*args)
+
+    return call
+
+
+def checked_announced() -> Callable[..., Any]:
+    """`_announced` as a task on Dask calls it (`_run_on_dask`), its worker's source checked first
+    against this process's (`checked_call`); `_announced` alone when this process's own source
+    cannot be read (nothing to compare with)."""
+    try:
+        own = source_check()(FINGERPRINTED)
+    except OSError:
+        own = None
+    return _announced if own is None else functools.partial(checked_call(), own, FINGERPRINTED, _announced)
+
+
+def other_version(result: Any) -> bool:
+    """Whether a task's `result` is the refusal of a worker of another version (`checked_call`)."""
+    return isinstance(result, tuple) and len(result) == 3 and result[0] == OTHER_VERSION
+
+
+def other_version_problem(client: Any, label: str, refusal: tuple[Any, ...]) -> str:
+    """The problem a batch on Dask ends with when the worker handed the task `label` runs another
+    version of this package (`checked_call`'s `refusal`): the argument (`SCHEDULER_NAME`), the
+    worker, the scheduler, and how to fix it, as `workers_problem` says it of the workers present
+    as the batch connects."""
+    package = __name__.partition(".")[0]
+    name = SCHEDULER_NAME.get()
+    _marker, worker, found = refusal
+    address = getattr(getattr(client, "scheduler", None), "address", None)
+    at = f" of the Dask scheduler at {address!r}" if isinstance(address, str) and address else ""
+    who = f"the worker {worker}{at}" if worker else f"a worker{at}"
+    why = (f"cannot find the source files of the {package} package there ({', '.join(FINGERPRINTED)})" if found is None
+           else f"runs another version of the {package} package than this one (its source files differ there: "
+                f"{', '.join(FINGERPRINTED)})")
+    return (f"{name} | {who}, handed the run {label}, {why}: its runs would be solved by other code, and may give "
+            f"other plans than here (each worker is checked as it is handed a run: one that joined after the batch "
+            f"connected, or whose source changed since); the batch stopped, with nothing written; install this "
+            f"version where it runs (pip install -e '.[dask]' from the same source) or start it with it on its "
+            f"PYTHONPATH, or drop {name}")
 
 
 @dataclass(frozen=True)
@@ -1529,7 +1600,10 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
     for each, a worker lost while it ran (or held) a task that then runs again (`_began`,
     `dask_again_words`); `hooks.done` hears each task as it ends, and `hooks.beat` is called about
     every `beat_s` seconds. The tasks' keys begin with `key` and a token of this call's own, so
-    that two batches on one scheduler never share a task. An interrupt or any other exception
+    that two batches on one scheduler never share a task. Before it begins, each task checks that
+    its worker's source is this process's (`checked_announced`): a worker of another version (one
+    that joined after the batch connected, or whose source changed since) stops the batch with an
+    InputError naming it (`other_version_problem`), the tasks cancelled. An interrupt or any other exception
     cancels the tasks and is raised; a lost scheduler (`scheduler_lost`: every task cancelled by
     Dask) raises SchedulerLost (`scheduler_lost_problem`),
     no task's failure, with nothing cancelled (no scheduler to hear it). Once a result stops the
@@ -1543,10 +1617,12 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
     begins = dict.fromkeys(range(len(tasks)), 0)  # how often a worker said it began each, this submission
     again = dict.fromkeys(range(len(tasks)), 0)  # how often each was submitted again, never having begun
 
+    announced = checked_announced()
+
     def submit(i: int) -> Any:
         task = tasks[i]
         tail = f"-again{again[i]}" if again[i] else ""
-        future = client.submit(_announced, topic, i, task.call, *task.args,
+        future = client.submit(announced, topic, i, task.call, *task.args,
                                key=f"{key}-{token}-{i}-{task.label}{tail}", retries=RETRIES, pure=False)
         future.add_done_callback(lambda _future, i=i: events.put((True, i)))
         return future
@@ -1567,9 +1643,9 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
                     _began(tasks[i].label, begins[i], hooks)
                 elif ended:
                     kind, value = _dask_outcome(futures[i], begins[i], again[i])
-                    if kind == "scheduler":  # not the run's failure: every run is lost with it
-                        lost = True
-                        raise SchedulerLost([scheduler_lost_problem(client)]) from None
+                    if kind in ("scheduler", "other"):  # not the run's failure: the batch stops
+                        lost = kind == "scheduler"  # every run is lost with it
+                        raise _batch_stop(kind, client, tasks[i].label, value) from None
                     if kind == "again":  # lost with workers it never ran on: it runs again
                         hooks.again(tasks[i].label, dask_again_words(value))
                         again[i] += 1
@@ -1621,16 +1697,27 @@ def _dask_outcome(future: Any, begins: int, again: int) -> tuple[str, Any]:
     """How a task's ended `future` ended: ("result", its result); ("scheduler", the exception) when
     the client lost the scheduler (`scheduler_lost`); ("again", the exception) when it was lost
     with workers it never began on (`never_began`, `begins`: how often workers said they began it) and was
-    submitted again fewer than NEVER_BEGAN_AGAIN times (`again`); else ("lost", the exception): a
+    submitted again fewer than NEVER_BEGAN_AGAIN times (`again`); ("other", the refusal) when the
+    worker runs another version of this package (`checked_call`, `other_version`); else ("lost", the exception): a
     worker lost beyond the retries, or the task's own failure, reported, never dropped."""
     try:
-        return "result", future.result()
+        result = future.result()
     except Exception as exc:
         if scheduler_lost(exc):
             return "scheduler", exc
         if never_began(exc, begins) and again < NEVER_BEGAN_AGAIN:
             return "again", exc
         return "lost", exc
+    return ("other" if other_version(result) else "result"), result
+
+
+def _batch_stop(kind: str, client: Any, label: str, value: Any) -> InputError:
+    """What stops a batch on Dask as the task `label` ends (`_dask_outcome`'s `kind` and `value`):
+    its client lost the scheduler ("scheduler": SchedulerLost), or its worker runs another version
+    of this package ("other": `other_version_problem`); no run failed on its own."""
+    if kind == "scheduler":
+        return SchedulerLost([scheduler_lost_problem(client)])
+    return InputError([other_version_problem(client, label, value)])
 
 
 def _began(label: str, begins: int, hooks: _Hooks) -> None:
