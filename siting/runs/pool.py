@@ -1138,6 +1138,50 @@ def source_check() -> Callable[[Sequence[str]], str | None]:
     return digest
 
 
+#: The installed packages whose versions change what a run gives (the model's construction, the
+#: solver and its search, the geometry, the projections, the input's reading, the arithmetic): a
+#: Dask worker must have the versions this process has (`workers_problem`, `checked_call`).
+DEPENDENCIES = ("pyomo", "highspy", "shapely", "geopandas", "pyproj", "pydantic", "numpy")
+
+
+def version_check() -> Callable[[Sequence[str]], dict[str, str | None]]:
+    """The check of installed versions a Dask worker runs on itself (`workers_problem`,
+    `checked_call`): for distribution names, each one's version as the worker's Python finds it
+    (importlib.metadata), None when it is not installed. Made here, a function of no module, it
+    travels to a worker by value, as `source_check` does."""
+
+    def versions(names: Sequence[str]) -> dict[str, str | None]:
+        import importlib.metadata
+
+        found: dict[str, str | None] = {}
+        for name in names:
+            try:
+                found[name] = importlib.metadata.version(name)
+            except importlib.metadata.PackageNotFoundError:
+                found[name] = None
+        return found
+
+    return versions
+
+
+def version_differences(own: dict[str, str | None], theirs: Any) -> list[str]:
+    """The packages of `own` (name: version, this process's, `version_check`) whose version
+    differs in `theirs` (a worker's answer), each in words: "pyomo 6.9.0 there (6.10.1 here)",
+    "highspy not installed there (1.16.0 here)"; none when `theirs` is no such mapping (an answer
+    that does not tell)."""
+    if not isinstance(theirs, dict):
+        return []
+    return [f"{name} {theirs.get(name) or 'not installed'} there ({version or 'not installed'} here)"
+            for name, version in own.items() if theirs.get(name) != version]
+
+
+def _versions_fix(own: dict[str, str | None], differences: Sequence[str]) -> str:
+    """How to install this process's versions of the packages named in `differences`."""
+    named = {text.partition(" ")[0] for text in differences}
+    pins = [f"{name}=={version}" for name, version in own.items() if name in named and version]
+    return f"pip install {' '.join(pins)}" if pins else "the same versions as here"
+
+
 def workers_problem(client: Any, scheduler: str) -> str | None:
     """Why the workers of the Dask scheduler at `scheduler` (those connected to `client` now)
     cannot run the batch's runs: the workers that cannot import this package, or that run another
@@ -1171,12 +1215,35 @@ def workers_problem(client: Any, scheduler: str) -> str | None:
         return None
     other = sorted(address for address, answer in answers.items() if isinstance(answer, str) and answer != own)
     if not other or own is None:
-        return None
+        return _versions_problem(client, scheduler)
     return (f"{name} | {len(other)} {count} at {scheduler!r} run another version of the {package} package than "
             f"this one (its source files differ there: {', '.join(FINGERPRINTED)}): {'; '.join(other)}; runs there "
             f"would be solved by other code, and may give other plans than here; install this version where they "
             f"run (pip install -e '.[dask]' from the same source) or start them with it on their PYTHONPATH, or "
             f"drop {name}")
+
+
+def _versions_problem(client: Any, scheduler: str) -> str | None:
+    """Why some workers of the Dask scheduler at `scheduler` (connected to `client`) cannot run the
+    batch's runs: they have other versions of DEPENDENCIES than this process (`version_check`), each
+    named with both versions; None when every one has the same (or cannot tell)."""
+    check = version_check()
+    try:
+        answers = client.run(check, DEPENDENCIES, on_error="return")
+    except Exception:  # an answer that does not travel back: the check cannot tell
+        return None
+    own = check(DEPENDENCIES)
+    differing = {address: differences for address, answer in sorted(answers.items())
+                 if (differences := version_differences(own, answer))}
+    if not differing:
+        return None
+    name = SCHEDULER_NAME.get()
+    count = f"of its {len(answers)} worker{'s' if len(answers) != 1 else ''}"
+    listed = "; ".join(f"{address}: {', '.join(differences)}" for address, differences in differing.items())
+    every = sorted({text for differences in differing.values() for text in differences})
+    return (f"{name} | {len(differing)} {count} at {scheduler!r} have other versions than this process of packages "
+            f"the runs depend on: {listed}; runs there may give other plans than here; install these versions where "
+            f"they run ({_versions_fix(own, every)}), or drop {name}")
 
 
 #: What a task on Dask gives in place of its result when the worker running it has another
@@ -1187,25 +1254,29 @@ OTHER_VERSION = "siting: another version on this worker"
 
 def checked_call() -> Callable[..., Any]:
     """The call a task on Dask makes first, on the worker that runs it (`_run_on_dask`):
-    `call(expected, packages, then, *args)` gives `then(*args)` when the worker's digest of
-    `packages` (`source_check`) is `expected`, the batch's own; else, calling nothing, the tuple
-    (OTHER_VERSION, the worker's address or None, its digest or None). The batch's check as it
+    `call(expected, packages, versions, then, *args)` gives `then(*args)` when the worker's digest of
+    `packages` (`source_check`) is `expected`, the batch's own, and its versions of the packages of
+    `versions` (`version_check`) are those given there; else, calling nothing, the tuple
+    (OTHER_VERSION, the worker's address or None, its digest or None, its versions). The batch's check as it
     connects (`workers_problem`) sees only the workers present then: a worker that joins later, or
     one given other code since, is checked so before it runs anything. Made here, a function of no
     module, it travels to the worker by value (Dask's cloudpickle) and runs whatever version of
     this package stands there, needing only the standard library and Dask."""
     digest = source_check()
+    installed = version_check()
 
-    def call(expected: str, packages: Sequence[str], then: Callable[..., Any], *args: Any) -> Any:
+    def call(expected: str, packages: Sequence[str], versions: dict[str, str | None], then: Callable[..., Any],
+             *args: Any) -> Any:
         found = digest(packages)
-        if found != expected:
+        have = installed(list(versions))
+        if found != expected or have != versions:
             try:
                 from distributed import get_worker
 
                 address = get_worker().address
             except Exception:  # not on a worker: no address to name
                 address = None
-            return (OTHER_VERSION, address, found)
+            return (OTHER_VERSION, address, found, have)
         return then(*args)
 
     return call
@@ -1219,12 +1290,14 @@ def checked_announced() -> Callable[..., Any]:
         own = source_check()(FINGERPRINTED)
     except OSError:
         own = None
-    return _announced if own is None else functools.partial(checked_call(), own, FINGERPRINTED, _announced)
+    if own is None:
+        return _announced
+    return functools.partial(checked_call(), own, FINGERPRINTED, version_check()(DEPENDENCIES), _announced)
 
 
 def other_version(result: Any) -> bool:
     """Whether a task's `result` is the refusal of a worker of another version (`checked_call`)."""
-    return isinstance(result, tuple) and len(result) == 3 and result[0] == OTHER_VERSION
+    return isinstance(result, tuple) and len(result) == 4 and result[0] == OTHER_VERSION
 
 
 def other_version_problem(client: Any, label: str, refusal: tuple[Any, ...]) -> str:
@@ -1234,13 +1307,22 @@ def other_version_problem(client: Any, label: str, refusal: tuple[Any, ...]) -> 
     as the batch connects."""
     package = __name__.partition(".")[0]
     name = SCHEDULER_NAME.get()
-    _marker, worker, found = refusal
+    _marker, worker, found, versions = refusal
     address = getattr(getattr(client, "scheduler", None), "address", None)
     at = f" of the Dask scheduler at {address!r}" if isinstance(address, str) and address else ""
     who = f"the worker {worker}{at}" if worker else f"a worker{at}"
-    why = (f"cannot find the source files of the {package} package there ({', '.join(FINGERPRINTED)})" if found is None
-           else f"runs another version of the {package} package than this one (its source files differ there: "
-                f"{', '.join(FINGERPRINTED)})")
+    own = version_check()(DEPENDENCIES)
+    if found is None:
+        why = f"cannot find the source files of the {package} package there ({', '.join(FINGERPRINTED)})"
+    elif found == source_check()(FINGERPRINTED) and (differences := version_differences(own, versions)):
+        return (f"{name} | {who}, handed the run {label}, has other versions than this process of packages the runs "
+                f"depend on ({', '.join(differences)}): its runs may give other plans than here (each worker is "
+                f"checked as it is handed a run: one that joined after the batch connected, or changed since); the "
+                f"batch stopped, with nothing written; install these versions where it runs "
+                f"({_versions_fix(own, differences)}), or drop {name}")
+    else:
+        why = (f"runs another version of the {package} package than this one (its source files differ there: "
+               f"{', '.join(FINGERPRINTED)})")
     return (f"{name} | {who}, handed the run {label}, {why}: its runs would be solved by other code, and may give "
             f"other plans than here (each worker is checked as it is handed a run: one that joined after the batch "
             f"connected, or whose source changed since); the batch stopped, with nothing written; install this "
