@@ -1688,12 +1688,18 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
     InputError naming it (`other_version_problem`), the tasks cancelled. An interrupt or any other exception
     cancels the tasks and is raised; a lost scheduler (`scheduler_lost`: every task cancelled by
     Dask) raises SchedulerLost (`scheduler_lost_problem`),
-    no task's failure, with nothing cancelled (no scheduler to hear it). Once a result stops the
+    no task's failure, with nothing cancelled (no scheduler to hear it). Workers restarted for
+    memory MEMORY_RESTARTS times with no task begun or ended in between, and none under way
+    (`_restarted`), raise WorkersLost, the tasks cancelled: none lives long enough to hold a task,
+    which the scheduler would count, and the batch would wait for ever. Once a result stops the
     tasks (`hooks.refused`), those not ended are cancelled, NOT_RUN."""
     token = uuid.uuid4().hex[:12]
     topic = f"{key}-{token}-began"
-    events: queue.SimpleQueue[tuple[bool, int]] = queue.SimpleQueue()  # (ended, task number), from Dask's threads
+    # (ended, task number), or (None, a nanny's restart for memory), from Dask's threads
+    events: queue.SimpleQueue[tuple[bool | None, Any]] = queue.SimpleQueue()
+    client.subscribe_topic(MEMORY_TOPIC, lambda event: events.put((None, event[1])))
     client.subscribe_topic(topic, lambda event: events.put((False, int(event[1]))))
+    restarts: list[Any] = []  # the restarts for memory heard since a task last began or ended
     futures: list[Any] = []
     lost = False  # the scheduler's connection, with every task
     begins = dict.fromkeys(range(len(tasks)), 0)  # how often a worker said it began each, this submission
@@ -1715,11 +1721,9 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
         results: dict[int, Any] = {}
         next_beat = time.perf_counter() + beat_s
         while len(results) < len(tasks):
-            try:
-                ended, i = events.get(timeout=max(next_beat - time.perf_counter(), 0.0))
-            except queue.Empty:
-                pass
-            else:
+            event = _next_event(events, max(next_beat - time.perf_counter(), 0.0), restarts, client)
+            if event is not None:
+                ended, i = event
                 if not ended and i not in results:  # (a beginning heard after the end is dropped)
                     begins[i] += 1
                     _began(tasks[i].label, begins[i], hooks)
@@ -1751,6 +1755,83 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
         if not lost:
             with contextlib.suppress(Exception):  # a client already broken must not hide why
                 client.unsubscribe_topic(topic)
+                client.unsubscribe_topic(MEMORY_TOPIC)
+
+
+#: The topic of the events Dask's nannies log as they restart a worker for using more than its
+#: memory limit (distributed.worker.memory.terminate of it): {"worker", "pid", "rss"}.
+MEMORY_TOPIC = "worker-restart-memory"
+
+#: How many restarts of workers for memory, with no task begun or ended in between and none under
+#: way, end a batch on Dask (`_restarted`): its workers die before they hold a task.
+MEMORY_RESTARTS = 10
+
+
+class WorkersLost(InputError):
+    """A batch on Dask whose workers are restarted for memory before they can hold a task
+    (`_restarted`): not a problem of its input, and headed so ("1 problem with the Dask
+    workers:"); an InputError all the same, exit 2 on the command line, nothing written."""
+
+    concerning = "with the Dask workers"
+
+
+def _next_event(events: queue.SimpleQueue[tuple[bool | None, Any]], timeout: float, restarts: list[Any],
+                client: Any) -> tuple[bool, int] | None:
+    """The next task's beginning (False, its number) or end (True, its number) that `_run_on_dask`
+    hears on `events` within `timeout` seconds, which clears `restarts`; None when none comes. A
+    nanny's restart of a worker for memory heard instead (None, its event) goes to `_restarted`,
+    which may stop the batch, and gives None."""
+    try:
+        ended, value = events.get(timeout=timeout)
+    except queue.Empty:
+        return None
+    if ended is None:
+        _restarted(restarts, value, client)
+        return None
+    restarts.clear()
+    return ended, value
+
+
+def _restarted(restarts: list[Any], event: Any, client: Any) -> None:
+    """A nanny of the Dask cluster of `client` restarted a worker for using more than its memory
+    limit (`event`, on MEMORY_TOPIC), heard by `_run_on_dask` (`_next_event`, which clears `restarts`
+    as a task begins or ends). A worker restarted while it holds a task is counted by the scheduler against
+    the task (KilledWorker, `dask_loss_words`); one restarted before it holds any (its limit below
+    what a worker process takes as it starts) is counted against nothing, and the tasks wait for
+    ever. So once MEMORY_RESTARTS are heard in a row and the scheduler shows no task under way on
+    any worker, WorkersLost is raised (`memory_restarts_problem`)."""
+    restarts.append(event)
+    if len(restarts) < MEMORY_RESTARTS:
+        return
+    try:
+        busy = any(client.processing().values())
+    except Exception:  # the scheduler does not tell: the batch goes on waiting
+        return
+    if not busy:
+        raise WorkersLost([memory_restarts_problem(restarts)])
+
+
+def memory_restarts_problem(restarts: Sequence[Any]) -> str:
+    """The problem a batch on Dask ends with when its workers were restarted for memory before they
+    could hold a run (`_restarted`'s `restarts`, the nannies' events): how often, the last worker
+    and the memory it used, and the settings to change: "--scheduler | the Dask workers were
+    restarted 10 times for using more than their memory limit, with no run begun in between, the
+    last tcp://127.0.0.1:40000 using 30 MB: ..."."""
+    import dask
+
+    name = SCHEDULER_NAME.get()
+    last = restarts[-1] if restarts and isinstance(restarts[-1], dict) else {}
+    worker, rss = last.get("worker"), last.get("rss")
+    used = f" using {rss / 2**20:,.0f} MB" if isinstance(rss, (int, float)) else ""
+    which = f", the last {worker}{used}" if worker else ""
+    terminate = dask.config.get("distributed.worker.memory.terminate", None)
+    share = f"{terminate:.0%} of it" if isinstance(terminate, float) else "its share of it"
+    return (f"{name} | the Dask workers were restarted {len(restarts)} times for using more than their memory limit, "
+            f"with no run begun in between{which}: they die before they can hold a run, and the runs would wait for "
+            f"ever; the batch stopped, with nothing written. Give each worker more memory: on the local cluster, "
+            f"fewer workers (--workers), which share the machine's memory; where you start them, a larger "
+            f"--memory-limit (dask worker). Dask's nanny restarts a worker above {share} "
+            f"(distributed.worker.memory.terminate)")
 
 
 #: How often a task on Dask that was lost with its workers without ever beginning (`never_began`)
