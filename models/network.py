@@ -42,6 +42,9 @@ def add_network(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) ->
                        given and a site of c using p
       sales[c,p,t]     hub c -> G, sold at price[p,t]       over SALE = (c,p,t) with a site of c
                        making p (no price: sold for nothing, i.e. left unused)
+    (`m.gateway_ties`, from `gateway_ties`, names the gateway legs that cost exactly as much as a
+    route through another hub's leg and a link; `canonical_flows` moves a solution's flow off
+    them after the solve, so that the flows of a plan do not depend on the solver's path).
     site_balance[s,p,t]:  y[s,p,t] + down[s,p,t] = up[s,p,t] + sum_d a[d,p] y[s,d,t]
     hub_balance[c,p,t]:   sum_{s in c} up[s,p,t] + sum_{c'} link[c',c,p,t] + imports[c,p,t]
                         = sum_{s in c} down[s,p,t] + sum_{c'} link[c,c',p,t] + sales[c,p,t]
@@ -69,11 +72,13 @@ def add_network(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) ->
     m.LINK = pyo.Set(initialize=[(a, b, p, t) for p in moving if p in made or _importable(inputs, p)
                                  for a, b in pairs for t in years], dimen=4, ordered=True)
     using_hubs = {(cluster[s], u) for s, u in uses}
+    making_hubs = {(cluster[s], p) for s, p in makes}
+    linked = {p for _a, _b, p, _t in m.LINK}
+    m.gateway_ties = gateway_ties(inputs, using_hubs, making_hubs, linked)
     m.IMPORT = pyo.Set(
         initialize=[(c, p, t) for c in inputs.CLUSTERS for p in inputs.PRODUCTS for t in years
                     if (c, p) in using_hubs and (p, t) in inputs.import_price_yuan_per_unit],
         dimen=3, ordered=True)
-    making_hubs = {(cluster[s], p) for s, p in makes}
     m.SALE = pyo.Set(
         initialize=[(c, p, t) for c in inputs.CLUSTERS for p in inputs.PRODUCTS if (c, p) in making_hubs
                     for t in years],
@@ -141,6 +146,96 @@ def add_network(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex) ->
     coefficient_terms += [(weight[t] * per_unit_km(p) * inputs.hub_gateway_km.get(c, 0.0), m.sales[c, p, t])
                           for c, p, t in m.SALE]
     m.transport_products = pyo.Expression(expr=sum(k * v for k, v in coefficient_terms if k != 0))
+
+
+def gateway_ties(inputs: ModelInputs, using_hubs: set[tuple[str, str]], making_hubs: set[tuple[str, str]],
+                 linked: set[str]) -> dict[tuple[str, str, str], str]:
+    """The gateway legs tied with a route through another hub: (kind, b, p) -> a, kind "import"
+    or "sale", for the legs whose flow `canonical_flows` moves to hub a's leg and a link.
+
+    With G the gateway, km_hg and km_hh as in `add_network`, rank(c) = (km_hg[c], position of c
+    in CLUSTERS) and p in `linked` (p has a link between every ordered pair of distinct hubs):
+      ("import", b, p) -> a   when (a,p) in `using_hubs`, rank(a) < rank(b) and
+                              km_hg[a] + km_hh[a,b] == km_hg[b]          (G -> a -> b as long as G -> b);
+      ("sale", b, p) -> a     when (a,p) in `making_hubs`, rank(a) < rank(b) and
+                              km_hh[b,a] + km_hg[a] == km_hg[b]          (b -> a -> G as long as b -> G);
+    a the least-ranked such hub. Where the gateway stands at a hub (km_hg = 0 there, as at Kunming
+    in the shipped scenario), every other hub's leg is exactly as long as its link to that hub:
+    the solver may take either route, as its search path (seed, row and column order) goes. The
+    strict rank makes the relation acyclic: following it from any leg ends at a hub whose leg is
+    tied with none of lower rank.
+    """
+    km_hg = inputs.hub_gateway_km
+    km_hh = inputs.hub_hub_km
+    position = {c: i for i, c in enumerate(inputs.CLUSTERS)}
+
+    def rank(c: str) -> tuple[float, int]:
+        return (km_hg.get(c, 0.0), position[c])
+
+    def into(a: str, b: str) -> float:
+        return km_hg.get(a, 0.0) + km_hh.get((a, b), 0.0)  # G -> a -> b
+
+    def out_of(a: str, b: str) -> float:
+        return km_hh.get((b, a), 0.0) + km_hg.get(a, 0.0)  # b -> a -> G
+
+    ties: dict[tuple[str, str, str], str] = {}
+    for kind, hubs, via in (("import", using_hubs, into), ("sale", making_hubs, out_of)):
+        for b, p in sorted(hubs, key=lambda cp: (position[cp[0]], cp[1])):
+            if p not in linked:
+                continue
+            tied = [a for a in inputs.CLUSTERS
+                    if a != b and (a, p) in hubs and rank(a) < rank(b) and via(a, b) == km_hg.get(b, 0.0)]
+            if tied:
+                ties[(kind, b, p)] = min(tied, key=rank)
+    return ties
+
+
+def canonical_flows(m: pyo.ConcreteModel) -> None:
+    """Move the flow of every tied gateway leg (`m.gateway_ties`) to its canonical route, in place
+    on the values loaded after a solve: the plan and every other variable stay, and the cost
+    does not change.
+
+    For ("import", b, p) -> a and each year t with imports[b,p,t] = v > 0: imports[b,p,t] = 0,
+    imports[a,p,t] += v, link[a,b,p,t] += v; for ("sale", b, p) -> a: sales[b,p,t] = 0,
+    link[b,a,p,t] += v, sales[a,p,t] += v. The hub balances of a and b still hold (a: +v in and
+    +v out; b: the v arrives or leaves by link instead), every other row holds imports and sales
+    only summed over the hubs (the market cap, the sales rounding) and link nowhere else, the
+    prices pimp[p,t] and price[p,t] are the same at every hub, and the transport changes by
+    W[t] c_tr w[p] v (km_hg[a] + km_hh[a,b] - km_hg[b]) = 0 (imports; sales alike). So the
+    solution stays feasible at the same objective, and its flows no longer depend on which of
+    the tied routes the solver took. Legs are moved from the longest chain of ties down, so a flow moved
+    onto a leg that is itself tied is moved on in turn (ranks fall strictly along the ties),
+    and every tied leg ends at 0 (`_depth`: a leg before the legs it ties to). Values not loaded
+    (None) are left as they are.
+    """
+    ties: dict[tuple[str, str, str], str] = getattr(m, "gateway_ties", {})
+    if not ties:
+        return
+    years = sorted({t for _c, _p, t in m.IMPORT} | {t for _c, _p, t in m.SALE})
+    order = sorted(ties, key=lambda key: -_depth(ties, key))
+    for kind, b, p in order:
+        a = ties[(kind, b, p)]
+        leg, keys = (m.imports, m.IMPORT) if kind == "import" else (m.sales, m.SALE)
+        for t in years:
+            if (b, p, t) not in keys or leg[b, p, t].value is None:
+                continue
+            v = leg[b, p, t].value
+            if v <= 0:
+                continue
+            link = m.link[a, b, p, t] if kind == "import" else m.link[b, a, p, t]
+            leg[b, p, t].set_value(0.0)
+            leg[a, p, t].set_value((leg[a, p, t].value or 0.0) + v)
+            link.set_value((link.value or 0.0) + v)
+
+
+def _depth(ties: dict[tuple[str, str, str], str], key: tuple[str, str, str]) -> int:
+    """How many tied legs follow from `key` (0: its hub a keeps its leg)."""
+    kind, _b, p = key
+    depth = 0
+    while (kind, ties[key], p) in ties:
+        key = (kind, ties[key], p)
+        depth += 1
+    return depth + 1
 
 
 def balance_row(m: pyo.ConcreteModel, name: str, inflow: Any, outflow: Any) -> Any:

@@ -46,6 +46,7 @@ from pyomo.common.collections import ComponentMap
 from pyomo.contrib.solver.common.factory import SolverFactory
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
+from models.network import canonical_flows
 from models.units import MONEY_UNIT_YUAN
 from siting.config import progress
 from siting.config.highs import (
@@ -798,6 +799,7 @@ def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any 
         has_solution = False
     if has_solution:
         results.solution_loader.load_vars()
+        canonical_flows(model)  # the flows of tied routes on one route (models/network.py)
     incumbent = results.incumbent_objective if has_solution else None
     bound = results.objective_bound
     termination = results.termination_condition
@@ -825,6 +827,7 @@ def solve_model(model: pyo.ConcreteModel, settings: SolverSettings, solver: Any 
             has_solution = results.solution_status in (SolutionStatus.feasible, SolutionStatus.optimal)
             if has_solution:
                 results.solution_loader.load_vars()
+                canonical_flows(model)  # the flows of tied routes on one route (models/network.py)
             incumbent = results.incumbent_objective if has_solution else None
             bound = results.objective_bound
             termination = results.termination_condition
