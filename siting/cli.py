@@ -550,32 +550,86 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def single_overrides(texts: Sequence[str]) -> tuple[Override, ...]:
+class Unreadable:
+    """Stands in for the value of a `--set KEY=VALUE` that could not be read (a YAML syntax error,
+    a list where one value goes), so that the key is at fault in the load that checks the other
+    options (`Faults`): the scenario file's own value does not silently stand in for it. The
+    schema refuses it; that problem, which would repeat the one already given, is left out by its
+    text (`UNREADABLE`)."""
+
+    def __repr__(self) -> str:
+        return UNREADABLE
+
+
+#: How the schema's problem shows an `Unreadable` value: the problems that quote it are dropped.
+UNREADABLE = "<unreadable --set value>"
+
+
+def single_overrides(texts: Sequence[str], scenario: Path | str | Sequence[Path | str] | None = None,
+                     variant: str | None = None, layers: bool = True) -> tuple[Override, ...]:
     """`--set KEY=VALUE` options as (key, value) pairs; a list of values, a text without a key or
     a value, or a value YAML cannot read, is an error naming the option, whose example is one
     value (`solve`, `show` and `compare` take one; `sweep` takes several). InputError listing
-    every such option's problem, each once, in their order."""
+    every such option's problem, each once, in their order; with `scenario`, followed by the
+    problems of loading it (or each of several, `compare`'s, without their variants; `variant`,
+    and with `layers` its layers too, as `check` reads them)
+    with the options that could be read, each option that could not standing at fault in it
+    (`Unreadable`), so that one broken option does not hide the others' problems."""
     from siting import api
     from siting.config.load import parse_override
 
-    pairs = []
+    pairs: list[Override] = []
+    stand_ins: list[Override] = []
     problems: list[str] = []
     for text in texts:
+        key, sep, _value = text.partition("=")
+        broken = [(key.strip(), Unreadable())] if sep and key.strip() else []
         try:
             with api.command_line_names():
                 key, values = parse_override(api.checked_setting_text(text, "--set", api.OVERRIDE_EXPECTED,
                                                                       empty_ok=True))
         except InputError as exc:
             problems.extend(exc.problems)
+            stand_ins += broken
             continue
         if len(values) != 1:
             problems.append(f"--set {text} | takes one value (got {len(values)}); to run several values, use "
                             f"siting sweep --set {text}")
+            stand_ins += broken
             continue
         pairs.append((key, values[0]))
+        stand_ins.append((key, values[0]))
     if problems:
+        if scenario is not None:
+            problems += loaded_problems(scenario, variant, tuple(stand_ins), layers)
         raise InputError(list(dict.fromkeys(problems)))
     return tuple(pairs)
+
+
+def loaded_problems(scenario: Path | str | Sequence[Path | str], variant: str | None, overrides: tuple[Override, ...],
+                    layers: bool) -> list[str]:
+    """The problems of loading `scenario` (its `variant`, with `overrides`; with `layers` its
+    layers checked too, `load_checked`), none of them about an `Unreadable` value or its key (an
+    unknown one, say): what the other options' problems are when some `--set` could not be read,
+    each option that could not said once, by what made it unreadable."""
+    from siting import api
+    from siting.config.load import load_scenario, overrides_named, paths_typed
+    from siting.prepare.problem import load_checked
+
+    problems: list[str] = []
+    for each in scenario if isinstance(scenario, (list, tuple)) else [scenario]:
+        try:
+            with api.command_line_names(), overrides_named("--set"), paths_typed([each]):
+                path = api.checked_path(each)
+                if layers:
+                    load_checked(path, variant, overrides)
+                else:
+                    load_scenario(path, variant, overrides)
+        except InputError as exc:
+            problems += [problem for problem in exc.problems if UNREADABLE not in problem
+                         and not any(f"--set {key} |" in problem or f"--set {key}." in problem
+                                     for key, value in overrides if isinstance(value, Unreadable))]
+    return problems
 
 
 def whole_numbers(value: Any) -> Any:
@@ -599,7 +653,8 @@ def show_scenario(args: argparse.Namespace) -> str:
     from siting.config.load import dump_yaml, load_scenario, paths_typed, scenario_variants
 
     with paths_typed([args.scenario]):
-        loaded = load_scenario(args.scenario, args.variant, single_overrides(args.set))
+        loaded = load_scenario(args.scenario, args.variant,
+                               single_overrides(args.set, args.scenario, args.variant, layers=False))
         variants = scenario_variants(args.scenario)
     data = whole_numbers(loaded.scenario.model_dump(mode="json", exclude={"variants", "extends"}))
     text = dump_yaml(data, sort_keys=False, allow_unicode=True)
@@ -669,7 +724,7 @@ def checked_problem(args: argparse.Namespace) -> tuple[Prepared, Path, dict[str,
     timings: dict[str, float] = {}
     with api.command_line_names():
         api.slack_with_alternatives(args.slack, args.alternatives)  # as siting.api `run`, before anything is read
-        overrides = single_overrides(args.set)
+        overrides = single_overrides(args.set, args.scenario, args.variant)
         scenario, out = api.checked_path(args.scenario), api.checked_out(args.out)
         with overrides_named("--set"), paths_typed([args.scenario, args.out]):
             try:
@@ -855,7 +910,8 @@ def run_command(args: argparse.Namespace) -> int:
             # its problems name the options (--set, --out, --slack without --alternatives), and so
             # does its advice (--time-limit)
             with api.command_line_names():
-                result = api.run(args.scenario, args.out, variant=args.variant, overrides=single_overrides(args.set),
+                overrides = single_overrides(args.set, args.scenario, args.variant)
+                result = api.run(args.scenario, args.out, variant=args.variant, overrides=overrides,
                                  time_limit_s=args.time_limit, rule_costs=args.rule_costs,
                                  alternatives=args.alternatives, slack=args.slack)
         except OutputFolderError as refused:
@@ -904,7 +960,7 @@ def run_command(args: argparse.Namespace) -> int:
         if args.command == "compare":
             batch = api.compare(args.scenarios, args.out, workers=args.workers, scheduler=args.scheduler,
                                 time_limit_s=args.time_limit, progress=shown, variants=args.variant,
-                                overrides=single_overrides(args.set))
+                                overrides=single_overrides(args.set, args.scenarios))
         else:
             batch = api.sweep(args.scenario, args.set, args.out, workers=args.workers,
                               scheduler=args.scheduler, time_limit_s=args.time_limit, progress=shown)
