@@ -2834,12 +2834,18 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
     data, layers = resolve_extends(path, data, node)
     locator = Locator(layers, main)
     variants = defined_variants(path, node, data, locator)
+    problems: list[str] = []
+    if variant is not None and variant not in variants:
+        # the base scenario, a run of the file too, is checked with the overrides, so that a
+        # misspelt variant hides none of their problems nor its layers'
+        problems.append(unknown_variant_problem(path, variant, variants))
+        variant = None
     if variant is not None:
         written = locator.origin(("variants", variant))  # this file, or the base that defines the variant
         origin = Origin(written.path, written.node, (*written.prefix, "variants", variant))
         data = apply_variant(path, origin, data, variants, variant)
         locator.add(origin, variants[variant] or {})
-    problems = apply_overrides(path, data, locator, overrides)
+    problems += apply_overrides(path, data, locator, overrides)
     faults = Faults()
     try:
         scenario = Scenario.model_validate(data)
@@ -3135,15 +3141,21 @@ def calibration_plants_file(locator: Locator, scenario: Scenario, folder: Path, 
     return committed_projects_found(path, catalog, products)
 
 
+def unknown_variant_problem(path: Path, variant: str, variants: dict[str, Any]) -> str:
+    """The problem of a variant `variant` that the scenario `path` does not define (`variants`,
+    its variants): the one it is like, else those it defines."""
+    close = close_match(variant, list(variants))
+    hint = f"did you mean '{close}'?" if close else f"defined: {', '.join(variants) or '(none)'}"
+    return f"{shown_path(path)}: variants | no variant named '{variant}'; {hint}"
+
+
 def apply_variant(path: Path, origin: Origin, data: dict[str, Any], variants: dict[str, Any],
                   variant: str) -> dict[str, Any]:
     """The base scenario with one named variant's overrides merged in; the variant is named
     `<base name>-<variant>` unless it sets its own name. Problems are reported where `origin`
     (the variant in its file) wrote them."""
     if variant not in variants:
-        close = close_match(variant, list(variants))
-        hint = f"did you mean '{close}'?" if close else f"defined: {', '.join(variants) or '(none)'}"
-        raise InputError([f"{shown_path(path)}: variants | no variant named '{variant}'; {hint}"])
+        raise InputError([unknown_variant_problem(path, variant, variants)])
     base = {k: v for k, v in data.items() if k != "variants"}
     overrides = variants[variant] or {}
     problems: list[str] = []

@@ -318,7 +318,8 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
                    temporary: bool = False) -> tuple[list[Case], list[Path], list[str]]:
     """The cases of `comparison_cases` (same arguments), the input files and every problem found,
     returned rather than raised: a file's problems once however many of its variants find them,
-    in the order found, each naming the files whose loading found it (`named_problems`).
+    in the order found, each naming the files whose loading found it (`named_problems`); a
+    variant named that no file defines among them, unless a file's variants could not be read.
     With problems the input files are those known for sure of every case,
     its cases with problems among them (`known_inputs`), for the output folder's check beside
     the problems (`checked_folder`). With `destination`, the comparison folder, a run whose folder
@@ -331,6 +332,7 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
     problems: list[str] = []
     raised: dict[str, list[str]] = {}  # each problem found in loading -> the files that found it
     defined: list[str] = []
+    unlisted = False  # a file whose variants are not known: a variant named may be one of them
     loadable: list[tuple[Path, str | None, LoadedScenario]] = []  # labelled once all are known (`run_labels`)
     limit = run_name_limit(destination) if destination is not None else None
     for path in paths:
@@ -339,6 +341,7 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
         except InputError as exc:
             problems.extend(raised_by(raised, path, exc.problems))
             inputs.extend(salvaged_inputs(None, path))
+            unlisted = True
             continue
         defined.extend(v for v in own if v not in defined)
         for variant in [None, *(v for v in own if variants is None or v in variants)]:
@@ -360,7 +363,7 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
         cases.append(Case(label, Path(path).absolute(), Path(label), variant, absolute_paths(tuple(overrides)),
                           time_limit_s))
     for name in dict.fromkeys(variants or ()):
-        if name not in defined and not problems:
+        if name not in defined and not unlisted:
             problems.append(f"{variants_name} {name} | no scenario file of the comparison defines a variant named "
                             f"'{name}' (defined: {', '.join(defined) or 'none'}); name one of those")
     if not problems and len(cases) < 2:
