@@ -388,6 +388,43 @@ def out_folder(text: str) -> Path:
     return typed_path(text)
 
 
+class BadFlag(str):
+    """A flag's value its check refused (`flag_value`), as a problem of the input ("--time-limit |
+    must be ..."), held in the parsed arguments in place of the value, so that every refused flag
+    value is reported together, with the scenario's problems, in the layout of bad input
+    (`flag_problems`), rather than argparse's usage and first error alone."""
+
+
+def flag_value(flag: str, check: Callable[[str], Any]) -> Callable[[str], Any]:
+    """The type of the option `flag`: `check`'s value, or a `BadFlag` naming `flag` with what
+    `check` refused (its ArgumentTypeError's text: what is wrong, the value got, the fix)."""
+    def value(text: str) -> Any:
+        try:
+            return check(text)
+        except argparse.ArgumentTypeError as refused:
+            return BadFlag(f"{flag} | {refused}")
+    value.__name__ = check.__name__  # argparse names a type by it in its own messages
+    return value
+
+
+def flag_problems(args: argparse.Namespace) -> list[str]:
+    """The problems of the flag values `args` holds refused (`BadFlag`), in the order of the
+    command's options, then those of its scenario or scenarios (its `--variant`, `--set` and
+    layers, as `check` finds them, `loaded_problems`; none for `sweep`, whose settings are values
+    to sweep, nor `schema`), so that a bad flag hides nothing; empty when no flag value is bad."""
+    bad = [value for value in vars(args).values() if isinstance(value, BadFlag)]
+    if not bad or args.command in ("sweep", "schema"):
+        return list(bad)
+    scenario = args.scenarios if args.command == "compare" else args.scenario
+    variant = None if args.command == "compare" else args.variant
+    layers = args.command != "show"
+    try:
+        overrides = single_overrides(args.set, scenario, variant, layers)
+    except InputError as exc:
+        return [*bad, *exc.problems]
+    return [*bad, *dict.fromkeys(loaded_problems(scenario, variant, overrides, layers))]
+
+
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
     """Help with each option's default, left out where there is none to state (None, off, empty)."""
 
@@ -435,7 +472,7 @@ CHECK_TAKES = "for the solve (checked, said in the summary, not done): "
 
 
 def add_common(parser: argparse.ArgumentParser, lead: str = "", quiet: str = QUIET_HELP["solve"]) -> None:
-    parser.add_argument("--time-limit", type=time_limit, default=None, metavar="SECONDS",
+    parser.add_argument("--time-limit", type=flag_value("--time-limit", time_limit), default=None, metavar="SECONDS",
                         help=f"{lead}solver time limit per solve, replacing the scenario's solver.time_limit_s "
                         "(default: the scenario's)")
     add_quiet_debug(parser, quiet=quiet)
@@ -454,16 +491,16 @@ def add_solve_options(parser: argparse.ArgumentParser, lead: str = "") -> None:
     takes them too: `CHECK_TAKES`)."""
     parser.add_argument("--rule-costs", action="store_true",
                         help=f"{lead}also re-solve with each rule family relaxed and report what each rule costs")
-    parser.add_argument("--alternatives", type=alternatives_count, default=0, metavar="N",
+    parser.add_argument("--alternatives", type=flag_value("--alternatives", alternatives_count), default=0, metavar="N",
                         help=f"{lead}also find N near-optimal plans, each as different as possible from those before, "
                         "with a robustness map (default: none)")
-    parser.add_argument("--slack", type=slack_share, default=None, metavar="SHARE",
+    parser.add_argument("--slack", type=flag_value("--slack", slack_share), default=None, metavar="SHARE",
                         help=f"{lead}with --alternatives: how much more than the optimum the alternatives may cost, "
                         "as a share from 0 to 1 (default: 0.05 = 5 %%)")
 
 
 def add_parallel(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--workers", type=workers, default=None, metavar="N",
+    parser.add_argument("--workers", type=flag_value("--workers", workers), default=None, metavar="N",
                         help="runs in parallel worker processes (default: one per core this process may use)")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
                         help="run on a Dask cluster: tcp://host:8786, or 'local' to start one on this machine "
@@ -500,7 +537,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     solve = command("solve", "solve one scenario and write its outputs")
     add_scenario(solve)
-    solve.add_argument("--out", type=out_folder, default=None, metavar="DIR",
+    solve.add_argument("--out", type=flag_value("--out", out_folder), default=None, metavar="DIR",
                        help="output folder (default: the scenario's output.folder)")
     add_solve_options(solve)
     add_common(solve)
@@ -511,7 +548,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = command("check", "check a scenario, its layers and the output folder as solve does before solving, "
                     "without solving or writing anything", CHECK_DESCRIPTION)
     add_scenario(check)
-    check.add_argument("--out", type=out_folder, default=None, metavar="DIR",
+    check.add_argument("--out", type=flag_value("--out", out_folder), default=None, metavar="DIR",
                        help="the output folder solve would write to, checked as solve checks it (default: the "
                        "scenario's output.folder)")
     add_solve_options(check, CHECK_TAKES)
@@ -524,7 +561,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="run only this variant of the files that define it, beside each file's base; repeat "
                       "for more (default: every variant)")
     add_set(comp, "applied to every run")
-    comp.add_argument("--out", type=out_folder, default=Path("outputs/compare"), metavar="DIR",
+    comp.add_argument("--out", type=flag_value("--out", out_folder), default=Path("outputs/compare"), metavar="DIR",
                       help="comparison folder")
     add_parallel(comp)
     add_common(comp)
@@ -534,7 +571,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="a setting and its values, e.g. constraints.redline.buffer_m=0,500,1000 (a relative path "
                     "given so starts at the current folder, one starting with ~ at the home folder); repeat to sweep "
                     "several settings together")
-    sw.add_argument("--out", type=out_folder, default=Path("outputs/sweep"), metavar="DIR", help="sweep folder")
+    sw.add_argument("--out", type=flag_value("--out", out_folder), default=Path("outputs/sweep"), metavar="DIR",
+                    help="sweep folder")
     add_parallel(sw)
     add_common(sw)
     schema = command("schema", "write the JSON schema of a scenario file (or of the catalog or the committed-projects "
@@ -1056,6 +1094,9 @@ def parsed_arguments(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (see the module docstring)."""
     args = parsed_arguments(argv)
+    if any(isinstance(value, BadFlag) for value in vars(args).values()):
+        print(input_error_text(InputError(flag_problems(args)), sys.stderr), file=sys.stderr)
+        return InputError.exit_code
     quiet = getattr(args, "quiet", False) or not PROGRESS_BY_DEFAULT
     folders = written_folders()
     if folders is not None:
