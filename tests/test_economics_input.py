@@ -64,6 +64,10 @@ def test_a_price_missing_for_a_plan_year_names_product_path_and_year(folder: Pat
         "in 2024; give one for every year of the plan (2023-2024), or end the plan in 2023"]
 
 
+SKIPS = ("years [2022, 2024] (scenario.yaml:3) skips 2023, but the plan runs every calendar year from its first to "
+         "its last")
+
+
 def test_a_gap_year_needs_its_price_too(folder: Path):
     """Years [2022, 2024]: the plan runs 2022, 2023, 2024, and every product needs a 2022 price on
     the path the run uses (the import prices of phosphate rock too); the three products lacking
@@ -72,9 +76,10 @@ def test_a_gap_year_needs_its_price_too(folder: Path):
     assert problems(folder) == [
         "catalog.yaml:10: products.<product>.price_yuan_per_unit.base | no price on price path 'base' in 2022 for 3 "
         "products: fepo4 (line 10), lfp (line 18), cells (line 31); give each one for every year of the plan "
-        "(2022-2024)",
+        f"(2022-2024), or start the plan in 2023; {SKIPS}",
         "catalog.yaml:4: resources.phosphate_rock.import_price_yuan_per_t.base | no price for resource "
-        "'phosphate_rock' on price path 'base' in 2022; give one for every year of the plan (2022-2024)"]
+        f"'phosphate_rock' on price path 'base' in 2022; give one for every year of the plan (2022-2024), or start "
+        f"the plan in 2023; {SKIPS}"]
 
 
 def test_a_price_path_missing_or_unknown(folder: Path):

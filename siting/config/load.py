@@ -2872,7 +2872,8 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
             runs_path = faults.ok("price_path") and scenario.price_path in catalog.price_paths
             if faults.ok("years") and years_in_order(scenario.years) and runs_path:
                 problems += check_catalog_years(catalog_path, catalog_node, catalog_data, scenario.years,
-                                                scenario.price_path, catalog_faults)
+                                                scenario.price_path, catalog_faults,
+                                                (locator.where(("years",)), locator.key(("years",))))
     checks = ReferenceCheck(locator, scenario, catalog, faults, data, keys)
     problems += checks.run()
     committed = passed = CommittedProjects()  # passed: its projects that passed the schema, with problems
@@ -3450,7 +3451,8 @@ def years_given(data: dict[str, Any], section: str, field: str, price_path: str,
 
 
 def check_catalog_years(path: Path, node: yaml.Node | None, data: dict[str, Any], years: Iterable[int],
-                        price_path: str, faults: Faults | None = None) -> list[str]:
+                        price_path: str, faults: Faults | None = None,
+                        years_at: tuple[str, str] | None = None) -> list[str]:
     """Every product has a price, and every importable resource an import price, on the price
     path the scenario runs (`price_path`) for every plan year (every calendar year from the first
     to the last listed year), in the catalog as read (`data`), whatever else fails the schema
@@ -3462,11 +3464,19 @@ def check_catalog_years(path: Path, node: yaml.Node | None, data: dict[str, Any]
     The figures of one kind (products, resources) that lack the same years are one problem,
     naming each with its line, so that a plan extended by a year reads as two problems, not one
     per figure. When every year they lack comes after the last year they give, the problem says
-    that ending the plan then is the other fix."""
+    that ending the plan then is the other fix; before the first, starting it then. When the
+    scenario's `years` skip a year (`[2022, 2024]`), the problem ends naming them as and where
+    they are written (`years_at`: ("scenario.yaml:3", "years"), or ("scenario.yaml", "--set
+    years")), with the years they skip: the plan runs those too, which is why their prices are
+    asked for."""
     problems = []
     faults = faults or Faults()
     needed = plan_years(years)
     span = f"{needed[0]}-{needed[-1]}" if needed else "(none)"
+    skipped = [t for t in needed if t not in set(years)]
+    where, key = years_at or (shown_path(path), "years")
+    gap = (f"; {key} {sorted(years)} ({where}) skips {years_text(skipped)}, but the plan runs every calendar year "
+           "from its first to its last" if skipped else "")
     kinds = [("products", "product", "price_yuan_per_unit"), ("resources", "resource", "import_price_yuan_per_t")]
     for section, kind, field in kinds:
         given = years_given(data, section, field, price_path, faults)
@@ -3477,9 +3487,13 @@ def check_catalog_years(path: Path, node: yaml.Node | None, data: dict[str, Any]
                 lacking.setdefault(missing, []).append(name)
         for missing, names in lacking.items():
             last = min(max(given[n], default=needed[0] - 1) for n in names)
+            first = max(min(given[n], default=needed[-1] + 1) for n in names)
             fix = f"give one for every year of the plan ({span})"
             if min(missing) > last >= needed[0]:
                 fix += f", or end the plan in {last}"
+            elif max(missing) < first <= needed[-1]:
+                fix += f", or start the plan in {first}"
+            fix += gap
             first = (section, names[0], field, price_path)
             if len(names) == 1:
                 problems.append(f"{Origin(path, node).where(first)}: {dotted(first)} | no price for {kind} "
