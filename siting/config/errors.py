@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from siting.config.units import joined
 
 if TYPE_CHECKING:
-    from siting.config.load import Salvage
+    from siting.config.load import LoadedScenario, Salvage
 
 
 def listed(items: Iterable[object], limit: int = 5) -> str:
@@ -69,6 +69,10 @@ class InputError(Exception):
         #: problems, for the checks of its layers; None otherwise. Set by `salvaged_error` only,
         #: not a constructor argument, so that help() shows `InputError(problems)` alone.
         self.salvage: Salvage | None = None
+        #: Without a `salvage` (its catalog failed), the scenario whose `layers` passed the schema,
+        #: its catalog None, so that whether each layer's file is there and can be opened is
+        #: still checked (siting/prepare/problem.py `with_layer_problems`); None otherwise.
+        self.layer_files: LoadedScenario | None = None
         super().__init__("\n".join(self.problems))
 
     def __reduce__(self) -> tuple:
@@ -88,11 +92,14 @@ class InputError(Exception):
         return self.heading() + "\n" + "\n".join(f"  - {p}" for p in self.problems)
 
 
-def salvaged_error(problems: Iterable[str], salvage: Salvage | None) -> InputError:
+def salvaged_error(problems: Iterable[str], salvage: Salvage | None,
+                   layer_files: LoadedScenario | None = None) -> InputError:
     """An InputError of `problems` carrying `salvage` (`InputError.salvage`): what loading could
-    still make of the scenario, for the checks of its layers."""
+    still make of the scenario, for the checks of its layers; without one, `layer_files`
+    (`InputError.layer_files`), for the checks of their files alone."""
     error = InputError(problems)
     error.salvage = salvage
+    error.layer_files = layer_files if salvage is None else None
     return error
 
 

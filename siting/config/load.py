@@ -2806,11 +2806,12 @@ def load_scenario(path: Path | str, variant: str | None = None, overrides: tuple
     problems: list[str] = []
     loaded: LoadedScenario | None = None
     salvage: Salvage | None = None
+    layer_files: LoadedScenario | None = None
     try:
         loaded = _load_one(path, variant, overrides)
     except InputError as exc:
         problems.extend(exc.problems)
-        salvage = exc.salvage
+        salvage, layer_files = exc.salvage, exc.layer_files
     try:
         names = scenario_variants(path)
     except InputError:
@@ -2823,7 +2824,7 @@ def load_scenario(path: Path | str, variant: str | None = None, overrides: tuple
         except InputError as exc:
             problems.extend(p for p in exc.problems if p not in problems)
     if problems or loaded is None:
-        raise salvaged_error(problems, Salvage(loaded, Faults()) if loaded is not None else salvage)
+        raise salvaged_error(problems, Salvage(loaded, Faults()) if loaded is not None else salvage, layer_files)
     return loaded
 
 
@@ -2898,12 +2899,24 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
         if catalog is not None and catalog_path is not None and not catalog_faults.locs:  # its ids are known
             salvage = Salvage(LoadedScenario(scenario, catalog, path.resolve(), catalog_path, passed, locator,
                                              plants, reference), faults)
-        raise salvaged_error(problems, salvage)
+        raise salvaged_error(problems, salvage, layer_files(salvage, scenario, faults, path, catalog_path, locator))
     options = dict(checks.held_options)  # as HiGHS holds them; a named setting's option takes its place
     named = {setting: options.pop(option) for setting, option in NAMED_SETTINGS.items() if option in options}
     solver = scenario.solver.model_copy(update={**named, "options": options})
     scenario = scenario.model_copy(update={"solver": solver})
     return LoadedScenario(scenario, catalog, path.resolve(), catalog_path, committed, locator, plants, reference)
+
+
+def layer_files(salvage: Salvage | None, scenario: Scenario, faults: Faults, path: Path, catalog_path: Path | None,
+                locator: Locator) -> LoadedScenario | None:
+    """Without a `salvage` (the catalog failed, or was not found: the layers' values cannot be
+    checked against it), the scenario of `path` with its catalog None, for the checks of its
+    layers' files alone (`InputError.layer_files`), where its `layers` passed the schema
+    (`faults`); None otherwise."""
+    if salvage is not None or not faults.ok("layers"):
+        return None
+    return LoadedScenario(scenario, typing.cast(Catalog, None), path.resolve(), catalog_path or path.resolve(),
+                          locator=locator)
 
 
 @dataclass(frozen=True)

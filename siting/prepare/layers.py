@@ -15,7 +15,7 @@ you mean"); one like none is said in a notice, naming the polygons the rule leav
 without features is refused with how to do without it; a layer file that is empty, or text that
 is not UTF-8, is named so. A layer's path that names no regular file (a device such as /dev/zero,
 a named pipe), or a GeoJSON over `MAX_TEXT_LAYER_BYTES`, is refused before it is opened
-(`_file_problem`). A shapefile whose table's encoding no file names (no .cpg, and a language
+(`file_problem`). A shapefile whose table's encoding no file names (no .cpg, and a language
 driver byte that names no code page: `UNNAMED_CODE_PAGES`), which GDAL would read as Latin-1, is
 read as UTF-8 where its text is UTF-8 (`layer_encoding`), and refused, naming the field and the
 feature, where it is not (`_unnamed_encoding_problem`: GBK, say, which garbles so).
@@ -180,7 +180,7 @@ def _unreadable(path: Path, role: str, exc: Exception, named_in: str | None) -> 
 MAX_TEXT_LAYER_BYTES = 256_000_000
 
 
-def _file_problem(path: Path, role: str, where: str, written: str | None = None) -> str | None:
+def file_problem(path: Path, role: str, where: str, written: str | None = None) -> str | None:
     """What keeps the layer file `path` of `role` from being read, before GDAL is asked to (its
     path written where `where` says, as `written`, `read_layer`): a path the system cannot look at
     (a name too long: `too_long_words`; a folder on its way that does not let the user in:
@@ -266,7 +266,7 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
     (siting/config/load.py `near_path`)."""
     at = shown_path(path)
     where = named_in or (f"layers.{role}.path in the scenario (relative paths start at the scenario file)")
-    problem = _file_problem(path, role, where, written) or _unnamed_encoding_problem(path, role, id_field)
+    problem = file_problem(path, role, where, written) or _unnamed_encoding_problem(path, role, id_field)
     if problem is not None:
         raise InputError([problem])
     encoding = layer_encoding(path)

@@ -38,7 +38,14 @@ from siting.prepare.candidates import (
 )
 from siting.prepare.checks import check_against_layers, plant_scale_notices, target_scale_notices
 from siting.prepare.inputs import build_inputs_with_notices
-from siting.prepare.layers import LayerSet, read_layers, working_crs_or_none
+from siting.prepare.layers import (
+    LayerSet,
+    file_problem,
+    path_named_in,
+    path_written,
+    read_layers,
+    working_crs_or_none,
+)
 from siting.prepare.positions import PositionCheck, position_check
 from siting.prepare.spatial import (
     CELL,
@@ -236,8 +243,12 @@ def with_layer_problems(error: InputError) -> InputError:
     scenario's `layers` and `spatial.invalid_geometry` passed the schema and its catalog did too
     (`error.salvage`), the allowed zone when `candidates` passed and its file exists; a reference
     to a layer is checked only when both sides passed, so that no problem echoes one already
-    reported. `error` itself when the layers cannot be read soundly (or it carries no `salvage`)."""
+    reported. Without a catalog that passed (no `salvage`), the layers' files alone are checked
+    (`layer_file_problems`), where `layers` passed the schema (`InputError.layer_files`). `error`
+    itself when the layers cannot be read soundly."""
     salvage = error.salvage
+    if salvage is None and error.layer_files is not None:
+        return InputError(merged(error.problems, layer_file_problems(error.layer_files)))
     if salvage is None or not salvage.faults.ok("layers") or not salvage.faults.ok("spatial", "invalid_geometry"):
         return error
     loaded, faults = salvage.loaded, salvage.faults
@@ -248,6 +259,22 @@ def with_layer_problems(error: InputError) -> InputError:
     cells = cell_count_problems(loaded, layers, faults)
     placing = placement_problems(loaded, layers, layer_problems, faults)
     return InputError(merged(error.problems, against, layer_problems, cells, placing))
+
+
+def layer_file_problems(loaded: LoadedScenario) -> list[str]:
+    """What keeps each layer file of `loaded` (a scenario whose catalog failed: none is read)
+    from being opened (siting/prepare/layers.py `file_problem`: missing, unreadable, empty, ...),
+    named where its path was written, as reading the layers names it."""
+    problems = []
+    for role in ("clusters", "sites", "redline", "sources", "context"):  # as read_layers reads them
+        ref = getattr(loaded.scenario.layers, role)
+        if ref is None:
+            continue
+        problem = file_problem(loaded.resolve(ref.path), role, path_named_in(loaded, role),
+                               path_written(loaded, ("layers", role, "path"), ref.path))
+        if problem is not None:
+            problems.append(problem)
+    return problems
 
 
 def merged(*rounds: list[str]) -> list[str]:
