@@ -110,7 +110,7 @@ from siting.optimize.tolerance import absolute_gap_yuan
 from siting.prepare.problem import Prepared, prepare, redline_settings
 from siting.prepare.spatial import RedlineSettings
 from siting.runs.batch import compare as compare_to_folder
-from siting.runs.batch import repeated_file_notices
+from siting.runs.batch import repeated_file_notices, unread_sweep_problems
 from siting.runs.batch import sweep as sweep_to_folder
 from siting.runs.calibrate import SolveStanding, calibration_output
 from siting.runs.job import RunResult, notices_carried, plans_files, run_solve, write_outputs
@@ -1545,7 +1545,8 @@ SETTINGS_FORMS = ("must map each dotted key to its values, or list (key, values)
                   "{'constraints.redline.buffer_m': [0, 500]} or ['constraints.redline.buffer_m=0,500']")
 
 
-def sweep_settings(settings: Mapping[str, Any] | Iterable[tuple[str, Any] | str]) -> list[str]:
+def sweep_settings(settings: Mapping[str, Any] | Iterable[tuple[str, Any] | str],
+                   path: Path | None = None) -> list[str]:
     """`{"constraints.redline.buffer_m": [0, 500]}`, `[("constraints.redline.buffer_m", [0, 500])]`
     or `["constraints.redline.buffer_m=0,500"]` as the command line's `KEY=V1,V2` texts (each value
     written as YAML reads it back; a single value stands for a list of one, as `KEY=V` does on the
@@ -1555,7 +1556,9 @@ def sweep_settings(settings: Mapping[str, Any] | Iterable[tuple[str, Any] | str]
     cannot read (which, without a malformed setting, the sweep itself lists, beside the problems
     of its combinations and of the output folder, before any run); also for a key given twice, or
     a value given twice for one key (`repeated_setting_problems`): runs that repeat or replace
-    each other."""
+    each other. With the scenario `path`, a malformed setting hides none of the problems of the
+    others: those of their combinations follow (siting/runs/batch.py `unread_sweep_problems`),
+    unless some are repeated."""
     example = SETTINGS_FORMS[1]
     items = _entries(settings, "settings", SETTINGS_FORMS)
     if not items:
@@ -1578,6 +1581,10 @@ def sweep_settings(settings: Mapping[str, Any] | Iterable[tuple[str, Any] | str]
         except InputError as exc:
             problems.extend(exc.problems)
     repeats = repeated_setting_problems(parsed)
+    if shapeless and path is not None and not repeats:
+        with overrides_named(_ARGUMENT_NAMES.get().settings), no_variant_chosen():
+            problems += unread_sweep_problems(path, [item for item in items if isinstance(item, str)],
+                                              [(key, values) for _text, key, values in parsed])
     if shapeless or repeats:  # otherwise the batch lists the unreadable values with the output folder's problems
         raise InputError(list(dict.fromkeys(problems + repeats)))
     return texts
@@ -1706,7 +1713,8 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
             listing the problems of the combinations with it (no run started, nothing written).
     """
     scenario = checked_path(path)
-    texts = sweep_settings(settings)
+    with paths_typed([path]):
+        texts = sweep_settings(settings, scenario)
     folder = checked_out(out)
     count = checked_workers(workers)
     limit = _time_limit(time_limit_s)

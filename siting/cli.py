@@ -588,21 +588,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class Unreadable:
-    """Stands in for the value of a `--set KEY=VALUE` that could not be read (a YAML syntax error,
-    a list where one value goes), so that the key is at fault in the load that checks the other
-    options (`Faults`): the scenario file's own value does not silently stand in for it. The
-    schema refuses it; that problem, which would repeat the one already given, is left out by its
-    text (`UNREADABLE`)."""
-
-    def __repr__(self) -> str:
-        return UNREADABLE
-
-
-#: How the schema's problem shows an `Unreadable` value: the problems that quote it are dropped.
-UNREADABLE = "<unreadable --set value>"
-
-
 def single_overrides(texts: Sequence[str], scenario: Path | str | Sequence[Path | str] | None = None,
                      variant: str | None = None, layers: bool = True) -> tuple[Override, ...]:
     """`--set KEY=VALUE` options as (key, value) pairs; a list of values, a text without a key or
@@ -612,16 +597,16 @@ def single_overrides(texts: Sequence[str], scenario: Path | str | Sequence[Path 
     problems of loading it (or each of several, `compare`'s, without their variants; `variant`,
     and with `layers` its layers too, as `check` reads them)
     with the options that could be read, each option that could not standing at fault in it
-    (`Unreadable`), so that one broken option does not hide the others' problems."""
+    (siting/config/load.py `Unreadable`), so that one broken option does not hide the others'
+    problems."""
     from siting import api
-    from siting.config.load import parse_override
+    from siting.config.load import parse_override, unreadable_stand_in
 
     pairs: list[Override] = []
     stand_ins: list[Override] = []
     problems: list[str] = []
     for text in texts:
-        key, sep, _value = text.partition("=")
-        broken = [(key.strip(), Unreadable())] if sep and key.strip() else []
+        broken = unreadable_stand_in(text)
         try:
             with api.command_line_names():
                 key, values = parse_override(api.checked_setting_text(text, "--set", api.OVERRIDE_EXPECTED,
@@ -651,7 +636,7 @@ def loaded_problems(scenario: Path | str | Sequence[Path | str], variant: str | 
     unknown one, say): what the other options' problems are when some `--set` could not be read,
     each option that could not said once, by what made it unreadable."""
     from siting import api
-    from siting.config.load import load_scenario, overrides_named, paths_typed
+    from siting.config.load import load_scenario, overrides_named, paths_typed, without_unreadable
     from siting.prepare.problem import load_checked
 
     problems: list[str] = []
@@ -664,9 +649,8 @@ def loaded_problems(scenario: Path | str | Sequence[Path | str], variant: str | 
                 else:
                     load_scenario(path, variant, overrides)
         except InputError as exc:
-            problems += [problem for problem in exc.problems if UNREADABLE not in problem
-                         and not any(f"--set {key} |" in problem or f"--set {key}." in problem
-                                     for key, value in overrides if isinstance(value, Unreadable))]
+            with overrides_named("--set"):
+                problems += without_unreadable(exc.problems, overrides)
     return problems
 
 

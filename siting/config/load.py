@@ -2489,6 +2489,38 @@ def overrides_named(name: str) -> Iterator[None]:
         OVERRIDES_NAME.reset(token)
 
 
+class Unreadable:
+    """Stands in for the value of an override that could not be read (a YAML syntax error, a list
+    of values where one goes, a text with a key and `=` but no value where one must be given), so
+    that its key is at fault in the load that checks the other overrides (`Faults`): the
+    scenario file's own value does not silently stand in for it. The schema refuses it; that
+    problem, and any other of its key, would repeat the one already given and is left out
+    (`without_unreadable`)."""
+
+    def __repr__(self) -> str:
+        return UNREADABLE
+
+
+#: How the schema's problem shows an `Unreadable` value: the problems that quote it are left out.
+UNREADABLE = "<unreadable value>"
+
+
+def unreadable_stand_in(text: str) -> list[Override]:
+    """The key of an override `text` that could not be read, with an `Unreadable` value, when it
+    has a key and `=` (none for a text without them: no key is known)."""
+    key, sep, _values = text.partition("=")
+    return [(key.strip(), Unreadable())] if sep and key.strip() else []
+
+
+def without_unreadable(problems: Sequence[str], overrides: Sequence[Override]) -> list[str]:
+    """`problems` (of a load with `overrides`) without those of an `Unreadable` value or its key,
+    named as `OVERRIDES_NAME` says: the override's own problem says what is wrong with it."""
+    name = OVERRIDES_NAME.get()
+    keys = [key for key, value in overrides if isinstance(value, Unreadable)]
+    return [problem for problem in problems if UNREADABLE not in problem
+            and not any(f"{name} {key} |" in problem or f"{name} {key}." in problem for key in keys)]
+
+
 def parse_override(text: str) -> tuple[str, list[Any]]:
     """`key.path=v1,v2` -> ("key.path", [v1, v2]); values are read as YAML (a list or mapping in
     flow style, `[lake, forest_park]`, is one value: only commas outside brackets and quotes

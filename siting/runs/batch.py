@@ -37,6 +37,8 @@ from siting.config.load import (
     scenario_variants,
     setting_text,
     shown_path,
+    unreadable_stand_in,
+    without_unreadable,
 )
 from siting.config.progress import BEAT_S
 from siting.deliver.files import SolveOutcome, largest_built_capex, redraw_map
@@ -894,7 +896,7 @@ def swept_cases(path: Path, settings: Sequence[str], time_limit_s: float | None
     setting), for the output folder's check beside the problems (`checked_folder`)."""
     parsed, malformed = parsed_settings(settings)
     if malformed:
-        return [], [], [], salvaged_inputs(None, path), malformed
+        return [], [], [], salvaged_inputs(None, path), [*malformed, *unread_sweep_problems(path, settings, parsed)]
     if not parsed:
         return [], [], [], salvaged_inputs(None, path), ["sweep | give at least one --set KEY=VALUE[,VALUE...]"]
     keys = [key for key, _values in parsed]
@@ -916,6 +918,24 @@ def swept_cases(path: Path, settings: Sequence[str], time_limit_s: float | None
                           time_limit_s))
         values_per_case.append(dict(overrides))
     return cases, values_per_case, keys, inputs, list(dict.fromkeys(problems))
+
+
+def unread_sweep_problems(path: Path, settings: Sequence[str], parsed: list[tuple[str, list[Any]]]) -> list[str]:
+    """The problems of the combinations of the settings that could be read (`parsed`), each that
+    could not (of `settings`) standing at fault in them (siting/config/load.py `Unreadable`), so
+    that a malformed setting hides none of the others' problems; none of them about a setting
+    that could not be read, whose own problem is given (`without_unreadable`)."""
+    read = {key for key, _values in parsed}
+    stand_ins = [pair for text in settings for pair in unreadable_stand_in(text) if pair[0] not in read]
+    keys = [key for key, _values in parsed] + [key for key, _value in stand_ins]
+    problems: list[str] = []
+    for combo in itertools.product(*(values for _key, values in parsed)):
+        overrides = tuple(zip(keys, (*combo, *(value for _key, value in stand_ins)), strict=True))
+        try:
+            load_checked(path, None, overrides)
+        except InputError as exc:
+            problems.extend(without_unreadable(exc.problems, overrides))
+    return list(dict.fromkeys(problems))
 
 
 def parsed_settings(settings: Sequence[str]) -> tuple[list[tuple[str, list[Any]]], list[str]]:
