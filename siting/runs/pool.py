@@ -1347,7 +1347,9 @@ class _Hooks:
     whose write the disk refused for good (`CaseSummary.disk_refused`) when `result` holds one,
     else None: such a result stops the tasks (`_run_tasks`). `again(label, why)` hears, once for
     each, a worker that ended while it ran (or held) task `label`, which then runs again: why in
-    words (`_run_in_pool`, `_run_on_dask`); a `Progress` says it on a line (`ran_again`)."""
+    words (`_run_in_pool`, `_run_on_dask`); a `Progress` says it on a line (`ran_again`).
+    `notice(text)` hears a line about the batch as a whole, such as a Dask scheduler left without
+    workers (`_WorkerWatch`); a `Progress` says it on a line."""
 
     begin: Callable[[str], None]
     done: Callable[[int, Any], None]
@@ -1355,6 +1357,7 @@ class _Hooks:
     lost: Callable[[int, str], Any]
     refused: Callable[[Any], CaseSummary | None] = lambda _result: None
     again: Callable[[str, str], None] = lambda _label, _why: None
+    notice: Callable[[str], None] = lambda _text: None
 
 
 def ran_again(label: str, why: str, what: str = "run") -> str:
@@ -1375,7 +1378,7 @@ def _case_hooks(cases: Sequence[Case], progress: Callable[[CaseSummary], None] |
     return _Hooks(lambda label: _begin(progress, label), done, lambda: _beat(progress),
                   lambda i, why: CaseSummary(label=cases[i].label, ok=False, error=why),
                   lambda summary: summary if summary.disk_refused else None,
-                  lambda label, why: say(ran_again(label, why)))
+                  lambda label, why: say(ran_again(label, why)), say)
 
 
 def _run_some(cases: Sequence[Case], workers: int | None, dask: Any,
@@ -1691,7 +1694,10 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
     no task's failure, with nothing cancelled (no scheduler to hear it). Workers restarted for
     memory MEMORY_RESTARTS times with no task begun or ended in between, and none under way
     (`_restarted`), raise WorkersLost, the tasks cancelled: none lives long enough to hold a task,
-    which the scheduler would count, and the batch would wait for ever. Once a result stops the
+    which the scheduler would count, and the batch would wait for ever. A scheduler left with no
+    worker (none started yet, or all lost, by SIGKILL or otherwise, before they held a task) keeps
+    the tasks waiting without a word from Dask: `hooks.notice` hears so (`_WorkerWatch`), and then
+    again, calmly; an interrupt stops the wait as ever. Once a result stops the
     tasks (`hooks.refused`), those not ended are cancelled, NOT_RUN."""
     token = uuid.uuid4().hex[:12]
     topic = f"{key}-{token}-began"
@@ -1706,6 +1712,7 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
     again = dict.fromkeys(range(len(tasks)), 0)  # how often each was submitted again, never having begun
 
     announced = checked_announced()
+    watch = _WorkerWatch(client, hooks.notice)
 
     def submit(i: int) -> Any:
         task = tasks[i]
@@ -1723,6 +1730,7 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
         while len(results) < len(tasks):
             event = _next_event(events, max(next_beat - time.perf_counter(), 0.0), restarts, client)
             if event is not None:
+                watch.heard()
                 ended, i = event
                 if not ended and i not in results:  # (a beginning heard after the end is dropped)
                     begins[i] += 1
@@ -1745,6 +1753,7 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
                         return [results.get(j, NOT_RUN) for j in range(len(tasks))]
             if time.perf_counter() >= next_beat:
                 hooks.beat()
+                watch.beat()
                 next_beat = time.perf_counter() + beat_s
         return [results[i] for i in range(len(tasks))]
     except BaseException:
@@ -1756,6 +1765,79 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
             with contextlib.suppress(Exception):  # a client already broken must not hide why
                 client.unsubscribe_topic(topic)
                 client.unsubscribe_topic(MEMORY_TOPIC)
+
+
+#: Beats of a batch on Dask with no task begun or ended between two questions to its scheduler of
+#: how many workers it has (`_WorkerWatch`): the first after as many quiet beats (about 10 s).
+NO_WORKERS_BEATS = 10
+
+#: Beats between two notices of a scheduler that still has no worker (`_WorkerWatch`): about a minute.
+NO_WORKERS_AGAIN_BEATS = 60
+
+
+class _WorkerWatch:
+    """What `_run_on_dask` says of a Dask scheduler with no worker, whose tasks wait without a word
+    from Dask: none started yet, or all lost before they held a task (a worker killed by SIGKILL
+    with its nanny, a machine gone), which the scheduler counts against no task. Every
+    NO_WORKERS_BEATS beats with no task heard to begin or end (`heard`), it asks the scheduler how
+    many workers it has (`Client.nthreads`; a scheduler that does not answer is asked again later);
+    while it has none, `notice` hears `no_workers_notice` at once and then every
+    NO_WORKERS_AGAIN_BEATS beats, and once workers are back after a notice before any task is heard,
+    `workers_back_notice` (a task heard begins or ends in the progress itself)."""
+
+    def __init__(self, client: Any, notice: Callable[[str], None]) -> None:
+        self.client, self.notice = client, notice
+        self.quiet = 0  # beats since a task was last heard to begin or end
+        self.since: int | None = None  # beats since the last notice of no worker; None when none stands
+
+    def heard(self) -> None:
+        """A task began or ended: its worker is there (a notice standing is over; a later loss of
+        every worker is said afresh)."""
+        self.quiet = 0
+        self.since = None
+
+    def beat(self) -> None:
+        """One more beat of the wait (`_run_on_dask`)."""
+        self.quiet += 1
+        if self.since is not None:
+            self.since += 1
+        if self.quiet % NO_WORKERS_BEATS:
+            return
+        try:
+            count = len(self.client.nthreads())
+        except Exception:  # the scheduler does not tell now: asked again later
+            return
+        if count == 0 and (self.since is None or self.since >= NO_WORKERS_AGAIN_BEATS):
+            self.notice(no_workers_notice(self.client))
+            self.since = 0
+        elif count and self.since is not None:
+            self.notice(workers_back_notice(self.client, count))
+            self.since = None
+
+
+def _scheduler_at(client: Any) -> str:
+    """" at ADDRESS", the address of the scheduler of `client` as the client has it; empty when it
+    does not say."""
+    address = getattr(getattr(client, "scheduler", None), "address", None)
+    return f" at {address}" if isinstance(address, str) and address else ""
+
+
+def no_workers_notice(client: Any) -> str:
+    """The line a batch on Dask says while its scheduler has no worker (`_WorkerWatch`): "waiting
+    for workers: the Dask scheduler at tcp://10.0.0.5:8786 has none (none started yet, or all lost);
+    the runs wait until one connects (dask worker tcp://10.0.0.5:8786, where this package is
+    installed); Ctrl-C stops the batch, with nothing written"."""
+    at = _scheduler_at(client)
+    start = f" (dask worker {at[4:]}, where this package is installed)" if at else ""
+    return (f"waiting for workers: the Dask scheduler{at} has none (none started yet, or all lost); the runs wait "
+            f"until one connects{start}; Ctrl-C stops the batch, with nothing written")
+
+
+def workers_back_notice(client: Any, count: int) -> str:
+    """The line a batch on Dask says once its scheduler, said to have no worker, has some again
+    (`_WorkerWatch`): "the Dask scheduler at tcp://10.0.0.5:8786 has 2 workers now: the runs go on"."""
+    workers = f"{count} worker{'s' if count != 1 else ''}"
+    return f"the Dask scheduler{_scheduler_at(client)} has {workers} now: the runs go on"
 
 
 #: The topic of the events Dask's nannies log as they restart a worker for using more than its
@@ -2163,7 +2245,8 @@ def _cross_hooks(cases: Sequence[Case], work: list[tuple[int, Any]], counter: Pr
     return _Hooks(lambda label: counter.begin(label) if counter else None, done,
                   lambda: counter.beat() if counter else None, lambda _k, why: CrossCheck({}, error=why),
                   lambda check: check.resolved if check.resolved is not None and check.resolved.disk_refused else None,
-                  lambda label, why: counter.say(ran_again(label, why, "cross-start of")) if counter else None)
+                  lambda label, why: counter.say(ran_again(label, why, "cross-start of")) if counter else None,
+                  lambda text: counter.say(text) if counter else None)
 
 
 def _kept(case: Case, own: CaseSummary, check: CrossCheck) -> CaseSummary | None:
