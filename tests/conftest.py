@@ -503,28 +503,32 @@ class LostTaskFuture:
 
 class LostTaskClient:
     """A client whose first submission of each task is heard to begin `begins` times and then lost
-    with two workers (allowed-failures 1); a submission again runs the task."""
+    with two workers (allowed-failures 1); a submission again runs the task. Its subscriptions are
+    kept by topic, whatever their order: a task's beginnings go to the handler of the topic it was
+    submitted with, and no other."""
 
     def __init__(self, begins: int) -> None:
         self.begins = begins
         self.keys: list[str] = []
+        self.handlers: dict[str, Callable[[Any], None]] = {}
 
-    def subscribe_topic(self, _topic, handler) -> None:
-        self.handler = handler
+    def subscribe_topic(self, topic, handler) -> None:
+        self.handlers[topic] = handler
 
-    def unsubscribe_topic(self, _topic) -> None:
-        pass
+    def unsubscribe_topic(self, topic) -> None:
+        self.handlers.pop(topic, None)
 
     def cancel(self, _futures) -> None:
         pass
 
-    def submit(self, _announced, _topic, number, call, *args, key, **_kwargs) -> LostTaskFuture:
+    def submit(self, _announced, topic, number, call, *args, key, **_kwargs) -> LostTaskFuture:
         from distributed import KilledWorker
 
         self.keys.append(key)
         again = "-again" in key
+        handler = self.handlers.get(topic, lambda _event: None)  # (an event nobody subscribed to is lost)
         for _ in range(1 if again else self.begins):
-            self.handler((0.0, number))
+            handler((0.0, number))
         if again:
             return LostTaskFuture(call(*args))
         return LostTaskFuture(error=KilledWorker(key, SimpleNamespace(address="tcp://127.0.0.1:40000"), 1))
