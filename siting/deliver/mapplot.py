@@ -6,7 +6,7 @@ north is about a degree in Yunnan, below what the arrow can show).
 
 What it shows, bottom to top: context polygons (`layers.context`, e.g. counties) with their names
 in grey; the clusters; red-line polygons by category (water blue, reserves green, with the lake
-names); the red-line buffer as a dashed red outline and setbacks with one light orange hatch;
+names); the red-line buffer as a dashed bright red outline and setbacks with one dark red hatch;
 candidate cells (with a `candidates:` block) as a faint grid, the cells the plan builds on filled;
 flows and sources by resource (a prospective source the plan may not use as a hollow triangle;
 each triangle white-rimmed and drawn above the pies, so that a source at a site shows on its pie);
@@ -110,7 +110,9 @@ from siting.deliver.mapinfo import (
     title_lines,
 )
 from siting.deliver.styles import (
+    BUFFER,
     BUILT,
+    CELL_FILL_OPACITY,
     CELL_OUTLINE_ALPHA,
     CONTEXT,
     DEMO_LABEL,
@@ -118,7 +120,6 @@ from siting.deliver.styles import (
     ELIGIBLE,
     GREY,
     INK,
-    RED,
     REDLINE_FILL_ALPHA,
     SETBACK,
     SETBACK_HATCH_ALPHA,
@@ -1197,14 +1198,14 @@ def draw_redline(ax: Axes, redline: gpd.GeoDataFrame | None) -> list[tuple[str, 
 
 
 def draw_zones(ax: Axes, zones: gpd.GeoDataFrame | None, crs: str) -> None:
-    """The red-line buffer as a dashed red outline; each setback as an orange outline with one
+    """The red-line buffer as a dashed bright red outline; each setback as a dark red outline with one
     light diagonal hatch (never two hatches that cross)."""
     if zones is None:
         return
     for kind, zone in zip(zones["kind"], zones.geometry, strict=True):
         series = gpd.GeoSeries([zone], crs=crs)
         if kind == "buffer":
-            _polygons(ax, series, facecolor="none", edgecolor=_rgb(RED), linewidth=0.9, linestyle="--", zorder=2)
+            _polygons(ax, series, facecolor="none", edgecolor=_rgb(BUFFER), linewidth=0.9, linestyle="--", zorder=2)
         else:
             _polygons(ax, series, facecolor="none", edgecolor=_rgb(SETBACK, SETBACK_HATCH_ALPHA / 255), hatch="/",
                       linewidth=0.0, zorder=2)
@@ -1797,7 +1798,8 @@ def draw_cells(ax: Axes, cells: gpd.GeoDataFrame | None) -> tuple[int, int] | No
         _polygons(ax, cells.loc[~built], facecolor="none", edgecolor=_rgb(GREY, CELL_OUTLINE_ALPHA / 255),
                   linewidth=0.2, zorder=3)
     if built.any():
-        _polygons(ax, cells.loc[built], facecolor=_rgb(BUILT, 0.55), edgecolor=_rgb(BUILT), linewidth=1.2, zorder=5.5)
+        _polygons(ax, cells.loc[built], facecolor=_rgb(BUILT, CELL_FILL_OPACITY), edgecolor=_rgb(BUILT), linewidth=1.2,
+                  zorder=5.5)
         # The outline again above the pies (zorder 9), so that a cell smaller than its pie still shows.
         _polygons(ax, cells.loc[built], facecolor="none", edgecolor=_rgb(BUILT), linewidth=1.2, zorder=9.9)
     return len(cells), int(built.sum())
@@ -1989,7 +1991,7 @@ def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int
     if cell_counts is not None:
         total, built = cell_counts
         if built:
-            handles.append(Patch(facecolor=_rgb(BUILT, 0.55), edgecolor=_rgb(BUILT), linewidth=1.2))
+            handles.append(Patch(facecolor=_rgb(BUILT, CELL_FILL_OPACITY), edgecolor=_rgb(BUILT), linewidth=1.2))
             labels.append(f"candidate cell built ({built:,})")
         handles.append(Patch(facecolor="none", edgecolor=_rgb(GREY), linewidth=0.6))
         labels.append(f"candidate cell ({total:,} in all)")
@@ -2005,7 +2007,7 @@ def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int
         for kind, products_text, distance in zip(zones["kind"], zones["products"], zones["max_distance_m"],
                                                  strict=True):
             if kind == "buffer":
-                handles.append(Patch(facecolor="none", edgecolor=_rgb(RED), linestyle="--", linewidth=0.9))
+                handles.append(Patch(facecolor="none", edgecolor=_rgb(BUFFER), linestyle="--", linewidth=0.9))
                 labels.append(f"red-line buffer {distance / 1000:g} km")
             else:
                 handles.append(Patch(facecolor="none", edgecolor=_rgb(SETBACK), hatch="/", linewidth=0.9))

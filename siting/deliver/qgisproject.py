@@ -409,7 +409,7 @@ LAYER_WHAT = {
     "clusters": "their outlines, named, each with the sites the plan opens there, their capex and the capacity it "
                 "adds and holds",
     "redline_zones": "where the red line keeps sites out: its buffer around every polygon it counts (red, dashed) "
-                     "and the products' setbacks beyond it (orange, hatched)",
+                     "and the products' setbacks beyond it (dark red, hatched)",
     "redline": "by category, each with how far the red-line rule excludes sites around it (grey, dashed: a "
                "category the rule leaves out)",
     "context": "outlines named for orientation only: the plan does not use them",

@@ -121,15 +121,27 @@ RESOURCE_PALETTE = ((140, 81, 10), (90, 50, 180), (210, 170, 85), (80, 105, 115)
 RESOURCE_COLOUR_ORDER = ("aluminium", "copper", "copper_concentrate", "lithium_clay", "manganese", "petroleum_coke",
                          "phosphate_rock", "cobalt", "nickel", "retired_batteries")
 
-BUILT = (213, 62, 79)
-#: A site where only existing or committed plants stand (status `standing`): a dark blue, apart
-#: from the built red and the eligible light blue in hue or in lightness.
+#: The colours of the map elements that touch the red line's fills: a built site (a muted wine,
+#: darker than every red-line fill and duller than the buffer's red), a site where only existing or
+#: committed plants stand (a dark blue), an eligible site the plan does not use (an amber, away
+#: from the blues of the water categories), the red-line buffer (a bright red, dashed) and the
+#: setbacks (a dark red, hatched). As drawn (their opacities, and the red-line fills' at
+#: REDLINE_FILL_ALPHA, over white), each is at least 10 apart by CIEDE2000 from every red-line
+#: category's fill and from each other for normal vision and as readers with protanopia,
+#: deuteranopia or tritanopia see them (simulated after Machado et al. 2009, full severity:
+#: tests/test_map_colours_cvd.py). (The built red (213, 62, 79) was 3.6 from the nature reserve's
+#: green with deuteranopia, the eligible light blue 2.8 from the lakes' blue.) The built wine is
+#: at least 7.4 from every product colour of the shipped catalog (copper foil's wine, the nearest).
+BUILT = (132, 72, 84)
 STANDING = (49, 54, 149)
-ELIGIBLE = (102, 170, 210)
+ELIGIBLE = (240, 192, 0)
 GREY = (150, 150, 150)
 INK = (40, 40, 40)
+#: A red of the other outputs (siting/deliver/explore.py's conflict maps).
 RED = (215, 48, 39)
-SETBACK = (244, 109, 67)
+#: The red-line buffer's dashed outline and the setbacks' outline and hatch (see BUILT).
+BUFFER = (252, 36, 24)
+SETBACK = (180, 0, 0)
 #: Red-line fills: open water blue, the lake protection zones a paler blue, nature reserves green,
 #: parks, scenic areas and any other category a paler green (the families of `redline_colour`).
 WATER = (67, 147, 195)
@@ -157,6 +169,17 @@ REDLINE_SPARE = ((190, 174, 212), (253, 192, 134), (188, 128, 189), (252, 205, 2
 REDLINE_FILL_ALPHA = 150
 #: Opacity (0-255) of a setback's single hatch.
 SETBACK_HATCH_ALPHA = 150
+#: Opacity (0-255) of the fill of a polygon site that is built, standing or eligible (the QGIS
+#: sites and site_areas styles): a paler fill would not be told apart from the red line's.
+STATUS_FILL_ALPHA = 200
+#: Opacity (0-255) of the markers of built and eligible sites in the QGIS styles (a standing
+#: site's diamond: STANDING_ALPHA).
+MARK_ALPHA = 220
+STANDING_ALPHA = 230
+#: Opacity (0-255) of a built candidate cell's fill in the QGIS style; map.png and the web map
+#: fill it at CELL_FILL_OPACITY (0-1).
+CELL_FILL_ALPHA = 150
+CELL_FILL_OPACITY = 0.55
 #: Context (counties, their names).
 CONTEXT = (120, 120, 120)
 
@@ -711,7 +734,7 @@ def order_by(clauses: Sequence[tuple[str, bool]]) -> ET.Element:
 DEMO_FILTER = "coalesce(\"demonstration\", false)"
 #: The ring around a demonstration's pie: its clearance outside the built marker (mm on each
 #: side; the marker is never narrower than the pie), its outline width (mm) and colour, a dark
-#: green apart from the built red, the pies' ink outline and the standing blue. The same ring on
+#: green apart from the built wine, the pies' ink outline and the standing blue. The same ring on
 #: map.png (mapplot.py) and in report.html's popup words ("recycling demonstration").
 DEMO_RING_GAP_MM = 1.2
 DEMO_RING_WIDTH_MM = 0.7
@@ -886,16 +909,16 @@ def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None, t
     def rings() -> list[ET.Element]:
         return [demo_ring(size)] if demos else []
 
-    built_marker = symbol("marker", "@built", simple_marker("circle", rgba(BUILT, 220), rgba(INK), 4, size,
+    built_marker = symbol("marker", "@built", simple_marker("circle", rgba(BUILT, MARK_ALPHA), rgba(INK), 4, size,
                                                             shape_expression=BUILT_SHAPE if cells else None), *rings())
     polygonal = _polygonal(layer)
 
     def status_symbol(status: str) -> ET.Element:
         if polygonal:
             fills = {
-                "built": simple_fill(rgba(BUILT, 90), rgba(BUILT), width=0.5),
-                "standing": simple_fill(rgba(STANDING, 70), rgba(STANDING), width=0.5),
-                "eligible_unused": simple_fill(rgba(ELIGIBLE, 110), rgba(ELIGIBLE), width=0.4),
+                "built": simple_fill(rgba(BUILT, STATUS_FILL_ALPHA), rgba(BUILT), width=0.5),
+                "standing": simple_fill(rgba(STANDING, STATUS_FILL_ALPHA), rgba(STANDING), width=0.5),
+                "eligible_unused": simple_fill(rgba(ELIGIBLE, STATUS_FILL_ALPHA), rgba(ELIGIBLE), width=0.4),
                 "excluded_redline": simple_fill(rgba(GREY), rgba(GREY), style="b_diagonal"),
                 "excluded_proximity": simple_fill(rgba(GREY), rgba(GREY), style="cross"),
                 "excluded_land": simple_fill(rgba(GREY, 90), rgba(GREY)),
@@ -908,7 +931,7 @@ def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None, t
             layers = [fills[status]] + ([centroid_marker(marks[status])] if status in marks else [])
             return symbol("fill", status, *layers)
         markers = {
-            "built": simple_marker("circle", rgba(BUILT, 220), rgba(INK), 4, size,
+            "built": simple_marker("circle", rgba(BUILT, MARK_ALPHA), rgba(INK), 4, size,
                                    shape_expression=BUILT_SHAPE if cells else None),
             "standing": standing_marker(),
             "eligible_unused": eligible_marker(),
@@ -949,13 +972,13 @@ def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None, t
 
 
 def eligible_marker() -> ET.Element:
-    """The marker of an eligible site the plan does not use: a light blue dot, 2.6 mm across."""
-    return simple_marker("circle", rgba(ELIGIBLE, 220), rgba(INK), 2.6)
+    """The marker of an eligible site the plan does not use: an amber dot, 2.6 mm across."""
+    return simple_marker("circle", rgba(ELIGIBLE, MARK_ALPHA), rgba(INK), 2.6)
 
 
 def standing_marker() -> ET.Element:
     """The marker of a site where only existing or committed plants stand: a dark blue diamond."""
-    return simple_marker("diamond", rgba(STANDING, 230), rgba(INK), STANDING_MM)
+    return simple_marker("diamond", rgba(STANDING, STANDING_ALPHA), rgba(INK), STANDING_MM)
 
 
 #: The fill colour of each status where it is not grey.
@@ -965,7 +988,7 @@ STATUS_COLOURS = {"built": BUILT, "standing": STANDING, "eligible_unused": ELIGI
 def site_areas_style(layer: OutputLayer) -> str:
     """Outlines of polygon sites drawn as points in the sites layer, by status."""
     categories = [Category(s, STATUS_LABELS[s], symbol("fill", s, simple_fill(
-        rgba(STATUS_COLOURS.get(s, GREY), 60),
+        rgba(STATUS_COLOURS.get(s, GREY), STATUS_FILL_ALPHA if s in STATUS_COLOURS else 60),
         rgba(BUILT if s == "built" else STANDING if s == "standing" else GREY), width=0.4))) for s in STATUS_LABELS]
     return qml_document(layer, categorized("status", categories, values_in(layer, "status")))
 
@@ -976,11 +999,11 @@ CELL_OUTLINE_ALPHA = 70
 
 def candidate_cells_style(layer: OutputLayer) -> str:
     """Candidate cells by status: built cells filled in the built colour with a strong outline
-    (the sites layer labels them, with their pies); eligible cells a faint blue outline, excluded
+    (the sites layer labels them, with their pies); eligible cells a faint amber outline, excluded
     ones a faint grey one, both unfilled."""
     def cell_symbol(status: str) -> ET.Element:
         if status == "built":
-            return symbol("fill", status, simple_fill(rgba(BUILT, 150), rgba(BUILT), width=0.7))
+            return symbol("fill", status, simple_fill(rgba(BUILT, CELL_FILL_ALPHA), rgba(BUILT), width=0.7))
         colour = ELIGIBLE if status == "eligible_unused" else GREY
         return symbol("fill", status, simple_fill(rgba(colour, 0), rgba(colour, CELL_OUTLINE_ALPHA), style="no",
                                                   width=0.1))
@@ -1417,14 +1440,14 @@ def context_style(layer: OutputLayer) -> str:
 
 
 def redline_zones_style(layer: OutputLayer) -> str:
-    """Buffered exclusion zones: the global buffer as a dashed red outline, setbacks as an orange
-    outline with one light diagonal hatch (never two hatches that cross)."""
+    """Buffered exclusion zones: the global buffer as a dashed bright red outline, setbacks as a
+    dark red outline with one light diagonal hatch (never two hatches that cross)."""
     categories = []
     for zone_id, kind, products, distance in zip(layer.frame["id"], layer.frame["kind"], layer.frame["products"],
                                                  layer.frame["max_distance_m"], strict=True):
         if kind == "buffer":
             label = f"Red-line buffer: {amount(distance, 'm')} around every red-line polygon"
-            sym = symbol("fill", zone_id, simple_fill(rgba(RED, 0), rgba(RED), style="no", width=0.5,
+            sym = symbol("fill", zone_id, simple_fill(rgba(BUFFER, 0), rgba(BUFFER), style="no", width=0.5,
                                                       outline_style="dash"))
         else:
             names = ", ".join(product_label(p) for p in products.split(",") if p)

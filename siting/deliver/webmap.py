@@ -46,12 +46,13 @@ from siting.deliver.geojson import WGS84, coordinate_lists
 from siting.deliver.layer import OutputLayer, records
 from siting.deliver.mapinfo import layer_basis
 from siting.deliver.styles import (
+    BUFFER,
     BUILT,
+    CELL_FILL_OPACITY,
     DEMO_RING,
     ELIGIBLE,
     GREY,
     INK,
-    RED,
     SETBACK,
     STANDING,
     STATUS_LABELS,
@@ -76,6 +77,11 @@ PAGE_DECIMALS = 5
 MAP_ID = "plan-map"
 
 LEAFLET_VERSION = "1.9.4"
+
+#: The fill opacity of the markers of built, standing and eligible sites (the QGIS styles' MARK_ALPHA
+#: and STANDING_ALPHA, near enough): a paler one would not be told apart from the red line's fills
+#: (siting/deliver/styles.py BUILT).
+SITE_FILL_OPACITY = 0.85
 
 STATUS_COLOURS = {
     "built": BUILT, "standing": STANDING, "eligible_unused": ELIGIBLE, "excluded_redline": GREY,
@@ -372,7 +378,7 @@ def site_features(sites: OutputLayer, products: Sequence[str], years: Sequence[i
         style = {"radius": _radius(float(row["capex_yuan"]), largest) if built else 5.5 if standing else 4.5,
                  "color": _hex(INK) if built or standing or status == "eligible_unused" else _hex(GREY),
                  "weight": 2 if standing else 1, "fillColor": _hex(colour),
-                 "fillOpacity": 0.85 if built or standing else 0.6 if status == "eligible_unused" else 0.25,
+                 "fillOpacity": SITE_FILL_OPACITY if built or standing or status == "eligible_unused" else 0.25,
                  "className": f"site-marker site-{status.replace('_', '-')}", "pane": "sites"}
         feature = _feature(point, site_popup(row, products, years, units, (proximity or {}).get(str(row["id"]))),
                            style, _text(row.get("name") or row["id"]))
@@ -458,7 +464,7 @@ def zone_features(zones: OutputLayer) -> list[dict[str, Any]]:
                 ("area", f"{quantity(float(row['area_km2']))} km2")]
         if row["products"]:
             rows.insert(0, ("excludes sites for", _products(str(row["products"]))))
-        colour = RED if buffer else SETBACK
+        colour = BUFFER if buffer else SETBACK
         style = {"color": _hex(colour), "weight": 1.5, "fillColor": _hex(colour), "fillOpacity": 0.08,
                  "dashArray": "" if buffer else "6 4", "pane": "zones"}
         features.append(_feature(geometry, _popup(title, rows), style))
@@ -477,7 +483,8 @@ def cell_features(cells: OutputLayer, products: Sequence[str]) -> list[dict[str,
                 ("capex, undiscounted", bn_yuan(float(row["capex_yuan"] or 0.0)))]
         if row["main_product"]:
             rows.append(("main product", product_label(str(row["main_product"]))))
-        style = {"color": _hex(BUILT), "weight": 2, "fillColor": _hex(BUILT), "fillOpacity": 0.45, "pane": "cells"}
+        style = {"color": _hex(BUILT), "weight": 2, "fillColor": _hex(BUILT), "fillOpacity": CELL_FILL_OPACITY,
+                 "pane": "cells"}
         features.append(_feature(geometry, _popup(f"Candidate cell {row['id']}", rows), style, _text(row["id"])))
     return features
 
@@ -981,7 +988,7 @@ def map_data(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequ
         add("sources", f"{_swatch(GREY)}Raw-material sources",
             raised_sources(source_features(by_name["sources"], years, colours)))
     if "redline_zones" in by_name:
-        add("zones", f"{_swatch(RED, 'box')}Red-line buffer and setbacks", zone_features(by_name["redline_zones"]))
+        add("zones", f"{_swatch(BUFFER, 'box')}Red-line buffer and setbacks", zone_features(by_name["redline_zones"]))
     if "redline" in by_name:
         swatches = "".join(_swatch(c, "box") for c in dict.fromkeys(redline_used_colours(by_name["redline"])))
         add("redline", f"{swatches}{redline_label(by_name['redline'])}", redline_features(by_name["redline"]))
