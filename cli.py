@@ -4,9 +4,12 @@ installed `siting` command runs (see siting/cli.py).
 Run with a Python that lacks a package the tool needs (a system Python, the tool not installed
 in it), it says which package is missing and how to install the tool, in one line, exit 2 (the
 exit code of input and setup errors); so it does for a Python older than the tool needs. A
-module of the tool itself that cannot be imported is a bug and shows its traceback."""
+module of the tool itself that cannot be imported is a bug and shows its traceback. Ctrl-C
+while the tool is still being imported (before siting/cli.py handles it) ends the command as
+Ctrl-C later does, with its one line and exit code 130, without a traceback."""
 
 import shlex
+import signal
 import sys
 
 #: The oldest Python the tool runs on (pyproject.toml's requires-python).
@@ -15,6 +18,9 @@ OLDEST_PYTHON = (3, 11)
 SETUP_ERROR = 2
 #: The tool's own top-level packages: a module of theirs that is missing is a bug, not an install.
 OWN_PACKAGES = frozenset({"siting", "models"})
+#: What a command stopped by Ctrl-C before it began says: nothing was written yet (siting/cli.py
+#: `stopped_line`, which is not imported yet).
+STOPPED_EARLY = "stopped by SIGINT: outputs not yet complete were discarded"
 #: Modules imported under another name than pip installs them by.
 PACKAGE_NAMES = {"yaml": "pyyaml"}
 
@@ -48,6 +54,9 @@ def run() -> int:
         from siting.cli import main
 
         return main()
+    except KeyboardInterrupt:  # before siting/cli.py handles Ctrl-C: while it is imported
+        print(STOPPED_EARLY, file=sys.stderr)
+        return 128 + signal.SIGINT
     except ModuleNotFoundError as exc:
         package = missing_package(exc)
         if package is None:
