@@ -1525,6 +1525,7 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
     old = None
     emptied = swapped = False
     busy: OSError | None = None
+    late = False  # the empty folder checked last got a file just before it was to be removed
     held, made = held_kind(destination), held_kind(staging)
     try:
         with _signals_held():
@@ -1532,10 +1533,13 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
                 try:
                     old, emptied = _moved_aside(destination)
                 except OSError as exc:
-                    if exc.errno not in REFUSED_RENAME:
+                    if exc.errno in (errno.ENOTEMPTY, errno.EEXIST):
+                        late = True
+                    elif exc.errno not in REFUSED_RENAME:
                         raise
-                    busy = exc
-            if busy is None:
+                    else:
+                        busy = exc
+            if busy is None and not late:
                 try:
                     staging.rename(destination)
                 except OSError:  # what was there is put back
@@ -1554,6 +1558,14 @@ def swap_into_place(staging: Path, destination: Path, where: str = "--out") -> N
     finally:  # a signal held during the renames is raised as they end: the old folder still goes
         if swapped and old is not None:
             _remove_replaced(old, destination)
+    if late:
+        refusal = changed_during_run(destination)
+        what, move, rule = refusal if refusal is not None else (
+            "now holds files siting did not write", "move those files out of the folder",
+            "a run never deletes a file it did not write")
+        _keep_instead(staging, destination, f"{where} | the output folder changed during the run: it {what} (got "
+                                            f"{shown_path(destination)}); {rule}", f"{move},",
+                      left_by_programs(destination))
     if busy is not None:
         shown = shown_path(destination)
         why = ("a mount point (a mounted volume or share) or a folder another program holds cannot be renamed or "
@@ -1606,8 +1618,30 @@ def _keep_instead(staging: Path, destination: Path, problem: str, move: str, pro
 
 def _remove_replaced(old: Path, destination: Path) -> None:
     """Remove `old`, the folder `destination` held before a run put its outputs in place
-    (`remove_written`); where it cannot be removed, note it (`left_behind`)."""
-    failed = remove_written(old)
+    (`remove_written`); where it cannot be removed, note it (`left_behind`). A file put into the
+    folder, or changed there, after the last check and before the rename (`not_written`,
+    `changed_files`) is kept with the folders on the way to it and their markers, as a stopped
+    run's leftovers are (`remove_stale_temporaries`): only siting's own files go, and the folder
+    left is noted with what it holds."""
+    try:
+        foreign = not_written(old, False)
+        changed = changed_files(old)
+    except OSError as exc:
+        failed: OSError | None = exc
+    else:
+        if foreign or changed:
+            errors: list[OSError] = []
+            _remove_all_but(old, {*foreign, *changed}, errors)
+            said = [f"files siting did not write ({_shown_names(foreign)})"] if foreign else []
+            said += [f"files changed after siting wrote them ({_shown_names(changed)})"] if changed else []
+            also = (f" (some of its own could not be removed either: {_removal_reason(errors[0])})"
+                    if errors else "")
+            _note_left(old, f"{shown_path(destination)} now holds this run's outputs, but the folder they replaced, "
+                            f"left as {shown_path(old)}, holds {' and '.join(said)}, put there as the run replaced "
+                            f"it: siting removed only its own files from it and left the folder{also}; move those "
+                            "files out and remove the folder")
+            return
+        failed = remove_written(old)
     if failed is not None:
         _note_left(old, f"{shown_path(destination)} now holds this run's outputs, but the folder they replaced could "
                         f"not be removed: it is left as {shown_path(old)} ({_removal_reason(failed)}); remove that "
