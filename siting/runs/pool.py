@@ -999,7 +999,9 @@ def _local_cluster(cluster_type: Callable[..., Any], workers: int, scratch: str)
     HTTP server on a free port, each worker preloading this module (`dask_setup`); Dask's logs
     quiet while it starts (`quiet_logs`). InputError (`local_cluster_failed`) when it cannot start."""
     import dask
+    from distributed.deploy.spec import SpecCluster
 
+    started = set(SpecCluster._instances)
     with dask.config.set(LOCAL_SCHEDULER), quiet_logs():  # the settings are read as the scheduler starts
         try:
             return cluster_type(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
@@ -1007,6 +1009,13 @@ def _local_cluster(cluster_type: Callable[..., Any], workers: int, scratch: str)
                                 scheduler_kwargs={"local_directory": scratch, "dashboard_address": "127.0.0.1:0"})
         except Exception as exc:  # a worker process that could not start (Dask: "Nanny failed to start")
             raise InputError([local_cluster_failed(exc)]) from None
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM while it starts: the stop's one line, no traceback
+            # Dask closes its clusters as the process exits; one cut short while starting cannot be
+            # closed (its close asserts on its state and prints a traceback), and its worker
+            # processes end with this one
+            for half_started in set(SpecCluster._instances) - started:
+                SpecCluster._instances.discard(half_started)
+            raise
 
 
 @contextlib.contextmanager
