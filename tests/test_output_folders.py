@@ -98,10 +98,22 @@ def refused_by_argparse(work: Path, argv: list[str], capsys: pytest.CaptureFixtu
 
 def test_out_parent_of_the_scenario_folder_is_refused(work: Path, capsys, monkeypatch):
     """`--out ..` from the scenario's folder would replace the folder holding the scenario and
-    the user's sibling folders. The folder is named as typed, `..`."""
+    the user's sibling folders. The folder is named as typed, `..`, and the input it holds from
+    there: `../small/catalog.yaml`, not `catalog.yaml`, which would read as ../catalog.yaml."""
     monkeypatch.chdir(work / "small")
     err = refused(work, ["solve", "scenario.yaml", "--out", ".."], capsys)
-    assert err == f"{PROBLEM}--out | the output folder holds catalog.yaml, an input of this run (got ..); {HOLDS}\n"
+    assert err == (f"{PROBLEM}--out | the output folder holds ../small/catalog.yaml, an input of this run (got ..); "
+                   f"{HOLDS}\n")
+
+
+def test_out_an_absolute_folder_above_the_current_one_names_the_input_from_it(work: Path, capsys, monkeypatch):
+    """`--out /tmp` from /tmp/w: the input it holds is named from the folder named beside it,
+    /tmp/w/small/catalog.yaml, not small/catalog.yaml (from the current folder), which would read
+    as /tmp/small/catalog.yaml beside "(got /tmp)"."""
+    monkeypatch.chdir(work)
+    err = refused(work, ["solve", "small/scenario.yaml", "--out", str(work.parent)], capsys)
+    assert err == (f"{PROBLEM}--out | the output folder holds {work / 'small' / 'catalog.yaml'}, an input of this run "
+                   f"(got {work.parent}); {HOLDS}\n")
 
 
 def test_out_dot_is_refused(work: Path, capsys, monkeypatch):

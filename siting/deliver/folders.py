@@ -1195,7 +1195,7 @@ def destination_problem(destination: Path, inputs: Iterable[Path], run: Scenario
         return kind
     for source in sorted(set(inputs)):
         if _within(source.parent, target):
-            return (f"holds {shown_path(source)}, an input of this run",
+            return (f"holds {_held_name(destination, target, source)}, an input of this run",
                     "choose a folder outside the folders that hold the scenario, its bases, the catalog and the layers")
         if source.is_dir() and _within(target, source):
             return (f"lies inside {shown_path(source)}, an input of this run",
@@ -1216,6 +1216,22 @@ def destination_problem(destination: Path, inputs: Iterable[Path], run: Scenario
     if not existing.is_dir():
         return f"cannot be created: {shown_path(existing)} is a file", "choose another folder"
     return _write_problem(target, existing)
+
+
+def _held_name(destination: Path, target: Path, source: Path) -> str:
+    """`source`, a file inside the output folder `destination` (`target` resolved), as a refusal
+    of that folder names it: the folder as the message names it (`shown_path`, its "got") joined
+    with the file's path inside it, so that the name reads from the folder named beside it and is
+    a path from the current folder too: "../small/catalog.yaml" for `--out ..` from small/,
+    "/tmp/w/small/catalog.yaml" for `--out /tmp` from /tmp/w, not "small/catalog.yaml" (relative
+    to the current folder only), which reads as /tmp/small/catalog.yaml beside "(got /tmp)"."""
+    for inside in (source, source.resolve()):
+        try:
+            relative = inside.relative_to(target)
+        except ValueError:  # not under the folder as written: through a symbolic link, perhaps
+            continue
+        return os.path.normpath(os.path.join(shown_path(destination), relative))
+    return shown_path(source)
 
 
 def _kind_problem(destination: Path, target: Path) -> tuple[str, str] | None:
