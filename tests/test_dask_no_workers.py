@@ -125,4 +125,15 @@ def test_a_real_scheduler_without_workers_is_said() -> None:
             Client(cluster) as client:
         said = _wait(client, pool.NO_WORKERS_BEATS + 1)
         assert said == [pool.no_workers_notice(client)]
-        assert f"the Dask scheduler at {cluster.scheduler_address} has none" in said[0]
+        assert said[0].startswith("waiting for workers: the local Dask cluster has no workers")
+        assert cluster.scheduler_address not in said[0]  # its loopback address is nothing to connect a worker to
+
+
+def test_a_local_cluster_without_workers_is_said_as_local() -> None:
+    """`--scheduler local` (a client of a cluster this process started): no loopback address, no `dask worker`."""
+    client = NoWorkerClient([0, 0, 2])
+    client.cluster = SimpleNamespace(scheduler_address=ADDRESS)  # type: ignore[attr-defined]
+    said = _wait(client, 3 * pool.NO_WORKERS_BEATS + 1)
+    assert said == [pool.no_workers_notice(client), "the local Dask cluster has 2 workers now: the runs go on"]
+    assert said[0].startswith("waiting for workers: the local Dask cluster has no workers (all lost")
+    assert ADDRESS not in said[0] and "dask worker" not in said[0]

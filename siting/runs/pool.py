@@ -1093,7 +1093,7 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
             if found == 0:
                 say(f"the Dask scheduler at {scheduler} has no worker yet: the runs wait until one connects "
                     f"(dask worker {scheduler}, where this package is installed)")
-            elif (problem := workers_problem(client, scheduler)) is not None:
+            elif (problem := workers_problem(client, scheduler, say)) is not None:
                 raise InputError([problem])
         yield client
 
@@ -1191,7 +1191,38 @@ def _versions_fix(own: dict[str, str | None], differences: Sequence[str]) -> str
     return f"pip install {' '.join(pins)}" if pins else "the same versions as here"
 
 
-def workers_problem(client: Any, scheduler: str) -> str | None:
+def lost_worker(answer: Any) -> bool:
+    """Whether `answer`, a worker's in `Client.run(..., on_error="return")`, is the error of a
+    worker that could not be reached (it died or left during the check: the scheduler's connection
+    to it closed, was refused or reset, or timed out: Dask's CommClosedError, "Stream is closed";
+    its "Timed out trying to connect"), not an error the check raised there."""
+    if not isinstance(answer, OSError):
+        return False
+    if isinstance(answer, (ConnectionError, TimeoutError)):
+        return True
+    if any(kind.__name__ == "CommClosedError" for kind in type(answer).__mro__):
+        return True
+    return type(answer) is OSError and str(answer).startswith("Timed out trying to connect")
+
+
+def _say_lost(answers: dict[str, Any], scheduler: str, said: set[str],
+              say: Callable[[str], None] | None) -> dict[str, Any]:
+    """The answers of `answers` (a check's, address: answer) but those of workers lost during the
+    check (`lost_worker`); those lost are said through `say` (each address once: `said`), with
+    what the runs do then: go to the other workers, or wait until one connects (`_WorkerWatch`)."""
+    lost = {address: answer for address, answer in sorted(answers.items()) if lost_worker(answer)}
+    kept = {address: answer for address, answer in answers.items() if address not in lost}
+    new = {address: answer for address, answer in lost.items() if address not in said}
+    said.update(new)
+    if new and say is not None:
+        count = f"{len(new)} of its {len(answers)} worker{'s' if len(answers) != 1 else ''}"
+        listed = "; ".join(f"{address} ({type(answer).__name__}: {answer})" for address, answer in new.items())
+        then = "the runs go to the others" if kept else "the runs wait until one connects"
+        say(f"the Dask scheduler at {scheduler} lost {count} during the check of its workers: {listed}; {then}")
+    return kept
+
+
+def workers_problem(client: Any, scheduler: str, say: Callable[[str], None] | None = None) -> str | None:
     """Why the workers of the Dask scheduler at `scheduler` (those connected to `client` now)
     cannot run the batch's runs: the workers that cannot import this package, or that run another
     version of it (their source of FINGERPRINTED differs from this process's: `source_check`), with
@@ -1200,7 +1231,9 @@ def workers_problem(client: Any, scheduler: str) -> str | None:
     ever; a worker of another version runs its runs with its own code, which may give other plans,
     and the batch would compare the results of two versions unsaid. So the batch is refused before
     any run is handed out (exit 2). The check needs nothing of this package where it runs. It sees
-    the workers present now; each task checks its own worker again (`checked_announced`)."""
+    the workers present now; each task checks its own worker again (`checked_announced`). A worker
+    that cannot be reached during a check (it died or left: `lost_worker`) is no refusal: `say`
+    hears of it, and the runs go to the others, or wait for one (`_WorkerWatch`)."""
     package = __name__.partition(".")[0]
     check = source_check()
     try:
@@ -1209,8 +1242,10 @@ def workers_problem(client: Any, scheduler: str) -> str | None:
         return None
     name = SCHEDULER_NAME.get()
     count = f"of its {len(answers)} worker{'s' if len(answers) != 1 else ''}"
+    said: set[str] = set()
+    kept = _say_lost(answers, scheduler, said, say)
     missing = {address: ("not found" if answer is None else f"{type(answer).__name__}: {answer}")
-               for address, answer in sorted(answers.items())
+               for address, answer in sorted(kept.items())
                if answer is None or isinstance(answer, BaseException)}
     if missing:
         listed = "; ".join(f"{address} ({why})" for address, why in missing.items())
@@ -1224,7 +1259,7 @@ def workers_problem(client: Any, scheduler: str) -> str | None:
         return None
     other = sorted(address for address, answer in answers.items() if isinstance(answer, str) and answer != own)
     if not other or own is None:
-        return _versions_problem(client, scheduler)
+        return _versions_problem(client, scheduler, say, said)
     return (f"{name} | {len(other)} {count} at {scheduler!r} run another version of the {package} package than "
             f"this one (its source files differ there: {', '.join(FINGERPRINTED)}): {'; '.join(other)}; runs there "
             f"would be solved by other code, and may give other plans than here; install this version where they "
@@ -1232,17 +1267,21 @@ def workers_problem(client: Any, scheduler: str) -> str | None:
             f"drop {name}")
 
 
-def _versions_problem(client: Any, scheduler: str) -> str | None:
+def _versions_problem(client: Any, scheduler: str, say: Callable[[str], None] | None = None,
+                      said: set[str] | None = None) -> str | None:
     """Why some workers of the Dask scheduler at `scheduler` (connected to `client`) cannot run the
     batch's runs: they have other versions of DEPENDENCIES than this process (`version_check`), each
-    named with both versions; None when every one has the same (or cannot tell)."""
+    named with both versions; None when every one has the same (or cannot tell). A worker lost
+    during the check (`lost_worker`) is said through `say` (but those of `said`, already said), not
+    counted against the batch."""
     check = version_check()
     try:
         answers = client.run(check, DEPENDENCIES, on_error="return")
     except Exception:  # an answer that does not travel back: the check cannot tell
         return None
     own = check(DEPENDENCIES)
-    differing = {address: differences for address, answer in sorted(answers.items())
+    kept = _say_lost(answers, scheduler, set() if said is None else said, say)
+    differing = {address: differences for address, answer in sorted(kept.items())
                  if (differences := version_differences(own, answer))}
     if not differing:
         return None
@@ -1831,11 +1870,24 @@ def _scheduler_at(client: Any) -> str:
     return f" at {address}" if isinstance(address, str) and address else ""
 
 
+def _of_local_cluster(client: Any) -> bool:
+    """Whether `client` is that of a cluster this process started (`dask_client` "local": a
+    `Client(LocalCluster)` has its cluster; one connected to an address has None there)."""
+    return getattr(client, "cluster", None) is not None
+
+
 def no_workers_notice(client: Any) -> str:
     """The line a batch on Dask says while its scheduler has no worker (`_WorkerWatch`): "waiting
     for workers: the Dask scheduler at tcp://10.0.0.5:8786 has none (none started yet, or all lost);
     the runs wait until one connects (dask worker tcp://10.0.0.5:8786, where this package is
-    installed); Ctrl-C stops the batch, with nothing written"."""
+    installed); Ctrl-C stops the batch, with nothing written". Of a local cluster (`--scheduler
+    local`: `_of_local_cluster`), whose workers all started before its first run and whose
+    scheduler's loopback address is nothing to connect a worker to: "waiting for workers: the local
+    Dask cluster has no workers (all lost, none restarted by its nannies); the runs wait until one
+    is back; Ctrl-C stops the batch, with nothing written"."""
+    if _of_local_cluster(client):
+        return ("waiting for workers: the local Dask cluster has no workers (all lost, none restarted by its "
+                "nannies); the runs wait until one is back; Ctrl-C stops the batch, with nothing written")
     at = _scheduler_at(client)
     start = f" (dask worker {at[4:]}, where this package is installed)" if at else ""
     return (f"waiting for workers: the Dask scheduler{at} has none (none started yet, or all lost); the runs wait "
@@ -1844,9 +1896,11 @@ def no_workers_notice(client: Any) -> str:
 
 def workers_back_notice(client: Any, count: int) -> str:
     """The line a batch on Dask says once its scheduler, said to have no worker, has some again
-    (`_WorkerWatch`): "the Dask scheduler at tcp://10.0.0.5:8786 has 2 workers now: the runs go on"."""
+    (`_WorkerWatch`): "the Dask scheduler at tcp://10.0.0.5:8786 has 2 workers now: the runs go on";
+    of a local cluster (`_of_local_cluster`), "the local Dask cluster has 2 workers now: ..."."""
     workers = f"{count} worker{'s' if count != 1 else ''}"
-    return f"the Dask scheduler{_scheduler_at(client)} has {workers} now: the runs go on"
+    whose = "the local Dask cluster" if _of_local_cluster(client) else f"the Dask scheduler{_scheduler_at(client)}"
+    return f"{whose} has {workers} now: the runs go on"
 
 
 #: The topic of the events Dask's nannies log as they restart a worker for using more than its
