@@ -2777,7 +2777,12 @@ CSS = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1
        # nothing on paper); a table's head row repeats on each page it runs onto (the browser's doing),
        # no row is cut across two pages and a heading stays with what follows it
        "@media print{div.wide{overflow:visible}#plan-map{display:none}h1,h2{break-after:avoid}"
-       "tr,img{break-inside:avoid}}")
+       "tr,img{break-inside:avoid}"
+       # printed, every table fits the page's width, which cuts what stands beyond it: the page's own
+       # margins stand for the body's, the tables' text is smaller, with less padding, and a long
+       # token (a SHA-256, a path, an id) breaks where it must; words break at spaces only
+       "body{max-width:none;margin:0;padding:0}table{font-size:9pt}th,td{padding:.15em .3em}"
+       "td code{overflow-wrap:anywhere}}")
 
 
 #: The ids the page holds besides its headings' (siting/deliver/webmap.py `map_html`'s map and its data),
