@@ -331,3 +331,38 @@ def test_rule_cost_table_rounds_its_money_alike_and_the_csv_is_in_bn_yuan() -> N
     rows = table_files(table, "rule_costs")["rule_costs.csv"].splitlines()
     assert rows[0].split(",")[:4] == ["rule", "status", "objective_relaxed_bn_yuan", "rule_cost_bn_yuan"]
     assert [row.split(",")[2:4] for row in rows[1:]] == [["9.58123451", "0.48000009"], ["10.0612346", "0"], ["", ""]]
+
+
+def test_the_hosting_limit_names_the_cluster_of_its_committed_plants_even_when_full() -> None:
+    """p may go to one cluster; a committed plant of p (10 t/yr) stands at s1 in c1, whose land
+    is taken (0 ha: c1 can take no more p), and c2 holds 20 t/yr: the 30 t/yr target needs both
+    clusters. The hosting-limit rule is about c1 as much as c2 (its committed plant hosts p there,
+    as the rule's sentence says), so it names both clusters, and conflicts.geojson and
+    conflicts.png shade c1 as a cluster of the rule. Before, the rule named only the clusters that
+    could take more (c2): with a 30 km red-line buffer, strict targets and no chain balance, the
+    shipped scenario's rule "FePO4 may be hosted in at most 1 cluster ...; committed projects of
+    FePO4 already stand in Kunming" left Kunming unshaded, as no other rule of the conflict names it."""
+    from types import SimpleNamespace
+
+    import geopandas as gpd
+
+    from siting.deliver.explore import conflict_layers
+    from siting.prepare.spatial import RedlineSettings
+
+    inputs = strict(max_clusters_per_product={"p": 1}, committed_units_per_yr={("s1", "p", 2030): 10.0},
+                    **land({"s1": 0.0, "s2": 2.0}))
+    diagnosis = explain_infeasibility(inputs, SETTINGS, UNITS)
+    (hosting,) = [c for c in diagnosis.conflicts if c.instance.kind == "product_hosting_limit"]
+    assert "committed projects of p already stand in c1" in hosting.sentence
+    assert hosting.clusters == ("c1", "c2")
+    crs = "EPSG:32648"
+    clusters = gpd.GeoDataFrame({"id": ["c1", "c2"], "name": ["C one", "C two"]},
+                                geometry=[shapely.box(0, 0, 1000, 1000), shapely.box(1000, 0, 2000, 1000)], crs=crs)
+    sites = gpd.GeoDataFrame({"id": ["s1", "s2"], "name": ["S one", "S two"], "cluster": ["c1", "c2"]},
+                             geometry=[shapely.Point(500, 500), shapely.Point(1500, 500)], crs=crs)
+    sources = gpd.GeoDataFrame({"id": [], "name": []}, geometry=[], crs=crs)
+    spatial = SimpleNamespace(clusters=clusters, sites=sites, sources=sources, redline=None)
+    areas, _points = conflict_layers(diagnosis, spatial, RedlineSettings(True, 0.0, (), {}))  # type: ignore[arg-type]
+    rule = next(number for number, c in diagnosis.numbered() if c is hosting)
+    shaded = areas.frame.loc[(areas.frame["rule"] == rule) & (areas.frame["role"] == "cluster"), "place"]
+    assert list(shaded) == ["c1", "c2"]

@@ -1726,7 +1726,11 @@ class Describer:
         if committed:
             text += (f"; committed projects of {self.words.product(product)} already stand in "
                      f"{self.words.clusters(committed)}")
-        return {"sentence": text, "unit": "clusters", "clusters": tuple(c for c, v in per_cluster if v > 0),
+        # the clusters the rule involves: those that can take more of the product and those its
+        # committed plants stand in (hosting it whatever is built: they count against the limit
+        # even where no more can be added), in the clusters' order, as conflicts.png shades them
+        involved = tuple(c for c, v in per_cluster if v > 0 or c in committed)
+        return {"sentence": text, "unit": "clusters", "clusters": involved,
                 "settings": (("constraints", "differentiation", "max_clusters_per_product", product),)}
 
     def _lead_share(self, i: RuleInstance) -> dict[str, Any]:
