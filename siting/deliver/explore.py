@@ -485,7 +485,9 @@ def _draw_conflicts(ax: Any, spatial: SpatialResult, areas: OutputLayer, points:
         keys.append((Patch(facecolor=_rgb(CLUSTER_FILL), edgecolor=_rgb(INK), linewidth=1.0), UNNAMED_CLUSTER))
     if named is not None and len(named):
         style = {"facecolor": _rgb(RED, 0.12), "edgecolor": _rgb(RED), "linewidth": NAMED_CLUSTER_OUTLINE}
-        named.plot(ax=ax, zorder=2, **style)
+        # each cluster once, however many rules name it: drawn once per rule, its translucent fill
+        # stacked to a deep red where many rules name it and stayed pale where one does, unlike the key
+        named.drop_duplicates("place").plot(ax=ax, zorder=2, **style)
         keys.append((Patch(**style), CONFLICT_ROLES["cluster"]))
     if zones is not None and len(zones):
         style = {"facecolor": "none", "edgecolor": _rgb(RED, 0.8), "hatch": "////", "linewidth": 0.5}
