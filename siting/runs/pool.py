@@ -1309,12 +1309,18 @@ def checked_call() -> Callable[..., Any]:
     connects (`workers_problem`) sees only the workers present then: a worker that joins later, or
     one given other code since, is checked so before it runs anything. Made here, a function of no
     module, it travels to the worker by value (Dask's cloudpickle) and runs whatever version of
-    this package stands there, needing only the standard library and Dask."""
+    this package stands there, needing only the standard library and Dask: `then` is given
+    pickled (bytes, unpickled only once the check passes) and `args` must need nothing of this
+    package to unpickle (`_run_on_dask` hands the run's own call as `packed_call`'s), since Dask
+    unpickles a task's function and arguments before it runs it, and a worker without this
+    package would fail there, before the check, with no word of why."""
     digest = source_check()
     installed = version_check()
 
-    def call(expected: str, packages: Sequence[str], versions: dict[str, str | None], then: Callable[..., Any],
+    def call(expected: str, packages: Sequence[str], versions: dict[str, str | None], then: bytes,
              *args: Any) -> Any:
+        import pickle
+
         found = digest(packages)
         have = installed(list(versions))
         if found != expected or have != versions:
@@ -1325,9 +1331,32 @@ def checked_call() -> Callable[..., Any]:
             except Exception:  # not on a worker: no address to name
                 address = None
             return (OTHER_VERSION, address, found, have)
-        return then(*args)
+        return pickle.loads(then)(*args)
 
     return call
+
+
+def packed_call() -> Callable[[bytes], Any]:
+    """`run(data)` gives `call(*args)` for `data`, the pickled (call, args) of a run (`packed`).
+    Made here, a function of no module, it travels to a Dask worker by value, so that the task
+    handing it `data` unpickles there without this package; `call` and `args` are unpickled only
+    as it runs, after the worker's check (`checked_call`)."""
+
+    def run(data: bytes) -> Any:
+        import pickle
+
+        call, args = pickle.loads(data)
+        return call(*args)
+
+    return run
+
+
+def packed(call: Callable[..., Any], args: Sequence[Any]) -> Callable[[], Any]:
+    """`call(*args)` as a call of no argument that unpickles on a Dask worker without this package
+    (`packed_call`), for `_run_on_dask` to hand a task."""
+    import cloudpickle
+
+    return functools.partial(packed_call(), cloudpickle.dumps((call, tuple(args))))
 
 
 def checked_announced() -> Callable[..., Any]:
@@ -1340,7 +1369,10 @@ def checked_announced() -> Callable[..., Any]:
         own = None
     if own is None:
         return _announced
-    return functools.partial(checked_call(), own, FINGERPRINTED, version_check()(DEPENDENCIES), _announced)
+    import cloudpickle
+
+    return functools.partial(checked_call(), own, FINGERPRINTED, version_check()(DEPENDENCIES),
+                             cloudpickle.dumps(_announced))
 
 
 def other_version(result: Any) -> bool:
@@ -1765,7 +1797,7 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
     def submit(i: int) -> Any:
         task = tasks[i]
         tail = f"-again{again[i]}" if again[i] else ""
-        future = client.submit(announced, topic, i, task.call, *task.args,
+        future = client.submit(announced, topic, i, packed(task.call, task.args),
                                key=f"{key}-{token}-{i}-{task.label}{tail}", retries=RETRIES, pure=False)
         future.add_done_callback(lambda _future, i=i: events.put((True, i)))
         return future
