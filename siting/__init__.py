@@ -91,6 +91,22 @@ if TYPE_CHECKING:
     from siting.config.errors import InputError, NoSolution, OutputFolderError, PlanInfeasible
 
 
+def _command_line() -> int:
+    """The installed `siting` command (pyproject.toml's entry point): siting/cli.py `main`, imported
+    here so that Ctrl-C while the tool is still being imported (before `main` handles it) ends the
+    command as Ctrl-C later does, with its one line on standard error and exit code 130, without a
+    traceback, as `python cli.py` does (cli.py `run`)."""
+    import signal
+    import sys
+
+    try:
+        from siting.cli import main
+    except KeyboardInterrupt:
+        print("stopped by SIGINT: outputs not yet complete were discarded", file=sys.stderr)
+        return 128 + signal.SIGINT
+    return main()
+
+
 def __getattr__(name: str) -> Any:
     """Import the public name `name` (a function, a class or an error of the list above) on
     first use, so that `import siting` stays fast (a module's attribute hook, PEP 562)."""
