@@ -69,7 +69,11 @@ def test_sites_style_rings_the_demonstrations_and_keys_the_ring():
     assert len(built.findall("layer")) == 2
     ring = built.findall("layer")[1]
     options = {o.get("name"): o.get("value") for o in ring.find("Option")}
-    assert options["color"] == "0,120,60,0" and options["outline_color"] == "0,120,60,255"
+    # Transparent but where the filter gives its colour: the built key of the legend shows no ring
+    # (tests/test_qgis_demo_ring_legend.py).
+    assert options["color"] == "0,120,60,0" and options["outline_color"] == "0,120,60,0"
+    assert ("if(coalesce(&quot;demonstration&quot;, false), '0,120,60,255', '0,120,60,0')"
+            in ET.tostring(ring, encoding="unicode"))
     assert options["outline_width"] == "0.7"
     assert 'name="enabled"' in ET.tostring(ring, encoding="unicode")
     assert f'value="{DEMO_FILTER.replace(chr(34), "&quot;")}"' in ET.tostring(ring, encoding="unicode")
@@ -89,5 +93,5 @@ def test_sites_style_without_demonstrations_has_no_ring():
 def test_polygon_sites_ring_their_centroid_marker():
     """Polygon sites: the built fill's centroid marker carries the ring too."""
     text = sites_style(sites_layer([True, False, False], "Polygon"))
-    assert text.count(DEMO_FILTER.replace('"', "&quot;")) == 1
+    assert text.count(DEMO_FILTER.replace('"', "&quot;")) == 2  # the one ring's "enabled" and its colour
     assert DEMO_KEY in text

@@ -339,8 +339,10 @@ def simple_fill(fill: str, outline: str, style: str = "solid", width: float = 0.
 
 def simple_marker(shape: str, fill: str, outline: str, size: float, size_expression: str | None = None,
                   outline_width: float = 0.2, shape_expression: str | None = None,
-                  enabled_expression: str | None = None, outline_style: str = "solid") -> ET.Element:
-    expressions = {"size": size_expression, "name": shape_expression, "enabled": enabled_expression}
+                  enabled_expression: str | None = None, outline_style: str = "solid",
+                  outline_expression: str | None = None) -> ET.Element:
+    expressions = {"size": size_expression, "name": shape_expression, "enabled": enabled_expression,
+                   "outlineColor": outline_expression}
     return symbol_layer("SimpleMarker", {
         "angle": "0", "color": fill, "horizontal_anchor_point": "1", "joinstyle": "bevel", "name": shape,
         "offset": "0,0", "offset_unit": "MM", "outline_color": outline, "outline_style": outline_style,
@@ -746,12 +748,19 @@ DEMO_LABEL = "Recycling demonstration (green ring around its pie)"
 def demo_ring(size_expression: str | None = None) -> ET.Element:
     """The ring around a demonstration's pie: an open circle DEMO_RING_GAP_MM outside the built
     marker of `size_expression` (mm across), drawn only where DEMO_FILTER holds; without
-    `size_expression` the legend's sample, a ring of fixed size drawn always."""
+    `size_expression` the legend's sample, a ring of fixed size drawn always.
+
+    The ring of a built symbol is transparent but where DEMO_FILTER gives its colour: QGIS draws
+    a legend's sample of the built symbol with every layer, its "enabled" unread, and a
+    data-defined property that fails there (no feature) takes the layer's own value, so the
+    built key shows no ring (DEMO_LABEL's key shows it)."""
     if size_expression is None:
         return simple_marker("circle", rgba(DEMO_RING, 0), rgba(DEMO_RING), 4, outline_width=DEMO_RING_WIDTH_MM)
-    return simple_marker("circle", rgba(DEMO_RING, 0), rgba(DEMO_RING), 4,
+    return simple_marker("circle", rgba(DEMO_RING, 0), rgba(DEMO_RING, 0), 4,
                          f"({size_expression}) + {2 * DEMO_RING_GAP_MM:g}", outline_width=DEMO_RING_WIDTH_MM,
-                         enabled_expression=DEMO_FILTER)
+                         enabled_expression=DEMO_FILTER,
+                         outline_expression=f"if({DEMO_FILTER}, {_text_literal(rgba(DEMO_RING))}, "
+                                            f"{_text_literal(rgba(DEMO_RING, 0))})")
 
 
 #: A ring around a built site's pie keying another layer drawn at the site (the robustness
