@@ -266,11 +266,6 @@ LAYERS_UNREAD = {
     "invalid_geometry at fault": (
         SCENARIO, "  detour_factor: 1.0", "  detour_factor: 1.0\n  invalid_geometry: mend",
         "scenario.yaml:13: spatial.invalid_geometry | must be 'repair' or 'reject' (got 'mend'); give one of those"),
-    "catalog at fault": (
-        CATALOG, "capacity: 50000,", "capacity: -5,",
-        "catalog.yaml:20: products.lfp.modules[0] (lfp_50kt).capacity "
-        "| must be greater than 0 (got -5); give a value in that "
-        "range"),
 }
 
 
@@ -280,6 +275,17 @@ def test_layers_are_not_read_beside_a_problem_that_leaves_them_unknown(folder: P
     edit(folder / name, old, new)
     rename_field(folder / SITES, "site_id", "code")
     assert load_bad(folder) == f"1 problem in the input:\n  - {problem}"
+
+
+def test_a_catalog_problem_leaves_the_layers_read_as_far_as_they_need_no_catalog(folder: Path):
+    """A catalog at fault leaves how the layers are read known: the broken sites layer is
+    reported with it (tests/test_catalog_failing_layer_values.py)."""
+    edit(folder / CATALOG, "capacity: 50000,", "capacity: -5,")
+    rename_field(folder / SITES, "site_id", "code")
+    assert load_bad(folder) == (
+        "2 problems in the input:\n"
+        "  - catalog.yaml:20: products.lfp.modules[0] (lfp_50kt).capacity | must be greater than 0 (got -5); give a "
+        f"value in that range\n  - {NO_SITE_ID}")
 
 
 def test_a_scenario_schema_problem_and_a_sites_layer_problem_come_in_one_message_on_the_command_line(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from siting.config.units import joined
 
 if TYPE_CHECKING:
-    from siting.config.load import LoadedScenario, Salvage
+    from siting.config.load import Salvage
 
 
 def listed(items: Iterable[object], limit: int = 5) -> str:
@@ -70,9 +70,10 @@ class InputError(Exception):
         #: not a constructor argument, so that help() shows `InputError(problems)` alone.
         self.salvage: Salvage | None = None
         #: Without a `salvage` (its catalog failed), the scenario whose `layers` passed the schema,
-        #: its catalog None, so that whether each layer's file is there and can be opened is
-        #: still checked (siting/prepare/problem.py `with_layer_problems`); None otherwise.
-        self.layer_files: LoadedScenario | None = None
+        #: its catalog None, with where its schema problems lie, so that its layers are still read
+        #: and checked as far as they need no catalog (siting/prepare/problem.py
+        #: `with_layer_problems`); None otherwise.
+        self.layer_files: Salvage | None = None
         super().__init__("\n".join(self.problems))
 
     def __reduce__(self) -> tuple:
@@ -93,10 +94,10 @@ class InputError(Exception):
 
 
 def salvaged_error(problems: Iterable[str], salvage: Salvage | None,
-                   layer_files: LoadedScenario | None = None) -> InputError:
+                   layer_files: Salvage | None = None) -> InputError:
     """An InputError of `problems` carrying `salvage` (`InputError.salvage`): what loading could
     still make of the scenario, for the checks of its layers; without one, `layer_files`
-    (`InputError.layer_files`), for the checks of their files alone."""
+    (`InputError.layer_files`), for the checks of its layers that need no catalog."""
     error = InputError(problems)
     error.salvage = salvage
     error.layer_files = layer_files if salvage is None else None

@@ -2838,7 +2838,7 @@ def load_scenario(path: Path | str, variant: str | None = None, overrides: tuple
     problems: list[str] = []
     loaded: LoadedScenario | None = None
     salvage: Salvage | None = None
-    layer_files: LoadedScenario | None = None
+    layer_files: Salvage | None = None
     try:
         loaded = _load_one(path, variant, overrides)
     except InputError as exc:
@@ -2931,7 +2931,10 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
         if catalog is not None and catalog_path is not None and not catalog_faults.locs:  # its ids are known
             salvage = Salvage(LoadedScenario(scenario, catalog, path.resolve(), catalog_path, passed, locator,
                                              plants, reference), faults)
-        raise salvaged_error(problems, salvage, layer_files(salvage, scenario, faults, path, catalog_path, locator))
+        raise salvaged_error(problems, salvage, layer_files(salvage, scenario, faults, path, catalog_path,
+                                                            LoadedScenario(scenario, typing.cast(Catalog, None),
+                                                                           path, path, passed, locator, plants,
+                                                                           reference)))
     options = dict(checks.held_options)  # as HiGHS holds them; a named setting's option takes its place
     named = {setting: options.pop(option) for setting, option in NAMED_SETTINGS.items() if option in options}
     solver = scenario.solver.model_copy(update={**named, "options": options})
@@ -2940,15 +2943,17 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
 
 
 def layer_files(salvage: Salvage | None, scenario: Scenario, faults: Faults, path: Path, catalog_path: Path | None,
-                locator: Locator) -> LoadedScenario | None:
+                held: LoadedScenario) -> Salvage | None:
     """Without a `salvage` (the catalog failed, or was not found: the layers' values cannot be
-    checked against it), the scenario of `path` with its catalog None, for the checks of its
-    layers' files alone (`InputError.layer_files`), where its `layers` passed the schema
-    (`faults`); None otherwise."""
+    checked against it), the scenario of `path` with its catalog None and where its schema
+    problems lie (`faults`), with the committed projects and real plants that passed the schema
+    (`held`), for the checks of its layers and of the references to them that need no catalog
+    (`InputError.layer_files`), where its `layers` passed the schema; None otherwise."""
     if salvage is not None or not faults.ok("layers"):
         return None
-    return LoadedScenario(scenario, typing.cast(Catalog, None), path.resolve(), catalog_path or path.resolve(),
-                          locator=locator)
+    return Salvage(LoadedScenario(scenario, typing.cast(Catalog, None), path.resolve(),
+                                  catalog_path or path.resolve(), held.committed, held.locator, held.plants,
+                                  held.reference), faults)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,23 @@ from siting.prepare.layers import LayerSet, km_to
 SUGGESTION_LIKENESS = 0.6
 
 
+def catalog_free_references(loaded: LoadedScenario, layers: LayerSet, faulty: frozenset[str] = frozenset()
+                            ) -> list[str]:
+    """The problems `check_against_layers` finds that need no catalog, for a scenario whose
+    catalog failed (`loaded.catalog` None): clusters, the gateway, red-line categories and the
+    sites of committed projects and real plants the layers do not define. Nothing is checked
+    against a layer in `faulty`, as there."""
+    problems: list[str] = []
+    if "clusters" not in faulty:
+        problems += cluster_problems(loaded, layers)
+        problems += gateway_problems(loaded, layers)
+    if "redline" not in faulty:
+        problems += category_problems(loaded, layers)
+    if "sites" not in faulty:
+        problems += committed_site_problems(loaded, layers)
+    return problems
+
+
 def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: frozenset[str] = frozenset()
                          ) -> tuple[list[str], list[str]]:
     """Return (problems, notices) for ids the scenario names that the layers do not define, and

@@ -1874,10 +1874,14 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
     "redline", "sources", "context") whose referenced values (`REFERENCED`) are not known for
     their problems: nothing is to be checked against those. A layer with problems
     may be empty or lack columns. A shapefile's fields are read by the names it cut
-    (`read_as`)."""
+    (`read_as`). Without a catalog (`loaded.catalog` None: it failed, and its problems are
+    reported), the checks that need none are made: files, CRS, geometries, ids, numbers and texts;
+    not the existing-capacity columns (`existing_<product>`) nor the sources' resources, which
+    name the catalog's products and resources."""
     scenario = loaded.scenario
     policy = scenario.spatial.invalid_geometry
-    products = list(loaded.catalog.products)
+    catalog_known = loaded.catalog is not None
+    products = list(loaded.catalog.products) if catalog_known else []
     notices: list[str] = []
     problems: list[str] = []
     paths: dict[str, Path] = {}
@@ -1950,8 +1954,8 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
     sites = load("sites", sites_ref, {"id": sites_ref.id_field, **named}, POLYGONAL + PUNCTUAL,
                  {**present, POSITION_UNCERTAINTY: POSITION_UNCERTAINTY}, sites_ref.existing_prefix)
     with naming_layer(problems, paths["sites"], sites_ref.layer, notices, loaded):
-        problems.extend(_prefix_problems(columns_read.get("sites"), paths["sites"], sites_ref, products,
-                                         cuts["sites"]))
+        problems.extend(_prefix_problems(columns_read.get("sites"), paths["sites"], sites_ref,
+                                         products if catalog_known else None, cuts["sites"]))
     redline = gpd.GeoDataFrame({"id": [], "category": []}, geometry=[], crs="EPSG:4326")
     redline_ref = as_read("redline", refs.redline) if refs.redline is not None else None
     if redline_ref is not None:
@@ -1979,8 +1983,9 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
         count = len(problems)
         found: list[str] = []
         with naming_layer(problems, paths["sites"], sites_ref.layer, notices, loaded):
-            existing = _site_attributes(sites, paths["sites"], sites_ref, products, problems, cuts["sites"], found,
-                                        str(paths["sites"]), columns_read.get("sites", []), working)
+            existing = _site_attributes(sites, paths["sites"], sites_ref, products if catalog_known else None,
+                                        problems, cuts["sites"], found, str(paths["sites"]),
+                                        columns_read.get("sites", []), working)
             notices += [file_notice(n, loaded, paths["sites"]) for n in found]
             notices += [file_notice(n, loaded, paths["sites"]) for n in _site_notices(sites, paths["sites"], sites_ref,
                                                                                       working)]
@@ -2640,13 +2645,16 @@ def _source_attributes(sources: gpd.GeoDataFrame, path: Path, ref: SourcesLayer,
     """Check the sources' supply, resource (against the catalog: `_source_resources`, with the
     layer's `others` text columns, `other_text_columns`) and status (every source producing when
     the layer has no status); return the notices, and whether the resource field names no
-    resource of the catalog in any feature (`_wrong_resource_field`)."""
+    resource of the catalog in any feature (`_wrong_resource_field`). Without a catalog
+    (`loaded.catalog` None) the resources are not checked against one."""
     check_numeric(sources, "supply_t_per_yr", path, ref.supply_field, problems, id_field=ref.id_field)
     _check_text(sources, "resource", path, ref.resource_field, "resource", None, problems, id_field=ref.id_field)
-    wrong = _wrong_resource_field(sources, path, ref, loaded, others)
+    wrong = _wrong_resource_field(sources, path, ref, loaded, others) if loaded.catalog is not None else None
     if wrong is not None:
         problems.append(wrong)
         notices: list[str] = []
+    elif loaded.catalog is None:
+        notices = []
     else:
         notices = _source_resources(sources, path, ref, loaded, problems)
     if "status" in sources.columns:
@@ -2804,7 +2812,7 @@ def _categories(names: Sequence[str], one: str, several: str) -> str:
     return f"categories {joined(quoted, limit=len(quoted))} {several}"
 
 
-def _prefix_problems(columns: Sequence[str] | None, path: Path, layer: SitesLayer, products: Sequence[str],
+def _prefix_problems(columns: Sequence[str] | None, path: Path, layer: SitesLayer, products: Sequence[str] | None,
                      cut: CutNames) -> list[str]:
     """A problem when the scenario sets `existing_prefix` (`model_fields_set`) and no column of the
     sites layer as read (`columns`, `CutNames.apply`: a shapefile's existing-capacity fields by
@@ -2813,9 +2821,10 @@ def _prefix_problems(columns: Sequence[str] | None, path: Path, layer: SitesLaye
     of the columns `<prefix><product>` the layer holds (or the default prefix, when columns start
     with it), the one most like the given prefix. A prefix left at its default that matches no
     column is a layer without existing capacity. None for `columns`: the layer could not be read
-    (its problem is reported), nothing to check."""
+    (its problem is reported), nothing to check; nor for `products` None (the catalog failed: a
+    shapefile's cut names are not known)."""
     prefix = layer.existing_prefix
-    if columns is None or "existing_prefix" not in layer.model_fields_set:
+    if columns is None or products is None or "existing_prefix" not in layer.model_fields_set:
         return []
     names = [*columns, *(n for whole in cut.ambiguous.values() for n in whole)]
     if any(c.startswith(prefix) for c in names):
@@ -2831,7 +2840,7 @@ def _prefix_problems(columns: Sequence[str] | None, path: Path, layer: SitesLaye
             f"{', '.join(columns)}); {fix}"]
 
 
-def _site_attributes(sites: gpd.GeoDataFrame, path: Path, layer: SitesLayer, products: Sequence[str],
+def _site_attributes(sites: gpd.GeoDataFrame, path: Path, layer: SitesLayer, products: Sequence[str] | None,
                      problems: list[str], cut: CutNames, notices: list[str], shown: str,
                      columns: Sequence[str] = (), working: pyproj.CRS | None = None) -> dict[str, str]:
     """Check the usable area, the land price and tariff, the position uncertainty (km, a number
@@ -2842,7 +2851,8 @@ def _site_attributes(sites: gpd.GeoDataFrame, path: Path, layer: SitesLayer, pro
     drawn areas, said in a notice (appended to `notices`, naming the file `shown`; a field the
     scenario names is required: `economic_fields`); a polygon site's usable area may not exceed
     its footprint (`_usable_above_footprint`, measured after the `working` CRS). `columns`: the
-    layer's fields as read, for the fix of a missing usable-area field (`_area_field_fix`)."""
+    layer's fields as read, for the fix of a missing usable-area field (`_area_field_fix`).
+    `products` None: the catalog failed, and the existing capacity columns are not checked."""
     at = shown_path(path)
     area_field = layer.usable_area_field
     polygonal = sites.geom_type.isin(POLYGONAL).to_numpy()
@@ -2874,7 +2884,7 @@ def _site_attributes(sites: gpd.GeoDataFrame, path: Path, layer: SitesLayer, pro
                       problems, allow_missing=True, id_field=layer.id_field)
     prefix = layer.existing_prefix
     existing: dict[str, str] = {}
-    for column in [c for c in sites.columns if c.startswith(prefix)]:
+    for column in [c for c in sites.columns if c.startswith(prefix)] if products is not None else []:
         product = column[len(prefix):]
         if product not in products:
             fix = (f"a shapefile keeps {SHAPEFILE_NAME_CHARS} characters of a field name, too few to tell the "

@@ -18,6 +18,7 @@ from siting.config.load import (
     Faults,
     LoadedScenario,
     Override,
+    Salvage,
     allowed_zone_problems,
     extends_chain,
     in_file_order,
@@ -36,7 +37,12 @@ from siting.prepare.candidates import (
     no_cell_left,
     site_polygons,
 )
-from siting.prepare.checks import check_against_layers, plant_scale_notices, target_scale_notices
+from siting.prepare.checks import (
+    catalog_free_references,
+    check_against_layers,
+    plant_scale_notices,
+    target_scale_notices,
+)
 from siting.prepare.inputs import build_inputs_with_notices
 from siting.prepare.layers import (
     LayerSet,
@@ -248,7 +254,7 @@ def with_layer_problems(error: InputError) -> InputError:
     itself when the layers cannot be read soundly."""
     salvage = error.salvage
     if salvage is None and error.layer_files is not None:
-        return InputError(merged(error.problems, layer_file_problems(error.layer_files)))
+        return InputError(merged(error.problems, catalog_free_problems(error.layer_files)))
     if salvage is None or not salvage.faults.ok("layers") or not salvage.faults.ok("spatial", "invalid_geometry"):
         return error
     loaded, faults = salvage.loaded, salvage.faults
@@ -259,6 +265,24 @@ def with_layer_problems(error: InputError) -> InputError:
     cells = cell_count_problems(loaded, layers, faults)
     placing = placement_problems(loaded, layers, layer_problems, faults)
     return InputError(merged(error.problems, against, layer_problems, cells, placing))
+
+
+def catalog_free_problems(salvage: Salvage) -> list[str]:
+    """The problems of the layers of a scenario whose catalog failed (`salvage.loaded.catalog`
+    None): each layer read and checked as far as that needs no catalog (`read_layers`: files, CRS,
+    geometries, ids, numbers), with the sites' placement (`placement_problems`), where `layers` and
+    `spatial.invalid_geometry` passed the schema; otherwise only whether each layer's file can be
+    opened (`layer_file_problems`). Of the references to the layers, those that name no product or
+    resource of the catalog are checked (siting/prepare/checks.py `catalog_free_references`: the
+    clusters, categories and sites the scenario and its committed projects name)."""
+    loaded, faults = salvage.loaded, salvage.faults
+    if not faults.ok("spatial", "invalid_geometry"):
+        return layer_file_problems(loaded)
+    zone = faults.ok("candidates") and loaded.locator is not None and not allowed_zone_problems(
+        loaded.locator, loaded.scenario, loaded.scenario_path.parent)
+    layers, layer_problems, faulty = read_layers(loaded, allowed_zone=zone)
+    against = catalog_free_references(loaded, layers, faulty)
+    return merged(against, layer_problems, placement_problems(loaded, layers, layer_problems, faults))
 
 
 def layer_file_problems(loaded: LoadedScenario) -> list[str]:
