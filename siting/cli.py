@@ -425,6 +425,50 @@ def flag_problems(args: argparse.Namespace) -> list[str]:
     return [*bad, *dict.fromkeys(loaded_problems(scenario, variant, overrides, layers))]
 
 
+def slack_problems(args: argparse.Namespace) -> list[str]:
+    """The problem of `--slack` given without `--alternatives` to `solve` or `check` (siting.api
+    `slack_with_alternatives`), when neither value was refused (a refused `--alternatives` was
+    given all the same); empty otherwise."""
+    if args.command not in ("solve", "check") or any(isinstance(v, BadFlag) for v in (args.slack, args.alternatives)):
+        return []
+    api = front_door()
+    try:
+        with api.command_line_names():
+            api.slack_with_alternatives(args.slack, args.alternatives)
+    except InputError as exc:
+        return list(exc.problems)
+    return []
+
+
+def option_problems(args: argparse.Namespace) -> InputError | None:
+    """Every problem of the command line `args` when some flag value is refused (`BadFlag`) or,
+    for `solve` and `check`, `--slack` is given without `--alternatives` (`slack_problems`):
+    those first, in the order of the command's options, then every other that `solve` finds
+    before it solves (`checked_problem`: the scenario, its `--set` and layers, and the output
+    folder, under the heading of both when the folder is refused), so that no bad option hides
+    another problem; for another command, or with `--out` refused (the folder it names is not
+    known), the scenario's problems (`flag_problems`). None when no option is at fault. Writes
+    nothing."""
+    bad = [value for value in vars(args).values() if isinstance(value, BadFlag)]
+    flags = [*bad, *slack_problems(args)]
+    if not flags:
+        return None
+    if args.command not in ("solve", "check") or isinstance(args.out, BadFlag):
+        return InputError([*flags, *flag_problems(args)[len(bad):]])  # the bad flags first, then the scenario's
+    from siting.runs.job import refused_together
+
+    others = argparse.Namespace(**{key: None if isinstance(value, BadFlag) else value
+                                   for key, value in vars(args).items()})
+    others.slack = None  # its problem is among `flags`
+    try:
+        checked_problem(others)
+    except OutputFolderError as refused:
+        return refused_together([*flags, *refused.problems], [])
+    except InputError as error:
+        return InputError([*flags, *error.problems])
+    return InputError(flags)
+
+
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
     """Help with each option's default, left out where there is none to state (None, off, empty)."""
 
@@ -629,6 +673,28 @@ def single_overrides(texts: Sequence[str], scenario: Path | str | Sequence[Path 
     return tuple(pairs)
 
 
+def run_overrides(args: argparse.Namespace) -> tuple[Override, ...]:
+    """`solve`'s and `check`'s `--set` options (`single_overrides`, under the names of the command
+    line); when some cannot be read, its InputError lists the problems of the `--out` folder too,
+    where one is given (siting/runs/job.py `with_folder_problems`; the inputs known for sure are
+    the scenario file and its bases), so that a broken `--set` does not hide them."""
+    api = front_door()
+    with api.command_line_names():
+        try:
+            return single_overrides(args.set, args.scenario, args.variant)
+        except InputError as error:
+            if args.out is None:
+                raise
+            from siting.config.load import paths_typed
+            from siting.runs.job import with_folder_problems
+            try:
+                scenario, out = api.checked_path(args.scenario), api.checked_out(args.out)
+            except InputError:
+                raise error from None
+            with paths_typed([args.scenario, args.out]):
+                raise with_folder_problems(error, None, scenario, out, "--out", args.variant) from None
+
+
 def loaded_problems(scenario: Path | str | Sequence[Path | str], variant: str | None, overrides: tuple[Override, ...],
                     layers: bool) -> list[str]:
     """The problems of loading `scenario` (its `variant`, with `overrides`; with `layers` its
@@ -746,7 +812,7 @@ def checked_problem(args: argparse.Namespace) -> tuple[Prepared, Path, dict[str,
     timings: dict[str, float] = {}
     with api.command_line_names():
         api.slack_with_alternatives(args.slack, args.alternatives)  # as siting.api `run`, before anything is read
-        overrides = single_overrides(args.set, args.scenario, args.variant)
+        overrides = run_overrides(args)
         scenario, out = api.checked_path(args.scenario), api.checked_out(args.out)
         with overrides_named("--set"), paths_typed([args.scenario, args.out]):
             try:
@@ -931,8 +997,8 @@ def run_command(args: argparse.Namespace) -> int:
         try:
             # its problems name the options (--set, --out, --slack without --alternatives), and so
             # does its advice (--time-limit)
+            overrides = run_overrides(args)
             with api.command_line_names():
-                overrides = single_overrides(args.set, args.scenario, args.variant)
                 result = api.run(args.scenario, args.out, variant=args.variant, overrides=overrides,
                                  time_limit_s=args.time_limit, rule_costs=args.rule_costs,
                                  alternatives=args.alternatives, slack=args.slack)
@@ -1078,8 +1144,9 @@ def parsed_arguments(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (see the module docstring)."""
     args = parsed_arguments(argv)
-    if any(isinstance(value, BadFlag) for value in vars(args).values()):
-        print(input_error_text(InputError(flag_problems(args)), sys.stderr), file=sys.stderr)
+    refused = option_problems(args)
+    if refused is not None:
+        print(input_error_text(refused, sys.stderr), file=sys.stderr)
         return InputError.exit_code
     quiet = getattr(args, "quiet", False) or not PROGRESS_BY_DEFAULT
     folders = written_folders()

@@ -239,13 +239,15 @@ def test_check_refuses_bad_solve_options_as_solve(small: Path, capsys, options: 
 
 
 def test_check_refuses_slack_without_alternatives_as_solve(small: Path, capsys):
-    """The front door's problem, word for word, before the scenario is read (a broken layer is
-    not reached by either)."""
+    """The front door's problem, word for word, listed first, with the scenario's (a broken layer
+    is reported by both, as beside a refused flag value: tests/test_bad_options_together.py)."""
     (small / "redline.geojson").unlink()
-    assert bad(small, capsys, "--slack", "0.1") == (
-        "error: 1 problem in the input:\n"
+    said = bad(small, capsys, "--slack", "0.1")
+    assert said.startswith(
+        "error: 2 problems in the input:\n"
         "  - --slack | applies to the alternatives only (got 0.1 without --alternatives); add --alternatives N, or "
-        "drop --slack\n")
+        "drop --slack\n"
+        "  - redline.geojson: redline layer not found; ")
 
 
 def test_check_help_lists_the_solve_options_and_its_own_quiet(capsys):
