@@ -24,7 +24,7 @@ from siting.cli import batch_report, main
 from siting.deliver.tables import TERMINAL_WIDTH, display_width
 from siting.runs.pool import CaseSummary
 from siting.runs.tables import LABEL_INDENT, cell_lines, comparison_table, comparison_text
-from tests.conftest import small_inputs
+from tests.conftest import MadeRun, small_inputs
 from tests.test_compare_terminal import BASE, FLAT, STRICT, run
 
 WIDTHS = (60, 80, 100)
@@ -117,16 +117,60 @@ def lines_but_the_folders(text: str, folder: Path) -> list[str]:
     return [line for line in text.splitlines() if str(folder) not in line]
 
 
+@dataclasses.dataclass
+class SharedSolve:
+    """The one solve the widths share (`shared_solve`): the scenario and output folder every width
+    runs `solve` with, and, once the first width has run it, the `siting.api.run` result and the
+    arguments it was called with; `solves` counts the solves made."""
+
+    scenario: Path
+    out: Path
+    result: object = None
+    called: tuple[tuple[object, ...], dict[str, object]] | None = None
+    solves: int = 0
+
+
+@pytest.fixture(scope="module")
+def shared_solve(tmp_path_factory: pytest.TempPathFactory) -> SharedSolve:
+    """A copy of tests/data/small and an output folder for `test_solve_and_check_follow_columns`:
+    the first width solves it through the command line, the others print that run's result at
+    their width (what `solve` prints is laid out after the run, siting/cli.py `run_command`)."""
+    folder = tmp_path_factory.mktemp("widths")
+    (scenario,) = small_inputs(folder)
+    return SharedSolve(scenario, folder / "out")
+
+
+def printed_by_solve(args: list[str], shared: SharedSolve, monkeypatch: pytest.MonkeyPatch) -> str:
+    """`printed_by(args)` with `siting.api.run` made once for the module: the first call solves,
+    the next ones, asked the same, return its result."""
+    from siting import api
+
+    solve = api.run
+
+    def once(*given: object, **kwargs: object) -> object:
+        if shared.called is None:
+            shared.result = solve(*given, **kwargs)
+            shared.called, shared.solves = (given, kwargs), shared.solves + 1
+        else:
+            assert (given, kwargs) == shared.called
+        return shared.result
+
+    monkeypatch.setattr(api, "run", once)
+    return printed_by(args, monkeypatch)
+
+
 @pytest.mark.parametrize("width", WIDTHS)
-def test_solve_and_check_follow_columns(width: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_solve_and_check_follow_columns(width: int, shared_solve: SharedSolve, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """`solve --alternatives 2 --rule-costs` and `check` on tests/data/small at COLUMNS=60, 80,
     100: no line wider than the width but those naming the folder; the summary's 111-column line
-    on capacity wrapped, as the alternatives' closing line."""
+    on capacity wrapped, as the alternatives' closing line. The widths share one solve
+    (`shared_solve`), each printing its result at its own width."""
     monkeypatch.setenv("COLUMNS", str(width))
-    (scenario,) = small_inputs(tmp_path)
-    out = tmp_path / "out"
-    solved = printed_by(["solve", str(scenario), "--out", str(out), "--alternatives", "2", "--rule-costs"],
-                        monkeypatch)
+    scenario, out = shared_solve.scenario, shared_solve.out
+    solved = printed_by_solve(["solve", str(scenario), "--out", str(out), "--alternatives", "2", "--rule-costs"],
+                              shared_solve, monkeypatch)
+    assert shared_solve.solves == 1  # whichever width ran first made it
     shown = lines_but_the_folders(solved, out)
     assert max(display_width(line) for line in shown) <= width
     assert len(shown) < len(solved.splitlines())  # "outputs written to" and the alternatives' folder
@@ -137,13 +181,11 @@ def test_solve_and_check_follow_columns(width: int, tmp_path: Path, monkeypatch:
     assert max(display_width(line) for line in lines_but_the_folders(checked, tmp_path / "next")) <= width
 
 
-def test_solve_without_columns_on_a_pipe_is_laid_out_in_120(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_solve_without_columns_on_a_pipe_is_laid_out_in_120(small_alternatives_run: MadeRun) -> None:
     """No COLUMNS and standard output no terminal: 120, the lines that fit in it whole, as before;
-    the alternatives' closing line (129 columns) wrapped like the others."""
-    monkeypatch.delenv("COLUMNS", raising=False)
-    (scenario,) = small_inputs(tmp_path)
-    out = tmp_path / "out"
-    solved = printed_by(["solve", str(scenario), "--out", str(out), "--alternatives", "2"], monkeypatch)
+    the alternatives' closing line (129 columns) wrapped like the others. The run is conftest's
+    `small_alternatives_run`, `solve --alternatives 2` printed so (`run_once`)."""
+    out, solved = small_alternatives_run.out, small_alternatives_run.stdout
     lines = solved.splitlines()
     assert max(display_width(line) for line in lines_but_the_folders(solved, out)) <= TERMINAL_WIDTH
     assert CAPACITY_HEADING in lines
