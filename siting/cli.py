@@ -1144,15 +1144,17 @@ def parsed_arguments(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (see the module docstring)."""
     args = parsed_arguments(argv)
-    refused = option_problems(args)
-    if refused is not None:
-        print(input_error_text(refused, sys.stderr), file=sys.stderr)
-        return InputError.exit_code
     quiet = getattr(args, "quiet", False) or not PROGRESS_BY_DEFAULT
     folders = written_folders()
     if folders is not None:
         folders.forget_completed()  # the stop line names the folders this command completed
     try:
+        with stop_on_sigterm():
+            # a refused option is checked with the rest of the input, which reads the scenario and
+            # its layers: a stop or an error meanwhile ends the command as one later does
+            refused = option_problems(args)
+            if refused is not None:
+                raise refused
         with stop_on_sigterm(), progress.reporting(None if quiet else progress.Reporter()):
             return run_command(args)
     except KeyboardInterrupt as exc:
