@@ -1282,11 +1282,11 @@ def left_lines() -> list[str]:
     one an earlier run left beside it: `left_behind`), each as a "note: ..." line naming it, what
     it held or why it is left, and what to do, laid out to standard error's width, where they are
     printed."""
+    folders = written_folders()
+    if folders is None:  # nothing written: imported nothing (an import a stop cut short fails again)
+        return []
     from siting.deliver.tables import terminal_width
 
-    folders = written_folders()
-    if folders is None:
-        return []
     return notice_lines(folders.replaced_notes() + folders.left_behind(), width=terminal_width(sys.stderr))
 
 
@@ -1318,8 +1318,10 @@ def stopped_line(signum: int) -> str:
             return text
     except (AttributeError, ValueError):  # no stream, or a closed one
         return text
-    from siting.deliver.tables import terminal_width
-
+    try:
+        from siting.deliver.tables import terminal_width
+    except Exception:  # an import the stop cut short (a module left half set up) fails again: one line
+        return text
     return "\n".join(message_lines(text, terminal_width(sys.stderr), done))
 
 

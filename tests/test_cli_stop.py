@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import signal
 import subprocess
@@ -55,6 +56,33 @@ def test_a_stop_while_the_summary_is_printed_names_the_complete_folder(folder: P
     assert (out / MARKER).is_file() and (out / "manifest.json").is_file() and (out / "plan.gpkg").is_file()
     assert folders.foreign_files(out) == [] and folders.changed_files(out) == []
     assert leftovers(folder.parent) == []
+
+
+def press_ctrl_c(*_args: object, **_kwargs: object) -> None:
+    """Stands in for a function the command calls: Ctrl-C is pressed there."""
+    raise KeyboardInterrupt
+
+
+class TerminalErr(io.StringIO):
+    """Standard error on a terminal, where Ctrl-C is pressed: what is written to it is kept."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_ctrl_c_that_cuts_an_import_short_says_one_line_on_a_terminal(folder: Path, monkeypatch):
+    """Ctrl-C in the first second, while a package is imported (pyproj, say, left half set up,
+    so that importing it again fails): on a terminal the command still ends with its one line and
+    exit code 130, no traceback; the stop line is not laid out then (siting/deliver/tables.py
+    cannot be imported), and nothing written means nothing to import for the notes after it."""
+    monkeypatch.setattr(cli, "run_command", press_ctrl_c)
+    monkeypatch.setitem(sys.modules, "siting.deliver.tables", None)  # importing it fails, as after a cut import
+    monkeypatch.setattr(cli, "written_folders", lambda: None)
+    err = TerminalErr()
+    monkeypatch.setattr(sys, "stderr", err)
+    code = cli.main(["show", str(folder / "scenario.yaml")])
+    assert code == 130, err.getvalue()
+    assert err.getvalue() == "stopped by SIGINT: outputs not yet complete were discarded\n"
 
 
 def test_a_stop_before_the_write_discards_and_forgets_an_earlier_run(folder: Path, monkeypatch, capsys):
