@@ -1772,8 +1772,9 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
     cancels the tasks and is raised; a lost scheduler (`scheduler_lost`: every task cancelled by
     Dask) raises SchedulerLost (`scheduler_lost_problem`),
     no task's failure, with nothing cancelled (no scheduler to hear it). Workers restarted for
-    memory MEMORY_RESTARTS times with no task begun or ended in between, and none under way
-    (`_restarted`), raise WorkersLost, the tasks cancelled: none lives long enough to hold a task,
+    memory MEMORY_RESTARTS times with no task begun or ended in between, none under way, and no worker
+    removed holding another client's task (`_removed`: restarts on a shared scheduler may be its
+    work's) (`_restarted`), raise WorkersLost, the tasks cancelled: none lives long enough to hold a task,
     which the scheduler would count, and the batch would wait for ever. A scheduler left with no
     worker (none started yet, or all lost, by SIGKILL or otherwise, before they held a task) keeps
     the tasks waiting without a word from Dask: `hooks.notice` hears so (`_WorkerWatch`), and then
@@ -1781,10 +1782,11 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
     tasks (`hooks.refused`), those not ended are cancelled, NOT_RUN."""
     token = uuid.uuid4().hex[:12]
     topic = f"{key}-{token}-began"
-    # (ended, task number), or (None, a nanny's restart for memory), from Dask's threads
+    # (ended, task number), or (None, a nanny's restart for memory, or OTHERS_HELD), from Dask's threads
     events: queue.SimpleQueue[tuple[bool | None, Any]] = queue.SimpleQueue()
     client.subscribe_topic(MEMORY_TOPIC, lambda event: events.put((None, event[1])))
     client.subscribe_topic(topic, lambda event: events.put((False, int(event[1]))))
+    client.subscribe_topic(REMOVALS_TOPIC, lambda event: _removed(event[1], f"{key}-{token}-", events))
     restarts: list[Any] = []  # the restarts for memory heard since a task last began or ended
     futures: list[Any] = []
     lost = False  # the scheduler's connection, with every task
@@ -1845,6 +1847,7 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
             with contextlib.suppress(Exception):  # a client already broken must not hide why
                 client.unsubscribe_topic(topic)
                 client.unsubscribe_topic(MEMORY_TOPIC)
+                client.unsubscribe_topic(REMOVALS_TOPIC)
 
 
 #: Beats of a batch on Dask with no task begun or ended between two questions to its scheduler of
@@ -1944,6 +1947,30 @@ MEMORY_TOPIC = "worker-restart-memory"
 MEMORY_RESTARTS = 10
 
 
+#: The topic on which the scheduler logs, among others, each worker it removes ("remove-worker": the
+#: worker, the tasks it was processing and the data it kept), which `_removed` hears.
+REMOVALS_TOPIC = "all"
+
+#: What `_removed` puts among a batch's events (`_run_on_dask`) for a worker removed holding another
+#: client's task: the restarts for memory heard so far are not counted against the batch.
+OTHERS_HELD = "others-held"
+
+
+def _removed(event: Any, ours: str, events: queue.SimpleQueue[tuple[bool | None, Any]]) -> None:
+    """An event the scheduler logged on REMOVALS_TOPIC, heard by `_run_on_dask` (from Dask's
+    threads): a worker removed ("remove-worker") while it was processing, or kept the result or
+    scattered data of, a task whose key does not begin with `ours` (this batch's keys) puts (None, OTHERS_HELD) on
+    `events`: on a shared scheduler, another client's work may restart its workers for memory, which
+    says nothing of the workers this batch waits for (`_next_event` forgets the restarts heard). Any
+    other event is dropped."""
+    if not isinstance(event, dict) or event.get("action") != "remove-worker":
+        return
+    held = [key for kind in ("processing-tasks", "lost-computed-tasks", "lost-scattered-tasks")
+            for key in event.get(kind) or ()]
+    if any(not (isinstance(k, str) and k.startswith(ours)) for k in held):
+        events.put((None, OTHERS_HELD))
+
+
 class WorkersLost(InputError):
     """A batch on Dask whose workers are restarted for memory before they can hold a task
     (`_restarted`): not a problem of its input, and headed so ("1 problem with the Dask
@@ -1957,13 +1984,17 @@ def _next_event(events: queue.SimpleQueue[tuple[bool | None, Any]], timeout: flo
     """The next task's beginning (False, its number) or end (True, its number) that `_run_on_dask`
     hears on `events` within `timeout` seconds, which clears `restarts`; None when none comes. A
     nanny's restart of a worker for memory heard instead (None, its event) goes to `_restarted`,
-    which may stop the batch, and gives None."""
+    which may stop the batch, and gives None; a worker removed holding another client's task (None,
+    OTHERS_HELD: `_removed`) clears `restarts` and gives None."""
     try:
         ended, value = events.get(timeout=timeout)
     except queue.Empty:
         return None
     if ended is None:
-        _restarted(restarts, value, client)
+        if isinstance(value, str) and value == OTHERS_HELD:
+            restarts.clear()
+        else:
+            _restarted(restarts, value, client)
         return None
     restarts.clear()
     return ended, value
@@ -1975,8 +2006,10 @@ def _restarted(restarts: list[Any], event: Any, client: Any) -> None:
     as a task begins or ends). A worker restarted while it holds a task is counted by the scheduler against
     the task (KilledWorker, `dask_loss_words`); one restarted before it holds any (its limit below
     what a worker process takes as it starts) is counted against nothing, and the tasks wait for
-    ever. So once MEMORY_RESTARTS are heard in a row and the scheduler shows no task under way on
-    any worker, WorkersLost is raised (`memory_restarts_problem`)."""
+    ever. So once MEMORY_RESTARTS are heard in a row, with no worker removed holding another
+    client's task in between (`_removed`: on a shared scheduler, their work may be what restarts the
+    workers, and the scheduler shows none of it under way while the only worker is away), and the
+    scheduler shows no task under way on any worker, WorkersLost is raised (`memory_restarts_problem`)."""
     restarts.append(event)
     if len(restarts) < MEMORY_RESTARTS:
         return
