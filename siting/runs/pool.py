@@ -1222,6 +1222,13 @@ def _say_lost(answers: dict[str, Any], scheduler: str, said: set[str],
     return kept
 
 
+def _of_its(kept: dict[str, Any]) -> str:
+    """"of its 2 workers": how many workers a refusal of the check of a scheduler's workers
+    (`workers_problem`, `_versions_problem`) speaks of, those that answered it (`kept`); those lost
+    during the check are said apart (`_say_lost`) and no longer the scheduler's."""
+    return f"of its {len(kept)} worker{'s' if len(kept) != 1 else ''}"
+
+
 def workers_problem(client: Any, scheduler: str, say: Callable[[str], None] | None = None) -> str | None:
     """Why the workers of the Dask scheduler at `scheduler` (those connected to `client` now)
     cannot run the batch's runs: the workers that cannot import this package, or that run another
@@ -1241,9 +1248,9 @@ def workers_problem(client: Any, scheduler: str, say: Callable[[str], None] | No
     except Exception:  # an answer that does not travel back: the check cannot tell; the runs will
         return None
     name = SCHEDULER_NAME.get()
-    count = f"of its {len(answers)} worker{'s' if len(answers) != 1 else ''}"
     said: set[str] = set()
     kept = _say_lost(answers, scheduler, said, say)
+    count = _of_its(kept)
     missing = {address: ("not found" if answer is None else f"{type(answer).__name__}: {answer}")
                for address, answer in sorted(kept.items())
                if answer is None or isinstance(answer, BaseException)}
@@ -1286,7 +1293,7 @@ def _versions_problem(client: Any, scheduler: str, say: Callable[[str], None] | 
     if not differing:
         return None
     name = SCHEDULER_NAME.get()
-    count = f"of its {len(answers)} worker{'s' if len(answers) != 1 else ''}"
+    count = _of_its(kept)
     listed = "; ".join(f"{address}: {', '.join(differences)}" for address, differences in differing.items())
     every = sorted({text for differences in differing.values() for text in differences})
     return (f"{name} | {len(differing)} {count} at {scheduler!r} have other versions than this process of packages "
