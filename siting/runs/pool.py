@@ -1147,23 +1147,34 @@ def source_check() -> Callable[[Sequence[str]], str | None]:
     return digest
 
 
+#: The name `version_check` gives the version of Python itself, major and minor ("3.11": releases of
+#: one minor version keep the language and pickles alike).
+PYTHON = "python"
+
 #: The installed packages whose versions change what a run gives (the model's construction, the
-#: solver and its search, the geometry, the projections, the input's reading, the arithmetic): a
-#: Dask worker must have the versions this process has (`workers_problem`, `checked_call`).
-DEPENDENCIES = ("pyomo", "highspy", "shapely", "geopandas", "pyproj", "pydantic", "numpy")
+#: solver and its search, the geometry, the projections, the input's reading, the arithmetic), Dask's
+#: own, which hand a run and its result between this process and a worker, and Python itself
+#: (PYTHON): a Dask worker must have the versions this process has (`workers_problem`, `checked_call`).
+DEPENDENCIES = ("pyomo", "highspy", "shapely", "geopandas", "pyproj", "pydantic", "numpy", "dask", "distributed",
+                PYTHON)
 
 
 def version_check() -> Callable[[Sequence[str]], dict[str, str | None]]:
     """The check of installed versions a Dask worker runs on itself (`workers_problem`,
     `checked_call`): for distribution names, each one's version as the worker's Python finds it
-    (importlib.metadata), None when it is not installed. Made here, a function of no module, it
-    travels to a worker by value, as `source_check` does."""
+    (importlib.metadata), None when it is not installed; for "python" (PYTHON), the major and minor
+    version of the Python that runs it ("3.11"). Made here, a function of no module, it travels to a worker by value, as
+    `source_check` does."""
 
     def versions(names: Sequence[str]) -> dict[str, str | None]:
         import importlib.metadata
+        import sys
 
         found: dict[str, str | None] = {}
         for name in names:
+            if name == "python":
+                found[name] = f"{sys.version_info[0]}.{sys.version_info[1]}"
+                continue
             try:
                 found[name] = importlib.metadata.version(name)
             except importlib.metadata.PackageNotFoundError:
@@ -1185,10 +1196,13 @@ def version_differences(own: dict[str, str | None], theirs: Any) -> list[str]:
 
 
 def _versions_fix(own: dict[str, str | None], differences: Sequence[str]) -> str:
-    """How to install this process's versions of the packages named in `differences`."""
+    """How to install this process's versions of the packages named in `differences`: "pip install
+    dask==2026.8.0", and "Python 3.11" when Python's own differs (PYTHON)."""
     named = {text.partition(" ")[0] for text in differences}
-    pins = [f"{name}=={version}" for name, version in own.items() if name in named and version]
-    return f"pip install {' '.join(pins)}" if pins else "the same versions as here"
+    pins = [f"{name}=={version}" for name, version in own.items() if name in named and version and name != PYTHON]
+    fixes = [f"pip install {' '.join(pins)}"] if pins else []
+    fixes += [f"Python {own[PYTHON]}"] if PYTHON in named and own.get(PYTHON) else []
+    return "; ".join(fixes) if fixes else "the same versions as here"
 
 
 def lost_worker(answer: Any) -> bool:
