@@ -1657,6 +1657,10 @@ def _setting_value(key: str, value: Any) -> Any:
                       f"commas (got {_shown(value)})"])
 
 
+#: Why `sweep` takes `scheduler` only with `out`.
+CLUSTER_FOLDERS = "a cluster's workers write the runs' folders, which must be one they can reach"
+
+
 def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, Any] | str],
           out: Path | str | None = None, *, workers: int | None = None, scheduler: str | None = None,
           time_limit_s: float | None = None, progress: bool = False) -> Batch:
@@ -1720,8 +1724,7 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
     folder = checked_out(out)
     count = checked_workers(workers)
     limit = _time_limit(time_limit_s)
-    address = checked_scheduler(scheduler, folder, "a cluster's workers write the runs' folders, which must be "
-                                "one they can reach")
+    address = checked_scheduler(scheduler, folder, CLUSTER_FOLDERS)
     shown = checked_flag(progress, "progress", "progress=True for a progress line on standard error")
     names = _ARGUMENT_NAMES.get()
     with overrides_named(names.settings), _time_limit_named(), paths_typed([path, out]), no_variant_chosen(), \

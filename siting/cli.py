@@ -440,19 +440,73 @@ def slack_problems(args: argparse.Namespace) -> list[str]:
     return []
 
 
+def batch_problems(args: argparse.Namespace, flags: Sequence[str]) -> InputError:
+    """`compare`'s or `sweep`'s refused flag values (`flags`) with every problem the command finds
+    before it runs any (siting.api `compare`, `sweep`): the address of `--scheduler`, the problems
+    of its runs' scenarios, their `--set` (`sweep`'s values to sweep), layers and folder names
+    (siting/runs/batch.py `compared_cases`, `swept_cases`) and, with `--out`, those of the output
+    folder under the heading of both when it is refused (`checked_folder`, as the command gives
+    them; a `--out` in a staging folder, `staging_refused`, with the flags alone, as `solve`
+    gives it), so that a bad flag value hides none of them. Writes nothing."""
+    from siting.config.load import no_variant_chosen, overrides_named, paths_typed
+    from siting.runs.batch import checked_folder, compared_cases, swept_cases
+    from siting.runs.job import refused_together
+
+    try:
+        staging_refused(args.out)
+    except OutputFolderError as refused:
+        return refused_together([*flags, *refused.problems], [])
+    api = front_door()
+    compare = args.command == "compare"
+    typed = args.scenarios if compare else [args.scenario]
+    with api.command_line_names(), overrides_named("--set"), paths_typed([*typed, args.out]):
+        try:
+            files = [api.checked_path(path) for path in typed]
+            out = api.checked_out(args.out)
+        except InputError as error:
+            return InputError([*flags, *error.problems])
+        try:
+            api.checked_scheduler(args.scheduler, out, api.IN_THIS_PROCESS if compare else api.CLUSTER_FOLDERS)
+        except InputError as error:
+            flags = [*flags, *error.problems]
+        try:
+            if compare:
+                overrides = single_overrides(args.set, args.scenarios)
+                cases, inputs, problems = compared_cases(files, None, args.variant, overrides, "--variant",
+                                                         "compare", out, "--out")
+            else:
+                with no_variant_chosen():
+                    texts = api.sweep_settings(args.set, files[0])
+                    cases, _values, _keys, inputs, problems = swept_cases(files[0], texts, None)
+        except InputError as error:
+            return InputError([*flags, *error.problems])
+        if out is None:
+            return InputError([*flags, *problems])
+        try:  # given problems, it raises: InputError, or with the folder's an OutputFolderError
+            checked_folder(out, inputs, "--out", [*flags, *problems], [case.out_dir.as_posix() for case in cases],
+                           "comparison" if compare else "sweep", named=compare)
+        except InputError as error:
+            return error
+    return InputError([*flags, *problems])
+
+
 def option_problems(args: argparse.Namespace) -> InputError | None:
     """Every problem of the command line `args` when some flag value is refused (`BadFlag`) or,
     for `solve` and `check`, `--slack` is given without `--alternatives` (`slack_problems`):
     those first, in the order of the command's options, then every other that `solve` finds
     before it solves (`checked_problem`: the scenario, its `--set` and layers, and the output
     folder, under the heading of both when the folder is refused), so that no bad option hides
-    another problem; for another command, or with `--out` refused (the folder it names is not
-    known), the scenario's problems (`flag_problems`). None when no option is at fault. Writes
+    another problem; for `compare` and `sweep`, every other that the command finds before it runs
+    (`batch_problems`: the scenarios', their layers' and the output folder's); for another
+    command, or with `--out` refused (the folder it names is not known), the scenario's problems
+    (`flag_problems`). None when no option is at fault. Writes
     nothing."""
     bad = [value for value in vars(args).values() if isinstance(value, BadFlag)]
     flags = [*bad, *slack_problems(args)]
     if not flags:
         return None
+    if args.command in ("compare", "sweep") and not isinstance(args.out, BadFlag):
+        return batch_problems(args, flags)
     if args.command not in ("solve", "check") or isinstance(args.out, BadFlag):
         return InputError([*flags, *flag_problems(args)[len(bad):]])  # the bad flags first, then the scenario's
     from siting.runs.job import refused_together
