@@ -113,7 +113,15 @@ from siting.runs.batch import compare as compare_to_folder
 from siting.runs.batch import repeated_file_notices, unread_sweep_problems
 from siting.runs.batch import sweep as sweep_to_folder
 from siting.runs.calibrate import SolveStanding, calibration_output
-from siting.runs.job import RunResult, notices_carried, plans_files, run_solve, write_outputs
+from siting.runs.job import (
+    RunResult,
+    checked_before_solving,
+    notices_carried,
+    plans_files,
+    refused_together,
+    run_solve,
+    write_outputs,
+)
 from siting.runs.pool import CaseSummary, checked_address, scheduler_named
 from siting.runs.tables import forced_change, status_text
 
@@ -1084,10 +1092,12 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
         here; else None) and `objective_yuan` (discounted yuan, as `Solution.objective_yuan`).
 
     Raises:
-        InputError: an argument of the wrong kind or out of range (`slack` without
-            `alternatives` among them), bad input, or an output folder that may not be written
-            (exit 2 on the command line), found before anything is solved; an OutputFolderError
-            for a refused folder lists the problems of the scenario and its layers with it.
+        InputError: an argument of the wrong kind or out of range, bad input, or an output
+            folder that may not be written (exit 2 on the command line), found before anything
+            is solved; an OutputFolderError for a refused folder lists the problems of the
+            scenario and its layers with it. `slack` without `alternatives` is listed first with
+            every problem of the scenario, its layers and the output folder, as `siting solve
+            --slack` without `--alternatives` lists them; nothing is written.
         PlanInfeasible: the rules cannot be met together; the folder then holds the diagnosis
             (conflicts.md, conflicts.geojson, ...). Its `notices` are the run's, as conflicts.md
             lists them (a target no module can reach in time, ...).
@@ -1106,11 +1116,30 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
                           f"{_shown(alternatives)}); give e.g. alternatives=5, or 0 for none"])
     names = _ARGUMENT_NAMES.get()
     share = checked_slack(slack) if slack is not None else DEFAULT_SLACK
-    slack_with_alternatives(slack, alternatives)
     with overrides_named(names.overrides), _time_limit_named(), paths_typed([path, out]):
+        try:
+            slack_with_alternatives(slack, alternatives)
+        except InputError as refused:  # with every other problem found before solving, as `siting solve` lists it
+            raise _with_run_problems(refused, scenario, folder, chosen, pairs, names.out) from None
         return run_solve(scenario, folder, limit, variant=chosen, overrides=pairs, with_rule_costs=with_rule_costs,
                          alternatives=int(alternatives), slack=share, out_name=names.out,
                          show=_front_door() == "command line")
+
+
+def _with_run_problems(refused: InputError, scenario: Path, folder: Path | None, variant: str | None,
+                       overrides: tuple[Override, ...], out_name: str) -> InputError:
+    """`refused` (the problem of an argument that needs another, `slack` without `alternatives`)
+    with every problem `run` finds before it solves (siting/runs/job.py `checked_before_solving`:
+    the scenario's, its layers' and the output folder's, under the heading of both when the folder
+    is refused), so that the argument hides none of them, as `siting solve --slack` without
+    `--alternatives` lists them. Writes nothing."""
+    try:
+        checked_before_solving(scenario, folder, variant, overrides, out_name, {})
+    except OutputFolderError as more:
+        return refused_together([*refused.problems, *more.problems], [])
+    except InputError as more:
+        return InputError([*refused.problems, *more.problems])
+    return refused
 
 
 def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_s: float | None = None

@@ -856,10 +856,8 @@ def checked_problem(args: argparse.Namespace) -> tuple[Prepared, Path, dict[str,
     each phase; raises the InputError (an
     OutputFolderError for the folder) that solve raises, with its text, as it does for a --out in
     a staging folder (`staging_refused`) before anything is read."""
-    from siting.config.load import load_scenario, overrides_named, paths_typed
-    from siting.deliver.folders import destination_problems, input_files, scenario_folder
-    from siting.prepare.problem import prepare, with_layer_problems
-    from siting.runs.job import with_folder_problems, with_input_problems
+    from siting.config.load import overrides_named, paths_typed
+    from siting.runs.job import checked_before_solving
 
     staging_refused(args.out)
     api = front_door()
@@ -869,20 +867,7 @@ def checked_problem(args: argparse.Namespace) -> tuple[Prepared, Path, dict[str,
         overrides = run_overrides(args)
         scenario, out = api.checked_path(args.scenario), api.checked_out(args.out)
         with overrides_named("--set"), paths_typed([args.scenario, args.out]):
-            try:
-                loaded = load_scenario(scenario, args.variant, overrides)
-            except InputError as error:
-                raise with_folder_problems(with_layer_problems(error), error.salvage, scenario, out,
-                                           "--out", args.variant) from None
-            try:
-                target, where = (out, "--out") if out is not None else loaded.output_folder()
-                run = scenario_folder(loaded, args.variant, "--out") if out is None else None
-                problems = destination_problems(target, input_files(loaded), where, run)
-                if problems:
-                    raise OutputFolderError(problems)
-            except OutputFolderError as refused:
-                raise with_input_problems(refused, scenario, args.variant, overrides) from None
-            prepared = prepare(scenario, timings, args.variant, overrides)
+            prepared, target = checked_before_solving(scenario, out, args.variant, overrides, "--out", timings)
     return prepared, target, timings
 
 

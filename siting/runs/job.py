@@ -390,6 +390,37 @@ def salvaged_inputs(salvage: Salvage | None, path: Path | str) -> list[Path]:
     return present_inputs([home_path(path)])
 
 
+def checked_before_solving(scenario_path: Path, out_dir: Path | None, variant: str | None,
+                           overrides: tuple[Override, ...], out_name: str, timings: dict[str, float]
+                           ) -> tuple[Prepared, Path]:
+    """What `run_solve` checks before it solves, writing nothing: the scenario loaded, with the
+    problems of its layers and of the output folder in one message where it does not load
+    (`with_layer_problems`, `with_folder_problems`); the output folder (`out_dir`, as `out_name`
+    names it, or the scenario's output.folder) checked by the rule of siting/deliver/folders.py
+    (`destination_problems`, which removes nothing, where `run_solve`'s `check_destination`
+    removes what killed runs left beside the folder), its refusal listed with the layers'
+    problems (`with_input_problems`); then siting/prepare/problem.py `prepare` (with `timings`):
+    the layers read and checked, the preprocessing and the model's inputs. Returns the prepared
+    problem and the folder a solve would write to; raises the InputError (an OutputFolderError
+    for the folder) that `run_solve` raises, with its text. For `siting check` and for a refused
+    argument of `siting.run` (`slack` without `alternatives`), listed with every problem of
+    the input."""
+    try:
+        loaded = load_scenario(scenario_path, variant, overrides)
+    except InputError as error:
+        raise with_folder_problems(with_layer_problems(error), error.salvage, scenario_path, out_dir,
+                                   out_name, variant) from None
+    try:
+        target, where = (Path(out_dir), out_name) if out_dir is not None else loaded.output_folder()
+        run = scenario_folder(loaded, variant, out_name) if out_dir is None else None
+        problems = destination_problems(target, input_files(loaded), where, run)
+        if problems:
+            raise OutputFolderError(problems)
+    except OutputFolderError as refused:
+        raise with_input_problems(refused, scenario_path, variant, overrides) from None
+    return prepare(scenario_path, timings, variant, overrides), target
+
+
 def with_folder_problems(error: InputError, salvage: Salvage | None, scenario_path: Path | str,
                          out_dir: Path | None, out_name: str, variant: str | None = None) -> InputError:
     """`error` (the problems of a scenario that did not load, its layers' among them) with those of
