@@ -38,21 +38,37 @@ from siting.prepare.layers import LayerSet, km_to
 SUGGESTION_LIKENESS = 0.6
 
 
-def catalog_free_references(loaded: LoadedScenario, layers: LayerSet, faulty: frozenset[str] = frozenset()
-                            ) -> list[str]:
-    """The problems `check_against_layers` finds that need no catalog, for a scenario whose
-    catalog failed (`loaded.catalog` None): clusters, the gateway, red-line categories and the
-    sites of committed projects and real plants the layers do not define. Nothing is checked
-    against a layer in `faulty`, as there."""
+def catalog_free_references(loaded: LoadedScenario, layers: LayerSet, faulty: frozenset[str] = frozenset(),
+                            catalog_references: Sequence[str] = ()) -> list[str]:
+    """The problems of the references to the layers that need no catalog: clusters, the gateway,
+    red-line categories and the sites of committed projects and real plants the layers do not
+    define. For a scenario whose catalog failed (`loaded.catalog` None) all that is checked; the
+    first part of `check_against_layers`, which gives the problems of the references to the
+    catalog (`catalog_references`: `unknown_resource_problems`), listed before the sites', the
+    order the problems are reported in. Nothing is checked against a layer in `faulty` (a layer
+    with problems of its own: its ids are not known), so that no problem is a mere echo of one
+    already reported."""
     problems: list[str] = []
     if "clusters" not in faulty:
         problems += cluster_problems(loaded, layers)
         problems += gateway_problems(loaded, layers)
     if "redline" not in faulty:
         problems += category_problems(loaded, layers)
+    problems += catalog_references
     if "sites" not in faulty:
         problems += committed_site_problems(loaded, layers)
     return problems
+
+
+def unknown_resource_problems(loaded: LoadedScenario) -> list[str]:
+    """The problems of the proximity limits (`constraints.proximity.max_distance_km`) that name a
+    resource the catalog's `resources` does not define. A limit may name any resource the catalog
+    defines; a resource a product draws without an entry in the catalog's resources is the
+    catalog's problem, never a name to suggest."""
+    defined = list(loaded.catalog.resources)
+    return [unknown_value(*loaded.at("constraints", "proximity", "max_distance_km", resource), resource, defined,
+                          "resource")
+            for resource in loaded.scenario.constraints.proximity.max_distance_km if resource not in defined]
 
 
 def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: frozenset[str] = frozenset()
@@ -70,24 +86,13 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: froze
     `loaded` may be what passed of a scenario with problems (`siting.config.load.Salvage`): its
     mappings hold only the entries that passed the schema, so each is checked as it is. Nothing
     is checked against a layer in `faulty` (a layer with problems of its own: its ids are not
-    known), so that no problem is a mere echo of one already reported."""
+    known), so that no problem is a mere echo of one already reported: the references that need
+    no catalog are `catalog_free_references`', those to the catalog's resources
+    `unknown_resource_problems`."""
     c = loaded.scenario.constraints
-    problems: list[str] = []
-    if "clusters" not in faulty:
-        problems += cluster_problems(loaded, layers)
-        problems += gateway_problems(loaded, layers)
-    if "redline" not in faulty:
-        problems += category_problems(loaded, layers)
+    problems = catalog_free_references(loaded, layers, faulty, unknown_resource_problems(loaded))
     needed = sorted({r for p in loaded.catalog.products.values() for r, a in p.resources_t_per_unit.items() if a > 0})
-    # A limit may name any resource the catalog defines; a resource a product draws without an
-    # entry in the catalog's resources is the catalog's problem, never a name to suggest.
     defined = list(loaded.catalog.resources)
-    for resource in c.proximity.max_distance_km:
-        if resource not in defined:
-            problems.append(unknown_value(*loaded.at("constraints", "proximity", "max_distance_km", resource),
-                                          resource, defined, "resource"))
-    if "sites" not in faulty:
-        problems += committed_site_problems(loaded, layers)
     notices: list[str] = []
     for resource in c.proximity.max_distance_km:
         if resource in defined and resource not in needed and c.proximity.enabled:
