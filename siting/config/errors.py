@@ -69,11 +69,12 @@ class InputError(Exception):
         #: problems, for the checks of its layers; None otherwise. Set by `salvaged_error` only,
         #: not a constructor argument, so that help() shows `InputError(problems)` alone.
         self.salvage: Salvage | None = None
-        #: Without a `salvage` (its catalog failed), the scenario whose `layers` passed the schema,
-        #: its catalog None, with where its schema problems lie, so that its layers are still read
-        #: and checked as far as they need no catalog (siting/prepare/problem.py
-        #: `with_layer_problems`); None otherwise.
-        self.layer_files: Salvage | None = None
+        #: Without a `salvage` (its catalog failed), what could still be made of the scenario
+        #: without its catalog: a Salvage whose scenario's `layers` passed the schema, its catalog
+        #: None, with where its schema problems lie, so that its layers are still read and checked
+        #: as far as they need no catalog (siting/prepare/problem.py `with_layer_problems`); None
+        #: otherwise.
+        self.salvage_without_catalog: Salvage | None = None
         super().__init__("\n".join(self.problems))
 
     def __reduce__(self) -> tuple:
@@ -94,13 +95,14 @@ class InputError(Exception):
 
 
 def salvaged_error(problems: Iterable[str], salvage: Salvage | None,
-                   layer_files: Salvage | None = None) -> InputError:
+                   without_catalog: Salvage | None = None) -> InputError:
     """An InputError of `problems` carrying `salvage` (`InputError.salvage`): what loading could
-    still make of the scenario, for the checks of its layers; without one, `layer_files`
-    (`InputError.layer_files`), for the checks of its layers that need no catalog."""
+    still make of the scenario, for the checks of its layers; without one, `without_catalog`
+    (`InputError.salvage_without_catalog`: what could be made of it without its catalog), for
+    the checks of its layers that need no catalog."""
     error = InputError(problems)
     error.salvage = salvage
-    error.layer_files = layer_files if salvage is None else None
+    error.salvage_without_catalog = without_catalog if salvage is None else None
     return error
 
 

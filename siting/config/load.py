@@ -2838,12 +2838,12 @@ def load_scenario(path: Path | str, variant: str | None = None, overrides: tuple
     problems: list[str] = []
     loaded: LoadedScenario | None = None
     salvage: Salvage | None = None
-    layer_files: Salvage | None = None
+    without_catalog: Salvage | None = None
     try:
         loaded = _load_one(path, variant, overrides)
     except InputError as exc:
         problems.extend(exc.problems)
-        salvage, layer_files = exc.salvage, exc.layer_files
+        salvage, without_catalog = exc.salvage, exc.salvage_without_catalog
     try:
         names = scenario_variants(path)
     except InputError:
@@ -2856,7 +2856,8 @@ def load_scenario(path: Path | str, variant: str | None = None, overrides: tuple
         except InputError as exc:
             problems.extend(p for p in exc.problems if p not in problems)
     if problems or loaded is None:
-        raise salvaged_error(problems, Salvage(loaded, Faults()) if loaded is not None else salvage, layer_files)
+        raise salvaged_error(problems, Salvage(loaded, Faults()) if loaded is not None else salvage,
+                             without_catalog)
     return loaded
 
 
@@ -2931,10 +2932,10 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
         if catalog is not None and catalog_path is not None and not catalog_faults.locs:  # its ids are known
             salvage = Salvage(LoadedScenario(scenario, catalog, path.resolve(), catalog_path, passed, locator,
                                              plants, reference), faults)
-        raise salvaged_error(problems, salvage, layer_files(salvage, scenario, faults, path, catalog_path,
-                                                            LoadedScenario(scenario, typing.cast(Catalog, None),
-                                                                           path, path, passed, locator, plants,
-                                                                           reference)))
+        raise salvaged_error(problems, salvage,
+                             salvage_without_catalog(salvage, scenario, faults, path, catalog_path,
+                                                     LoadedScenario(scenario, typing.cast(Catalog, None), path, path,
+                                                                    passed, locator, plants, reference)))
     options = dict(checks.held_options)  # as HiGHS holds them; a named setting's option takes its place
     named = {setting: options.pop(option) for setting, option in NAMED_SETTINGS.items() if option in options}
     solver = scenario.solver.model_copy(update={**named, "options": options})
@@ -2942,13 +2943,13 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
     return LoadedScenario(scenario, catalog, path.resolve(), catalog_path, committed, locator, plants, reference)
 
 
-def layer_files(salvage: Salvage | None, scenario: Scenario, faults: Faults, path: Path, catalog_path: Path | None,
-                held: LoadedScenario) -> Salvage | None:
+def salvage_without_catalog(salvage: Salvage | None, scenario: Scenario, faults: Faults, path: Path,
+                            catalog_path: Path | None, held: LoadedScenario) -> Salvage | None:
     """Without a `salvage` (the catalog failed, or was not found: the layers' values cannot be
     checked against it), the scenario of `path` with its catalog None and where its schema
     problems lie (`faults`), with the committed projects and real plants that passed the schema
     (`held`), for the checks of its layers and of the references to them that need no catalog
-    (`InputError.layer_files`), where its `layers` passed the schema; None otherwise."""
+    (`InputError.salvage_without_catalog`), where its `layers` passed the schema; None otherwise."""
     if salvage is not None or not faults.ok("layers"):
         return None
     return Salvage(LoadedScenario(scenario, typing.cast(Catalog, None), path.resolve(),

@@ -249,12 +249,13 @@ def with_layer_problems(error: InputError) -> InputError:
     scenario's `layers` and `spatial.invalid_geometry` passed the schema and its catalog did too
     (`error.salvage`), the allowed zone when `candidates` passed and its file exists; a reference
     to a layer is checked only when both sides passed, so that no problem echoes one already
-    reported. Without a catalog that passed (no `salvage`), the layers' files alone are checked
-    (`layer_file_problems`), where `layers` passed the schema (`InputError.layer_files`). `error`
+    reported. Without a catalog that passed (no `salvage`), the layers are checked as far as that
+    needs no catalog (`catalog_free_problems`), where `layers` passed the schema
+    (`InputError.salvage_without_catalog`). `error`
     itself when the layers cannot be read soundly."""
     salvage = error.salvage
-    if salvage is None and error.layer_files is not None:
-        return InputError(merged(error.problems, catalog_free_problems(error.layer_files)))
+    if salvage is None and error.salvage_without_catalog is not None:
+        return InputError(merged(error.problems, catalog_free_problems(error.salvage_without_catalog)))
     if salvage is None or not salvage.faults.ok("layers") or not salvage.faults.ok("spatial", "invalid_geometry"):
         return error
     loaded, faults = salvage.loaded, salvage.faults
