@@ -471,13 +471,15 @@ def batch_problems(args: argparse.Namespace, flags: Sequence[str]) -> InputError
             flags = [*flags, *error.problems]
         try:
             if compare:
-                overrides = single_overrides(args.set, args.scenarios)
+                overrides = compare_overrides(args)
                 cases, inputs, problems = compared_cases(files, None, args.variant, overrides, "--variant",
                                                          "compare", out, "--out")
             else:
                 with no_variant_chosen():
                     texts = api.sweep_settings(args.set, files[0])
                     cases, _values, _keys, inputs, problems = swept_cases(files[0], texts, None)
+        except OutputFolderError as refused:  # an unreadable --set, with the folder's problems
+            return refused_together([*flags, *refused.problems], [])
         except InputError as error:
             return InputError([*flags, *error.problems])
         if out is None:
@@ -747,6 +749,34 @@ def run_overrides(args: argparse.Namespace) -> tuple[Override, ...]:
                 raise error from None
             with paths_typed([args.scenario, args.out]):
                 raise with_folder_problems(error, None, scenario, out, "--out", args.variant) from None
+
+
+def compare_overrides(args: argparse.Namespace) -> tuple[Override, ...]:
+    """`compare`'s `--set` options (`single_overrides`, with the problems of its scenarios); when
+    some cannot be read, its InputError lists the problems of the `--out` folder too, where one is
+    given (siting/deliver/folders.py `destination_problems`; the inputs known for sure are the
+    scenario files and their bases, siting/runs/job.py `salvaged_inputs`), under the heading of
+    both, as `run_overrides` does for `solve`, so that a broken `--set` does not hide them. Called
+    under the command line's names (siting.api `command_line_names`)."""
+    try:
+        return single_overrides(args.set, args.scenarios)
+    except InputError as error:
+        if args.out is None:
+            raise
+        from siting.config.load import paths_typed
+        from siting.deliver.folders import destination_problems
+        from siting.runs.job import refused_together, salvaged_inputs
+
+        api = front_door()
+        try:
+            files, out = [api.checked_path(path) for path in args.scenarios], api.checked_out(args.out)
+        except InputError:
+            raise error from None
+        with paths_typed([*args.scenarios, args.out]):
+            refused = destination_problems(out, [f for path in files for f in salvaged_inputs(None, path)], "--out")
+        if refused:
+            raise refused_together(error.problems, refused) from None
+        raise
 
 
 def loaded_problems(scenario: Path | str | Sequence[Path | str], variant: str | None, overrides: tuple[Override, ...],
@@ -1087,7 +1117,7 @@ def run_command(args: argparse.Namespace) -> int:
         if args.command == "compare":
             batch = api.compare(args.scenarios, args.out, workers=args.workers, scheduler=args.scheduler,
                                 time_limit_s=args.time_limit, progress=shown, variants=args.variant,
-                                overrides=single_overrides(args.set, args.scenarios))
+                                overrides=compare_overrides(args))
         else:
             batch = api.sweep(args.scenario, args.set, args.out, workers=args.workers,
                               scheduler=args.scheduler, time_limit_s=args.time_limit, progress=shown)
