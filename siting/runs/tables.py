@@ -1208,18 +1208,39 @@ CELL_BREAK = r"(?<=\w[-_])"
 LABEL_INDENT = "  "
 
 
-def cell_lines(text: str, width: int, indent: str = "") -> list[str]:
+#: Where a row label breaks first when it is wider than its column (`cell_lines` with `phrases`):
+#: after ": ", between its phrases ("site-product pairs kept out: " | "red line"), so that a phrase
+#: such as "red line" is not broken over two lines.
+PHRASE_BREAK = r"(?<=: )"
+
+
+def cell_lines(text: str, width: int, indent: str = "", phrases: bool = False) -> list[str]:
     """A terminal table's cell over lines of at most `width` terminal columns (`display_width`),
     as a column narrowed to fit the table in the terminal takes it (`_narrowed`), the lines after
     the first beginning with `indent`: broken after a space, and inside a word after a "-" or "_"
     (CELL_BREAK) only where the word is wider than the line, as `header_lines` breaks a header:
     "optimal within the gap" at 12 -> ["optimal", "within the", "gap"],
-    "yunnan_2024_strict_redline" at 20 -> ["yunnan_2024_strict_", "redline"]. A piece between
-    breaks wider than `width` takes a line of its own, whole; a cell that fits is one line, as it
-    is."""
+    "yunnan_2024_strict_redline" at 20 -> ["yunnan_2024_strict_", "redline"]. With `phrases` (a
+    row label), broken only between its phrases (PHRASE_BREAK) where each phrase fits its line:
+    "site-product pairs kept out: red line" at 33 with an indent of two -> ["site-product pairs
+    kept out:", "  red line"], not "... kept out: red" over "  line". A piece between breaks
+    wider than `width` takes a line of its own, whole; a cell that fits is one line, as it is."""
     if display_width(text) <= width:
         return [text]
+    if phrases and _phrases_fit(text, width, indent):
+        return _broken([part for part in re.split(PHRASE_BREAK, text) if part], CELL_BREAK, width, display_width,
+                       indent)
     return _broken([part for part in re.split(r"(?<= )", text) if part], CELL_BREAK, width, display_width, indent)
+
+
+def _longest_phrase(text: str) -> int:
+    """The widest phrase of a row label (`PHRASE_BREAK`), as `display_width` counts it."""
+    return max((display_width(part.rstrip()) for part in re.split(PHRASE_BREAK, text)), default=0)
+
+
+def _phrases_fit(text: str, width: int, indent: str) -> bool:
+    """Whether each phrase of a row label fits a line of `width` after `indent` (`cell_lines`)."""
+    return len(indent) + _longest_phrase(text) <= width
 
 
 def _broken(parts: Sequence[str], inside: str, width: int, measure: Any, indent: str = "") -> list[str]:
@@ -1341,7 +1362,7 @@ def terminal_tables(frame: pd.DataFrame, keys: int, width: int = TERMINAL_WIDTH)
         height = max(map(len, headers))
         rows = [[header[n] if n < len(header) else "" for header in headers] for n in range(height)]
         for row in texts:  # a cell wrapped in a narrowed column goes on in lines under it
-            parts = [flush(cell_lines(row[j], shape[j][0], LABEL_INDENT if j < keys else ""), right[j])
+            parts = [flush(cell_lines(row[j], shape[j][0], LABEL_INDENT if j < keys else "", j < keys), right[j])
                      for j in order]
             rows += [[part[n] if n < len(part) else "" for part in parts] for n in range(max(map(len, parts)))]
         tables.append("\n".join("  ".join(padded(cell, shape[j][0], left=not right[j])
@@ -1357,9 +1378,11 @@ def _narrowed(columns: dict[int, tuple[str, Sequence[str], int, list[str]]], wid
     it does not (its row labels and one column are wider), narrowed one column at a time, the
     widest first (of two as wide, the one further right), each no narrower than its longest word
     (`cell_lines`, `header_lines`; with LABEL_INDENT in the first `keys` columns, which label the
-    rows), until the table fits or each column is down to its longest word; a narrowed column's
-    header is wrapped again (`header_lines`) and its cells go on in lines under their row
-    (`cell_lines`)."""
+    rows), until the table fits or each column is down to its longest word; the row labels are
+    first narrowed no further than their longest phrase (`PHRASE_BREAK`), so that a label breaks
+    between its phrases ("site-product pairs kept out:" over "red line"), and further only where
+    the table does not fit so; a narrowed column's header is wrapped again (`header_lines`) and
+    its cells go on in lines under their row (`cell_lines`)."""
     widths = {j: layout for j, (_name, _cells, layout, _lines) in columns.items()}
     if sum(widths.values()) + 2 * (len(widths) - 1) <= width:
         return {j: (layout, lines) for j, (_name, _cells, layout, lines) in columns.items()}
@@ -1368,18 +1391,23 @@ def _narrowed(columns: dict[int, tuple[str, Sequence[str], int, list[str]]], wid
                     *(len(indents[j]) + _longest_word(re.split(r"(?<= )", cell), CELL_BREAK, display_width)
                       for cell in cells))
              for j, (name, cells, _layout, _lines) in columns.items()}
-    while sum(widths.values()) + 2 * (len(widths) - 1) > width:
-        narrower = [j for j in widths if widths[j] > least[j]]
-        if not narrower:
-            break
-        widths[max(narrower, key=lambda j: (widths[j], j))] -= 1
+    # first each row label no narrower than its longest phrase (`cell_lines` with `phrases`), then,
+    # where the table still does not fit, down to the longest word
+    phrase_least = {j: max(least[j], *(len(indents[j]) + _longest_phrase(cell) for cell in cells)) if j < keys
+                    else least[j] for j, (_name, cells, _layout, _lines) in columns.items()}
+    for floor in (phrase_least, least):
+        while sum(widths.values()) + 2 * (len(widths) - 1) > width:
+            narrower = [j for j in widths if widths[j] > floor[j]]
+            if not narrower:
+                break
+            widths[max(narrower, key=lambda j: (widths[j], j))] -= 1
     shape = {}
     for j, (name, cells, layout, lines) in columns.items():
         if widths[j] == layout:
             shape[j] = (layout, lines)
             continue
         header = header_lines(name, widths[j])
-        wrapped = [line for cell in cells for line in cell_lines(cell, widths[j], indents[j])]
+        wrapped = [line for cell in cells for line in cell_lines(cell, widths[j], indents[j], j < keys)]
         shape[j] = (max([*(len(line) for line in header), *(display_width(line) for line in wrapped)]), header)
     return shape
 
