@@ -60,8 +60,8 @@ def test_the_solver_line_keeps_every_figure_within_the_width(
     monkeypatch: pytest.MonkeyPatch, columns: int, state: SolverState
 ):
     reporter, stream = plain(monkeypatch, columns)
-    full = state.text()
     with progress.reporting(reporter), progress.searching("bound"):
+        full = state.text()  # as the bound phase says it (no relaxed plan before a bound)
         progress.solver_line(SolverState(state.best_yuan, state.bound_yuan, state.gap, state.elapsed_s, True))
     (line,) = stream.getvalue().splitlines()
     assert len(line) <= columns or line == full

@@ -188,10 +188,16 @@ class SolverState:
         (during a relaxation's search, `searching`: `bound 3.2 s: relaxed plan ...`). Given a
         `width` in columns that this line exceeds, the same figures in fewer words: `solve 3.2 s:
         best 72.84, bound 70.12 bn yuan, gap 3.73%`, and narrower still `solve 3.2 s: 72.84/70.12 bn,
-        gap 3.73%`; the figures are never cut. A gap over 100 % reads `gap over 100%` (`GAP_OVER`)."""
+        gap 3.73%`; the figures are never cut. A gap over 100 % reads `gap over 100%` (`GAP_OVER`).
+        A relaxed plan is not shown before a bound is: the relaxation's first plan, found before its
+        first bound, is HiGHS's trivial one (`relaxed plan 3,094.17 bn yuan, bound none yet` in the
+        shipped run, where the plans that follow cost some -192 bn yuan), which says nothing of the
+        plan to come; the line reads `relaxed plan none yet` until a bound is proven."""
         kind, proven, own, shift, known = _searching[:5]
         best_yuan, bound_yuan, gap_value = self.best_yuan, self.bound_yuan, self.gap
         plan = "relaxed plan" if kind == "bound" else "best plan"
+        if kind == "bound" and proven is None and (not own or bound_yuan is None):
+            best_yuan, gap_value = None, None  # a relaxed plan without a bound: HiGHS's trivial first one
         if known is not None and (best_yuan is None or best_yuan >= known):
             best_yuan, plan = known, "best plan"
         if not own:  # a restriction's own bound bounds the restriction only: the one proven before, or none
@@ -495,7 +501,8 @@ def searching(kind: str, proven_bound_yuan: float | None = None, own_bound: bool
 
 def solver_line(state: SolverState) -> None:
     """Show where the MIP search stands: redrawn at most every REDRAW_S on a terminal; as a plain
-    line for each better plan and otherwise every PLAIN_EVERY_S. While a count (`steps`) is open
+    line for each better plan that changes what the line says (`_news`) and otherwise every
+    PLAIN_EVERY_S. While a count (`steps`) is open
     the line is held back, and the innermost count beats instead (its run is still searching)."""
     reporter = active()
     if reporter is None:
@@ -506,13 +513,24 @@ def solver_line(state: SolverState) -> None:
         return
     now = time.perf_counter()
     wait = REDRAW_S if reporter.live else PLAIN_EVERY_S
+    text = state.text(_room(reporter))
     if held(state):  # shown only as the line drawn every `wait`, counted from the search's start
         if now - max(reporter._last_draw, _searching[6]) < wait:
             return
-    elif not state.improved and now - reporter._last_draw < wait:
+    elif not _news(state, text, reporter) and now - reporter._last_draw < wait:
         return
     reporter._last_draw = now
-    _draw(reporter, state.text(_room(reporter)))
+    _draw(reporter, text)
+
+
+def _news(state: SolverState, text: str, reporter: Reporter) -> bool:
+    """Whether `state`, drawn as `text`, is a better plan whose line says something the solver's
+    last line did not: HiGHS often reports a better plan that reads as the one before (a cost
+    equal to two decimals, a plan above the one found before that the line shows in its place),
+    which off a terminal wrote the same line twice in a row ("solve 22.9 s: best plan -195.31 bn
+    yuan, ..." and again); such a plan waits for the line drawn every REDRAW_S (PLAIN_EVERY_S off
+    a terminal), as any other state does."""
+    return state.improved and _figures(text) != _figures(reporter._last_solver_text)
 
 
 #: How far above the relaxed plan's cost, as a share of it, a plan of a search that makes it a
