@@ -29,7 +29,6 @@ def problems_of(scenario: Path) -> list[str]:
 @pytest.mark.parametrize(("option", "lets", "default"), [
     ("mip_feasibility_tolerance",
      "return module counts and site openings that far from a whole number, which the plan cannot use", "1e-06"),
-    ("primal_feasibility_tolerance", "return a plan that breaks the rules by that much", "1e-07"),
     ("dual_feasibility_tolerance", "stop its LPs short of their optimum, so that its bound proves no gap", "1e-07"),
 ])
 def test_a_loose_tolerance_is_refused_at_load(folder: Path, option: str, lets: str, default: str):
@@ -44,10 +43,10 @@ def test_a_loose_tolerance_is_refused_at_load(folder: Path, option: str, lets: s
 
 
 def test_tolerances_up_to_the_bound_are_accepted(folder: Path):
-    edit(folder / "scenario.yaml", "  rel_gap: 0\n", "  rel_gap: 0\n  options: {mip_feasibility_tolerance: 1.0e-6, "
-         "primal_feasibility_tolerance: '1e-6', dual_feasibility_tolerance: 1.0e-9}\n")
+    edit(folder / "scenario.yaml", "  rel_gap: 0\n", "  rel_gap: 0\n  options: {mip_feasibility_tolerance: '1e-6', "
+         "dual_feasibility_tolerance: 1.0e-9}\n")
     assert load_scenario(folder / "scenario.yaml").scenario.solver.options == {
-        "mip_feasibility_tolerance": 1e-6, "primal_feasibility_tolerance": 1e-6, "dual_feasibility_tolerance": 1e-9}
+        "mip_feasibility_tolerance": 1e-6, "dual_feasibility_tolerance": 1e-9}
 
 
 def test_a_loose_tolerance_given_with_set_is_refused_before_solving(folder: Path, capsys: pytest.CaptureFixture[str]):

@@ -70,7 +70,6 @@ SCENARIO_BOUNDS: dict[str, dict[str, Any]] = {
     "solver.rel_gap": {"minimum": 0, "exclusiveMaximum": 1},
     "solver.abs_gap_bn_yuan": {"minimum": 0},
     "solver.options.mip_feasibility_tolerance": {"minimum": 1e-10, "maximum": 1e-6},  # LOOSEST_TOLERANCE
-    "solver.options.primal_feasibility_tolerance": {"minimum": 1e-10, "maximum": 1e-6},
     "solver.options.dual_feasibility_tolerance": {"minimum": 1e-10, "maximum": 1e-6},
     "solver.options.mip_heuristic_effort": {"minimum": 0, "maximum": 1},
     "solver.options.mip_max_improving_sols": {"minimum": 1, "maximum": I32},
@@ -141,7 +140,7 @@ def test_solver_options_are_those_a_scenario_may_set():
     assert sorted(options["properties"]) == [
         "dual_feasibility_tolerance", "mip_detect_symmetry", "mip_feasibility_tolerance", "mip_heuristic_effort",
         "mip_max_improving_sols", "mip_max_leaves", "mip_max_nodes", "mip_max_stall_nodes", "mip_rel_gap",
-        "presolve", "presolve_rule_off", "primal_feasibility_tolerance", "random_seed"]
+        "presolve", "presolve_rule_off", "random_seed"]
     assert options["properties"]["presolve"] == {"type": ["string", "boolean"], "default": "choose"}
     assert options["properties"]["mip_detect_symmetry"] == {"type": "boolean", "default": True}
 

@@ -23,7 +23,7 @@ from siting.config.words import close_match
 ALLOWED_HIGHS_OPTIONS = frozenset(
     {"mip_rel_gap", "mip_max_nodes", "mip_max_leaves", "mip_max_stall_nodes",
      "mip_max_improving_sols", "mip_heuristic_effort", "mip_detect_symmetry", "presolve", "presolve_rule_off",
-     "random_seed", "mip_feasibility_tolerance", "primal_feasibility_tolerance", "dual_feasibility_tolerance"}
+     "random_seed", "mip_feasibility_tolerance", "dual_feasibility_tolerance"}
 )
 
 #: The HiGHS option of the absolute gap, in the objective's own units (the project's models count
@@ -31,15 +31,11 @@ ALLOWED_HIGHS_OPTIONS = frozenset(
 #: `SolverSettings.abs_gap_yuan`), converted for the model solved, never from `solver.options`.
 ABS_GAP_OPTION = "mip_abs_gap"
 
-#: HiGHS options refused with a reason of their own: (what is wrong, how to fix it).
-#: `mip_abs_gap` is in the model's objective units (million yuan), which a scenario does not
-#: see; given there, HiGHS would stop at an absolute gap the project's proof of the gap
-#: (siting/optimize/tolerance.py `within_gap`) would not know of. `solver.abs_gap_bn_yuan` sets it
-#: for both.
-REFUSED_HIGHS_OPTIONS: dict[str, tuple[str, str]] = {
-    ABS_GAP_OPTION: ("an absolute gap is set by solver.abs_gap_bn_yuan, in bn yuan (HiGHS's option counts in the "
-                     "model's million yuan)", "set solver.abs_gap_bn_yuan instead, e.g. 0.5 for 0.5 bn yuan"),
-}
+#: HiGHS's option of the feasibility tolerance of its LPs, which a MIP run does not use: HiGHS
+#: (1.16) runs a MIP with it at `mip_feasibility_tolerance`, and every run of a solve is a MIP run
+#: (a model's whole-number decisions stay whole-number columns of HiGHS's model also when they are
+#: fixed, as when a plan is costed or its decisions rounded: siting/optimize/solve.py `solve_fixed`).
+PRIMAL_TOLERANCE_OPTION = "primal_feasibility_tolerance"
 
 #: The loosest feasibility tolerance a scenario may give HiGHS: the plan is read back to it
 #: (siting/optimize/results.py: a whole-number decision farther than INTEGRALITY_TOLERANCE, 1e-6,
@@ -47,11 +43,24 @@ REFUSED_HIGHS_OPTIONS: dict[str, tuple[str, str]] = {
 #: one only lets HiGHS spend its time on a plan the run then cannot write.
 LOOSEST_TOLERANCE = 1e-6
 
+#: HiGHS options refused with a reason of their own: (what is wrong, how to fix it).
+#: `mip_abs_gap` is in the model's objective units (million yuan), which a scenario does not
+#: see; given there, HiGHS would stop at an absolute gap the project's proof of the gap
+#: (siting/optimize/tolerance.py `within_gap`) would not know of. `solver.abs_gap_bn_yuan` sets it
+#: for both. `primal_feasibility_tolerance` has no effect on any run (PRIMAL_TOLERANCE_OPTION):
+#: admitted, the manifest would record a tolerance HiGHS did not use.
+REFUSED_HIGHS_OPTIONS: dict[str, tuple[str, str]] = {
+    ABS_GAP_OPTION: ("an absolute gap is set by solver.abs_gap_bn_yuan, in bn yuan (HiGHS's option counts in the "
+                     "model's million yuan)", "set solver.abs_gap_bn_yuan instead, e.g. 0.5 for 0.5 bn yuan"),
+    PRIMAL_TOLERANCE_OPTION: ("has no effect on the MIP: HiGHS solves it with its primal feasibility tolerance at "
+                              "mip_feasibility_tolerance",
+                              f"set mip_feasibility_tolerance instead (at most {LOOSEST_TOLERANCE:g})"),
+}
+
 #: The tolerance options bounded by LOOSEST_TOLERANCE, each with what a looser value lets HiGHS do.
 TOLERANCE_OPTIONS: dict[str, str] = {
     "mip_feasibility_tolerance": "return module counts and site openings that far from a whole number, which the "
                                  "plan cannot use",
-    "primal_feasibility_tolerance": "return a plan that breaks the rules by that much",
     "dual_feasibility_tolerance": "stop its LPs short of their optimum, so that its bound proves no gap",
 }
 

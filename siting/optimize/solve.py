@@ -54,6 +54,7 @@ from siting.config.highs import (
     ALLOWED_HIGHS_OPTIONS,
     HIGHS_OUTPUT_LOCK,
     NAMED_SETTINGS,
+    PRIMAL_TOLERANCE_OPTION,
     OptionRejected,
     OptionValue,
     _unwrap_status,
@@ -185,27 +186,18 @@ def checked_options(settings: SolverSettings, unit_yuan: float | None = MONEY_UN
     return held
 
 
-#: Options a MIP run of HiGHS sets itself, each to the option it takes the value of: HiGHS (1.16)
-#: searches a MIP with primal_feasibility_tolerance at mip_feasibility_tolerance and leaves it so.
-#: Read back after the run, such an option is the one it was set to before the run
-#: (`options_from_baseline` checks that it held so) when it holds the other's value.
-SET_BY_MIP_RUN = {"primal_feasibility_tolerance": "mip_feasibility_tolerance"}
-
-
 def read_back(solver: Any, wanted: Mapping[str, OptionValue]) -> tuple[tuple[str, OptionValue], ...]:
     """The options HiGHS holds after a solve, read from the solver; RuntimeError when one differs
     from what was set (the interface does not check the status of its set calls, so this does).
-    An option of SET_BY_MIP_RUN holding the value of the option HiGHS gave it is given as set."""
+    None of them is one HiGHS changes in a MIP run (its primal_feasibility_tolerance, set to
+    mip_feasibility_tolerance, is no option a solve asks: siting/config/highs.py
+    PRIMAL_TOLERANCE_OPTION), so each holds what the run used."""
     highs = getattr(solver, "_solver_model", None)
     if highs is None:
         raise RuntimeError("the HiGHS interface exposes no solver instance to read the options back from")
     held = []
     for name in sorted(wanted):
         ok, value = _unwrap_status(highs.getOptionValue(name))
-        if ok and value != wanted[name] and name in SET_BY_MIP_RUN:
-            source_ok, source = _unwrap_status(highs.getOptionValue(SET_BY_MIP_RUN[name]))
-            if source_ok and value == source:
-                value = wanted[name]
         if not ok or value != wanted[name]:
             raise RuntimeError(f"HiGHS option {name} holds {value!r} after being set to {wanted[name]!r}")
         held.append((name, value))
@@ -606,12 +598,13 @@ def _objective_holds(model: pyo.ConcreteModel, reported: float) -> bool:
 BOUND_SEARCH_HEURISTICS = ("mip_heuristic_run_rens", "mip_heuristic_run_rins", "mip_heuristic_run_root_reduced_cost")
 
 #: Every HiGHS option a solve may set: the named settings, the absolute gap, those a scenario may
-#: set (`solver.options`) and those of a search for a bound (`BoundStop.run_options`). Each run
-#: starts with each of them at the solve's baseline (`baseline_options`), so that nothing an
-#: earlier solve of the same solver object set stays for a later one that does not ask it.
+#: set (`solver.options`) and those of a search for a bound (`BoundStop.run_options`), and the
+#: primal feasibility tolerance a MIP run sets itself (PRIMAL_TOLERANCE_OPTION). Each run starts
+#: with each of them at the solve's baseline (`baseline_options`), so that nothing an earlier solve
+#: of the same solver object, or HiGHS in its run, set stays for a later one that does not ask it.
 SOLVE_OPTIONS = frozenset(
     set(NAMED_SETTINGS.values()) | {ABS_GAP_OPTION} | ALLOWED_HIGHS_OPTIONS | {"objective_bound"}
-    | set(BOUND_SEARCH_HEURISTICS))
+    | set(BOUND_SEARCH_HEURISTICS) | {PRIMAL_TOLERANCE_OPTION})
 
 
 def baseline_options(wanted: Mapping[str, OptionValue]) -> dict[str, OptionValue]:
@@ -627,7 +620,7 @@ def options_from_baseline(opt: Any, wanted: Mapping[str, OptionValue]) -> Iterat
     HiGHS runs (nothing when the interface lacks what this needs); RuntimeError naming those
     HiGHS refuses or does not hold as set. (`read_back` checks after the run only the options
     `wanted` names: HiGHS changes others itself, e.g. a MIP run sets primal_feasibility_tolerance
-    to mip_feasibility_tolerance.)"""
+    to mip_feasibility_tolerance, which no solve asks.)"""
     if not hasattr(opt, "_solve"):
         yield
         return
