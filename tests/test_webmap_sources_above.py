@@ -5,11 +5,11 @@ A hand-made plan, one product (LFP), one year (2024):
 - s1 "North park" at (102.0, 25.0), built, 1 bn yuan of capex (the largest: a marker of
   6 + 10 = 16 px radius), drawing 50,000 t/yr of phosphate rock from "Rock pit", which stands at
   its point (a flow of no length: a dashed ring of 11 px there);
-- s2 "South park" at (102.2, 25.0), eligible and unused (4.5 px), with "Clay pit" (lithium clay,
+- s2 "South park" at (102.2, 25.0), eligible and unused (5.5 px, ringed 2.5 px), with "Clay pit" (lithium clay,
   open to the plan) at its point;
 - "Sand pit" (phosphate rock) alone at (102.1, 25.1), no site under it.
 A source's marker is 4 px (ink edge of 1 px, filled in its resource's colour at 0.9), so a site's
-marker (16 px or 4.5 px, edge 1 px) covers it wholly: drawn under the sites, as the map drew
+marker (16 px, edge 1 px, or 5.5 px, edge 2.5 px) covers it wholly: drawn under the sites, as the map drew
 them, it could not be seen. Its marker is now drawn in a pane above the sites that takes no
 click; the click falls through to the site's marker, or, where no site lies under the source, to
 the source's invisible hit target in the sources' pane below the sites, which opens its popup.

@@ -11,7 +11,8 @@ candidate cells (with a `candidates:` block) as a faint grid, the cells the plan
 flows and sources by resource (a prospective source the plan may not use as a hollow triangle;
 each triangle white-rimmed and drawn above the pies, so that a source at a site shows on its pie);
 candidate sites by status (a site where only existing or committed plants stand, status
-`standing`, as a dark blue diamond labelled with its name and that capacity in the final year);
+`standing`, as a dark blue diamond labelled with its name and that capacity in the final year;
+an eligible site the plan does not use as an amber dot ringed in thick ink: ELIGIBLE_EDGE);
 and every built site as a pie whose area is proportional to its capex (the plan's largest at
 LARGEST_MARKER points^2, or, for the runs of a comparison or sweep, the largest of all its runs:
 `pie_scale`) and whose slices are the products it builds (by the output value of the capacity
@@ -252,7 +253,7 @@ HALO = [Halo(linewidth=HALO_WIDTH, foreground=_rgb(LAND))]
 #: symbols and colours.
 STATUS_MARKS = {
     "standing": ("D", _rgb(STANDING), 40.0, "existing or committed plants only, nothing new"),
-    "eligible_unused": ("o", _rgb(ELIGIBLE), 30.0, "eligible site, not used"),
+    "eligible_unused": ("o", _rgb(ELIGIBLE), 40.0, "eligible site, not used"),
     "excluded_redline": ("x", _rgb(GREY), 45.0, "excluded: red line"),
     "excluded_proximity": ("^", _rgb(GREY, 180 / 255), 25.0, "excluded: no source within reach"),
     "excluded_land": ("s", _rgb(GREY, 180 / 255), 20.0, "excluded: too little land"),
@@ -1808,6 +1809,9 @@ def draw_cells(ax: Axes, cells: gpd.GeoDataFrame | None) -> tuple[int, int] | No
 #: The width (points) of the edge of a site's mark (STATUS_MARKS), and of the lines of its cross ("x").
 SITE_MARK_EDGE = 0.6
 SITE_CROSS_WIDTH = 1.6
+#: The ink ring (points) round an eligible site's amber dot, which no flow line has: no hue is far
+#: enough from the separator's yellow for every reader (siting/deliver/styles.py ELIGIBLE_RING_MM).
+ELIGIBLE_EDGE = 1.7
 
 
 #: Where a standing site's diamond is drawn: above the pies (zorder 9 and a little more) and the
@@ -1816,8 +1820,11 @@ SITE_CROSS_WIDTH = 1.6
 STANDING_ZORDER = 9.97
 
 
-def _site_stroke(marker: str) -> float:
-    return SITE_CROSS_WIDTH if marker == "x" else SITE_MARK_EDGE
+def status_stroke(status: str) -> float:
+    """The width (points) of the edge of the mark of a site of `status` (STATUS_MARKS), or of the
+    lines of its cross."""
+    marker = STATUS_MARKS[status][0]
+    return ELIGIBLE_EDGE if status == "eligible_unused" else SITE_CROSS_WIDTH if marker == "x" else SITE_MARK_EDGE
 
 
 def draw_other_sites(ax: Axes, sites: gpd.GeoDataFrame | None) -> None:
@@ -1834,7 +1841,7 @@ def draw_other_sites(ax: Axes, sites: gpd.GeoDataFrame | None) -> None:
         if chosen.any():
             ax.scatter(xy[chosen, 0], xy[chosen, 1], marker=marker, s=size, c=[colour],
                        zorder=STANDING_ZORDER if name == "standing" else 7,
-                       edgecolors=[_rgb(INK)] if marker != "x" else None, linewidths=_site_stroke(marker))
+                       edgecolors=[_rgb(INK)] if marker != "x" else None, linewidths=status_stroke(name))
 
 
 # --- legend and margin -------------------------------------------------------------------------
@@ -1986,7 +1993,7 @@ def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int
         if status in statuses:
             handles.append(Line2D([], [], marker=marker, linestyle="", markersize=math.sqrt(size),
                                   markerfacecolor=colour, markeredgecolor=colour if marker == "x" else _rgb(INK),
-                                  markeredgewidth=1.6 if marker == "x" else 0.6))
+                                  markeredgewidth=status_stroke(status)))
             labels.append(label)
     if cell_counts is not None:
         total, built = cell_counts
@@ -2122,7 +2129,7 @@ def pie_marks(sites: gpd.GeoDataFrame | None, sources: gpd.GeoDataFrame | None,
         for (x, y), kind in zip(_anchor_points(sites), status, strict=True):
             if kind in STATUS_MARKS:
                 marker, _colour, size, _label = STATUS_MARKS[kind]
-                found.append((float(x), float(y), mark_reach(marker, size, _site_stroke(marker))))
+                found.append((float(x), float(y), mark_reach(marker, size, status_stroke(kind))))
     found += [(x, y, UNLINED_RADIUS + (UNLINED_WIDTH + UNLINED_HALO) / 2) for x, y in rings]
     return found
 
@@ -2134,7 +2141,7 @@ def standing_marks(sites: gpd.GeoDataFrame | None) -> list[tuple[float, float, f
     if sites is None or not len(sites):
         return []
     marker, _colour, size, _label = STATUS_MARKS["standing"]
-    reach = mark_reach(marker, size, _site_stroke(marker))
+    reach = mark_reach(marker, size, status_stroke("standing"))
     status = sites["status"].to_numpy()
     return [(float(x), float(y), reach)
             for (x, y), kind in zip(_anchor_points(sites), status, strict=True) if kind == "standing"]

@@ -980,9 +980,18 @@ def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None, t
     return qml_document(layer, renderer, labels, pie_diagrams(layer, values, top))
 
 
+#: The ink ring (mm) round an eligible site's amber dot. No hue is far enough from every colour
+#: an eligible site meets for every reader (the amber is 3.1 by CIEDE2000 from the separator's
+#: yellow as readers with deuteranopia see them: tests/test_map_symbol_shapes.py), so the thick
+#: dark ring, which no flow line has, tells the dot from a yellow line under it. map.png's ring:
+#: siting/deliver/mapplot.py ELIGIBLE_EDGE; the web map's: siting/deliver/webmap.py ELIGIBLE_WEIGHT.
+ELIGIBLE_RING_MM = 0.6
+
+
 def eligible_marker() -> ET.Element:
-    """The marker of an eligible site the plan does not use: an amber dot, 2.6 mm across."""
-    return simple_marker("circle", rgba(ELIGIBLE, MARK_ALPHA), rgba(INK), 2.6)
+    """The marker of an eligible site the plan does not use: an amber dot, 2.6 mm across, ringed in
+    ink ELIGIBLE_RING_MM wide."""
+    return simple_marker("circle", rgba(ELIGIBLE, MARK_ALPHA), rgba(INK), 2.6, outline_width=ELIGIBLE_RING_MM)
 
 
 def standing_marker() -> ET.Element:

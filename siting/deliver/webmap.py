@@ -82,6 +82,9 @@ LEAFLET_VERSION = "1.9.4"
 #: and STANDING_ALPHA, near enough): a paler one would not be told apart from the red line's fills
 #: (siting/deliver/styles.py BUILT).
 SITE_FILL_OPACITY = 0.85
+#: The ink ring (px) round an eligible site's amber marker, which no flow line has: no hue is far
+#: enough from the separator's yellow for every reader (siting/deliver/styles.py ELIGIBLE_RING_MM).
+ELIGIBLE_WEIGHT = 2.5
 
 STATUS_COLOURS = {
     "built": BUILT, "standing": STANDING, "eligible_unused": ELIGIBLE, "excluded_redline": GREY,
@@ -375,10 +378,12 @@ def site_features(sites: OutputLayer, products: Sequence[str], years: Sequence[i
         colour = STATUS_COLOURS.get(status, GREY)
         built = status == "built"
         standing = status == "standing"
-        style = {"radius": _radius(float(row["capex_yuan"]), largest) if built else 5.5 if standing else 4.5,
-                 "color": _hex(INK) if built or standing or status == "eligible_unused" else _hex(GREY),
-                 "weight": 2 if standing else 1, "fillColor": _hex(colour),
-                 "fillOpacity": SITE_FILL_OPACITY if built or standing or status == "eligible_unused" else 0.25,
+        eligible = status == "eligible_unused"
+        style = {"radius": _radius(float(row["capex_yuan"]), largest) if built else 5.5 if standing or eligible
+                 else 4.5,
+                 "color": _hex(INK) if built or standing or eligible else _hex(GREY),
+                 "weight": ELIGIBLE_WEIGHT if eligible else 2 if standing else 1, "fillColor": _hex(colour),
+                 "fillOpacity": SITE_FILL_OPACITY if built or standing or eligible else 0.25,
                  "className": f"site-marker site-{status.replace('_', '-')}", "pane": "sites"}
         feature = _feature(point, site_popup(row, products, years, units, (proximity or {}).get(str(row["id"]))),
                            style, _text(row.get("name") or row["id"]))
@@ -396,8 +401,10 @@ def sites_label(status: str, count: int, marker_top_yuan: float = 0.0) -> str:
     yuan)" (with its swatch)."""
     scale = f"; size by capex, full size {bn_yuan(marker_top_yuan)}" if status == "built" and marker_top_yuan > 0 \
         else ""
-    return (f"{_swatch(STATUS_COLOURS.get(status, GREY))}Sites: {_text(STATUS_LABELS.get(status, status))}"
-            f" ({count}{_text(scale)})")
+    swatch = _swatch(STATUS_COLOURS.get(status, GREY))
+    if status == "eligible_unused":  # its marker's thick ink ring (ELIGIBLE_WEIGHT)
+        swatch = swatch.replace('"></span>', f';border:{ELIGIBLE_WEIGHT:g}px solid {_hex(INK)}"></span>')
+    return f"{swatch}Sites: {_text(STATUS_LABELS.get(status, status))} ({count}{_text(scale)})"
 
 
 def cluster_features(clusters: OutputLayer, products: Sequence[str]) -> list[dict[str, Any]]:
