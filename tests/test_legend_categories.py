@@ -32,7 +32,7 @@ from siting.deliver.qgisproject import compare_project_text, legend_nodes
 from siting.deliver.styles import (
     BUILT,
     CHANGE_COLOURS,
-    ELIGIBLE,
+    GREY,
     PALETTE,
     RESOURCE_PALETTE,
     SOURCE_CLASS,
@@ -172,9 +172,9 @@ def test_site_areas_and_candidate_cells_list_their_statuses_only():
     assert categories(root) == ["built", "eligible_unused"]
     assert [c.get("label") for c in root.iter("category")] == [
         "Cell built: new capacity", "Cell eligible, not used by this plan"]
-    # The built cells filled, the others outlines only.
+    # The built cells filled, the others outlines only, grey as map.png draws them.
     assert {v: (o["style"], o["color"]) for v, o in symbol_options(root).items()} == {
-        "built": ("solid", rgba(BUILT, 150)), "eligible_unused": ("no", rgba(ELIGIBLE, 0))}
+        "built": ("solid", rgba(BUILT, 150)), "eligible_unused": ("no", rgba(GREY, 0))}
 
 
 def test_hubs_list_the_kinds_present():

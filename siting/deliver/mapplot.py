@@ -114,6 +114,7 @@ from siting.deliver.styles import (
     BUFFER,
     BUILT,
     CELL_FILL_OPACITY,
+    CELL_KEY_MM,
     CELL_OUTLINE_ALPHA,
     CONTEXT,
     DEMO_LABEL,
@@ -2000,7 +2001,8 @@ def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int
         if built:
             handles.append(Patch(facecolor=_rgb(BUILT, CELL_FILL_OPACITY), edgecolor=_rgb(BUILT), linewidth=1.2))
             labels.append(f"candidate cell built ({built:,})")
-        handles.append(Patch(facecolor="none", edgecolor=_rgb(GREY), linewidth=0.6))
+        # The key's outline as plan.qgs's legend draws it (CELL_KEY_MM), wider than the map's faint grid.
+        handles.append(Patch(facecolor="none", edgecolor=_rgb(GREY), linewidth=CELL_KEY_MM * 72 / 25.4))
         labels.append(f"candidate cell ({total:,} in all)")
     handles.append(Patch(facecolor="none", edgecolor=_rgb(INK), linewidth=1.2))
     labels.append("cluster")

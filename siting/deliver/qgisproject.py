@@ -130,6 +130,7 @@ from siting.deliver.styles import (
     amount,
     capex_scale,
     category_label,
+    cell_key_symbols,
     element,
     hub_label_texts,
     labelled_statuses,
@@ -741,9 +742,10 @@ def layer_tree(node: str | LayerGroup, layers: Mapping[str, ProjectLayer], untic
     if isinstance(node, str):
         layer = layers[node]
         checked = "Qt::Unchecked" if node in unticked else "Qt::Checked"
+        keys = custom_keys(layer)
         return element("layer-tree-layer", {"checked": checked, "expanded": "1", "id": layer.layer_id,
                                             "name": layer.title, "providerKey": "ogr", "source": layer.source},
-                       element("customproperties"))
+                       _custom_properties(keys) if keys else element("customproperties"))
     attributes = {"checked": "Qt::Checked" if node.checked else "Qt::Unchecked", "expanded": int(node.expanded),
                   "name": node.name}
     if node.exclusive:
@@ -1245,6 +1247,21 @@ def _custom_properties(values: Mapping[str, str]) -> ET.Element:
         element("Option", {"name": key, "type": "QString", "value": values[key]}) for key in sorted(values))))
 
 
+def custom_keys(layer: ProjectLayer) -> dict[str, str]:
+    """The legend keys of `layer` that are not its map symbols, as the custom properties of its
+    layer-tree node (`legend/custom-symbol-N`: the symbol's XML, for the N-th legend node): the
+    candidate cells' categories but built (siting/deliver/styles.py `cell_key_symbols`), whose faint
+    outline would hardly show in a legend. Empty for other layers."""
+    name = layer.source.rsplit("|layername=", 1)[-1] if "|layername=" in layer.source else Path(layer.source).stem
+    if name != "candidate_cells":
+        return {}
+    keys = cell_key_symbols()
+    renderer = ET.fromstring(layer.qml.split("\n", 1)[1]).find("renderer-v2")
+    categories = renderer.findall("categories/category") if renderer is not None else []
+    return {f"legend/custom-symbol-{index}": ET.tostring(keys[value], encoding="unicode")
+            for index, value in enumerate(c.get("value", "") for c in categories) if value in keys}
+
+
 def legend_tree(layers: Sequence[ProjectLayer], entries: Sequence[LegendEntry], fit: LegendFit) -> ET.Element:
     """The print legend's own layer tree (so that it is not rebuilt from the layer panel): every
     layer, with its title and texts wrapped as `fit` says and only its keyed nodes
@@ -1254,7 +1271,7 @@ def legend_tree(layers: Sequence[ProjectLayer], entries: Sequence[LegendEntry], 
         if not entry.nodes:
             continue
         values = {"legend/title-label": "\n".join(fit.titles[entry.layer_id]),
-                  "legend/node-order": ",".join(str(index) for index, _text in entry.nodes)}
+                  "legend/node-order": ",".join(str(index) for index, _text in entry.nodes), **custom_keys(layer)}
         for index, lines in fit.labels.get(entry.layer_id, {}).items():
             values[f"legend/label-{index}"] = "\n".join(lines)
         children.append(element("layer-tree-layer", {

@@ -1011,24 +1011,40 @@ def site_areas_style(layer: OutputLayer) -> str:
     return qml_document(layer, categorized("status", categories, values_in(layer, "status")))
 
 
-#: Opacity (0-255) of the outline of a candidate cell the plan does not build on.
+#: Opacity (0-255) of the outline of a candidate cell the plan does not build on, and its width
+#: (mm): thousands of them read as a light grid, as on map.png.
 CELL_OUTLINE_ALPHA = 70
+CELL_OUTLINE_MM = 0.1
+#: The legend's key of a candidate cell the plan does not build on: its grey outline, opaque and
+#: CELL_KEY_MM wide, so that it shows (the faint outline the map draws would not, in the legend);
+#: plan.qgs gives it to the legend as the category's own key (`cell_key_symbols`), and map.png's
+#: legend draws it as wide.
+CELL_KEY_MM = 0.4
 
 
 def candidate_cells_style(layer: OutputLayer) -> str:
     """Candidate cells by status: built cells filled in the built colour with a strong outline
-    (the sites layer labels them, with their pies); eligible cells a faint amber outline, excluded
-    ones a faint grey one, both unfilled."""
+    (the sites layer labels them, with their pies); the others, eligible or excluded, a faint grey
+    outline, unfilled, as map.png draws them (an amber grid read as the separator's yellow flows
+    for readers with deuteranopia, and tinted the whole map); their legend keys: `cell_key_symbols`."""
     def cell_symbol(status: str) -> ET.Element:
         if status == "built":
             return symbol("fill", status, simple_fill(rgba(BUILT, CELL_FILL_ALPHA), rgba(BUILT), width=0.7))
-        colour = ELIGIBLE if status == "eligible_unused" else GREY
-        return symbol("fill", status, simple_fill(rgba(colour, 0), rgba(colour, CELL_OUTLINE_ALPHA), style="no",
-                                                  width=0.1))
+        return symbol("fill", status, simple_fill(rgba(GREY, 0), rgba(GREY, CELL_OUTLINE_ALPHA), style="no",
+                                                  width=CELL_OUTLINE_MM))
 
     categories = [Category(s, f"Cell {STATUS_LABELS[s][0].lower()}{STATUS_LABELS[s][1:]}", cell_symbol(s))
                   for s in STATUS_LABELS if s != "outside_clusters"]
     return qml_document(layer, categorized("status", categories, values_in(layer, "status")))
+
+
+def cell_key_symbols() -> dict[str, ET.Element]:
+    """The legend keys of the candidate cells' categories that are not the map's own symbols, by
+    status: every status but built, whose faint outline (CELL_OUTLINE_MM, CELL_OUTLINE_ALPHA)
+    would hardly show in a legend, keyed by the same grey outline, opaque and CELL_KEY_MM wide
+    (plan.qgs's `legend/custom-symbol-N`, which QGIS draws in the legend in place of the map's)."""
+    return {s: symbol("fill", "custom symbol", simple_fill(rgba(GREY, 0), rgba(GREY), style="no", width=CELL_KEY_MM))
+            for s in STATUS_LABELS if s not in ("built", "outside_clusters")}
 
 
 def resource_colours(resources: Sequence[str]) -> dict[str, tuple[int, int, int]]:
