@@ -6,7 +6,8 @@ north is about a degree in Yunnan, below what the arrow can show).
 
 What it shows, bottom to top: context polygons (`layers.context`, e.g. counties) with their names
 in grey; the clusters; red-line polygons by category (water blue, reserves green, with the lake
-names); the red-line buffer as a dashed bright red outline and setbacks with one dark red hatch;
+names); the red-line buffer as a bright red outline with ticks across it and setbacks with one dark
+red hatch;
 candidate cells (with a `candidates:` block) as a faint grid, the cells the plan builds on filled;
 flows and sources by resource (a prospective source the plan may not use as a hollow triangle;
 each triangle white-rimmed and drawn above the pies, so that a source at a site shows on its pie);
@@ -1199,15 +1200,29 @@ def draw_redline(ax: Axes, redline: gpd.GeoDataFrame | None) -> list[tuple[str, 
     return [(", ".join(names), fill, edge) for (fill, edge), names in rows.items()]
 
 
+#: The ticks across the red-line buffer's outline: their spacing (points along the line), their
+#: length (a share of it) and their angle to the line (degrees: -90, square to it, on the inside,
+#: towards the red line, of the rings as drawn), as the QGIS style draws them
+#: (siting/deliver/styles.py BUFFER_TICK_MM: no red tells the buffer from the anode's vermillion
+#: for every reader, a tick does).
+BUFFER_TICKS = {"spacing": 5.7, "length": 0.6, "angle": -90.0}
+
+
+def buffer_ticks() -> list[path_effects.AbstractPathEffect]:
+    """The red-line buffer's outline with ticks across it (BUFFER_TICKS)."""
+    return [path_effects.withTickedStroke(**BUFFER_TICKS)]
+
+
 def draw_zones(ax: Axes, zones: gpd.GeoDataFrame | None, crs: str) -> None:
-    """The red-line buffer as a dashed bright red outline; each setback as a dark red outline with one
-    light diagonal hatch (never two hatches that cross)."""
+    """The red-line buffer as a bright red outline with ticks across it (`buffer_ticks`); each
+    setback as a dark red outline with one light diagonal hatch (never two hatches that cross)."""
     if zones is None:
         return
     for kind, zone in zip(zones["kind"], zones.geometry, strict=True):
         series = gpd.GeoSeries([zone], crs=crs)
         if kind == "buffer":
-            _polygons(ax, series, facecolor="none", edgecolor=_rgb(BUFFER), linewidth=0.9, linestyle="--", zorder=2)
+            _polygons(ax, series, facecolor="none", edgecolor=_rgb(BUFFER), linewidth=0.9, zorder=2,
+                      path_effects=buffer_ticks())
         else:
             _polygons(ax, series, facecolor="none", edgecolor=_rgb(SETBACK, SETBACK_HATCH_ALPHA / 255), hatch="/",
                       linewidth=0.0, zorder=2)
@@ -2016,7 +2031,8 @@ def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int
         for kind, products_text, distance in zip(zones["kind"], zones["products"], zones["max_distance_m"],
                                                  strict=True):
             if kind == "buffer":
-                handles.append(Patch(facecolor="none", edgecolor=_rgb(BUFFER), linestyle="--", linewidth=0.9))
+                handles.append(Patch(facecolor="none", edgecolor=_rgb(BUFFER), linewidth=0.9,
+                                     path_effects=buffer_ticks()))
                 labels.append(f"red-line buffer {distance / 1000:g} km")
             else:
                 handles.append(Patch(facecolor="none", edgecolor=_rgb(SETBACK), hatch="/", linewidth=0.9))

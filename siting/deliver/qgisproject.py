@@ -130,11 +130,11 @@ from siting.deliver.styles import (
     amount,
     capex_scale,
     category_label,
-    cell_key_symbols,
     element,
     hub_label_texts,
     labelled_statuses,
     layout_only_labels,
+    legend_keys,
     only_categories,
     redline_colour,
     redline_word,
@@ -409,8 +409,8 @@ LAYER_WHAT = {
             "trades (null at the gateway, whose trade is the hubs')",
     "clusters": "their outlines, named, each with the sites the plan opens there, their capex and the capacity it "
                 "adds and holds",
-    "redline_zones": "where the red line keeps sites out: its buffer around every polygon it counts (red, dashed) "
-                     "and the products' setbacks beyond it (dark red, hatched)",
+    "redline_zones": "where the red line keeps sites out: its buffer around every polygon it counts (red, ticks "
+                     "inside) and the products' setbacks beyond it (dark red, hatched)",
     "redline": "by category, each with how far the red-line rule excludes sites around it (grey, dashed: a "
                "category the rule leaves out)",
     "context": "outlines named for orientation only: the plan does not use them",
@@ -1249,17 +1249,13 @@ def _custom_properties(values: Mapping[str, str]) -> ET.Element:
 
 def custom_keys(layer: ProjectLayer) -> dict[str, str]:
     """The legend keys of `layer` that are not its map symbols, as the custom properties of its
-    layer-tree node (`legend/custom-symbol-N`: the symbol's XML, for the N-th legend node): the
-    candidate cells' categories but built (siting/deliver/styles.py `cell_key_symbols`), whose faint
-    outline would hardly show in a legend. Empty for other layers."""
+    layer-tree node (`legend/custom-symbol-N`: the symbol's XML, for the N-th legend node):
+    siting/deliver/styles.py `legend_keys` (the candidate cells not built, whose faint outline
+    would hardly show in a legend; the red-line buffer, its ticks inside the legend's patch).
+    Empty for other layers."""
     name = layer.source.rsplit("|layername=", 1)[-1] if "|layername=" in layer.source else Path(layer.source).stem
-    if name != "candidate_cells":
-        return {}
-    keys = cell_key_symbols()
-    renderer = ET.fromstring(layer.qml.split("\n", 1)[1]).find("renderer-v2")
-    categories = renderer.findall("categories/category") if renderer is not None else []
-    return {f"legend/custom-symbol-{index}": ET.tostring(keys[value], encoding="unicode")
-            for index, value in enumerate(c.get("value", "") for c in categories) if value in keys}
+    return {f"legend/custom-symbol-{index}": ET.tostring(key, encoding="unicode")
+            for index, key in legend_keys(name, layer.qml).items()}
 
 
 def legend_tree(layers: Sequence[ProjectLayer], entries: Sequence[LegendEntry], fit: LegendFit) -> ET.Element:

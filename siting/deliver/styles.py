@@ -38,8 +38,8 @@ Layer styles:
   ones filled with the built colour and a strong outline, the others as faint outlines only, so
   that thousands of cells read as a light grid under the plan;
 - clusters: outlines labelled with the cluster name;
-- redline_zones: the buffered exclusion zones, one category per zone: the buffer outlined, setbacks
-  with one light hatch;
+- redline_zones: the buffered exclusion zones, one category per zone: the buffer outlined with
+  ticks across the line, setbacks with one light hatch;
 - redline: the red-line polygons as used, categorised by `category`: water blue, reserves green,
   the open water named in italic blue;
 - context (only when the scenario has `layers.context`, e.g. counties): thin grey outlines under
@@ -124,7 +124,7 @@ RESOURCE_COLOUR_ORDER = ("aluminium", "copper", "copper_concentrate", "lithium_c
 #: The colours of the map elements that touch the red line's fills: a built site (a muted wine,
 #: darker than every red-line fill and duller than the buffer's red), a site where only existing or
 #: committed plants stand (a dark blue), an eligible site the plan does not use (an amber, away
-#: from the blues of the water categories), the red-line buffer (a bright red, dashed) and the
+#: from the blues of the water categories), the red-line buffer (a bright red, ticked) and the
 #: setbacks (a dark red, hatched). As drawn (their opacities, and the red-line fills' at
 #: REDLINE_FILL_ALPHA, over white), each is at least 10 apart by CIEDE2000 from every red-line
 #: category's fill and from each other for normal vision and as readers with protanopia,
@@ -139,7 +139,7 @@ GREY = (150, 150, 150)
 INK = (40, 40, 40)
 #: A red of the other outputs (siting/deliver/explore.py's conflict maps).
 RED = (215, 48, 39)
-#: The red-line buffer's dashed outline and the setbacks' outline and hatch (see BUILT).
+#: The red-line buffer's ticked outline and the setbacks' outline and hatch (see BUILT).
 BUFFER = (252, 36, 24)
 SETBACK = (180, 0, 0)
 #: Red-line fills: open water blue, the lake protection zones a paler blue, nature reserves green,
@@ -1017,7 +1017,7 @@ CELL_OUTLINE_ALPHA = 70
 CELL_OUTLINE_MM = 0.1
 #: The legend's key of a candidate cell the plan does not build on: its grey outline, opaque and
 #: CELL_KEY_MM wide, so that it shows (the faint outline the map draws would not, in the legend);
-#: plan.qgs gives it to the legend as the category's own key (`cell_key_symbols`), and map.png's
+#: plan.qgs gives it to the legend as the category's own key (`legend_keys`), and map.png's
 #: legend draws it as wide.
 CELL_KEY_MM = 0.4
 
@@ -1026,7 +1026,7 @@ def candidate_cells_style(layer: OutputLayer) -> str:
     """Candidate cells by status: built cells filled in the built colour with a strong outline
     (the sites layer labels them, with their pies); the others, eligible or excluded, a faint grey
     outline, unfilled, as map.png draws them (an amber grid read as the separator's yellow flows
-    for readers with deuteranopia, and tinted the whole map); their legend keys: `cell_key_symbols`."""
+    for readers with deuteranopia, and tinted the whole map); their legend keys: `legend_keys`."""
     def cell_symbol(status: str) -> ET.Element:
         if status == "built":
             return symbol("fill", status, simple_fill(rgba(BUILT, CELL_FILL_ALPHA), rgba(BUILT), width=0.7))
@@ -1038,13 +1038,31 @@ def candidate_cells_style(layer: OutputLayer) -> str:
     return qml_document(layer, categorized("status", categories, values_in(layer, "status")))
 
 
-def cell_key_symbols() -> dict[str, ET.Element]:
-    """The legend keys of the candidate cells' categories that are not the map's own symbols, by
-    status: every status but built, whose faint outline (CELL_OUTLINE_MM, CELL_OUTLINE_ALPHA)
-    would hardly show in a legend, keyed by the same grey outline, opaque and CELL_KEY_MM wide
-    (plan.qgs's `legend/custom-symbol-N`, which QGIS draws in the legend in place of the map's)."""
-    return {s: symbol("fill", "custom symbol", simple_fill(rgba(GREY, 0), rgba(GREY), style="no", width=CELL_KEY_MM))
-            for s in STATUS_LABELS if s not in ("built", "outside_clusters")}
+def legend_keys(name: str, qml: str) -> dict[int, ET.Element]:
+    """The legend keys of the layer `name` (its style `qml`, QML text) that are not its map
+    symbols, by the index of their category (plan.qgs's `legend/custom-symbol-N`, which QGIS
+    draws in the legend in place of the map's):
+    - candidate_cells: every status but built, whose faint outline (CELL_OUTLINE_MM,
+      CELL_OUTLINE_ALPHA) would hardly show in a legend, keyed by the same grey outline, opaque
+      and CELL_KEY_MM wide;
+    - redline_zones: the buffer, its ticks (`buffer_ticks`) inside the legend's patch, where the
+      map's would stand outside it.
+    Empty for any other layer."""
+    renderer = ET.fromstring(qml.split("\n", 1)[1]).find("renderer-v2")
+    if renderer is None or name not in ("candidate_cells", "redline_zones"):
+        return {}
+    symbols = {s.get("name"): s for s in renderer.findall("symbols/symbol")}
+    keys = {}
+    for index, category in enumerate(renderer.findall("categories/category")):
+        value = category.get("value", "")
+        drawn = symbols.get(category.get("symbol"))
+        if name == "candidate_cells" and value in STATUS_LABELS and value not in ("built", "outside_clusters"):
+            keys[index] = symbol("fill", "custom symbol", simple_fill(rgba(GREY, 0), rgba(GREY), style="no",
+                                                                      width=CELL_KEY_MM))
+        elif name == "redline_zones" and drawn is not None and drawn.find("layer[@class='HashLine']") is not None:
+            keys[index] = symbol("fill", "custom symbol", simple_fill(rgba(BUFFER, 0), rgba(BUFFER), style="no",
+                                                                      width=0.4), buffer_ticks(side=1))
+    return keys
 
 
 def resource_colours(resources: Sequence[str]) -> dict[str, tuple[int, int, int]]:
@@ -1473,16 +1491,40 @@ def context_style(layer: OutputLayer) -> str:
                                                          colour=CONTEXT, obstacle=False))
 
 
+#: The ticks across the red-line buffer's outline (mm): their length, the space between them and
+#: their width. No red is far enough from the anode's vermillion for every reader (2.0 by CIEDE2000
+#: as readers with deuteranopia see them: tests/test_buffer_ticked_outline.py) and from the setbacks
+#: and the red line's fills alike, and a dashed red outline read as an anode import's dashed line:
+#: the ticks, which no flow line has, tell the buffer apart (map.png: siting/deliver/mapplot.py
+#: BUFFER_TICKS; the web map, which draws no ticks: a dotted outline, webmap.BUFFER_DASH).
+BUFFER_TICK_MM = (1.2, 2.0, 0.4)
+
+
+def buffer_ticks(side: int = -1) -> ET.Element:
+    """The ticks across the red-line buffer's outline: a hashed line in the buffer's red,
+    BUFFER_TICK_MM, each tick square to the outline (QGIS's hash angle 0) and standing on the
+    `side` of it (offset by half its length): -1 inside the zones' rings, towards the red line, +1
+    inside the legend's patch, whose ring runs the other way (`legend_keys`)."""
+    length, interval, width = BUFFER_TICK_MM
+    return symbol_layer("HashLine", {
+        "average_angle_length": "4", "average_angle_unit": "MM", "hash_angle": "0", "hash_length": f"{length:g}",
+        "hash_length_unit": "MM", "interval": f"{interval:g}", "interval_unit": "MM",
+        "offset": f"{side * length / 2:g}",
+        "offset_along_line": "0", "offset_along_line_unit": "MM", "offset_unit": "MM", "placement": "interval",
+        "ring_filter": "0", "rotate": "1"}, sub_symbol=symbol("line", "@ticks", simple_line(rgba(BUFFER), width)))
+
+
 def redline_zones_style(layer: OutputLayer) -> str:
-    """Buffered exclusion zones: the global buffer as a dashed bright red outline, setbacks as a
-    dark red outline with one light diagonal hatch (never two hatches that cross)."""
+    """Buffered exclusion zones: the global buffer as a bright red outline with ticks across it
+    (`buffer_ticks`), setbacks as a dark red outline with one light diagonal hatch (never two
+    hatches that cross)."""
     categories = []
     for zone_id, kind, products, distance in zip(layer.frame["id"], layer.frame["kind"], layer.frame["products"],
                                                  layer.frame["max_distance_m"], strict=True):
         if kind == "buffer":
             label = f"Red-line buffer: {amount(distance, 'm')} around every red-line polygon"
-            sym = symbol("fill", zone_id, simple_fill(rgba(BUFFER, 0), rgba(BUFFER), style="no", width=0.5,
-                                                      outline_style="dash"))
+            sym = symbol("fill", zone_id, simple_fill(rgba(BUFFER, 0), rgba(BUFFER), style="no", width=0.4),
+                         buffer_ticks())
         else:
             names = ", ".join(product_label(p) for p in products.split(",") if p)
             label = f"Setback up to {amount(distance, 'm')} for {names}"

@@ -461,6 +461,12 @@ def redline_features(redline: OutputLayer) -> list[dict[str, Any]]:
     return features
 
 
+#: The red-line buffer's outline on the web map: dots (round caps; px), unfilled. No red tells it
+#: from the anode's vermillion flows for every reader, and the map draws no ticks (map.png's and
+#: the QGIS style's), so its dots, which no flow line has (flows are solid, or dashed 6 4), do.
+BUFFER_DASH = "0.1 5"
+
+
 def zone_features(zones: OutputLayer) -> list[dict[str, Any]]:
     features = []
     for row, geometry in zip(_records(zones.frame), _geometries(zones.frame.geometry), strict=True):
@@ -472,8 +478,10 @@ def zone_features(zones: OutputLayer) -> list[dict[str, Any]]:
         if row["products"]:
             rows.insert(0, ("excludes sites for", _products(str(row["products"]))))
         colour = BUFFER if buffer else SETBACK
-        style = {"color": _hex(colour), "weight": 1.5, "fillColor": _hex(colour), "fillOpacity": 0.08,
-                 "dashArray": "" if buffer else "6 4", "pane": "zones"}
+        style = ({"color": _hex(colour), "weight": 2.5, "fill": False, "dashArray": BUFFER_DASH, "lineCap": "round",
+                  "pane": "zones"} if buffer else
+                 {"color": _hex(colour), "weight": 1.5, "fillColor": _hex(colour), "fillOpacity": 0.08,
+                  "dashArray": "6 4", "pane": "zones"})
         features.append(_feature(geometry, _popup(title, rows), style))
     return features
 
