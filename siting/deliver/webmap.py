@@ -464,7 +464,8 @@ def redline_features(redline: OutputLayer) -> list[dict[str, Any]]:
 
 #: The red-line buffer's outline on the web map: dots (round caps; px), unfilled. No red tells it
 #: from the anode's vermillion flows for every reader, and the map draws no ticks (map.png's and
-#: the QGIS style's), so its dots, which no flow line has (flows are solid, or dashed 6 4), do.
+#: the QGIS style's), so its dots, which no flow line has (flows are solid, or dashed 6 4), do. Its
+#: fill is transparent, not absent, so that a click anywhere inside the zone opens its popup.
 BUFFER_DASH = "0.1 5"
 
 
@@ -494,8 +495,8 @@ def zone_features(zones: OutputLayer) -> list[dict[str, Any]]:
         if row["products"]:
             rows.insert(0, ("excludes sites for", _products(str(row["products"]))))
         colour = BUFFER if buffer else SETBACK
-        style = ({"color": _hex(colour), "weight": 2.5, "fill": False, "dashArray": BUFFER_DASH, "lineCap": "round",
-                  "pane": "zones"} if buffer else
+        style = ({"color": _hex(colour), "weight": 2.5, "fill": True, "fillOpacity": 0.0, "dashArray": BUFFER_DASH,
+                  "lineCap": "round", "pane": "zones"} if buffer else
                  {"color": _hex(colour), "weight": 1.5, "fillColor": f"url(#{SETBACK_PATTERN_ID})", "fillOpacity": 1,
                   "dashArray": "", "pane": "zones"})
         features.append(_feature(geometry, _popup(title, rows), style))
