@@ -180,13 +180,15 @@ def test_every_table_puts_unit_right_after_product_and_before_year(small_run):
 
 def test_product_flows_layer_orders_its_fields_as_product_flows_csv(small_run):
     """product_flows.geojson and plan.gpkg's product_flows give `id`, then product_flows.csv's
-    columns in its order with the ends' names after `to`; the first feature's values are the
+    columns in its order with the ends' names after `to`, then how its line is drawn (`width_mm`,
+    `offset_mm`: siting/deliver/styles.py `flow_lanes`); the first feature's values are the
     first row's (km and units at the layer's precision: 50.6 km, as the CSV's 50.5766709), the
-    rows sorted by kind, from, to, product, year."""
+    rows sorted by kind, from, to, product, year. The first line is 3 mm wide (cells' widest, 8
+    GWh/yr), 0.988 mm to the left of its leg, beside the other lines of the leg's 2024."""
     out = small_run.out
     columns = HEADERS["product_flows.csv"].split(",")
     at = columns.index("to") + 1
-    columns = [*columns[:at], "from_name", "to_name", *columns[at:]]
+    columns = [*columns[:at], "from_name", "to_name", *columns[at:], "width_mm", "offset_mm"]
     features = json.loads((out / "product_flows.geojson").read_text())["features"]
     assert features and {tuple(f["properties"]) for f in features} == {("id", *columns)}
     first = (out / "product_flows.csv").read_text().splitlines()[1].split(",")
@@ -194,7 +196,8 @@ def test_product_flows_layer_orders_its_fields_as_product_flows_csv(small_run):
     assert features[0]["properties"] == {"id": "hub_to_gateway:east->gateway:cells:2024", "kind": "hub_to_gateway",
                                          "from": "east", "to": "gateway", "from_name": "East", "to_name": "Gate",
                                          "product": "cells", "unit": "GWh/yr",
-                                         "year": 2024, "units": 8.0, "km": 50.6}
+                                         "year": 2024, "units": 8.0, "km": 50.6, "width_mm": 3.0,
+                                         "offset_mm": -0.988}
     assert list(pyogrio.read_info(out / "plan.gpkg", layer="product_flows")["fields"]) == ["id", *columns]
 
 

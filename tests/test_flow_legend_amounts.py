@@ -50,7 +50,8 @@ def test_the_size_note_says_the_widest_line():
                              geometry=[shapely.LineString([(0, 0), (1, 1)])], crs="EPSG:4326")
     layer = make_layer("product_flows", "Product flows", frame, list(frame.columns.drop("geometry")), None,
                        "LineString")
-    assert size_note(layer) == "final year 2024 shown; width ∝ amount per year up to each product's widest line"
+    assert size_note(layer) == ("final year 2024 shown; width ∝ amount per year (3 mm = 3.5 GWh/yr); the lines of one "
+                                "leg side by side")
 
 
 def test_popup_amounts_read_as_the_tables_do():

@@ -178,16 +178,16 @@ def test_the_product_flows_heading_names_the_year_ticked_when_it_has_no_line():
     qgs = project_text(layers, styles, "t", CRS, (0.0, 0.0, 1.0, 1.0))
     heading = legend_properties(qgs)["product_flows_layer"]["legend/title-label"].replace("\n", " ")
     assert heading == ("Product flows (per year) final year 2024 shown (2023: tick in the layer panel) width ∝ amount "
-                       "per year up to each product's widest line")
+                       "per year (3 mm = 20,000 t/yr) the lines of one leg side by side")
     # A style whose earlier group is the one ticked (as a reader may save it): that year is named.
     swapped = styles["product_flows"].replace('checkstate="0" ', "", 1).replace(
         'filter="&quot;year&quot; = 2024"', 'checkstate="0" filter="&quot;year&quot; = 2024"', 1)
     assert year_groups(swapped) == [(2023, True), (2024, False)]
     assert size_note(lines_of_2023(), swapped) == ("year 2023 shown (2024: tick in the layer panel); width ∝ amount "
-                                                   "per year up to each product's widest line")
+                                                   "per year (3 mm = 20,000 t/yr); the lines of one leg side by side")
     # Without the style, the years of the layer's lines, as before.
-    assert size_note(lines_of_2023()) == ("final year 2023 shown; width ∝ amount per year up to each product's "
-                                          "widest line")
+    assert size_note(lines_of_2023()) == ("final year 2023 shown; width ∝ amount per year (3 mm = 20,000 t/yr); the "
+                                          "lines of one leg side by side")
 
 
 # --- 3. the raw-material flows' legend ---------------------------------------------------------
@@ -249,5 +249,5 @@ def test_the_product_flows_heading_is_unchanged_where_the_last_year_has_lines():
     layers = [*places(), flows_layer()]
     styles = layer_styles(layers, [], None, PRODUCTS, UNITS)
     assert size_note(flows_layer(), styles["product_flows"]) == size_note(flows_layer()) == (
-        "final year 2024 shown (2023: tick in the layer panel); width ∝ amount per year up to each product's widest "
-        "line")
+        "final year 2024 shown (2023: tick in the layer panel); width ∝ amount per year (3 mm = 80,000 t/yr or 5 "
+        "GWh/yr); the lines of one leg side by side")

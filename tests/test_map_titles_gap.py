@@ -124,10 +124,12 @@ def test_the_map_marks_a_flow_without_a_line_at_its_hub_and_says_what_it_carries
         "<tr><th>LFP: Port (gateway) to North hub</th><td>120,000 t/yr (import: gateway to hub)</td></tr>"
         "</table></div>")
     sale = features[0]["properties"]["popup"]
-    assert ("<tr><th>widest LFP flow drawn, any year</th><td>80,000 t/yr (the full line width)</td></tr>"
+    assert ("<tr><th>widest LFP flow drawn, any year</th><td>80,000 t/yr</td></tr>"
             "<tr><th>LFP on a leg without a line, any year</th><td>up to 120,000 t/yr (a leg of zero length: a "
-            "dashed ring at its hub)</td></tr>") in sale
-    assert "<tr><th>widest Cells flow, any year</th><td>5 GWh/yr (the full line width)</td></tr>" in (
+            "dashed ring at its hub)</td></tr>"
+            "<tr><th>full line width</th><td>80,000 t/yr (the widest flow in it, any product)</td></tr>") in sale
+    assert ("<tr><th>widest Cells flow, any year</th><td>5 GWh/yr</td></tr>"
+            "<tr><th>full line width</th><td>5 GWh/yr (the widest flow in it, any product)</td></tr>") in (
         features[1]["properties"]["popup"])
     assert ("Flows on legs of zero length (a site or the gateway at its hub) have no line: a dashed ring at the hub "
             "marks them in their year&#x27;s layer, and its popup lists them. In 2024: Port (gateway) to North hub, "

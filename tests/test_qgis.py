@@ -410,18 +410,23 @@ def test_qgis_plan_layout_exports_to_pdf(seen: dict[str, tuple[Path, dict]], cas
 
 
 @pytest.mark.parametrize("case", ["small", "shipped"])
-def test_qgis_product_flows_show_the_final_year_each_product_scaled_to_its_widest(
+def test_qgis_product_flows_show_the_final_year_each_line_as_wide_as_its_field(
         seen: dict[str, tuple[Path, dict]], case: str):
     """QGIS reads one rule per year, only the last active, and under each a rule per product
-    whose width is scaled to that product's widest flow over all years (so the expression
-    differs from product to product: cells in GWh, separator in million m2, the rest in t)."""
+    whose width is the layer's `width_mm` (one scale per unit: siting/deliver/styles.py
+    `flow_lanes`; cells in GWh and separator in million m2 each at 3 mm at its widest, every
+    product in t on one scale)."""
     folder, result = seen[case]
     flows = json.loads((folder / "product_flows.geojson").read_text())["features"]
     years = sorted({f["properties"]["year"] for f in flows})
     widest: dict[str, float] = {}
     for feature in flows:
-        product, units = feature["properties"]["product"], feature["properties"]["units"]
-        widest[product] = max(widest.get(product, 0.0), units)
+        unit, units = feature["properties"]["unit"], feature["properties"]["units"]
+        widest[unit] = max(widest.get(unit, 0.0), units)
+    for feature in flows:
+        properties = feature["properties"]
+        assert properties["width_mm"] == pytest.approx(0.3 + 2.7 * properties["units"] / widest[properties["unit"]],
+                                                       abs=0.0005)
     for source in ("gpkg", "geojson"):
         rules = result[source]["product_flows"]["rules"]
         assert [(year[0][1], year[0][2]) for year in rules] == [(f'"year" = {y}', y == years[-1]) for y in years]
@@ -432,11 +437,7 @@ def test_qgis_product_flows_show_the_final_year_each_product_scaled_to_its_wides
             for _plabel, product_filter, active, width in products:
                 product = product_filter.split("'")[1]
                 assert active is True
-                assert width == f'scale_linear("units", 0, {widest[product]:.6g}, 0.3, 3)'
-        # One scale per product: cells (GWh) never share FePO4's (t); equal only where the widest flows are.
-        final = {p[1].split("'")[1]: p[3] for p in rules[-1][1:]}
-        assert final["cells"] != final["fepo4"]
-        assert len(set(final.values())) == len({widest[product] for product in final}) > 1
+                assert width == '"width_mm"', product
 
 
 @pytest.mark.parametrize("case", ["small", "shipped"])

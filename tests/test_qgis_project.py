@@ -7,6 +7,7 @@ in real QGIS and exports the layout to PDF."""
 
 from __future__ import annotations
 
+import json
 import math
 import shutil
 import xml.etree.ElementTree as ET
@@ -450,7 +451,7 @@ def test_legend_keys_only_what_the_features_draw_and_fits_beside_the_map(runs: P
     assert LAYER_TITLES["product_flows"].startswith("Product flows between sites")
     assert flows["legend/title-label"].replace("\n", " ") == (
         "Product flows (per year) final year 2024 shown (2023: tick in the layer panel) "
-        "width ∝ amount per year up to each product's widest line")
+        "width ∝ amount per year (3 mm = 300,000 t/yr or 8 GWh/yr) the lines of one leg side by side")
     assert properties["redline_layer"]["legend/label-0"] == "lake (excluded within 1,000 m)"
     map_x, map_y = mm(found["map"].get("position", ""))
     map_w, map_h = mm(found["map"].get("size", ""))
@@ -479,12 +480,13 @@ def test_legend_nodes_follow_the_renderer_then_the_diagrams(runs: Path):
 
 # --- the styles a GIS analyst asks about --------------------------------------------------------
 
-def test_product_flows_show_the_final_year_and_scale_each_product_to_its_own_widest(runs: Path):
-    """One rule per year, only the last ticked; under it one rule per product with a width of
-    0.3 to 3 mm up to the product's own widest flow over all years (product_flows.csv): FePO4
-    300,000 t/yr (w_mine to its hub), LFP 170,000 t/yr (the east hub to the gateway in 2023; 2024's
-    widest is 164,000), cells 8 GWh/yr, so that cells do not draw at the minimum width against
-    tonnes. The widest lines (relative to their product) are drawn first."""
+def test_product_flows_show_the_final_year_and_scale_each_unit_to_its_own_widest(runs: Path):
+    """One rule per year, only the last ticked; under it one rule per product, each line as wide
+    and as far beside its leg as its `width_mm` and `offset_mm` say: 0.3 to 3 mm up to the widest
+    flow of its unit over all years (product_flows.csv): 300,000 t/yr (FePO4, w_mine to its hub)
+    for every product in t (LFP's widest, 170,000 t/yr, draws 0.3 + 2.7 x 170,000 / 300,000 =
+    1.83 mm), 8 GWh/yr for cells, so that cells do not draw at the minimum width against tonnes.
+    The widest lines are drawn first."""
     root = parse(runs / "one" / "product_flows.qml")
     renderer = root.find("renderer-v2")
     assert renderer is not None and renderer.get("type") == "RuleRenderer"
@@ -499,13 +501,14 @@ def test_product_flows_show_the_final_year_and_scale_each_product_to_its_own_wid
         return node.get("value", "")
 
     final = {r.get("filter"): width(r) for r in years[1].findall("rule")}
-    assert final == {'"product" = \'fepo4\'': 'scale_linear("units", 0, 300000, 0.3, 3)',
-                     '"product" = \'lfp\'': 'scale_linear("units", 0, 170000, 0.3, 3)',
-                     '"product" = \'cells\'': 'scale_linear("units", 0, 8, 0.3, 3)'}
+    assert final == {'"product" = \'fepo4\'': '"width_mm"', '"product" = \'lfp\'': '"width_mm"',
+                     '"product" = \'cells\'': '"width_mm"'}
+    flows = json.loads((runs / "one" / "product_flows.geojson").read_text(encoding="utf-8"))["features"]
+    widest = {p: max(f["properties"]["width_mm"] for f in flows if f["properties"]["product"] == p)
+              for p in ("fepo4", "lfp", "cells")}
+    assert widest == {"fepo4": 3.0, "lfp": 1.83, "cells": 3.0}
     assert renderer.get("enableorderby") == "1"
-    assert renderer.findtext("orderby/orderByClause") == (
-        'CASE WHEN "product" = \'fepo4\' THEN "units" / 300000 WHEN "product" = \'lfp\' THEN "units" / 170000 '
-        'WHEN "product" = \'cells\' THEN "units" / 8 ELSE 0 END')
+    assert renderer.findtext("orderby/orderByClause") == '"width_mm"'
     # plan.qgs draws the layer with the same rules.
     layer = next(n for n in parse(runs / "one" / "plan.qgs").findall("projectlayers/maplayer")
                  if n.findtext("id") == "product_flows_layer")
@@ -582,7 +585,8 @@ def test_fields_without_their_unit_are_named_with_it(runs: Path):
         "sources": {"supply_t_per_yr": "supply (t/yr)", "shipped_t_2023": "shipped 2023 (t/yr)",
                     "shipped_t_2024": "shipped 2024 (t/yr)"},
         "product_flows": {"from_name": "from (name)", "to_name": "to (name)", "units": "amount per year (see unit)",
-                          "km": "road distance (km)"},
+                          "km": "road distance (km)", "width_mm": "line width drawn (mm)",
+                          "offset_mm": "line drawn beside its leg (mm, + to the right)"},
         "hubs": {"node": "node (the from or to of product_flows)", "cluster": "cluster (id)",
                  "sold_fepo4_2023": "FePO4 sold out of the region 2023 (t/yr)",
                  "sold_fepo4_2024": "FePO4 sold out of the region 2024 (t/yr)",

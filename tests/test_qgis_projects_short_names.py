@@ -245,7 +245,8 @@ def test_plan_project_names_its_layers_shortly_and_measures_on_the_ellipsoid(two
     flows = root.findall("projectlayers/maplayer")[3]
     assert flows.findtext("abstract") == (
         "Product flows between sites, hubs and the gateway (per year, in each product's unit); final year 2024 shown "
-        "(2023: tick in the layer panel); width ∝ amount per year up to each product's widest line")
+        "(2023: tick in the layer panel); width ∝ amount per year (3 mm = 300,000 t/yr or 8 GWh/yr); the lines of "
+        "one leg side by side")
     assert flows.findtext("resourceMetadata/title") == "Product flows (per year)"
     assert root.findall("projectlayers/maplayer")[1].findtext("abstract").startswith(  # the pies' meaning and scale
         "Candidate sites by status; built sites as pies of the output value of the capacity added by product; "
@@ -253,8 +254,8 @@ def test_plan_project_names_its_layers_shortly_and_measures_on_the_ellipsoid(two
     legend = {n.get("id"): {o.get("name"): o.get("value") for o in n.findall("customproperties/Option/Option")}
               for n in root.iter("layer-tree-layer") if n.find("customproperties/Option") is not None}
     assert legend["product_flows_layer"]["legend/title-label"].replace("\n", " ") == (
-        "Product flows (per year) final year 2024 shown (2023: tick in the layer panel) width ∝ amount per year up "
-        "to each product's widest line")
+        "Product flows (per year) final year 2024 shown (2023: tick in the layer panel) width ∝ amount per year "
+        "(3 mm = 300,000 t/yr or 8 GWh/yr) the lines of one leg side by side")
     assert root.find("properties/Measure/Ellipsoid").text == ELLIPSOID == "EPSG:7030"
 
 

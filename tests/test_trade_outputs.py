@@ -296,8 +296,9 @@ def test_a_flow_between_points_that_coincide_has_no_line(chain):
 
 def test_the_flow_and_hub_styles_colour_products_and_kinds(chain):
     """product_flows.qml: a rule for the one year (2030, the final one, ticked) and under it one
-    rule per product that flows, in the catalog's order (x does not flow), each width scaled to
-    that product's own widest flow: u 12 (hub c2 to s2), d 12, f 4; hubs.qml: hub and gateway."""
+    rule per product that flows, in the catalog's order (x does not flow), each line as wide and
+    as far beside its leg as the layer's `width_mm` and `offset_mm` say (one scale per unit:
+    siting/deliver/styles.py `flow_lanes`); hubs.qml: hub and gateway."""
     plan = chain[3]
     places, points = chain_places()
     flows = ET.fromstring(style_for(product_flows_layer(places, plan, points), [], None, ["u", "d", "x", "f"])
@@ -309,9 +310,8 @@ def test_the_flow_and_hub_styles_colour_products_and_kinds(chain):
     symbols = {s.get("name"): s for s in renderer.findall("symbols/symbol")}
     width = ".//Option[@name='outlineWidth']/Option[@name='expression']"
     widths = {r.get("filter"): symbols[r.get("symbol")].find(width).get("value") for r in years[0].findall("rule")}
-    assert widths == {'"product" = \'u\'': 'scale_linear("units", 0, 12, 0.3, 3)',
-                      '"product" = \'d\'': 'scale_linear("units", 0, 12, 0.3, 3)',
-                      '"product" = \'f\'': 'scale_linear("units", 0, 4, 0.3, 3)'}
+    assert widths == {'"product" = \'u\'': '"width_mm"', '"product" = \'d\'': '"width_mm"',
+                      '"product" = \'f\'': '"width_mm"'}
     hubs = ET.fromstring(style_for(hubs_layer(points), []).split("\n", 1)[1]).find("renderer-v2")
     assert hubs is not None and [c.get("value") for c in hubs.iter("category")] == ["hub", "gateway"]
 

@@ -9,11 +9,15 @@ order:
 2. site_to_hub s1 -> n, cells 2024, 5 GWh/yr, 10 km
 3. site_to_hub s1 -> n, LFP 2023, 20,000 t/yr, 10 km
 4. site_to_hub s1 -> n, LFP 2024, 40,000 t/yr, 10 km
-Each product has its own scale, its widest flow over both years at 6 px: LFP 80,000 t/yr, cells
-5 GWh/yr, FePO4 10,000 t/yr. Widths 1 + 5 x amount / widest: leg 0: 6; leg 1: 6; leg 2: 6;
-leg 3: 1 + 5 x 0.25 = 2.25; leg 4: 1 + 5 x 0.5 = 3.5. In a year the lines go widest for their
-product first (ties in file order): 2023 legs 1, 3; 2024 legs 0, 2, 4. Legs 2 and 4 lie on the
-same line (s1 to its hub in 2024): each popup lists both, cells in GWh/yr and LFP in t/yr.
+Each unit has its own scale, its widest flow over both years at 3 mm (siting/deliver/styles.py
+`flow_lanes`), 2.5 px a mm: t/yr, LFP's 80,000; GWh/yr, cells' 5. Widths 0.3 + 2.7 x amount /
+widest mm, rounded to 0.001: leg 0: 3 (7.5 px); leg 1: 0.3 + 2.7 x 0.125 = 0.637 (1.59 px);
+leg 2: 3 (7.5 px); leg 3: 0.3 + 2.7 x 0.25 = 0.975 (2.44 px); leg 4: 0.3 + 2.7 x 0.5 = 1.65
+(4.125, 4.12 px). In a year the lines go widest first (ties in file order): 2023 legs 3, 1;
+2024 legs 0, 2, 4. Legs 2 and 4 lie on the same line (s1 to its hub in 2024), side by side:
+4.85 mm with the 0.2 mm between them, LFP (first in the catalog) at -2.425 + 0.825 = -1.6 mm
+(-4 px), cells at -2.425 + 1.65 + 0.2 + 1.5 = 0.925 mm (2.3125, 2.31 px); each popup lists
+both, cells in GWh/yr and LFP in t/yr.
 """
 
 from __future__ import annotations
@@ -71,18 +75,19 @@ def map_data(page_text: str) -> dict[str, Any]:
     return json.loads(found.group(1))
 
 
-def test_each_product_is_scaled_to_its_own_widest_flow_and_drawn_widest_first():
+def test_each_unit_has_one_scale_the_lines_of_a_leg_side_by_side_drawn_widest_first():
     features = product_flow_features(flows_layer(), PRODUCTS, UNITS)
     assert list(features) == [2023, 2024]
     drawn = {year: [(f["properties"]["style"]["color"], f["properties"]["style"]["weight"],
-                     f["properties"]["style"]["dashArray"], f["geometry"]["coordinates"]) for f in found]
+                     f["properties"]["style"]["offset"], f["properties"]["style"]["dashArray"],
+                     f["geometry"]["coordinates"]) for f in found]
              for year, found in features.items()}
     assert drawn == {
-        2023: [(COLOURS["fepo4"], 6.0, "", [[102.1, 25.1], [102.2, 25.0]]),
-               (COLOURS["lfp"], 2.25, "", [[102.0, 25.0], [102.1, 25.1]])],
-        2024: [(COLOURS["lfp"], 6.0, "6 4", [[102.1, 25.1], [102.5, 25.5]]),
-               (COLOURS["cells"], 6.0, "", [[102.0, 25.0], [102.1, 25.1]]),
-               (COLOURS["lfp"], 3.5, "", [[102.0, 25.0], [102.1, 25.1]])]}
+        2023: [(COLOURS["lfp"], 2.44, 0.0, "", [[102.0, 25.0], [102.1, 25.1]]),
+               (COLOURS["fepo4"], 1.59, 0.0, "", [[102.1, 25.1], [102.2, 25.0]])],
+        2024: [(COLOURS["lfp"], 7.5, 0.0, "6 4", [[102.1, 25.1], [102.5, 25.5]]),
+               (COLOURS["cells"], 7.5, 2.31, "", [[102.0, 25.0], [102.1, 25.1]]),
+               (COLOURS["lfp"], 4.12, -4.0, "", [[102.0, 25.0], [102.1, 25.1]])]}
     assert {f["properties"]["style"]["pane"] for found in features.values() for f in found} == {"productflows"}
 
 
@@ -97,7 +102,8 @@ def test_a_flow_s_popup_gives_product_unit_year_and_amount_and_what_else_its_leg
         "<tr><th>year</th><td>2024</td></tr><tr><th>moved</th><td>5 GWh/yr</td></tr>"
         "<tr><th>leg</th><td>site to its hub</td></tr>"
         "<tr><th>road distance</th><td>10 km (straight line x detour factor)</td></tr>"
-        "<tr><th>widest Cells flow, any year</th><td>5 GWh/yr (the full line width)</td></tr></table>"
+        "<tr><th>widest Cells flow, any year</th><td>5 GWh/yr</td></tr>"
+        "<tr><th>full line width</th><td>5 GWh/yr (the widest flow in it, any product)</td></tr></table>"
         '<table class="capacity"><tr><th>product</th><th>unit</th><th>moved on this leg in 2024</th></tr>'
         '<tr><td>Cells</td><td>GWh/yr</td><td class="n">5</td></tr>'
         '<tr><td>LFP</td><td>t/yr</td><td class="n">40,000</td></tr></table></div>')
@@ -108,7 +114,8 @@ def test_a_flow_s_popup_gives_product_unit_year_and_amount_and_what_else_its_leg
         "<tr><th>year</th><td>2024</td></tr><tr><th>moved</th><td>80,000 t/yr</td></tr>"
         "<tr><th>leg</th><td>sale out of the region: hub to gateway</td></tr>"
         "<tr><th>road distance</th><td>50 km (straight line x detour factor)</td></tr>"
-        "<tr><th>widest LFP flow, any year</th><td>80,000 t/yr (the full line width)</td></tr></table></div>")
+        "<tr><th>widest LFP flow, any year</th><td>80,000 t/yr</td></tr>"
+        "<tr><th>full line width</th><td>80,000 t/yr (the widest flow in it, any product)</td></tr></table></div>")
 
 
 def test_flows_are_one_overlay_per_year_off_until_ticked_with_the_hubs_and_a_note_on_units():
@@ -122,16 +129,17 @@ def test_flows_are_one_overlay_per_year_off_until_ticked_with_the_hubs_and_a_not
     hubs = overlays[-1]["data"]["features"]
     assert [(h["properties"]["tooltip"], h["properties"]["style"]["radius"]) for h in hubs] == [
         ("Port (gateway)", 8), ("North hub", 4.5)]
-    assert ("a line&#x27;s width is its amount against its product&#x27;s widest flow, so widths compare only "
-            "within a product (products are in different units: t/yr, GWh/yr)") in page_text
+    assert ("a line&#x27;s width is its amount per year, on one scale per unit (7.5 px = 80,000 t/yr or 5 GWh/yr)"
+            ", so widths compare between products in the same unit (products are in different units: t/yr, "
+            "GWh/yr); the lines of one leg stand side by side;") in page_text
     assert page_text == map_html([*places(), flows_layer()], PRODUCTS, YEARS, UNITS)
 
 
 def test_the_small_plan_s_report_draws_every_product_flow_line(small_run: MadeRun):
     """tests/data/small's plan moves 22 product flows with a line (product_flows.geojson): 10
     in 2023, 12 in 2024. In 2024 e_far ("East far") sends 8 GWh/yr of cells (the widest cells
-    flow: 6 px) and 34,000 t/yr of LFP (its widest is East hub's 170,000 t/yr of sales in 2023:
-    1 + 5 x 0.2 = 2 px) to its hub on one line."""
+    flow: 3 mm, 7.5 px) and 34,000 t/yr of LFP (the widest flow in t/yr is FePO4's 300,000:
+    0.3 + 2.7 x 34,000 / 300,000 = 0.606 mm, 1.515 px, 1.51 as rounded) to its hub on one line."""
     out = small_run.out
     lines = json.loads((out / "product_flows.geojson").read_text(encoding="utf-8"))["features"]
     overlays = {o["key"]: o for o in map_data((out / "report.html").read_text(encoding="utf-8"))["overlays"]}
@@ -143,7 +151,7 @@ def test_the_small_plan_s_report_draws_every_product_flow_line(small_run: MadeRu
     leg = {f["properties"]["tooltip"]: f["properties"] for f in overlays["product-flows-2024"]["data"]["features"]
            if "East far to East hub" in f["properties"]["tooltip"]}
     assert {tooltip: p["style"]["weight"] for tooltip, p in leg.items()} == {
-        "Cells 2024: 8 GWh/yr, East far to East hub": 6.0, "LFP 2024: 34,000 t/yr, East far to East hub": 2.0}
+        "Cells 2024: 8 GWh/yr, East far to East hub": 7.5, "LFP 2024: 34,000 t/yr, East far to East hub": 1.51}
     for properties in leg.values():
         assert ('<tr><td>Cells</td><td>GWh/yr</td><td class="n">8</td></tr>'
                 '<tr><td>LFP</td><td>t/yr</td><td class="n">34,000</td></tr>') in properties["popup"]

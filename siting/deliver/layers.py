@@ -20,7 +20,7 @@ from siting.config.units import capitalised, per_year
 from siting.deliver.geojson import WGS84, lines_between, normalised_geometries
 from siting.deliver.geopackage import GEOMETRY_COLUMN
 from siting.deliver.layer import AMOUNT, MEASURE, FieldKind, OutputLayer, infer_kind, make_layer
-from siting.deliver.styles import unused_prospective
+from siting.deliver.styles import LANE_FIELDS, flow_lanes, unused_prospective
 from siting.deliver.tables import product_flow_rows
 from siting.optimize.results import GATEWAY, Plan, clean
 from siting.prepare.candidates import SLIVER_M2, cut_cells
@@ -892,7 +892,8 @@ def hubs_layer(points: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame], trade: pd.Data
 
 #: The product_flows layer's fields, in order: those of product_flows.csv after `id` (`unit` right
 #: after `product`, as in every table), with the names of the ends after `to`.
-PRODUCT_FLOW_FIELDS = ["id", "kind", "from", "to", "from_name", "to_name", "product", "unit", "year", "units", "km"]
+PRODUCT_FLOW_FIELDS = ["id", "kind", "from", "to", "from_name", "to_name", "product", "unit", "year", "units", "km",
+                       *LANE_FIELDS]
 
 
 def product_flows_layer(spatial: SpatialResult, plan: Plan, points: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame],
@@ -902,7 +903,10 @@ def product_flows_layer(spatial: SpatialResult, plan: Plan, points: tuple[gpd.Ge
     (its point on surface, as the flows layer uses) or the hub or the gateway to the other end,
     with `units` moved per year in the product's `unit` per year (from `units`, product -> its
     catalog unit; empty without), in product_flows.csv's order (siting/deliver/tables.py
-    `product_flow_rows`). `from_name` and `to_name` name the ends: a site as `site_names` does
+    `product_flow_rows`). `width_mm` and `offset_mm` are how wide its line is drawn and how far
+    (mm, to the right of its direction) from the leg, so that the lines of one leg stand side by
+    side on every map (siting/deliver/styles.py `flow_lanes`; the order across a leg follows
+    `units`' products). `from_name` and `to_name` name the ends: a site as `site_names` does
     (the sites layer's names, `end_names`), a hub and the gateway as `points` do (as the hubs
     layer does); null where they give none.
     A flow of 0 km (a site standing on its hub, as the preprocessing measures it), or between two
@@ -940,11 +944,16 @@ def product_flows_layer(spatial: SpatialResult, plan: Plan, points: tuple[gpd.Ge
                          "unit": per_year(units[row.product]) if units and row.product in units else "",
                          "year": int(row.year), "units": float(row.units), "km": float(row.km)})
             lines.append(shapely.LineString([start, stop]))
-    frame = gpd.GeoDataFrame(rows or {c: [] for c in PRODUCT_FLOW_FIELDS}, geometry=lines, crs=WGS84)
+    own = PRODUCT_FLOW_FIELDS[:-len(LANE_FIELDS)]
+    frame = gpd.GeoDataFrame(rows or {c: [] for c in own}, geometry=lines, crs=WGS84)
     kinds: dict[str, FieldKind] = {"id": "string", "kind": "string", "from": "string", "to": "string",
                                    "from_name": "string", "to_name": "string", "product": "string", "unit": "string",
-                                   "year": "integer", "units": "real", "km": "real"}
-    return make_layer("product_flows", LAYER_TITLES["product_flows"], frame, PRODUCT_FLOW_FIELDS, kinds,
+                                   "year": "integer", "units": "real", "km": "real", "width_mm": "real",
+                                   "offset_mm": "real"}
+    # The lanes from the amounts and ends as written, so that the file's own fields give them again.
+    written = make_layer("product_flows", LAYER_TITLES["product_flows"], frame, own, kinds, "LineString").frame
+    written["width_mm"], written["offset_mm"] = flow_lanes(written, list(units or ()))
+    return make_layer("product_flows", LAYER_TITLES["product_flows"], written, PRODUCT_FLOW_FIELDS, kinds,
                       "LineString")
 
 

@@ -24,8 +24,10 @@ Layer styles:
 - hubs: the hubs (one per cluster) and the gateway, by `kind`, labelled with their names (the
   gateway's marked as such), the hubs' squares drawn over the gateway's star;
 - product_flows: rules per year (the last one ticked, the others to tick on) and in each per
-  product, line width proportional to the amount moved per year up to the product's own widest
-  flow (named with its unit in the legend), imports and sales (legs to and from the gateway) dashed;
+  product, line width proportional to the amount moved per year on one scale per unit (the
+  legend's layer name says what the full width stands for; each product's label its own widest
+  flow), the lines of one leg side by side (the layer's `width_mm` and `offset_mm`: `flow_lanes`),
+  imports and sales (legs to and from the gateway) dashed;
   a product that moves in a year only on legs of no length, which have no line, keys a dashed
   ring with what it moves (a rule that draws nothing: `KEY_ONLY`);
 - flows: categorised by `resource`, line width proportional to the peak yearly tonnage; a site
@@ -1133,7 +1135,9 @@ def size_note(layer: OutputLayer, style: str | None = None) -> str | None:
         rest = [y for y in years if y != shown]
         others = f" ({', '.join(map(str, rest))}: tick in the layer panel)" if rest else ""
         which = "final year" if shown == years[-1] else "year"
-        return f"{which} {shown} shown{others}; width ∝ amount per year up to each product's widest line"
+        tops = flow_unit_tops(layer.frame)
+        scale = f" ({width_scale_text(tops, f'{FLOW_MM[1]:g} mm')})" if tops else ""
+        return f"{which} {shown} shown{others}; width ∝ amount per year{scale}; the lines of one leg side by side"
     if layer.name == "sources" and len(layer.frame):
         return f"triangle area ∝ supply; largest {amount(_peak(layer, ['supply_t_per_yr']), 't/yr')}"
     return None
@@ -1222,6 +1226,86 @@ def rule(key: str, label: str, filter_expression: str, symbol_name: str | None =
     return element("rule", attributes, *children)
 
 
+#: A product flow's line width (mm): FLOW_MM[0] for nothing moved, FLOW_MM[1] at the widest flow
+#: of its unit over every year (one scale for every product in t/yr, one per other unit).
+FLOW_MM = (0.3, 3.0)
+#: The room (mm) between two product flows' lines side by side on one leg.
+LANE_GAP_MM = 0.2
+#: The product flows layer's fields that place its lines (`flow_lanes`): width and offset, mm.
+LANE_FIELDS = ("width_mm", "offset_mm")
+
+
+def scale_unit(unit: object, product: object) -> str:
+    """The width scale of a product flow: its unit per year, or for a flow without one, its
+    product's own ("units/yr of FePO4")."""
+    return str(unit) if isinstance(unit, str) and unit else f"units/yr of {product_label(str(product))}"
+
+
+def flow_unit_tops(frame: pd.DataFrame) -> dict[str, float]:
+    """Unit (the layer's `unit` field, per year; a product's own where it has none) -> the most
+    a product flow in it moves in a year (`units`), over every year and product: the amount a
+    line FLOW_MM[1] wide stands for. Products in the same unit share the scale, so that widths
+    compare between them; products in other units (GWh, million m2) have their own. The unit
+    most products share comes first, then the others by name."""
+    tops: dict[str, float] = {}
+    products: dict[str, set[str]] = {}
+    for unit, product, units in zip(frame["unit"], frame["product"], frame["units"], strict=True):
+        key = scale_unit(unit, product)
+        tops[key] = max(tops.get(key, 0.0), float(units))
+        products.setdefault(key, set()).add(str(product))
+    # The scale most products share first (t/yr in the shipped catalog), then by name.
+    return {key: tops[key] if tops[key] > 0 else 1.0 for key in sorted(tops, key=lambda k: (-len(products[k]), k))}
+
+
+def width_scale_text(tops: Mapping[str, float], full: str) -> str:
+    """What a product flow's full width (`full`, "3 mm") stands for in each unit of `tops`
+    (`flow_unit_tops`): "3 mm = 843,080 t/yr, 24.5 GWh/yr or 255.8 million m2/yr" (no "; ":
+    the print legend breaks lines there, qgisproject.py `LEGEND_BREAK`)."""
+    amounts = [amount(top, unit) for unit, top in tops.items()]
+    listed = amounts[0] if len(amounts) == 1 else f"{', '.join(amounts[:-1])} or {amounts[-1]}"
+    return f"{full} = {listed}" if amounts else full
+
+
+def flow_lanes(frame: pd.DataFrame, products: Sequence[str] = ()) -> tuple[list[float], list[float]]:
+    """Each product flow's line width and offset (mm), in the rows' order, as every map draws
+    the product flows (plan.qgs, report.html): the width goes from FLOW_MM[0] to FLOW_MM[1] at
+    the widest flow of its unit (`flow_unit_tops`); the lines one year moves on one leg (the
+    same two ends, either way) stand side by side, LANE_GAP_MM apart, the group centred on the
+    leg, so that none covers another. Across the leg, from the left of its direction from its
+    smaller end (by longitude, then latitude) to its larger: first the flows the other way, then
+    those this way, each in the order of `products` (the catalog's; others after, by code), then
+    by `kind`: the flows of one way keep together, beside those of the other way. The
+    offset is QGIS's: to the right of the line's own direction (from its first point to its
+    last), negative to its left. A frame that holds them already (LANE_FIELDS) gives them."""
+    if all(f in frame.columns for f in LANE_FIELDS):
+        return [float(w) for w in frame["width_mm"]], [float(o) for o in frame["offset_mm"]]
+    low, high = FLOW_MM
+    tops = flow_unit_tops(frame)
+    widths = []
+    for unit, product, units in zip(frame["unit"], frame["product"], frame["units"], strict=True):
+        key = scale_unit(unit, product)
+        widths.append(round(low + (high - low) * max(float(units), 0.0) / tops[key], 3))
+    order = {p: i for i, p in enumerate(products)}
+    legs: dict[tuple[object, ...], list[tuple[tuple[object, ...], int, bool]]] = {}
+    for n, (geometry, product, year, kind) in enumerate(zip(frame.geometry, frame["product"], frame["year"],
+                                                            frame["kind"], strict=True)):
+        first, last = tuple(geometry.coords[0]), tuple(geometry.coords[-1])
+        forward = first <= last
+        ends = (first, last) if forward else (last, first)
+        rank = (forward, order.get(str(product), len(order)), str(product), str(kind))
+        legs.setdefault((int(year), ends), []).append((rank, n, forward))
+    offsets = [0.0] * len(widths)
+    for lanes in legs.values():
+        lanes.sort()
+        across = -(sum(widths[n] for _rank, n, _f in lanes) + LANE_GAP_MM * (len(lanes) - 1)) / 2
+        for _rank, n, forward in lanes:
+            centre = across + widths[n] / 2
+            # `centre` is to the right of the leg's direction from its smaller end.
+            offsets[n] = round(centre if forward else -centre, 3) + 0.0
+            across += widths[n] + LANE_GAP_MM
+    return widths, offsets
+
+
 def product_flow_label(product: str, top: float, unit: str, unlined: tuple[float, str] | None = None) -> str:
     """A product's legend label in the product flows' style: its widest line (`top`, in `unit`:
     "LFP (widest 170,000 t/yr)"), or, where a leg without a line (of zero length, `unlined`: the
@@ -1271,11 +1355,13 @@ def product_flows_style(layer: OutputLayer, products: Sequence[str], units: Mapp
     """Product flows in a rule-based renderer: one group of rules per year, only the last year's
     ticked (every leg has one feature per year on the same line, which would hide each other),
     and in each year one rule per product that flows in it, in the products' colours of every
-    output. The width of a product's lines is proportional to its amount per year, up to 3 mm at
-    its own widest flow over all years (products are in different units: t, GWh, million m2),
-    and its legend label says that widest amount with its unit; hub-to-gateway and
-    gateway-to-hub legs (sales and imports) are dashed; the lines are drawn widest (relative to
-    their product's widest) first. `units`: product -> catalog unit (the layer's `unit` field
+    output. A line's width and offset are the layer's `width_mm` and `offset_mm` (`flow_lanes`):
+    its amount per year on one scale per unit, FLOW_MM[1] at the widest flow of that unit over
+    all years (every product in t/yr on one scale; GWh and million m2 each on its own: the
+    layer's legend name says what the full width stands for, `size_note`), and the lines one
+    leg moves in a year side by side; each product's legend label says its own widest amount
+    with its unit; hub-to-gateway and gateway-to-hub legs (sales and imports) are dashed; the
+    lines are drawn widest first. `units`: product -> catalog unit (the layer's `unit` field
     where not given). `unlined`: product -> the most it moves on a leg without a line and where
     (siting/deliver/webmap.py `unlined_widest`); a product's label then says so where that is
     more than its widest line (`product_flow_label`). `unlined_years`: year -> product -> the
@@ -1303,7 +1389,7 @@ def product_flows_style(layer: OutputLayer, products: Sequence[str], units: Mapp
             symbols.append(symbol("line", name, symbol_layer("SimpleLine", {
                 "capstyle": "round", "joinstyle": "round", "line_color": rgba(colours[p], 220),
                 "line_style": "solid", "line_width": "1", "line_width_unit": "MM", "offset": "0", "offset_unit": "MM"},
-                {"outlineWidth": f"scale_linear({_quoted('units')}, 0, {top:.6g}, 0.3, 3)", "outlineStyle": dashed})))
+                {"outlineWidth": _quoted("width_mm"), "offset": _quoted("offset_mm"), "outlineStyle": dashed})))
             label = product_flow_label(p, top, unit, (unlined or {}).get(p))
             children.append(rule(f"{{product_flows:{year}:{p}}}", label, f"{_quoted('product')} = {_text_literal(p)}",
                                  name))
@@ -1317,11 +1403,9 @@ def product_flows_style(layer: OutputLayer, products: Sequence[str], units: Mapp
                                  KEY_ONLY, name))
         year_rules.append(rule(f"{{product_flows:{year}}}", f"{year}" + (" (final year)" if year == years[-1] else ""),
                                f"{_quoted('year')} = {year}", None, year == years[-1], *children))
-    # The widest lines first, so that a thin line on the same leg stays visible on top.
-    share = " ".join(f"WHEN {_quoted('product')} = {_text_literal(p)} THEN {_quoted('units')} / {top:.6g}"
-                     for p, top in tops.items())
+    # The widest lines first, so that where lines cross a thin one stays visible on top.
     clause = element("orderByClause", {"asc": "0", "nullsFirst": "0"})
-    clause.text = f"CASE {share} ELSE 0 END" if tops else "0"
+    clause.text = _quoted("width_mm")
     renderer = element("renderer-v2", {"enableorderby": "1", "forceraster": "0", "symbollevels": "0",
                                        "type": "RuleRenderer"},
                        element("rules", {"key": "{product_flows}"}, *year_rules), element("symbols", None, *symbols),
@@ -1636,7 +1720,8 @@ FIXED_ALIASES: dict[str | None, dict[str, str]] = {
                 "area_km2_sourced": "area as its sources give it (km2)"},
     "redline_zones": {"max_distance_m": "exclusion distance, the farthest (m)", "area_km2": "ellipsoidal area (km2)"},
     "product_flows": {"from_name": "from (name)", "to_name": "to (name)", "units": "amount per year (see unit)",
-                      "km": "road distance (km)"},
+                      "km": "road distance (km)", "width_mm": "line width drawn (mm)",
+                      "offset_mm": "line drawn beside its leg (mm, + to the right)"},
     "hubs": {"node": "node (the from or to of product_flows)", "cluster": "cluster (id)"},
     "candidate_cells": {"gross_ha": "gross area (ha)", "usable_ha": "usable area (ha)"},
 }

@@ -51,6 +51,7 @@ from siting.deliver.styles import (
     CELL_FILL_OPACITY,
     DEMO_RING,
     ELIGIBLE,
+    FLOW_MM,
     GREY,
     INK,
     SETBACK,
@@ -58,11 +59,15 @@ from siting.deliver.styles import (
     STANDING,
     STATUS_LABELS,
     exclusion_reach,
+    flow_lanes,
+    flow_unit_tops,
     product_colours,
     redline_colours,
     redline_word,
     resource_colours,
+    scale_unit,
     unused_prospective,
+    width_scale_text,
 )
 from siting.deliver.tables import product_flow_rows
 
@@ -765,17 +770,25 @@ def flow_unit(row: Mapping[str, Any], units: Mapping[str, str]) -> str:
     return per_year(units[product]) if product in units else str(row.get("unit") or "")
 
 
+#: Screen px per mm of a product flow's width and offset (siting/deliver/styles.py `flow_lanes`):
+#: a line FLOW_MM wide in plan.qgs is 0.75 to 7.5 px wide on the page.
+FLOW_PX_PER_MM = 2.5
+
+
 def product_flow_features(flows: OutputLayer, products: Sequence[str], units: Mapping[str, str],
                           places: Mapping[tuple[str, str], str] | None = None,
                           unlined: Sequence[Mapping[str, Any]] = ()) -> dict[int, list[dict[str, Any]]]:
     """The product flows layer's lines (siting/deliver/layers.py `product_flows_layer`: one per
     leg, product and year, `units` moved per year in `unit`) by year, ascending. A line is in its
     product's colour (as in every output), dashed for imports and sales through the gateway, and
-    its width goes from 1 px to 6 px at its product's widest flow over every year: products are
-    in different units (t, GWh, million m2), so each has its own scale and no width compares two
-    products. In a year the lines are drawn widest (for their product) first, so that a thin line
-    on a leg shared with others stays on top. A line's popup gives its product, unit, year and
-    amount, its leg (`FLOW_LEGS`), its road distance, its product's widest flow, and every
+    its width and its offset across its leg are the layer's (siting/deliver/styles.py
+    `flow_lanes`, in mm, FLOW_PX_PER_MM px each): one width scale per unit (every product in
+    t/yr on one, so that their widths compare; GWh and million m2 each on its own), and the
+    lines one leg moves in a year side by side, none over another, as plan.qgs draws them
+    (`SCRIPT` moves a line with an `offset` that many px to the right of its direction). In a
+    year the lines are drawn widest first. A line's popup gives its product, unit, year and
+    amount, its leg (`FLOW_LEGS`), its road distance, its product's widest flow, what the full
+    width stands for in its unit (`flow_unit_tops`), and every
     product the leg moves that year (lines on one leg lie on each other). `places`: (end, id) ->
     the ends in words (`place_names`; the ids without). `unlined`: the plan's flows without a
     line (`unlined_flows`): where one of a product carries more than its widest line, that
@@ -798,32 +811,36 @@ def product_flow_features(flows: OutputLayer, products: Sequence[str], units: Ma
     def end(kind: str, which: int, node: str) -> str:
         return named.get((FLOW_ENDS.get(kind, ("", ""))[which], node), node)
 
+    widths, offsets = flow_lanes(frame, products)
+    scales = flow_unit_tops(frame)
     by_year: dict[int, list[tuple[float, int, dict[str, Any]]]] = {}
     for n, (row, geometry) in enumerate(zip(rows, geometries, strict=True)):
         kind, product, year, moved = str(row["kind"]), str(row["product"]), int(row["year"]), float(row["units"])
         unit, label, top = flow_unit(row, units), product_label(product), tops[product]
-        share = moved / top if top > 0 else 0.0
         origin, target = end(kind, 0, str(row["from"])), end(kind, 1, str(row["to"]))
         details = [("product", label), ("unit", unit), ("year", str(year)), ("moved", f"{quantity(moved)} {unit}"),
                    ("leg", FLOW_LEGS.get(kind, kind)),
                    ("road distance", f"{measure(float(row['km']))} km (straight line x detour factor)")]
         if hidden.get(product, 0.0) > top:
-            details += [(f"widest {label} flow drawn, any year", f"{quantity(top)} {unit} (the full line width)"),
+            details += [(f"widest {label} flow drawn, any year", f"{quantity(top)} {unit}"),
                         (f"{label} on a leg without a line, any year",
                          f"up to {amount_text(hidden[product])} {unit} (a leg of zero length: a dashed ring at its "
                          "hub)")]
         else:
-            details.append((f"widest {label} flow, any year", f"{quantity(top)} {unit} (the full line width)"))
+            details.append((f"widest {label} flow, any year", f"{quantity(top)} {unit}"))
+        scale = scale_unit(row.get("unit"), product)
+        details.append(("full line width", f"{quantity(scales[scale])} {scale} (the widest flow in it, any product)"))
         leg = on_leg[(kind, str(row["from"]), str(row["to"]), year)]
         extra = _amount_table(f"moved on this leg in {year}", [(str(r["product"]), flow_unit(r, units),
                                                                  float(r["units"])) for r in leg]) if len(leg) > 1 \
             else ""
-        style = {"color": _hex(colours.get(product, GREY)), "weight": round(1.0 + 5.0 * share, 2), "opacity": 0.85,
+        style = {"color": _hex(colours.get(product, GREY)), "weight": round(FLOW_PX_PER_MM * widths[n], 2),
+                 "offset": round(FLOW_PX_PER_MM * offsets[n], 2) + 0.0, "opacity": 0.85,
                  "dashArray": "6 4" if kind in ("gateway_to_hub", "hub_to_gateway") else "",
                  "className": "product-flow", "pane": "productflows"}
         feature = _feature(geometry, _popup(f"{label}: {origin} to {target}", details, extra), style,
                            _text(f"{label} {year}: {quantity(moved)} {unit}, {origin} to {target}"))
-        by_year.setdefault(year, []).append((share, n, feature))
+        by_year.setdefault(year, []).append((widths[n], n, feature))
     return {year: [f for _share, _n, f in sorted(found, key=lambda item: (-item[0], item[1]))]
             for year, found in sorted(by_year.items())}
 
@@ -854,7 +871,8 @@ def product_flows_note(flows: OutputLayer | None, products: Sequence[str], units
                        unlined: Sequence[Mapping[str, Any]] = (),
                        places: Mapping[tuple[str, str], str] | None = None, hubs: OutputLayer | None = None) -> str:
     """The sentences over the map on the product flows ("" without any): one layer per year, the
-    width of a line relative to its product's widest line, the units that differ (in the order of
+    width of a line on one scale per unit and what the full width stands for in each, the
+    lines of a leg side by side, the units that differ (in the order of
     `products`, the catalog's), the dashes; then the flows without a line (`unlined`,
     from `unlined_flows`): that they are legs of zero length, marked by a ring, and what those of
     their last year carry (`unlined_text`), and the products with no line in any year, which
@@ -868,9 +886,11 @@ def product_flows_note(flows: OutputLayer | None, products: Sequence[str], units
                   key=lambda row: order.get(str(row["product"]), len(order)))
     shown = list(dict.fromkeys(flow_unit(row, units) for row in rows))
     mixed = f" (products are in different units: {', '.join(shown)})" if len(shown) > 1 else ""
-    text = (" Product flows: one layer per year, off until ticked; a line's width is its amount against its "
-            f"product's widest flow, so widths compare only within a product{mixed}; dashed lines are imports "
-            "and sales through the gateway.")
+    tops = flow_unit_tops(flows.frame) if lined and flows is not None else {}
+    across = f" ({width_scale_text(tops, f'{FLOW_PX_PER_MM * FLOW_MM[1]:g} px')})" if tops else ""
+    text = (" Product flows: one layer per year, off until ticked; a line's width is its amount per year, on one "
+            f"scale per unit{across}, so widths compare between products in the same unit{mixed}; the lines of "
+            "one leg stand side by side; dashed lines are imports and sales through the gateway.")
     if unlined:
         return text + " " + unlined_text(unlined, units, places) + unlined_only_text(
             unlined_only(flows, unlined, places), products, units)
@@ -1062,6 +1082,29 @@ SCRIPT = """(function () {
       style: function (f) { return f.properties.style; },
       pointToLayer: function (f, latlng) { return L.circleMarker(latlng, f.properties.style); },
       onEachFeature: function (f, l) {
+        // A line with an offset (px) is drawn that far to the right of its direction, so that
+        // the lines of one leg stand side by side at every zoom.
+        var shift = f.properties.style && f.properties.style.offset;
+        if (shift && l._project) {
+          var project = l._project;
+          l._project = function () {
+            project.call(this);
+            (this._rings || []).forEach(function (ring) {
+              if (ring.length < 2) { return; }
+              var a = ring[0], b = ring[ring.length - 1], dx = b.x - a.x, dy = b.y - a.y;
+              var n = Math.sqrt(dx * dx + dy * dy);
+              if (!n) { return; }
+              var ox = -dy / n * shift, oy = dx / n * shift;
+              ring.forEach(function (p) { p.x += ox; p.y += oy; });
+            });
+            if (this._rawPxBounds) {
+              var pad = Math.abs(shift);
+              this._rawPxBounds = L.bounds(this._rawPxBounds.min.subtract([pad, pad]),
+                                           this._rawPxBounds.max.add([pad, pad]));
+              this._updateBounds();
+            }
+          };
+        }
         if (f.properties.popup) { l.bindPopup(f.properties.popup, {maxWidth: 420}); }
         if (f.properties.tooltip) { l.bindTooltip(f.properties.tooltip, {sticky: true}); }
       }
