@@ -518,7 +518,7 @@ STOPPED_RUN = textwrap.dedent("""
     def slow(folder, files):
         real(folder, files)
         print("staged", flush=True)
-        time.sleep(60)
+        time.sleep(600)
 
     siting.deliver.folders.write_files = slow
     siting.runs.batch.write_files = slow
@@ -549,7 +549,7 @@ def test_a_stopped_run_leaves_no_staging_folder(small_run: MadeRun, work: Path, 
     staging = [p for p in work.iterdir() if p.name.startswith(".out.siting-staging.")]
     assert len(staging) == 1 and (staging[0] / MARKER).is_file()
     process.send_signal(signum)
-    _out, err = process.communicate(timeout=30)  # held writes sleep 60 s: the workers must be stopped
+    _out, err = process.communicate(timeout=180)  # writes held 600 s: the stop must end them
     assert process.returncode == 128 + signum
     name = signal.Signals(signum).name
     assert err.splitlines()[-1] == f"stopped by {name}: outputs not yet complete were discarded"
