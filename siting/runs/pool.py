@@ -1781,7 +1781,9 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
     local cluster of `dask_client`, as in the process pool; a scheduler of its own address keeps
     its own, 3 unless configured), and a task that raised again up to RETRIES times; then the task's result is
     `hooks.lost`, with why in the words of `dask_loss_words`. As a worker begins a task, the task
-    says so (`_announced`: an event on a topic of this call's own) and `hooks.begin` hears it, so
+    says so (`_announced`: an event on a topic of this call's own, heard, as the nannies' restarts
+    and the scheduler's removals of workers are, through the client's one handler of each topic
+    that the batches at once on one client share, `_subscribe`) and `hooks.begin` hears it, so
     that a `Progress` shows the runs under way as the process pool's do; `hooks.again` hears, once
     for each, a worker lost while it ran (or held) a task that then runs again (`_began`,
     `dask_again_words`); `hooks.done` hears each task as it ends, and `hooks.beat` is called about
@@ -1805,9 +1807,11 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
     topic = f"{key}-{token}-began"
     # (ended, task number), or (None, a nanny's restart for memory, or OTHERS_HELD), from Dask's threads
     events: queue.SimpleQueue[tuple[bool | None, Any]] = queue.SimpleQueue()
-    client.subscribe_topic(MEMORY_TOPIC, lambda event: events.put((None, event[1])))
-    client.subscribe_topic(topic, lambda event: events.put((False, int(event[1]))))
-    client.subscribe_topic(REMOVALS_TOPIC, lambda event: _removed(event[1], f"{key}-{token}-", events))
+    handlers: dict[str, Callable[[Any], None]] = {
+        MEMORY_TOPIC: lambda event: events.put((None, event[1])),
+        topic: lambda event: events.put((False, int(event[1]))),
+        REMOVALS_TOPIC: lambda event: _removed(event[1], f"{key}-{token}-", events),
+    }
     restarts: list[Any] = []  # the restarts for memory heard since a task last began or ended
     futures: list[Any] = []
     lost = False  # the scheduler's connection, with every task
@@ -1826,6 +1830,8 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
         return future
 
     try:
+        for name, handler in handlers.items():
+            _subscribe(client, name, handler)
         for i in range(len(tasks)):
             futures.append(submit(i))
         results: dict[int, Any] = {}
@@ -1864,11 +1870,64 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
             client.cancel(futures)
         raise
     finally:
-        if not lost:
-            with contextlib.suppress(Exception):  # a client already broken must not hide why
-                client.unsubscribe_topic(topic)
-                client.unsubscribe_topic(MEMORY_TOPIC)
-                client.unsubscribe_topic(REMOVALS_TOPIC)
+        for name, handler in handlers.items():
+            _unsubscribe(client, name, handler, connected=not lost)
+
+
+class _TopicFanout:
+    """The one handler a Dask client keeps for a topic (`Client.subscribe_topic` replaces the
+    client's handler of the topic, and `Client.unsubscribe_topic` stops the scheduler sending it to
+    the client), shared by the batches on that client that hear the topic (`_subscribe`): each event
+    goes to every batch's handler, in the order they subscribed."""
+
+    def __init__(self) -> None:
+        self.handlers: list[Callable[[Any], None]] = []
+
+    def __call__(self, event: Any) -> None:
+        with _FANOUTS_LOCK:
+            handlers = list(self.handlers)
+        for handler in handlers:
+            handler(event)
+
+
+#: The handlers shared by the batches on each Dask client and topic (`_subscribe`), by the client's
+#: id and the topic, with the client (so that its id is not another's while the entry stands).
+_FANOUTS: dict[tuple[int, str], tuple[Any, _TopicFanout]] = {}
+_FANOUTS_LOCK = threading.Lock()
+
+
+def _subscribe(client: Any, topic: str, handler: Callable[[Any], None]) -> None:
+    """`handler` hears the events of `topic` on the Dask client `client` until `_unsubscribe`:
+    through the client's one handler of the topic (`_TopicFanout`), subscribed as the first batch
+    on the client asks for the topic, so that batches at once on one client (two threads of a
+    notebook, a batch started while another runs) neither replace each other's handlers nor
+    unsubscribe the topic while another still hears it."""
+    with _FANOUTS_LOCK:
+        entry = _FANOUTS.get((id(client), topic))
+        if entry is None:
+            entry = (client, _TopicFanout())
+            client.subscribe_topic(topic, entry[1])  # (raising, nothing is kept)
+            _FANOUTS[(id(client), topic)] = entry
+        entry[1].handlers.append(handler)
+
+
+def _unsubscribe(client: Any, topic: str, handler: Callable[[Any], None], connected: bool = True) -> None:
+    """`handler`, subscribed to `topic` on `client` by `_subscribe`, no longer hears it; once it
+    was the last, the topic is unsubscribed; not when the client lost the scheduler (`connected`
+    False: no scheduler to hear it). A client already broken must not hide why the batch ends: its
+    errors here are dropped."""
+    with _FANOUTS_LOCK:
+        entry = _FANOUTS.get((id(client), topic))
+        if entry is None or handler not in entry[1].handlers:
+            return
+        entry[1].handlers.remove(handler)
+        if entry[1].handlers:
+            return
+        del _FANOUTS[(id(client), topic)]
+        if not connected:
+            return
+        with contextlib.suppress(Exception):
+            client.unsubscribe_topic(topic)
 
 
 #: Beats of a batch on Dask with no task begun or ended between two questions to its scheduler of
