@@ -1705,7 +1705,7 @@ def _pool_round(tasks: Sequence[_Task], pending: list[int], workers: int, hooks:
     return run_handed_over(pending, min(workers, len(pending)), submit, begin, done, hooks.beat, BEAT_S)
 
 
-def dask_loss_words(error: BaseException) -> str:
+def dask_loss_words(error: BaseException, begins: int | None = None, submissions: int = 1) -> str:
     """Why a task on Dask gave no result, from the exception its future raised, in words for
     `hooks.lost`, as the process pool says it (`_run_in_pool`): for Dask's KilledWorker (the
     workers running the task died more often than the scheduler's setting
@@ -1713,17 +1713,34 @@ def dask_loss_words(error: BaseException) -> str:
     of the last and that setting's value, and that Dask does not say how they ended: "Dask worker
     died 4 times running this case (KilledWorker: the last was tcp://10.0.0.5:40000, and Dask's
     distributed.scheduler.allowed-failures is 3; Dask does not say how a worker ended: its log does,
-    e.g. a restart for using more than its memory limit)". Any other exception as the traceback
-    module gives it, after "Dask worker failed: "."""
+    e.g. a restart for using more than its memory limit)". A task heard to begin (`begins`, on its
+    last submission of `submissions`) on fewer workers than died holding it (`never_began`) is not
+    said to have died running: "Dask workers died 2 times holding this case, none of them heard to
+    begin it, on the last of its 3 submissions, each lost with more workers than it was heard to
+    begin on (KilledWorker: ...; a worker holds cases queued behind the one it runs, and its death
+    is counted against each: another case, of this batch or of another client of the scheduler, may
+    have killed it; ...)". Any other exception as the traceback module gives it, after "Dask worker
+    failed: "."""
     from distributed import KilledWorker
 
     allowed = getattr(error, "allowed_failures", None)
     worker = getattr(getattr(error, "last_worker", None), "address", None)
     if isinstance(error, KilledWorker) and isinstance(allowed, int) and worker:
         died = allowed + 1
-        return (f"Dask worker died {died} time{'s' if died != 1 else ''} running this case (KilledWorker: the last "
-                f"was {worker}, and Dask's distributed.scheduler.allowed-failures is {allowed}; Dask does not say "
-                "how a worker ended: its log does, e.g. a restart for using more than its memory limit)")
+        times = f"{died} time{'s' if died != 1 else ''}"
+        setting = (f"KilledWorker: the last was {worker}, and Dask's distributed.scheduler.allowed-failures is "
+                   f"{allowed}; ")
+        ended = ("Dask does not say how a worker ended: its log does, e.g. a restart for using more than its memory "
+                 "limit")
+        if begins is None or not never_began(error, begins):
+            return f"Dask worker died {times} running this case ({setting}{ended})"
+        heard = ("not heard to begin it" if died == 1 else
+                 f"{'none' if begins == 0 else begins} of them heard to begin it")
+        every = (f", on the last of its {submissions} submissions, each lost with more workers than it was heard to "
+                 "begin on") if submissions > 1 else ""
+        return (f"Dask worker{'s' if died != 1 else ''} died {times} holding this case, {heard}{every} ({setting}a "
+                "worker holds cases queued behind the one it runs, and its death is counted against each: another "
+                f"case, of this batch or of another client of the scheduler, may have killed it; {ended})")
     return f"Dask worker failed: {traceback.format_exception_only(type(error), error)[-1].strip()}"
 
 
@@ -1855,7 +1872,8 @@ def _run_on_dask(tasks: Sequence[_Task], client: Any, hooks: _Hooks, key: str, b
                         begins[i] = 0
                         futures[i] = submit(i)
                         continue
-                    results[i] = value if kind == "result" else hooks.lost(i, dask_loss_words(value))
+                    results[i] = (value if kind == "result" else
+                                  hooks.lost(i, dask_loss_words(value, begins[i], again[i] + 1)))
                     hooks.done(i, results[i])
                     if hooks.refused(results[i]) is not None:  # stop: nothing more is started
                         client.cancel([futures[j] for j in range(len(tasks)) if j not in results])
