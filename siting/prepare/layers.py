@@ -58,6 +58,7 @@ relative to the scenario's folder in the run's files (`file_notice`, `siting.con
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime
 import json
 import math
@@ -566,6 +567,40 @@ def _table_text(dbf: SetFile, language_read: bool = True) -> TableText | None:
     return TableText(utf8=True) if utf8 else None
 
 
+#: The layer files' `read_info` answers kept while `read_layers` runs (`kept_infos`), by (path,
+#: layer, encoding); None outside it, where each question reads the file again.
+_INFOS: contextvars.ContextVar[dict[tuple[str, str | None, str | None], dict] | None] = contextvars.ContextVar(
+    "_INFOS", default=None)
+
+
+@contextlib.contextmanager
+def kept_infos() -> Iterator[None]:
+    """Keep each layer file's `layer_info` for the block (a reading of the layers, during which
+    the files are taken to stand still): GDAL parses a shapefile's .prj on every `read_info`, and
+    one it cannot match to a known CRS took about a second each time (the checks ask up to a
+    dozen times per file)."""
+    token = _INFOS.set({})
+    try:
+        yield
+    finally:
+        _INFOS.reset(token)
+
+
+def layer_info(path: Path, layer: str | None = None, encoding: str | None = None) -> dict:
+    """pyogrio's `read_info` of the layer file `path` (its `layer`, read with `encoding`): the
+    fields, their dtypes, the CRS, the encoding and the layer's metadata; kept for a second
+    question while `kept_infos` is on. Raises what `read_info` raises (not kept). Read only: the
+    dict may be shared."""
+    kept = _INFOS.get()
+    key = (os.fspath(path), layer, encoding)
+    if kept is not None and key in kept:
+        return kept[key]
+    info = pyogrio.read_info(path, layer=layer, encoding=encoding)
+    if kept is not None:
+        kept[key] = info
+    return info
+
+
 def _unknown_cpg(path: Path) -> str | None:
     """The text of the shapefile `path`'s .cpg when GDAL does not know the encoding it names (an
     empty file, a misspelt name such as 'GKB', bytes that are no printable text, given with
@@ -583,7 +618,7 @@ def _unknown_cpg(path: Path) -> str | None:
         if not (raw.isascii() and raw.decode("ascii").isprintable()):  # bytes that name nothing (binary junk):
             return ascii(raw)[2:-1]  # GDAL converts from them as from an encoding, and garbles the text
         text = raw.decode("ascii")
-        if text and pyogrio.read_info(path).get("encoding") == "UTF-8":  # blank: GDAL takes it for UTF-8
+        if text and layer_info(path).get("encoding") == "UTF-8":  # blank: GDAL takes it for UTF-8
             return None
         return text
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError, ValueError, zipfile.BadZipFile):
@@ -843,7 +878,7 @@ def declared_dtypes(path: Path, layer: str | None, renamed: Mapping[str, str] | 
     -> its column, `CutNames.renamed`). The declared type is what survives a null: GDAL reads an
     integer or yes/no field with a null as float64. Empty when the file cannot be listed."""
     try:
-        info = pyogrio.read_info(path, layer=layer, encoding=layer_encoding(path))
+        info = layer_info(path, layer, layer_encoding(path))
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError, OSError):
         return {}
     renamed = renamed or {}
@@ -855,7 +890,7 @@ def layer_description(path: Path, layer: str | None = None) -> str:
     GeoJSON FeatureCollection's `description` member, a GeoPackage table's
     `gpkg_contents.description`); "" without one or for a file that cannot be read."""
     try:
-        info = pyogrio.read_info(path, layer=layer, encoding=layer_encoding(path))
+        info = layer_info(path, layer, layer_encoding(path))
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError, OSError):
         return ""  # a description is an extra: the layer's own problems are told where it is read
     return str((info.get("layer_metadata") or {}).get("DESCRIPTION") or "").strip()
@@ -1020,7 +1055,7 @@ def unreadable_prj(path: Path, role: str) -> str | None:
     if prj is None:
         return None
     try:
-        crs = pyogrio.read_info(path).get("crs")
+        crs = layer_info(path).get("crs")
     except pyogrio.errors.CRSError:  # GDAL's own reading of the .prj fails (a WKT cut short)
         crs = None
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError, UnicodeDecodeError):
@@ -1877,7 +1912,14 @@ def read_layers(loaded: LoadedScenario, allowed_zone: bool = True) -> tuple[Laye
     (`read_as`). Without a catalog (`loaded.catalog` None: it failed, and its problems are
     reported), the checks that need none are made: files, CRS, geometries, ids, numbers and texts;
     not the existing-capacity columns (`existing_<product>`) nor the sources' resources, which
-    name the catalog's products and resources."""
+    name the catalog's products and resources. Each file's
+    `read_info` is read once (`kept_infos`)."""
+    with kept_infos():
+        return _read_layers(loaded, allowed_zone)
+
+
+def _read_layers(loaded: LoadedScenario, allowed_zone: bool) -> tuple[LayerSet, list[str], frozenset[str]]:
+    """`read_layers`, with the files' `read_info` kept."""
     scenario = loaded.scenario
     policy = scenario.spatial.invalid_geometry
     catalog_known = loaded.catalog is not None
@@ -2232,7 +2274,7 @@ def read_as(path: Path, ref: Ref, products: Sequence[str]) -> tuple[Ref, CutName
     if not is_shapefile(path):
         return ref, CutNames()
     try:
-        columns = [str(f) for f in pyogrio.read_info(path, layer=ref.layer, encoding=layer_encoding(path))["fields"]]
+        columns = [str(f) for f in layer_info(path, ref.layer, layer_encoding(path))["fields"]]
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError, OSError):
         return ref, CutNames(shapefile=True)
     declared = {s: str(getattr(ref, s)) for s in type(ref).model_fields if s.endswith("_field") and getattr(ref, s)}
