@@ -1208,9 +1208,14 @@ def draw_redline(ax: Axes, redline: gpd.GeoDataFrame | None) -> list[tuple[str, 
 BUFFER_TICKS = {"spacing": 5.7, "length": 0.6, "angle": -90.0}
 
 
-def buffer_ticks() -> list[path_effects.AbstractPathEffect]:
-    """The red-line buffer's outline with ticks across it (BUFFER_TICKS)."""
-    return [path_effects.withTickedStroke(**BUFFER_TICKS)]
+def buffer_ticks(legend: bool = False) -> list[path_effects.AbstractPathEffect]:
+    """The red-line buffer's outline with ticks across it (BUFFER_TICKS), on the inside of the
+    zones' rings, which `polygon_paths` draws clockwise (`shapely.normalize`). With `legend`, for
+    the legend's patch, a rectangle drawn counter-clockwise: the ticks on the other side of the
+    line, inside the patch, not out over the legend's text (as plan.qgs's key: siting/deliver/
+    styles.py `legend_keys`)."""
+    ticks = {**BUFFER_TICKS, "angle": -BUFFER_TICKS["angle"]} if legend else BUFFER_TICKS
+    return [path_effects.withTickedStroke(**ticks)]
 
 
 def draw_zones(ax: Axes, zones: gpd.GeoDataFrame | None, crs: str) -> None:
@@ -2032,7 +2037,7 @@ def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int
                                                  strict=True):
             if kind == "buffer":
                 handles.append(Patch(facecolor="none", edgecolor=_rgb(BUFFER), linewidth=0.9,
-                                     path_effects=buffer_ticks()))
+                                     path_effects=buffer_ticks(legend=True)))
                 labels.append(f"red-line buffer {distance / 1000:g} km")
             else:
                 handles.append(Patch(facecolor="none", edgecolor=_rgb(SETBACK), hatch="/", linewidth=0.9))
