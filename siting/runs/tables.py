@@ -1378,10 +1378,11 @@ def _narrowed(columns: dict[int, tuple[str, Sequence[str], int, list[str]]], wid
     it does not (its row labels and one column are wider), narrowed one column at a time, the
     widest first (of two as wide, the one further right), each no narrower than its longest word
     (`cell_lines`, `header_lines`; with LABEL_INDENT in the first `keys` columns, which label the
-    rows), until the table fits or each column is down to its longest word; the row labels are
-    first narrowed no further than their longest phrase (`PHRASE_BREAK`), so that a label breaks
-    between its phrases ("site-product pairs kept out:" over "red line"), and further only where
-    the table does not fit so; a narrowed column's header is wrapped again (`header_lines`) and
+    rows), until the table fits or each column is down to its longest word; the row labels of
+    more than one phrase are first narrowed no further than their longest phrase (`PHRASE_BREAK`),
+    so that a label breaks between its phrases ("site-product pairs kept out:" over "red line"),
+    and further only where the table does not fit so (a label of one phrase is narrowed as any
+    other column); a narrowed column's header is wrapped again (`header_lines`) and
     its cells go on in lines under their row (`cell_lines`)."""
     widths = {j: layout for j, (_name, _cells, layout, _lines) in columns.items()}
     if sum(widths.values()) + 2 * (len(widths) - 1) <= width:
@@ -1391,10 +1392,13 @@ def _narrowed(columns: dict[int, tuple[str, Sequence[str], int, list[str]]], wid
                     *(len(indents[j]) + _longest_word(re.split(r"(?<= )", cell), CELL_BREAK, display_width)
                       for cell in cells))
              for j, (name, cells, _layout, _lines) in columns.items()}
-    # first each row label no narrower than its longest phrase (`cell_lines` with `phrases`), then,
-    # where the table still does not fit, down to the longest word
-    phrase_least = {j: max(least[j], *(len(indents[j]) + _longest_phrase(cell) for cell in cells)) if j < keys
-                    else least[j] for j, (_name, cells, _layout, _lines) in columns.items()}
+    # first each row label of more than one phrase no narrower than its longest phrase (`cell_lines`
+    # with `phrases`), then, where the table still does not fit, down to the longest word; a label
+    # of one phrase is narrowed with the other columns, widest first, so that it does not keep its
+    # width at the cost of a run's name broken in a header (`terminal_tables`)
+    phrase_least = {j: max([least[j], *(len(indents[j]) + _longest_phrase(cell) for cell in cells
+                                        if len([part for part in re.split(PHRASE_BREAK, cell) if part]) > 1)])
+                    if j < keys else least[j] for j, (_name, cells, _layout, _lines) in columns.items()}
     for floor in (phrase_least, least):
         while sum(widths.values()) + 2 * (len(widths) - 1) > width:
             narrower = [j for j in widths if widths[j] > floor[j]]
