@@ -983,6 +983,16 @@ def _swatch(rgb: Sequence[int], shape: str = "dot") -> str:
     return f'<span class="swatch {shape}" style="background:{_hex(rgb)}"></span>'
 
 
+def zones_swatch() -> str:
+    """The red-line zones' swatch in the layer control, as the map draws them (`zone_features`):
+    the buffer's dotted red outline, unfilled, round the setbacks' light hatch in their dark red
+    (SETBACK_HATCH), not a solid box of the buffer's red, which readers with deuteranopia see
+    nearly as the anode's vermillion flows."""
+    hatch = f"rgba({SETBACK[0]},{SETBACK[1]},{SETBACK[2]},{SETBACK_HATCH_ALPHA / 255:.2f})"
+    return (f'<span class="swatch box" style="border:2px dotted {_hex(BUFFER)};'
+            f'background:repeating-linear-gradient(45deg,{hatch} 0 1px,transparent 1px 4px)"></span>')
+
+
 def _ring_swatch(rgb: Sequence[int]) -> str:
     """A ring's swatch in the layer control: an open circle in `rgb`."""
     return f'<span class="swatch ring" style="border-color:{_hex(rgb)}"></span>'
@@ -1040,7 +1050,7 @@ def map_data(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequ
         add("sources", f"{_swatch(GREY)}Raw-material sources",
             raised_sources(source_features(by_name["sources"], years, colours)))
     if "redline_zones" in by_name:
-        add("zones", f"{_swatch(BUFFER, 'box')}Red-line buffer and setbacks", zone_features(by_name["redline_zones"]))
+        add("zones", f"{zones_swatch()}Red-line buffer and setbacks", zone_features(by_name["redline_zones"]))
     if "redline" in by_name:
         swatches = "".join(_swatch(c, "box") for c in dict.fromkeys(redline_used_colours(by_name["redline"])))
         add("redline", f"{swatches}{redline_label(by_name['redline'])}", redline_features(by_name["redline"]))
