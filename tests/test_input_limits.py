@@ -7,13 +7,14 @@ own measure."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
 import shutil
-import subprocess
-import sys
+import threading
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -138,15 +139,57 @@ def test_a_gbk_field_name_without_a_cpg_is_refused(folder: Path, capsys):
 # --- 2. paths that are no regular file, and files too large -----------------------------------
 
 
-def solve_in_child(folder: Path, scenario: str, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
-    """`siting solve <scenario> --quiet` run in a child process in `folder`, stopped after
-    `timeout` s (a read that blocks or never ends fails the test rather than hangs the suite),
-    its private memory capped at 4 GB (a read that never ends fails fast)."""
-    def capped() -> None:
-        resource.setrlimit(resource.RLIMIT_DATA, (4 << 30, 4 << 30))
+@contextlib.contextmanager
+def guarded(folder: Path, timeout: float) -> Iterator[list[str]]:
+    """A block whose read of a named pipe in `folder` cannot wait for ever, nor a read without end
+    take all memory: after `timeout` s (and each second after) a watchdog thread opens each named
+    pipe of `folder` for writing and closes it, so that an `open` or read waiting there (in Python
+    or in GDAL) gets the end of the file and the block ends, and the list the block is handed
+    names them (a test asserts it empty: the tool must refuse the path before it opens it); the
+    process's private memory is capped at 4 GB more than it holds while the block runs (a read
+    that never ends fails fast, with MemoryError). The cap is put back after it."""
+    stopped: list[str] = []
+    done = threading.Event()
 
-    return subprocess.run([sys.executable, str(ROOT / "cli.py"), "solve", scenario, "--out", "out", "--quiet"],
-                          cwd=folder, capture_output=True, text=True, timeout=timeout, preexec_fn=capped)
+    def watch() -> None:
+        wait = timeout
+        while not done.wait(wait):
+            for pipe in sorted(folder.iterdir()):
+                if pipe.is_fifo():
+                    with contextlib.suppress(OSError):  # ENXIO: nobody reads it now
+                        os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+                        stopped.append(pipe.name)
+            wait = 1.0
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    held = int(next(line.split()[1] for line in Path("/proc/self/status").read_text().splitlines()
+                    if line.startswith("VmData:"))) * 1024
+    cap = held + (4 << 30) if hard == resource.RLIM_INFINITY else min(held + (4 << 30), hard)
+    watchdog = threading.Thread(target=watch, daemon=True)
+    watchdog.start()
+    resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
+    try:
+        yield stopped
+    finally:
+        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+        done.set()
+        watchdog.join()
+
+
+def solve_guarded(folder: Path, scenario: str, capsys: pytest.CaptureFixture[str],
+                  monkeypatch: pytest.MonkeyPatch, timeout: float = 60.0) -> tuple[int, str]:
+    """`siting solve <scenario> --out out --quiet` run in this process from `folder`, `guarded`
+    (a named pipe it waits at is closed after `timeout` s, its memory is capped): its exit code
+    and what it wrote to stderr. The tool refuses a path that is no regular file before it opens
+    it; a test of that ran a child process, stopped after the timeout, to the same end."""
+    from siting.cli import main
+
+    capsys.readouterr()
+    with monkeypatch.context() as patch, guarded(folder, timeout) as stopped:
+        patch.chdir(folder)
+        code = main(["solve", scenario, "--out", "out", "--quiet"])
+    assert stopped == [], f"the run waited {timeout} s at a named pipe"
+    return code, capsys.readouterr().err
 
 
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo") or not Path("/dev/zero").exists(),
@@ -154,28 +197,25 @@ needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo") or not Path("/dev/zero
 
 
 @needs_fifo
-def test_a_named_pipe_as_the_scenario_is_refused(tmp_path: Path):
+def test_a_named_pipe_as_the_scenario_is_refused(tmp_path: Path, capsys, monkeypatch):
     os.mkfifo(tmp_path / "pipe.yaml")
-    done = solve_in_child(tmp_path, "pipe.yaml")
-    assert (done.returncode, done.stderr) == (2, (
+    assert solve_guarded(tmp_path, "pipe.yaml", capsys, monkeypatch) == (2, (
         "error: 1 problem in the input:\n"
         "  - pipe.yaml: is a named pipe (FIFO), not a file; give the path of a YAML file\n"))
 
 
 @needs_fifo
-def test_dev_zero_as_the_scenario_is_refused(tmp_path: Path):
-    done = solve_in_child(tmp_path, "/dev/zero")
-    assert (done.returncode, done.stderr) == (2, (
+def test_dev_zero_as_the_scenario_is_refused(tmp_path: Path, capsys, monkeypatch):
+    assert solve_guarded(tmp_path, "/dev/zero", capsys, monkeypatch) == (2, (
         "error: 1 problem in the input:\n"
         "  - /dev/zero: is a character device, not a file; give the path of a YAML file\n"))
 
 
 @needs_fifo
-def test_a_named_pipe_as_a_layer_is_refused(folder: Path):
+def test_a_named_pipe_as_a_layer_is_refused(folder: Path, capsys, monkeypatch):
     os.mkfifo(folder / "pipe.geojson")
     edit(folder / "scenario.yaml", "sites: {path: sites.geojson}", "sites: {path: pipe.geojson}")
-    done = solve_in_child(folder, "scenario.yaml")
-    assert (done.returncode, done.stderr) == (2, (
+    assert solve_guarded(folder, "scenario.yaml", capsys, monkeypatch) == (2, (
         "error: 1 problem in the input:\n"
         "  - pipe.geojson: the sites layer's path is a named pipe (FIFO), not a file; give the path of the layer's "
         "file (a GeoJSON, GeoPackage or shapefile); its path is set by layers.sites.path at scenario.yaml:8 "
@@ -193,17 +233,15 @@ def test_dev_zero_as_a_layer_is_refused(folder: Path, capsys):
 
 
 @needs_fifo
-def test_a_named_pipe_as_a_base_scenario_or_the_catalog_is_refused(folder: Path):
+def test_a_named_pipe_as_a_base_scenario_or_the_catalog_is_refused(folder: Path, capsys, monkeypatch):
     os.mkfifo(folder / "pipe.yaml")
     edit(folder / "scenario.yaml", "catalog: catalog.yaml", "catalog: pipe.yaml\nextends: pipe.yaml")
-    done = solve_in_child(folder, "scenario.yaml")
-    assert (done.returncode, done.stderr) == (2, (
+    assert solve_guarded(folder, "scenario.yaml", capsys, monkeypatch) == (2, (
         "error: 1 problem in the input:\n"
         "  - scenario.yaml:5: extends | is a named pipe (FIFO), not a file (got 'pipe.yaml'); give the path of a "
         "base scenario file\n"))
     edit(folder / "scenario.yaml", "\nextends: pipe.yaml", "")
-    done = solve_in_child(folder, "scenario.yaml")
-    assert (done.returncode, done.stderr) == (2, (
+    assert solve_guarded(folder, "scenario.yaml", capsys, monkeypatch) == (2, (
         "error: 1 problem in the input:\n"
         "  - scenario.yaml:4: catalog | is a named pipe (FIFO), not a file (got 'pipe.yaml'); give the path of the "
         "catalog file\n"))
