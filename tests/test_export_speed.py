@@ -89,15 +89,25 @@ def gone(pid: int) -> bool:
     return False
 
 
-def test_a_map_drawn_apart_gives_the_same_files_as_one_drawn_here(small, monkeypatch, tmp_path: Path):
+@pytest.fixture(scope="module")
+def drawn_here(small, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, bytes], list[str], Path]:
+    """The small plan exported once for the module with map.png drawn here, by the real drawing
+    (`exported`, no child forked): its files (`contents`), its notices and its folder. Read-only."""
+    folder = tmp_path_factory.mktemp("speed") / "here"
+    with pytest.MonkeyPatch.context() as patch:
+        forked, notices = exported(small, False, patch, folder)
+    assert forked == []
+    return contents(folder), notices, folder
+
+
+def test_a_map_drawn_apart_gives_the_same_files_as_one_drawn_here(small, drawn_here, monkeypatch, tmp_path: Path):
     """Every file, map.png and report.html (which embeds it) among them, and the notices, are the
-    same whether map.png is drawn in a forked child or in the process; the child is forked
-    once, and has ended and been waited for once the export returns."""
+    same whether map.png is drawn in a forked child or in the process (`drawn_here`, which forks
+    none); the child is forked once, and has ended and been waited for once the export returns."""
     forked, notices_apart = exported(small, True, monkeypatch, tmp_path / "apart")
     assert len(forked) == 1 and forked[0] is not None and gone(forked[0])
-    none, notices_here = exported(small, False, monkeypatch, tmp_path / "here")
-    assert none == []
-    apart, here = contents(tmp_path / "apart"), contents(tmp_path / "here")
+    here, notices_here, _folder = drawn_here
+    apart = contents(tmp_path / "apart")
     assert "map.png" in apart and "report.html" in apart
     assert apart == here
     assert notices_apart == notices_here
@@ -153,9 +163,9 @@ def test_a_map_that_fails_apart_fails_the_export_with_its_own_error(small, monke
     assert not (tmp_path / "apart").exists() and not (tmp_path / "here").exists()
 
 
-def test_a_child_that_dies_is_made_good_by_drawing_here(small, monkeypatch, tmp_path: Path):
+def test_a_child_that_dies_is_made_good_by_drawing_here(small, drawn_here, monkeypatch, tmp_path: Path):
     """The child is killed while it draws (as the system's out-of-memory killer would): the map
-    is drawn in the process instead, and the files are those of a map drawn there."""
+    is drawn in the process instead, and the files are those of a map drawn there (`drawn_here`)."""
     parent = os.getpid()
     real = mapplot.render_map
 
@@ -167,9 +177,7 @@ def test_a_child_that_dies_is_made_good_by_drawing_here(small, monkeypatch, tmp_
     monkeypatch.setattr(mapplot, "render_map", dying)
     forked, _notices = exported(small, True, monkeypatch, tmp_path / "apart")
     assert len(forked) == 1 and gone(forked[0])
-    monkeypatch.setattr(mapplot, "render_map", real)
-    exported(small, False, monkeypatch, tmp_path / "here")
-    assert contents(tmp_path / "apart") == contents(tmp_path / "here")
+    assert contents(tmp_path / "apart") == drawn_here[0]
 
 
 def slow_in_a_child(real):
@@ -554,13 +562,13 @@ def test_a_stop_whose_handler_python_cannot_put_back_is_left_as_it_is(monkeypatc
     assert real_getsignal(signal.SIGTERM) is term and real_getsignal(signal.SIGINT) is ctrl_c
 
 
-def test_map_png_is_compressed_at_zlib_level_3(small, monkeypatch, tmp_path: Path):
+def test_map_png_is_compressed_at_zlib_level_3(drawn_here):
     """map.png's image data is one zlib stream whose header gives its level's class (RFC 1950
-    FLEVEL): 1, "fast" (levels 2 to 5), for PNG_COMPRESS_LEVEL 3; Pillow's default (6) gave 2."""
+    FLEVEL): 1, "fast" (levels 2 to 5), for PNG_COMPRESS_LEVEL 3; Pillow's default (6) gave 2.
+    The map is `drawn_here`'s."""
     import struct
 
-    exported(small, False, monkeypatch, tmp_path / "out")
-    data, at, idat = (tmp_path / "out" / "map.png").read_bytes(), 8, b""
+    data, at, idat = (drawn_here[2] / "map.png").read_bytes(), 8, b""
     while at < len(data):
         size, kind = struct.unpack(">I4s", data[at:at + 8])
         idat += data[at + 8:at + 8 + size] if kind == b"IDAT" else b""
