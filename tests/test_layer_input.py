@@ -26,7 +26,7 @@ from siting.config.load import load_scenario
 from siting.deliver.layer import make_layer
 from siting.prepare.layers import LayerSet, load_layers, text_values
 from siting.prepare.spatial import RedlineSettings, preprocess
-from tests.conftest import MadeRun, run_bad
+from tests.conftest import MadeRun, run_bad, run_once
 
 DATA = Path(__file__).parent / "data" / "small"
 WGS84 = "EPSG:4326"
@@ -440,7 +440,11 @@ def test_feature_id_members_and_columns_named_like_internal_ones_load(small_run:
     assert after == baseline
 
 
-def test_id_field_called_id_next_to_a_string_feature_id_member(folder: Path, capsys):
+#: The small scenario's sites' ids read as reals (100.0, ...), as `renamed_inputs` gives them.
+NUMBERED = {"w_mine": 100.0, "w_lake": 101.0, "e_city": 102.0, "e_far": 103.0}
+
+
+def redline_id_field_called_id(folder: Path) -> None:
     """The red line's own id field is `id` while every feature also has a string `id` member."""
     def rename(feature):
         feature["properties"]["id"] = feature["properties"].pop("zone_id")
@@ -448,24 +452,55 @@ def test_id_field_called_id_next_to_a_string_feature_id_member(folder: Path, cap
 
     edit_features(folder / "redline.geojson", rename)
     edit(folder / "scenario.yaml", "redline: {path: redline.geojson}", "redline: {path: redline.geojson, id_field: id}")
-    out = solve_ok(folder, capsys)
-    assert list(features(out / "redline.geojson")) == ["lake"]
 
 
-def test_whole_number_ids_stay_whole_and_null_names_are_null(folder: Path, capsys):
-    """Ids read as reals (100.0) are written "100"; a site without a name is written null."""
-    numbers = {"w_mine": 100.0, "w_lake": 101.0, "e_city": 102.0, "e_far": 103.0}
+def clusters_named_by_label(folder: Path) -> None:
+    """The clusters named by a `label` field ("West zone", "East zone"), set as their name_field."""
+    edit_features(folder / "clusters.geojson",
+                  lambda f: f["properties"].update(label=f["properties"]["name"] + " zone"))
+    edit(folder / "scenario.yaml", "clusters: {path: clusters.geojson}",
+         "clusters: {path: clusters.geojson, name_field: label}")
 
-    def change(feature):
+
+def renamed_inputs(folder: Path) -> list[Path]:
+    """A copy of the small scenario in `folder`/small whose features are known by other fields, each
+    change in a layer of its own, so that one run serves the tests of each: the red line's id field
+    called `id` (`redline_id_field_called_id`); the sites' ids whole numbers read as reals
+    (`NUMBERED`, the committed project's site given as '102') and e_far without a name; the clusters
+    named by `label` (`clusters_named_by_label`). [its scenario.yaml]"""
+    small = folder / "small"
+    shutil.copytree(DATA, small)
+    redline_id_field_called_id(small)
+
+    def numbered(feature):
         props = feature["properties"]
-        props["site_id"] = numbers[props["site_id"]]
+        props["site_id"] = NUMBERED[props["site_id"]]
         if props["site_id"] == 103.0:
             props["name"] = None
 
-    edit_features(folder / "sites.geojson", change)
-    edit(folder / "committed_projects.yaml", "site: e_city", "site: '102'")
+    edit_features(small / "sites.geojson", numbered)
+    edit(small / "committed_projects.yaml", "site: e_city", "site: '102'")
+    clusters_named_by_label(small)
+    return [small / "scenario.yaml"]
+
+
+@pytest.fixture(scope="module")
+def renamed_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
+    """`renamed_inputs` solved once for the session (conftest's `run_once`): read-only."""
+    return run_once(tmp_path_factory, "layer_input_renamed", renamed_inputs)
+
+
+def test_id_field_called_id_next_to_a_string_feature_id_member(renamed_run: MadeRun):
+    """The red line's own id field is `id` while every feature also has a string `id` member
+    (`renamed_run`)."""
+    assert list(features(renamed_run.out / "redline.geojson")) == ["lake"]
+
+
+def test_whole_number_ids_stay_whole_and_null_names_are_null(renamed_run: MadeRun):
+    """Ids read as reals (100.0) are written "100"; a site without a name is written null
+    (`renamed_run`)."""
     assert text_values(pd.Series([100.0, 7, "a", None, np.nan, 2.5])) == ["100", "7", "a", None, None, "2.5"]
-    out = solve_ok(folder, capsys)
+    out = renamed_run.out
     sites = features(out / "sites.geojson")
     assert list(sites) == ["100", "101", "102", "103"]
     assert sites["103"]["properties"]["name"] is None
@@ -473,15 +508,11 @@ def test_whole_number_ids_stay_whole_and_null_names_are_null(folder: Path, capsy
     assert "nan" not in (out / "sites.geojson").read_text()
 
 
-def test_name_field_setting_names_the_features_or_is_an_error(folder: Path, capsys):
-    edit_features(folder / "clusters.geojson",
-                  lambda f: f["properties"].update(label=f["properties"]["name"] + " zone"))
-    edit(folder / "scenario.yaml", "clusters: {path: clusters.geojson}",
-         "clusters: {path: clusters.geojson, name_field: label}")
-    out = solve_ok(folder, capsys)
-    names = {k: f["properties"]["name"] for k, f in features(out / "clusters.geojson").items()}
+def test_name_field_setting_names_the_features_or_is_an_error(renamed_run: MadeRun, folder: Path, capsys):
+    """The clusters named by `label` (`renamed_run`); a name_field the layer does not hold is an error."""
+    names = {k: f["properties"]["name"] for k, f in features(renamed_run.out / "clusters.geojson").items()}
     assert names == {"west": "West zone", "east": "East zone"}
-    shutil.rmtree(out)
+    clusters_named_by_label(folder)
     edit(folder / "scenario.yaml", "name_field: label", "name_field: title")
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
