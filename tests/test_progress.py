@@ -12,6 +12,7 @@ sales -(150.6亿 + 149.6亿) = -30.02 bn; in all -24.8874 bn yuan before transpo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -19,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -61,6 +63,71 @@ def scenario(tmp_path: Path) -> Path:
     return folder / "scenario.yaml"
 
 
+@dataclass(frozen=True)
+class ProgressRun:
+    """`siting solve` of a copy of the small scenario in this process with its progress on (as
+    without `--quiet`), standard error not a terminal: its output folder, what it printed on
+    standard output and on standard error, and every state HiGHS's callbacks drew as the solver's
+    live line (`progress.solver_line`). Read-only."""
+
+    out: Path
+    stdout: str
+    stderr: str
+    seen: tuple[progress.SolverState, ...]
+
+
+@pytest.fixture(scope="module")
+def progress_run(tmp_path_factory: pytest.TempPathFactory) -> ProgressRun:
+    """The small scenario solved once for the module with its progress on (`ProgressRun`), for the
+    tests of the phase lines and of the solver's line."""
+    folder = tmp_path_factory.mktemp("progress_run")
+    shutil.copytree(DATA, folder / "small")
+    seen: list[progress.SolverState] = []
+    original = progress.solver_line
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(stdout):
+        patch.setattr(progress, "solver_line", lambda state: (seen.append(state), original(state)))
+        patch.setattr("siting.cli.PROGRESS_BY_DEFAULT", True)
+        patch.delenv("COLUMNS", raising=False)
+        patch.setattr(sys, "stderr", stderr)
+        code = main(["solve", str(folder / "small" / "scenario.yaml"), "--out", str(folder / "out")])
+    assert code == 0, stderr.getvalue()
+    return ProgressRun(folder / "out", stdout.getvalue(), stderr.getvalue(), tuple(seen))
+
+
+#: The small scenario's variants bigger (20 GWh/yr of cells in 2024) and biggest (30 GWh/yr).
+VARIANTS = ("variants:\n  bigger:\n    targets: {capacity: {cells: {2024: 20}}}\n"
+            "  biggest:\n    targets: {capacity: {cells: {2024: 30}}}\n")
+
+
+@dataclass(frozen=True)
+class CompareRun:
+    """`siting compare scenario.yaml --variant bigger --out cmp --workers 1` on a copy of the small
+    scenario with VARIANTS, in this process with its progress on: the scenario file, the
+    comparison folder and what it printed on standard error. Read-only: copy `out` first."""
+
+    scenario: Path
+    out: Path
+    stderr: str
+
+
+@pytest.fixture(scope="module")
+def bigger_compare(tmp_path_factory: pytest.TempPathFactory) -> CompareRun:
+    """`CompareRun`, made once for the module: the base and bigger, counted and compared."""
+    folder = tmp_path_factory.mktemp("bigger_compare")
+    shutil.copytree(DATA, folder / "small")
+    scenario = folder / "small" / "scenario.yaml"
+    scenario.write_text(scenario.read_text() + VARIANTS)
+    stderr = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(io.StringIO()):
+        patch.setattr("siting.cli.PROGRESS_BY_DEFAULT", True)
+        patch.delenv("COLUMNS", raising=False)
+        patch.setattr(sys, "stderr", stderr)
+        code = main(["compare", str(scenario), "--variant", "bigger", "--out", str(folder / "cmp"), "--workers", "1"])
+    assert code == 0, stderr.getvalue()
+    return CompareRun(scenario, folder / "cmp", stderr.getvalue())
+
+
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """The command line in a new process, its output not a terminal (as in a pipe or a log), in
     120 columns: given `os.environ`, which has no COLUMNS (conftest.py), rather than the process's
@@ -76,12 +143,10 @@ def objective(folder: Path) -> float:
 # --- progress ------------------------------------------------------------------------------------
 
 
-def test_solve_reports_each_phase_in_plain_lines_on_stderr(scenario: Path, tmp_path: Path):
+def test_solve_reports_each_phase_in_plain_lines_on_stderr(progress_run: ProgressRun):
     """Not a terminal: one plain line when each phase starts and one when it ends, in order, on
-    standard error; the results alone on standard output."""
-    out = tmp_path / "out"
-    done = run_cli("solve", str(scenario), "--out", str(out))
-    assert done.returncode == 0, done.stderr
+    standard error; the results alone on standard output (`progress_run`)."""
+    done = progress_run
     lines = done.stderr.splitlines()
     phases = [line for line in lines if not line.startswith(("solve ", "bound "))]
     expected = [
@@ -99,7 +164,7 @@ def test_solve_reports_each_phase_in_plain_lines_on_stderr(scenario: Path, tmp_p
         assert re.fullmatch(pattern, line), (line, pattern)
     assert "\r" not in done.stderr
     assert "load:" not in done.stdout and "scenario  small" in done.stdout
-    assert_hand(objective(out))
+    assert_hand(objective(done.out))
 
 
 def test_quiet_prints_no_progress(scenario: Path, tmp_path: Path):
@@ -109,28 +174,21 @@ def test_quiet_prints_no_progress(scenario: Path, tmp_path: Path):
     assert "scenario  small" in done.stdout
 
 
-def test_solver_line_from_highs_callbacks_shows_best_plan_bound_and_gap(scenario: Path, tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch):
+def test_solver_line_from_highs_callbacks_shows_best_plan_bound_and_gap(progress_run: ProgressRun):
     """HiGHS's callbacks feed the live line. Every line is well formed, and HiGHS reports the
     optimum as its best plan (the objective written to the manifest) at least once: when it finds
-    it, or at the next check."""
+    it, or at the next check (`progress_run`)."""
     from siting.optimize import solve as solve_module
 
-    seen: list[progress.SolverState] = []
-    original = progress.solver_line
-    monkeypatch.setattr(progress, "solver_line", lambda state: (seen.append(state), original(state)))
-    monkeypatch.setattr("siting.cli.PROGRESS_BY_DEFAULT", True)
-    stream = io.StringIO()
-    monkeypatch.setattr(sys, "stderr", stream)
-    assert solve_module.progress is progress
-    assert main(["solve", str(scenario), "--out", str(tmp_path / "out")]) == 0
+    seen = progress_run.seen
+    assert solve_module.progress is progress  # the solve draws through the function `progress_run` watched
     assert seen, "HiGHS called no callback"
-    optimum = objective(tmp_path / "out")
+    optimum = objective(progress_run.out)
     assert_hand(optimum)
     assert any(s.best_yuan is not None and abs(s.best_yuan - optimum) < 1e-6 * abs(optimum) for s in seen)
     assert all(s.elapsed_s >= 0 for s in seen)
-    solver_lines = [line for line in stream.getvalue().splitlines() if line.startswith("solve ")]
-    assert solver_lines, stream.getvalue()
+    solver_lines = [line for line in progress_run.stderr.splitlines() if line.startswith("solve ")]
+    assert solver_lines, progress_run.stderr
     for line in solver_lines:
         assert re.fullmatch(r"solve \d+\.\d s: best plan (-?\d[\d,]*\.\d\d bn yuan|none yet), bound "
                             r"(-?\d[\d,]*\.\d\d bn yuan|none yet), gap (\d+\.\d\d%|n/a)", line), line
@@ -338,11 +396,9 @@ def test_the_solver_line_beats_an_open_count(monkeypatch: pytest.MonkeyPatch):
                                  "alternatives: 0/2 done, 11 s elapsed; running: alt01 11 s\n")
 
 
-def test_compare_counts_its_runs(scenario: Path, tmp_path: Path, monkeypatch, capsys):
-    scenario.write_text(scenario.read_text() + "variants:\n  bigger:\n    targets: {capacity: {cells: {2024: 20}}}\n")
-    monkeypatch.setattr("siting.cli.PROGRESS_BY_DEFAULT", True)
-    assert main(["compare", str(scenario), "--out", str(tmp_path / "cmp"), "--workers", "1"]) == 0
-    err = capsys.readouterr().err
+def test_compare_counts_its_runs(bigger_compare: CompareRun):
+    """The base and bigger (`bigger_compare`), one after the other: a counted line for each."""
+    err = bigger_compare.stderr
     counted = [line for line in err.splitlines() if line.startswith("runs: ") and " done (" in line]
     assert [re.sub(r", \d+ s elapsed, about \d+ s left$", "", line) for line in counted] == [
         "runs: 1/2 done (small: optimal within the gap)",
@@ -354,8 +410,7 @@ def test_compare_counts_its_runs(scenario: Path, tmp_path: Path, monkeypatch, ca
 def test_compare_in_worker_processes_names_the_runs_under_way(scenario: Path, tmp_path: Path, monkeypatch, capsys):
     """The pool's wait beats the count: the runs handed to the two workers are named under way,
     and the third once one of them is done."""
-    scenario.write_text(scenario.read_text() + "variants:\n  bigger:\n    targets: {capacity: {cells: {2024: 20}}}\n"
-                        "  biggest:\n    targets: {capacity: {cells: {2024: 30}}}\n")
+    scenario.write_text(scenario.read_text() + VARIANTS)
     monkeypatch.setattr("siting.cli.PROGRESS_BY_DEFAULT", True)
     monkeypatch.setattr("siting.runs.pool.BEAT_S", 0.05)
     monkeypatch.setattr("siting.config.progress.PLAIN_EVERY_S", 0.0)
@@ -394,17 +449,16 @@ def test_set_on_solve_takes_one_value(scenario: Path, tmp_path: Path, capsys):
     assert not (tmp_path / "out").exists()
 
 
-def test_variant_and_set_on_compare(scenario: Path, tmp_path: Path):
+def test_variant_and_set_on_compare(bigger_compare: CompareRun, tmp_path: Path):
     """Variants bigger (20 GWh cells) and biggest (30 GWh); `--variant bigger` runs the base and
-    bigger only; bigger only removes plans, so it costs more. `--set` undiscounts both: the base
-    is then the undiscounted hand figure (module docstring)."""
-    scenario.write_text(scenario.read_text() + "variants:\n  bigger:\n    targets: {capacity: {cells: {2024: 20}}}\n"
-                        "  biggest:\n    targets: {capacity: {cells: {2024: 30}}}\n")
-    out = tmp_path / "cmp"
-    assert main(["compare", str(scenario), "--variant", "bigger", "--out", str(out), "--workers", "1"]) == 0
+    bigger only (`bigger_compare`); bigger only removes plans, so it costs more. `--set`
+    undiscounts both, compared again into (a copy of) the same folder: the base is then the
+    undiscounted hand figure (module docstring)."""
+    scenario, out = bigger_compare.scenario, bigger_compare.out
     assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["small", "small-bigger"]
     assert_hand(objective(out / "small"))
     assert objective(out / "small-bigger") > objective(out / "small")
+    out = shutil.copytree(out, tmp_path / "cmp", symlinks=True)
     assert main(["compare", str(scenario), "--variant", "bigger", "--set", "objective.discount_rate=0",
                  "--out", str(out), "--workers", "1"]) == 0
     assert_hand(objective(out / "small"), UNDISCOUNTED_BEFORE_TRANSPORT)
