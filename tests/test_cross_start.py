@@ -144,13 +144,14 @@ def outcome(summary: CaseSummary) -> tuple:
 def test_a_looser_run_ends_no_dearer_than_a_stricter_one(crossed: tuple[list[CaseSummary], Watch, Path], folder: Path,
                                                          tmp_path: Path):
     """Without cross-starts the loose run (first, cold) keeps its 20 % plan, dearer than the
-    optimum the stricter runs find from its start. With them, the strict runs' plans meet the
-    loose run's rules and cost less there: the loose run is solved again from the first of the two
-    (mid and strict have the same plan, a tie won by the earlier run), and ends no dearer than
-    either; the stricter runs keep their plans (the loose plan costs more in them). The loose run's
-    folder holds the new solve, and nothing is left aside. One worker (the module's `crossed`) or
-    two: the same outcome."""
-    plain = run_cases(small_cases(folder, tmp_path / "plain"), workers=1, warm=True)
+    optimum the stricter runs find from its start: the runs' first solves, as the cross-start
+    rounds of the module's `crossed` received them (what the runs give without cross-starts). With
+    them, the strict runs' plans meet the loose run's rules and cost less there: the loose run is
+    solved again from the first of the two (mid and strict have the same plan, a tie won by the
+    earlier run), and ends no dearer than either; the stricter runs keep their plans (the loose
+    plan costs more in them). The loose run's folder holds the new solve, and nothing is left
+    aside. One worker (`crossed`) or two: the same outcome."""
+    plain = crossed[1].first
     loose, mid, strict = (s.objective_yuan for s in plain)
     assert loose == pytest.approx(LOOSE_FIRST_YUAN, rel=1e-6)
     assert_base(mid)
