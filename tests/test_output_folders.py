@@ -507,8 +507,15 @@ def test_stale_staging_of_a_dead_process_is_removed_and_nothing_else(work: Path)
     assert lookalike_file.read_text() == "the user's"
 
 
-STOPPED_RUN = textwrap.dedent("""
-    import sys, time
+#: How a held write says it is held: the whole line in one write to the standard output the
+#: processes of a run share. `print` writes "staged" and its line end apart where Python runs
+#: unbuffered (PYTHONUNBUFFERED=1, as many CI images set), so the two worker processes of
+#: `compare`, held at about the same time, wrote "stagedstaged" and "" as lines: the test never saw
+#: its line and waited out the 600 s of the hold.
+SAY_STAGED = 'os.write(1, b"staged\\n")'
+
+STOPPED_RUN = textwrap.dedent(f"""
+    import os, sys, time
     import siting.deliver.folders, siting.runs.batch
     from siting.cli import main
 
@@ -517,7 +524,7 @@ STOPPED_RUN = textwrap.dedent("""
 
     def slow(folder, files):
         real(folder, files)
-        print("staged", flush=True)
+        {SAY_STAGED}
         time.sleep(600)
 
     siting.deliver.folders.write_files = slow
@@ -526,6 +533,24 @@ STOPPED_RUN = textwrap.dedent("""
         sys.exit(main(["solve", scenario, "--out", out]))
     sys.exit(main(["compare", scenario, scenario, "--out", out, "--workers", "2"]))
 """)
+
+
+def test_held_writes_of_two_processes_at_once_say_so_in_whole_lines():
+    """Two processes saying they are held (`SAY_STAGED`) into one pipe at the same time, Python
+    unbuffered: every line read is "staged", none run together, so `compare`'s two workers held
+    at once are seen as soon as they are held."""
+    script = f"import os\nfor _ in range(20000):\n    {SAY_STAGED}\n"
+    read, write = os.pipe()
+    try:
+        processes = [subprocess.Popen([sys.executable, "-c", script], stdout=write,
+                                      env={**os.environ, "PYTHONUNBUFFERED": "1"}) for _ in range(2)]
+    finally:
+        os.close(write)
+    with os.fdopen(read) as said:
+        lines = said.read().splitlines(keepends=True)
+    assert [process.wait(timeout=60) for process in processes] == [0, 0]
+    assert len(lines) == 40000
+    assert [line for line in lines if line != "staged\n"] == []
 
 
 @pytest.mark.parametrize(("command", "signum"), [("solve", signal.SIGTERM), ("solve", signal.SIGINT),
