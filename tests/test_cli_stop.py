@@ -29,7 +29,7 @@ from siting import cli
 from siting.config.schema import MAX_THREADS
 from siting.deliver import folders
 from siting.deliver.folders import MARKER
-from tests.conftest import edit
+from tests.conftest import MadeRun, copied, edit
 
 ROOT = Path(__file__).parent.parent
 
@@ -103,13 +103,13 @@ def test_a_stop_before_the_write_discards_and_forgets_an_earlier_run(folder: Pat
     assert leftovers(folder.parent) == []
 
 
-def test_a_signal_during_the_swap_waits_for_it_and_leaves_nothing_behind(folder: Path, monkeypatch, capsys):
+def test_a_signal_during_the_swap_waits_for_it_and_leaves_nothing_behind(small_run: MadeRun, folder: Path,
+                                                                          monkeypatch, capsys):
     """SIGTERM while the renames of the swap are under way (signals held) replacing an earlier
     run's folder: it is raised once both renames are done, so the new folder is in place and
-    complete, the stop line says so, and the earlier folder (renamed aside) is removed."""
-    out = folder.parent / "out"
-    assert cli.main(["solve", str(folder / "scenario.yaml"), "--out", str(out)]) == 0
-    capsys.readouterr()
+    complete, the stop line says so, and the earlier folder (renamed aside) is removed. The
+    earlier run's folder is a copy of conftest's `small_run` (`siting solve` of the same inputs)."""
+    out = copied(small_run.out, folder.parent / "out")
     edit(folder / "scenario.yaml", "rel_gap: 0", "rel_gap: 0\n  random_seed: 3")  # the new manifest differs
     held = folders._signals_held
 
