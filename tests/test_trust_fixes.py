@@ -301,28 +301,26 @@ def test_refusal_names_five_foreign_files_and_counts_the_rest(small_run: MadeRun
         f"more, which siting did not write (got {out}); {FOREIGN_FIX}\n")
 
 
-def test_file_put_into_a_run_folder_of_a_comparison_is_kept(folder: Path, capsys):
-    """The comparison's marker lists its runs' folders (`small/`, `small-wide/`), each answering
-    for its own files through its own marker."""
-    (folder / "scenario.yaml").write_text((folder / "scenario.yaml").read_text()
-                                          + "variants:\n  wide:\n    constraints: {redline: {buffer_m: 2000}}\n")
-    out = folder.parent / "cmp"
-    args = ["compare", str(folder / "scenario.yaml"), "--out", str(out), "--workers", "1"]
-    assert main(args) == 0, capsys.readouterr().err
-    capsys.readouterr()
+def test_file_put_into_a_run_folder_of_a_comparison_is_kept(small_twice_compare_run: MadeRun, folder: Path, capsys):
+    """The comparison's marker lists its runs' folders (`small/`, `small-2/`), each answering
+    for its own files through its own marker. The comparison's first folder is a copy of
+    conftest's `small_twice_compare_run` (`args` on another copy of the same inputs)."""
+    out = copied(small_twice_compare_run.out, folder.parent / "cmp")
+    args = ["compare", str(folder / "scenario.yaml"), str(folder / "scenario.yaml"), "--out", str(out),
+            "--workers", "1"]
     assert (out / MARKER).read_text() == MARKER_TEXT + "".join(
         f"{marked_sha256(out / name)}  {name}\n" for name in ["compare.qgs", "comparison.csv", "comparison.md",
-                                                              "diff.geojson", "diff.qml"]) + "small-wide/\nsmall/\n"
+                                                              "diff.geojson", "diff.qml"]) + "small-2/\nsmall/\n"
     assert (out / "small" / MARKER).read_text() == MARKER_TEXT + "".join(
         f"{marked_sha256(out / 'small' / name)}  {name}\n" for name in SOLVE_FILES)
     assert main(args) == 0  # a folder holding only what the tool wrote is replaced
     capsys.readouterr()
-    (out / "small-wide" / "notes.md").write_text("the user's")
+    (out / "small-2" / "notes.md").write_text("the user's")
     before = hashes(folder.parent)
     assert main(args) == 2
     err = capsys.readouterr().err
     assert err == FOLDER_PROBLEM + (
-        f"--out | the output folder was written by siting but now also holds small-wide/notes.md, which siting did "
+        f"--out | the output folder was written by siting but now also holds small-2/notes.md, which siting did "
         f"not write (got {out}); {FOREIGN_FIX}\n")
     assert hashes(folder.parent) == before
 
