@@ -191,8 +191,7 @@ def test_load_solve_and_tables_write_nothing(scenario: Path, tmp_path: Path, mon
                               "objective -22.72 bn yuan, sites built on: 3)")
     assert len(solution.layers["sites"]) == 4
     siting.rule_costs(solution)
-    siting.sweep(scenario, {"targets.capacity.cells.2024": [10, 20]})
-    assert tree(tmp_path) == before
+    assert tree(tmp_path) == before  # a sweep without a folder writes nothing either: test_sweep_in_memory_...
 
 
 def test_write_gives_the_files_of_the_command_line_byte_for_byte(small_run: MadeRun, scenario: Path, tmp_path: Path):
@@ -294,10 +293,15 @@ def test_compare_in_memory_against_the_first_run(scenario: Path, tmp_path: Path)
     assert tree(tmp_path) == before
 
 
-def test_sweep_in_memory_reports_a_failed_run_in_its_row(scenario: Path):
+def test_sweep_in_memory_reports_a_failed_run_in_its_row(scenario: Path, tmp_path: Path, monkeypatch):
     """200 GWh of cells exceed the 70 GWh that eligible land holds (tests/test_cli.py): that run
-    fails, the others are optimal; 20 GWh (strict) costs more than 10 GWh."""
+    fails, the others are optimal; 20 GWh (strict) costs more than 10 GWh. Without a folder the
+    sweep writes nothing, not even the failed run's diagnosis (as `load`, `solve` and `rule_costs`
+    write nothing: test_load_solve_and_tables_write_nothing)."""
+    monkeypatch.chdir(tmp_path)
+    before = tree(tmp_path)
     batch = siting.sweep(scenario, ["targets.capacity.cells.2024=10,200,20"])
+    assert tree(tmp_path) == before
     assert not batch.ok
     assert [run.ok for run in batch.runs] == [True, False, True]
     assert batch.runs[1].error.split(": ", 1)[1].startswith("the plan is infeasible before solving:\n")
