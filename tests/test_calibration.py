@@ -150,9 +150,28 @@ def fixed_scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def fixed_run(fixed_scenario: Path) -> Path:
-    """The output folder of `fixed_scenario`'s run on the command line's path (`run_solve`)."""
-    return run_solve(fixed_scenario, fixed_scenario.parent.parent / "out").out_dir
+def fixed_mapped(fixed_scenario: Path) -> tuple[Path, list[list[tuple[str, str, int]]]]:
+    """`fixed_scenario`'s run on the command line's path (`run_solve`), made once for the module:
+    its output folder (read-only), and the committed capacity (site, product, year) of each call
+    of siting/prepare/inputs.py `committed_projects` the run made, in order."""
+    mapped: list[list[tuple[str, str, int]]] = []
+    original = inputs_module.committed_projects
+
+    def counted(*args: Any, **kwargs: Any) -> Committed:
+        committed = original(*args, **kwargs)
+        mapped.append(sorted(committed.units_per_yr))
+        return committed
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(inputs_module, "committed_projects", counted)
+        out = run_solve(fixed_scenario, fixed_scenario.parent.parent / "out").out_dir
+    return out, mapped
+
+
+@pytest.fixture(scope="module")
+def fixed_run(fixed_mapped: tuple[Path, list[list[tuple[str, str, int]]]]) -> Path:
+    """The output folder of `fixed_scenario`'s run on the command line's path (`fixed_mapped`)."""
+    return fixed_mapped[0]
 
 
 def test_fixed_csv_has_a_row_per_plant_with_observed_model_and_verdict(fixed_run: Path) -> None:
@@ -323,21 +342,12 @@ def test_prepare_holds_the_real_plants_for_every_caller(fixed_scenario: Path) ->
     assert prepared.loaded.committed.path == fixed_scenario.parent / "committed_projects.yaml"
 
 
-def test_a_run_maps_the_plants_onto_the_model_once(fixed_scenario: Path, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """The model's inputs are built once for a run in mode fixed: the plants of plants.yaml are
-    mapped onto the sites and years once, not the committed projects first and the plants after."""
-    mapped: list[list[tuple[str, str, int]]] = []
-    original = inputs_module.committed_projects
-
-    def counted(*args: Any, **kwargs: Any) -> Committed:
-        committed = original(*args, **kwargs)
-        mapped.append(sorted(committed.units_per_yr))
-        return committed
-
-    monkeypatch.setattr(inputs_module, "committed_projects", counted)
-    run_solve(fixed_scenario, tmp_path / "out")
-    assert mapped == [[("e_city", "lfp", 2024), ("w_lake", "lfp", 2024)]]
+def test_a_run_maps_the_plants_onto_the_model_once(fixed_mapped: tuple[Path, list[list[tuple[str, str, int]]]]
+                                                   ) -> None:
+    """The model's inputs are built once for a run in mode fixed (`fixed_mapped`, the run the
+    other tests of mode fixed read): the plants of plants.yaml are mapped onto the sites and years
+    once, not the committed projects first and the plants after."""
+    assert fixed_mapped[1] == [[("e_city", "lfp", 2024), ("w_lake", "lfp", 2024)]]
 
 
 def sha256_of(path: Path) -> str:
