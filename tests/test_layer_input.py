@@ -380,6 +380,22 @@ def test_geopackage_of_several_layers_needs_the_layer_named(folder: Path, capsys
         "to read with layers.sites.layer\n")
 
 
+def test_geopackage_of_several_layers_gives_no_warning_of_its_own(folder: Path, capsys):
+    """pyogrio warns of a file of several layers read without one named, with the path and line of
+    the code that asked: the message above says it all, so nothing else reaches standard error."""
+    gpd.read_file(folder / "redline.geojson").to_file(folder / "layers.gpkg", layer="lakes")
+    gpd.read_file(folder / "clusters.geojson").to_file(folder / "layers.gpkg", layer="clusters")
+    edit(folder / "scenario.yaml", "redline: {path: redline.geojson}", "redline: {path: layers.gpkg}")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        message = run_bad(folder, capsys)
+    assert [str(w.message) for w in caught] == []
+    assert message == (
+        "error: 1 problem in the input:\n"
+        "  - layers.gpkg: layers.redline.layer | the file holds 2 layers (lakes, clusters); say which one "
+        "to read with layers.redline.layer\n")
+
+
 def test_geopackage_layer_of_an_unknown_name_is_refused(folder: Path, capsys):
     geopackage_of_two_layers(folder)
     edit(folder / "scenario.yaml", "sites: {path: sites.geojson}", "sites: {path: layers.gpkg, layer: sites}")

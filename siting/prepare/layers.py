@@ -595,7 +595,11 @@ def layer_info(path: Path, layer: str | None = None, encoding: str | None = None
     key = (os.fspath(path), layer, encoding)
     if kept is not None and key in kept:
         return kept[key]
-    info = pyogrio.read_info(path, layer=layer, encoding=encoding)
+    with warnings.catch_warnings():
+        # a file of several layers read without one named: the layer checks name them all and ask
+        # for `layers.<role>.layer`, so pyogrio's own warning (the code's path and line) stays out
+        warnings.filterwarnings("ignore", message="More than one layer found", category=UserWarning)
+        info = pyogrio.read_info(path, layer=layer, encoding=encoding)
     if kept is not None:
         kept[key] = info
     return info
