@@ -32,7 +32,7 @@ def test_the_deepest_nesting_allowed_is_read_and_one_more_is_refused_naming_the_
     with pytest.raises(InputError) as caught:
         parse_yaml_text(f"a: 1\nb: {nested(MAX_YAML_DEPTH)}\n", tmp_path / "x.yaml")
     assert caught.value.problems == [
-        f"{tmp_path / 'x.yaml'}, line 2: lists and mappings nested more than {MAX_YAML_DEPTH} levels deep; a file "
+        f"{tmp_path / 'x.yaml'}:2: lists and mappings nested more than {MAX_YAML_DEPTH} levels deep; a file "
         "of settings nests a few levels: check that it is the file meant"]
 
 
@@ -72,3 +72,19 @@ def test_aliases_do_not_hide_a_node_nested_deeper_than_the_limit(tmp_path: Path)
     with pytest.raises(InputError) as caught:
         parse_yaml_text("\n".join(lines) + "\n", tmp_path / "x.yaml")
     assert "nested more than 64 levels deep" in caught.value.problems[0]
+
+
+def test_an_alias_holding_itself_is_told_as_file_colon_line_like_every_problem(tmp_path: Path) -> None:
+    """`x: &a [*a]` nests without end: the problem names the file and line as `<file>:<line>:`, the
+    form of every other problem of a file (README, exit code 2), not `<file>, line <n>:`."""
+    folder = tmp_path / "small"
+    shutil.copytree(SMALL, folder, ignore=shutil.ignore_patterns("out", "out.*"))
+    scenario = folder / "scenario.yaml"
+    lines = scenario.read_text(encoding="utf-8").count("\n")
+    with scenario.open("a", encoding="utf-8") as file:
+        file.write("notes: &a [*a]\n")
+    done = subprocess.run([sys.executable, str(REPO / "cli.py"), "check", str(scenario)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"  - {scenario}:{lines + 1}: lists and mappings nested more than 64 levels deep; " in done.stderr

@@ -740,7 +740,7 @@ def _too_deep(name: str, command_line: bool, line: int | None = None) -> str:
     what = f"lists and mappings nested more than {MAX_YAML_DEPTH} levels deep"
     if command_line:
         return f"{name} | {what}; give a flat value"
-    at = f", line {line}" if line is not None else ""
+    at = f":{line}" if line is not None else ""  # `file:line: ...`, as every other problem of a file
     return f"{name}{at}: {what}; a file of settings nests a few levels: check that it is the file meant"
 
 
