@@ -51,9 +51,11 @@ def run() -> int:
               f"{sys.executable}, is {sys.version.split()[0]}); {install_advice()}", file=sys.stderr)
         return SETUP_ERROR
     try:
-        from siting.cli import main
+        from siting.cli import end_at_once_on_another_stop, main
 
-        return main()
+        code = main()
+        end_at_once_on_another_stop(code)  # Ctrl-C again while Python ends: no traceback
+        return code
     except KeyboardInterrupt:  # before siting/cli.py handles Ctrl-C: while it is imported
         print(STOPPED_EARLY, file=sys.stderr)
         return 128 + signal.SIGINT

@@ -100,11 +100,13 @@ def _command_line() -> int:
     import sys
 
     try:
-        from siting.cli import main
+        from siting.cli import end_at_once_on_another_stop, main
     except KeyboardInterrupt:
         print("stopped by SIGINT: outputs not yet complete were discarded", file=sys.stderr)
         return 128 + signal.SIGINT
-    return main()
+    code = main()
+    end_at_once_on_another_stop(code)
+    return code
 
 
 def __getattr__(name: str) -> Any:

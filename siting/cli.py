@@ -1191,6 +1191,27 @@ def stop_on_sigterm() -> Iterator[None]:
         progress.stop_check(None)
 
 
+def end_at_once_on_another_stop(code: int) -> None:
+    """In the command's own process (cli.py `run`, the installed `siting`), once `main` returned
+    the exit code of a stop (130 or 143, its outputs discarded and its line printed): a further
+    Ctrl-C or SIGTERM while Python ends (it waits for the threads still running) ends the process
+    at once with that code, in place of Python's "Exception ignored in: <module 'threading'>"
+    traceback. A signal ignored as the command started (a background job's Ctrl-C) stays
+    ignored. Not for `main` called in another program's process: the handlers stay set."""
+    if code not in (128 + signal.SIGINT, 128 + signal.SIGTERM):
+        return
+
+    def leave(_signum: int, _frame: object) -> None:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        os._exit(code)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, leave)
+
+
 #: The attribute of the parsed arguments holding the command's own parser (`build_parser`).
 COMMAND_PARSER = "_command_parser"
 

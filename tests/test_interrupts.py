@@ -203,3 +203,45 @@ def test_a_signal_python_could_not_raise_stops_the_run_at_the_next_phase(tmp_pat
     assert "Exception ignored" not in err and "Traceback" not in err
     assert not out_dir.exists()
     assert not [p.name for p in tmp_path.iterdir() if ".siting-" in p.name]
+
+
+AGAIN_WHILE_PYTHON_ENDS = textwrap.dedent("""
+    import os, signal, sys, threading, time
+    sys.path.insert(0, sys.argv[1])
+    import siting.cli
+
+    def stopped_at_once(args):
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while the command runs
+        time.sleep(30)
+
+    siting.cli.run_command = stopped_at_once
+    sys.argv = ["siting", "check", sys.argv[2]]
+    if os.environ.get("ENTRY") == "cli.py":
+        import cli
+        code = cli.run()
+    else:
+        import siting
+        code = siting._command_line()
+
+    def linger():  # a thread still running as Python ends, which Python waits for
+        time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C again, pressed while Python waits
+        time.sleep(5)
+
+    threading.Thread(target=linger).start()
+    sys.exit(code)
+""")
+
+
+@pytest.mark.parametrize("entry", ["cli.py", "siting"])
+def test_ctrl_c_again_while_the_stopped_command_ends_gives_no_traceback(entry: str):
+    """Ctrl-C pressed twice: the first stops the command (exit 130, its one line); the second,
+    while Python ends (waiting for a thread), ends the process at once, without Python's
+    "Exception ignored in: <module 'threading'> ... KeyboardInterrupt" traceback."""
+    done = subprocess.run([sys.executable, "-c", AGAIN_WHILE_PYTHON_ENDS, str(ROOT),
+                           str(ROOT / "tests" / "data" / "small" / "scenario.yaml")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120, preexec_fn=interruptible,
+                          env={**os.environ, "ENTRY": entry})
+    assert done.returncode == 130, done.stderr
+    assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr, done.stderr
+    assert done.stderr.splitlines()[-1] == "stopped by SIGINT: outputs not yet complete were discarded"
