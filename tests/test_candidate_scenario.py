@@ -168,7 +168,7 @@ def test_a_cell_id_taken_by_a_park_is_refused(folder: Path, capsys: pytest.Captu
     ("{shape: hexagon, cell_size_m: 1000}", "scenario.yaml:39: candidates | hexagonal cells need "
      "`h3_resolution` (0-15) and no `cell_size_m` (got no h3_resolution and cell_size_m 1000)"),
     ("{cell_size_m: 1000, id_prefix: 'new cell'}", "scenario.yaml:39: candidates.id_prefix | may hold only "
-     "letters, digits and _ . - (got 'new cell'); write it as e.g. 'new_cell'"),
+     "the letters A-Z and a-z, digits and _ . - (got 'new cell'); write it as e.g. 'new_cell'"),
     ("{cell_size_m: 1000, allowed_zone: {path: industrial.gpkg}}", "scenario.yaml:39: candidates.allowed_zone.path "
      "| no such file (got 'industrial.gpkg', which is industrial.gpkg); give the path of the allowed-zone layer "
      "(relative paths start at the folder of the file that names it)"),

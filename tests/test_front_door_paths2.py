@@ -143,14 +143,15 @@ def test_a_scenario_typed_absolute_is_named_absolute(base: Path, capsys):
     scenario as typed (before: `bad/scenario.yaml`); its catalog, which was not typed and lies
     under the current folder, from it, as every such file is."""
     typed = str(base / "proj" / "bad" / "scenario.yaml")
-    expected = (f"error: 2 problems in the input:\n  - {typed}: --set name | may hold only letters, digits and _ . - "
-                f"(got 'a/b'); write it as e.g. 'a_b'\n  - bad/catalog.yaml{NO_LIFETIME}\n")
+    expected = (f"error: 2 problems in the input:\n  - {typed}: --set name | may hold only the letters A-Z and a-z, "
+                f"digits and _ . - (got 'a/b'); write it as e.g. 'a_b'\n  - bad/catalog.yaml{NO_LIFETIME}\n")
     assert main(["show", typed, "--set", "name=a/b"]) == 2
     assert capsys.readouterr().err == expected
     assert main(["solve", typed, "--set", "name=a/b", "--out", "out", "--quiet"]) == 2
     assert capsys.readouterr().err == expected
     assert problems(siting.load, typed, overrides={"name": "a/b"})[0] == (
-        f"{typed}: overrides name | may hold only letters, digits and _ . - (got 'a/b'); write it as e.g. 'a_b'")
+        f"{typed}: overrides name | may hold only the letters A-Z and a-z, digits and _ . - (got 'a/b'); write it "
+        "as e.g. 'a_b'")
 
 
 # --- 3. a path typed out of the current folder is named as typed ------------------------------------
@@ -161,8 +162,9 @@ def test_a_scenario_typed_out_of_the_current_folder_is_named_as_typed(base: Path
     typed. Before: both by their absolute paths."""
     assert main(["show", "../outside/bad/scenario.yaml", "--set", "name=a/b"]) == 2
     assert capsys.readouterr().err == (
-        "error: 2 problems in the input:\n  - ../outside/bad/scenario.yaml: --set name | may hold only letters, "
-        f"digits and _ . - (got 'a/b'); write it as e.g. 'a_b'\n  - ../outside/bad/catalog.yaml{NO_LIFETIME}\n")
+        "error: 2 problems in the input:\n  - ../outside/bad/scenario.yaml: --set name | may hold only the letters "
+        "A-Z and a-z, digits and _ . - (got 'a/b'); write it as e.g. 'a_b'\n"
+        f"  - ../outside/bad/catalog.yaml{NO_LIFETIME}\n")
     assert problems(siting.solve, "../outside/bad/scenario.yaml") == [f"../outside/bad/catalog.yaml{NO_LIFETIME}"]
     assert problems(load_scenario, "../outside/bad/scenario.yaml") == [f"../outside/bad/catalog.yaml{NO_LIFETIME}"]
 

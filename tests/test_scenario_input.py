@@ -320,8 +320,17 @@ def test_a_name_with_spaces_gets_a_name_it_could_have(folder: Path):
     written the allowed way as the fix."""
     edit(folder / "scenario.yaml", "name: small", "name: Yunnan 2024 / strict")
     assert problems(folder) == [
-        "scenario.yaml:1: name | may hold only letters, digits and _ . - (got 'Yunnan 2024 / strict'); write it as "
-        "e.g. 'Yunnan_2024_strict'"]
+        "scenario.yaml:1: name | may hold only the letters A-Z and a-z, digits and _ . - (got 'Yunnan 2024 / "
+        "strict'); write it as e.g. 'Yunnan_2024_strict'"]
+
+
+def test_a_name_in_chinese_is_told_which_letters_a_name_may_hold(folder: Path):
+    """The name names files and folders on any system: only the Latin letters pass, and the message
+    says so, not "letters" (which Chinese characters are) as before."""
+    edit(folder / "scenario.yaml", "name: small", "name: 云南测试")
+    assert problems(folder) == [
+        "scenario.yaml:1: name | may hold only the letters A-Z and a-z, digits and _ . - (got '云南测试'); write it "
+        "as e.g. 'yunnan_2024'"]
 
 
 def test_problems_come_in_line_order(folder: Path):

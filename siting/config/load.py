@@ -1475,8 +1475,8 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
             problems.append(f"{where}: {key} | {plain_message(err['msg'])} (got {shown}); {fix}")
         elif err["type"] == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == NAME_PATTERN:
             example = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(got)).strip("_") or "yunnan_2024"
-            problems.append(f"{where}: {key} | may hold only letters, digits and _ . - (got {shown}); write it "
-                            f"as e.g. {example!r}")
+            problems.append(f"{where}: {key} | may hold only the letters A-Z and a-z, digits and _ . - (got {shown}); "
+                            f"write it as e.g. {example!r}")
         elif err["type"] == "path_type":
             problems.append(f"{where}: {key} | {path_type_problem(got, _written_number(locator, bare, got))}")
         elif err["type"] in TYPE_HINTS:

@@ -39,7 +39,8 @@ from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 #: plan or none. Costs can be given in yuan up to 1e15 (a thousand trillion).
 MAX_YUAN = 1e15
 MAX_QUANTITY = 1e12
-#: Names that become file and column names (scenario name, cell id prefix): letters, digits, _ . -
+#: Names that become file and column names (scenario name, cell id prefix): the letters A-Z and a-z,
+#: digits, _ . -
 NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 
 
@@ -660,8 +661,8 @@ class CandidatesSpec(Strict):
     allowed_zone: AllowedZone | None = Field(default=None, description="Polygons cells must lie in; null: the "
                                              "clusters alone")
     id_prefix: Annotated[str, Field(pattern=NAME_PATTERN)] = Field(
-        default="cell", description="First part of every cell's id, `<prefix>-<cluster>-<column>-<row>` (letters, "
-        "digits, _ . and -); hexagons: `<prefix>-<cluster>-<H3 index>`")
+        default="cell", description="First part of every cell's id, `<prefix>-<cluster>-<column>-<row>` (the "
+        "letters A-Z and a-z, digits, _ . and -); hexagons: `<prefix>-<cluster>-<H3 index>`")
     land_price_yuan_per_ha: Yuan = Field(
         default=0.0, description="Price of a cell's land-use rights per ha its modules take, greenfield land "
         "outside today's parks; 0: land costs nothing (yuan/ha)")
@@ -1032,7 +1033,8 @@ class Scenario(Strict):
     extends: GivenPath | None = Field(
         default=None, description="Base scenario file that this file overrides, relative to this file")
     name: Annotated[str, Field(pattern=NAME_PATTERN)] = Field(
-        description="Scenario name (letters, digits and _ . -), which names the outputs and comparison columns")
+        description="Scenario name (the letters A-Z and a-z, digits and _ . -), "
+        "which names the outputs and comparison columns")
     description: str = Field(default="", description="What the scenario asks, in words; copied into the report")
     years: list[Count] = Field(
         min_length=1, description="The plan's calendar years, strictly increasing, e.g. [2022, 2023, 2024] (year)")
