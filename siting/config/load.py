@@ -66,6 +66,7 @@ from siting.config.schema import (
     whole_number_text,
 )
 from siting.config.units import joined
+from siting.config.urls import is_url, url_words
 from siting.config.words import close_key, close_match, unit_change
 
 #: The paths named as they were given (`typed_as_is`: from a home folder, absolute, or leading out
@@ -135,8 +136,9 @@ def home_path(path: Path | str) -> Path:
 
 
 def is_relative_path(text: str) -> bool:
-    """Whether the path `text` starts at a folder, not at the root nor at a home folder (`~`)."""
-    return not Path(text).is_absolute() and home_expanded(text) is None
+    """Whether the path `text` starts at a folder, not at the root nor at a home folder (`~`); a
+    URL (`is_url`) is none, so that it is never rebased, and its refusal quotes it as given."""
+    return not Path(text).is_absolute() and home_expanded(text) is None and not is_url(text)
 
 
 def _ups(text: str) -> int:
@@ -1979,7 +1981,8 @@ def absolute_paths(overrides: tuple[Override, ...]) -> tuple[Override, ...]:
     """`overrides` with each relative path in them made absolute from the current folder, and each
     one from a home folder (`~/x.gpkg`) expanded (`MadeAbsolute`): what a worker process loads a
     run with, so that they name the same files whatever the worker's current folder and home."""
-    return tuple((key, _paths_changed(key, value, _made_absolute, lambda path: not Path(path).is_absolute()))
+    return tuple((key, _paths_changed(key, value, _made_absolute,
+                                      lambda path: not Path(path).is_absolute() and not is_url(path)))
                  for key, value in overrides)
 
 
@@ -2218,6 +2221,8 @@ def referenced_file(origin: Origin, key: str | tuple[str, ...], reference: Any, 
     shown = reference if given is None else str(given)
     if not isinstance(reference, str) or not reference.strip():
         raise InputError([f"{where} | must be the path of {what} (got {reference!r})"])
+    if is_url(reference) or is_url(shown):
+        raise InputError([f"{where} | {url_words(shown)}"])
     target = located(folder, reference)
     problem = _reference_problem(where, shown, target, what, origin)
     if problem is not None:

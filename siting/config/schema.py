@@ -33,6 +33,8 @@ from pydantic import (
 from pydantic.json_schema import DEFAULT_REF_TEMPLATE, GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
+from siting.config.urls import is_url, url_words
+
 #: Largest money figure (yuan) and largest other figure (capacity, land, supply, distance,
 #: ratio) that may enter the model: beyond them HiGHS's tolerances (about 1e-6 relative, 1e-9
 #: absolute) cannot distinguish the figures of one plan, so a bigger value gives a wrong "optimal"
@@ -375,17 +377,30 @@ def projected_crs_in_metres(value: str) -> pyproj.CRS:
 
 def not_blank_path(value: Any) -> Any:
     """Refuse an empty path ("" or spaces only): read as a path it is `.`, the folder of the file
-    that names it, which nobody means (an output folder there would be the scenario's own); and a
-    path holding a NUL character, which no file name can hold."""
+    that names it, which nobody means (an output folder there would be the scenario's own); a
+    path holding a NUL character, which no file name can hold; and a URL (`is_url`), which the
+    tool does not read (a Path would make https://host/x of it https:/host/x)."""
     if isinstance(value, str) and not value.strip():
         raise PydanticCustomError("path_empty", "must not be empty")
     if isinstance(value, str) and "\0" in value:  # no file name holds one; every look at the path would fail
         raise PydanticCustomError("path_nul", "must not hold a NUL character (\\0): no file name can")
+    if is_url(value):
+        raise PydanticCustomError("path_url", "{words}", {"words": url_words(value)})
     return value
+
+
+def local_folder(value: Any) -> Any:
+    """`not_blank_path` for the folder the outputs are written to: a URL is told that the outputs
+    go to a local folder only."""
+    if is_url(value):
+        raise PydanticCustomError("path_url", "{words}", {"words": url_words(value, folder=True)})
+    return not_blank_path(value)
 
 
 #: A path a scenario gives (a file, a layer, the output folder): never empty.
 GivenPath = Annotated[Path, BeforeValidator(not_blank_path)]
+#: The output folder a scenario gives: never empty, never a URL (`local_folder`).
+GivenFolder = Annotated[Path, BeforeValidator(local_folder)]
 #: A number; text holding one is read as it ('1e6': `number_text`), true/false is refused.
 Number = Annotated[float, BeforeValidator(number_text)]
 #: A whole number; text holding one is read as it ('1e3': `whole_number_text`), true/false is refused.
@@ -1023,7 +1038,7 @@ class Calibration(Strict):
 class Output(Strict):
     """Where the outputs go."""
 
-    folder: GivenPath = Field(description="Output folder, relative to the scenario file; each run replaces it whole, "
+    folder: GivenFolder = Field(description="Output folder, relative to the scenario file; each run replaces it whole, "
                         "while it holds only the files an earlier run wrote there")
 
 
