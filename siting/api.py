@@ -81,6 +81,7 @@ from siting.config.schema import (
     is_schema_comment,
 )
 from siting.config.units import per_year
+from siting.config.urls import is_url, url_words
 from siting.deliver.drivers import units_of
 from siting.deliver.files import export_files, plans_pie_scale
 from siting.deliver.folders import check_destination, input_files, scenario_folder, staging_problems
@@ -232,6 +233,8 @@ def checked_path(value: Any, name: str = "path") -> Path:
                           f"{len(text)} characters); write the text to a file, e.g. scenario.yaml, and give its path"])
     if "\0" in str(value):
         raise InputError([f"{name} | must not hold a NUL character (\\0): no file name can (got {_shown(value)})"])
+    if is_url(value):
+        raise InputError([f"{name} | {url_words(value)}"])
     return home_path(value)
 
 
@@ -256,6 +259,8 @@ def checked_out(value: Any) -> Path | None:
                           "out='outputs/run1'"])
     if "\0" in str(value):
         raise InputError([f"out | must not hold a NUL character (\\0): no folder name can (got {_shown(value)})"])
+    if is_url(value):
+        raise InputError([f"out | {url_words(value, folder=True)}"])
     folder = home_path(value)
     staging_refused(folder, "out")
     return folder
@@ -1000,6 +1005,8 @@ def output_folder(loaded: LoadedScenario, folder: Path | str | None, where: str 
         if not _is_path(folder) or str(folder).strip() == "":
             raise InputError([f"{where} | must name a folder, or be None for the scenario's output.folder (got "
                               f"{_shown(folder)}); give e.g. {where}='outputs/run1'"])
+        if is_url(folder):
+            raise InputError([f"{where} | {url_words(folder, folder=True)}"])
         target = home_path(folder)
         with paths_typed([folder]):
             staging_refused(target, where)
@@ -1866,6 +1873,8 @@ def write_scenario_schema(path: Path | str, partial: bool = False, where: str = 
             edited since (`schema_file_state`), or cannot be written.
     """
     typed = os.fspath(path)
+    if is_url(typed):
+        raise InputError([f"{where} | {url_words(typed, written=True)}"])
     target = home_path(typed)
     home = home_problem(typed)
     if home is not None:  # a folder named "~user", or someone's home folder, would be made

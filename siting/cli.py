@@ -47,6 +47,7 @@ from siting import __version__
 from siting.config import progress
 from siting.config.errors import InputError, NoSolution, OutputFolderError, PlanInfeasible, shown_notice
 from siting.config.units import steady_span
+from siting.config.urls import is_url, url_words
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -374,7 +375,10 @@ def slack_share(text: str) -> float:
 def typed_path(text: str) -> Path:
     """The path `text` as a shell hands it over: "./~name/x" names a folder "~name" in the current
     folder, which `Path` alone would write as "~name/x", a home folder's path; such a path is
-    made absolute (current folder), every other one is `Path(text)`."""
+    made absolute (current folder), every other one is `Path(text)`. A URL (`is_url`) is refused
+    with its text as typed, which `Path` would change (`https://host/x` to `https:/host/x`)."""
+    if is_url(text):
+        raise argparse.ArgumentTypeError(url_words(text))
     path = Path(text)
     if os.fspath(path).startswith("~") and not text.startswith("~"):
         return Path.cwd() / path
@@ -382,9 +386,11 @@ def typed_path(text: str) -> Path:
 
 
 def out_folder(text: str) -> Path:
-    """`--out`: a folder path, not empty (`typed_path`)."""
+    """`--out`: a folder path, not empty, not a URL (`typed_path`)."""
     if not text.strip():
         raise argparse.ArgumentTypeError(f"must name a folder (got {text!r}); give e.g. --out outputs/run1")
+    if is_url(text):
+        raise argparse.ArgumentTypeError(url_words(text, folder=True))
     return typed_path(text)
 
 

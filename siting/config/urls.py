@@ -14,6 +14,7 @@ URL_PATH = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]+://|/vsi(?:curl|s3|gs|az|adls
 #: What a path that is a URL (`is_url`) is told: the tool reads and writes local files only.
 URL_WORDS = "is a URL (got {got}): URLs are not read; download the file and give its local path"
 URL_FOLDER_WORDS = "is a URL (got {got}): the outputs are written to a local folder only; give a local folder's path"
+URL_FILE_WORDS = "is a URL (got {got}): the file is written to a local folder only; give a local file's path"
 
 
 def is_url(text: Any) -> bool:
@@ -22,7 +23,9 @@ def is_url(text: Any) -> bool:
     return isinstance(text, str) and URL_PATH.search(text) is not None
 
 
-def url_words(text: str, folder: bool = False) -> str:
+def url_words(text: str, folder: bool = False, written: bool = False) -> str:
     """The problem of the path `text`, a URL (`is_url`), with the path as given: of a file to
-    read, or with `folder` of the folder the outputs are written to."""
-    return (URL_FOLDER_WORDS if folder else URL_WORDS).format(got=repr(text))
+    read, with `folder` of the folder the outputs are written to, with `written` of a file the
+    tool writes (`siting schema --out`)."""
+    words = URL_FOLDER_WORDS if folder else URL_FILE_WORDS if written else URL_WORDS
+    return words.format(got=repr(text))
