@@ -1501,8 +1501,9 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
             compare`: once every run is solved, a run moves to another run's plan that costs less
             in it, and a run whose rules admit every plan of another's lends it its bound
             (README, "Comparing constraint sets"), so the table is the command line's; without
-            `out` the runs' folders are written in a temporary folder, removed before this
-            returns, and each run's `out_dir` is "".
+            `out` the runs write no files (no folder, map, report or diagnosis: siting/runs/
+            pool.py `Case.files`), each run's `out_dir` is "", and the error of a run whose rules
+            cannot be met together says that its diagnosis was not written.
         workers, scheduler: parallel processes (a whole number of at least 1; None: one per core),
             or a Dask scheduler ('local', or an address such as 'tcp://host:8786'); only with `out`.
         time_limit_s: solver time limit per run (s), replacing each scenario's.
@@ -1568,8 +1569,7 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
         with tempfile.TemporaryDirectory(prefix=".siting-compare.") as temporary:
             result = compare_to_folder(files, Path(temporary) / "compare", 1, None, limit, False, chosen, pairs,
                                        names.out, names.variants, names.paths, temporary=True)
-    runs = tuple(dataclasses.replace(run, out_dir="", error=run.error.replace(run.out_dir, NOT_KEPT))
-                 if run.out_dir else run for run in result.summaries)
+    runs = tuple(dataclasses.replace(run, out_dir="") for run in result.summaries)  # none was written
     table = result.table.copy()
     for run in runs:  # no diagnosis folder to point to
         if run.label in table.columns:
@@ -1716,8 +1716,9 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
             others, and a run moves to another's plan that costs less in it (taken with the
             run's own bound when that proves it within the run's gap, else solved again from it;
             README, "Comparing constraint sets"), so the table is the command line's; without
-            `out` the runs' folders are written in a temporary folder, removed before this
-            returns, and each run's `out_dir` is "".
+            `out` the runs write no files (no folder, map, report or diagnosis: siting/runs/
+            pool.py `Case.files`), each run's `out_dir` is "", and the error of a run whose rules
+            cannot be met together says that its diagnosis was not written.
         workers, time_limit_s, progress: as for `compare`, also without `out`.
         scheduler: as for `compare`, only with `out` (a cluster's workers must reach the folder).
 
@@ -1771,15 +1772,11 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
         with tempfile.TemporaryDirectory(prefix=".siting-sweep.") as temporary:
             result = sweep_to_folder(scenario, texts, Path(temporary) / "sweep", count, None, limit, shown, names.out,
                                      temporary=True)
-    runs = tuple(dataclasses.replace(run, out_dir="", error=run.error.replace(run.out_dir, NOT_KEPT))
-                 if run.out_dir else run for run in result.summaries)
+    runs = tuple(dataclasses.replace(run, out_dir="") for run in result.summaries)  # none was written
     table = result.table.copy()
     table["status"] = [status_text(run) for run in runs]  # no diagnosis folder to point to
     return Batch(table, runs, None)
 
-
-#: Where the error of a run of `sweep` without `out` says its diagnosis was written.
-NOT_KEPT = "a temporary folder, not kept (pass out= to keep it)"
 
 
 # --------------------------------------------------------------------------------------------

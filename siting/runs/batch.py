@@ -505,7 +505,11 @@ def run_batch(cases: list[Case], destination: Path, workers: int | None, schedul
     (`record_cross_failures`). The summaries returned name the runs' folders in `destination`;
     with `temporary` (the batch's kind, "comparison" or "sweep", when `destination` is a temporary
     folder the caller removes: `siting.compare` without `out`), their notices and what failed in
-    their cross-starts name each run rather than a path in it (`not_kept`)."""
+    their cross-starts name each run rather than a path in it (`not_kept`). Cases without `files`
+    (siting/runs/pool.py `Case.files`: a batch kept in memory) write nothing: no run's folder, no
+    map drawn again, none of the batch's files (`tables` then gives none), and nothing is swapped
+    into `destination`."""
+    files_kept = all(case.files for case in cases)
     remove_stale_temporaries(destination)
     with write_errors_named(destination, where):
         staging = staging_folder(destination)
@@ -518,14 +522,18 @@ def run_batch(cases: list[Case], destination: Path, workers: int | None, schedul
                 summaries = run_cases(cases, workers, scheduler, counter, warm, cross)
             except BatchStopped as stopped:
                 raise OutputFolderError([stopped_problem(stopped, folders, destination, where)]) from None
-            summaries = record_cross_failures(summaries, staging, destination)
-            one_pie_scale(cases, summaries, workers, counter)
+            summaries = record_cross_failures(summaries, staging, destination, files_kept)
+            if files_kept:
+                one_pie_scale(cases, summaries, workers, counter)
             table, files = tables(summaries, staging)
-            write_files(staging, files)
-            swap_into_place(staging, destination, where)
+            if files_kept:
+                write_files(staging, files)
+                swap_into_place(staging, destination, where)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    if not files_kept:
+        shutil.rmtree(staging, ignore_errors=True)
     moved = [_moved(s, staging, destination) for s in summaries]
     if temporary is not None:
         moved = [not_kept(s, destination, folders, temporary, where) for s in moved]
@@ -710,7 +718,8 @@ NOTICES_HEAD = "Notices:"
 FILES_HEADING = "Files in this folder"
 
 
-def record_cross_failures(summaries: Sequence[CaseSummary], staging: Path, destination: Path) -> list[CaseSummary]:
+def record_cross_failures(summaries: Sequence[CaseSummary], staging: Path, destination: Path,
+                          files: bool = True) -> list[CaseSummary]:
     """The summaries of the runs of the batch assembled in `staging`, once the cross-start rounds
     are over, with what failed in each run's cross-starts (`CaseSummary.cross_failures`) naming
     the batch folder `destination` rather than `staging` (`in_destination`), as the tables then
@@ -719,15 +728,19 @@ def record_cross_failures(summaries: Sequence[CaseSummary], staging: Path, desti
     under its rules) was not checked: a notice (siting/runs/pool.py `cross_failed_notice`) added
     to its manifest's `notices` and to its report's notices, as a notice given to its solve would
     be (`add_notice`), and to its summary's `notices`, which are those of its report. A run
-    without a plan has no report: the tables alone name it."""
+    without a plan has no report: the tables alone name it. Without `files` (a batch kept in
+    memory, whose runs wrote no folder) the notice goes to the summary of each such run with a
+    plan alone, as its report would have had it."""
     recorded = []
     for summary in summaries:
         if summary.cross_failures:
             failures = tuple(in_destination(text, staging, destination) for text in summary.cross_failures)
             summary = replace(summary, cross_failures=failures)
-            if summary.ok and summary.out_dir and (Path(summary.out_dir) / MANIFEST).is_file():
+            written = summary.out_dir and (Path(summary.out_dir) / MANIFEST).is_file()
+            if summary.ok and (written or not files):
                 notice = cross_failed_notice(summary.label, failures)
-                add_notice(Path(summary.out_dir), notice)
+                if written:
+                    add_notice(Path(summary.out_dir), notice)
                 summary = replace(summary, notices=(*summary.notices, notice))
         recorded.append(summary)
     return recorded
@@ -797,9 +810,12 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
     folder of the caller's, not one the user chose (`siting.compare` without `out`): a run's
     folder name too long for its file system is refused naming the scenario, not that folder
     (`run_name_problem`), and the runs' notices name the run, not a path in that folder, which is
-    removed (`not_kept`)."""
+    removed (`not_kept`); the runs write nothing (`Case.files` false), and neither does the
+    comparison: the table alone is made."""
     cases, inputs, problems = compared_cases(paths, time_limit_s, variants, overrides, variants_name, paths_name,
                                              Path(destination), out_name, temporary)
+    if temporary:  # kept in memory: the runs write nothing
+        cases = [replace(case, files=False) for case in cases]
     destination = checked_folder(Path(destination), inputs, out_name, problems,
                                  [case.out_dir.as_posix() for case in cases], "comparison", named=True)
 
@@ -821,6 +837,8 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
         shown = table_files(comparison_display(table, summaries), "comparison", note)
         head = settings_note(overrides, time_limit_s)  # what every run was solved with, beside its own scenario
         table.attrs[SETTINGS] = head  # the terminal prints it before the table (`comparison_text`)
+        if temporary:  # no files: the table alone
+            return table, {}
         heads = "".join(f"{line}\n\n" for line in (head, scenario_files_line(table, summaries)) if line)
         written = {"comparison.csv": comparison_csv(table), "comparison.md": heads + shown["comparison.md"]}
         written.update(map_files(cases, summaries, folder))
@@ -967,8 +985,11 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
     run). `out_name` is what the
     problems call the folder (the command line's `--out`). With `temporary`, `destination` is a
     temporary folder of the caller's (`siting.sweep` without `out`): the runs' notices name the
-    run, not a path in that folder, which is removed (`not_kept`)."""
+    run, not a path in that folder, which is removed (`not_kept`); the runs write nothing
+    (`Case.files` false), and neither does the sweep: the table alone is made."""
     cases, values, keys, inputs, problems = swept_cases(path, settings, time_limit_s)
+    if temporary:  # kept in memory: the runs write nothing
+        cases = [replace(case, files=False) for case in cases]
     destination = checked_folder(Path(destination), inputs, out_name, problems,
                                  [case.out_dir.as_posix() for case in cases], "sweep")
 
@@ -992,6 +1013,8 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
                   and len({json.dumps(v.get(key), default=str) for v in values}) == 1]
         head = settings_note(single, time_limit_s)
         table.attrs[SETTINGS] = head  # the terminal prints it before the table (`sweep_text`)
+        if temporary:  # no files: the table alone
+            return table, {}
         files: dict[str, Any] = {"sweep.csv": csv_text(table),
                                  "sweep.md": f"{head}\n\n{shown['sweep.md']}" if head else shown["sweep.md"],
                                  "sweep.png": lambda target: sweep_plot(table, keys, target, title)}

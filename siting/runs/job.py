@@ -132,7 +132,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
               create_parent: bool = True, alternatives: int = 0, slack: float = 0.05,
               start: PlanValues | FixedStart | None = None, keep_plan: bool = False,
               out_name: str = "--out", notices: Sequence[str] = (), label: str | None = None,
-              show: bool = True) -> RunResult:
+              show: bool = True, files: bool = True) -> RunResult:
     """The solve job: check the output folder, prepare, solve, and write every output into the
     folder at once; with `with_rule_costs`, also the cost of each rule family (rule_costs.csv
     and .md); with `alternatives` N > 0, also N near-optimal plans within `slack` of the
@@ -163,7 +163,12 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     manifest and the report record the `variant` and the `overrides` as given, in their order (siting/deliver/
     manifest.py `override_records`), as do each alternative's. A write the disk refuses (full,
     over quota, read-only) raises OutputFolderError naming the folder, with nothing written
-    there (siting/deliver/folders.py `write_errors_named`)."""
+    there (siting/deliver/folders.py `write_errors_named`). With `files` false (a run of a batch
+    kept in memory, siting/runs/pool.py `Case.files`) nothing is checked, exported, drawn or
+    written: the result holds the solve and its plan (no rule costs or alternatives are asked of
+    such a run), its `out_dir` the folder that was not written, `timings` without export and
+    write; a PlanInfeasible says that the diagnosis was not written (NOT_WRITTEN). Such a run
+    asks for neither rule costs nor alternatives, which are files of the folder."""
     if time_limit_s is not None and not (math.isfinite(time_limit_s) and time_limit_s > 0):
         raise InputError([f"--time-limit | must be a finite number of seconds greater than 0 (got {time_limit_s}); "
                           "give e.g. --time-limit 60"])
@@ -175,16 +180,10 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     except InputError as error:  # with the problems of its layers, where they can be read, and of the folder
         raise with_folder_problems(with_layer_problems(error), error.salvage, scenario_path, out_dir,
                                    out_name, variant) from None
-    try:
-        run = None
-        if out_dir is not None:
-            target, where = Path(out_dir), out_name
-        else:  # the scenario's: not to replace the outputs of another scenario or variant there
-            target, where = loaded.output_folder()
-            run = scenario_folder(loaded, variant, out_name)
-        destination = check_destination(target, input_files(loaded), where, run)
-    except OutputFolderError as refused:  # with the problems of the layers, before anything is solved
-        raise with_input_problems(refused, scenario_path, variant, overrides) from None
+    if files:
+        destination, where = checked_destination(loaded, scenario_path, out_dir, out_name, variant, overrides)
+    else:  # nothing is written: no folder to check
+        destination, where = Path(out_dir if out_dir is not None else "").absolute(), out_name
     timings: dict[str, float] = {}
     prepared = prepare(scenario_path, timings, variant, overrides)
     prepared.notices.extend(notice for notice in notices if notice not in prepared.notices)
@@ -195,32 +194,14 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     findings = fixed_findings(prepared)  # calibration, mode fixed: do the rules admit the real plants?
     said_of_calibration = _said(findings_text(findings) if findings is not None else None, show,
                                 lambda width: findings_text(findings, width) if findings is not None else None)
-    prefetch_drawing()  # map.png's imports load while HiGHS searches
+    if files:
+        prefetch_drawing()  # map.png's imports load while HiGHS searches
     with notices_carried(prepared.notices, not_searched(alternatives, with_rule_costs)):
         try:
             solved = solve_prepared(prepared, settings, timings, start=start)
         except InfeasiblePlan as infeasible:
-            # calibration, mode fixed: the verdict names the conflicts with the real plants each involves,
-            # and conflicts.md says the real plants are held as the plan
-            fixed = (fixed_calibration(prepared, findings, diagnosis=infeasible.diagnosis) if findings is not None
-                     else None)
-            diagnosis = diagnosis_files(infeasible.diagnosis, prepared.spatial, redline_settings(loaded),
-                                        run_name(loaded.scenario.name, label), infeasible.presolve,
-                                        prepared.names,
-                                        diagnosis_record(loaded, prepared.layers.paths, variant, overrides,
-                                                         prepared.notices, prepared.input_sha256,
-                                                         prepared.input_bases),
-                                        diagnosis_note(fixed) if fixed is not None else "")
-            diagnosis.update(fixed_files(fixed) if fixed is not None else {})
-            write_folder_atomically(destination, diagnosis, create_parent, where)
-            shown = [name for name in ("conflicts.md", "conflicts.geojson", "conflict_sites.geojson", "conflicts.png")
-                     if name in diagnosis]  # a layer without features is not written
-            said = f"\ncalibration: {fixed.verdict}" if fixed is not None else ""
-            failed = PlanInfeasible(f"{infeasible}{said}{not_searched(alternatives, with_rule_costs)}\nthe diagnosis "
-                                    f"({', '.join(shown)}) is in {destination}")
-            failed.diagnosis, failed.presolve = infeasible.diagnosis, infeasible.presolve
-            failed.folder = destination
-            raise failed from None
+            raise infeasible_failure(infeasible, prepared, findings, files, destination, create_parent, where, label,
+                                     variant, overrides, not_searched(alternatives, with_rule_costs)) from None
     costs = None
     kept = plan_values(solved.model) if keep_plan else None  # before any re-solve changes the values
     extra: dict[str, str | Callable[[Path], None]] = {}  # made before the export, so that the manifest lists them
@@ -253,6 +234,9 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
         else:
             said_of_calibration = solved_said or said_of_calibration
         extra.update(calibration.files)
+    if not files:
+        return RunResult(prepared, solved.report, solved.plan, destination, timings, solved.size, costs, kept,
+                         near_optimal, said_of_calibration)
     with progress.phase("export"):
         files = export_files(prepared, solved.report, solved.plan, solved.size, timings, extra, variant=variant,
                              which=run_which(loaded.scenario.name, label),
@@ -268,6 +252,63 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
             raise
     return RunResult(prepared, solved.report, solved.plan, destination, timings, solved.size, costs, kept,
                      near_optimal, said_of_calibration)
+
+
+def infeasible_failure(infeasible: InfeasiblePlan, prepared: Prepared, findings: Any, files: bool,
+                       destination: Path, create_parent: bool, where: str, label: str | None,
+                       variant: str | None, overrides: tuple[Override, ...], unsearched: str) -> PlanInfeasible:
+    """The PlanInfeasible `run_solve` raises when the rules cannot be met together: the diagnosis
+    written into `destination` (siting/deliver/explore.py `diagnosis_files`; with a calibration of
+    mode fixed, `findings`, its verdict, which names the conflicts with the real plants each
+    involves, and its files, conflicts.md saying the real plants are held as the plan) and named
+    in the message, which carries the diagnosis as data; without `files`, nothing written and
+    the message saying so (NOT_WRITTEN). `unsearched` is what was not searched for
+    (`not_searched`)."""
+    loaded = prepared.loaded
+    fixed = fixed_calibration(prepared, findings, diagnosis=infeasible.diagnosis) if findings is not None else None
+    said = f"\ncalibration: {fixed.verdict}" if fixed is not None else ""
+    if not files:
+        failed = PlanInfeasible(f"{infeasible}{said}{unsearched}\nthe diagnosis was {NOT_WRITTEN}")
+        failed.diagnosis, failed.presolve, failed.folder = infeasible.diagnosis, infeasible.presolve, None
+        return failed
+    diagnosis = diagnosis_files(infeasible.diagnosis, prepared.spatial, redline_settings(loaded),
+                                run_name(loaded.scenario.name, label), infeasible.presolve, prepared.names,
+                                diagnosis_record(loaded, prepared.layers.paths, variant, overrides, prepared.notices,
+                                                 prepared.input_sha256, prepared.input_bases),
+                                diagnosis_note(fixed) if fixed is not None else "")
+    diagnosis.update(fixed_files(fixed) if fixed is not None else {})
+    write_folder_atomically(destination, diagnosis, create_parent, where)
+    shown = [name for name in ("conflicts.md", "conflicts.geojson", "conflict_sites.geojson", "conflicts.png")
+             if name in diagnosis]  # a layer without features is not written
+    failed = PlanInfeasible(f"{infeasible}{said}{unsearched}\nthe diagnosis ({', '.join(shown)}) is in {destination}")
+    failed.diagnosis, failed.presolve = infeasible.diagnosis, infeasible.presolve
+    failed.folder = destination
+    return failed
+
+
+def checked_destination(loaded: Any, scenario_path: Path | str, out_dir: Path | None, out_name: str,
+                        variant: str | None, overrides: tuple[Override, ...]) -> tuple[Path, str]:
+    """The output folder of `run_solve` (`out_dir`, or the scenario's `output.folder`, not to
+    replace the outputs of another scenario or variant there) checked before anything is solved
+    (siting/deliver/folders.py `check_destination`), and what its problems call it; when it is
+    refused, OutputFolderError with the problems of the scenario's layers too
+    (`with_input_problems`)."""
+    try:
+        run = None
+        if out_dir is not None:
+            target, where = Path(out_dir), out_name
+        else:  # the scenario's: not to replace the outputs of another scenario or variant there
+            target, where = loaded.output_folder()
+            run = scenario_folder(loaded, variant, out_name)
+        return check_destination(target, input_files(loaded), where, run), where
+    except OutputFolderError as refused:  # with the problems of the layers, before anything is solved
+        raise with_input_problems(refused, scenario_path, variant, overrides) from None
+
+
+#: How the error of a run that writes no files (`run_solve` with `files` false: `siting.compare`
+#: and `siting.sweep` without `out`) says where its diagnosis is: "the diagnosis was not written
+#: (pass out= to keep it)".
+NOT_WRITTEN = "not written (pass out= to keep it)"
 
 
 def choice_text(calibration: CalibrationOutput, findings: pd.DataFrame | None = None,

@@ -129,12 +129,20 @@ DISK_STOPS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 
 @dataclass(frozen=True)
 class Case:
+    """One run of a batch, as plain picklable data that travels to a worker process or a Dask
+    worker with everything the run needs."""
+
     label: str
     scenario: Path
     out_dir: Path
     variant: str | None = None
     overrides: tuple[tuple[str, Any], ...] = ()
     time_limit_s: float | None = None
+    files: bool = True
+    """Whether the run writes its folder (`out_dir`): its outputs, or the diagnosis of rules that
+    cannot be met together. False for a batch kept in memory (`siting.compare` and `siting.sweep`
+    without `out`): the run solves and gives its summary, and writes, exports and draws nothing
+    (siting/runs/job.py `run_solve` with `files` false), its summary's `out_dir` ""."""
 
 
 @dataclass(frozen=True)
@@ -466,7 +474,8 @@ def _units(catalog: Any, inputs: Any) -> dict[str, str]:
 
 def run_case(case: Case, start: PlanValues | FixedStart | None = None, keep_plan: bool = False,
              notices: Sequence[str] = ()) -> CaseSummary:
-    """Solve one case and write its outputs; never raises for a failed run. `start`: the plan
+    """Solve one case and write its outputs (none for a case without `files`); never raises for a
+    failed run. `start`: the plan
     values of another run to start from, or a plan to take with a bound already proven for the
     case (siting/runs/job.py `run_solve`); with `keep_plan` the summary carries this run's own
     (`CaseSummary.plan_values`); `notices` are added to the run's own (its report and manifest).
@@ -476,15 +485,17 @@ def run_case(case: Case, start: PlanValues | FixedStart | None = None, keep_plan
     try:
         result = run_solve(case.scenario, case.out_dir, case.time_limit_s, variant=case.variant,
                            overrides=case.overrides, create_parent=False, start=start, keep_plan=keep_plan,
-                           notices=notices, label=case.label)
-    except PlanInfeasible as exc:  # the folder holds the diagnosis
+                           notices=notices, label=case.label, files=case.files)
+    except PlanInfeasible as exc:  # the folder holds the diagnosis, when the case writes one
         folder = Path(case.out_dir).resolve()
         return CaseSummary(label=case.label, ok=False, error=error_text(exc), notices=tuple(exc.notices),
-                           out_dir=str(folder) if (folder / DIAGNOSIS).is_file() else "")
+                           out_dir=str(folder) if case.files and (folder / DIAGNOSIS).is_file() else "")
     except Exception as exc:  # bad input, no plan, or a bug, which must not sink the other runs
         return CaseSummary(label=case.label, ok=False, error=error_text(exc),
                            notices=tuple(getattr(exc, "notices", ())), disk_refused=_disk_refused(exc, case))
     summary = summarise(case.label, result)
+    if not case.files:  # nothing was written
+        summary = dataclasses.replace(summary, out_dir="")
     if result.prepared.loaded.scenario.candidates is None:  # a screened model's bound is not carried
         summary = dataclasses.replace(summary, rules=result.prepared.inputs)
     return dataclasses.replace(summary, plan_values=result.plan_values) if keep_plan and result.plan_values else summary
@@ -2324,7 +2335,8 @@ def cross_check(case: Case, own_yuan: float | None, plans: dict[int, PlanValues]
             not_taken = "" if taken.ok else failure_words(taken.error)  # ok: above the gap after all
         except Exception as exc:  # a bug here must not sink the sweep: the run is searched again
             not_taken = failure_words(error_text(exc))
-        shutil.rmtree(aside, ignore_errors=True)  # not taken: searched again instead
+        if case.files:  # not taken: searched again instead
+            shutil.rmtree(aside, ignore_errors=True)
     notices = [not_taken_notice(case.label, plan_from, not_taken)] if not_taken else []
     resolved = run_case(case_aside, completed[chosen], keep_plan=True, notices=notices)
     same = resolved.ok and decisions(model, resolved.plan_values) == decisions(model, completed[chosen])
@@ -2477,13 +2489,16 @@ def _cross_hooks(cases: Sequence[Case], work: list[tuple[int, Any]], counter: Pr
 
 def _kept(case: Case, own: CaseSummary, check: CrossCheck) -> CaseSummary | None:
     """The summary of the run's cross-start solve when it gave a plan no dearer than its own,
-    its folder then moved into the run's; None otherwise (the folder aside removed)."""
+    its folder then moved into the run's; None otherwise (the folder aside removed). A case
+    without `files` wrote no folder: nothing is moved or removed."""
     aside = _aside(case.out_dir)
     resolved = check.resolved
     if resolved is None:
         return None
     better = resolved.ok and resolved.objective_yuan is not None and (
         own.objective_yuan is None or resolved.objective_yuan <= own.objective_yuan)
+    if not case.files:
+        return dataclasses.replace(resolved, out_dir="") if better else None
     if not better:
         shutil.rmtree(aside, ignore_errors=True)
         return None

@@ -1,0 +1,101 @@
+"""`siting.sweep` and `siting.compare` without `out` keep their batch in memory: each run solves
+and gives its summary, and no run exports, draws or writes anything (siting/runs/pool.py
+`Case.files`, which travels with the case to a worker process or a Dask worker), where they
+used to write every run's folder (map.png, report, GeoPackage, QGIS project) into a temporary
+folder and throw it away. The Batch is the same as with `out`: the same table and summaries. A
+run whose rules cannot be met together says that its diagnosis was not written, not that it
+went to a folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import siting
+from siting.runs import job
+from tests.conftest import SMALL
+
+
+@pytest.fixture
+def scenario(tmp_path: Path) -> Path:
+    """A copy of tests/data/small, with b.yaml (20 GWh of cells instead of 10) beside it."""
+    folder = shutil.copytree(SMALL, tmp_path / "small")
+    (folder / "b.yaml").write_text("extends: scenario.yaml\nname: b\ntargets:\n  capacity:\n    cells: {2024: 20}\n")
+    return folder / "scenario.yaml"
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """How often this process exported a run's files (the map drawn among them) and wrote a run's
+    folder, by the job's own calls (the batches below run in this process: `workers=1`)."""
+    counts = {"export": 0, "write": 0}
+
+    def counting(name: str, call: Any) -> Any:
+        def counted_call(*args: Any, **kwargs: Any) -> Any:
+            counts[name] += 1
+            return call(*args, **kwargs)
+        return counted_call
+
+    monkeypatch.setattr(job, "export_files", counting("export", job.export_files))
+    monkeypatch.setattr(job, "write_folder_atomically", counting("write", job.write_folder_atomically))
+    return counts
+
+
+def test_a_sweep_in_memory_exports_and_writes_no_run(scenario: Path, counted: dict[str, int]) -> None:
+    batch = siting.sweep(scenario, {"targets.capacity.cells.2024": [10, 20]}, workers=1)
+    assert [run.ok for run in batch.runs] == [True, True]
+    assert counted == {"export": 0, "write": 0}
+    assert [run.out_dir for run in batch.runs] == ["", ""]
+
+
+def test_a_comparison_in_memory_exports_and_writes_no_run(scenario: Path, counted: dict[str, int]) -> None:
+    batch = siting.compare([scenario, scenario.with_name("b.yaml")])
+    assert [run.ok for run in batch.runs] == [True, True]
+    assert counted == {"export": 0, "write": 0}
+
+
+def test_a_sweep_in_memory_gives_the_table_written_with_a_folder(scenario: Path, tmp_path: Path) -> None:
+    settings = {"targets.capacity.cells.2024": [10, 20]}
+    kept = siting.sweep(scenario, settings, tmp_path / "sweep", workers=1)
+    memory = siting.sweep(scenario, settings, workers=1)
+    pd.testing.assert_frame_equal(memory.table, kept.table)
+    assert [run.notices for run in memory.runs] == [run.notices for run in kept.runs]
+
+
+def test_a_comparison_in_memory_gives_the_table_written_with_a_folder(scenario: Path, tmp_path: Path) -> None:
+    paths = [scenario, scenario.with_name("b.yaml")]
+    kept = siting.compare(paths, tmp_path / "compare", workers=1)
+    memory = siting.compare(paths)
+    pd.testing.assert_frame_equal(memory.table, kept.table)
+    assert memory.forced == kept.forced
+
+
+def test_a_run_in_memory_whose_rules_cannot_be_met_says_its_diagnosis_was_not_written(
+        scenario: Path, counted: dict[str, int]) -> None:
+    """200 GWh of cells exceed the 70 GWh that eligible land holds (tests/test_cli.py)."""
+    batch = siting.sweep(scenario, {"targets.capacity.cells.2024": [10, 200]}, workers=1)
+    failed = batch.runs[1]
+    assert not failed.ok and failed.out_dir == ""
+    assert failed.error.endswith("\nthe diagnosis was not written (pass out= to keep it)")
+    assert "temporary" not in failed.error
+    assert counted == {"export": 0, "write": 0}
+
+
+def test_a_run_in_memory_moves_to_a_cheaper_plan_without_a_folder(tmp_path: Path) -> None:
+    """A cross-start that found a cheaper plan (siting/runs/pool.py `_kept`): a run that writes no
+    files has no folder to move into its own; its summary is the new solve's, with no folder, and
+    nothing is made or removed on disk."""
+    from siting.runs.pool import Case, CaseSummary, CrossCheck, _kept
+
+    case = Case("b", tmp_path / "b.yaml", tmp_path / "b", files=False)
+    own = CaseSummary("b", True, objective_yuan=2.0e9)
+    resolved = CaseSummary("b", True, objective_yuan=1.0e9)
+    kept = _kept(case, own, CrossCheck({0: 1.0e9}, 0, resolved))
+    assert kept is not None and kept.objective_yuan == 1.0e9 and kept.out_dir == ""
+    dearer = CaseSummary("b", True, objective_yuan=3.0e9)
+    assert _kept(case, own, CrossCheck({0: 1.0e9}, 0, dearer)) is None
+    assert list(tmp_path.iterdir()) == []
