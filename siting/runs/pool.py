@@ -2212,9 +2212,12 @@ def _began(label: str, begins: int, hooks: _Hooks) -> None:
 
 
 def _announced(topic: str, number: int, call: Callable[..., Any], *args: Any) -> Any:
-    """`call(*args)` on a Dask worker, after an event on `topic` saying that task `number` began
-    (`Worker.log_event`, which the client of `_run_on_dask` hears); outside a worker, the call
-    alone."""
+    """`call(*args)` on a Dask worker, after an event on `topic` saying that task `number` began,
+    which the client of `_run_on_dask` hears; outside a worker, the call alone. The event is sent
+    to the scheduler and its receipt awaited before the call (the scheduler's `log_event`): sent
+    the way `Worker.log_event` sends it, in a batch every few milliseconds, it was lost with a
+    worker that the call ended at once, and the task was taken for one that never began
+    (`never_began`). Where that call fails, `Worker.log_event` sends it."""
     from dask.distributed import get_worker
 
     try:
@@ -2222,7 +2225,12 @@ def _announced(topic: str, number: int, call: Callable[..., Any], *args: Any) ->
     except ValueError:  # not on a worker
         worker = None
     if worker is not None:
-        worker.log_event(topic, number)
+        try:
+            from distributed.utils import sync
+
+            sync(worker.loop, worker.scheduler.log_event, topic=topic, msg=number)
+        except Exception:  # an older or other scheduler: sent with the worker's next batch
+            worker.log_event(topic, number)
     return call(*args)
 
 
