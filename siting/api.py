@@ -1501,9 +1501,9 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
             compare`: once every run is solved, a run moves to another run's plan that costs less
             in it, and a run whose rules admit every plan of another's lends it its bound
             (README, "Comparing constraint sets"), so the table is the command line's; without
-            `out` the runs write no files (no folder, map, report or diagnosis: siting/runs/
-            pool.py `Case.files`), each run's `out_dir` is "", and the error of a run whose rules
-            cannot be met together says that its diagnosis was not written.
+            `out` the runs write no files (no folder, map, report or diagnosis), each run's
+            `out_dir` is "", and the error of a run whose rules cannot be met together says that
+            its diagnosis was not written.
         workers, scheduler: parallel processes (a whole number of at least 1; None: one per core),
             or a Dask scheduler ('local', or an address such as 'tcp://host:8786'); only with `out`.
         time_limit_s: solver time limit per run (s), replacing each scenario's.
@@ -1716,9 +1716,9 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
             others, and a run moves to another's plan that costs less in it (taken with the
             run's own bound when that proves it within the run's gap, else solved again from it;
             README, "Comparing constraint sets"), so the table is the command line's; without
-            `out` the runs write no files (no folder, map, report or diagnosis: siting/runs/
-            pool.py `Case.files`), each run's `out_dir` is "", and the error of a run whose rules
-            cannot be met together says that its diagnosis was not written.
+            `out` the runs write no files (no folder, map, report or diagnosis), each run's
+            `out_dir` is "", and the error of a run whose rules cannot be met together says that
+            its diagnosis was not written.
         workers, time_limit_s, progress: as for `compare`, also without `out`.
         scheduler: as for `compare`, only with `out` (a cluster's workers must reach the folder).
 
