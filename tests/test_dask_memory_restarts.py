@@ -89,11 +89,16 @@ def test_fewer_restarts_keep_the_batch_waiting() -> None:
 
 def test_a_local_cluster_whose_workers_exceed_their_memory_at_start_ends_the_batch() -> None:
     """A real local cluster of one worker process with a memory limit of 10 MB, below what a worker
-    takes as it starts: its nanny restarts it about three times a second."""
+    takes as it starts: its nanny restarts it about three times a second. The nanny looks at the
+    worker's memory every 10 ms here (100 ms by default), so that the worker is restarted before
+    it can register and run the task on a loaded machine, as it is on an idle one."""
+    import dask
     from distributed import Client, LocalCluster
 
     hooks = pool._Hooks(lambda _label: None, lambda _i, _result: None, _beats_then_stop(600), lambda _i, why: why)
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
-                      memory_limit="10MB") as cluster, Client(cluster) as client, pytest.raises(InputError) as raised:
+    with dask.config.set({"distributed.worker.memory.monitor-interval": "10ms"}), \
+            LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
+                         memory_limit="10MB") as cluster, Client(cluster) as client, \
+            pytest.raises(InputError) as raised:
         pool._run_on_dask([pool._Task("a", print, ())], client, hooks, "test", beat_s=0.1)
     assert "restarted" in str(raised.value) and "memory limit" in str(raised.value)
