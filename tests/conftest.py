@@ -28,7 +28,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,39 +45,6 @@ except ImportError:  # not on Windows: each worker then makes its own copy
     fcntl = None  # type: ignore[assignment]
 
 SMALL = Path(__file__).parent / "data" / "small"
-
-#: The session's shared bytecode folder (`pytest_configure`), and the environment it replaced.
-BYTECODE = pytest.StashKey[tuple[str, dict[str, str | None]]]()
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """Where PYTHONDONTWRITEBYTECODE is set, every process the tests start (a command line run
-    apart, a Dask cluster's workers) would compile siting's modules again, about 0.6 s of CPU
-    each: instead, the session's processes share a bytecode cache in a temporary folder of its
-    own (PYTHONPYCACHEPREFIX), removed when the session ends; nothing is written beside the
-    sources. Made once, by pytest-xdist's controller, whose workers inherit it; a cache folder
-    already chosen is left as it is."""
-    if hasattr(config, "workerinput") or not os.environ.get("PYTHONDONTWRITEBYTECODE") \
-            or os.environ.get("PYTHONPYCACHEPREFIX"):
-        return
-    names = ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
-    config.stash[BYTECODE] = (tempfile.mkdtemp(prefix="siting-tests-bytecode-"),
-                              {name: os.environ.get(name) for name in names})
-    del os.environ["PYTHONDONTWRITEBYTECODE"]
-    os.environ["PYTHONPYCACHEPREFIX"] = config.stash[BYTECODE][0]
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    """The environment as it was before `pytest_configure`, the bytecode folder removed."""
-    if BYTECODE not in config.stash:
-        return
-    cache, before = config.stash[BYTECODE]
-    for name, value in before.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
-    shutil.rmtree(cache, ignore_errors=True)
 
 
 #: The lead-time notice of tests/data/small over 2024 alone (siting/prepare/checks.py
