@@ -565,3 +565,16 @@ def connect_to_workers(monkeypatch: pytest.MonkeyPatch, answers: dict[str, objec
     with pool.dask_client("tcp://127.0.0.1:8786", 2, said.append):
         pass
     return said
+
+
+def beats_then_stop(count: int) -> Callable[[], None]:
+    """A batch's beat (siting/runs/pool.py `_Hooks`) that raises AssertionError("the batch still
+    waits") on its `count`-th call: a test's bound on a batch that would otherwise wait for ever."""
+    beats = [0]
+
+    def beat() -> None:
+        beats[0] += 1
+        if beats[0] >= count:
+            raise AssertionError("the batch still waits")
+
+    return beat

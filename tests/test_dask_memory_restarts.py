@@ -13,6 +13,7 @@ import pytest
 
 from siting.config.errors import InputError
 from siting.runs import pool
+from tests.conftest import beats_then_stop
 
 distributed = pytest.importorskip("distributed")
 
@@ -53,21 +54,10 @@ class RestartingClient:
         self.cancelled.append(futures)
 
 
-def _beats_then_stop(count: int) -> Any:
-    """A beat that raises on the `count`-th call: the test's bound on a batch that would wait for ever."""
-    beats = [0]
-
-    def beat() -> None:
-        beats[0] += 1
-        if beats[0] >= count:
-            raise AssertionError("the batch still waits")
-
-    return beat
-
 
 def test_workers_restarted_for_memory_before_any_run_end_the_batch() -> None:
     client = RestartingClient(restarts=50)
-    hooks = pool._Hooks(lambda _label: None, lambda _i, _result: None, _beats_then_stop(200),
+    hooks = pool._Hooks(lambda _label: None, lambda _i, _result: None, beats_then_stop(200),
                         lambda _i, why: why)
     with pytest.raises(InputError) as raised:
         pool._run_on_dask([pool._Task("a", print, ())], client, hooks, "test", beat_s=0.01)
@@ -82,7 +72,7 @@ def test_workers_restarted_for_memory_before_any_run_end_the_batch() -> None:
 
 def test_fewer_restarts_keep_the_batch_waiting() -> None:
     client = RestartingClient(restarts=pool.MEMORY_RESTARTS - 1)
-    hooks = pool._Hooks(lambda _label: None, lambda _i, _result: None, _beats_then_stop(5), lambda _i, why: why)
+    hooks = pool._Hooks(lambda _label: None, lambda _i, _result: None, beats_then_stop(5), lambda _i, why: why)
     with pytest.raises(AssertionError, match="still waits"):
         pool._run_on_dask([pool._Task("a", print, ())], client, hooks, "test", beat_s=0.01)
 
@@ -95,7 +85,7 @@ def test_a_local_cluster_whose_workers_exceed_their_memory_at_start_ends_the_bat
     import dask
     from distributed import Client, LocalCluster
 
-    hooks = pool._Hooks(lambda _label: None, lambda _i, _result: None, _beats_then_stop(600), lambda _i, why: why)
+    hooks = pool._Hooks(lambda _label: None, lambda _i, _result: None, beats_then_stop(600), lambda _i, why: why)
     with dask.config.set({"distributed.worker.memory.monitor-interval": "10ms"}), \
             LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
                          memory_limit="10MB") as cluster, Client(cluster) as client, \

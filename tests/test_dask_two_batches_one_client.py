@@ -18,6 +18,7 @@ import pytest
 
 from siting.config.errors import InputError
 from siting.runs import pool
+from tests.conftest import beats_then_stop
 
 distributed = pytest.importorskip("distributed")
 
@@ -90,20 +91,9 @@ class OneHandlerClient:
         pass
 
 
-def _beats_then_stop(count: int) -> Any:
-    """A beat that raises on the `count`-th call: the test's bound on a batch that waits."""
-    beats = [0]
-
-    def beat() -> None:
-        beats[0] += 1
-        if beats[0] >= count:
-            raise AssertionError("the batch still waits")
-
-    return beat
-
 
 def _hooks(beats: int) -> pool._Hooks:
-    return pool._Hooks(lambda _label: None, lambda _i, _result: None, _beats_then_stop(beats), lambda _i, why: why)
+    return pool._Hooks(lambda _label: None, lambda _i, _result: None, beats_then_stop(beats), lambda _i, why: why)
 
 
 def _other_batch(client: Any) -> None:
