@@ -111,7 +111,7 @@ from siting.optimize.tolerance import absolute_gap_yuan
 from siting.prepare.problem import Prepared, prepare, redline_settings
 from siting.prepare.spatial import RedlineSettings
 from siting.runs.batch import compare as compare_to_folder
-from siting.runs.batch import repeated_file_notices, unread_sweep_problems
+from siting.runs.batch import compared_cases, repeated_file_notices, unread_sweep_problems
 from siting.runs.batch import sweep as sweep_to_folder
 from siting.runs.calibrate import SolveStanding, calibration_output
 from siting.runs.job import (
@@ -159,14 +159,16 @@ class ArgumentNames:
     alternatives: str
     slack: str
     paths: str
+    scenario: str
+    scenarios: str
 
 
 PYTHON_NAMES = ArgumentNames(overrides="overrides", settings="settings", out="out", scheduler="scheduler",
                              variants="variants", time_limit="time_limit_s", alternatives="alternatives",
-                             slack="slack", paths="paths")
+                             slack="slack", paths="paths", scenario="path", scenarios="paths[{}]")
 COMMAND_LINE_NAMES = ArgumentNames(overrides="--set", settings="--set", out="--out", scheduler="--scheduler",
                                    variants="--variant", time_limit="--time-limit", alternatives="--alternatives",
-                                   slack="--slack", paths="compare")
+                                   slack="--slack", paths="compare", scenario="scenario", scenarios="scenario")
 
 _ARGUMENT_NAMES: ContextVar[ArgumentNames] = ContextVar("_ARGUMENT_NAMES", default=PYTHON_NAMES)
 
@@ -220,9 +222,13 @@ def _is_path(value: Any) -> bool:
     return isinstance(value, (str, os.PathLike))
 
 
-def checked_path(value: Any, name: str = "path") -> Path:
+def checked_path(value: Any, name: str | None = None) -> Path:
     """`value` (a str or path-like) as a Path, a leading `~` or `~user` expanded as a shell would
-    (`home_expanded`); InputError naming `name` otherwise, when empty, or holding a NUL character."""
+    (`home_expanded`); InputError naming `name` (by default the scenario's path as the front door
+    in use names it: `path`, or the command line's `scenario`) otherwise, when empty, holding a NUL
+    character or given as a URL (`is_url`)."""
+    if name is None:
+        name = _ARGUMENT_NAMES.get().scenario
     if not _is_path(value) or str(value) == "":
         raise InputError([f"{name} | must be the path of a scenario file (got {_shown(value)}); give e.g. "
                           "'scenarios/yunnan_2024.yaml'"])
@@ -236,6 +242,31 @@ def checked_path(value: Any, name: str = "path") -> Path:
     if is_url(value):
         raise InputError([f"{name} | {url_words(value)}"])
     return home_path(value)
+
+
+def checked_paths(typed: Sequence[Any], variants: list[str] | None, pairs: tuple[Override, ...]) -> list[Path]:
+    """The scenario files `typed` of a comparison (`checked_path`, each named as the front door in
+    use names it: `paths[0]`, or the command line's `scenario`); InputError with the problem of
+    every path refused and, when one is given as a URL and so cannot be read, the problems of the
+    others that can (siting/runs/batch.py `compared_cases`), as a comparison lists every file's."""
+    names = _ARGUMENT_NAMES.get()
+    problems: list[str] = []
+    files: list[Path] = []
+    urls = False
+    for i, value in enumerate(typed):
+        try:
+            files.append(checked_path(value, names.scenarios.format(i)))
+        except InputError as exc:
+            problems.extend(exc.problems)
+            urls = urls or is_url(value)
+    if not problems:
+        return files
+    if urls and files:
+        few = f"{names.paths} | needs at least two"  # the runs are not all known: their count is no problem
+        with overrides_named(names.overrides), paths_typed(typed):
+            found = compared_cases(files, None, variants, pairs, names.variants, names.paths)[2]
+        problems.extend(problem for problem in found if not problem.startswith(few))
+    raise InputError(problems)
 
 
 def looks_like_yaml_text(value: Any) -> bool:
@@ -1538,9 +1569,6 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
     """
     typed = _listed(paths, "paths", "scenario files, the first the baseline",
                     "['a.yaml', 'b.yaml'], or ['a.yaml'] for the variants of that one file")
-    files = [checked_path(p, f"paths[{i}]") for i, p in enumerate(typed)]
-    folder = checked_out(out)
-    count = checked_workers(workers)
     chosen = None
     if variants is not None:
         chosen = _listed(variants, "variants", "variant names, or None for every variant", "['strict']")
@@ -1548,6 +1576,9 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
             if not isinstance(name, str):
                 raise InputError([f"variants[{i}] | must be the name of a variant (got {_shown(name)})"])
     pairs = override_pairs(overrides)
+    files = checked_paths(typed, chosen, pairs)
+    folder = checked_out(out)
+    count = checked_workers(workers)
     limit = _time_limit(time_limit_s)
     address = checked_scheduler(scheduler, folder, IN_THIS_PROCESS)
     shown = checked_flag(progress, "progress", "progress=True for a progress line on standard error")
@@ -1755,7 +1786,16 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
             makes the scenario invalid; an OutputFolderError when `out` may not be written,
             listing the problems of the combinations with it (no run started, nothing written).
     """
-    scenario = checked_path(path)
+    try:
+        scenario = checked_path(path)
+    except InputError as refused:
+        if not is_url(path):
+            raise
+        try:  # the file cannot be read: the settings' own problems still are named, first, as they are
+            sweep_settings(settings)
+        except InputError as malformed:
+            raise InputError([*malformed.problems, *refused.problems]) from None
+        raise
     with paths_typed([path]):
         texts = sweep_settings(settings, scenario)
     folder = checked_out(out)

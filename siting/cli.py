@@ -372,13 +372,14 @@ def slack_share(text: str) -> float:
     return value
 
 
-def typed_path(text: str) -> Path:
+def typed_path(text: str) -> Path | str:
     """The path `text` as a shell hands it over: "./~name/x" names a folder "~name" in the current
     folder, which `Path` alone would write as "~name/x", a home folder's path; such a path is
-    made absolute (current folder), every other one is `Path(text)`. A URL (`is_url`) is refused
-    with its text as typed, which `Path` would change (`https://host/x` to `https:/host/x`)."""
+    made absolute (current folder), every other one is `Path(text)`. A URL (`is_url`) is kept as
+    the text typed, which `Path` would change (`https://host/x` to `https:/host/x`), for the
+    command's checks to refuse with the input's other problems (siting.api `checked_path`)."""
     if is_url(text):
-        raise argparse.ArgumentTypeError(url_words(text))
+        return text
     path = Path(text)
     if os.fspath(path).startswith("~") and not text.startswith("~"):
         return Path.cwd() / path
@@ -391,7 +392,7 @@ def out_folder(text: str) -> Path:
         raise argparse.ArgumentTypeError(f"must name a folder (got {text!r}); give e.g. --out outputs/run1")
     if is_url(text):
         raise argparse.ArgumentTypeError(url_words(text, folder=True))
-    return typed_path(text)
+    return Path(typed_path(text))  # a URL was refused above: a Path
 
 
 class BadFlag(str):
@@ -467,10 +468,16 @@ def batch_problems(args: argparse.Namespace, flags: Sequence[str]) -> InputError
     typed = args.scenarios if compare else [args.scenario]
     with api.command_line_names(), overrides_named("--set"), paths_typed([*typed, args.out]):
         try:
-            files = [api.checked_path(path) for path in typed]
+            files = api.checked_paths(typed, args.variant if compare else None, ())
             out = api.checked_out(args.out)
         except InputError as error:
-            return InputError([*flags, *error.problems])
+            malformed: list[str] = []
+            if not compare and is_url(args.scenario):  # the file cannot be read: its --set still can
+                try:
+                    api.sweep_settings(args.set)
+                except InputError as settings:
+                    malformed = settings.problems
+            return InputError([*flags, *malformed, *error.problems])
         try:
             api.checked_scheduler(args.scheduler, out, api.IN_THIS_PROCESS if compare else api.CLUSTER_FOLDERS)
         except InputError as error:
@@ -830,9 +837,12 @@ def show_scenario(args: argparse.Namespace) -> str:
     current folder (`paths_typed`), as `solve`'s do."""
     from siting.config.load import dump_yaml, load_scenario, paths_typed, scenario_variants
 
+    api = front_door()
     with paths_typed([args.scenario]):
-        loaded = load_scenario(args.scenario, args.variant,
-                               single_overrides(args.set, args.scenario, args.variant, layers=False))
+        overrides = single_overrides(args.set, args.scenario, args.variant, layers=False)
+        with api.command_line_names():
+            api.checked_path(args.scenario)  # a URL, kept as typed (`typed_path`), is refused
+        loaded = load_scenario(args.scenario, args.variant, overrides)
         variants = scenario_variants(args.scenario)
     data = whole_numbers(loaded.scenario.model_dump(mode="json", exclude={"variants", "extends"}))
     text = dump_yaml(data, sort_keys=False, allow_unicode=True)
