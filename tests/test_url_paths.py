@@ -99,3 +99,49 @@ def test_what_is_a_url(text: str, url: bool):
     """URLs of any scheme and GDAL's network file systems are URLs; local paths (a Windows drive,
     a local zip through /vsizip/, a colon in a name) are not."""
     assert is_url(text) is url
+
+
+def test_a_file_url_is_told_the_local_path_it_names(folder: Path, capsys):
+    """A `file://` URL of a local file, in the scenario (a layer, the catalog), its `extends:` or as
+    the scenario's own path, is refused with the local path it names to give instead, not told to
+    download a file that is already here."""
+    from siting.cli import main
+
+    scenario = folder / "scenario.yaml"
+    edit(scenario, "sites: {path: sites.geojson}", f"sites: {{path: 'file://{folder}/sites.geojson'}}")
+    edit(scenario, "catalog: catalog.yaml", f"catalog: FILE://localhost{folder}/my%20catalog.yaml")
+    message = run_bad(folder, capsys)
+    assert "download" not in message, message
+    assert ("  - scenario.yaml:4: catalog | is a file URL (got 'FILE://localhostmy%20catalog.yaml'): a path is not "
+            "read as a URL; give the local path it names, 'my catalog.yaml'\n") in message, message
+    assert ("  - scenario.yaml:8: layers.sites.path | is a file URL (got 'file://sites.geojson'): a path is not read "
+            "as a URL; give the local path it names, 'sites.geojson'\n") in message, message
+
+    (folder / "child.yaml").write_text(f"extends: file://{folder}/scenario.yaml\nname: child\n")
+    code = main(["check", str(folder / "child.yaml")])
+    err = capsys.readouterr().err.replace(str(folder) + "/", "")
+    assert code == 2, err
+    assert err == ("error: 1 problem in the input:\n  - child.yaml:1: extends | is a file URL (got "
+                   "'file://scenario.yaml'): a path is not read as a URL; give the local path it names, "
+                   "'scenario.yaml'\n"), err
+    for command in (["check", f"file://{folder}/child.yaml"], ["compare", f"file://{folder}/child.yaml", "x.yaml"],
+                    ["check", str(folder / "child.yaml"), "--out", f"file://{folder}/out"]):
+        code = main(command)
+        err = capsys.readouterr().err.replace(str(folder) + "/", "")
+        assert code == 2, err
+        assert "download" not in err and "a path is not read as a URL; give the local path it names, '" in err, err
+
+
+def test_python_file_urls_are_told_the_local_path(folder: Path):
+    """`siting.load` and `siting.run(out=...)` given `file://` URLs name the local paths to give."""
+    import siting
+    from siting.config.errors import InputError
+
+    with pytest.raises(InputError) as refused:
+        siting.load(f"file://{folder}/scenario.yaml")
+    assert refused.value.problems == [f"path | is a file URL (got 'file://{folder}/scenario.yaml'): a path is not "
+                                      f"read as a URL; give the local path it names, '{folder}/scenario.yaml'"]
+    with pytest.raises(InputError) as refused:
+        siting.run(folder / "scenario.yaml", out="file:///tmp/out")
+    assert refused.value.problems == ["out | is a file URL (got 'file:///tmp/out'): a path is not read as a URL; "
+                                      "give the local path it names, '/tmp/out'"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import unquote
 
 #: A path that is a URL (`scheme://...`: https://, s3://, file://, ...; a scheme of one letter
 #: is a Windows drive, C:/data), or names a file through one of GDAL's network file systems
@@ -15,6 +16,11 @@ URL_PATH = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]+://|/vsi(?:curl|s3|gs|az|adls
 URL_WORDS = "is a URL (got {got}): URLs are not read; download the file and give its local path"
 URL_FOLDER_WORDS = "is a URL (got {got}): the outputs are written to a local folder only; give a local folder's path"
 URL_FILE_WORDS = "is a URL (got {got}): the file is written to a local folder only; give a local file's path"
+#: What a path given as a URL of a local file (`file:///data/x.yaml`, also inside one of GDAL's
+#: file systems, `/vsizip/file:///data/x.zip`) is told: the local path it names, which is read.
+LOCAL_URL_WORDS = "is a file URL (got {got}): a path is not read as a URL; give the local path it names, {local}"
+#: A `file://` URL of this machine (no host, or `localhost`), its path starting at the root.
+LOCAL_URL = re.compile(r"file://(?:localhost)?(?=/)", re.IGNORECASE)
 
 
 def is_url(text: Any) -> bool:
@@ -27,5 +33,21 @@ def url_words(text: str, folder: bool = False, written: bool = False) -> str:
     """The problem of the path `text`, a URL (`is_url`), with the path as given: of a file to
     read, with `folder` of the folder the outputs are written to, with `written` of a file the
     tool writes (`siting schema --out`)."""
+    local = local_path(text)
+    if local is not None:
+        return LOCAL_URL_WORDS.format(got=repr(text), local=repr(local))
     words = URL_FOLDER_WORDS if folder else URL_FILE_WORDS if written else URL_WORDS
     return words.format(got=repr(text))
+
+
+def local_path(text: str) -> str | None:
+    """The local path that `text`, a path given as a URL (`is_url`), names when every URL in it is
+    a `file://` one of this machine (`LOCAL_URL`): `file:///data/x.yaml` names `/data/x.yaml`
+    (`file:///C:/data/x.yaml` `C:/data/x.yaml`), `/vsizip/file:///data/x.zip` names
+    `/vsizip//data/x.zip`, percent escapes decoded (`%20`, a space); None for any other URL, one
+    of another host (`file://server/share/x.yaml`) among them."""
+    if LOCAL_URL.search(text) is None:
+        return None
+    local = unquote(LOCAL_URL.sub("", text.strip()))
+    local = re.sub(r"^/(?=[A-Za-z]:[/\\])", "", local)  # a Windows drive: /C:/data is C:/data
+    return None if is_url(local) else local
