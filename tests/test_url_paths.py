@@ -94,7 +94,11 @@ def test_a_url_in_extends_or_in_a_base_is_refused_as_written(folder: Path, capsy
     ("/vsicurl/https://example.com/x.geojson", True), ("/vsizip//vsicurl/https://e.com/x.zip/a.shp", True),
     ("/vsis3/bucket/x.gpkg", True), ("/vsigs_streaming/b/x.gpkg", True), ("/vsicurl?url=https%3A%2F%2Fe.com", True),
     ("geodata/yunnan/sites.geojson", False), ("/data/https/x.geojson", False), ("C:/data/x.geojson", False),
-    ("/vsizip/local.zip/x.shp", False), ("~/data/x.gpkg", False), ("my:file.geojson", False)])
+    ("/vsizip/local.zip/x.shp", False), ("~/data/x.gpkg", False), ("my:file.geojson", False),
+    ("/vsizip/https://e.com/x.zip/a.shp", True), ("/vsitar/http://e.com/x.tar/a.shp", True),
+    ("/vsigzip/s3://bucket/x.gpkg.gz", True), ("/vsizip/{HTTPS://e.com/a.zip}/x.shp", True),
+    ("/vsizip//vsitar/gs://b/x.tar/a.shp", True), ("/vsizip/file:///data/x.zip/a.shp", True),
+    ("/vsizip/{/data/a.zip}/x.shp", False), ("/data/vsizip/x.zip", False), ("/vsimem/x.gpkg", False)])
 def test_what_is_a_url(text: str, url: bool):
     """URLs of any scheme and GDAL's network file systems are URLs; local paths (a Windows drive,
     a local zip through /vsizip/, a colon in a name) are not."""
@@ -145,3 +149,26 @@ def test_python_file_urls_are_told_the_local_path(folder: Path):
         siting.run(folder / "scenario.yaml", out="file:///tmp/out")
     assert refused.value.problems == ["out | is a file URL (got 'file:///tmp/out'): a path is not read as a URL; "
                                       "give the local path it names, '/tmp/out'"]
+
+
+def test_a_url_inside_a_gdal_archive_path_is_refused(folder: Path, capsys):
+    """A URL wrapped in one of GDAL's archive file systems without /vsicurl/ (`/vsizip/https://...`,
+    `/vsigzip/s3://...`), which GDAL may fetch, is refused as a URL, in the scenario, with `--set`
+    and as the scenario's own path in Python: the tool reads nothing over the network."""
+    import siting
+    from siting.cli import main
+    from siting.config.errors import InputError
+
+    edit(folder / "scenario.yaml", "sites: {path: sites.geojson}",
+         "sites: {path: '/vsizip/https://example.com/x.zip/sites.geojson'}")
+    message = run_bad(folder, capsys)
+    assert ("  - scenario.yaml:8: layers.sites.path | is a URL (got "
+            f"'/vsizip/https://example.com/x.zip/sites.geojson'): {URL_FIX}\n") in message, message
+    code = main(["check", str(folder / "scenario.yaml"), "--set", "catalog=/vsigzip/s3://bucket/catalog.yaml.gz"])
+    err = capsys.readouterr().err.replace(str(folder) + "/", "")
+    assert code == 2, err
+    assert (f"  - scenario.yaml: --set catalog | is a URL (got '/vsigzip/s3://bucket/catalog.yaml.gz'): "
+            f"{URL_FIX}\n") in err, err
+    with pytest.raises(InputError) as refused:
+        siting.load("/vsitar/http://example.com/x.tar/s.yaml")
+    assert refused.value.problems == [f"path | is a URL (got '/vsitar/http://example.com/x.tar/s.yaml'): {URL_FIX}"]

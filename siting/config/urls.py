@@ -8,10 +8,13 @@ from typing import Any
 from urllib.parse import unquote
 
 #: A path that is a URL (`scheme://...`: https://, s3://, file://, ...; a scheme of one letter
-#: is a Windows drive, C:/data), or names a file through one of GDAL's network file systems
-#: (/vsicurl/, /vsis3/, ..., also inside another: /vsizip//vsicurl/...), which GDAL would fetch.
+#: is a Windows drive, C:/data), names a file through one of GDAL's network file systems
+#: (/vsicurl/, /vsis3/, ..., also inside another: /vsizip//vsicurl/...), which GDAL would fetch,
+#: or holds a URL inside one of GDAL's other file systems (/vsizip/https://..., /vsitar/{s3://...}/x),
+#: which GDAL may fetch too.
 URL_PATH = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]+://|/vsi(?:curl|s3|gs|az|adls|oss|swift|hdfs|webhdfs)"
-                      r"(?:_streaming)?(?:/|\?|$)", re.IGNORECASE)
+                      r"(?:_streaming)?(?:/|\?|$)|(?:^\s*|\{)/vsi\w+/.*?[A-Za-z][A-Za-z0-9+.-]+://",
+                      re.IGNORECASE)
 #: What a path that is a URL (`is_url`) is told: the tool reads and writes local files only.
 URL_WORDS = "is a URL (got {got}): URLs are not read; download the file and give its local path"
 URL_FOLDER_WORDS = "is a URL (got {got}): the outputs are written to a local folder only; give a local folder's path"
