@@ -578,3 +578,55 @@ def beats_then_stop(count: int) -> Callable[[], None]:
             raise AssertionError("the batch still waits")
 
     return beat
+
+
+def dask_stop_hooks(beats: int) -> Any:
+    """The hooks of a Dask batch (siting/runs/pool.py `_Hooks`) that hear nothing, give a lost run's
+    reason as its result and stop the batch with AssertionError("the batch still waits") on the
+    `beats`-th beat (`beats_then_stop`)."""
+    from siting.runs import pool
+
+    return pool._Hooks(lambda _label: None, lambda _i, _result: None, beats_then_stop(beats), lambda _i, why: why)
+
+
+class WaitingFuture:
+    """A Dask future that never ends."""
+
+    def add_done_callback(self, _callback: Any) -> None:
+        pass
+
+
+def memory_restart_event(n: int, worker: str = "") -> dict[str, Any]:
+    """The event of a nanny restarting its worker for memory, the `n`-th of a test (pid 100 + `n`,
+    30 MB held), at `worker` (by default tcp://127.0.0.1:40000 + `n`)."""
+    return {"worker": worker or f"tcp://127.0.0.1:{40000 + n}", "pid": 100 + n, "rss": 31_457_280}
+
+
+class WaitingClient:
+    """The little of a Dask client `_run_on_dask` uses, on which no task ever begins or ends: a
+    handler per topic (a subscription replaces it, an unsubscription drops it), the futures
+    cancelled kept in `cancelled`, and the scheduler showing no task under way (`processing`).
+    `restart_for_memory` passes a nanny's restart for memory to the handler of Dask's topic
+    "worker-restart-memory", as the scheduler does (siting/runs/pool.py `MEMORY_TOPIC` must be it)."""
+
+    def __init__(self) -> None:
+        self.handlers: dict[str, Any] = {}
+        self.cancelled: list[Any] = []
+
+    def subscribe_topic(self, topic: str, handler: Any) -> None:
+        self.handlers[topic] = handler
+
+    def unsubscribe_topic(self, topic: str) -> None:
+        self.handlers.pop(topic, None)
+
+    def restart_for_memory(self, event: dict[str, Any]) -> None:
+        self.handlers.get("worker-restart-memory", lambda _event: None)((0.0, event))
+
+    def submit(self, *_args: Any, **_kwargs: Any) -> WaitingFuture:
+        return WaitingFuture()
+
+    def processing(self) -> dict[str, list[str]]:
+        return {}
+
+    def cancel(self, futures: Any) -> None:
+        self.cancelled.append(futures)

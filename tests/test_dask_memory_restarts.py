@@ -13,52 +13,28 @@ import pytest
 
 from siting.config.errors import InputError
 from siting.runs import pool
-from tests.conftest import beats_then_stop
+from tests.conftest import WaitingClient, WaitingFuture, dask_stop_hooks, memory_restart_event
 
 distributed = pytest.importorskip("distributed")
 
 
-class _Waiting:
-    """A future that never ends."""
-
-    def add_done_callback(self, _callback: Any) -> None:
-        pass
-
-
-class RestartingClient:
-    """The little of a Dask client `_run_on_dask` uses: each worker is restarted for memory `restarts`
-    times as the tasks are submitted, and no task ever begins or ends."""
+class RestartingClient(WaitingClient):
+    """A client (`WaitingClient`) whose worker is restarted for memory `restarts` times as the tasks are
+    submitted, always at tcp://127.0.0.1:40000, and no task ever begins or ends."""
 
     def __init__(self, restarts: int) -> None:
+        super().__init__()
         self.restarts = restarts
-        self.handlers: dict[str, Any] = {}
-        self.cancelled: list[Any] = []
 
-    def subscribe_topic(self, topic: str, handler: Any) -> None:
-        self.handlers[topic] = handler
-
-    def unsubscribe_topic(self, topic: str) -> None:
-        self.handlers.pop(topic, None)
-
-    def submit(self, *_args: Any, key: str, **_kwargs: Any) -> _Waiting:
+    def submit(self, *_args: Any, key: str, **_kwargs: Any) -> WaitingFuture:
         for n in range(self.restarts):
-            for topic, handler in list(self.handlers.items()):
-                if topic == "worker-restart-memory":
-                    handler((0.0, {"worker": "tcp://127.0.0.1:40000", "pid": 100 + n, "rss": 31_457_280}))
-        return _Waiting()
-
-    def processing(self) -> dict[str, list[str]]:
-        return {}
-
-    def cancel(self, futures: Any) -> None:
-        self.cancelled.append(futures)
-
+            self.restart_for_memory(memory_restart_event(n, "tcp://127.0.0.1:40000"))
+        return WaitingFuture()
 
 
 def test_workers_restarted_for_memory_before_any_run_end_the_batch() -> None:
     client = RestartingClient(restarts=50)
-    hooks = pool._Hooks(lambda _label: None, lambda _i, _result: None, beats_then_stop(200),
-                        lambda _i, why: why)
+    hooks = dask_stop_hooks(200)
     with pytest.raises(InputError) as raised:
         pool._run_on_dask([pool._Task("a", print, ())], client, hooks, "test", beat_s=0.01)
     assert raised.value.heading() == "1 problem with the Dask workers:"
@@ -72,7 +48,7 @@ def test_workers_restarted_for_memory_before_any_run_end_the_batch() -> None:
 
 def test_fewer_restarts_keep_the_batch_waiting() -> None:
     client = RestartingClient(restarts=pool.MEMORY_RESTARTS - 1)
-    hooks = pool._Hooks(lambda _label: None, lambda _i, _result: None, beats_then_stop(5), lambda _i, why: why)
+    hooks = dask_stop_hooks(5)
     with pytest.raises(AssertionError, match="still waits"):
         pool._run_on_dask([pool._Task("a", print, ())], client, hooks, "test", beat_s=0.01)
 
@@ -85,7 +61,7 @@ def test_a_local_cluster_whose_workers_exceed_their_memory_at_start_ends_the_bat
     import dask
     from distributed import Client, LocalCluster
 
-    hooks = pool._Hooks(lambda _label: None, lambda _i, _result: None, beats_then_stop(600), lambda _i, why: why)
+    hooks = dask_stop_hooks(600)
     with dask.config.set({"distributed.worker.memory.monitor-interval": "10ms"}), \
             LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
                          memory_limit="10MB") as cluster, Client(cluster) as client, \

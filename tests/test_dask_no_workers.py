@@ -13,49 +13,27 @@ from typing import Any
 import pytest
 
 from siting.runs import pool
+from tests.conftest import WaitingClient
 
 distributed = pytest.importorskip("distributed")
 
 ADDRESS = "tcp://127.0.0.1:8786"
 
 
-class _Waiting:
-    """A future that never ends."""
-
-    def add_done_callback(self, _callback: Any) -> None:
-        pass
-
-
-class NoWorkerClient:
-    """The little of a Dask client `_run_on_dask` uses: no task ever begins or ends, and the
-    scheduler's workers at each question are the next of `counts` (the last repeated)."""
+class NoWorkerClient(WaitingClient):
+    """A client (`WaitingClient`) on which no task ever begins or ends, and the scheduler's workers at
+    each question are the next of `counts` (the last repeated)."""
 
     def __init__(self, counts: list[int]) -> None:
+        super().__init__()
         self.counts = counts
         self.asked = 0
         self.scheduler = SimpleNamespace(address=ADDRESS)
-        self.handlers: dict[str, Any] = {}
-        self.cancelled: list[Any] = []
-
-    def subscribe_topic(self, topic: str, handler: Any) -> None:
-        self.handlers[topic] = handler
-
-    def unsubscribe_topic(self, topic: str) -> None:
-        self.handlers.pop(topic, None)
-
-    def submit(self, *_args: Any, **_kwargs: Any) -> _Waiting:
-        return _Waiting()
 
     def nthreads(self) -> dict[str, int]:
         count = self.counts[min(self.asked, len(self.counts) - 1)]
         self.asked += 1
         return {f"tcp://127.0.0.1:{40000 + n}": 1 for n in range(count)}
-
-    def processing(self) -> dict[str, list[str]]:
-        return {}
-
-    def cancel(self, futures: Any) -> None:
-        self.cancelled.append(futures)
 
 
 def _interrupted_after(beats: int) -> Any:

@@ -18,7 +18,7 @@ import pytest
 
 from siting.config.errors import InputError
 from siting.runs import pool
-from tests.conftest import beats_then_stop
+from tests.conftest import WaitingFuture, dask_stop_hooks, memory_restart_event
 
 distributed = pytest.importorskip("distributed")
 
@@ -34,13 +34,6 @@ class _Done:
 
     def result(self) -> Any:
         return self.value
-
-
-class _Waiting:
-    """A future that never ends."""
-
-    def add_done_callback(self, _callback: Any) -> None:
-        pass
 
 
 class OneHandlerClient:
@@ -77,10 +70,9 @@ class OneHandlerClient:
             if self.inner is not None:
                 self.inner(self)
             for n in range(self.restarts):
-                self.publish(pool.MEMORY_TOPIC, {"worker": f"tcp://127.0.0.1:{40000 + n}", "pid": 100 + n,
-                                                 "rss": 31_457_280})
+                self.publish(pool.MEMORY_TOPIC, memory_restart_event(n))
             if not self.first_ends:
-                return _Waiting()
+                return WaitingFuture()
         self.publish(topic, number)
         return _Done(packed_call())
 
@@ -92,24 +84,21 @@ class OneHandlerClient:
 
 
 
-def _hooks(beats: int) -> pool._Hooks:
-    return pool._Hooks(lambda _label: None, lambda _i, _result: None, beats_then_stop(beats), lambda _i, why: why)
-
-
 def _other_batch(client: Any) -> None:
-    results = pool._run_on_dask([pool._Task("b", lambda: "ran", ())], client, _hooks(200), "other", beat_s=0.01)
+    results = pool._run_on_dask([pool._Task("b", lambda: "ran", ())], client, dask_stop_hooks(200), "other",
+                                beat_s=0.01)
     assert results == ["ran"]
 
 
 def test_a_batch_still_hears_restarts_after_another_on_its_client_ended() -> None:
     client = OneHandlerClient(restarts=pool.MEMORY_RESTARTS, inner=_other_batch)
     with pytest.raises(InputError, match="restarted 10 times"):
-        pool._run_on_dask([pool._Task("a", print, ())], client, _hooks(200), "test", beat_s=0.01)
+        pool._run_on_dask([pool._Task("a", print, ())], client, dask_stop_hooks(200), "test", beat_s=0.01)
 
 
 def test_the_topics_are_unsubscribed_once_the_last_batch_ends() -> None:
     client = OneHandlerClient(restarts=0, inner=_other_batch, first_ends=True)
-    assert pool._run_on_dask([pool._Task("a", lambda: "ran", ())], client, _hooks(200), "test") == ["ran"]
+    assert pool._run_on_dask([pool._Task("a", lambda: "ran", ())], client, dask_stop_hooks(200), "test") == ["ran"]
     assert client.subscribed == set()
 
 
@@ -143,7 +132,7 @@ def test_on_a_real_client_a_batch_hears_restarts_after_another_ended(monkeypatch
         thread.start()
         try:
             assert began.wait(60), "batch a never began"
-            other = pool._run_on_dask([pool._Task("b", _fine, ())], client, _hooks(10_000), "b", beat_s=0.05)
+            other = pool._run_on_dask([pool._Task("b", _fine, ())], client, dask_stop_hooks(10_000), "b", beat_s=0.05)
             assert other == ["fine"]
             client.log_event(pool.MEMORY_TOPIC, {"worker": "tcp://127.0.0.1:40000", "pid": 100, "rss": 1})
             for _ in range(200):  # (a bound, so that the test fails rather than waits)
