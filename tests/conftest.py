@@ -117,6 +117,29 @@ def run_bad(folder: Path, capsys: pytest.CaptureFixture[str]) -> str:
     return captured.err.replace(str(folder) + "/", "")
 
 
+#: The problem of `--set catalog=nope.yaml` (`NO_CATALOG`) run from the scenario's folder.
+MISSING_CATALOG = ("  - scenario.yaml: --set catalog | no such file (got 'nope.yaml'); give the path of the catalog "
+                   "file (a relative path in --set starts at the current folder)")
+NO_CATALOG = ("--set", "catalog=nope.yaml")
+
+
+def spoil_catalog_schema(folder: Path) -> None:
+    """Make `folder`/catalog.yaml fail its schema (its key `price_paths` misspelt)."""
+    edit(folder / "catalog.yaml", "price_paths:", "price_pathz:")
+
+
+def refused_lines(folder: Path, capsys: pytest.CaptureFixture[str], command: list[str]) -> list[str]:
+    """The lines of standard error of `siting <command>`, refused (exit 2, no traceback), with the
+    path of `folder` taken out."""
+    from siting.cli import main
+
+    code = main(command)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "Traceback" not in err
+    return err.replace(str(folder) + "/", "").splitlines()
+
+
 @pytest.fixture(autouse=True)
 def quiet_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
     """No progress, and the printed tables of `compare` and `sweep` in 120 columns as on a file,

@@ -11,22 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from siting.cli import main
+from tests.conftest import MISSING_CATALOG, NO_CATALOG, refused_lines, spoil_catalog_schema
 
-MISSING = ("  - scenario.yaml: --set catalog | no such file (got 'nope.yaml'); give the path of the catalog file (a "
-           "relative path in --set starts at the current folder)")
 REPEATED = "  - sites.geojson: field 'site_id' | duplicate id 'w_mine' (the 1st and 2nd features); ids must be unique"
 NEGATIVE = ("  - sites.geojson: field 'usable_area_ha' | negative for the 3rd feature (site_id 'e_city'); use a value "
             ">= 0")
-
-
-def refused(folder: Path, capsys: pytest.CaptureFixture[str], command: list[str]) -> list[str]:
-    """The lines of standard error of `command`, refused (exit 2, no traceback)."""
-    code = main(command)
-    err = capsys.readouterr().err
-    assert code == 2, err
-    assert "Traceback" not in err
-    return err.replace(str(folder) + "/", "").splitlines()
 
 
 def spoil_sites(folder: Path) -> None:
@@ -51,17 +40,16 @@ def test_a_missing_catalog_hides_no_layer_value_problem(folder: Path, capsys, mo
     monkeypatch.chdir(folder)
     spoil_sites(folder)
     out = ["--out", "run"] if command == "solve" else []
-    assert refused(folder, capsys, [command, "scenario.yaml", *out, "--set", "catalog=nope.yaml"]) == [
-        "error: 3 problems in the input:", REPEATED, MISSING, NEGATIVE]
+    assert refused_lines(folder, capsys, [command, "scenario.yaml", *out, *NO_CATALOG]) == [
+        "error: 3 problems in the input:", REPEATED, MISSING_CATALOG, NEGATIVE]
     assert not (folder / "run").exists()
 
 
 def test_a_catalog_failing_its_schema_hides_no_layer_value_problem(folder: Path, capsys, monkeypatch):
     monkeypatch.chdir(folder)
     spoil_sites(folder)
-    catalog = folder / "catalog.yaml"
-    catalog.write_text(catalog.read_text().replace("price_paths:", "price_pathz:"))
-    lines = refused(folder, capsys, ["check", "scenario.yaml"])
+    spoil_catalog_schema(folder)
+    lines = refused_lines(folder, capsys, ["check", "scenario.yaml"])
     assert lines[0] == "error: 4 problems in the input:"
     assert REPEATED in lines and NEGATIVE in lines
     assert not [line for line in lines if "unobtainium" in line]

@@ -9,30 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from siting.cli import main
+from tests.conftest import MISSING_CATALOG, NO_CATALOG, refused_lines, spoil_catalog_schema
 
 SITES = ("nope.geojson: sites layer not found; check --set layers.sites.path (a relative path in --set starts at the "
          "current folder)")
-
-
-def refused(folder: Path, capsys: pytest.CaptureFixture[str], command: list[str]) -> list[str]:
-    """The lines of standard error of `command`, refused (exit 2, no traceback)."""
-    code = main(command)
-    err = capsys.readouterr().err
-    assert code == 2, err
-    assert "Traceback" not in err
-    return err.replace(str(folder) + "/", "").splitlines()
 
 
 @pytest.mark.parametrize("command", ["check", "solve"])
 def test_a_missing_catalog_hides_no_missing_layer(folder: Path, capsys, monkeypatch, command):
     monkeypatch.chdir(folder)
     out = ["--out", "run"] if command == "solve" else []
-    assert refused(folder, capsys, [command, "scenario.yaml", *out, "--set", "catalog=nope.yaml",
-                                    "--set", "layers.sites.path=nope.geojson"]) == [
+    assert refused_lines(folder, capsys, [command, "scenario.yaml", *out, *NO_CATALOG,
+                                          "--set", "layers.sites.path=nope.geojson"]) == [
         "error: 2 problems in the input:",
-        "  - scenario.yaml: --set catalog | no such file (got 'nope.yaml'); give the path of the catalog file (a "
-        "relative path in --set starts at the current folder)",
+        MISSING_CATALOG,
         f"  - {SITES}"]
     assert not (folder / "run").exists()
 
@@ -40,9 +30,8 @@ def test_a_missing_catalog_hides_no_missing_layer(folder: Path, capsys, monkeypa
 def test_a_catalog_failing_its_schema_hides_no_missing_layer(folder: Path, capsys, monkeypatch):
     monkeypatch.chdir(folder)
     (folder / "redline.geojson").unlink()
-    catalog = folder / "catalog.yaml"
-    catalog.write_text(catalog.read_text().replace("price_paths:", "price_pathz:"))
-    lines = refused(folder, capsys, ["check", "scenario.yaml", "--set", "layers.sites.path=nope.geojson"])
+    spoil_catalog_schema(folder)
+    lines = refused_lines(folder, capsys, ["check", "scenario.yaml", "--set", "layers.sites.path=nope.geojson"])
     assert lines[0] == "error: 4 problems in the input:"
     assert [line for line in lines if "layer not found" in line] == [
         f"  - {SITES}",
