@@ -155,6 +155,33 @@ def interruptible() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+#: The start of a script `stopped_while_importing` runs: an import hook that raises
+#: KeyboardInterrupt, as Ctrl-C would, when the tool's modules are being imported.
+INTERRUPTING_IMPORT = """
+import runpy
+import sys
+
+
+class Interrupting:
+    def find_spec(self, name, path=None, target=None):
+        if name == "siting.config.progress":
+            raise KeyboardInterrupt
+        return None
+
+
+sys.meta_path.insert(0, Interrupting())
+"""
+
+
+def stopped_while_importing(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`INTERRUPTING_IMPORT` and then `script` (which starts the command) run by the test's Python
+    in a new process from `cwd`, with the repository as its only PYTHONPATH and /usr/bin:/bin as
+    its PATH: its exit code and what it printed."""
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.run([sys.executable, "-c", INTERRUPTING_IMPORT + script], cwd=cwd, capture_output=True,
+                          text=True, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}, timeout=120)
+
+
 def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
     """The folder `name`, filled by `make(folder)` once in the test session: under pytest-xdist
     the first worker to ask makes it while holding a lock, and the others wait for it and find it
