@@ -95,6 +95,22 @@ def folder(tmp_path: Path) -> Path:
     return target
 
 
+def calibration_choose_case(tmp_path: Path) -> Path:
+    """A copy of tests/data/small in `tmp_path`/case with plants.yaml, one real LFP plant of
+    1,000 t/yr at w_mine producing in 2024, which the plan outgrows (tests/test_calibration_quantity.py),
+    and calibration.yaml, the small scenario in calibration mode choose against it (within 1 km):
+    the path of calibration.yaml."""
+    case = tmp_path / "case"
+    shutil.copytree(SMALL, case)
+    (case / "plants.yaml").write_text(
+        "- {id: l1, name: L1, site: w_mine, product: lfp, capacity: 1000, online_year: 2024, status: producing, "
+        "source: 'assumption: invented for tests'}\n")
+    path = case / "calibration.yaml"
+    path.write_text("extends: scenario.yaml\nname: calibration\n"
+                    "calibration: {mode: choose, reference: plants.yaml, distance_km: 1}\n")
+    return path
+
+
 def edit(path: Path, old: str, new: str) -> None:
     """Replace the one occurrence of `old` in the file at `path` by `new` (fails when `old` is not
     there exactly once)."""

@@ -7,36 +7,20 @@ not the shares alone."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from siting.cli import main
-
-SMALL = Path(__file__).parent / "data" / "small"
-
-
-def choose_case(tmp_path: Path) -> Path:
-    """The small case in mode choose against one real LFP plant of 1,000 t/yr, which the plan
-    outgrows (as tests/test_calibration_quantity.py sets it up)."""
-    case = tmp_path / "case"
-    shutil.copytree(SMALL, case)
-    (case / "plants.yaml").write_text(
-        "- {id: l1, name: L1, site: w_mine, product: lfp, capacity: 1000, online_year: 2024, status: producing, "
-        "source: 'assumption: invented for tests'}\n")
-    path = case / "calibration.yaml"
-    path.write_text("extends: scenario.yaml\nname: calibration\n"
-                    "calibration: {mode: choose, reference: plants.yaml, distance_km: 1}\n")
-    return path
+from tests.conftest import calibration_choose_case
 
 
 @pytest.fixture
 def choose_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, str]:
     """The choose case solved through the command line: its output folder and what it printed."""
     out = tmp_path / "out"
-    assert main(["solve", str(choose_case(tmp_path)), "--out", str(out), "--quiet"]) == 0
+    assert main(["solve", str(calibration_choose_case(tmp_path)), "--out", str(out), "--quiet"]) == 0
     return out, capsys.readouterr().out
 
 

@@ -10,7 +10,6 @@ On tests/data/small: e_city holds 20,000 t/yr of existing lfp; the reference pla
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -18,20 +17,7 @@ import pandas as pd
 from siting.prepare.problem import prepare
 from siting.runs.calibrate import quantity_note, reference_plants, score_choice, site_points_km
 from siting.runs.job import run_solve
-
-SMALL = Path(__file__).parent / "data" / "small"
-
-
-def _case(tmp_path: Path) -> Path:
-    case = tmp_path / "case"
-    shutil.copytree(SMALL, case)
-    (case / "plants.yaml").write_text(
-        "- {id: l1, name: L1, site: w_mine, product: lfp, capacity: 1000, online_year: 2024, status: producing, "
-        "source: 'assumption: invented for tests'}\n")
-    path = case / "calibration.yaml"
-    path.write_text("extends: scenario.yaml\nname: calibration\n"
-                    "calibration: {mode: choose, reference: plants.yaml, distance_km: 1}\n")
-    return path
+from tests.conftest import calibration_choose_case
 
 
 def test_existing_capacity_is_a_real_plant_of_the_score(tmp_path: Path) -> None:
@@ -40,7 +26,7 @@ def test_existing_capacity_is_a_real_plant_of_the_score(tmp_path: Path) -> None:
     plant, so within_km = 50,000 and share = 50,000 / 50,000 = 1 (without it: 0, l1 being 110 km
     off). The plan then holds 50,000 + 20,000 = 70,000 t/yr against 21,000 in real plants:
     (70,000 - 21,000) / 70,000 = 70 % apart, above 10 %, so the note names lfp."""
-    prepared = prepare(_case(tmp_path), {})
+    prepared = prepare(calibration_choose_case(tmp_path), {})
     plants = reference_plants(prepared)
     assert [(p.id, p.site, p.product, p.capacity, p.existing) for p in plants] == [
         ("l1", "w_mine", "lfp", 1000.0, False), ("existing:e_city", "e_city", "lfp", 20000.0, True)]
@@ -55,7 +41,7 @@ def test_added_plus_existing_within_10_percent_is_not_named(tmp_path: Path) -> N
     """Adding 1,000 t/yr at w_mine: by hand, 1,000 + 20,000 = 21,000 t/yr held against 21,000 in
     real plants, 0 % apart: not named (before, 1,000 added against 1,000 passed for the same, and
     20,000 existing against nothing went unsaid)."""
-    prepared = prepare(_case(tmp_path), {})
+    prepared = prepare(calibration_choose_case(tmp_path), {})
     plants = reference_plants(prepared)
     builds = pd.DataFrame({"site": ["w_mine"], "product": ["lfp"], "capacity_added": [1000.0]})
     score = score_choice(builds, plants, site_points_km(prepared), 1.0, ["lfp"], {"lfp": "t/yr"})
@@ -68,7 +54,7 @@ def test_the_written_score_counts_it(tmp_path: Path) -> None:
     """Through the command line's solve job: calibration.csv's lfp row has observed 1,000 + 20,000
     = 21,000 t/yr and lists the existing capacity among its reference plants; calibration.md says
     what `existing:<site>` is."""
-    result = run_solve(_case(tmp_path), tmp_path / "out", show=False)
+    result = run_solve(calibration_choose_case(tmp_path), tmp_path / "out", show=False)
     score = pd.read_csv(result.out_dir / "calibration.csv", keep_default_na=False).set_index("product")
     assert float(score.loc["lfp", "observed"]) == 21000.0
     assert score.loc["lfp", "reference_plants"] == "l1 existing:e_city"

@@ -5,15 +5,13 @@ plant at all (whose share of 0 is no placement missed)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
 
 from siting.runs.calibrate import RealPlant, quantity_note, score_choice
 from siting.runs.job import run_solve
-
-SMALL = Path(__file__).parent / "data" / "small"
+from tests.conftest import calibration_choose_case
 
 
 def test_a_share_of_1_on_16_times_the_real_capacity_is_said() -> None:
@@ -33,14 +31,7 @@ def test_a_share_of_1_on_16_times_the_real_capacity_is_said() -> None:
 
 
 def test_the_choose_run_writes_the_quantity_note(tmp_path: Path) -> None:
-    case = tmp_path / "case"
-    shutil.copytree(SMALL, case)
-    (case / "plants.yaml").write_text(
-        "- {id: l1, name: L1, site: w_mine, product: lfp, capacity: 1000, online_year: 2024, status: producing, "
-        "source: 'assumption: invented for tests'}\n")
-    path = case / "calibration.yaml"
-    path.write_text("extends: scenario.yaml\nname: calibration\n"
-                    "calibration: {mode: choose, reference: plants.yaml, distance_km: 1}\n")
+    path = calibration_choose_case(tmp_path)
     result = run_solve(path, tmp_path / "out")
     lfp = result.plan.builds.loc[result.plan.builds["product"] == "lfp", "capacity_added"].sum()
     assert lfp > 1100

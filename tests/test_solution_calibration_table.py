@@ -6,32 +6,18 @@ gives it; None without a `calibration:` block."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
 
 import siting
+from tests.conftest import calibration_choose_case
 
 SMALL = Path(__file__).parent / "data" / "small"
 
 
-def choose_case(tmp_path: Path) -> Path:
-    """The small case in mode choose against one real LFP plant of 1,000 t/yr
-    (tests/test_calibration_choose_report.py)."""
-    case = tmp_path / "case"
-    shutil.copytree(SMALL, case)
-    (case / "plants.yaml").write_text(
-        "- {id: l1, name: L1, site: w_mine, product: lfp, capacity: 1000, online_year: 2024, status: producing, "
-        "source: 'assumption: invented for tests'}\n")
-    path = case / "calibration.yaml"
-    path.write_text("extends: scenario.yaml\nname: calibration\n"
-                    "calibration: {mode: choose, reference: plants.yaml, distance_km: 1}\n")
-    return path
-
-
 def test_the_calibration_table_is_the_files(tmp_path: Path) -> None:
-    solution = siting.solve(choose_case(tmp_path))
+    solution = siting.solve(calibration_choose_case(tmp_path))
     table = solution.calibration
     assert isinstance(table, pd.DataFrame)
     written = pd.read_csv(solution.write(tmp_path / "out") / "calibration.csv", keep_default_na=False)
