@@ -1597,9 +1597,8 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
             result = compare_to_folder(files, folder, count, address, limit, shown, chosen, pairs, names.out,
                                        names.variants, names.paths)
             return Batch(uniform_blanks(result.table), tuple(result.summaries), result.out_dir)
-        with tempfile.TemporaryDirectory(prefix=".siting-compare.") as temporary:
-            result = compare_to_folder(files, Path(temporary) / "compare", 1, None, limit, False, chosen, pairs,
-                                       names.out, names.variants, names.paths, temporary=True)
+        result = compare_to_folder(files, None, 1, None, limit, False, chosen, pairs, names.out, names.variants,
+                                   names.paths)
     runs = tuple(dataclasses.replace(run, out_dir="") for run in result.summaries)  # none was written
     table = result.table.copy()
     for run in runs:  # no diagnosis folder to point to
@@ -1809,9 +1808,7 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
         if folder is not None:
             result = sweep_to_folder(scenario, texts, folder, count, address, limit, shown, names.out)
             return Batch(result.table, tuple(result.summaries), result.out_dir)
-        with tempfile.TemporaryDirectory(prefix=".siting-sweep.") as temporary:
-            result = sweep_to_folder(scenario, texts, Path(temporary) / "sweep", count, None, limit, shown, names.out,
-                                     temporary=True)
+        result = sweep_to_folder(scenario, texts, None, count, None, limit, shown, names.out)
     runs = tuple(dataclasses.replace(run, out_dir="") for run in result.summaries)  # none was written
     table = result.table.copy()
     table["status"] = [status_text(run) for run in runs]  # no diagnosis folder to point to

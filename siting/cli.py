@@ -486,7 +486,7 @@ def batch_problems(args: argparse.Namespace, flags: Sequence[str]) -> InputError
             if compare:
                 overrides = compare_overrides(args)
                 cases, inputs, problems = compared_cases(files, None, args.variant, overrides, "--variant",
-                                                         "compare", out, "--out")
+                                                         "compare", out)
             else:
                 with no_variant_chosen():
                     texts = api.sweep_settings(args.set, files[0])

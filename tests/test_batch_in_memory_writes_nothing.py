@@ -9,6 +9,7 @@ went to a folder."""
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -99,3 +100,63 @@ def test_a_run_in_memory_moves_to_a_cheaper_plan_without_a_folder(tmp_path: Path
     dearer = CaseSummary("b", True, objective_yuan=3.0e9)
     assert _kept(case, own, CrossCheck({0: 1.0e9}, 0, dearer)) is None
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture
+def nowhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty current folder and an empty system temporary folder (`tempfile.tempdir`), in
+    which a batch kept in memory must make nothing, and `tempfile`'s folders refused outright;
+    returns the folder holding both."""
+    room = tmp_path / "room"
+    (room / "cwd").mkdir(parents=True)
+    (room / "temp").mkdir()
+    monkeypatch.chdir(room / "cwd")
+    monkeypatch.setattr(tempfile, "tempdir", str(room / "temp"))
+
+    def refused(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("a batch kept in memory made a temporary folder")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refused)
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", refused)
+    return room
+
+
+def test_a_comparison_in_memory_makes_no_folder(scenario: Path, nowhere: Path) -> None:
+    batch = siting.compare([scenario, scenario.with_name("b.yaml")])
+    assert [run.ok for run in batch.runs] == [True, True]
+    assert sorted(p.relative_to(nowhere).as_posix() for p in nowhere.rglob("*")) == ["cwd", "temp"]
+
+
+def test_a_sweep_in_memory_makes_no_folder(scenario: Path, nowhere: Path) -> None:
+    batch = siting.sweep(scenario, {"targets.capacity.cells.2024": [10, 20]}, workers=1)
+    assert [run.ok for run in batch.runs] == [True, True]
+    assert sorted(p.relative_to(nowhere).as_posix() for p in nowhere.rglob("*")) == ["cwd", "temp"]
+
+
+def test_a_sweep_in_memory_runs_under_a_temporary_folder_too_deep_for_a_geopackage(
+        scenario: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A system temporary folder whose path leaves no room for a run's plan.gpkg (SQLite opens
+    paths of at most 504 bytes): no run's folder is written there, so nothing is refused."""
+    deep = tmp_path / "/".join(["d" * 60] * 8)
+    deep.mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    batch = siting.sweep(scenario, {"targets.capacity.cells.2024": [10, 20]}, workers=1)
+    assert [run.ok for run in batch.runs] == [True, True]
+
+
+def long_named(scenario: Path, length: int) -> Path:
+    """A copy of the scenario whose `name` (line 1) is `length` letters a."""
+    text = scenario.read_text(encoding="utf-8")
+    assert text.startswith("name: small\n")
+    path = scenario.with_name("long.yaml")
+    path.write_text(text.replace("name: small\n", f"name: {'a' * length}\n", 1), encoding="utf-8")
+    return path
+
+
+def test_a_comparison_in_memory_takes_a_name_too_long_for_a_folder(scenario: Path, counted: dict[str, int]) -> None:
+    """300 letters, beyond the 255 bytes of a folder's name on common file systems: no run's
+    folder is named after it, so it is taken; with `out` it is refused (tests/test_runs_words.py)."""
+    batch = siting.compare([long_named(scenario, 300), scenario])
+    assert [run.label for run in batch.runs] == ["a" * 300, "small"]
+    assert [run.ok for run in batch.runs] == [True, True]
+    assert counted == {"export": 0, "write": 0}

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -112,22 +111,23 @@ def long_named(folder: Path, length: int) -> Path:
     return path
 
 
-def test_compare_without_out_refuses_a_long_name_naming_the_scenario_not_a_temporary_folder(
+def test_compare_with_out_refuses_a_long_name_naming_the_scenario_and_the_folder(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """300 letters: the run's folder would be 300 bytes, its cross-start folder `.<name>.cross`
-    307, beyond what the temporary folder's file system allows (255 on common ones: at most 248
-    letters). Without `out` that folder is none the user chose, so the refusal gives no path of it:
-    it names the scenario's file and `name`, and says the runs are written in a temporary folder."""
+    307, beyond what the file system of the comparison folder allows (255 on common ones: at most
+    248 letters). The refusal names the scenario's file and `name`, and the folder. (Without `out`
+    no run's folder is written, and the name is taken: tests/test_batch_in_memory_writes_nothing.py.)"""
     folder = shutil.copytree(SMALL, tmp_path / "small")
     monkeypatch.chdir(folder)
     monkeypatch.setattr("siting.runs.batch.run_cases", lambda *_a, **_k: pytest.fail("a refused batch ran a case"))
     long_named(folder, 300)
-    most = name_max(tempfile.gettempdir())
+    most = name_max(folder)
     with pytest.raises(InputError) as refused:
-        siting.compare(["long.yaml", "scenario.yaml"])
+        siting.compare(["long.yaml", "scenario.yaml"], out="cmp")
     assert refused.value.problems == [
         "long.yaml:1: name | is too long for the name of a run's folder: compare names each run's folder after its "
         "scenario (300 bytes here, and 307 for .<name>.cross, the folder of its cross-start solve), and the file "
-        f"system of the temporary folder the runs are written in (out was not given) allows at most {most} bytes "
+        f"system of the comparison folder (the current folder) allows at most {most} bytes "
         f"(got aaaaaaaaaaaaaaaaaaaa...aaaaaaaaaa, 300 characters); give the scenario a name of at most "
         f"{300 - (307 - most)} characters"]
+    assert not (folder / "cmp").exists()

@@ -10,8 +10,8 @@
   after the plan's last year, there is nothing to check: refused when the scenario is loaded,
   naming the key, the file and why. The land notice of mode fixed names the real plants, not
   committed projects.
-- `siting.compare` without `out` runs in a temporary folder, removed before it returns: a run's
-  notices and what failed in its cross-starts name the run, not a path in that folder.
+- `siting.compare` and `siting.sweep` without `out` keep the batch in memory: a run's failed
+  cross-start is said in its notices and its `cross_failures`, as the runs' own.
 - A run lost with its worker is tried RETRIES times again in the process pool; on the local Dask
   cluster the scheduler's allowed failures are set to the same, where Dask's default (3) tried
   it four times.
@@ -185,54 +185,47 @@ def test_the_land_notice_of_mode_fixed_names_the_real_plants(tmp_path: Path, mon
 
 
 # --------------------------------------------------------------------------------------------
-# 3. siting.compare without out: the notices name the run, not the temporary folder
+# 3. siting.compare and siting.sweep without out: a run's failed cross-start is said as it is
 
 
-def test_a_comparison_in_a_temporary_folder_names_the_run_not_the_folder(
+def test_a_comparison_in_memory_says_a_failed_cross_start_in_the_runs_notices(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """small's costing of the other plans raised naming a file in its own folder, b's naming the
-    comparison folder (both in the temporary folder `siting.compare` removes before it returns):
-    the failures and the notices saying them name the run, and that the folder was not kept."""
+    """Each run's costing of the other plans raised: kept in memory, the runs have no folder
+    (`Case.files` false), and the failures and the notices saying them are the runs' own."""
     shutil.copytree(SMALL, tmp_path / "small")
     scenario = tmp_path / "small" / "scenario.yaml"
     b = scenario.with_name("b.yaml")
     b.write_text("extends: scenario.yaml\nname: b\ntargets:\n  capacity:\n    cells: {2024: 20}\n")
 
-    def check(case: Case, _own: Any, _plans: Any, aside: Path, *_args: Any) -> CrossCheck:
-        named = case.out_dir / "plan.gpkg" if case.label == "small" else aside.parent
-        return CrossCheck({}, error=f"OSError: [Errno 5] Input/output error: '{named}'")
+    def check(case: Case, *_args: Any) -> CrossCheck:
+        assert not case.files
+        return CrossCheck({}, error=f"RuntimeError: costing {case.label} failed")
 
     monkeypatch.setattr(pool, "cross_check", check)
     batch = siting.compare([scenario, b])
-    failures = {
-        "small": ("the other runs' plans were not costed under its rules (OSError: [Errno 5] Input/output error: "
-                  "'plan.gpkg of run small (in a temporary folder, not kept; pass out= to keep it)')"),
-        "b": ("the other runs' plans were not costed under its rules (OSError: [Errno 5] Input/output error: "
-              "'the comparison's folder (a temporary folder, not kept; pass out= to keep it)')")}
+    failures = {label: f"the other runs' plans were not costed under its rules (RuntimeError: costing {label} failed)"
+                for label in ("small", "b")}
     assert {run.label: run.cross_failures for run in batch.runs} == {label: (text,) for label, text in failures.items()}
     assert {run.label: run.notices[-1] for run in batch.runs} == {
         label: pool.cross_failed_notice(label, [text]) for label, text in failures.items()}
-    assert not any(".siting-compare." in text for run in batch.runs for text in (*run.notices, *run.cross_failures))
 
 
-def test_a_sweep_in_a_temporary_folder_names_the_run_not_the_folder(
+def test_a_sweep_in_memory_says_a_failed_cross_start_in_the_runs_notices(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The same for `siting.sweep` without `out` (one worker): run01's costing raised naming its
-    own plan.gpkg, run02's naming a file of its cross-start's folder beside its own."""
+    """The same for `siting.sweep` without `out` (one worker)."""
     shutil.copytree(SMALL, tmp_path / "small")
 
-    def check(case: Case, _own: Any, _plans: Any, aside: Path, *_args: Any) -> CrossCheck:
-        named = case.out_dir / "plan.gpkg" if case.label.startswith("run01") else aside / "report.md"
-        return CrossCheck({}, error=f"OSError: [Errno 5] Input/output error: '{named}'")
+    def check(case: Case, *_args: Any) -> CrossCheck:
+        assert not case.files
+        return CrossCheck({}, error="RuntimeError: costing failed")
 
     monkeypatch.setattr(pool, "cross_check", check)
     batch = siting.sweep(tmp_path / "small" / "scenario.yaml", {"constraints.redline.buffer_m": [1000, 0]}, workers=1)
-    costing = "the other runs' plans were not costed under its rules (OSError: [Errno 5] Input/output error: '{}')"
-    kept = "(in a temporary folder, not kept; pass out= to keep it)"
+    costing = "the other runs' plans were not costed under its rules (RuntimeError: costing failed)"
     assert {run.label: run.cross_failures for run in batch.runs} == {
-        "run01 buffer_m=1000": (costing.format(f"plan.gpkg of run run01 buffer_m=1000 {kept}"),),
-        "run02 buffer_m=0": (costing.format(f"report.md of run run02 buffer_m=0 {kept}"),)}
-    assert not any(".siting-sweep." in text for run in batch.runs for text in (*run.notices, *run.cross_failures))
+        "run01 buffer_m=1000": (costing,), "run02 buffer_m=0": (costing,)}
+    assert {run.label: run.notices[-1] for run in batch.runs} == {
+        label: pool.cross_failed_notice(label, [costing]) for label in ("run01 buffer_m=1000", "run02 buffer_m=0")}
 
 
 # --------------------------------------------------------------------------------------------

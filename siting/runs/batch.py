@@ -112,7 +112,8 @@ from siting.runs.tables import (
 class BatchResult:
     summaries: list[CaseSummary]
     table: pd.DataFrame
-    out_dir: Path
+    out_dir: Path | None
+    """The batch folder written; None for a batch kept in memory (`run_in_memory`)."""
 
 
 #: Names the batch folder uses for its own files; a run's subfolder never takes one of them.
@@ -169,17 +170,15 @@ def run_name_limit(destination: Path) -> tuple[int, Path]:
     return name_max(existing), existing
 
 
-def run_name_problem(loaded: LoadedScenario, label: str, limit: tuple[int, Path], out_name: str = "--out",
-                     temporary: bool = False) -> str | None:
+def run_name_problem(loaded: LoadedScenario, label: str, limit: tuple[int, Path]) -> str | None:
     """The problem of a run whose folder name `label` (made from `loaded`'s scenario name:
     `folder_name`, `unique_name`) is too long for the file system of the batch folder, `limit`
     (`run_name_limit`): counting the folder aside where its cross-start solve is written
     (siting/runs/pool.py `aside_name`, `.<label>.cross`), the longest name derived from it; None
     when it fits. Named at the scenario's `name` (where it was written: its file, a base, a
     variant or `--set`), so that it is found before any run is solved. It names the folder the
-    limit was asked of, or with `temporary` (the batch folder is a temporary one, which the user
-    never chose: `siting.compare` without `out`) says that the runs are written in a temporary
-    folder as `out_name` was not given, naming no path."""
+    limit was asked of. (A batch kept in memory, `siting.compare` without `out`, writes no run's
+    folder: its names are not checked.)"""
     most, folder = limit
     longest = len(os.fsencode(aside_name(label)))
     if longest <= most:
@@ -188,10 +187,7 @@ def run_name_problem(loaded: LoadedScenario, label: str, limit: tuple[int, Path]
     where, key = loaded.at("name")
     shown = name if len(name) <= 40 else f"{name[:20]}...{name[-10:]}"
     room = len(os.fsencode(name)) - (longest - most)
-    if temporary:
-        there = f"the temporary folder the runs are written in ({out_name} was not given)"
-    else:
-        there = f"the comparison folder ({'the current folder' if shown_path(folder) == '.' else shown_path(folder)})"
+    there = f"the comparison folder ({'the current folder' if shown_path(folder) == '.' else shown_path(folder)})"
     return (f"{where}: {key} | is too long for the name of a run's folder: compare names each run's folder after "
             f"its scenario ({len(os.fsencode(label))} bytes here, and {longest} for .<name>.cross, the folder of its "
             f"cross-start solve), and the file system of {there} allows at most {most} "
@@ -231,15 +227,14 @@ def run_database_bytes(staging: Path, run: str) -> int:
     return max(len(os.fsencode(path)) for path in paths)
 
 
-def run_database_problem(loaded: LoadedScenario, label: str, destination: Path, out_name: str = "--out",
-                         temporary: bool = False) -> str | None:
+def run_database_problem(loaded: LoadedScenario, label: str, destination: Path) -> str | None:
     """The problem of a run whose folder name `label` (made from `loaded`'s scenario name) makes
     the path of one of its plan.gpkg longer than SQLite takes, SQLITE_PATH_MAX bytes, in the batch
     folder `destination` (`run_database_bytes`), where a name of NAME_PART characters would fit;
     None when it fits, or when such a name would not (the folder's path is then at fault, not a
     name of common length: `batch_database_problem`). Named at
     the scenario's `name`, as `run_name_problem` names it, so that it is found before any run is
-    solved; with `temporary` it names no path (`run_name_problem`)."""
+    solved."""
     staging = counted_staging(destination)
     if staging is None:
         return None
@@ -253,8 +248,7 @@ def run_database_problem(loaded: LoadedScenario, label: str, destination: Path, 
     name = loaded.scenario.name
     where, key = loaded.at("name")
     shown = name if len(name) <= 40 else f"{name[:20]}...{name[-10:]}"
-    there = (f"the temporary folder the runs are written in ({out_name} was not given)" if temporary
-             else shown_path(destination))
+    there = shown_path(destination)
     return (f"{where}: {key} | is too long for the path of its run's plan.gpkg: compare names each run's folder "
             f"after its scenario ({len(os.fsencode(label))} bytes here), and the comparison is assembled beside "
             f"{there}, where that run's plan.gpkg takes up to {longest} bytes, and SQLite, which writes it, opens "
@@ -316,8 +310,8 @@ def comparison_cases(paths: Sequence[Path], time_limit_s: float | None, variants
 
 def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: Sequence[str] | None = None,
                    overrides: tuple[Override, ...] = (), variants_name: str = "--variant",
-                   paths_name: str = "compare", destination: Path | None = None, out_name: str = "--out",
-                   temporary: bool = False) -> tuple[list[Case], list[Path], list[str]]:
+                   paths_name: str = "compare", destination: Path | None = None
+                   ) -> tuple[list[Case], list[Path], list[str]]:
     """The cases of `comparison_cases` (same arguments), the input files and every problem found,
     returned rather than raised: a file's problems once however many of its variants find them,
     in the order found, each naming the files whose loading found it (`named_problems`); a
@@ -326,9 +320,9 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
     its cases with problems among them (`known_inputs`), for the output folder's check beside
     the problems (`checked_folder`). With `destination`, the comparison folder, a run whose folder
     name, made from its scenario's name, is too long for its file system is a problem too
-    (`run_name_problem`, with `out_name`, what the problems call the folder, and `temporary`,
-    whether it is a temporary folder the user never chose), and so is one whose name makes the path
-    of its plan.gpkg too long for SQLite where a shorter name would fit (`run_database_problem`)."""
+    (`run_name_problem`), and so is one whose name makes the path of its plan.gpkg too long for
+    SQLite where a shorter name would fit (`run_database_problem`); without it (a batch kept in
+    memory, whose runs write no folder) a name of any length is taken."""
     cases: list[Case] = []
     inputs: list[Path] = []
     problems: list[str] = []
@@ -357,9 +351,9 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
             loadable.append((path, variant, loaded))
     for (path, variant, loaded), label in zip(loadable, run_labels([lo.scenario.name for _, _, lo in loadable]),
                                               strict=True):
-        too_long = run_name_problem(loaded, label, limit, out_name, temporary) if limit is not None else None
+        too_long = run_name_problem(loaded, label, limit) if limit is not None else None
         if too_long is None and destination is not None:
-            too_long = run_database_problem(loaded, label, destination, out_name, temporary)
+            too_long = run_database_problem(loaded, label, destination)
         if too_long is not None:
             problems.append(too_long)
         cases.append(Case(label, Path(path).absolute(), Path(label), variant, absolute_paths(tuple(overrides)),
@@ -488,8 +482,7 @@ def in_staging(cases: list[Case], staging: Path) -> list[Case]:
 
 def run_batch(cases: list[Case], destination: Path, workers: int | None, scheduler: str | None,
               progress: bool, tables: Callable[[list[CaseSummary], Path], tuple[pd.DataFrame, dict[str, Any]]],
-              warm: bool = False, cross: bool = False, where: str = "--out",
-              temporary: str | None = None) -> BatchResult:
+              warm: bool = False, cross: bool = False, where: str = "--out") -> BatchResult:
     """Run the cases (their `out_dir` relative to the batch folder) in a staging folder beside
     `destination`, write the tables (`tables(summaries, staging folder)` gives the table and the
     files), and swap the folder into place; on any failure or interrupt the staging folder is
@@ -502,14 +495,8 @@ def run_batch(cases: list[Case], destination: Path, workers: int | None, schedul
     write was refused otherwise is a failed run, its message saying why. With `warm` the cases
     start from the first one's plan, with `cross` the cross-start rounds follow
     (siting/runs/pool.py); a run whose cross-start failed says so in its own folder
-    (`record_cross_failures`). The summaries returned name the runs' folders in `destination`;
-    with `temporary` (the batch's kind, "comparison" or "sweep", when `destination` is a temporary
-    folder the caller removes: `siting.compare` without `out`), their notices and what failed in
-    their cross-starts name each run rather than a path in it (`not_kept`). Cases without `files`
-    (siting/runs/pool.py `Case.files`: a batch kept in memory) write nothing: no run's folder, no
-    map drawn again, none of the batch's files (`tables` then gives none), and nothing is swapped
-    into `destination`."""
-    files_kept = all(case.files for case in cases)
+    (`record_cross_failures`). The summaries returned name the runs' folders in `destination`.
+    A batch kept in memory runs with `run_in_memory` instead."""
     remove_stale_temporaries(destination)
     with write_errors_named(destination, where):
         staging = staging_folder(destination)
@@ -522,22 +509,31 @@ def run_batch(cases: list[Case], destination: Path, workers: int | None, schedul
                 summaries = run_cases(cases, workers, scheduler, counter, warm, cross)
             except BatchStopped as stopped:
                 raise OutputFolderError([stopped_problem(stopped, folders, destination, where)]) from None
-            summaries = record_cross_failures(summaries, staging, destination, files_kept)
-            if files_kept:
-                one_pie_scale(cases, summaries, workers, counter)
+            summaries = record_cross_failures(summaries, staging, destination)
+            one_pie_scale(cases, summaries, workers, counter)
             table, files = tables(summaries, staging)
-            if files_kept:
-                write_files(staging, files)
-                swap_into_place(staging, destination, where)
+            write_files(staging, files)
+            swap_into_place(staging, destination, where)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    if not files_kept:
-        shutil.rmtree(staging, ignore_errors=True)
-    moved = [_moved(s, staging, destination) for s in summaries]
-    if temporary is not None:
-        moved = [not_kept(s, destination, folders, temporary, where) for s in moved]
-    return BatchResult(moved, table, destination)
+    return BatchResult([_moved(s, staging, destination) for s in summaries], table, destination)
+
+
+def run_in_memory(cases: list[Case], workers: int | None, scheduler: str | None, progress: bool,
+                  tables: Callable[[list[CaseSummary]], pd.DataFrame], warm: bool = False,
+                  cross: bool = False) -> BatchResult:
+    """Run the cases of a batch kept in memory (`siting.compare` and `siting.sweep` without
+    `out`) as `run_batch` runs them (`workers`, `scheduler`, `progress`, `warm`, `cross`), each
+    without `files` (siting/runs/pool.py `Case.files`: its `out_dir`, its label, is never written
+    nor read), and give their summaries and the table `tables(summaries)` makes of them. Nothing
+    is made on disk: no batch folder, staging or temporary folder, no run's folder or file (on a
+    Dask cluster the workers' own scratch folders aside, siting/runs/pool.py `dask_client`). A
+    run whose cross-start failed says so in its summary's notices (`record_cross_failures`)."""
+    cases = [replace(case, files=False) for case in cases]
+    counter = Progress(len(cases)) if progress else None
+    summaries = record_cross_failures(run_cases(cases, workers, scheduler, counter, warm, cross))
+    return BatchResult(summaries, tables(summaries), None)
 
 
 def stopped_problem(stopped: BatchStopped, folders: dict[str, Path], destination: Path, where: str) -> str:
@@ -652,59 +648,6 @@ def _moved(summary: CaseSummary, staging: Path, destination: Path) -> CaseSummar
     return replace(summary, out_dir=str(destination / relative))
 
 
-def not_kept(summary: CaseSummary, destination: Path, folders: dict[str, Path], kind: str,
-             out_name: str = "out") -> CaseSummary:
-    """The summary of a run of a batch of `kind` ("comparison", "sweep") written in `destination`,
-    a temporary folder removed once the batch returns (`siting.compare` without `out`), with its
-    notices, what failed in its cross-starts and why taking another run's plan failed naming no
-    path in it (`not_kept_text`): a reader is not sent to a folder that is gone. Its error and
-    folder are left to the caller, which says where the diagnosis was. `folders` gives each run's
-    folder by its label, relative to `destination`."""
-
-    def words(text: str) -> str:
-        return not_kept_text(text, destination, folders, kind, out_name)
-
-    return replace(summary, notices=tuple(words(text) for text in summary.notices),
-                   cross_failures=tuple(words(text) for text in summary.cross_failures),
-                   not_taken=words(summary.not_taken))
-
-
-#: The characters that end a path in a message (as a run's messages name files: quoted, in
-#: brackets, before a colon or a comma, or at a space).
-PATH_END = "\\s'\"()\\[\\],;:"
-
-
-def not_kept_text(text: str, destination: Path, folders: dict[str, Path], kind: str, out_name: str = "out") -> str:
-    """`text` with every path in the temporary batch folder `destination` (in full, or as
-    `shown_path` gives it) named by what it is, and said not kept: a file or folder of a run (its
-    folder, or the folder beside it of its cross-start, `aside_name`; `folders` gives each run's
-    folder by its label) as "<file> of run <label> (in a temporary folder, not kept; pass
-    <out_name>= to keep it)", the run's folder itself as "the folder of run <label> (a temporary
-    folder, ...)", and any other as "<file> of the <kind>'s folder (...)" or "the <kind>'s folder
-    (a temporary folder, ...)"."""
-    runs: dict[str, str] = {}
-    for label, folder in folders.items():
-        runs.setdefault(folder.as_posix(), label)
-        runs.setdefault(aside_name(folder.as_posix()), label)
-    forms = sorted({str(destination), shown_path(destination)}, key=len, reverse=True)
-    pattern = re.compile(f"(?<![^{PATH_END}])(?:{'|'.join(map(re.escape, forms))})(?![^/{PATH_END}])"
-                         f"(?:/([^{PATH_END}]+))?")
-    keep = f"pass {out_name}= to keep it" if out_name.isidentifier() else f"give {out_name} to keep it"
-
-    def named(match: re.Match[str]) -> str:
-        rest = (match.group(1) or "").strip("/")
-        top, _, inner = rest.partition("/")
-        label = runs.get(top)
-        if label is None:
-            where, inner = f"the {kind}'s folder", rest
-        else:
-            where = f"run {label}" if inner else f"the folder of run {label}"
-        return f"{inner} of {where} (in a temporary folder, not kept; {keep})" if inner else \
-            f"{where} (a temporary folder, not kept; {keep})"
-
-    return pattern.sub(named, text)
-
-
 def in_destination(text: str, staging: Path, destination: Path) -> str:
     """`text` (a message of a run of the batch assembled in `staging`) naming the batch folder
     `destination` where it names the staging folder, as the messages name folders (in full, and
@@ -718,8 +661,8 @@ NOTICES_HEAD = "Notices:"
 FILES_HEADING = "Files in this folder"
 
 
-def record_cross_failures(summaries: Sequence[CaseSummary], staging: Path, destination: Path,
-                          files: bool = True) -> list[CaseSummary]:
+def record_cross_failures(summaries: Sequence[CaseSummary], staging: Path | None = None,
+                          destination: Path | None = None) -> list[CaseSummary]:
     """The summaries of the runs of the batch assembled in `staging`, once the cross-start rounds
     are over, with what failed in each run's cross-starts (`CaseSummary.cross_failures`) naming
     the batch folder `destination` rather than `staging` (`in_destination`), as the tables then
@@ -728,16 +671,18 @@ def record_cross_failures(summaries: Sequence[CaseSummary], staging: Path, desti
     under its rules) was not checked: a notice (siting/runs/pool.py `cross_failed_notice`) added
     to its manifest's `notices` and to its report's notices, as a notice given to its solve would
     be (`add_notice`), and to its summary's `notices`, which are those of its report. A run
-    without a plan has no report: the tables alone name it. Without `files` (a batch kept in
-    memory, whose runs wrote no folder) the notice goes to the summary of each such run with a
-    plan alone, as its report would have had it."""
+    without a plan has no report: the tables alone name it. Without `staging` (a batch kept in
+    memory, whose runs wrote no folder: `run_in_memory`) the notice goes to the summary of each
+    such run with a plan alone, as its report would have had it."""
     recorded = []
     for summary in summaries:
         if summary.cross_failures:
-            failures = tuple(in_destination(text, staging, destination) for text in summary.cross_failures)
+            failures = summary.cross_failures
+            if staging is not None and destination is not None:
+                failures = tuple(in_destination(text, staging, destination) for text in failures)
             summary = replace(summary, cross_failures=failures)
-            written = summary.out_dir and (Path(summary.out_dir) / MANIFEST).is_file()
-            if summary.ok and (written or not files):
+            written = staging is not None and summary.out_dir and (Path(summary.out_dir) / MANIFEST).is_file()
+            if summary.ok and (written or staging is None):
                 notice = cross_failed_notice(summary.label, failures)
                 if written:
                     add_notice(Path(summary.out_dir), notice)
@@ -791,10 +736,10 @@ def add_notice(folder: Path, notice: str) -> None:
     write_marker(folder, written_entries(folder))
 
 
-def compare(paths: Sequence[Path], destination: Path, workers: int | None = None, scheduler: str | None = None,
-            time_limit_s: float | None = None, progress: bool = False, variants: Sequence[str] | None = None,
-            overrides: tuple[Override, ...] = (), out_name: str = "--out",
-            variants_name: str = "--variant", paths_name: str = "compare", temporary: bool = False) -> BatchResult:
+def compare(paths: Sequence[Path], destination: Path | None, workers: int | None = None,
+            scheduler: str | None = None, time_limit_s: float | None = None, progress: bool = False,
+            variants: Sequence[str] | None = None, overrides: tuple[Override, ...] = (), out_name: str = "--out",
+            variants_name: str = "--variant", paths_name: str = "compare") -> BatchResult:
     """Solve every scenario (and variant, or only the `variants` named) with `overrides` applied
     and write the comparison folder: the tables, diff.geojson and diff.qml (only where the
     baseline and some other run have a plan: siting/runs/tables.py `diff_written`), compare.qgs
@@ -806,23 +751,22 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
     admit every plan of another's lends it its bound (`carry_bounds`: the row `bound from`).
     `out_name`, `variants_name` and `paths_name` are what the problems call the folder, the
     variants and the scenario files (the command line's `--out`, `--variant` and its command,
-    `compare`; `siting.compare` says `paths`). With `temporary`, `destination` is a temporary
-    folder of the caller's, not one the user chose (`siting.compare` without `out`): a run's
-    folder name too long for its file system is refused naming the scenario, not that folder
-    (`run_name_problem`), and the runs' notices name the run, not a path in that folder, which is
-    removed (`not_kept`); the runs write nothing (`Case.files` false), and neither does the
-    comparison: the table alone is made."""
+    `compare`; `siting.compare` says `paths`). With `destination` None (`siting.compare` without
+    `out`) the comparison is kept in memory (`run_in_memory`): no folder is checked or made, a
+    scenario name of any length is taken (no run's folder is named after it), the runs write
+    nothing, and the table alone is made."""
     cases, inputs, problems = compared_cases(paths, time_limit_s, variants, overrides, variants_name, paths_name,
-                                             Path(destination), out_name, temporary)
-    if temporary:  # kept in memory: the runs write nothing
-        cases = [replace(case, files=False) for case in cases]
-    destination = checked_folder(Path(destination), inputs, out_name, problems,
-                                 [case.out_dir.as_posix() for case in cases], "comparison", named=True)
+                                             None if destination is None else Path(destination))
+    if destination is None and problems:
+        raise InputError(problems)
+    if destination is not None:
+        destination = checked_folder(Path(destination), inputs, out_name, problems,
+                                     [case.out_dir.as_posix() for case in cases], "comparison", named=True)
 
     files = [scenario_file_text(name, case.variant)
              for case, name in zip(cases, scenario_file_names([case.scenario for case in cases]), strict=True)]
 
-    def tables(summaries: list[CaseSummary], folder: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
+    def tables(summaries: list[CaseSummary], folder: Path | None) -> tuple[pd.DataFrame, dict[str, Any]]:
         table = comparison_table(summaries, files)  # with the row of each run's scenario file
         moved = any(s.started_from for s in summaries)
         note = "\n\n".join(n for n in (kept_out_note(summaries), no_differences_note(summaries),
@@ -837,15 +781,18 @@ def compare(paths: Sequence[Path], destination: Path, workers: int | None = None
         shown = table_files(comparison_display(table, summaries), "comparison", note)
         head = settings_note(overrides, time_limit_s)  # what every run was solved with, beside its own scenario
         table.attrs[SETTINGS] = head  # the terminal prints it before the table (`comparison_text`)
-        if temporary:  # no files: the table alone
+        if destination is None:  # no files: the table alone
             return table, {}
         heads = "".join(f"{line}\n\n" for line in (head, scenario_files_line(table, summaries)) if line)
         written = {"comparison.csv": comparison_csv(table), "comparison.md": heads + shown["comparison.md"]}
+        assert folder is not None, "a batch that writes files writes them in a folder"
         written.update(map_files(cases, summaries, folder))
         return table, written
 
-    return run_batch(cases, destination, workers, scheduler, progress, tables, cross=True, where=out_name,
-                     temporary="comparison" if temporary else None)
+    if destination is None:
+        return run_in_memory(cases, workers, scheduler, progress, lambda summaries: tables(summaries, None)[0],
+                             cross=True)
+    return run_batch(cases, destination, workers, scheduler, progress, tables, cross=True, where=out_name)
 
 
 def scenario_file_names(scenarios: Sequence[Path]) -> list[str]:
@@ -970,9 +917,9 @@ def parsed_settings(settings: Sequence[str]) -> tuple[list[tuple[str, list[Any]]
     return parsed, list(dict.fromkeys(problems))
 
 
-def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int | None = None,
+def sweep(path: Path, settings: Sequence[str], destination: Path | None, workers: int | None = None,
           scheduler: str | None = None, time_limit_s: float | None = None,
-          progress: bool = False, out_name: str = "--out", temporary: bool = False) -> BatchResult:
+          progress: bool = False, out_name: str = "--out") -> BatchResult:
     """Solve the scenario over the cartesian product of the --set values and write the sweep
     folder: the tables, sweep.png, diff.geojson and diff.qml (each run's changes against the first
     run, where both have a plan) and compare.qgs (`map_files`, as a comparison writes them, the
@@ -983,17 +930,17 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
     taken with the run's own bound when that proves it within the run's gap, else solved again
     from it (the cross-start rounds of siting/runs/pool.py; the table's `started_from` names that
     run). `out_name` is what the
-    problems call the folder (the command line's `--out`). With `temporary`, `destination` is a
-    temporary folder of the caller's (`siting.sweep` without `out`): the runs' notices name the
-    run, not a path in that folder, which is removed (`not_kept`); the runs write nothing
-    (`Case.files` false), and neither does the sweep: the table alone is made."""
+    problems call the folder (the command line's `--out`). With `destination` None (`siting.sweep`
+    without `out`) the sweep is kept in memory (`run_in_memory`): no folder is checked or made,
+    the runs write nothing, and the table alone is made."""
     cases, values, keys, inputs, problems = swept_cases(path, settings, time_limit_s)
-    if temporary:  # kept in memory: the runs write nothing
-        cases = [replace(case, files=False) for case in cases]
-    destination = checked_folder(Path(destination), inputs, out_name, problems,
-                                 [case.out_dir.as_posix() for case in cases], "sweep")
+    if destination is None and problems:
+        raise InputError(problems)
+    if destination is not None:
+        destination = checked_folder(Path(destination), inputs, out_name, problems,
+                                     [case.out_dir.as_posix() for case in cases], "sweep")
 
-    def tables(summaries: list[CaseSummary], folder: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
+    def tables(summaries: list[CaseSummary], folder: Path | None) -> tuple[pd.DataFrame, dict[str, Any]]:
         table = sweep_table(summaries, values)
         name = load_scenario(path).scenario.name
         title = f"{name}: sweep over {', '.join(varying_keys(table, keys))}"
@@ -1013,13 +960,17 @@ def sweep(path: Path, settings: Sequence[str], destination: Path, workers: int |
                   and len({json.dumps(v.get(key), default=str) for v in values}) == 1]
         head = settings_note(single, time_limit_s)
         table.attrs[SETTINGS] = head  # the terminal prints it before the table (`sweep_text`)
-        if temporary:  # no files: the table alone
+        if destination is None:  # no files: the table alone
             return table, {}
         files: dict[str, Any] = {"sweep.csv": csv_text(table),
                                  "sweep.md": f"{head}\n\n{shown['sweep.md']}" if head else shown["sweep.md"],
                                  "sweep.png": lambda target: sweep_plot(table, keys, target, title)}
+        assert folder is not None, "a batch that writes files writes them in a folder"
         files.update(map_files(cases, summaries, folder))  # each run's changes against the first, on a map
         return table, files
 
+    if destination is None:
+        return run_in_memory(cases, workers, scheduler, progress, lambda summaries: tables(summaries, None)[0],
+                             warm=True, cross=True)
     return run_batch(cases, destination, workers, scheduler, progress, tables, warm=True, cross=True,
-                     where=out_name, temporary="sweep" if temporary else None)
+                     where=out_name)

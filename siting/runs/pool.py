@@ -142,7 +142,8 @@ class Case:
     """Whether the run writes its folder (`out_dir`): its outputs, or the diagnosis of rules that
     cannot be met together. False for a batch kept in memory (`siting.compare` and `siting.sweep`
     without `out`): the run solves and gives its summary, and writes, exports and draws nothing
-    (siting/runs/job.py `run_solve` with `files` false), its summary's `out_dir` ""."""
+    (siting/runs/job.py `run_solve` with `files` false), its summary's `out_dir` ""; its own
+    `out_dir` is then its folder's name relative to no folder, never written nor looked at."""
 
 
 @dataclass(frozen=True)
@@ -2418,7 +2419,8 @@ def cross_starts(cases: Sequence[Case], summaries: Sequence[CaseSummary], worker
         work: list[tuple[int, dict[int, PlanValues]]] = []  # (run, the plans new to it) to check
         for i, case in enumerate(cases):
             plans = {j: current[j].plan_values for j in fresh if j != i}
-            if plans and movable[i] and not _aside(case.out_dir).exists():  # never write over what is there
+            # never write over what is there (a run without files writes nothing: its folder is its label)
+            if plans and movable[i] and not (case.files and _aside(case.out_dir).exists()):
                 work.append((i, plans))
         if not work:
             break
