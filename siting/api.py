@@ -360,12 +360,13 @@ def dask_installed() -> bool:
         return False
 
 
-def checked_scheduler(value: Any, out: Path | None, without_out: str) -> str | None:
+def checked_scheduler(value: Any, out: Path | None, without_out: str | None) -> str | None:
     """A Dask scheduler: 'local' or a well-formed address, `[scheme://]host:port` (the scheme `tcp`
     when none is given, an IPv6 host in brackets, the port a whole number from 1 to 65535); a
     malformed address is an InputError naming the argument, the address as given and what is
     wrong with it, at once, before any run and without connecting to anything. Only with an
-    output folder (`without_out` says why not without one); Dask must be installed."""
+    output folder where `without_out` says why not without one (None: without one too); Dask
+    must be installed."""
     if value is None:
         return None
     name = _ARGUMENT_NAMES.get().scheduler
@@ -373,7 +374,7 @@ def checked_scheduler(value: Any, out: Path | None, without_out: str) -> str | N
         raise InputError([f"{name} | must be 'local' or the address of a Dask scheduler such as "
                           f"'tcp://host:8786', or None (got {_shown(value)})"])
     checked_address(value, name)  # a malformed address is refused here, before any run, Dask or not
-    if out is None:
+    if out is None and without_out is not None:
         raise InputError([f"{name} | applies only with out= ({without_out}); give out= a folder, or drop "
                           f"{name}"])
     if not dask_installed():
@@ -1723,10 +1724,6 @@ def _setting_value(key: str, value: Any) -> Any:
                       f"commas (got {_shown(value)})"])
 
 
-#: Why `sweep` takes `scheduler` only with `out`.
-CLUSTER_FOLDERS = "a cluster's workers write the runs' folders, which must be one they can reach"
-
-
 def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, Any] | str],
           out: Path | str | None = None, *, workers: int | None = None, scheduler: str | None = None,
           time_limit_s: float | None = None, progress: bool = False) -> Batch:
@@ -1750,7 +1747,8 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
             `out_dir` is "", and the error of a run whose rules cannot be met together says that
             its diagnosis was not written.
         workers, time_limit_s, progress: as for `compare`, also without `out`.
-        scheduler: as for `compare`, only with `out` (a cluster's workers must reach the folder).
+        scheduler: as for `compare`, also without `out` (the cluster's workers then write nothing
+            and send each run's summary back: they need reach only the scenario's files).
 
     Returns:
         A `Batch` whose `table` has one row per run: run (its label), the swept values (one
@@ -1800,7 +1798,7 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
     folder = checked_out(out)
     count = checked_workers(workers)
     limit = _time_limit(time_limit_s)
-    address = checked_scheduler(scheduler, folder, CLUSTER_FOLDERS)
+    address = checked_scheduler(scheduler, folder, None)
     shown = checked_flag(progress, "progress", "progress=True for a progress line on standard error")
     names = _ARGUMENT_NAMES.get()
     with overrides_named(names.settings), _time_limit_named(), paths_typed([path, out]), no_variant_chosen(), \
@@ -1808,7 +1806,7 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
         if folder is not None:
             result = sweep_to_folder(scenario, texts, folder, count, address, limit, shown, names.out)
             return Batch(result.table, tuple(result.summaries), result.out_dir)
-        result = sweep_to_folder(scenario, texts, None, count, None, limit, shown, names.out)
+        result = sweep_to_folder(scenario, texts, None, count, address, limit, shown, names.out)
     runs = tuple(dataclasses.replace(run, out_dir="") for run in result.summaries)  # none was written
     table = result.table.copy()
     table["status"] = [status_text(run) for run in runs]  # no diagnosis folder to point to

@@ -287,8 +287,6 @@ def test_compare_refuses_arguments_it_would_ignore(folder: Path, kwargs, said):
 
 
 @pytest.mark.parametrize(("kwargs", "said"), [
-    ({"scheduler": "local"}, "scheduler | applies only with out= (a cluster's workers write the runs' folders, which "
-                             "must be one they can reach); give out= a folder, or drop scheduler"),
     ({"workers": 0}, "workers | must be a whole number of at least 1 (got 0); give e.g. workers=2, or None for one "
                      "per core"),
     ({"workers": 1.5}, "workers | must be a whole number of at least 1 (got 1.5); give e.g. workers=2, or None for "

@@ -160,3 +160,21 @@ def test_a_comparison_in_memory_takes_a_name_too_long_for_a_folder(scenario: Pat
     assert [run.label for run in batch.runs] == ["a" * 300, "small"]
     assert [run.ok for run in batch.runs] == [True, True]
     assert counted == {"export": 0, "write": 0}
+
+
+def test_a_sweep_in_memory_runs_on_a_local_dask_cluster(scenario: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """`scheduler` without `out`: the cluster's workers write nothing and send each run's summary
+    back (it pickles: tests/test_solution_pickle.py), so the sweep needs no folder they share. The
+    table is the process pool's, and nothing is made in the current folder."""
+    pytest.importorskip("dask.distributed")
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+    settings = {"targets.capacity.cells.2024": [10, 20]}
+    pool = siting.sweep(scenario, settings, workers=1)
+    on_dask = siting.sweep(scenario, settings, workers=2, scheduler="local")
+    columns = ["run", "targets.capacity.cells.2024", "status", "objective_yuan", "capacity_cells_GWh_per_yr"]
+    pd.testing.assert_frame_equal(pool.table[columns], on_dask.table[columns])
+    assert [run.ok for run in on_dask.runs] == [True, True]
+    assert [run.out_dir for run in on_dask.runs] == ["", ""]
+    assert list((tmp_path / "cwd").iterdir()) == []
