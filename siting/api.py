@@ -360,13 +360,13 @@ def dask_installed() -> bool:
         return False
 
 
-def checked_scheduler(value: Any, out: Path | None, without_out: str | None) -> str | None:
+def checked_scheduler(value: Any) -> str | None:
     """A Dask scheduler: 'local' or a well-formed address, `[scheme://]host:port` (the scheme `tcp`
     when none is given, an IPv6 host in brackets, the port a whole number from 1 to 65535); a
     malformed address is an InputError naming the argument, the address as given and what is
-    wrong with it, at once, before any run and without connecting to anything. Only with an
-    output folder where `without_out` says why not without one (None: without one too); Dask
-    must be installed."""
+    wrong with it, at once, before any run and without connecting to anything; with an output
+    folder or without one (a batch kept in memory: the workers then send each run's summary back
+    and write nothing). Dask must be installed."""
     if value is None:
         return None
     name = _ARGUMENT_NAMES.get().scheduler
@@ -374,9 +374,6 @@ def checked_scheduler(value: Any, out: Path | None, without_out: str | None) -> 
         raise InputError([f"{name} | must be 'local' or the address of a Dask scheduler such as "
                           f"'tcp://host:8786', or None (got {_shown(value)})"])
     checked_address(value, name)  # a malformed address is refused here, before any run, Dask or not
-    if out is None and without_out is not None:
-        raise InputError([f"{name} | applies only with out= ({without_out}); give out= a folder, or drop "
-                          f"{name}"])
     if not dask_installed():
         raise InputError([f"{name} | Dask is not installed; install the extra: pip install -e '.[dask]'"])
     return value
@@ -1511,10 +1508,6 @@ def uniform_blanks(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-#: Why `compare` takes `workers`, `scheduler` and `progress` only with `out`.
-IN_THIS_PROCESS = "without a folder, compare solves one run after another in this process"
-
-
 def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, workers: int | None = None,
             scheduler: str | None = None, time_limit_s: float | None = None, progress: bool = False,
             variants: Sequence[str] | None = None,
@@ -1526,20 +1519,22 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
         paths: a list of scenario files, the first the baseline; a file with variants gives its
             base and each variant (`[path]` compares the variants of one file). A path alone is
             refused.
-        out: None to solve one run after another in this process and keep nothing on disk; or a
-            comparison folder to run in parallel and write comparison.csv/.md, diff.geojson
-            (where the baseline and another run have a plan), compare.qgs and each run's outputs
-            in a subfolder (as `siting compare --out`). Either way the runs are those of `siting
+        out: None to keep nothing on disk; or a comparison folder to write comparison.csv/.md,
+            diff.geojson (where the baseline and another run have a plan), compare.qgs and each
+            run's outputs in a subfolder (as `siting compare --out`). Either way the runs are those of `siting
             compare`: once every run is solved, a run moves to another run's plan that costs less
             in it, and a run whose rules admit every plan of another's lends it its bound
             (README, "Comparing constraint sets"), so the table is the command line's; without
             `out` the runs write no files (no folder, map, report or diagnosis), each run's
             `out_dir` is "", and the error of a run whose rules cannot be met together says that
             its diagnosis was not written.
-        workers, scheduler: parallel processes (a whole number of at least 1; None: one per core),
-            or a Dask scheduler ('local', or an address such as 'tcp://host:8786'); only with `out`.
+        workers, scheduler: parallel processes (a whole number of at least 1, 1 solving one run
+            after another in this process; None: one per core, as for `sweep`), or a Dask
+            scheduler ('local', or an address such as 'tcp://host:8786'); with `out` or without
+            it (the workers then write nothing and send each run's summary back: a cluster's
+            need reach only the scenario's files). The table is the same whichever runs it.
         time_limit_s: solver time limit per run (s), replacing each scenario's.
-        progress: print a progress line on standard error (only with `out`).
+        progress: print a progress line on standard error.
         variants: a list of names: only these variants of each file (its base always runs);
             every name must be defined by one of the files. None: every variant.
         overrides: applied to every run, in the forms `load` takes (the command line's `--set`).
@@ -1558,8 +1553,7 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
         run's notices (its `notices`), which comparison.md lists under the table.
 
     Raises:
-        InputError: an argument of the wrong kind or out of range (`workers`, `scheduler` or
-            `progress` without `out` among them), a scenario is invalid (every problem, before
+        InputError: an argument of the wrong kind or out of range, a scenario is invalid (every problem, before
             any solve), or fewer than two runs (named `paths | ...`); an OutputFolderError when
             `out` may not be written, listing the problems of the scenarios and their layers
             with it (no run started, nothing written).
@@ -1581,13 +1575,8 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
     folder = checked_out(out)
     count = checked_workers(workers)
     limit = _time_limit(time_limit_s)
-    address = checked_scheduler(scheduler, folder, IN_THIS_PROCESS)
+    address = checked_scheduler(scheduler)
     shown = checked_flag(progress, "progress", "progress=True for a progress line on standard error")
-    if folder is None:
-        for name, given in (("workers", count is not None), ("progress", shown)):
-            if given:
-                raise InputError([f"{name} | applies only with out= ({IN_THIS_PROCESS}); give out= a folder "
-                                  f"to run in parallel, or drop {name}"])
     if _ARGUMENT_NAMES.get() is not COMMAND_LINE_NAMES:  # the command line prints its own notice
         for notice in repeated_file_notices(files, "paths"):  # once the arguments hold
             warnings.warn(notice, UserWarning, stacklevel=2)
@@ -1598,8 +1587,8 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
             result = compare_to_folder(files, folder, count, address, limit, shown, chosen, pairs, names.out,
                                        names.variants, names.paths)
             return Batch(uniform_blanks(result.table), tuple(result.summaries), result.out_dir)
-        result = compare_to_folder(files, None, 1, None, limit, False, chosen, pairs, names.out, names.variants,
-                                   names.paths)
+        result = compare_to_folder(files, None, count, address, limit, shown, chosen, pairs, names.out,
+                                   names.variants, names.paths)
     runs = tuple(dataclasses.replace(run, out_dir="") for run in result.summaries)  # none was written
     table = result.table.copy()
     for run in runs:  # no diagnosis folder to point to
@@ -1746,9 +1735,7 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
             `out` the runs write no files (no folder, map, report or diagnosis), each run's
             `out_dir` is "", and the error of a run whose rules cannot be met together says that
             its diagnosis was not written.
-        workers, time_limit_s, progress: as for `compare`, also without `out`.
-        scheduler: as for `compare`, also without `out` (the cluster's workers then write nothing
-            and send each run's summary back: they need reach only the scenario's files).
+        workers, scheduler, time_limit_s, progress: as for `compare`, with `out` or without it.
 
     Returns:
         A `Batch` whose `table` has one row per run: run (its label), the swept values (one
@@ -1798,7 +1785,7 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
     folder = checked_out(out)
     count = checked_workers(workers)
     limit = _time_limit(time_limit_s)
-    address = checked_scheduler(scheduler, folder, None)
+    address = checked_scheduler(scheduler)
     shown = checked_flag(progress, "progress", "progress=True for a progress line on standard error")
     names = _ARGUMENT_NAMES.get()
     with overrides_named(names.settings), _time_limit_named(), paths_typed([path, out]), no_variant_chosen(), \

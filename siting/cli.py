@@ -479,7 +479,7 @@ def batch_problems(args: argparse.Namespace, flags: Sequence[str]) -> InputError
                     malformed = settings.problems
             return InputError([*flags, *malformed, *error.problems])
         try:
-            api.checked_scheduler(args.scheduler, out, api.IN_THIS_PROCESS if compare else None)
+            api.checked_scheduler(args.scheduler)
         except InputError as error:
             flags = [*flags, *error.problems]
         try:

@@ -270,12 +270,6 @@ def test_sweep_settings_take_pairs_as_a_mapping():
 
 
 @pytest.mark.parametrize(("kwargs", "said"), [
-    ({"scheduler": "local"}, "scheduler | applies only with out= (without a folder, compare solves one run after "
-                             "another in this process); give out= a folder, or drop scheduler"),
-    ({"workers": 2}, "workers | applies only with out= (without a folder, compare solves one run after another in "
-                     "this process); give out= a folder to run in parallel, or drop workers"),
-    ({"progress": True}, "progress | applies only with out= (without a folder, compare solves one run after another "
-                         "in this process); give out= a folder to run in parallel, or drop progress"),
     ({"workers": 0}, "workers | must be a whole number of at least 1 (got 0); give e.g. workers=2, or None for one "
                      "per core"),
     ({"scheduler": 8786, "out": "cmp"}, "scheduler | must be 'local' or the address of a Dask scheduler such as "

@@ -8,6 +8,7 @@ went to a folder."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -54,7 +55,7 @@ def test_a_sweep_in_memory_exports_and_writes_no_run(scenario: Path, counted: di
 
 
 def test_a_comparison_in_memory_exports_and_writes_no_run(scenario: Path, counted: dict[str, int]) -> None:
-    batch = siting.compare([scenario, scenario.with_name("b.yaml")])
+    batch = siting.compare([scenario, scenario.with_name("b.yaml")], workers=1)
     assert [run.ok for run in batch.runs] == [True, True]
     assert counted == {"export": 0, "write": 0}
 
@@ -156,7 +157,7 @@ def long_named(scenario: Path, length: int) -> Path:
 def test_a_comparison_in_memory_takes_a_name_too_long_for_a_folder(scenario: Path, counted: dict[str, int]) -> None:
     """300 letters, beyond the 255 bytes of a folder's name on common file systems: no run's
     folder is named after it, so it is taken; with `out` it is refused (tests/test_runs_words.py)."""
-    batch = siting.compare([long_named(scenario, 300), scenario])
+    batch = siting.compare([long_named(scenario, 300), scenario], workers=1)
     assert [run.label for run in batch.runs] == ["a" * 300, "small"]
     assert [run.ok for run in batch.runs] == [True, True]
     assert counted == {"export": 0, "write": 0}
@@ -178,3 +179,66 @@ def test_a_sweep_in_memory_runs_on_a_local_dask_cluster(scenario: Path, tmp_path
     assert [run.ok for run in on_dask.runs] == [True, True]
     assert [run.out_dir for run in on_dask.runs] == ["", ""]
     assert list((tmp_path / "cwd").iterdir()) == []
+
+
+def test_a_comparison_in_memory_in_two_workers_gives_the_table_written_with_a_folder(
+        scenario: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`workers` and `progress` without `out`, as `sweep` takes them: the runs solve in two worker
+    processes, each sends its summary back, and the table is the one written with a folder
+    (the runs' folders aside, none being written); the progress lines show both runs under way
+    at once, and count them done."""
+    paths = [scenario, scenario.with_name("b.yaml")]
+    kept = siting.compare(paths, tmp_path / "compare", workers=1)
+    capsys.readouterr()
+    memory = siting.compare(paths, workers=2, progress=True)
+    pd.testing.assert_frame_equal(memory.table, kept.table)
+    assert memory.forced == kept.forced
+    assert [run.out_dir for run in memory.runs] == ["", ""]
+    assert [run.notices for run in memory.runs] == [run.notices for run in kept.runs]
+    said = capsys.readouterr().err
+    assert re.search(r"^runs: 0/2 done, .*; running: small \d+ s, b \d+ s$", said, re.MULTILINE), said
+    assert "runs: 2/2 done" in said
+
+
+def test_a_comparison_in_memory_runs_on_a_local_dask_cluster(scenario: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """`scheduler` without `out`: the cluster's workers write nothing and send each run's summary
+    back, so the comparison needs no folder they share; the table is that of one run after
+    another in this process, and nothing is made in the current folder."""
+    pytest.importorskip("dask.distributed")
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+    paths = [scenario, scenario.with_name("b.yaml")]
+    here = siting.compare(paths, workers=1)
+    on_dask = siting.compare(paths, workers=2, scheduler="local")
+    pd.testing.assert_frame_equal(here.table, on_dask.table)
+    assert [run.ok for run in on_dask.runs] == [True, True]
+    assert [run.out_dir for run in on_dask.runs] == ["", ""]
+    assert list((tmp_path / "cwd").iterdir()) == []
+
+
+def test_a_comparison_in_memory_runs_by_default_as_a_sweep_does(scenario: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without `workers`, `scheduler` and `progress`, `compare` runs its batch kept in memory as
+    `sweep` runs its own: one worker process per core (siting/runs/pool.py `run_cases`), no
+    cluster, no progress line."""
+    from siting.runs import batch
+
+    given: dict[str, tuple[Any, ...]] = {}
+
+    class Seen(Exception):
+        pass
+
+    def seen(name: str) -> Any:
+        def run_in_memory(cases: Any, workers: Any, scheduler: Any, progress: Any, *_args: Any,
+                          **_kwargs: Any) -> Any:
+            given[name] = (workers, scheduler, progress)
+            raise Seen
+        return run_in_memory
+
+    for name, call in (("compare", lambda: siting.compare([scenario, scenario.with_name("b.yaml")])),
+                       ("sweep", lambda: siting.sweep(scenario, {"targets.capacity.cells.2024": [10, 20]}))):
+        monkeypatch.setattr(batch, "run_in_memory", seen(name))
+        with pytest.raises(Seen):
+            call()
+    assert given == {"compare": (None, None, False), "sweep": (None, None, False)}

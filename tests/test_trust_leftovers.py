@@ -202,7 +202,7 @@ def test_a_comparison_in_memory_says_a_failed_cross_start_in_the_runs_notices(
         return CrossCheck({}, error=f"RuntimeError: costing {case.label} failed")
 
     monkeypatch.setattr(pool, "cross_check", check)
-    batch = siting.compare([scenario, b])
+    batch = siting.compare([scenario, b], workers=1)  # in this process, where the stand-in is
     failures = {label: f"the other runs' plans were not costed under its rules (RuntimeError: costing {label} failed)"
                 for label in ("small", "b")}
     assert {run.label: run.cross_failures for run in batch.runs} == {label: (text,) for label, text in failures.items()}
