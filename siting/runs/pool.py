@@ -1114,12 +1114,29 @@ def _close_cluster(cluster: Any, say: Callable[[str], None]) -> None:
     """Close the local Dask cluster; an error of Dask's own teardown (a nanny restarting a worker
     that a run has just killed: "can only join a started process") is said through `say`, not
     raised, since every run's outcome is in hand by then and its worker processes end with this
-    one."""
+    one. Such an error stops the cluster's close before it reaches its scheduler (Dask closes
+    the workers first), whose scratch folder is then let go of here (`_release_scheduler_folder`)."""
     try:
         cluster.close()
     except Exception as error:  # Dask's teardown, after the runs: not the batch's failure
         say(f"the local Dask cluster did not close cleanly ({type(error).__name__}: {error}); its worker "
             "processes end with this one")
+        _release_scheduler_folder(cluster)
+
+
+def _release_scheduler_folder(cluster: Any) -> None:
+    """Let the scheduler of the local Dask `cluster` (it runs in this process), whose close failed
+    before reaching it, remove its own scratch folder (Dask's WorkDir, `dask-scratch-space/
+    scheduler-...`, inside the cluster's scratch folder) now, before `dask_client` removes the
+    whole folder: left to itself it removes that folder only as the process exits, finds it gone
+    and logs "Failed to remove ... No such file or directory". The scheduler is not closed (that
+    would send its workers, in processes of their own, to remove their folders while this one is
+    removed under them); it ends with this process, as the workers do. Errors are not raised: the
+    runs' outcomes are in hand."""
+    workdir = getattr(getattr(cluster, "scheduler", None), "_workdir", None)  # a closed scheduler's: released
+    if workdir is not None:
+        with contextlib.suppress(Exception):
+            workdir.release()  # at most once: exit then finds nothing to do
 
 
 #: The packages whose source a Dask worker must share with this process (`workers_problem`): the
