@@ -1061,13 +1061,16 @@ def front_door() -> ModuleType:
     are set aside for the rest of the process (`gc.freeze`), so that no collection scans them
     again (the modules live as long as the process). Measured on the shipped scenario: the
     collections of a run took 0.09-0.14 s of CPU instead of 0.28-0.31 s (0.56-0.61 s before the
-    solve set aside what it found, siting/optimize/solve.py `collector_frozen`)."""
+    solve set aside what it found, siting/optimize/solve.py `collector_frozen`). Once per process
+    (`set_aside_for_process`): a command run again in the same process (`main` called from
+    Python) sets nothing more aside."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         from siting import api
+        from siting.optimize.solve import set_aside_for_process
+        set_aside_for_process()
     finally:
-        gc.freeze()
         if enabled:
             gc.enable()
     return api

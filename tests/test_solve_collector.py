@@ -12,6 +12,7 @@ import pyomo.environ as pyo
 import pytest
 
 import siting.optimize.counts as counts_module
+import siting.optimize.solve as solve_module
 from models import ModelInputs
 from siting.optimize.counts import solve_by_counts
 from tests.test_counts import shared_land
@@ -19,8 +20,10 @@ from tests.test_families import SETTINGS
 
 
 @pytest.fixture
-def unfrozen() -> None:
-    """Start and end each test with nothing set aside (as a test process has it)."""
+def unfrozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Start and end each test with nothing set aside (as a process that ran no command has it:
+    the command line's own freeze, `set_aside_for_process`, not made)."""
+    monkeypatch.setattr(solve_module, "_SET_ASIDE_FOR_PROCESS", False)
     gc.unfreeze()
     yield
     gc.unfreeze()
