@@ -14,7 +14,7 @@ import pandas as pd
 
 import siting
 from siting.runs.calibrate import RealPlant, score_choice
-from tests.test_solution_calibration_table import choose_case
+from tests.conftest import calibration_choose_case
 
 
 def test_score_gives_the_real_plants_capacity_by_hand() -> None:
@@ -34,7 +34,7 @@ def test_score_gives_the_real_plants_capacity_by_hand() -> None:
 
 
 def test_the_files_and_the_table_carry_it(tmp_path: Path) -> None:
-    solution = siting.solve(choose_case(tmp_path))
+    solution = siting.solve(calibration_choose_case(tmp_path))
     out = solution.write(tmp_path / "out")
     written = pd.read_csv(out / "calibration.csv", keep_default_na=False)
     assert list(written.columns)[:4] == ["product", "unit", "planned_added", "observed"]
