@@ -39,7 +39,9 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -396,6 +398,40 @@ def unit_costs(inputs: ModelInputs, plan: Plan, year: int) -> dict[str, float]:
     return per_unit
 
 
+#: The figures computed while `figures_computed_once` is in force, by what they are of (the
+#: function's name, the ids of the inputs and the plan, the year), each with the inputs and the
+#: plan it was computed from (held, so that no other object takes their ids meanwhile); None
+#: outside it, where each call computes its figures.
+_ONCE: ContextVar[dict[tuple[str, int, int, int | None], tuple[ModelInputs, Plan, Any]] | None] = \
+    ContextVar("_ONCE", default=None)
+
+
+@contextmanager
+def figures_computed_once() -> Iterator[None]:
+    """Within it, the explanation's figures of a plan (`_product_costs` by year, `year_costs`)
+    are computed once for each inputs, plan and year and then reused: the plan and its inputs
+    must not change meanwhile (siting/deliver/report.py `explanation_blocks`, which only reads
+    them). What was computed is dropped when it ends."""
+    token = _ONCE.set({})
+    try:
+        yield
+    finally:
+        _ONCE.reset(token)
+
+
+def _once(name: str, inputs: ModelInputs, plan: Plan, year: int | None, compute: Any) -> Any:
+    """`compute()`, or what it gave for the same `name`, `inputs`, `plan` and `year` within
+    `figures_computed_once`."""
+    memo = _ONCE.get()
+    if memo is None:
+        return compute()
+    key = (name, id(inputs), id(plan), year)
+    found = memo.get(key)
+    if found is None or found[0] is not inputs or found[1] is not plan:
+        found = memo[key] = (inputs, plan, compute())
+    return found[2]
+
+
 def _in_year(table: pd.DataFrame, year: int) -> pd.DataFrame:
     """The rows of a plan table in `year` (the table itself when empty: it may lack the columns)."""
     return table if table.empty else table.loc[table["year"] == year]
@@ -405,6 +441,11 @@ def _product_costs(inputs: ModelInputs, plan: Plan, year: int) -> tuple[dict[str
     """`output_costs` and `unit_costs` of `year`. The input products are valued downstream from
     the raw materials (the product chain has no cycle; one would value the input that closes it at
     nothing)."""
+    return _once("product_costs", inputs, plan, year, lambda: _computed_product_costs(inputs, plan, year))
+
+
+def _computed_product_costs(inputs: ModelInputs, plan: Plan, year: int) -> tuple[dict[str, float], dict[str, float]]:
+    """`_product_costs` computed."""
     own: dict[str, float] = defaultdict(float)
     for b in plan.builds.itertuples(index=False):
         if year >= int(b.year) + inputs.lead_time_yr.get(b.product, 0):
@@ -586,6 +627,11 @@ def year_costs(inputs: ModelInputs, plan: Plan) -> dict[int, dict[str, float]]:
     module decided in the plan standing and no site opening. Weighted with
     `ModelInputs.year_weight` (site opening with the discount factor of its year) and summed over
     those years, each part gives its component of `plan.costs`."""
+    return _once("year_costs", inputs, plan, None, lambda: _computed_year_costs(inputs, plan))
+
+
+def _computed_year_costs(inputs: ModelInputs, plan: Plan) -> dict[int, dict[str, float]]:
+    """`year_costs` computed."""
     years = list(inputs.OPERATING_YEARS)
     plan = operating_plan(plan)
     out = {t: dict.fromkeys(YEAR_COST_PARTS, 0.0) for t in years}

@@ -50,6 +50,7 @@ from siting.deliver.drivers import (
     binding_chains,
     binding_rules,
     cost_drivers,
+    figures_computed_once,
     overshoot_reasons,
     proximity_reasons,
     replaceable_imports,
@@ -1728,7 +1729,17 @@ def explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
     left idle (with the reason), and what drives the plan (its largest costs and the rules it
     meets with no slack, and where they are priced: rule_costs.md where the run computed the rule
     costs, `rule_costs`, else `solve --rule-costs`: `rule_costs_pointer`); sites and sources by
-    their `names`, clusters by theirs (`clusters`; id -> name)."""
+    their `names`, clusters by theirs (`clusters`; id -> name). The plan's figures that several
+    of these reasons use (its costs by product and year) are computed once
+    (siting/deliver/drivers.py `figures_computed_once`)."""
+    with figures_computed_once():
+        return _explanation_blocks(loaded, inputs, plan, names, clusters, gap_yuan, near_optimal, rule_costs)
+
+
+def _explanation_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, names: Mapping[str, str] | None,
+                        clusters: Mapping[str, str] | None, gap_yuan: float | None, near_optimal: bool,
+                        rule_costs: bool | str) -> list[Block]:
+    """`explanation_blocks` made."""
     units = units_of(loaded.catalog, inputs)
     blocks = [Block("h2", "Why targets are overshot")]
     overshoots = overshoot_reasons(inputs, plan, units)
