@@ -776,8 +776,9 @@ def report_files(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers
     calibration in mode fixed, whose verdict and sites with fixed capacity the report states, or
     in mode choose, whose score against the real plants it states).
     The file list says what calibration.csv holds in the scenario's calibration mode. `pie_top_yuan`:
-    the capex (yuan) of a full-size built-site marker on the interactive map (`with_marker_scale`:
-    a set of plans' one scale, as map.png's pies); None: the plan's own largest. `which`: which plan
+    the capex (yuan) of a full-size built-site marker on the interactive map (siting/deliver/webmap.py
+    `map_html`: a set of plans' one scale, as map.png's pies), at least the plan's largest built
+    site's (`shared_pie_top` checks it); None: the plan's own largest. `which`: which plan
     of a set this is, as map.png's title gives it (`map_title`), for the report's title
     (siting/deliver/report.py `report_title`). `rule_costs`: rule_costs.csv's text where the run
     priced the rules, whose proven ranges the report gives; `rule_costs_md`: rule_costs.md's text,
@@ -790,11 +791,10 @@ def report_files(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers
     if "calibration.csv" in made and mode in CALIBRATION_NOTES:
         notes["calibration.csv"] = CALIBRATION_NOTES[mode]
     blocks = report_blocks(loaded, inputs, plan, layers, manifest, notes, context, positions, calibration, which,
-                           rule_costs, rule_costs_md)
+                           rule_costs, rule_costs_md, pie_top_yuan)
     image = png if isinstance(png, bytes) else png.png()
-    page = html_page(blocks, report_title(manifest, which), {"map.png": image})
-    return {"report.md": markdown(blocks),
-            "report.html": page if pie_top_yuan is None else with_marker_scale(page, pie_top_yuan)}
+    return {"report.md": markdown(blocks), "report.html": html_page(blocks, report_title(manifest, which),
+                                                                     {"map.png": image})}
 
 
 # --- a run's map drawn again on a batch's pie scale --------------------------------------------

@@ -2665,14 +2665,17 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
                   manifest: Mapping[str, Any], file_notes: Mapping[str, str],
                   map_context: MapContext | None = None, positions: PositionCheck | None = None,
                   calibration: ReportCalibration | None = None, which: str = "",
-                  rule_costs: str | None = None, rule_costs_md: str | None = None) -> list[Block]:
+                  rule_costs: str | None = None, rule_costs_md: str | None = None,
+                  marker_top_yuan: float | None = None) -> list[Block]:
     """The whole report, in reading order (`map_context` gives the interactive map its context layer;
     `positions`, the prepared problem's: the decisions within the sites' positional uncertainty;
     `calibration`, a calibration in mode fixed (its verdict and the sites with fixed capacity) or
     in mode choose (the plan's score against the real plants, and what it does not weigh);
     `which`, which plan of a set this is, for the title: `report_title`; `rule_costs`, the text of
     rule_costs.csv where the run priced the rules, and `rule_costs_md`, rule_costs.md's, whose table and
-    notes the section gives too: `rule_cost_blocks`)."""
+    notes the section gives too: `rule_cost_blocks`; `marker_top_yuan`, the capex (yuan) of a
+    full-size built-site marker on the interactive map, None for the plan's own largest:
+    siting/deliver/webmap.py `map_html`)."""
     by_name = {layer.name: layer for layer in layers}
     blocks = [Block("h1", report_title(manifest, which))]
     if manifest.get("description"):
@@ -2698,7 +2701,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     label = map_context.context_label if map_context is not None else "Context outlines"
     proximity = site_proximity(loaded, inputs, layers)
     blocks.append(Block("webmap", map_html(layers, list(inputs.PRODUCTS), years, units, context, label, proximity,
-                                           product_flows=plan.product_flows)))
+                                           marker_top_yuan, plan.product_flows)))
     blocks.append(Block("image", ("Map of the plan", "map.png")))
     blocks += solve_blocks(manifest, discount_text(inputs))
     blocks += near_ties_blocks(manifest)
