@@ -331,11 +331,14 @@ def shown_path(path: Path | str) -> str:
         absolute = os.path.normpath(os.path.join(folder, os.fspath(path)))
     except OSError:  # the current folder is gone
         return str(path)
-    for candidate in (absolute, os.path.realpath(absolute)):
-        given = _as_given(candidate)
-        if given is not None:
-            return given
-    for candidate in (absolute, os.path.realpath(absolute)):  # as typed, then through any symbolic links
+    given = _as_given(absolute)
+    if given is not None:
+        return given
+    candidates = (absolute, os.path.realpath(absolute))  # as typed, then through any symbolic links
+    given = _as_given(candidates[1])
+    if given is not None:
+        return given
+    for candidate in candidates:
         try:
             return Path(candidate).relative_to(folder).as_posix()
         except ValueError:  # not under the current folder
