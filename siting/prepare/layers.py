@@ -2504,10 +2504,19 @@ def _swapped_hubs(clusters: gpd.GeoDataFrame, path: Path, ref: ClustersLayer, pr
 def _far_hubs(clusters: gpd.GeoDataFrame, path: Path, ref: ClustersLayer) -> list[str]:
     """A problem for each hub given in range (both coordinates, WGS84 degrees) that lies more than
     HUB_MAX_KM outside its cluster's polygon (`km_to`), with its distance; when, swapped, the
-    hub would lie in or by its cluster, the problem says so."""
+    hub would lie in or by its cluster, the problem says so. A hub inside its cluster's lon/lat
+    outline is not measured: it is 0 km outside it (`km_to`), or metres where the projection moves
+    the outline's edge."""
     lon, lat = hub_coordinates(clusters)
     with np.errstate(invalid="ignore"):
         placed = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180.0) & (np.abs(lat) <= 90.0)
+    if placed.any():
+        hubs = shapely.points(np.where(placed, lon, 0.0), np.where(placed, lat, 0.0))
+        # where the outlines cannot be read so, each hub is measured, as `km_to` measures what it can
+        with contextlib.suppress(pyproj.exceptions.ProjError, pyproj.exceptions.CRSError, ValueError,
+                                 shapely.errors.GEOSException):
+            outlines = clusters.geometry.to_crs("EPSG:4326").to_numpy()
+            placed &= ~np.asarray(shapely.intersects(outlines, hubs), dtype=bool)
     lon_field, lat_field = ref.hub_lon_field, ref.hub_lat_field
     problems = []
     for row in np.flatnonzero(placed):
