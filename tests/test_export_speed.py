@@ -453,6 +453,23 @@ def test_only_the_segments_a_box_cuts_are_intersected_with_it(monkeypatch):
     assert cut == [2]
 
 
+def test_a_placed_label_keeps_others_off_the_box_it_is_drawn_in():
+    """The box a label keeps later labels off is the one `LabelBoxes` measured for the place
+    chosen, with no second layout of the text: to the last bit the box the text is drawn in
+    (`get_window_extent`), its lines aligned on the side facing the symbol, padded by LABEL_PAD,
+    for labels of one and of several lines placed beside and away from their symbols."""
+    ax, placer = placer_with_lines(COMB)
+    renderer = placer.renderer
+    for n, (words, x, y) in enumerate([("Anning industrial park", 490.0, 350.0),
+                                       ("Yuxi high-tech zone\nLFP 100,000 t/yr\nCells 10 GWh/yr", 200.0, 500.0),
+                                       ("Qujing ETDZ\nAnode 80,000 t/yr", 800.0, 150.0)]):
+        text = mapplot._label(ax, words, (x, y), fontsize=7.5, linespacing=1.15, multialignment="left")
+        assert placer.place(text, (x, y), 6.0)
+        assert placer._count == n + 1
+        drawn = text.get_window_extent(renderer).padded(mapplot.LABEL_PAD)
+        assert tuple(placer._taken[n]) == tuple(drawn.extents)
+
+
 # --- when a child draws, and how map.png is compressed -------------------------------------------
 
 #: A Linux process and machine in which a child draws: `files.apart_decision`'s arguments.

@@ -983,7 +983,8 @@ class LabelPlacer:
             # and the label, its box beside the symbol, reads as standing away from it (or its
             # leader as ending short of it). The box, and so the choice, is the same either way.
             text.set_multialignment(ha)
-        room = text.get_window_extent(self.renderer).padded(LABEL_PAD)
+        # The box chosen, as `LabelBoxes` measured it: the same as laying the text out again.
+        room = boxes.at((ox, oy), ha, va).padded(LABEL_PAD)
         self.block(Bbox.from_extents(room.x0 - grow, room.y0, room.x1 + grow, room.y1))
         if leader and candidates[chosen][4]:
             self.ax.annotate("", xy=xy, xytext=(ox, oy), textcoords="offset points", zorder=11,
