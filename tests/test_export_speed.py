@@ -8,6 +8,7 @@ The small scenario is tests/data/small (described in tests/test_cli.py)."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -468,6 +469,37 @@ def test_a_placed_label_keeps_others_off_the_box_it_is_drawn_in():
         assert placer._count == n + 1
         drawn = text.get_window_extent(renderer).padded(mapplot.LABEL_PAD)
         assert tuple(placer._taken[n]) == tuple(drawn.extents)
+
+
+@pytest.mark.parametrize("resources", [25, 28, 40])
+def test_margin_styles_skipped_by_the_shortfall_measured_leave_the_same_map(monkeypatch, resources: int):
+    """`lay_out_margin` skips a margin style whose fonts were measured at a wider row spacing
+    and could not fit at its own (`_may_fit`), never one that fits: with 25 resources it tries
+    the first three styles as before (the third fits), with 28 it skips the second and third
+    (the fourth fits), with 40 it skips them and the page grows; the PNG is the same bytes as
+    with every style tried in turn."""
+    from tests.test_map import CROWDED_TITLE, LONG_CONTEXT, crowded_sites, many_sources
+
+    tried: list[int] = []
+    real = mapplot._margin
+
+    def counted(figure, entries, notes, style, lettering=None):
+        tried.append(mapplot.MARGIN_STYLES.index(style))
+        return real(figure, entries, notes, style, lettering)
+
+    monkeypatch.setattr(mapplot, "_margin", counted)
+    drawn = []
+    for may_fit in (mapplot._may_fit, lambda *args: True):
+        monkeypatch.setattr(mapplot, "_may_fit", may_fit)
+        tried.clear()
+        out = io.BytesIO()
+        mapplot.render_map(out, [crowded_sites(), many_sources(resources)], CROWDED_TITLE, ["lfp"], "EPSG:32648",
+                           LONG_CONTEXT)
+        drawn.append((out.getvalue(), list(tried)))
+    (skipping, fewer), (every, all_tried) = drawn
+    assert skipping == every
+    assert fewer == {25: [0, 1, 2], 28: [0, 3], 40: [0, 3, 4, 5]}[resources]
+    assert all_tried == list(range(len(all_tried)))
 
 
 # --- when a child draws, and how map.png is compressed -------------------------------------------

@@ -2472,6 +2472,19 @@ def grow_page(figure: Figure, inches: float, anchored: Sequence[Text] = ()) -> N
         text.set_position((x, down(y)))
 
 
+def _may_fit(figure: Figure, font: float, spacing: float, measured_spacing: float, below: float, past: float,
+             rows: int) -> bool:
+    """Whether the margin set in `font` with row `spacing` may fit, from the shortfall (`below`,
+    `past`: `_shortfall`, pixels) of the same fonts measured with `measured_spacing` and `rows`
+    rows (a try `lay_out_margin` may skip where not). A legend's rows and title stand `spacing`
+    fonts apart, and the rows at a closer spacing are the same, but for more blank rows round a
+    pie size (`_pie_sizes`), which only make it taller: it is at most one such space per row
+    shorter, and no narrower. One pixel is kept in hand, far beyond the rounding of the
+    measures, so that a try that fits is never skipped."""
+    closer = (rows + 1) * max(measured_spacing - spacing, 0.0) * font * figure.dpi / 72
+    return past <= 1.0 and below - closer <= 1.0
+
+
 def lay_out_margin(figure: Figure, entries: Callable[[float, float], tuple[list[object], list[str]]], notes: str,
                    anchored: Sequence[Text] = (), lettering: Lettering | None = None) -> tuple[Legend, Annotation]:
     """The right margin, from measured extents: the legend from its top, the notes under the
@@ -2481,11 +2494,18 @@ def lay_out_margin(figure: Figure, entries: Callable[[float, float], tuple[list[
     keeps the `anchored` texts in place too). `entries(font, spacing)` gives the legend's handles
     and labels for that font (points) and row spacing; `lettering` fits their texts to the fonts.
     Returns the legend and the notes."""
+    measured: dict[tuple[float, float], tuple[float, float, float, int]] = {}  # fonts -> spacing, shortfall, rows
     for n, style in enumerate(MARGIN_STYLES):
+        font, spacing, notes_font = style
+        last = n == len(MARGIN_STYLES) - 1
+        if not last and (font, notes_font) in measured and not _may_fit(figure, font, spacing,
+                                                                         *measured[font, notes_font]):
+            continue
         legend, text = _margin(figure, entries, notes, style, lettering)
         below, past = _shortfall(figure, legend, text)
-        if (below <= 0 and past <= 0) or n == len(MARGIN_STYLES) - 1:
+        if (below <= 0 and past <= 0) or last:
             break
+        measured[font, notes_font] = (spacing, below, past, len(legend.get_texts()))
         legend.remove()
         text.remove()
     if below > 0:
