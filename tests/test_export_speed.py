@@ -413,6 +413,37 @@ def boxes_about(ax, x_data: float) -> list:
                                   (-0.1, 0.2, 70.0), (-12.34567, 54.6913, 100.25), (-40.0, 80.0, 300.125)]]
 
 
+def test_once_a_place_is_free_one_on_a_symbol_or_label_is_measured_no_further(monkeypatch):
+    """Lines every 20 map units, and a box kept off right of the label's symbol: of the 20
+    positions of the first two distances (the first free one crosses a line, so the next
+    distance is tried too), those to the right overlap the box. Once a free position is found,
+    such a one can no longer be taken, and its leaders, flows and hidden polygons are not
+    measured: 10 of the 20 are (before: all 20); the label takes the same place, up and left
+    at the first distance."""
+    from matplotlib.transforms import Bbox
+
+    ax, placer = placer_with_lines(COMB)
+    cx, cy = ax.transData.transform((490.0, 350.0))
+    placer.block(Bbox.from_extents(cx + 2, cy - 200, cx + 400, cy + 200))
+    calls = {"_overlap": 0, "_on_leaders": 0}
+    def counting(name: str):
+        real = getattr(mapplot.LabelPlacer, name)
+
+        def counted(self, *args, **kwargs):
+            calls[name] += 1
+            return real(self, *args, **kwargs)
+
+        return counted
+
+    for name in calls:
+        monkeypatch.setattr(mapplot.LabelPlacer, name, counting(name))
+    text = mapplot._label(ax, "Anning industrial park", (490.0, 350.0), fontsize=8.5)
+    assert placer.place(text, (490.0, 350.0), 4.0)
+    assert calls == {"_overlap": 20, "_on_leaders": 10}
+    assert (text.get_horizontalalignment(), text.get_verticalalignment()) == ("right", "bottom")
+    assert text.get_position() == pytest.approx((-3.5 * 2 ** 0.5, 3.5 * 2 ** 0.5))
+
+
 def test_a_box_s_crossing_is_the_same_measured_alone_or_with_others_and_as_geos_measures_it():
     """`LabelPlacer._crossing` of each box alone equals, bit for bit, its measure among all the
     boxes at once, and each equals GEOS's measure of every

@@ -902,7 +902,10 @@ class LabelPlacer:
             padded = box.padded(LABEL_PAD)
             if not self._inside(padded):
                 continue
-            overlap = self._overlap(padded, own, self._clear, corner=snug, apart=apart) \
+            overlap = self._overlap(padded, own, self._clear, corner=snug, apart=apart)
+            if free is not None and overlap > 0:
+                continue  # once a position is free, only a free one can be taken: this one is not
+            overlap = overlap \
                 + (self._leader_crossing(leaders[i], own) if leaders is not None else 0.0) \
                 + (self._leader_through(leaders[i]) if leaders is not None else 0.0) \
                 + self._on_leaders(padded) + (self._on_flows(padded) + self._on_hidden(padded) if required else 0.0)
