@@ -1595,6 +1595,11 @@ def _grown(box: _Box, by: float) -> _Box:
     return box[0] - by, box[1] - by, box[2] + by, box[3] + by
 
 
+#: The `_SheetPlacer._cost` bound of a caller that wants a free position only (cost 0): the least
+#: float above 0, so that the cost stops at its first term above 0.
+FREE_BOUND = math.ulp(0.0)
+
+
 def _segment_distance(segment: _Box, x: float, y: float) -> float:
     """The distance (mm) from a point to a segment (x0, y0, x1, y1)."""
     x0, y0, x1, y1 = segment
@@ -1639,14 +1644,27 @@ class _SheetPlacer:
             self._shores[site.site_id] = None if open_shore.is_empty else open_shore
         return self._shores[site.site_id]
 
-    def _cost(self, site: _Named, box: _Box, leader: _Box | None) -> float:
+    def _cost(self, site: _Named, box: _Box, leader: _Box | None, bound: float = math.inf) -> float:
+        """How crowded a position of `site`'s name is (0: free): its box (with its halo) outside
+        `inside`, over the names placed before it, crossed by their leaders and too near other
+        marks, its leader over other marks, names and leaders. Stops as soon as the cost reaches
+        `bound`, returning what it has reached: every term is at least 0, so the full cost is at
+        least that (a sum of floats at least 0 never falls as terms are added), and a position
+        that costs `bound` or more is of no use to a caller that wants one below it
+        (`place`: below the best so far; FREE_BOUND: a free one)."""
         halo = _grown(box, SITE_HALO_MM)
         f = self.inside
         cost = 0.0
         if halo[0] < f[0] or halo[1] < f[1] or halo[2] > f[2] or halo[3] > f[3]:
             cost += 1e6
+            if cost >= bound:
+                return cost
         cost += sum(_overlap(halo, _grown(other, SITE_HALO_MM)) for other in self.boxes)
+        if cost >= bound:
+            return cost
         cost += sum(10.0 for other in self.leaders if _crosses(other, halo))
+        if cost >= bound:
+            return cost
         for mark in self.marks:
             if mark.site_id == site.site_id:
                 continue
@@ -1656,14 +1674,17 @@ class _SheetPlacer:
             # (A mark over the name's own point, or where its leader ends, no leader avoids; a lake's
             # leader ends where no other mark lies, `shore`, or, to its whole shore, avoids every
             # mark but one over the lake's point.)
-            unavoidable = leader is None or (
-                mark.radius >= min(math.hypot(mark.x - site.x, mark.y - site.y),
-                                   math.hypot(mark.x - leader[2], mark.y - leader[3])) if site.outline is None
-                else self.shore(site) is None and mark.radius >= math.hypot(mark.x - site.x, mark.y - site.y))
-            if leader is not None and _segment_distance(leader, mark.x, mark.y) < mark.radius and not unavoidable:
+            if leader is not None and _segment_distance(leader, mark.x, mark.y) < mark.radius and not (
+                    mark.radius >= min(math.hypot(mark.x - site.x, mark.y - site.y),
+                                       math.hypot(mark.x - leader[2], mark.y - leader[3])) if site.outline is None
+                    else self.shore(site) is None and mark.radius >= math.hypot(mark.x - site.x, mark.y - site.y)):
                 cost += 10.0
+            if cost >= bound:
+                return cost
         if leader is not None:
             cost += sum(10.0 for other in self.boxes if _crosses(leader, other))
+            if cost >= bound:
+                return cost
             cost += sum(10.0 for other in self.leaders if _segments_cross(leader, other))
         return cost
 
@@ -1679,21 +1700,28 @@ class _SheetPlacer:
         best: tuple[float, int] | None = None
         for c, (n, reach, dx, dy) in enumerate(candidates):
             led = site.built or n >= leader_from
+            bound = FREE_BOUND if free_only else math.inf if best is None else best[0]
+            if led and site.outline is not None:
+                # A lake's leader is sought along its shore (`_led`): not for a box that costs too much
+                # already (the cost without the leader's terms is at most the cost with them).
+                box, _segment, _spot = self._candidate(site, reach, dx, dy, led=False)
+                if self._cost(site, box, None, bound) >= bound:
+                    continue
             box, segment, _spot = self._led(site, reach, dx, dy, led)
-            cost = self._cost(site, box, segment if led else None)
+            cost = self._cost(site, box, segment, bound)
             if best is None or cost < best[0]:
                 best = (cost, c)
             if cost == 0:
                 break
-        assert best is not None
-        cost, c = best
-        if free_only and cost > 0:
+        if best is None or (free_only and best[0] > 0):  # (None: every position skipped as not free)
+            assert free_only
             return None
+        cost, c = best
         n, reach, dx, dy = candidates[c]
         box, segment, spot = self._led(site, reach, dx, dy, site.built or n >= leader_from)
         self.last = (reach, dx, dy)
         self.boxes.append(box)
-        if site.built or n >= leader_from:
+        if segment is not None:
             self.leaders.append(segment)
         return LabelSpot(spot, 3 * (dy + 1) + dx + 1, n >= leader_from and not site.built)
 
@@ -1702,22 +1730,22 @@ class _SheetPlacer:
         with no leader (a lake's, inside it: `_inside_points`), its spot offset from the site's
         point; None, nothing kept, where none is free."""
         for x, y in points:
-            box, _segment, _spot = self._candidate(dataclasses.replace(site, x=x, y=y), 0.0, 0, 0)
-            if self._cost(site, box, None) == 0:
+            box, _segment, _spot = self._candidate(dataclasses.replace(site, x=x, y=y), 0.0, 0, 0, led=False)
+            if self._cost(site, box, None, FREE_BOUND) == 0:
                 self.last = (0.0, 0, 0)
                 self.boxes.append(box)
                 return LabelSpot((round(x - site.x, 2), round(y - site.y, 2)), 4)
         return None
 
     def _led(self, site: _Named, reach: float, dx: int, dy: int, led: bool = True
-             ) -> tuple[_Box, _Box, tuple[float, float]]:
+             ) -> tuple[_Box, _Box | None, tuple[float, float]]:
         """`_candidate`, a lake's leader (where `led`: one is drawn) ending on the part of its shore
         no other mark covers (`shore`): at its nearest point, or, where the leader reaches that
         only across another mark, at the nearest point of it (every SHORE_STEP_MM along it) the
         leader reaches over none (the nearest where none is)."""
         shore = self.shore(site)
-        box, segment, spot = self._candidate(site, reach, dx, dy, shore)
-        if not led or shore is None or segment[:2] == segment[2:] or self._clear(site, segment):
+        box, segment, spot = self._candidate(site, reach, dx, dy, shore, led)
+        if segment is None or shore is None or segment[:2] == segment[2:] or self._clear(site, segment):
             return box, segment, spot
         px, py = segment[:2]
         points = shapely.get_coordinates(shapely.segmentize(shore, SHORE_STEP_MM))
@@ -1731,25 +1759,29 @@ class _SheetPlacer:
                    for mark in self.marks if mark.site_id != site.site_id)
 
     @staticmethod
-    def _candidate(site: _Named, reach: float, dx: int, dy: int, shore: Any = None
-                   ) -> tuple[_Box, _Box, tuple[float, float]]:
+    def _candidate(site: _Named, reach: float, dx: int, dy: int, shore: Any = None, led: bool = True
+                   ) -> tuple[_Box, _Box | None, tuple[float, float]]:
         """The name's box, its leader (from the box's point nearest the site to the site's pie; a
         polygon's to the nearest point of `shore`, the part of its edge a leader may end on, or
         of its whole edge) and its offset from the site (mm), at `reach` from the site in the
         direction (dx, dy): the box's corner (a diagonal) or side's middle there, the box beyond
-        it; centred on the site for the direction (0, 0), its leader then of no length."""
+        it; centred on the site for the direction (0, 0), its leader then of no length. Without
+        `led` (no leader is drawn), the leader is None, not worked out."""
         norm = math.hypot(dx, dy) or 1.0
         ox, oy = dx * reach / norm, dy * reach / norm
         px, py = site.x + ox, site.y + oy
         x0 = px if dx > 0 else px - site.width if dx < 0 else px - site.width / 2
         y0 = py if dy > 0 else py - site.height if dy < 0 else py - site.height / 2
+        box = (x0, y0, x0 + site.width, y0 + site.height)
+        if not led:
+            return box, None, (round(ox, 2), round(oy, 2))
         end = site.radius / reach if reach > 0 else 1.0
         leader = (px, py, site.x + ox * end, site.y + oy * end)
         if site.outline is not None:  # to the polygon's nearest edge (or `shore`), none from inside it
             edge = site.outline.exterior if site.outline.geom_type == "Polygon" else site.outline.boundary
             end = shapely.ops.nearest_points(shore if shore is not None else edge, shapely.Point(px, py))[0]
             leader = (px, py, px, py) if site.outline.contains(shapely.Point(px, py)) else (px, py, end.x, end.y)
-        return (x0, y0, x0 + site.width, y0 + site.height), leader, (round(ox, 2), round(oy, 2))
+        return box, leader, (round(ox, 2), round(oy, 2))
 
 
 def label_box(lines: Sequence[str], size_pt: float, bold: bool = False) -> tuple[float, float]:
@@ -2206,11 +2238,11 @@ def _canvas_spots(found: LayoutSpots, placer: _SheetPlacer,
         spot = found.sites[site_id]
         assert spot.pie_mm is not None
         box, segment, _offset = canvas._candidate(home, reach, dx, dy)  # `offset_mm` from its site
-        if canvas._cost(home, box, segment) > 0:
+        if canvas._cost(home, box, segment, FREE_BOUND) > 0:
             box = placer.boxes[box_at]  # where the sheet has it, a leader to the pie on its site
             start = (min(max(home.x, box[0]), box[2]), min(max(home.y, box[1]), box[3]))
             segment = (*start, *_pie_edge((home.x, home.y), (home.x, home.y), home.radius, start))
-            if canvas._cost(home, box, segment) > 0:
+            if canvas._cost(home, box, segment, FREE_BOUND) > 0:
                 placed = canvas.place(home, SITE_LABEL_STEPS_MM)  # kept by `canvas`
                 assert placed is not None
                 found.sites[site_id] = dataclasses.replace(spot, canvas_mm=placed.offset_mm,
