@@ -452,7 +452,9 @@ def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Mod
     extent = view_extent(layers, working_crs)
     sheet = plan_sheet(layers, styles, titled, working_crs, extent,
                        credits=default_credits(loaded.scenario.name, working_crs),
-                       map_title=map_title(loaded, inputs, report, which, kind, excess), redline_basis=basis)
+                       map_title=map_title(loaded, inputs, report, which, kind, excess),
+                       redline_text=context.redline_extent if context is not None else None,  # measured once
+                       redline_basis=basis)
     if sheets is not None:
         sheets.append(sheet)
     files["plan.qgs"] = sheet_project(sheet, titled, working_crs, extent, overlays, plans=plans)
