@@ -1050,8 +1050,10 @@ def legend_keys(name: str, qml: str) -> dict[int, ET.Element]:
     - redline_zones: the buffer, its ticks (`buffer_ticks`) inside the legend's patch, where the
       map's would stand outside it.
     Empty for any other layer."""
+    if name not in ("candidate_cells", "redline_zones"):  # (read only for those)
+        return {}
     renderer = ET.fromstring(qml.split("\n", 1)[1]).find("renderer-v2")
-    if renderer is None or name not in ("candidate_cells", "redline_zones"):
+    if renderer is None:
         return {}
     symbols = {s.get("name"): s for s in renderer.findall("symbols/symbol")}
     keys = {}
