@@ -851,12 +851,17 @@ def hub_trade(trade: pd.DataFrame, fields: Sequence[tuple[str, str, int]], hubs:
     AMOUNT: whole units); the gateway's is None (null), as its trade is the hubs', so that a field
     summed over the layer gives the product's total. `fields`: `hub_trade_fields`."""
     out: dict[str, dict[str, float | None]] = {h: {} for h in [*hubs, GATEWAY]}
+    # the rows of each product, year and hub, in row order, found once (not one selection a field)
+    rows: dict[tuple[str, int, str], list[int]] = {}
+    for n, key in enumerate(zip(trade["product"].tolist(), trade["year"].tolist(), [str(h) for h in trade["hub"]],
+                                strict=True)):
+        rows.setdefault(key, []).append(n)
+    values = {column: trade[column].to_numpy(dtype=float) for column in {column for column, _p, _t in fields}}
     for column, p, t in fields:
         name = f"{HUB_TRADE_PREFIXES[column]}{p}_{t}"
-        rows = trade.loc[(trade["product"] == p) & (trade["year"] == t)]
-        by_hub = sums_by([str(h) for h in rows["hub"]], rows[column].to_numpy(dtype=float))
         for h in hubs:
-            out[h][name] = AMOUNT.round(clean(by_hub.get(h, 0.0)))
+            index = rows.get((p, t, h))  # summed as `sums_by` sums them: the same figure to the last bit
+            out[h][name] = AMOUNT.round(clean(float(values[column][index].sum()) if index else 0.0))
         out[GATEWAY][name] = None
     return out
 
