@@ -1521,9 +1521,10 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
             refused.
         out: None to keep nothing on disk; or a comparison folder to write comparison.csv/.md,
             diff.geojson (where the baseline and another run have a plan), compare.qgs and each
-            run's outputs in a subfolder (as `siting compare --out`). Either way the runs are those of `siting
-            compare`: once every run is solved, a run moves to another run's plan that costs less
-            in it, and a run whose rules admit every plan of another's lends it its bound
+            run's outputs in a subfolder (as `siting compare --out`). Either way the runs are
+            those of `siting compare`: once every run is solved, a run moves to another run's plan
+            that costs less in it, and a run whose rules admit every plan of another's lends it its
+            bound
             (README, "Comparing constraint sets"), so the table is the command line's; without
             `out` the runs write no files (no folder, map, report or diagnosis), each run's
             `out_dir` is "", and the error of a run whose rules cannot be met together says that
@@ -1532,7 +1533,8 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
             after another in this process; None: one per core, as for `sweep`), or a Dask
             scheduler ('local', or an address such as 'tcp://host:8786'); with `out` or without
             it (the workers then write nothing and send each run's summary back: a cluster's
-            need reach only the scenario's files). The table is the same whichever runs it.
+            workers need reach only the scenario's files). The table is the same whichever runs
+            it.
         time_limit_s: solver time limit per run (s), replacing each scenario's.
         progress: print a progress line on standard error.
         variants: a list of names: only these variants of each file (its base always runs);
@@ -1553,10 +1555,10 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
         run's notices (its `notices`), which comparison.md lists under the table.
 
     Raises:
-        InputError: an argument of the wrong kind or out of range, a scenario is invalid (every problem, before
-            any solve), or fewer than two runs (named `paths | ...`); an OutputFolderError when
-            `out` may not be written, listing the problems of the scenarios and their layers
-            with it (no run started, nothing written).
+        InputError: an argument of the wrong kind or out of range, a scenario is invalid (every
+            problem, before any solve), or fewer than two runs (named `paths | ...`); an
+            OutputFolderError when `out` may not be written, listing the problems of the
+            scenarios and their layers with it (no run started, nothing written).
 
     Warns:
         UserWarning: a scenario file given more than once (its runs are solved again, as `siting
