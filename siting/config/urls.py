@@ -9,10 +9,13 @@ from urllib.parse import unquote
 
 #: A path that is a URL (`scheme://...`: https://, s3://, file://, ...; a scheme of one letter
 #: is a Windows drive, C:/data), names a file through one of GDAL's network file systems
-#: (/vsicurl/, /vsis3/, ..., also inside another: /vsizip//vsicurl/...), which GDAL would fetch,
-#: or holds a URL inside one of GDAL's other file systems (/vsizip/https://..., /vsitar/{s3://...}/x),
-#: which GDAL may fetch too.
-URL_PATH = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]+://|/vsi(?:curl|s3|gs|az|adls|oss|swift|hdfs|webhdfs)"
+#: (/vsicurl/, /vsis3/, ..., also inside another: /vsizip//vsicurl/..., /vsizip/{/vsicurl/...}/x),
+#: which GDAL would fetch, or holds a URL inside one of GDAL's other file systems
+#: (/vsizip/https://..., /vsitar/{s3://...}/x), which GDAL may fetch too. GDAL reads a file system's
+#: prefix only at the start of a path or of one inside another, so a local folder of that name
+#: (data/vsicurl/x.geojson) is no URL.
+URL_PATH = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]+://"
+                      r"|(?:^\s*|\{)(?:/vsi\w+/\{?)*/vsi(?:curl|s3|gs|az|adls|oss|swift|hdfs|webhdfs)"
                       r"(?:_streaming)?(?:/|\?|$)|(?:^\s*|\{)/vsi\w+/.*?[A-Za-z][A-Za-z0-9+.-]+://",
                       re.IGNORECASE)
 #: What a path that is a URL (`is_url`) is told: the tool reads and writes local files only.
