@@ -447,14 +447,31 @@ def slack_problems(args: argparse.Namespace) -> list[str]:
     return []
 
 
+def scheduler_problems(args: argparse.Namespace) -> list[str]:
+    """The problem of `compare`'s or `sweep`'s `--scheduler` (siting.api `checked_scheduler`: a
+    malformed address, or Dask not installed; nothing is connected to), listed with the refused
+    flags (`option_problems`), so that it hides none of the command's other problems, nor they it;
+    empty for another command or a well-formed address."""
+    if args.command not in ("compare", "sweep") or getattr(args, "scheduler", None) is None:
+        return []
+    api = front_door()
+    try:
+        with api.command_line_names():
+            api.checked_scheduler(args.scheduler)
+    except InputError as error:
+        return list(error.problems)
+    return []
+
+
 def batch_problems(args: argparse.Namespace, flags: Sequence[str]) -> InputError:
-    """`compare`'s or `sweep`'s refused flag values (`flags`) with every problem the command finds
-    before it runs any (siting.api `compare`, `sweep`): the address of `--scheduler`, the problems
-    of its runs' scenarios, their `--set` (`sweep`'s values to sweep), layers and folder names
-    (siting/runs/batch.py `compared_cases`, `swept_cases`) and, with `--out`, those of the output
-    folder under the heading of both when it is refused (`checked_folder`, as the command gives
-    them; a `--out` in a staging folder, `staging_refused`, with the flags alone, as `solve`
-    gives it), so that a bad flag value hides none of them. Writes nothing."""
+    """`compare`'s or `sweep`'s refused flag values (`flags`; a malformed `--scheduler` among them:
+    `scheduler_problems`) with every problem the command finds before it runs any (siting.api
+    `compare`, `sweep`): the problems of its runs' scenarios, their `--set` (`sweep`'s values to
+    sweep), layers and folder names (siting/runs/batch.py `compared_cases`, `swept_cases`) and,
+    with `--out`, those of the output folder under the heading of both when it is refused
+    (`checked_folder`, as the command gives them; a `--out` in a staging folder,
+    `staging_refused`, with the flags alone, as `solve` gives it), so that a bad flag value hides
+    none of them. Writes nothing."""
     from siting.config.load import no_variant_chosen, overrides_named, paths_typed
     from siting.runs.batch import checked_folder, compared_cases, swept_cases
     from siting.runs.job import refused_together
@@ -478,10 +495,6 @@ def batch_problems(args: argparse.Namespace, flags: Sequence[str]) -> InputError
                 except InputError as settings:
                     malformed = settings.problems
             return InputError([*flags, *malformed, *error.problems])
-        try:
-            api.checked_scheduler(args.scheduler)
-        except InputError as error:
-            flags = [*flags, *error.problems]
         try:
             if compare:
                 overrides = compare_overrides(args)
@@ -517,7 +530,7 @@ def option_problems(args: argparse.Namespace) -> InputError | None:
     (`flag_problems`). None when no option is at fault. Writes
     nothing."""
     bad = [value for value in vars(args).values() if isinstance(value, BadFlag)]
-    flags = [*bad, *slack_problems(args)]
+    flags = [*bad, *slack_problems(args), *scheduler_problems(args)]
     if not flags:
         return None
     if args.command in ("compare", "sweep") and not isinstance(args.out, BadFlag):
