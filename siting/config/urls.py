@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 from urllib.parse import unquote
@@ -29,16 +30,37 @@ LOCAL_URL_WORDS = "is a file URL (got {got}): a path is not read as a URL; give 
 LOCAL_URL = re.compile(r"file://(?:localhost)?(?=/)", re.IGNORECASE)
 
 
+#: A scheme in a path-like object's text, whose `//` the path kept as one slash:
+#: `Path("https://host/x")` is `https:/host/x` (a scheme of one letter is a Windows drive).
+PATH_SCHEME = re.compile(r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]+:)/(?!/)")
+
+
+def typed_text(text: Any) -> str | None:
+    """The text of a path given as a str, or of a path-like object (a `pathlib.Path`) with each
+    URL's `scheme://` it collapsed to `scheme:/` restored (`PATH_SCHEME`), as the URL was typed
+    (`file:/data/x.yaml` as `file:///data/x.yaml`, a file of this machine); None for anything else."""
+    if isinstance(text, os.PathLike):
+        spelled = os.fspath(text)
+        if not isinstance(spelled, str):
+            return None
+        # a path keeps one slash of file:///data/x.yaml's three: the file URL of this machine
+        return PATH_SCHEME.sub(lambda m: m[1] + ("///" if m[1].lower() == "file:" else "//"), spelled)
+    return text if isinstance(text, str) else None
+
+
 def is_url(text: Any) -> bool:
     """Whether `text` is a path given as a URL, which the tool does not read (`URL_PATH`): it runs
-    offline, on local files only."""
-    return isinstance(text, str) and URL_PATH.search(text) is not None
+    offline, on local files only. A path-like object is read as its URL was typed (`typed_text`):
+    `Path("s3://bucket/x")`, whose text is `s3:/bucket/x`, is a URL too."""
+    typed = typed_text(text)
+    return typed is not None and URL_PATH.search(typed) is not None
 
 
-def url_words(text: str, folder: bool = False, written: bool = False) -> str:
-    """The problem of the path `text`, a URL (`is_url`), with the path as given: of a file to
-    read, with `folder` of the folder the outputs are written to, with `written` of a file the
-    tool writes (`siting schema --out`)."""
+def url_words(text: Any, folder: bool = False, written: bool = False) -> str:
+    """The problem of the path `text`, a URL (`is_url`), with the path as given (a path-like
+    object's as its URL was typed, `typed_text`): of a file to read, with `folder` of the folder
+    the outputs are written to, with `written` of a file the tool writes (`siting schema --out`)."""
+    text = typed_text(text) or str(text)
     local = local_path(text)
     if local is not None:
         return LOCAL_URL_WORDS.format(got=repr(text), local=repr(local))
