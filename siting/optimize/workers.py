@@ -4,14 +4,35 @@ waiting (`run_handed_over`), and how to stop them at once on an interrupt."""
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
+import multiprocessing.util
 import os
 import signal
+import sys
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 Key = TypeVar("Key", bound=Hashable)
+
+
+#: The exit code of a worker process that ended as it started, because it was still importing its
+#: parent's main module when that module called for worker processes of its own
+#: (`run_handed_over`, `importing_parents_main`): a script's top-level call, under the "spawn" or
+#: "forkserver" start method, without `if __name__ == "__main__":`. The parent reads it to say so
+#: (siting/runs/pool.py `unguarded_main_problem`). An uncommon code, unlike Python's own (1 for an
+#: uncaught exception, -N as multiprocessing gives a process killed by signal N).
+IMPORTING_MAIN_EXIT = 86
+
+
+def importing_parents_main() -> bool:
+    """Whether this process is a child process still importing its parent's main module, as each
+    worker process started by multiprocessing's "spawn" or "forkserver" does as it starts (the flag
+    `_inheriting`, which multiprocessing itself reads to refuse to start a process then, before the
+    child knows its parent). No worker process can start then."""
+    return bool(getattr(multiprocessing.current_process(), "_inheriting", False))
 
 
 def usable_cores() -> int:
@@ -63,7 +84,21 @@ def run_handed_over(keys: Sequence[Key], workers: int, submit: Callable[[Process
     one ended is passed to `done` (key, result), so that a progress line written then names the
     runs under way. While waiting, `beat` is called about every `beat_s` seconds, and `done` is
     called in `keys` order for tasks that end in the same wait. An interrupt or any other
-    exception stops every worker at once (`stop_workers`) and is raised."""
+    exception stops every worker at once (`stop_workers`) and is raised.
+    In a child process still importing its parent's main module (`importing_parents_main`: a
+    worker of a pool started by a script's top level, which imports the script again), the process
+    ends at once with IMPORTING_MAIN_EXIT, starting no pool of its own (multiprocessing would refuse
+    with a RuntimeError's traceback): the parent's pool breaks, and the parent can say why. It ends
+    by `os._exit` (a "forkserver" child ends with exit code 1 on any SystemExit), its output flushed
+    and multiprocessing's finalizers run first, so that the semaphores it made (Pyomo's, as it is
+    imported) are freed, not reported leaked by the parent's resource tracker."""
+    if importing_parents_main():
+        with contextlib.suppress(Exception):
+            multiprocessing.util._run_finalizers()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(IMPORTING_MAIN_EXIT)
     order = {key: i for i, key in enumerate(keys)}
     waiting = list(keys)
     lost: list[Key] = []

@@ -76,12 +76,14 @@ import functools
 import ipaddress
 import logging
 import math
+import multiprocessing
 import os
 import queue
 import re
 import shutil
 import signal
 import socket
+import sys
 import tempfile
 import threading
 import time
@@ -100,7 +102,7 @@ from siting.config import progress
 from siting.config.errors import InputError, NoSolution, OutputFolderError, PlanInfeasible
 from siting.config.progress import BEAT_S
 from siting.config.units import BN, MONEY_UNIT, gap_text
-from siting.optimize.workers import default_workers, run_handed_over
+from siting.optimize.workers import IMPORTING_MAIN_EXIT, default_workers, importing_parents_main, run_handed_over
 
 if TYPE_CHECKING:
     from siting.config.load import MessagePaths
@@ -895,16 +897,6 @@ def local_cluster_failed(exc: BaseException) -> str:
             "Dask cluster (the process pool)")
 
 
-def importing_parents_main() -> bool:
-    """Whether this process is a child process still importing its parent's main module, as each
-    worker process of a local Dask cluster does as it starts (multiprocessing's "spawn"; its flag
-    `_inheriting`, which multiprocessing itself reads to refuse to start a process then, before the
-    child knows its parent). No local cluster can start then either."""
-    import multiprocessing
-
-    return bool(getattr(multiprocessing.current_process(), "_inheriting", False))
-
-
 #: The logger of Dask's client, quiet while a batch's tasks run on Dask: it logs the traceback of a
 #: lost scheduler's connection, which the batch says in words (`scheduler_lost_problem`), as it
 #: says a task's failure (`dask_loss_words`).
@@ -1618,6 +1610,8 @@ def _run_in_pool(tasks: Sequence[_Task], workers: int, hooks: _Hooks) -> list[An
         begun: set[int] = set()
         seen = len(ended)
         left = _pool_round(tasks, batch, 1 if alone else workers, hooks, results, ended, begun)
+        if left and len(left) == len(batch) and unguarded_main(ended[seen:]):
+            raise InputError([unguarded_main_problem()])
         if any(hooks.refused(r) is not None for r in results.values() if r is not NOT_RUN):
             return [results.get(i, NOT_RUN) for i in range(len(tasks))]
         # a pool that broke before any task began counts against each, so that the retries end
@@ -1639,6 +1633,30 @@ def _run_in_pool(tasks: Sequence[_Task], workers: int, hooks: _Hooks) -> list[An
         elif len(counted) > 1 and begun:
             suspects = [i for i in pending if i in counted]
     return [results[i] for i in range(len(tasks))]
+
+
+def unguarded_main(ended: Sequence[str]) -> bool:
+    """Whether the worker processes of a pool that broke before any of its tasks gave a result,
+    having ended as `ended` says (`exit_words`, as `_watch_deaths` reads them), ended as they
+    started because they imported this process's main module again and it called for a pool of its
+    own (`IMPORTING_MAIN_EXIT`, siting/optimize/workers.py `run_handed_over`): the main module is a
+    file (a script) and the start method is not "fork" (which imports nothing again), the way the
+    local Dask cluster fails from such a script (`local_cluster_failed`)."""
+    return (bool(ended) and all(how == exit_words(IMPORTING_MAIN_EXIT) for how in ended)
+            and multiprocessing.get_start_method() != "fork"
+            and getattr(sys.modules.get("__main__"), "__file__", None) is not None)
+
+
+def unguarded_main_problem() -> str:
+    """The problem of a process pool whose worker processes ended as they started (`unguarded_main`),
+    naming the workers argument as the front door in use writes it (the command line's option, or
+    the Python argument while `siting.api`'s calls run: `SCHEDULER_NAME`)."""
+    name = "--workers" if SCHEDULER_NAME.get().startswith("--") else "workers"
+    method = multiprocessing.get_start_method()
+    return (f"{name} | the worker processes could not start: each imports the script again as it starts "
+            f"(multiprocessing's \"{method}\" start method), and the script's top level called for worker "
+            "processes again; in a script, put the call under `if __name__ == \"__main__\":` (a notebook or "
+            f"the command line needs nothing), or run in this process ({name}=1)")
 
 
 def _pool_again_words(how: str, begun: bool, under_way: int) -> str:
