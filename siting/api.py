@@ -18,7 +18,9 @@ folder that may not be written; `PlanInfeasible` when the rules cannot be met to
 often say why; a run of `compare` or `sweep` without a plan keeps them in its summary (the
 `notices` of its entry in `Batch.runs`). An argument of the wrong kind
 or out of range is an InputError too, named as the Python argument (`time_limit_s | ...`,
-`overrides constraints.redline.bufer_m | unknown setting ...`); the command line makes the same
+`overrides constraints.redline.bufer_m | unknown setting ...`), one InputError listing every
+argument refused, in the order of the signature, as the command line lists every refused option
+at once; the command line makes the same
 calls, with its messages naming its options (`--time-limit`, `--set`) instead.
 
 Overrides (`load`, `run`, `compare`) are a mapping of dotted key -> value
@@ -45,7 +47,7 @@ import re
 import tempfile
 import time
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -216,6 +218,38 @@ def slack_with_alternatives(slack: Any, alternatives: Any) -> None:
         names = _ARGUMENT_NAMES.get()
         raise InputError([f"{names.slack} | applies to the alternatives only (got {_shown(slack)} without "
                           f"{names.alternatives}); add {written(names.alternatives, 'N')}, or drop {names.slack}"])
+
+
+class _ArgumentChecks:
+    """The checks of a front door's arguments, each run whatever the others found, the problems of
+    every refused argument kept under its name, so that one InputError lists them all
+    (`raise_refused`), as the command line lists every refused option at once, rather than the
+    first alone."""
+
+    def __init__(self) -> None:
+        self.refused: dict[str, list[InputError]] = {}
+
+    def __call__(self, name: str, check: Callable[..., Any], *args: Any) -> Any:
+        """`check(*args)`, the check of the argument `name`; None when it raises InputError, kept."""
+        try:
+            return check(*args)
+        except InputError as exc:
+            self.refused.setdefault(name, []).append(exc)
+            return None
+
+    def raise_refused(self, order: Sequence[str] = ()) -> None:
+        """Raise the problems of every refused argument, in `order` (the signature's; by default
+        the order of the checks): the error itself when one alone was refused (an OutputFolderError
+        stays one), else one InputError listing them all, an OutputFolderError under the heading of
+        both (siting/runs/job.py `refused_together`) when an output folder is among them."""
+        errors = [exc for name in [*order, *self.refused] if name in self.refused for exc in self.refused.pop(name)]
+        if len(errors) == 1:
+            raise errors[0]
+        problems = [problem for exc in errors for problem in exc.problems]
+        if any(isinstance(exc, OutputFolderError) for exc in errors):
+            raise refused_together(problems, [])
+        if errors:
+            raise InputError(problems)
 
 
 def _is_path(value: Any) -> bool:
@@ -575,10 +609,12 @@ def load(path: Path | str, variant: str | None = None,
             catalog and layers, each naming the file, the key or field and the fix (an override's
             as `overrides <key> | ...`).
     """
-    scenario = checked_path(path)
-    pairs = override_pairs(overrides)
+    checks = _ArgumentChecks()
+    scenario = checks("path", checked_path, path)
+    chosen = checks("variant", checked_variant, variant)
+    pairs = checks("overrides", override_pairs, overrides)
+    checks.raise_refused()
     timings: dict[str, float] = {}
-    chosen = checked_variant(variant)
     with overrides_named(_ARGUMENT_NAMES.get().overrides), paths_typed([path]):
         prepared = prepare(scenario, timings, chosen, pairs)
     return Problem(prepared, redline_settings(prepared.loaded), dict(timings), chosen, pairs)
@@ -1055,6 +1091,12 @@ def staging_refused(folder: Path, where: str) -> None:
         raise OutputFolderError(problems)
 
 
+def _loaded_with_own() -> None:
+    """InputError for `solve`'s `variant` or `overrides` given with a `Problem`, loaded with its own."""
+    raise InputError(["variant, overrides | apply when solve is given a scenario path; a problem was loaded "
+                      "with its own: give them to siting.load, or give solve the path"])
+
+
 def solve(problem_or_path: Problem | Path | str, time_limit_s: float | None = None, *, variant: str | None = None,
           overrides: Mapping[str, Any] | Iterable[Override | str] | None = ()) -> Solution:
     """Build the MIP of a problem and solve it with HiGHS; writes nothing.
@@ -1081,11 +1123,22 @@ def solve(problem_or_path: Problem | Path | str, time_limit_s: float | None = No
             Its `notices`: as PlanInfeasible's.
     """
     given = variant is not None or overrides not in ((), None, {}, [])
+    from_path = given and _is_path(problem_or_path)
+    checks = _ArgumentChecks()  # every refused argument is named, in the order of the signature
+    problem = problem_or_path
     if given and isinstance(problem_or_path, Problem):
-        raise InputError(["variant, overrides | apply when solve is given a scenario path; a problem was loaded "
-                          "with its own: give them to siting.load, or give solve the path"])
-    problem = load(problem_or_path, variant, overrides) if given and _is_path(problem_or_path) \
-        else as_problem(problem_or_path)
+        checks("variant", _loaded_with_own)
+    elif from_path:
+        checks("variant", checked_variant, variant)
+        checks("overrides", override_pairs, overrides)
+    checks("time_limit_s", _time_limit, time_limit_s)
+    if from_path and checks.refused.keys() & {"variant", "overrides"}:  # it cannot be loaded without them
+        checks("problem_or_path", checked_path, problem_or_path)
+    elif from_path:
+        problem = checks("problem_or_path", load, problem_or_path, variant, overrides)
+    elif not isinstance(problem_or_path, Problem):
+        problem = checks("problem_or_path", as_problem, problem_or_path)
+    checks.raise_refused(("problem_or_path", "time_limit_s", "variant", "overrides"))
     settings = problem.solver_settings(time_limit_s)
     timings = dict(problem.timings)
     with _time_limit_named(), notices_carried(problem.prepared.notices):
@@ -1131,7 +1184,9 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
         InputError: an argument of the wrong kind or out of range, bad input, or an output
             folder that may not be written (exit 2 on the command line), found before anything
             is solved; an OutputFolderError for a refused folder lists the problems of the
-            scenario and its layers with it. `slack` without `alternatives` is listed first with
+            scenario and its layers with it. Every argument refused is listed, in the order of the
+            signature (`slack` without `alternatives` last among them). `slack` without
+            `alternatives`, alone refused, is listed first with
             every problem of the scenario, its layers and the output folder, as `siting solve
             --slack` without `--alternatives` lists them; nothing is written.
         PlanInfeasible: the rules cannot be met together; the folder then holds the diagnosis
@@ -1140,18 +1195,20 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
         NoSolution: the solver stopped without a plan (its advice names `time_limit_s=`); its
             `notices` are the run's.
     """
-    scenario = checked_path(path)
-    folder = checked_out(out)
-    chosen = checked_variant(variant)
-    pairs = override_pairs(overrides)
-    limit = _time_limit(time_limit_s)
-    with_rule_costs = checked_flag(rule_costs, "rule_costs", "rule_costs=True to also re-solve with each rule "
-                                   "family relaxed")
-    if not _is_count(alternatives, 0) or alternatives > MOST_ALTERNATIVES:
-        raise InputError([f"alternatives | must be a whole number from 0 to {MOST_ALTERNATIVES} (got "
-                          f"{_shown(alternatives)}); give e.g. alternatives=5, or 0 for none"])
+    checks = _ArgumentChecks()  # every refused argument is named, in the order of the signature
+    scenario = checks("path", checked_path, path)
+    folder = checks("out", checked_out, out)
+    chosen = checks("variant", checked_variant, variant)
+    pairs = checks("overrides", override_pairs, overrides)
+    limit = checks("time_limit_s", _time_limit, time_limit_s)
+    with_rule_costs = checks("rule_costs", checked_flag, rule_costs, "rule_costs", "rule_costs=True to also "
+                             "re-solve with each rule family relaxed")
+    checks("alternatives", _checked_alternatives, alternatives)
+    share = checks("slack", checked_slack, slack) if slack is not None else DEFAULT_SLACK
+    if checks.refused and not checks.refused.keys() & {"alternatives", "slack"}:  # listed with the others
+        checks("slack", slack_with_alternatives, slack, alternatives)
+    checks.raise_refused()
     names = _ARGUMENT_NAMES.get()
-    share = checked_slack(slack) if slack is not None else DEFAULT_SLACK
     with overrides_named(names.overrides), _time_limit_named(), paths_typed([path, out]):
         try:
             slack_with_alternatives(slack, alternatives)
@@ -1160,6 +1217,14 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
         return run_solve(scenario, folder, limit, variant=chosen, overrides=pairs, with_rule_costs=with_rule_costs,
                          alternatives=int(alternatives), slack=share, out_name=names.out,
                          show=_front_door() == "command line")
+
+
+def _checked_alternatives(value: Any) -> int:
+    """`run`'s `alternatives`: a whole number from 0 to MOST_ALTERNATIVES."""
+    if not _is_count(value, 0) or value > MOST_ALTERNATIVES:
+        raise InputError([f"alternatives | must be a whole number from 0 to {MOST_ALTERNATIVES} (got "
+                          f"{_shown(value)}); give e.g. alternatives=5, or 0 for none"])
+    return int(value)
 
 
 def _with_run_problems(refused: InputError, scenario: Path, folder: Path | None, variant: str | None,
@@ -1216,6 +1281,7 @@ def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_
         InputError, PlanInfeasible, NoSolution: as `solve` (the errors without a plan carrying
             the run's `notices`), when the base plan is solved here.
     """
+    _checked_solution_arguments(problem_or_solution, time_limit_s)
     if isinstance(problem_or_solution, Solution):
         solution = problem_or_solution
         if time_limit_s is not None:
@@ -1233,6 +1299,20 @@ def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_
     table = rule_cost_table(solution.report, solution.result, costs, solution.problem.prepared.names)
     solution._rule_cost_rows.update(rule_cost_rows(table))
     return table
+
+
+def _checked_solution_arguments(problem_or_solution: Any, time_limit_s: Any,
+                                *more: tuple[str, Callable[..., Any], Any]) -> None:
+    """The arguments of `rule_costs` or `alternatives` (`more`: each further argument's name, check
+    and value, in the order of the signature) checked before anything is loaded or solved; one
+    InputError lists the problems of every argument refused (`_ArgumentChecks`)."""
+    checks = _ArgumentChecks()
+    if not isinstance(problem_or_solution, (Solution, Problem)) and not _is_path(problem_or_solution):
+        checks("problem_or_solution", as_problem, problem_or_solution, "problem_or_solution")
+    for name, check, value in more:
+        checks(name, check, value)
+    checks("time_limit_s", _time_limit, time_limit_s)
+    checks.raise_refused()
 
 
 @dataclass(frozen=True, eq=False)
@@ -1363,9 +1443,8 @@ def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 
         PlanInfeasible, NoSolution: as `solve` (carrying the run's `notices`), when the optimum
             is solved here.
     """
-    if not _is_count(n, 1) or n > MOST_ALTERNATIVES:
-        raise InputError([f"n | must be a whole number from 1 to {MOST_ALTERNATIVES} (got {_shown(n)}); give e.g. "
-                          "n=5"])
+    _checked_solution_arguments(problem_or_solution, time_limit_s, ("n", _checked_n, n),
+                                ("slack", checked_slack, slack))
     slack = checked_slack(slack)
     if isinstance(problem_or_solution, Solution):
         solution = problem_or_solution
@@ -1382,6 +1461,14 @@ def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 
                                solved=solution._solved.solved_model(inputs))
     solution.timings["alternatives"] = time.perf_counter() - started
     return Alternatives(solution, slack, tuple(plans), plans.asked, plans.ended, plans.searched_sites)
+
+
+def _checked_n(value: Any) -> int:
+    """`alternatives`'s `n`: a whole number from 1 to MOST_ALTERNATIVES."""
+    if not _is_count(value, 1) or value > MOST_ALTERNATIVES:
+        raise InputError([f"n | must be a whole number from 1 to {MOST_ALTERNATIVES} (got {_shown(value)}); give "
+                          "e.g. n=5"])
+    return int(value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1564,21 +1651,21 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
         UserWarning: a scenario file given more than once (its runs are solved again, as `siting
             compare` does after the same notice), before any run starts.
     """
-    typed = _listed(paths, "paths", "scenario files, the first the baseline",
-                    "['a.yaml', 'b.yaml'], or ['a.yaml'] for the variants of that one file")
-    chosen = None
-    if variants is not None:
-        chosen = _listed(variants, "variants", "variant names, or None for every variant", "['strict']")
-        for i, name in enumerate(chosen):
-            if not isinstance(name, str):
-                raise InputError([f"variants[{i}] | must be the name of a variant (got {_shown(name)})"])
-    pairs = override_pairs(overrides)
-    files = checked_paths(typed, chosen, pairs)
-    folder = checked_out(out)
-    count = checked_workers(workers)
-    limit = _time_limit(time_limit_s)
-    address = checked_scheduler(scheduler)
-    shown = checked_flag(progress, "progress", "progress=True for a progress line on standard error")
+    checks = _ArgumentChecks()  # every refused argument is named, in the order of the signature
+    typed = checks("paths", _listed, paths, "paths", "scenario files, the first the baseline",
+                   "['a.yaml', 'b.yaml'], or ['a.yaml'] for the variants of that one file")
+    chosen = checks("variants", _checked_variants, variants)
+    pairs = checks("overrides", override_pairs, overrides)
+    if typed is not None:
+        files = checks("paths", checked_paths, typed, chosen, pairs or ())
+    folder = checks("out", checked_out, out)
+    count = checks("workers", checked_workers, workers)
+    address = checks("scheduler", checked_scheduler, scheduler)
+    limit = checks("time_limit_s", _time_limit, time_limit_s)
+    shown = checks("progress", checked_flag, progress, "progress", "progress=True for a progress line on "
+                   "standard error")
+    checks.raise_refused(("paths", "out", "workers", "scheduler", "time_limit_s", "progress", "variants",
+                          "overrides"))
     if _ARGUMENT_NAMES.get() is not COMMAND_LINE_NAMES:  # the command line prints its own notice
         for notice in repeated_file_notices(files, "paths"):  # once the arguments hold
             warnings.warn(notice, UserWarning, stacklevel=2)
@@ -1598,6 +1685,17 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
             table[run.label] = table[run.label].astype(object)
             table.loc[table["metric"] == "status", run.label] = status_text(run)
     return Batch(uniform_blanks(table), runs, None)
+
+
+def _checked_variants(value: Any) -> list[str] | None:
+    """`compare`'s `variants`: a list of variant names, or None for every variant."""
+    if value is None:
+        return None
+    chosen = _listed(value, "variants", "variant names, or None for every variant", "['strict']")
+    for i, name in enumerate(chosen):
+        if not isinstance(name, str):
+            raise InputError([f"variants[{i}] | must be the name of a variant (got {_shown(name)})"])
+    return chosen
 
 
 #: The forms a sweep's settings take, and an example of each, for the problems.
@@ -1772,23 +1870,21 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
             makes the scenario invalid; an OutputFolderError when `out` may not be written,
             listing the problems of the combinations with it (no run started, nothing written).
     """
-    try:
-        scenario = checked_path(path)
-    except InputError as refused:
-        if not is_url(path):
-            raise
-        try:  # the file cannot be read: the settings' own problems still are named, first, as they are
-            sweep_settings(settings)
-        except InputError as malformed:
-            raise InputError([*malformed.problems, *refused.problems]) from None
-        raise
-    with paths_typed([path]):
-        texts = sweep_settings(settings, scenario)
-    folder = checked_out(out)
-    count = checked_workers(workers)
-    limit = _time_limit(time_limit_s)
-    address = checked_scheduler(scheduler)
-    shown = checked_flag(progress, "progress", "progress=True for a progress line on standard error")
+    checks = _ArgumentChecks()  # every refused argument is named, in the order of the signature
+    scenario = checks("path", checked_path, path)
+    if scenario is None:  # the file cannot be read: the settings' own problems still are named
+        checks("settings", sweep_settings, settings)
+    else:
+        with paths_typed([path]):
+            texts = checks("settings", sweep_settings, settings, scenario)
+    folder = checks("out", checked_out, out)
+    count = checks("workers", checked_workers, workers)
+    address = checks("scheduler", checked_scheduler, scheduler)
+    limit = checks("time_limit_s", _time_limit, time_limit_s)
+    shown = checks("progress", checked_flag, progress, "progress", "progress=True for a progress line on "
+                   "standard error")
+    # a scenario given as a URL is named after the settings, as `siting sweep` names it
+    checks.raise_refused(("settings", "path") if is_url(path) else ("path", "settings"))
     names = _ARGUMENT_NAMES.get()
     with overrides_named(names.settings), _time_limit_named(), paths_typed([path, out]), no_variant_chosen(), \
             scheduler_named(names.scheduler):
