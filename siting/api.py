@@ -1595,6 +1595,16 @@ def uniform_blanks(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def _batch_arguments(checks: _ArgumentChecks, out: Any, workers: Any, scheduler: Any, time_limit_s: Any,
+                     progress: Any) -> tuple[Any, ...]:
+    """The arguments compare and sweep share, each checked by `checks` (refused ones come back
+    None): the batch folder, the worker count, the scheduler, the time limit and the progress flag."""
+    return (checks("out", checked_out, out), checks("workers", checked_workers, workers),
+            checks("scheduler", checked_scheduler, scheduler), checks("time_limit_s", _time_limit, time_limit_s),
+            checks("progress", checked_flag, progress, "progress",
+                   "progress=True for a progress line on standard error"))
+
+
 def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, workers: int | None = None,
             scheduler: str | None = None, time_limit_s: float | None = None, progress: bool = False,
             variants: Sequence[str] | None = None,
@@ -1658,12 +1668,7 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
     pairs = checks("overrides", override_pairs, overrides)
     if typed is not None:
         files = checks("paths", checked_paths, typed, chosen, pairs or ())
-    folder = checks("out", checked_out, out)
-    count = checks("workers", checked_workers, workers)
-    address = checks("scheduler", checked_scheduler, scheduler)
-    limit = checks("time_limit_s", _time_limit, time_limit_s)
-    shown = checks("progress", checked_flag, progress, "progress", "progress=True for a progress line on "
-                   "standard error")
+    folder, count, address, limit, shown = _batch_arguments(checks, out, workers, scheduler, time_limit_s, progress)
     checks.raise_refused(("paths", "out", "workers", "scheduler", "time_limit_s", "progress", "variants",
                           "overrides"))
     if _ARGUMENT_NAMES.get() is not COMMAND_LINE_NAMES:  # the command line prints its own notice
@@ -1877,12 +1882,7 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
     else:
         with paths_typed([path]):
             texts = checks("settings", sweep_settings, settings, scenario)
-    folder = checks("out", checked_out, out)
-    count = checks("workers", checked_workers, workers)
-    address = checks("scheduler", checked_scheduler, scheduler)
-    limit = checks("time_limit_s", _time_limit, time_limit_s)
-    shown = checks("progress", checked_flag, progress, "progress", "progress=True for a progress line on "
-                   "standard error")
+    folder, count, address, limit, shown = _batch_arguments(checks, out, workers, scheduler, time_limit_s, progress)
     # a scenario given as a URL is named after the settings, as `siting sweep` names it
     checks.raise_refused(("settings", "path") if is_url(path) else ("path", "settings"))
     names = _ARGUMENT_NAMES.get()
