@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from siting.cli import format_summary, wrap_text
+from siting.config.units import bound_bn
 from siting.deliver.manifest import manifest
 from siting.deliver.report import Block, solve_blocks
 from siting.deliver.tables import (
@@ -145,7 +146,7 @@ def test_a_solve_gives_its_gap_in_bn_yuan_in_every_output(solved: RunResult) -> 
     assert record["gap_yuan"] == pytest.approx(record["objective_yuan"] - record["best_bound_yuan"], abs=digit)
     keys = list(record)
     assert keys[keys.index("gap") + 1] == "gap_yuan"
-    shown = f"{record['gap_yuan'] / BN:,.2f} bn yuan"
+    shown = bound_bn(record["gap_yuan"], up=True)  # a proven figure, rounded up: 1.851 reads 1.86
     summary = format_summary(solved)
     objective = next(line for line in summary.splitlines() if line.startswith("objective "))
     assert objective.endswith(f", absolute gap {shown}")

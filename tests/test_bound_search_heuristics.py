@@ -20,6 +20,12 @@ from tests.conftest import knapsack
 SHIPPED = Path(__file__).parent.parent / "scenarios" / "yunnan_2024.yaml"
 
 
+@pytest.fixture(autouse=True)
+def no_model_small(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The knapsack searched as a model too large to go without the heuristics
+    (siting/optimize/solve.py `small_mip`; tests/test_small_mip_heuristics.py has the small ones)."""
+    monkeypatch.setattr("siting.optimize.solve.SMALL_MIP_INTEGERS", -1)
+
 
 def watched(opt: Any) -> list[dict[str, Any]]:
     """The values of BOUND_SEARCH_HEURISTICS HiGHS holds as each run of `opt` starts."""

@@ -30,6 +30,14 @@ from siting.optimize.solve import plan_cost, plan_values, relative_gap
 SCOUT = dataclasses.replace(MERGE_ALL, scout_nodes=1)
 
 
+@pytest.fixture(autouse=True)
+def no_model_small(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These few cells stand in for a grid whose merged model is too large to be searched without
+    HiGHS's sub-MIP heuristics (siting/optimize/solve.py `small_mip`): the scout's one node is
+    searched as such a model's is."""
+    monkeypatch.setattr("siting.optimize.solve.SMALL_MIP_INTEGERS", -1)
+
+
 def screened(inputs: ModelInputs, rel_gap: float) -> ScreenedSolve:
     return solve_screened(inputs, CELL_IDS, dataclasses.replace(SETTINGS, rel_gap=rel_gap), SCOUT)
 

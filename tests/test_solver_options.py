@@ -16,7 +16,7 @@ from siting.config.errors import InputError
 from siting.config.highs import ALLOWED_HIGHS_OPTIONS
 from siting.config.load import load_scenario
 from siting.optimize.run import solver_settings
-from siting.optimize.solve import SolverSettings, new_solver, read_back, solve_model
+from siting.optimize.solve import BOUND_SEARCH_HEURISTICS, SolverSettings, new_solver, read_back, solve_model
 
 SMALL = Path(__file__).parent / "data" / "small"
 
@@ -59,8 +59,10 @@ def test_presolve_off_unquoted_is_accepted_and_applied(folder: Path):
     opt = new_solver()
     report = solve_model(tiny_model(), settings, opt)
     assert report.objective_yuan == 3
+    # a model this small is searched without the sub-MIP heuristics (siting/optimize/solve.py `small_mip`)
     assert dict(report.highs_options) == {"presolve": "off", "mip_max_nodes": 1000000, "time_limit": 60.0,
-                                          "mip_rel_gap": 0.0, "threads": 1, "random_seed": 0}
+                                          "mip_rel_gap": 0.0, "threads": 1, "random_seed": 0,
+                                          **dict.fromkeys(BOUND_SEARCH_HEURISTICS, False)}
     with pytest.raises(RuntimeError) as err:  # the read-back is HiGHS's, and a difference is caught
         read_back(opt, {"presolve": "on"})
     assert str(err.value) == "HiGHS option presolve holds 'off' after being set to 'on'"
