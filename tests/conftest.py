@@ -8,13 +8,16 @@ Runs that several test files read but never change are made once per test sessio
 pytest-xdist worker asks first (`made_once`): `small_run` (the small scenario solved as
 `siting solve` does) and `small_rerun` (the same, solved again apart), `small_rule_costs_run`
 (the same with `--rule-costs`), `small_alternatives_run` (the same with `--alternatives 2`),
-`small_compare_run` (it compared with a variant asking 20 GWh/yr of cells),
+`small_one_alternative_run` (the same with `--alternatives 1`), `small_compare_run` (it compared
+with a variant asking 20 GWh/yr of cells), `small_loose_compare_run` (it compared with a variant
+asking 20 GWh/yr of cells to a gap of 50 %, without the sales rounding rows),
 `small_twice_compare_run` (it compared with itself), `provenance_run` (tests/test_gis_outputs.py's
 `small_with_provenance`), `small_demo_run` (it solved with exactly one cells demonstration of 10
-GWh/yr), `shipped_first_node_run` (the shipped scenario stopped after its first branch-and-bound
-node) and `shipped_first_node_alternative_run`
-(the same solve with one near-optimal alternative). Their folders are read-only for the tests: a
-test that changes an output folder copies it first (`copied`). `dask_guarded_run` and
+GWh/yr), `calibration_choose_run` (`calibration_choose_case` solved), `shipped_first_node_run`
+(the shipped scenario stopped after its first branch-and-bound node) and
+`shipped_first_node_alternative_run` (the same solve with one near-optimal alternative). Their
+folders are read-only for the tests: a test that changes an output folder copies it first
+(`copied`). `dask_guarded_run` and
 `dask_unguarded_run` are a script calling `siting.compare(..., scheduler="local")` under
 `if __name__ == "__main__":` and at its top level, each run once for the session in a process
 of its own (`dask_script_run`)."""
@@ -370,6 +373,13 @@ def small_alternatives_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
 
 
 @pytest.fixture(scope="session")
+def small_one_alternative_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
+    """The small scenario solved with `--alternatives 1 --quiet`: read-only, shared by the
+    session."""
+    return run_once(tmp_path_factory, "small_one_alternative", small_inputs, extra=("--alternatives", "1", "--quiet"))
+
+
+@pytest.fixture(scope="session")
 def small_compare_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
     """`siting compare scenario.yaml b.yaml --workers 1` on `compared_inputs`: read-only, shared
     by the tests of the session."""
@@ -381,6 +391,26 @@ def not_comparable_compare_run(tmp_path_factory: pytest.TempPathFactory) -> Made
     """`siting compare scenario.yaml later.yaml` on `later_inputs`, two runs whose objectives weigh
     the years differently: read-only, shared by the tests of the session."""
     return run_once(tmp_path_factory, "not_comparable_compare", later_inputs, "compare")
+
+
+def loose_inputs(folder: Path) -> list[Path]:
+    """A copy of tests/data/small in `folder`/small with loose.yaml, which asks 20 GWh/yr of cells
+    in 2024 instead of 10 to a gap of 50 %: [scenario.yaml, loose.yaml]."""
+    (scenario,) = small_inputs(folder)
+    loose = scenario.parent / "loose.yaml"
+    loose.write_text("extends: scenario.yaml\nname: loose\ntargets:\n  capacity:\n    cells: {2024: 20}\n"
+                     "solver:\n  rel_gap: 0.5\n", encoding="utf-8")
+    return [scenario, loose]
+
+
+@pytest.fixture(scope="session")
+def small_loose_compare_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
+    """`siting compare scenario.yaml loose.yaml --out out` on `loose_inputs`, solved without the
+    count relaxation's sales rounding rows (`without_sales_rounding`: the loose run then ends
+    within solver tolerance of the base, not on its optimum): read-only, shared by the tests of
+    the session."""
+    with without_sales_rounding():
+        return run_once(tmp_path_factory, "small_loose_compare", loose_inputs, "compare")
 
 
 def twice_inputs(folder: Path) -> list[Path]:
@@ -475,6 +505,14 @@ def small_demo_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
     cells demonstration of 10 GWh/yr (`ONE_CELLS_DEMONSTRATION`): read-only, shared by the tests
     of the session."""
     return run_once(tmp_path_factory, "small_demo", small_inputs, extra=("--quiet", *ONE_CELLS_DEMONSTRATION))
+
+
+@pytest.fixture(scope="session")
+def calibration_choose_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
+    """`calibration_choose_case` solved as `siting solve calibration.yaml --out out --quiet`:
+    read-only, shared by the tests of the session."""
+    return run_once(tmp_path_factory, "calibration_choose", lambda folder: [calibration_choose_case(folder)],
+                    extra=("--quiet",))
 
 
 def on_ellipsoid(hectares: float, geometry: shapely.Geometry, crs: str = "EPSG:32648") -> float:

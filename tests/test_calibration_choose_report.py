@@ -12,16 +12,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from siting.cli import main
-from tests.conftest import calibration_choose_case
+from tests.conftest import MadeRun
 
 
 @pytest.fixture
-def choose_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, str]:
-    """The choose case solved through the command line: its output folder and what it printed."""
-    out = tmp_path / "out"
-    assert main(["solve", str(calibration_choose_case(tmp_path)), "--out", str(out), "--quiet"]) == 0
-    return out, capsys.readouterr().out
+def choose_run(calibration_choose_run: MadeRun) -> tuple[Path, str]:
+    """The choose case solved through the command line (`siting solve calibration.yaml --out out
+    --quiet`, conftest's `calibration_choose_run`): its output folder and what it printed."""
+    return calibration_choose_run.out, calibration_choose_run.stdout
 
 
 def planned_lfp(out: Path) -> float:

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 import siting
-from siting.cli import main
 from siting.config.errors import PlanInfeasible
 from siting.runs.job import run_solve
+from tests.conftest import MadeRun
 from tests.test_calibration import SMALL, findings_of, plant_entry, variant
 from tests.test_calibration_verdict import PLANTS as VERDICT_PLANTS
 from tests.test_calibration_verdict import SCENARIO as VERDICT_SCENARIO
@@ -107,13 +107,13 @@ def test_conflicts_md_of_a_calibration_says_the_real_plants_are_the_plan(run: st
     assert text.index(section) < text.index("## Map")
 
 
-def test_python_front_door_records_the_alternatives_timing_as_the_command_line(tmp_path: Path) -> None:
+def test_python_front_door_records_the_alternatives_timing_as_the_command_line(
+        small_one_alternative_run: MadeRun, tmp_path: Path) -> None:
     """`siting.alternatives(...).write` records the seconds spent on the alternatives in the
-    manifest's timings, as `siting solve --alternatives N` does, in the same order of phases."""
-    assert main(["solve", str(SMALL / "scenario.yaml"), "--out", str(tmp_path / "cli"), "--alternatives", "1",
-                 "--quiet"]) == 0
+    manifest's timings, as `siting solve --alternatives N` does (conftest's
+    `small_one_alternative_run`, `--alternatives 1 --quiet`), in the same order of phases."""
     out = siting.alternatives(siting.solve(SMALL / "scenario.yaml"), n=1).write(tmp_path / "api")
     phases = [list(json.loads((folder / "manifest.json").read_text())["run"]["timings_s"])
-              for folder in (tmp_path / "cli", out)]
+              for folder in (small_one_alternative_run.out, out)]
     assert "alternatives" in phases[0]
     assert phases[1] == phases[0]

@@ -6,11 +6,8 @@ table, the file's own notes."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from siting.cli import main
 from siting.runs.calibrate import PLANT_COLUMNS, SCORE_COLUMNS, SolveStanding, solve_line
-from tests.conftest import calibration_choose_case
+from tests.conftest import MadeRun
 
 #: The column names of calibration.csv with an underscore, which no sentence of prose should use.
 COLUMN_NAMES = tuple(c for c in (*SCORE_COLUMNS, *PLANT_COLUMNS) if "_" in c)
@@ -30,9 +27,10 @@ def test_the_solve_line_names_no_column_in_either_mode() -> None:
             "held mostly idle are those of this plan") in said
 
 
-def test_calibration_md_and_the_report_say_it_in_words(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    assert main(["solve", str(calibration_choose_case(tmp_path)), "--out", str(out), "--quiet"]) == 0
+def test_calibration_md_and_the_report_say_it_in_words(calibration_choose_run: MadeRun) -> None:
+    """The choose case solved as `siting solve calibration.yaml --out out --quiet` (conftest's
+    `calibration_choose_run`)."""
+    out = calibration_choose_run.out
     md = (out / "calibration.md").read_text()
     solve = next(line for line in md.splitlines() if line.startswith("Solve: "))
     assert "planned_added" not in solve and "within_km" not in solve

@@ -11,17 +11,15 @@ plain class, as `diff_changes` gives a change the run's rules force."""
 
 from __future__ import annotations
 
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from siting.cli import main
 from siting.deliver.qgisproject import compare_project_text
 from siting.deliver.styles import diff_changes, diff_runs
+from tests.conftest import MadeRun
 
-DATA = Path(__file__).parent / "data" / "small"
 NAME = "loose vs small: plans of indistinguishable cost, not shown to be effects of the change"
 
 
@@ -31,15 +29,10 @@ def _plain_relaxation(plain_relaxation):
 
 
 @pytest.fixture(scope="module")
-def compared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("forced_legend")
-    data = base / "small"
-    shutil.copytree(DATA, data)
-    (data / "loose.yaml").write_text("extends: scenario.yaml\nname: loose\n"
-                                     "targets:\n  capacity:\n    cells: {2024: 20}\n"
-                                     "solver:\n  rel_gap: 0.5\n", encoding="utf-8")
-    assert main(["compare", str(data / "scenario.yaml"), str(data / "loose.yaml"), "--out", str(base / "out")]) == 0
-    return base / "out"
+def compared(small_loose_compare_run: MadeRun) -> Path:
+    """`siting compare scenario.yaml loose.yaml --out out` (conftest's `small_loose_compare_run`,
+    without the sales rounding rows): its output folder, read-only."""
+    return small_loose_compare_run.out
 
 
 def legend_title(compared: Path, forced: bool) -> tuple[str, str]:

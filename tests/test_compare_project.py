@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from siting.cli import main
+from tests.conftest import MadeRun
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -31,19 +30,11 @@ def _plain_relaxation(plain_relaxation):
     (conftest `without_sales_rounding` says why)."""
 
 
-DATA = Path(__file__).parent / "data" / "small"
-
-
 @pytest.fixture(scope="module")
-def compared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("compared")
-    data = base / "small"
-    shutil.copytree(DATA, data)
-    (data / "loose.yaml").write_text("extends: scenario.yaml\nname: loose\n"
-                                     "targets:\n  capacity:\n    cells: {2024: 20}\n"
-                                     "solver:\n  rel_gap: 0.5\n", encoding="utf-8")
-    assert main(["compare", str(data / "scenario.yaml"), str(data / "loose.yaml"), "--out", str(base / "out")]) == 0
-    return base / "out"
+def compared(small_loose_compare_run: MadeRun) -> Path:
+    """`siting compare scenario.yaml loose.yaml --out out` (conftest's `small_loose_compare_run`,
+    without the sales rounding rows): its output folder, read-only."""
+    return small_loose_compare_run.out
 
 
 def test_every_change_carries_the_objective_difference_of_its_run(compared: Path):

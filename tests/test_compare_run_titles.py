@@ -6,11 +6,9 @@ solve gives it. So is each near-optimal alternative of a solve."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from siting.cli import main
 from siting.runs.job import run_which
-from tests.conftest import small_inputs
+from tests.conftest import MadeRun
 
 
 def test_which_names_the_run_only_where_its_label_is_not_the_scenario_name() -> None:
@@ -36,11 +34,10 @@ def test_the_second_run_of_a_scenario_is_titled_by_its_label(small_twice_compare
     assert "run small" not in (out / "small" / "plan.qgs").read_text(encoding="utf-8")
 
 
-def test_an_alternative_is_titled_by_which_it_is(tmp_path: Path) -> None:
-    """`siting solve --alternatives 2`: alt01's and alt02's reports and projects name each one."""
-    (scenario,) = small_inputs(tmp_path)
-    out = tmp_path / "alts"
-    assert main(["solve", str(scenario), "--alternatives", "2", "--out", str(out)]) == 0
+def test_an_alternative_is_titled_by_which_it_is(small_alternatives_run: MadeRun) -> None:
+    """`siting solve --alternatives 2` (conftest's `small_alternatives_run`): alt01's and alt02's
+    reports and projects name each one."""
+    out = small_alternatives_run.out
     for label in ("alt01", "alt02"):
         title = f"small, near-optimal alternative {label} of 2"
         assert (out / label / "report.md").read_text(encoding="utf-8").startswith(f"# Plan report: {title}\n")

@@ -5,19 +5,13 @@ within ..., the first alternatives ... the others ...")."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-from siting.cli import main
-
-DATA = Path(__file__).parent / "data" / "small"
+from tests.conftest import MadeRun
 
 
-def test_one_alternative_is_described_as_one(tmp_path: Path) -> None:
-    shutil.copytree(DATA, tmp_path / "small")
-    out = tmp_path / "out"
-    assert main(["solve", str(tmp_path / "small" / "scenario.yaml"), "--out", str(out), "--quiet",
-                 "--alternatives", "1"]) == 0
+def test_one_alternative_is_described_as_one(small_one_alternative_run: MadeRun) -> None:
+    """The small scenario solved with `--alternatives 1 --quiet` (conftest's
+    `small_one_alternative_run`)."""
+    out = small_one_alternative_run.out
     intro = (out / "alternatives.md").read_text(encoding="utf-8").split("\n\n")[1]
     assert intro.startswith("1 alternative to the optimum, within 5% of its cost")
     assert "each within" not in intro and "The first alternatives" not in intro

@@ -14,14 +14,14 @@ yuan/GWh, fepo4 10,000 yuan/t):
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
-SMALL = Path(__file__).parent / "data" / "small"
+from tests.conftest import MadeRun
+
 PRICES_2024 = {"fepo4": 10000.0, "lfp": 40000.0, "cells": 400000000.0}
 
 
@@ -83,13 +83,11 @@ def test_with_the_rule_off_the_minimums_are_said_not_to_apply() -> None:
 
 
 @pytest.fixture(scope="module")
-def small_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    from siting.api import run
-
-    folder = tmp_path_factory.mktemp("clusters")
-    shutil.copytree(SMALL, folder / "small")
-    run(folder / "small" / "scenario.yaml", folder / "out")
-    return folder / "out", (folder / "out" / "report.md").read_text(encoding="utf-8")
+def small_run(small_run: MadeRun) -> tuple[Path, str]:
+    """The small scenario solved (conftest's session `small_run`, `siting solve scenario.yaml --out
+    out`, which writes what `siting.run` writes but for the manifest's timings): its output folder
+    and its report.md."""
+    return small_run.out, (small_run.out / "report.md").read_text(encoding="utf-8")
 
 
 def test_the_small_plan_s_cluster_table_matches_plan_csv(small_run) -> None:

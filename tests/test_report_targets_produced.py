@@ -9,14 +9,13 @@ feedstock, beside an ordinary plant, k_big, 150,000 t/yr making 70,000 t/yr in t
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
-SMALL = Path(__file__).parent / "data" / "small"
+from tests.conftest import MadeRun
 
 
 def _capacity(year: int, rows: list[tuple[str, str, float, float]]) -> pd.DataFrame:
@@ -88,13 +87,11 @@ def test_the_targets_row_of_an_idle_demonstration_is_not_a_bare_met() -> None:
 
 
 @pytest.fixture(scope="module")
-def small_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    from siting.api import run
-
-    folder = tmp_path_factory.mktemp("targets")
-    shutil.copytree(SMALL, folder / "small")
-    run(folder / "small" / "scenario.yaml", folder / "out")
-    return folder / "out", (folder / "out" / "report.md").read_text(encoding="utf-8")
+def small_run(small_run: MadeRun) -> tuple[Path, str]:
+    """The small scenario solved (conftest's session `small_run`, `siting solve scenario.yaml --out
+    out`, which writes what `siting.run` writes but for the manifest's timings): its output folder
+    and its report.md."""
+    return small_run.out, (small_run.out / "report.md").read_text(encoding="utf-8")
 
 
 def test_the_targets_table_gives_what_is_produced_in_the_target_year(small_run) -> None:

@@ -7,18 +7,15 @@ optimum's cost."""
 
 from __future__ import annotations
 
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from test_alternatives import two_sites_in_c1
 from test_families import SETTINGS as SETTINGS_OF_TESTS
 
-from siting.cli import main
 from siting.deliver.explore import robustness_kinds
 from siting.optimize.alternatives import near_optimal_plans
-
-DATA = Path(__file__).parent / "data" / "small"
+from tests.conftest import MadeRun
 
 LEGEND = "2 keep the optimum's capacity by cluster, 1 may move capacity between clusters: counted alike"
 
@@ -34,11 +31,9 @@ def test_kinds_in_words() -> None:
     assert robustness_kinds(near_optimal_plans(inputs, SETTINGS_OF_TESTS, 1, 0.05)) == ("", "")
 
 
-def robustness_layer_texts(tmp_path: Path, count: int) -> tuple[str, str]:
-    shutil.copytree(DATA, tmp_path / "small")
-    assert main(["solve", str(tmp_path / "small" / "scenario.yaml"), "--out", str(tmp_path / "out"), "--quiet",
-                 "--alternatives", str(count)]) == 0
-    root = ET.parse(tmp_path / "out" / "plan.qgs").getroot()
+def robustness_layer_texts(out: Path) -> tuple[str, str]:
+    """The robustness layer's abstract and its print legend title in `out`/plan.qgs."""
+    root = ET.parse(out / "plan.qgs").getroot()
     (layer,) = [m for m in root.iter("maplayer") if "layername=robustness" in (m.findtext("datasource") or "")]
     abstract = layer.findtext("abstract") or ""
     layer_id = layer.findtext("id")
@@ -49,8 +44,9 @@ def robustness_layer_texts(tmp_path: Path, count: int) -> tuple[str, str]:
     return abstract, " ".join(titles)
 
 
-def test_plan_qgs_says_the_robustness_shares_count_both_kinds(tmp_path: Path) -> None:
-    abstract, legend = robustness_layer_texts(tmp_path, 2)
+def test_plan_qgs_says_the_robustness_shares_count_both_kinds(small_alternatives_run: MadeRun) -> None:
+    """The small scenario solved with `--alternatives 2` (conftest's `small_alternatives_run`)."""
+    abstract, legend = robustness_layer_texts(small_alternatives_run.out)
     assert "its shares count two kinds of plan alike" in abstract
     assert abstract.endswith("not shown when the project opens: tick it to show it over the plan")
     assert LEGEND in legend
