@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import highspy
 import pyomo.environ as pyo
 import pytest
 
 from siting.optimize.solve import BOUND_SEARCH_HEURISTICS, SMALL_MIP_INTEGERS, SolverSettings, small_mip, solve_model
 from tests.conftest import knapsack
+from tests.test_bound_search_option_status import at_run as heuristics_at_run
 
 OFF = dict.fromkeys(BOUND_SEARCH_HEURISTICS, False)
 ON = dict.fromkeys(BOUND_SEARCH_HEURISTICS, True)
@@ -20,15 +20,7 @@ ON = dict.fromkeys(BOUND_SEARCH_HEURISTICS, True)
 @pytest.fixture
 def at_run(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     """The values of BOUND_SEARCH_HEURISTICS HiGHS holds as each of its runs starts."""
-    seen: list[dict[str, Any]] = []
-    original = highspy.Highs.run
-
-    def run(self: Any, *args: Any, **kwargs: Any) -> Any:
-        seen.append({name: self.getOptionValue(name)[1] for name in BOUND_SEARCH_HEURISTICS})
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(highspy.Highs, "run", run)
-    return seen
+    return heuristics_at_run(monkeypatch, BOUND_SEARCH_HEURISTICS)
 
 
 def picks(n: int) -> pyo.ConcreteModel:
