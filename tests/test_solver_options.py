@@ -204,6 +204,19 @@ def test_an_absolute_gap_is_refused_with_the_setting_to_use(folder: Path):
         "instead, e.g. 0.5 for 0.5 bn yuan"]
 
 
+@pytest.mark.parametrize("name", ["mip_heuristic_run_rens", "mip_heuristic_run_rins",
+                                  "mip_heuristic_run_root_reduced_cost"])
+def test_a_sub_mip_heuristic_the_solve_switches_is_refused_with_why_and_what_to_set(folder: Path, name: str):
+    """The solve switches RENS, RINS and the root reduced-cost sub-MIP itself (off for a search for
+    a bound and for a small model): before, a scenario naming one got only the list of the options
+    it may set, not why it may not or which one changes HiGHS's heuristics."""
+    assert problems(with_solver(folder, f"  options: {{{name}: true}}\n")) == [
+        f"scenario.yaml:35: solver.options.{name} | is switched by the solve itself: off in a search for a bound "
+        "and for a model of a few dozen whole-number decisions, where it costs more than it finds, on otherwise "
+        f"(got '{name}'); leave it out; to change how much HiGHS searches by heuristics, set "
+        "solver.options.mip_heuristic_effort (HiGHS's default 0.05)"]
+
+
 def test_the_manifest_records_the_absolute_gap_in_bn_yuan(folder: Path, capsys):
     """solver.abs_gap_bn_yuan: 0.5 reaches HiGHS as mip_abs_gap 500 (million yuan, the objective's
     unit) and the manifest records it as asked, 0.5 bn yuan, not among the options; the status

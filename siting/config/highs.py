@@ -48,13 +48,23 @@ LOOSEST_TOLERANCE = 1e-6
 #: see; given there, HiGHS would stop at an absolute gap the project's proof of the gap
 #: (siting/optimize/tolerance.py `within_gap`) would not know of. `solver.abs_gap_bn_yuan` sets it
 #: for both. `primal_feasibility_tolerance` has no effect on any run (PRIMAL_TOLERANCE_OPTION):
-#: admitted, the manifest would record a tolerance HiGHS did not use.
+#: admitted, the manifest would record a tolerance HiGHS did not use. RENS, RINS and the root
+#: reduced-cost sub-MIP are switched by the solve itself (siting/optimize/solve.py
+#: `BOUND_SEARCH_HEURISTICS`: off in a search for a bound and for a model of a few dozen whole
+#: numbers, on otherwise); `mip_heuristic_effort` is how a scenario changes HiGHS's heuristics.
+_HEURISTIC_SWITCHED = ("is switched by the solve itself: off in a search for a bound and for a model of a few "
+                       "dozen whole-number decisions, where it costs more than it finds, on otherwise",
+                       "leave it out; to change how much HiGHS searches by heuristics, set "
+                       "solver.options.mip_heuristic_effort (HiGHS's default 0.05)")
 REFUSED_HIGHS_OPTIONS: dict[str, tuple[str, str]] = {
     ABS_GAP_OPTION: ("an absolute gap is set by solver.abs_gap_bn_yuan, in bn yuan (HiGHS's option counts in the "
                      "model's million yuan)", "set solver.abs_gap_bn_yuan instead, e.g. 0.5 for 0.5 bn yuan"),
     PRIMAL_TOLERANCE_OPTION: ("has no effect on the MIP: HiGHS solves it with its primal feasibility tolerance at "
                               "mip_feasibility_tolerance",
                               f"set mip_feasibility_tolerance instead (at most {LOOSEST_TOLERANCE:g})"),
+    "mip_heuristic_run_rens": _HEURISTIC_SWITCHED,
+    "mip_heuristic_run_rins": _HEURISTIC_SWITCHED,
+    "mip_heuristic_run_root_reduced_cost": _HEURISTIC_SWITCHED,
 }
 
 #: The tolerance options bounded by LOOSEST_TOLERANCE, each with what a looser value lets HiGHS do.
