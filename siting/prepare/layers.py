@@ -2406,8 +2406,13 @@ def _cluster_attributes(clusters: gpd.GeoDataFrame, path: Path, ref: ClustersLay
     placed inside its cluster, said in a notice. Return the notices (naming the file by `path`
     as it is)."""
     id_field = ref.id_field
+    slips: list[str] = []
     if "power_tariff_yuan_per_kwh" in clusters.columns:
+        count = len(problems)
         check_numeric(clusters, "power_tariff_yuan_per_kwh", path, str(ref.tariff_field), problems, id_field=id_field)
+        if len(problems) == count:
+            slips = price_scale_notices(clusters, "power_tariff_yuan_per_kwh", str(ref.tariff_field), str(path),
+                                        id_field)
     empty = {name: clusters[name].isna().to_numpy() for name in ("hub_lon", "hub_lat") if name in clusters.columns}
     given = [name for name in ("hub_lon", "hub_lat") if name in clusters.columns]
     swapped = _swapped_hubs(clusters, path, ref, problems) if len(given) == 2 else None
@@ -2429,15 +2434,49 @@ def _cluster_attributes(clusters: gpd.GeoDataFrame, path: Path, ref: ClustersLay
                         f"a hub needs both coordinates; add it or set layers.clusters.{setting} to the right field "
                         "name, or remove both to place each hub at a point inside its cluster")
     if len(given) == 2:
-        return _hub_pairs(clusters, empty["hub_lon"], empty["hub_lat"], path, ref, problems)
+        return slips + _hub_pairs(clusters, empty["hub_lon"], empty["hub_lat"], path, ref, problems)
     if not given and ref.hub_lon_field is not None and ref.hub_lat_field is not None:
         # Hubs set where the sites ship and the trade passes: placed without a word, a hub at the
         # middle of a large prefecture moves every haul and the why-here comparison.
-        return [f"{path}: no fields '{ref.hub_lon_field}' and '{ref.hub_lat_field}': each cluster's hub (where its "
-                "sites ship and its trade passes) is placed at the representative point of its polygon (a point "
-                "inside it, which may lie far from its city or rail yard); give both coordinates (WGS84 degrees) "
-                "to place it, or set layers.clusters.hub_lon_field and hub_lat_field to null to take these points"]
-    return []
+        return [*slips, f"{path}: no fields '{ref.hub_lon_field}' and '{ref.hub_lat_field}': each cluster's hub "
+                "(where its sites ship and its trade passes) is placed at the representative point of its polygon (a "
+                "point inside it, which may lie far from its city or rail yard); give both coordinates (WGS84 "
+                "degrees) to place it, or set layers.clusters.hub_lon_field and hub_lat_field to null to take these "
+                "points"]
+    return slips
+
+
+#: The yuan/kWh above which a power tariff is taken for one given in fen (分, 1/100 yuan) per kWh or
+#: in yuan per MWh (`price_scale_notices`): Chinese industrial tariffs lie within 0.3-1.2 yuan/kWh.
+TARIFF_MAX_YUAN_PER_KWH = 5.0
+
+#: The yuan/ha below which a land price above 0 is taken for one given in 万 yuan per 亩 or in
+#: yuan per m2 (`price_scale_notices`): Chinese industrial land sells at 5-100 万 yuan/亩,
+#: 0.75-15 million yuan/ha (the shipped parks: 1.5-4.5 million yuan/ha).
+LAND_PRICE_MIN_YUAN_PER_HA = 10_000.0
+
+
+def price_scale_notices(frame: gpd.GeoDataFrame, column: str, field_name: str, shown: str,
+                        id_field: str | None) -> list[str]:
+    """A notice naming the features whose price in `column` (a power tariff in yuan/kWh, or a
+    land price in yuan/ha: the column's name says which) is likely given in another unit: a
+    tariff above TARIFF_MAX_YUAN_PER_KWH (fen/kWh, yuan/MWh), a land price above 0 and below
+    LAND_PRICE_MIN_YUAN_PER_HA (万 yuan/亩, yuan/m2). A notice, not a refusal: the plan is solved
+    with the figures as given. `field_name`: the field as the file names it; `shown`: the file."""
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    if "tariff" in column:
+        slip = np.nan_to_num(values, nan=0.0) > TARIFF_MAX_YUAN_PER_KWH
+        what = (f"above {TARIFF_MAX_YUAN_PER_KWH:g} yuan/kWh", "fen/kWh or in yuan/MWh",
+                "the field is in yuan/kWh (45 fen/kWh, 450 yuan/MWh are written 0.45)")
+    else:
+        slip = (np.nan_to_num(values, nan=0.0) > 0) & (np.nan_to_num(values, nan=0.0) < LAND_PRICE_MIN_YUAN_PER_HA)
+        what = (f"above 0 and below {LAND_PRICE_MIN_YUAN_PER_HA:,.0f} yuan/ha", "万 yuan/亩 or in yuan/m2",
+                "the field is in yuan/ha (30 万 yuan/亩 is written 4500000, 300 yuan/m2 3000000)")
+    if not slip.any():
+        return []
+    figures = ", ".join(f"{v:g}" for v in values[slip][:5]) + (", ..." if slip.sum() > 5 else "")
+    return [f"{shown}: field '{field_name}' | {what[0]} for {features_where(frame, slip, id_field)} (got {figures}): "
+            f"given in {what[1]}? {what[2][0].upper()}{what[2][1:]}; the plan uses the figures as given"]
 
 
 #: How far (km) a cluster's hub may lie outside its cluster's polygon: its sites ship through it,
@@ -2927,12 +2966,13 @@ def _site_attributes(sites: gpd.GeoDataFrame, path: Path, layer: SitesLayer, pro
         notices.append(f"{shown}: field '{area_field}' is missing from the sites layer: the drawn polygons' areas "
                        "are used as usable land for every site (set layers.sites.usable_area_field to read usable "
                        "areas from another field)")
-    if "land_price_yuan_per_ha" in sites.columns:
-        check_numeric(sites, "land_price_yuan_per_ha", path, str(layer.land_price_field), problems,
-                      id_field=layer.id_field)
-    if "site_tariff_yuan_per_kwh" in sites.columns:
-        check_numeric(sites, "site_tariff_yuan_per_kwh", path, str(layer.tariff_field), problems,
-                      allow_missing=True, id_field=layer.id_field)
+    for column, field_name, missing in (("land_price_yuan_per_ha", str(layer.land_price_field), False),
+                                        ("site_tariff_yuan_per_kwh", str(layer.tariff_field), True)):
+        if column in sites.columns:
+            count = len(problems)
+            check_numeric(sites, column, path, field_name, problems, allow_missing=missing, id_field=layer.id_field)
+            if len(problems) == count:
+                notices.extend(price_scale_notices(sites, column, field_name, shown, layer.id_field))
     in_file = cut.file_names()
     if POSITION_UNCERTAINTY in sites.columns:  # null: the position is taken as exact
         check_numeric(sites, POSITION_UNCERTAINTY, path, in_file.get(POSITION_UNCERTAINTY, POSITION_UNCERTAINTY),
