@@ -317,7 +317,7 @@ def provenance_inputs(folder: Path) -> list[Path]:
     """A copy of tests/data/small in `folder`/small, made `small_with_provenance`
     (tests/test_gis_outputs.py): text columns on its sites, counties as its context layer and
     the candidate cells of zone a; [its scenario.yaml]."""
-    from tests.test_gis_outputs import small_with_provenance
+    from test_gis_outputs import small_with_provenance
 
     shutil.copytree(SMALL, folder / "small")
     return [small_with_provenance(folder / "small")]

@@ -9,11 +9,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_candidate_scenario import ZONE_A, with_cells
 
 from siting.cli import main
 from siting.deliver.manifest import SCREENING_OF_OPTIMUM
 from tests.conftest import SMALL
-from tests.test_candidate_scenario import ZONE_A, with_cells
 
 
 @pytest.fixture(scope="module")

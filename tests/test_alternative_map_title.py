@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from test_map_label_room import CRS, cluster, county_context, rock_source, sites_on_a_source
 
 from siting.deliver.explore import plan_excess_lines
 from siting.deliver.files import SolveOutcome, folder_map_layers, folder_unlined_flows, map_context, map_title
@@ -31,7 +32,6 @@ from siting.deliver.mapinfo import MapTitle, scope_title
 from siting.deliver.mapplot import DPI, FIGURE_SIZE_IN, PAGE_STEP_IN, TITLE_GAP, map_figure
 from siting.prepare.problem import prepare
 from tests.conftest import MadeRun
-from tests.test_map_label_room import CRS, cluster, county_context, rock_source, sites_on_a_source
 
 
 def layout_title(folder: Path) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from test_alternatives import one_product
 from test_cheaper_alternative import costing
+from test_families import SETTINGS
 
 from siting.config.units import Names
 from siting.deliver.explore import alternatives_markdown, near_optimal_line, within_gap_marks
@@ -29,7 +30,6 @@ from siting.optimize.alternatives import (
     near_optimal_plans,
     near_optimal_record,
 )
-from tests.test_families import SETTINGS
 
 OPTIMUM = 10.0591418e9
 GAP = 0.0200937241

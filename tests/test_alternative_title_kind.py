@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from test_alternative_scope_words import _record
+
 from siting.config.units import plain_status
 from siting.deliver.mapinfo import MapTitle, near_optimal_text, scope_title
 from siting.deliver.qgisproject import MAP_FRAME_MM, TITLE_FLOOR_PT, fit_title, title_height
 from tests.conftest import MadeRun
-from tests.test_alternative_scope_words import _record
 
 
 def test_scope_title_gives_report_md_s_words() -> None:

@@ -3,8 +3,9 @@ the alternative only) and which it dropped (built on by the optimum only), not o
 
 from __future__ import annotations
 
+from test_alternatives_kind_in_report import record
+
 from siting.deliver.report import alternatives_blocks, markdown
-from tests.test_alternatives_kind_in_report import record
 
 NAMES = {"s1": "Site one", "s2": "Site two", "s3": "Site three"}
 

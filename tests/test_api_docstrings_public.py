@@ -135,8 +135,9 @@ def test_the_timings_keys_of_solution_are_those_the_manifests_record(small_rule_
     import json
     import shutil
 
+    from test_candidate_scenario import ZONE_A, with_cells
+
     from tests.conftest import SMALL
-    from tests.test_candidate_scenario import ZONE_A, with_cells
 
     folder = tmp_path / "small"
     shutil.copytree(SMALL, folder)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_calibration import EAST_LFP, plant_entry, variant
 
 import siting
 from siting.cli import main
-from tests.test_calibration import EAST_LFP, plant_entry, variant
 
 FIXED = ("calibration: 1 rule broken by the real plants\n  redline: plant lake_lfp (Lake LFP, 10,000 t/yr at w_lake) "
          "lies inside the buffered red line for lfp")

@@ -27,6 +27,7 @@ from typing import Any
 import geopandas as gpd
 import pytest
 import shapely
+from test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 from siting.deliver.files import SolveOutcome, folder_project_layers, largest_built_capex, redraw_map
 from siting.deliver.folders import changed_files
@@ -36,7 +37,6 @@ from siting.deliver.styles import diff_style, with_capex_scale
 from siting.deliver.webmap import map_html, with_marker_scale
 from siting.prepare.problem import prepare
 from tests.conftest import MadeRun, copied
-from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 SCALE = 5.5e9
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_calibration import EAST_LFP, variant
 
 import siting
 from siting.cli import main
-from tests.test_calibration import EAST_LFP, variant
 
 BEFORE = ("calibration: no site-level rule or hosting limit is broken by a real plant; rules across clusters are "
           "checked by the solve")

@@ -17,14 +17,14 @@ import json
 from pathlib import Path
 
 import pytest
+from test_calibration import SMALL, findings_of, plant_entry, variant
+from test_calibration_verdict import PLANTS as VERDICT_PLANTS
+from test_calibration_verdict import SCENARIO as VERDICT_SCENARIO
 
 import siting
 from siting.config.errors import PlanInfeasible
 from siting.runs.job import run_solve
 from tests.conftest import MadeRun
-from tests.test_calibration import SMALL, findings_of, plant_entry, variant
-from tests.test_calibration_verdict import PLANTS as VERDICT_PLANTS
-from tests.test_calibration_verdict import SCENARIO as VERDICT_SCENARIO
 
 HOSTING_PLANTS = (plant_entry("west_lfp", "West LFP", "w_mine", "lfp", 20000)
                   + plant_entry("east_lfp2", "East LFP", "e_far", "lfp", 30000))

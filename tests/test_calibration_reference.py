@@ -21,11 +21,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_calibration import plant_entry, variant
 
 from siting.cli import main
 from siting.config.load import load_scenario
 from siting.runs.calibrate import conflict_plants, involved_text, real_plants
-from tests.test_calibration import plant_entry, variant
 
 CHOOSE = "calibration: {mode: choose, reference: plants.yaml, distance_km: 1}\n"
 
@@ -92,7 +92,7 @@ def test_a_least_investment_conflict_involves_no_real_plant(tmp_path: Path) -> N
     """The least investment per opened site holds at the sites the plan opens; e_city holds the
     real plant, committed capacity, and is open already: the conflict of east names no plant but
     what it bounds, and the plant's row does not count the rule against it."""
-    from tests.test_calibration_leftovers import unsolved_run
+    from test_calibration_leftovers import unsolved_run
 
     out = unsolved_run(tmp_path, plant_entry("east_lfp", "East LFP", "e_city", "lfp", 10000), MIN_INVESTMENT_SCENARIO)
     verdict = (out / "calibration.md").read_text().splitlines()[0]

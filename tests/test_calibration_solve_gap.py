@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from test_calibration import EAST_LFP, plant_entry, variant
+
 import siting
 from siting.runs.calibrate import SolveStanding, solve_line
 from siting.runs.job import run_solve
-from tests.test_calibration import EAST_LFP, plant_entry, variant
 
 
 def _solve_lines(text: str) -> list[str]:

@@ -23,10 +23,10 @@ import io
 from pathlib import Path
 
 import pytest
+from test_calibration import plant_entry, variant
 
 from siting.config.errors import PlanInfeasible
 from siting.runs.job import run_solve
-from tests.test_calibration import plant_entry, variant
 
 PLANTS = (plant_entry("west_lfp", "West LFP", "w_mine", "lfp", 10000)
           + plant_entry("east_lfp", "East LFP", "e_city", "lfp", 10000))

@@ -7,9 +7,9 @@ Literal geometry in UTM 48N, as in tests/test_candidates.py."""
 from __future__ import annotations
 
 from shapely.geometry import box
+from test_candidates import CLUSTER, UTM, X0, Y0, clusters, redline
 
 from siting.prepare.candidates import CandidatesSpec, generate_candidates, no_cell_left
-from tests.test_candidates import CLUSTER, UTM, X0, Y0, clusters, redline
 
 
 def test_cells_below_the_sliver_size_are_named_not_the_red_line() -> None:

@@ -11,11 +11,11 @@ import pyproj
 import pytest
 import shapely
 from shapely.geometry import Point, box
+from test_candidates import CELLS, CLUSTER, LAKE, UTM, X0, Y0, clusters, redline, rule, table
 
 from siting.config.errors import InputError
 from siting.prepare.candidates import CandidatesSpec, generate_candidates, no_cell_left, site_polygons
 from tests.conftest import on_ellipsoid
-from tests.test_candidates import CELLS, CLUSTER, LAKE, UTM, X0, Y0, clusters, redline, rule, table
 
 #: 500 m x 500 m inside cell 801-2770 (25 ha); 300 m x 100 m of it (3 ha) lies in the lake.
 PARK_A = box(X0 + 1_200, Y0 + 100, X0 + 1_700, Y0 + 600)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 import shapely
 from shapely.geometry import box
+from test_candidates import UTM, X0, Y0, clusters, redline
 
 from siting.prepare import candidates
 from siting.prepare.candidates import CandidatesSpec, generate_candidates
-from tests.test_candidates import UTM, X0, Y0, clusters, redline
 
 #: A 20 km x 20 km cluster with two 100 m x 100 m parcels at opposite corners.
 CLUSTER = box(X0, Y0, X0 + 20_000, Y0 + 20_000)

@@ -14,10 +14,10 @@ target could keep.
 from __future__ import annotations
 
 import pytest
+from test_families import Y1, Y2, solve, solve_optimal, two_years
 
 from models.index import group_ceilings
 from siting.optimize.explain import Describer, RuleInstance
-from tests.test_families import Y1, Y2, solve, solve_optimal, two_years
 
 
 def late_plant(**overrides: object):

@@ -24,12 +24,12 @@ import math
 import pyomo.environ as pyo
 import pytest
 from pyomo.repn import generate_standard_repn
+from test_families import SETTINGS, Y1, ceiling_case, make_inputs
 
 from models import build_model
 from models.ceiling_rounding import add_ceiling_rounding, rounding_le
 from models.counts import add_module_counts, relax_site_counts
 from siting.optimize.solve import solve_model
-from tests.test_families import SETTINGS, Y1, ceiling_case, make_inputs
 
 
 def relaxation(factor: float, rounding: bool) -> pyo.ConcreteModel:

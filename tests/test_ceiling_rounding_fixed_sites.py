@@ -12,11 +12,11 @@ from __future__ import annotations
 import dataclasses
 
 import pyomo.environ as pyo
+from test_families import P10, Y1, ceiling_case
 
 from models import build_model
 from models.ceiling_rounding import add_ceiling_rounding
 from models.counts import add_module_counts
-from tests.test_families import P10, Y1, ceiling_case
 
 
 def test_a_fixed_site_count_gives_no_row_that_cuts_its_plans() -> None:

@@ -22,13 +22,13 @@ import random
 
 import pyomo.environ as pyo
 import pytest
+from test_families import ceiling_case
 
 from models import build_model
 from models.ceiling_rounding import add_ceiling_rounding, rounding_le, row_tolerance
 from models.counts import add_module_counts, relax_site_counts
 from models.inputs import ModelInputs
 from siting.optimize.solve import SolverSettings, solve_model
-from tests.test_families import ceiling_case
 
 #: The searches of the project: HiGHS's own feasibility tolerances, no gap.
 DEFAULT = SolverSettings(rel_gap=0.0, time_limit_s=30)

@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from test_screening import CELL_IDS, MERGE_ALL, SETTINGS, cells
 
 import siting.optimize.counts as counts
 from siting.optimize.counts import solve_by_counts
 from siting.optimize.screening import solve_screened
-from tests.test_screening import CELL_IDS, MERGE_ALL, SETTINGS, cells
 
 
 @pytest.fixture

@@ -12,11 +12,11 @@ import math
 import pyomo.environ as pyo
 import pytest
 from pyomo.repn import generate_standard_repn
+from test_families import ceiling_case
 
 from models import build_model
 from models.ceiling_rounding import ROW_TOLERANCE, add_ceiling_rounding, rounding_le, tolerant_rounding
 from models.counts import add_module_counts, relax_site_counts
-from tests.test_families import ceiling_case
 
 
 def rows(factor: float, tolerance: float) -> dict[tuple[str, int], tuple[list[float], float]]:

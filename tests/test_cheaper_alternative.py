@@ -15,12 +15,12 @@ import io
 import pandas as pd
 import pytest
 from test_alternatives import one_product
+from test_families import SETTINGS
 
 from siting.config.units import Names
 from siting.deliver.explore import alternatives_markdown, comparison_csv
 from siting.deliver.tables import csv_text
 from siting.optimize.alternatives import PlanSet, comparison, near_optimal_plans
-from tests.test_families import SETTINGS
 
 
 def costing(plans: PlanSet, costs: list[float]) -> PlanSet:

@@ -13,9 +13,9 @@ weighs 1000 x (1 + 2) = 3000. Optima are asserted with rel=1e-9.
 from __future__ import annotations
 
 import pytest
+from test_families import Y2, built, hosts, land, make_inputs, solve_optimal, val
 
 from models.families.agglomeration import pre_opened_sites
-from tests.test_families import Y2, built, hosts, land, make_inputs, solve_optimal, val
 
 
 def test_a_site_with_a_project_committed_for_the_steady_state_year_is_open_already() -> None:

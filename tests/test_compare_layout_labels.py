@@ -25,6 +25,8 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import shapely
+from test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
+from test_qgis_label_distance import NEAR_MM, REACH_MM, nearest
 
 from siting.deliver.files import read_layer
 from siting.deliver.layer import make_layer
@@ -55,8 +57,6 @@ from siting.deliver.styles import (
     with_label_spots,
 )
 from tests.conftest import SHIPPED, MadeRun, copied, plan_layout_spots, run_once
-from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
-from tests.test_qgis_label_distance import NEAR_MM, REACH_MM, nearest
 
 STRICT = SHIPPED.parent / "yunnan_2024_strict_redline.yaml"
 

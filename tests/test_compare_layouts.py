@@ -22,12 +22,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pandas as pd
+from test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 from siting.config.units import capitalised
 from siting.deliver.qgisproject import RUNS_GROUP, TITLE_FRAME_MM, TITLE_PT, compare_project_text, run_heading
 from siting.deliver.styles import WITHIN, RunDifference, diff_style
 from tests.conftest import MadeRun, copied
-from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 #: Each run's own layers (top to bottom: those of its plan.qgs, its hubs, flows and sources among
 #: them), then those under the groups (none: the small scenario has no context outlines), shown

@@ -22,12 +22,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 from siting.cli import main
 from siting.deliver.qgisproject import RUNS_GROUP, compare_project_text
 from siting.deliver.styles import diff_style
 from tests.conftest import MadeRun, copied
-from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 DATA = Path(__file__).parent / "data" / "small"
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import shapely
+from test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 from siting.cli import main
 from siting.deliver.layer import OutputLayer, make_layer
@@ -33,7 +34,6 @@ from siting.deliver.qgisproject import compare_project_text
 from siting.deliver.styles import diff_style, exclusion_reach, redline_style
 from siting.deliver.webmap import flow_features, on_site_features, redline_features, source_features
 from tests.conftest import MadeRun, copied
-from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 DATA = Path(__file__).parent / "data" / "small"
 #: The lake's legend label in each run.

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from test_compare_terminal import readme_runs, sweep_runs
 
 from siting.cli import batch_report, main
 from siting.deliver.tables import TERMINAL_WIDTH, display_width
@@ -25,7 +26,6 @@ from siting.runs.tables import (
     terminal_width,
 )
 from tests.conftest import MadeRun, compared_inputs
-from tests.test_compare_terminal import readme_runs, sweep_runs
 
 WIDTHS = (80, 100, 160)
 

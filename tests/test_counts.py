@@ -21,13 +21,7 @@ from collections.abc import Callable
 
 import pyomo.environ as pyo
 import pytest
-
-from models import build_model
-from models.counts import add_module_counts, count_values, fix_module_counts, free_module_counts, relax_site_counts
-from models.inputs import ModelInputs, ModuleSpec, RecyclingDemo
-from siting.optimize.counts import counted_start, solve_by_counts
-from siting.optimize.solve import new_solver, plan_values, solve_model
-from tests.test_families import (
+from test_families import (
     P10,
     Q10,
     SETTINGS,
@@ -44,6 +38,12 @@ from tests.test_families import (
     val,
     with_recycling,
 )
+
+from models import build_model
+from models.counts import add_module_counts, count_values, fix_module_counts, free_module_counts, relax_site_counts
+from models.inputs import ModelInputs, ModuleSpec, RecyclingDemo
+from siting.optimize.counts import counted_start, solve_by_counts
+from siting.optimize.solve import new_solver, plan_values, solve_model
 
 P2 = dataclasses.replace(P10, land_ha=2.0)
 Q2 = dataclasses.replace(Q10, land_ha=2.0)

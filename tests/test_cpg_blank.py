@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_input_limits import sources_shapefile
 
 from tests.conftest import run_bad
-from tests.test_input_limits import sources_shapefile
 
 
 @pytest.mark.parametrize("cpg", ["   ", " \t ", "  \n"])

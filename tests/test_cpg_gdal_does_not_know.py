@@ -8,11 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_input_limits import NAMES, sources_shapefile
 
 from siting.config.load import load_scenario
 from siting.prepare.layers import load_layers
 from tests.conftest import run_bad
-from tests.test_input_limits import NAMES, sources_shapefile
 
 
 @pytest.mark.parametrize(("cpg", "says"), [

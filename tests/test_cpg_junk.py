@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_input_limits import sources_shapefile
 
 from tests.conftest import run_bad
-from tests.test_input_limits import sources_shapefile
 
 
 @pytest.mark.parametrize("cpg", [b"\xff\xfe\x00\x81\x9c junk", b"\xff\xfe"])

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pytest
 from matplotlib.transforms import Bbox
+from test_outputs_names import two_rules
 
 from siting.cli import main
 from siting.config.errors import OutputFolderError
@@ -36,7 +37,6 @@ from siting.deliver.folders import MARKER, write_folder_atomically
 from siting.optimize.explain import Conflict, Diagnosis, RuleInstance
 from siting.prepare.problem import Prepared, prepare, redline_settings
 from tests.conftest import SHIPPED, MadeRun, edit
-from tests.test_outputs_names import two_rules
 
 REDLINE_30KM = (("constraints.redline.buffer_m", 30000),)
 

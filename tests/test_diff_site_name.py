@@ -7,9 +7,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from test_compare_forced_changes import runs
+
 from siting.deliver.styles import diff_changes, diff_forced, diff_style
 from siting.runs.tables import diff_aliases, diff_geojson
-from tests.test_compare_forced_changes import runs
 
 
 def test_the_diff_layer_names_each_site_and_labels_forced_changes_by_it(tmp_path: Path) -> None:

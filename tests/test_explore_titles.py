@@ -10,13 +10,13 @@ import re
 from typing import Any
 
 import pytest
+from test_robustness_png_labels import shipped_layer
 
 from siting.deliver.explore import conflict_layers, conflicts_figure, drawing_style, robustness_figure
 from siting.deliver.mapplot import PAGE_EDGE, TITLE_GAP
 from siting.optimize.explain import Conflict, Diagnosis, RuleInstance
 from siting.prepare.problem import Prepared, prepare, redline_settings
 from tests.conftest import SHIPPED
-from tests.test_robustness_png_labels import shipped_layer
 
 LONG = ("yunnan_2024_with_a_two_kilometre_red_line_buffer_and_ten_kilometre_lake_setbacks_for_every_chemical_process"
         ": rules not proven to conflict")

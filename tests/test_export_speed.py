@@ -509,7 +509,7 @@ def test_margin_styles_skipped_by_the_shortfall_measured_leave_the_same_map(monk
     the first three styles as before (the third fits), with 28 it skips the second and third
     (the fourth fits), with 40 it skips them and the page grows; the PNG is the same bytes as
     with every style tried in turn."""
-    from tests.test_map import CROWDED_TITLE, LONG_CONTEXT, crowded_sites, many_sources
+    from test_map import CROWDED_TITLE, LONG_CONTEXT, crowded_sites, many_sources
 
     tried: list[int] = []
     real = mapplot._margin

@@ -97,9 +97,10 @@ def test_an_end_without_a_name_is_null() -> None:
     """With hub c2 at s2 (tests/test_trade_outputs.py `chain_places`: cluster c1 named "C one", c2
     without a name, the gateway "Kunming station"), the sites named s1 but not s2: a site without a
     name is null, a hub is named as hubs.geojson names it (c2 by its id), the gateway by its name."""
+    from test_table_details import hand_plan
+    from test_trade_outputs import chain_places
+
     from siting.deliver.layers import product_flows_layer
-    from tests.test_table_details import hand_plan
-    from tests.test_trade_outputs import chain_places
 
     places, points = chain_places(s2_at_its_hub=True)
     layer = product_flows_layer(places, hand_plan(), points, site_names={"s1": "Site one", "s2": None})

@@ -33,12 +33,12 @@ from typing import Any
 import geopandas as gpd
 import pytest
 import shapely
+from test_webmap import browser  # noqa: F401 (fixture)
 
 from siting.deliver.layer import OutputLayer, make_layer
 from siting.deliver.styles import product_colours, product_flows_style, size_note
 from siting.deliver.webmap import _hex, head_html, map_html, product_flow_features
 from tests.conftest import MadeRun
-from tests.test_webmap import browser  # noqa: F401 (fixture)
 
 PRODUCTS = ["fepo4", "li2co3", "lfp", "ncm_precursor", "ncm", "anode", "separator", "electrolyte", "copper_foil",
             "cells", "recycling"]

@@ -14,13 +14,13 @@ import xml.etree.ElementTree as ET
 import geopandas as gpd
 import pandas as pd
 import shapely
+from test_map_titles_gap import PLAN_FLOWS
+from test_webmap_flows import PRODUCTS, UNITS, flows_layer, places
 
 from siting.deliver.files import layer_styles
 from siting.deliver.layer import make_layer
 from siting.deliver.styles import size_note
 from siting.deliver.webmap import product_flow_features, quantity
-from tests.test_map_titles_gap import PLAN_FLOWS
-from tests.test_webmap_flows import PRODUCTS, UNITS, flows_layer, places
 
 
 def _labels(qml: str) -> list[str]:

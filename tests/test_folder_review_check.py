@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from test_folder_review_shared import VARIANT_LINE, base_run, small  # noqa: F401 (fixtures)
+
 from siting.cli import main
-from tests.test_folder_review_shared import VARIANT_LINE, base_run, small  # noqa: F401 (fixtures)
 
 
 def test_check_refuses_as_solve_does(small: Path, capsys):  # noqa: F811

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from test_short_time_limit import Clock, no_plan
 
 import siting
 from siting import api
@@ -23,7 +24,6 @@ from siting.config.errors import InputError, NoSolution
 from siting.optimize.results import TIME_LIMIT_NAME, time_limit_named
 from siting.optimize.run import screening_no_plan_message
 from siting.optimize.solve import SolveReport, SolverSettings
-from tests.test_short_time_limit import Clock, no_plan
 
 SMALL = Path(__file__).parent / "data" / "small"
 

@@ -22,6 +22,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_front_details import problems
 
 import siting
 from siting.cli import main
@@ -30,7 +31,6 @@ from siting.deliver.folders import extends_chain, input_files
 from siting.prepare.problem import load_checked
 from siting.runs.batch import sweep_cases
 from tests.conftest import SMALL, edit
-from tests.test_front_details import problems
 
 #: The message of a sites layer that `--set` names and that is missing, after its path.
 NOT_FOUND = (": sites layer not found; check --set layers.sites.path (a relative path in --set starts at the current "

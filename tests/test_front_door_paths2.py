@@ -27,13 +27,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_front_details import problems
 
 import siting
 from siting.cli import main
 from siting.config.load import load_scenario, parse_override, paths_typed
 from siting.runs.pool import Case, _case_hooks, _named, _run_tasks, _Task, front_names, run_case
 from tests.conftest import SMALL, edit
-from tests.test_front_details import problems
 
 #: The problem of `catalog.yaml` of `bad/`, after the file's name.
 NO_LIFETIME = (":12: products.fepo4.modules[0] (fepo4_100kt).lifetime_yr "

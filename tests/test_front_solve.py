@@ -16,6 +16,10 @@ from typing import Any
 
 import pyomo.environ as pyo
 import pytest
+from test_counts import dear_second_site
+from test_families import SETTINGS, make_inputs
+from test_screening import CELL_IDS, MERGE_ALL, cells
+from test_short_time_limit import Clock, settings, timed_out
 
 import siting.optimize.screening as screening
 from models import build_model
@@ -23,10 +27,6 @@ from siting.optimize import counts, solve
 from siting.optimize.counts import solve_by_counts
 from siting.optimize.screening import solve_screened
 from siting.optimize.solve import SolveReport, SolverSettings, solve_fixed, solve_model
-from tests.test_counts import dear_second_site
-from tests.test_families import SETTINGS, make_inputs
-from tests.test_screening import CELL_IDS, MERGE_ALL, cells
-from tests.test_short_time_limit import Clock, settings, timed_out
 
 # --- a plan costed with its decisions fixed ---------------------------------------------------
 

@@ -18,6 +18,9 @@ from pathlib import Path
 
 import pyomo.environ as pyo
 import pytest
+from test_counts import dear_second_site
+from test_families import SETTINGS, make_inputs
+from test_screening import CELL_IDS, MERGE_ALL, cells
 
 from models import build_model
 from siting.config.errors import InputError
@@ -30,9 +33,6 @@ from siting.optimize.screening import solve_screened
 from siting.optimize.solve import new_solver, plan_values, solve_model
 from siting.optimize.tolerance import CERTIFY_TOLERANCE, certifying_bound, within_gap
 from siting.runs.pool import proven_by
-from tests.test_counts import dear_second_site
-from tests.test_families import SETTINGS, make_inputs
-from tests.test_screening import CELL_IDS, MERGE_ALL, cells
 
 BN = 1e9
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from test_layer_input import geopackage_of_two_layers
+
 from tests.conftest import edit, run_bad
-from tests.test_layer_input import geopackage_of_two_layers
 
 
 def test_a_problem_in_a_named_layer_names_it(folder: Path, capsys) -> None:

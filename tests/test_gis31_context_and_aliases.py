@@ -22,7 +22,7 @@ from tests.conftest import SMALL, MadeRun, run_once
 def sourced_inputs(folder: Path) -> list[Path]:
     """The small scenario with counties as its context layer and a red line whose input gives
     `area_km2_sourced` (2.9 km2) for its first polygon; [its scenario.yaml]."""
-    from tests.test_gis_outputs import small_with_provenance
+    from test_gis_outputs import small_with_provenance
 
     shutil.copytree(SMALL, folder / "small")
     path = folder / "small" / "redline.geojson"

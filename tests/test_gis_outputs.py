@@ -27,6 +27,7 @@ import pandas as pd
 import pyogrio
 import pytest
 import shapely
+from test_candidate_scenario import CELLS_A, ZONE_A, with_cells
 
 from models import ModelInputs, ModuleSpec
 from siting.config.units import amount_text, cluster_names, product_label
@@ -49,7 +50,6 @@ from siting.deliver.styles import RENDERERS, diff_style, source_classes
 from siting.optimize.results import BUILD_COLUMNS, Plan
 from siting.prepare.spatial import RedlineSettings, SpatialResult, land_after_redline
 from tests.conftest import MadeRun
-from tests.test_candidate_scenario import CELLS_A, ZONE_A, with_cells
 
 SHIPPED = Path(__file__).parent.parent / "scenarios" / "yunnan_2024.yaml"
 

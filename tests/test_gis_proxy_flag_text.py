@@ -9,11 +9,12 @@ import json
 import shutil
 from pathlib import Path
 
+from test_gis_review_redline import OUTLINE_PROBE, RESERVE_FEATURE
+from test_qgis import probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
+from test_rep31_data_honesty import _proxy_inputs
+
 from siting.cli import main
 from tests.conftest import SMALL
-from tests.test_gis_review_redline import OUTLINE_PROBE, RESERVE_FEATURE
-from tests.test_qgis import probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
-from tests.test_rep31_data_honesty import _proxy_inputs
 
 
 def test_qgis_outlines_a_proxy_marked_yes_in_text_dotted(qgis: None, tmp_path: Path) -> None:  # noqa: F811

@@ -15,8 +15,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from test_qgis import probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
+
 from tests.conftest import MadeRun
-from tests.test_qgis import probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 
 def parse(path: Path) -> ET.Element:

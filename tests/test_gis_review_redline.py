@@ -29,6 +29,9 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from test_qgis import probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
+from test_rep31_data_honesty import _proxy_inputs
+from test_report_shortfall import SIMULATION, lab
 
 from siting.cli import main
 from siting.deliver.layer import make_layer
@@ -49,9 +52,6 @@ from siting.deliver.styles import (
     sites_style,
 )
 from tests.conftest import SMALL, MadeRun
-from tests.test_qgis import probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
-from tests.test_rep31_data_honesty import _proxy_inputs
-from tests.test_report_shortfall import SIMULATION, lab
 
 #: The traced polygon added to the small red line: a nature reserve south-west of every site.
 RESERVE_FEATURE = {"type": "Feature",

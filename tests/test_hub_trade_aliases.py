@@ -4,10 +4,10 @@ out of the region 2024 (t/yr)", `imported_<product>_<year>` as "Li2CO3 imported 
 from __future__ import annotations
 
 import pandas as pd
+from test_trade_outputs import chain_places
 
 from siting.deliver.layers import hubs_layer
 from siting.deliver.styles import field_aliases
-from tests.test_trade_outputs import chain_places
 
 
 def test_hub_trade_fields_have_aliases_with_units():

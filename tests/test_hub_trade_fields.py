@@ -16,13 +16,13 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 from shapely import Point
+from test_trade_outputs import chain_inputs, chain_places
 
 from models import build_model
 from siting.deliver.layer import AMOUNT, feature_collection_text
 from siting.deliver.layers import hubs_layer, network_points, product_flows_layer
 from siting.optimize.results import extract_plan
 from siting.optimize.solve import SolverSettings, solve_model
-from tests.test_trade_outputs import chain_inputs, chain_places
 
 BASE = ["id", "kind", "node", "cluster", "name"]
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+from test_layer_fallbacks import change_features
 
 from siting.config.load import load_scenario
 from siting.prepare.layers import load_layers
-from tests.test_layer_fallbacks import change_features
 
 NOTICE = ("clusters.geojson: no fields 'hub_lon' and 'hub_lat': each cluster's hub (where its sites ship and its "
           "trade passes) is placed at the representative point of its polygon (a point inside it, which may lie far "

@@ -14,13 +14,13 @@ import geopandas as gpd
 import pytest
 import shapely
 from matplotlib.text import Annotation
+from test_robustness_png_labels import check_clear, drawn, site_labels
 
 from siting.deliver.explore import CLUSTER_OUTLINE, drawing_style
 from siting.deliver.layer import OutputLayer, make_layer
 from siting.deliver.mapplot import SYMBOL_CLEARANCE
 from siting.prepare.problem import Prepared, prepare
 from tests.conftest import SHIPPED
-from tests.test_robustness_png_labels import check_clear, drawn, site_labels
 
 # --- robustness.png: site labels off the clusters' outlines ------------------------------------
 

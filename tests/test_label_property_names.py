@@ -11,9 +11,9 @@ import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
+from test_qgis import QGIS_PYTHON, qgis_available
 
 from siting.deliver.styles import change_marks
-from tests.test_qgis import QGIS_PYTHON, qgis_available
 
 LABEL_NAMES = """
 from qgis.core import QgsPalLayerSettings

@@ -12,6 +12,7 @@ edge left out is an import of the bare `siting` package, which holds
 from __future__ import annotations
 
 import ast
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -63,15 +64,26 @@ def imported(name: str, tree: ast.AST) -> list[tuple[str, int, bool]]:
     return [item for item in found if item[0].split(".")[0] in ("siting", "models")]
 
 
-TREES = {name: ast.parse(path.read_text(encoding="utf-8")) for name, path in MODULES.items()}
-IMPORTS = {name: imported(name, tree) for name, tree in TREES.items()}
+def parsed_module(name: str) -> ast.Module:
+    """The module `name` of siting/ or models/, parsed."""
+    return ast.parse(MODULES[name].read_text(encoding="utf-8"))
+
+
+@functools.cache
+def imports() -> dict[str, list[tuple[str, int, bool]]]:
+    """Every module's imports of siting/ and models/ modules (`imported`), by module name. Made on
+    first use by a test, not when pytest collects this file: parsing every module takes some 2.5 s
+    of CPU, which each pytest-xdist worker would pay at collection whether it runs these tests or
+    not. The trees are not kept: their objects (some 700,000) would slow every later garbage
+    collection in the process."""
+    return {name: imported(name, parsed_module(name)) for name in MODULES}
 
 
 def graph() -> dict[str, set[str]]:
     """Module -> the modules it imports when run (imports for type checking only and the bare
     `siting` package left out, see the module docstring)."""
     return {name: {target for target, _, typing_only in targets if target != "siting" and not typing_only}
-            for name, targets in IMPORTS.items()}
+            for name, targets in imports().items()}
 
 
 def stage(name: str) -> int:
@@ -86,33 +98,33 @@ def test_the_stages_are_the_subpackages():
     top_level = sorted(p.name for p in (ROOT / "siting").glob("*.py"))
     assert top_level == ["__init__.py", "api.py", "cli.py"]
     for name in STAGES:
-        tree = TREES[f"siting.{name}"]
+        tree = parsed_module(f"siting.{name}")
         assert ast.get_docstring(tree), f"siting/{name}/__init__.py has no docstring"
         assert [type(n) for n in tree.body] == [ast.Expr], f"siting/{name}/__init__.py holds more than its docstring"
 
 
 def test_every_import_names_a_module_that_exists():
     missing = [f"{MODULES[name].relative_to(ROOT)}:{line}: {target}"
-               for name, targets in IMPORTS.items() for target, line, _ in targets if target not in MODULES]
+               for name, targets in imports().items() for target, line, _ in targets if target not in MODULES]
     assert missing == []
 
 
 def test_models_never_import_siting():
-    found = [f"{MODULES[name].relative_to(ROOT)}:{line}: {target}" for name, targets in IMPORTS.items()
+    found = [f"{MODULES[name].relative_to(ROOT)}:{line}: {target}" for name, targets in imports().items()
              if name.split(".")[0] == "models" for target, line, _ in targets if target.split(".")[0] == "siting"]
     assert found == []
 
 
 def test_a_stage_imports_only_itself_and_earlier_stages():
     backwards = [f"{MODULES[name].relative_to(ROOT)}:{line}: {target}"
-                 for name, targets in IMPORTS.items() if name.split(".")[0] == "siting"
+                 for name, targets in imports().items() if name.split(".")[0] == "siting"
                  for target, line, _ in targets
                  if target.split(".")[0] == "siting" and target != "siting" and stage(target) > stage(name)]
     assert backwards == []
 
 
 def test_the_package_init_imports_no_siting_module_when_loaded():
-    tree = TREES["siting"]
+    tree = parsed_module("siting")
     loaded_at_import = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
     names = [alias.name for node in loaded_at_import for alias in node.names]
     modules = [node.module for node in loaded_at_import if isinstance(node, ast.ImportFrom)]

@@ -25,6 +25,9 @@ import geopandas as gpd
 import pytest
 import shapely
 from matplotlib.colors import to_rgba
+from test_map_label_room import CRS, cluster, county_context, rock_source, sites_on_a_source
+from test_webmap import Page, browser  # noqa: F401 (the fixture skipping without Chromium)
+from test_webmap_sources_above import centre, hit, map_data, nearer, pixel
 
 from siting.deliver.explore import CONFLICT_ROLES, conflict_layers, conflicts_figure, drawing_style
 from siting.deliver.layer import OutputLayer, make_layer
@@ -35,9 +38,6 @@ from siting.deliver.styles import BUILT, resource_colours
 from siting.deliver.webmap import head_html, map_html, unlined_features
 from siting.optimize.explain import Conflict, Diagnosis, RuleInstance
 from siting.prepare.problem import Prepared, prepare, redline_settings
-from tests.test_map_label_room import CRS, cluster, county_context, rock_source, sites_on_a_source
-from tests.test_webmap import Page, browser  # noqa: F401 (the fixture skipping without Chromium)
-from tests.test_webmap_sources_above import centre, hit, map_data, nearer, pixel
 
 # --- 1. report.html: the hubs over the sites -----------------------------------------------------
 

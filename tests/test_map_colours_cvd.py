@@ -14,11 +14,11 @@ import itertools
 import geopandas as gpd
 import pytest
 from shapely.geometry import Point, box
+from test_product_colours_cvd import ciede2000
+from test_report_shortfall import SIMULATION, lab
 
 from siting.deliver import styles, webmap
 from siting.deliver.layer import OutputLayer, make_layer
-from tests.test_product_colours_cvd import ciede2000
-from tests.test_report_shortfall import SIMULATION, lab
 
 WHITE = (255, 255, 255)
 

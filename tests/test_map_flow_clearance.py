@@ -17,11 +17,11 @@ import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Annotation, Text
+from test_map_leftovers import CONTEXT, CRS, TITLE, rock_source, sites_on_a_source
 
 from siting.deliver.explore import drawing_style
 from siting.deliver.layer import OutputLayer, make_layer
 from siting.deliver.mapplot import SYMBOL_CLEARANCE, LabelPlacer, flow_widths, map_figure
-from tests.test_map_leftovers import CONTEXT, CRS, TITLE, rock_source, sites_on_a_source
 
 #: A flow line's width (points).
 WIDTH = 3.0

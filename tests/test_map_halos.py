@@ -25,6 +25,9 @@ from matplotlib.figure import Figure
 from matplotlib.patheffects import withStroke
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
+from test_map_label_room import CRS, TITLE, cluster
+from test_map_leftovers import UNLINED, rock_source, sites_on_a_source
+from test_webmap_flows import places
 
 from siting.deliver.layer import OutputLayer, make_layer
 from siting.deliver.mapinfo import MapContext
@@ -38,9 +41,6 @@ from siting.deliver.mapplot import (
     quiet_canvas,
 )
 from siting.deliver.styles import INK
-from tests.test_map_label_room import CRS, TITLE, cluster
-from tests.test_map_leftovers import UNLINED, rock_source, sites_on_a_source
-from tests.test_webmap_flows import places
 
 #: The labels the plan below draws, by kind.
 LABELS = {"site": "North park\nLFP 20,000 t/yr\nPhosphate rock on site: 50,000 t/yr in 2024",

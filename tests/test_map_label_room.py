@@ -27,6 +27,8 @@ import pytest
 import shapely
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
+from test_map_leftovers import rock_source, sites_on_a_source
+from test_webmap_flows import LEGS, PRODUCTS, UNITS, flows_layer, places
 
 from siting.deliver.files import (
     SolveOutcome,
@@ -43,8 +45,6 @@ from siting.deliver.qgisproject import legend_nodes, project_text
 from siting.deliver.styles import KEY_ONLY_CATEGORY, on_site_widest, size_note, style_for, year_groups
 from siting.prepare.problem import prepare
 from tests.conftest import MadeRun
-from tests.test_map_leftovers import rock_source, sites_on_a_source
-from tests.test_webmap_flows import LEGS, PRODUCTS, UNITS, flows_layer, places
 
 CRS = "EPSG:32648"
 TITLE = MapTitle("t", "optimal", 0.0, 0.0, [2023, 2024])

@@ -33,6 +33,8 @@ import pandas as pd
 import pytest
 import shapely
 from matplotlib.patches import Circle
+from test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
+from test_webmap_flows import LEGS, PRODUCTS, UNITS, YEARS, flows_layer, map_data, places
 
 from siting.deliver.files import folder_unlined_flows, layer_styles, set_geopackage_style, sites_styles_on_scale
 from siting.deliver.folders import changed_files
@@ -43,8 +45,6 @@ from siting.deliver.qgisproject import BATCH_SCALE_WORDS, legend_nodes
 from siting.deliver.styles import CHANGE_COLOURS, KEY_ONLY, capex_scale, rgba, with_capex_scale
 from siting.deliver.webmap import map_html
 from tests.conftest import MadeRun, copied
-from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
-from tests.test_webmap_flows import LEGS, PRODUCTS, UNITS, YEARS, flows_layer, map_data, places
 
 CRS = "EPSG:32648"
 TITLE = MapTitle("t", "optimal", 0.0, 0.0, [2023, 2024])

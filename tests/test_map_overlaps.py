@@ -31,6 +31,8 @@ from matplotlib.patches import Circle, Wedge
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 from PIL import Image
+from test_map_leftovers import projected, rock_source, sites_on_a_source
+from test_report_shortfall import ROOT, SIMULATION, lab
 
 from siting.deliver.files import SolveOutcome, folder_map_layers, folder_unlined_flows, map_context, map_title
 from siting.deliver.mapinfo import MapContext, MapTitle
@@ -38,8 +40,6 @@ from siting.deliver.mapplot import HALO, LabelPlacer, _label, map_figure, quiet_
 from siting.deliver.styles import product_colours, resource_colours
 from siting.prepare.problem import prepare
 from tests.conftest import MadeRun
-from tests.test_map_leftovers import projected, rock_source, sites_on_a_source
-from tests.test_report_shortfall import ROOT, SIMULATION, lab
 
 CRS = "EPSG:32648"
 TITLE = MapTitle("t", "optimal", 0.0, 0.0, [2023, 2024])

@@ -32,13 +32,13 @@ from typing import Any
 import geopandas as gpd
 import pytest
 import shapely
+from test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 from siting.deliver.layer import OutputLayer, make_layer
 from siting.deliver.qgisproject import SOURCE_FAR_STEPS_MM, SOURCE_LABEL_STEPS_MM, SOURCE_NARROW_WRAP
 from siting.deliver.styles import LabelSpot, redline_style, sources_style, with_label_spots
 from siting.deliver.webmap import DEMO_OVERLAY_LABEL, map_html, with_marker_scale
 from tests.conftest import MadeRun, copied, plan_layout_spots
-from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 
 def sites_layer(demonstrations: list[bool]) -> OutputLayer:

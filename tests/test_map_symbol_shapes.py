@@ -17,12 +17,12 @@ import xml.etree.ElementTree as ET
 import geopandas as gpd
 from matplotlib.lines import Line2D
 from shapely.geometry import Point
+from test_map_colours_cvd import drawn
+from test_product_colours_cvd import ciede2000
+from test_report_shortfall import lab
 
 from siting.deliver import mapplot, styles, webmap
 from siting.deliver.layer import OutputLayer, make_layer
-from tests.test_map_colours_cvd import drawn
-from tests.test_product_colours_cvd import ciede2000
-from tests.test_report_shortfall import lab
 
 #: The least width of an eligible site's ink ring: in QGIS (mm), map.png (points) and the web map (px).
 RING_MM, RING_PT, RING_PX = 0.5, 1.4, 2.5

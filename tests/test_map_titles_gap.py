@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 import geopandas as gpd
 import pandas as pd
 import shapely
+from test_webmap_flows import GATE, HUB, LEGS, PRODUCTS, UNITS, YEARS, flows_layer, map_data, places
 
 from siting.deliver.layer import make_layer
 from siting.deliver.mapinfo import MapTitle
@@ -22,7 +23,6 @@ from siting.deliver.qgisproject import TITLE_FRAME_MM, TITLE_PT
 from siting.deliver.styles import amount, product_flows_style
 from siting.deliver.webmap import map_html, unlined_flows
 from tests.conftest import MadeRun
-from tests.test_webmap_flows import GATE, HUB, LEGS, PRODUCTS, UNITS, YEARS, flows_layer, map_data, places
 
 # --- the gap in bn yuan in the titles ----------------------------------------------------------
 

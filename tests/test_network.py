@@ -13,10 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from models import COST_COMPONENTS, build_model
-from models.inputs import ModelInputs
-from tests.test_families import (
+from test_families import (
     Y1,
     Y2,
     built,
@@ -27,6 +24,9 @@ from tests.test_families import (
     val,
     without,
 )
+
+from models import COST_COMPONENTS, build_model
+from models.inputs import ModelInputs
 
 
 def chain(**overrides: Any) -> ModelInputs:

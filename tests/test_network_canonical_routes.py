@@ -13,11 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from test_families import Y1, built, land, solve_optimal, val
+from test_network import chain
 
 from models import build_model
 from models.network import gateway_ties
-from tests.test_families import Y1, built, land, solve_optimal, val
-from tests.test_network import chain
 
 
 def imported_q_at_both(**overrides: Any) -> Any:

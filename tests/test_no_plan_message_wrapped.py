@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_calibration import variant
+from test_calibration_verdict import AFTER, PLANTS, SCENARIO
 
 from siting.cli import main
-from tests.test_calibration import variant
-from tests.test_calibration_verdict import AFTER, PLANTS, SCENARIO
 
 
 @pytest.mark.parametrize("columns", [60, 80])

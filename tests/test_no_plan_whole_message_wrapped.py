@@ -116,8 +116,9 @@ def test_the_command_line_prints_the_message_wrapped(monkeypatch: pytest.MonkeyP
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     """tests/test_short_time_limit.py's run without a plan, at 80 columns: its one line of 280
     characters in lines of at most 80, no figure parted from its unit."""
+    from test_short_time_limit import SMALL, Clock, no_plan
+
     from siting.cli import main
-    from tests.test_short_time_limit import SMALL, Clock, no_plan
 
     monkeypatch.setenv("COLUMNS", "80")
     Clock(monkeypatch, [(1.8, no_plan)])

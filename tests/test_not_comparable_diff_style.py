@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from test_qgis_projects_short_names import diff_text as ranged_diff_text
 
 from siting.deliver.styles import (
     CHANGE_COLOURS,
@@ -24,7 +25,6 @@ from siting.deliver.styles import (
     rgba,
 )
 from tests.conftest import MadeRun
-from tests.test_qgis_projects_short_names import diff_text as ranged_diff_text
 
 LEGEND = "not comparable (objectives weigh the years differently)"
 VERDICT = "not comparable: the objectives weigh the years differently (objective.years_after_horizon 3 vs 0)"

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from test_qgis_robustness_legend import alternatives_on
+
 from siting.deliver.files import folder_project_layers
 from siting.deliver.qgisproject import PLANS_GROUP, with_sites_capex_scale
 from siting.deliver.styles import capex_scale
 from tests.conftest import MadeRun
-from tests.test_qgis_robustness_legend import alternatives_on
 
 
 def root_of(text: str) -> ET.Element:

@@ -14,6 +14,8 @@ import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
+
 from siting.deliver.explore import near_optimal_line, plan_theme_names
 from siting.deliver.layer import read_layer
 from siting.deliver.qgisproject import (
@@ -30,7 +32,6 @@ from siting.deliver.qgisproject import (
     project_text,
 )
 from tests.conftest import MadeRun, copied
-from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 
 def parse(folder: Path) -> ET.Element:

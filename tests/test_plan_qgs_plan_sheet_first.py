@@ -10,6 +10,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
+from test_qgis_robustness_legend import alternatives_on
 
 from siting.deliver.files import folder_project_layers
 from siting.deliver.qgisproject import (
@@ -27,7 +28,6 @@ from siting.deliver.qgisproject import (
 )
 from siting.deliver.styles import amount, capex_scale
 from tests.conftest import MadeRun
-from tests.test_qgis_robustness_legend import alternatives_on
 
 ROBUSTNESS = "./plan.gpkg|layername=robustness"
 

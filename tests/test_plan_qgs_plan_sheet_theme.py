@@ -15,10 +15,11 @@ import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
+
 from siting.deliver.explore import plan_theme_names
 from siting.deliver.qgisproject import PLANS_GROUP, plan_sheet_theme
 from tests.conftest import MadeRun, copied
-from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 
 def parse(folder: Path) -> ET.Element:

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pyomo.environ as pyo
 import pytest
+from test_solver_options import problems, with_solver
 
 from siting.cli import main
 from siting.config.highs import highs_default
 from siting.optimize.solve import SolverSettings, new_solver, solve_fixed, solve_model
 from tests.conftest import knapsack
-from tests.test_solver_options import problems, with_solver
 
 REFUSAL = ("solver.options.primal_feasibility_tolerance | has no effect on the MIP: HiGHS solves it with its "
            "primal feasibility tolerance at mip_feasibility_tolerance (got 'primal_feasibility_tolerance'); set "

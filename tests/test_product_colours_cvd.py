@@ -15,9 +15,9 @@ import math
 import numpy as np
 import pytest
 import yaml
+from test_report_shortfall import ROOT, SIMULATION, lab
 
 from siting.deliver.styles import product_colours
-from tests.test_report_shortfall import ROOT, SIMULATION, lab
 
 
 def ciede2000(one: np.ndarray, two: np.ndarray) -> float:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+from test_qgis import qgis  # noqa: F401 (the fixture skipping without QGIS)
+from test_qgis_label_distance import LAYOUT_HEAD, layout_probe
+
 from tests.conftest import MadeRun, copied
-from tests.test_qgis import qgis  # noqa: F401 (the fixture skipping without QGIS)
-from tests.test_qgis_label_distance import LAYOUT_HEAD, layout_probe
 
 CANVAS = LAYOUT_HEAD + r'''
 from qgis.core import (QgsExpressionContext, QgsExpressionContextUtils, QgsMapRendererSequentialJob, QgsMapSettings)

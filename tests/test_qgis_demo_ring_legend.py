@@ -18,9 +18,10 @@ import os
 import subprocess
 from pathlib import Path
 
+from test_demo_marks import sites_layer
+from test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
+
 from siting.deliver.styles import DEMO_LABEL, STATUS_LABELS, sites_style
-from tests.test_demo_marks import sites_layer
-from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 PROBE = r"""
 import json, os, sys

@@ -22,6 +22,9 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
+from test_map_label_room import CRS, legend_properties, no_flows
+from test_map_leftovers import rock_source, sites_on_a_source
+from test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 from siting.cli import main
 from siting.deliver.files import layer_styles
@@ -29,9 +32,6 @@ from siting.deliver.layer import OutputLayer, make_layer
 from siting.deliver.qgisproject import project_text
 from siting.deliver.styles import size_note
 from tests.conftest import SMALL, edit
-from tests.test_map_label_room import CRS, legend_properties, no_flows
-from tests.test_map_leftovers import rock_source, sites_on_a_source
-from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 #: What QGIS reads of plan.qgs: each layer's validity, geometry type, features, renderer, fields
 #: and abstract by layer id; the print legend's lines (depth, text); each GeoJSON as QGIS opens it

@@ -26,6 +26,8 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import shapely
+from test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
+from test_qgis_robustness_legend import alternatives_on
 
 from siting.deliver.files import folder_project_layers
 from siting.deliver.layer import make_layer
@@ -54,8 +56,6 @@ from siting.deliver.styles import (
     word_wrap,
 )
 from tests.conftest import MadeRun, copied
-from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
-from tests.test_qgis_robustness_legend import alternatives_on
 
 #: The farthest a built site's name stands from its pie (mm on the sheet, its box's nearest point
 #: beyond the pie's edge) in the shipped plans: a few steps out where the first are taken (21 mm:

@@ -20,12 +20,12 @@ from pathlib import Path
 
 import geopandas as gpd
 import shapely
+from test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 from siting.deliver.layer import make_layer
 from siting.deliver.qgisproject import SITE_LABEL_STEPS_MM, plan_layer_id
 from siting.deliver.styles import INK, LABEL_GAP_MM, LEADER_MM, PIE_MM, PIE_OUTLINE_MM, rgba, sites_style
 from tests.conftest import MadeRun, copied
-from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 
 def parse_text(text: str) -> ET.Element:

@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 from siting.config.units import plain_status
 from siting.deliver.mapinfo import MapTitle
@@ -38,7 +39,6 @@ from siting.deliver.qgisproject import (
 )
 from siting.deliver.styles import WITHIN, RunDifference
 from tests.conftest import MadeRun
-from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 YEARS = [2022, 2023, 2024]
 #: An alternative's title at its longest: a name of the shipped kind, the tenth of ten

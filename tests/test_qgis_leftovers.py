@@ -22,6 +22,7 @@ import xml.etree.ElementTree as ET
 import geopandas as gpd
 import pytest
 import shapely
+from test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 from siting.deliver import styles
 from siting.deliver.layer import make_layer, read_layer
@@ -39,7 +40,6 @@ from siting.deliver.qgisproject import (
 )
 from siting.deliver.styles import WATER, hub_label_expression, hub_label_texts, redline_colour, sites_style
 from tests.conftest import MadeRun, plan_layout_spots
-from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 PROBE = r'''
 import json, os, sys

@@ -16,10 +16,11 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
+from test_qgis_label_distance import LAYOUT_HEAD, layout_probe
+
 from siting.deliver.styles import BUILT_MARKER_MM, SITE_DOT_MM
 from tests.conftest import MadeRun, copied
-from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
-from tests.test_qgis_label_distance import LAYOUT_HEAD, layout_probe
 
 #: How near (mm on the sheet) QGIS draws a pie, a dot or a leader's middle to where it should.
 CLOSE_MM = 0.1

@@ -20,6 +20,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pyogrio
+from test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
+from test_qgis_label_distance import LAYOUT_HEAD, layout_probe
 
 from siting.deliver.files import folder_project_layers
 from siting.deliver.layers import LAYER_TITLES
@@ -33,8 +35,6 @@ from siting.deliver.qgisproject import (
 )
 from siting.deliver.styles import LAYOUT_MAP_ID, PieSpot, amount, capex_scale
 from tests.conftest import MadeRun, copied
-from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
-from tests.test_qgis_label_distance import LAYOUT_HEAD, layout_probe
 
 #: The layers whose names the layout places (`layout_names`).
 NAMED = ("sites", "hubs", "sources", "redline")

@@ -13,11 +13,12 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from test_qgis import PROBE_HEAD, probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
+
 from siting.deliver.files import PLANS_SCALE_WORDS, folder_project_layers, largest_built_capex
 from siting.deliver.qgisproject import OVERLAY_LEGEND, project_subfolders, with_sites_capex_scale
 from siting.deliver.styles import capex_scale
 from tests.conftest import MadeRun, copied
-from tests.test_qgis import PROBE_HEAD, probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 SOURCE = "./plan.gpkg|layername=robustness"
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import shapely
+from test_qgis import PROBE_HEAD, probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 from siting.deliver.layer import make_layer
 from siting.deliver.styles import (
@@ -28,7 +29,6 @@ from siting.deliver.styles import (
     pie_ring_labels,
 )
 from tests.conftest import MadeRun, copied
-from tests.test_qgis import PROBE_HEAD, probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 NEEDED = (165, 0, 38)
 SOME = (244, 165, 130)

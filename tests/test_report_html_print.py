@@ -13,8 +13,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from test_webmap import browser  # noqa: F401  (fixture)
+
 from tests.conftest import MadeRun
-from tests.test_webmap import browser  # noqa: F401  (fixture)
 
 MAP = '<p class="map-note">Interactive map.</p>\n<div id="plan-map" style="height:640px"></div>\n'
 

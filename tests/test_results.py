@@ -364,8 +364,9 @@ def test_decisions_a_loose_tolerance_left_near_whole_are_rounded_and_the_rest_so
     again (300 yuan, the same plan), keeps the bound, and says so in a notice. With strict
     targets, 2.5 modules (rounded to 2: 20 units, short of 30) admit no plan: the values and the
     report are left as they were, and no notice is added (extract_plan then refuses them)."""
+    from test_families import SETTINGS, make_inputs
+
     from siting.optimize.run import whole_decisions
-    from tests.test_families import SETTINGS, make_inputs
 
     model = build_model(make_inputs())
     report = solve_model(model, SETTINGS)
@@ -399,7 +400,7 @@ def test_capacity_idle_behind_a_binding_chain_balance_row_is_stranded_for_feedst
     units: 15 of its 20 stand idle although imports of p are free and q is worth 10 a unit
     against an output-value target of 100. The reason is the chain rule holding the input p:
     "feedstock", not "cost"."""
-    from tests.test_families import SETTINGS, chain_case, land
+    from test_families import SETTINGS, chain_case, land
 
     inputs = chain_case(existing_capacity_units_per_yr={("s1", "q"): 20.0, ("s2", "p"): 5.0},
                         **land({"s1": 0.0, "s2": 0.0}))
@@ -430,9 +431,10 @@ def test_decisions_rounding_cannot_mend_are_refused_saying_the_rounding_was_trie
 def test_the_rounding_of_near_whole_decisions_is_a_phase_of_its_own() -> None:
     """The re-solve with the decisions rounded is announced as the phase `round` (it came after
     `solve: done` as an unannounced search)."""
+    from test_families import SETTINGS, make_inputs
+
     from siting.config import progress
     from siting.optimize.run import whole_decisions
-    from tests.test_families import SETTINGS, make_inputs
 
     model = build_model(make_inputs())
     report = solve_model(model, SETTINGS)

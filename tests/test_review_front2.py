@@ -24,6 +24,8 @@ import json
 from pathlib import Path
 
 import pytest
+from test_counts import dear_second_site
+from test_short_time_limit import Clock, no_plan, phase_lines, reporter, settings, timed_out
 
 import siting
 from siting.cli import main
@@ -31,8 +33,6 @@ from siting.config import errors, progress
 from siting.config.load import load_scenario, parse_override, shown_path
 from siting.optimize.counts import solve_by_counts
 from tests.conftest import edit
-from tests.test_counts import dear_second_site
-from tests.test_short_time_limit import Clock, no_plan, phase_lines, reporter, settings, timed_out
 
 DATA = Path(__file__).parent / "data" / "small"
 SHIPPED = Path(__file__).parent.parent / "scenarios" / "yunnan_2024.yaml"

@@ -19,13 +19,13 @@ from contextlib import closing
 from pathlib import Path
 
 import pyogrio
+from test_qgis import PROBE_HEAD, probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
+from test_qgis_robustness_legend import alternatives_on
 
 from siting.deliver.files import PLANS_SCALE_WORDS, folder_project_layers, largest_built_capex
 from siting.deliver.qgisproject import plan_layer_id, with_sites_capex_scale
 from siting.deliver.styles import capex_scale
 from tests.conftest import MadeRun, copied
-from tests.test_qgis import PROBE_HEAD, probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
-from tests.test_qgis_robustness_legend import alternatives_on
 
 SOURCE = "./plan.gpkg|layername=robustness"
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import geopandas as gpd
 import shapely
+from test_qgis import PROBE_HEAD, probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 from siting.deliver.explore import robustness_style
 from siting.deliver.layer import make_layer
 from siting.deliver.styles import PIE_RING_Z, sites_style
 from tests.conftest import MadeRun, copied
-from tests.test_qgis import PROBE_HEAD, probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 
 def parse(text: str) -> ET.Element:

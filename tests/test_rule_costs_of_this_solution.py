@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_review_front import DATA, FIX, problems
 
 import siting
-from tests.test_review_front import DATA, FIX, problems
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
+from test_review18_runs import HAS_DASK
+from test_scheduler_refused import _sweep
+from test_scheduler_silent_port import silent_port  # noqa: F401  (a fixture)
 
 import siting.runs.pool as pool
-from tests.test_review18_runs import HAS_DASK
-from tests.test_scheduler_refused import _sweep
-from tests.test_scheduler_silent_port import silent_port  # noqa: F401  (a fixture)
 
 CHECK = ("check the port (a scheduler listens on 8786 unless told otherwise, its dashboard on 8787), give the "
          "address of a Dask scheduler, or drop --scheduler")

@@ -12,9 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from tests.test_review18_runs import HAS_DASK
-from tests.test_scheduler_refused import _sweep
+from test_review18_runs import HAS_DASK
+from test_scheduler_refused import _sweep
 
 REPLY = b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
 

@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
+from test_review18_runs import BUFFER, DATA, HAS_DASK
 
 import siting.runs.pool as pool
 from siting.cli import main
-from tests.test_review18_runs import BUFFER, DATA, HAS_DASK
 
 FIX = "start the scheduler (dask scheduler) or give the address of one this machine can reach, or drop --scheduler"
 

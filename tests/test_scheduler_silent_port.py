@@ -11,9 +11,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from test_review18_runs import BUFFER, DATA, HAS_DASK
 
 from siting.cli import main
-from tests.test_review18_runs import BUFFER, DATA, HAS_DASK
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ import json
 from pathlib import Path
 
 import pytest
+from test_progress import run_cli
 
 from siting.api import SCHEMA_DIGEST_WORDS, scenario_schema_text, schema_file_state, write_scenario_schema
 from siting.config.errors import InputError
-from tests.test_progress import run_cli
 
 
 def test_the_text_records_its_own_sha256() -> None:

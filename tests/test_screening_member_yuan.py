@@ -6,9 +6,9 @@ The instance is tests/test_screening.py's (`cells`)."""
 from __future__ import annotations
 
 import pytest
+from test_screening import K, cells
 
 from siting.optimize.screening import member_costs, member_yuan
-from tests.test_screening import K, cells
 
 GROUP = ("a1", "a2", "a5")
 

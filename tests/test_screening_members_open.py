@@ -6,9 +6,9 @@ for several members. Instances: tests/test_screening.py's (`cells`), solved exac
 from __future__ import annotations
 
 import pytest
+from test_screening import CELL_IDS, MERGE_ALL, P10, SETTINGS, Y2, K, cells, optimum
 
 from siting.optimize.screening import aggregate, solve_screened
-from tests.test_screening import CELL_IDS, MERGE_ALL, P10, SETTINGS, Y2, K, cells, optimum
 
 SITES = ("a1", "a2", "a3")
 

@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 import pytest
+from test_screening import CELL_IDS, MERGE_ALL, cells, optimum
 
 from models import build_model
 from siting.deliver.report import screening_rows
@@ -23,7 +24,6 @@ from siting.optimize.counts import CountSolve, solve_by_counts
 from siting.optimize.screening import ScreeningSettings, aggregate, proof_search, solve_screened
 from siting.optimize.solve import SolverSettings
 from siting.optimize.tolerance import certifying_bound
-from tests.test_screening import CELL_IDS, MERGE_ALL, cells, optimum
 
 #: 2 % asked: every search below stops at that gap.
 ASKED = SolverSettings(rel_gap=0.02, time_limit_s=60)

@@ -23,6 +23,7 @@ import sqlite3
 from dataclasses import replace
 
 import pandas as pd
+from test_layers_overlaps import RULE, case, plan_of
 
 from models import ModuleSpec
 from siting.deliver.layers import (
@@ -36,7 +37,6 @@ from siting.deliver.layers import (
 )
 from siting.optimize.results import CAPACITY_COLUMNS, FLOW_COLUMNS
 from tests.conftest import MadeRun
-from tests.test_layers_overlaps import RULE, case, plan_of
 
 FIELD = "setback_by_product"
 PLAN = [("c", "s"), ("a", "s"), ("b", "s"), ("a", "p"), ("c", "p"), ("d", "p")]

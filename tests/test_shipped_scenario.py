@@ -12,10 +12,10 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import shapely
+from test_output_validity import output_problems
 
 from siting.runs.job import RunResult, run_solve
 from tests.conftest import MadeRun
-from tests.test_output_validity import output_problems
 
 SCENARIO = Path(__file__).parent.parent / "scenarios" / "yunnan_2024.yaml"
 

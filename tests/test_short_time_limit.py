@@ -25,6 +25,7 @@ from typing import Any
 
 import pyomo.environ as pyo
 import pytest
+from test_counts import P2, Q2, Q20, dear_second_site, shared_land
 
 from models import ModelInputs, build_model
 from siting.cli import main
@@ -32,7 +33,6 @@ from siting.config import progress
 from siting.optimize import counts
 from siting.optimize.counts import relaxation_time_s, solve_by_counts
 from siting.optimize.solve import SolveReport, SolverSettings, plan_values, solve_model
-from tests.test_counts import P2, Q2, Q20, dear_second_site, shared_land
 
 SMALL = Path(__file__).parent / "data" / "small"
 

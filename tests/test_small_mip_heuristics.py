@@ -8,10 +8,10 @@ from typing import Any
 
 import pyomo.environ as pyo
 import pytest
+from test_bound_search_option_status import at_run as heuristics_at_run
 
 from siting.optimize.solve import BOUND_SEARCH_HEURISTICS, SMALL_MIP_INTEGERS, SolverSettings, small_mip, solve_model
 from tests.conftest import knapsack
-from tests.test_bound_search_option_status import at_run as heuristics_at_run
 
 OFF = dict.fromkeys(BOUND_SEARCH_HEURISTICS, False)
 ON = dict.fromkeys(BOUND_SEARCH_HEURISTICS, True)

@@ -35,7 +35,7 @@ def test_no_calibration_block_gives_none() -> None:
 
 def test_mode_fixed_gives_the_plants_rows_of_the_file(tmp_path: Path) -> None:
     """In mode fixed, calibration.csv has one row per real plant (not the checks' findings)."""
-    from tests.test_calibration import EAST_LFP, variant
+    from test_calibration import EAST_LFP, variant
 
     path = variant(tmp_path, EAST_LFP, "calibration: {mode: fixed, plants: plants.yaml}\n")
     solution = siting.solve(path)

@@ -10,13 +10,13 @@ import gc
 
 import pyomo.environ as pyo
 import pytest
+from test_counts import shared_land
+from test_families import SETTINGS
 
 import siting.optimize.counts as counts_module
 import siting.optimize.solve as solve_module
 from models import ModelInputs
 from siting.optimize.counts import solve_by_counts
-from tests.test_counts import shared_land
-from tests.test_families import SETTINGS
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ same solver object that does not name it, nor one set on the solver object betwe
 from __future__ import annotations
 
 import pytest
+from test_bound_search_option_status import at_run
 
 from siting.config.highs import highs_default
 from siting.optimize.solve import SolverSettings, new_solver, solve_model
 from tests.conftest import knapsack
-from tests.test_bound_search_option_status import at_run
 
 NAMES = ("presolve", "mip_max_nodes", "mip_heuristic_effort")
 

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import geopandas as gpd
 import shapely
+from test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 from siting.deliver.layer import make_layer
 from siting.deliver.styles import flows_style, sources_style
-from tests.test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 PROBE = r"""
 import json, os, sys

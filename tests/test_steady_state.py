@@ -13,9 +13,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-
-from tests.test_families import Y1, Y2, built, make_inputs, production, solve_optimal
-from tests.test_years_after_horizon import selling
+from test_families import Y1, Y2, built, make_inputs, production, solve_optimal
+from test_years_after_horizon import selling
 
 
 def test_the_steady_state_year_follows_the_last_plan_year_and_takes_its_prices() -> None:

@@ -24,8 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tests.test_steady_state_report import LATE_PROJECTS
+from test_steady_state_report import LATE_PROJECTS
 
 SMALL = Path(__file__).parent / "data" / "small"
 

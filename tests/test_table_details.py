@@ -11,6 +11,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+from test_trade_outputs import chain_places
 
 from siting.deliver import report
 from siting.deliver.drivers import ProximityReason
@@ -20,7 +21,6 @@ from siting.deliver.report import markdown, site_blocks
 from siting.deliver.tables import TERMINAL_CELL, cut_cell, display_width, plan_tables, text_table
 from siting.deliver.webmap import site_features
 from siting.optimize.results import BUILD_COLUMNS, CAPACITY_COLUMNS, Plan
-from tests.test_trade_outputs import chain_places
 
 LEFT_OUT = "(spatial.include_prospective_sources is false)"
 

@@ -19,13 +19,13 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from test_compare_terminal import BASE, FLAT, STRICT, run
 
 from siting.cli import batch_report, main
 from siting.deliver.tables import TERMINAL_WIDTH, display_width
 from siting.runs.pool import CaseSummary
 from siting.runs.tables import LABEL_INDENT, cell_lines, comparison_table, comparison_text
 from tests.conftest import MadeRun, small_inputs
-from tests.test_compare_terminal import BASE, FLAT, STRICT, run
 
 WIDTHS = (60, 80, 100)
 

@@ -22,6 +22,9 @@ import pandas as pd
 import pytest
 from pydantic import BaseModel
 from shapely.geometry import Point
+from test_candidate_scenario import ZONE_A, with_cells
+from test_outputs_names import two_rules
+from test_screening import CELL_IDS, MERGE_ALL, SETTINGS, cells
 
 from siting.cli import main
 from siting.config import schema
@@ -38,9 +41,6 @@ from siting.deliver.webmap import largest_built
 from siting.optimize.screening import solve_screened
 from siting.prepare.problem import prepare, redline_settings
 from tests.conftest import SHIPPED, SMALL
-from tests.test_candidate_scenario import ZONE_A, with_cells
-from tests.test_outputs_names import two_rules
-from tests.test_screening import CELL_IDS, MERGE_ALL, SETTINGS, cells
 
 # --- 1. sources by the run's names -----------------------------------------------------------
 

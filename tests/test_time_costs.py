@@ -15,14 +15,7 @@ import dataclasses
 import math
 
 import pytest
-
-from models import COST_COMPONENTS, MONEY_UNIT_YUAN, build_model
-from models.costs import (
-    capacity_shortfall_penalty_yuan_per_unit_yr,
-    capital_recovery_factor,
-    value_shortfall_penalty_yuan_per_yuan,
-)
-from tests.test_families import (
+from test_families import (
     P10,
     Y1,
     Y2,
@@ -35,6 +28,13 @@ from tests.test_families import (
     two_years,
     val,
     without,
+)
+
+from models import COST_COMPONENTS, MONEY_UNIT_YUAN, build_model
+from models.costs import (
+    capacity_shortfall_penalty_yuan_per_unit_yr,
+    capital_recovery_factor,
+    value_shortfall_penalty_yuan_per_yuan,
 )
 
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_broken_inputs import edit_features, feature, make_case, snapshot
 
 from siting.cli import main
 from siting.prepare.layers import area_m2
-from tests.test_broken_inputs import edit_features, feature, make_case, snapshot
 
 SQUARE = [[102.1, 24.6], [102.101, 24.6], [102.101, 24.601], [102.1, 24.601], [102.1, 24.6]]
 

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 import pytest
+from test_families import SETTINGS, Y1, sales_case, val, without
 
 from models import build_model
 from models.counts import add_module_counts, relax_site_counts
 from models.inputs import ModelInputs
 from models.sales_rounding import add_sales_rounding, rounding_row
 from siting.optimize.solve import solve_model
-from tests.test_families import SETTINGS, Y1, sales_case, val, without
 
 
 def relaxation(inputs: ModelInputs, rounding: bool) -> pyo.ConcreteModel:

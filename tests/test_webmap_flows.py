@@ -28,12 +28,12 @@ from typing import Any
 
 import geopandas as gpd
 import shapely
+from test_webmap import Page, browser, page, small_report  # noqa: F401 (fixtures)
 
 from siting.deliver.layer import OutputLayer, make_layer
 from siting.deliver.styles import product_colours
 from siting.deliver.webmap import _hex, map_html, product_flow_features
 from tests.conftest import MadeRun
-from tests.test_webmap import Page, browser, page, small_report  # noqa: F401 (fixtures)
 
 PRODUCTS = ["fepo4", "lfp", "cells"]
 UNITS = {"fepo4": "t", "lfp": "t", "cells": "GWh"}

@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from test_webmap import browser, small_report  # noqa: F401  (fixtures)
+
 from siting.deliver.webmap import PANEL_OPEN_MIN_PX, SCRIPT
-from tests.test_webmap import browser, small_report  # noqa: F401  (fixtures)
 
 
 def test_the_script_decides_from_the_map_width() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.test_webmap import browser, small_report  # noqa: F401  (fixtures)
+from test_webmap import browser, small_report  # noqa: F401  (fixtures)
 
 
 def boxes(chromium: Any, report: Path, width: int) -> tuple[dict[str, float], dict[str, float], list[dict[str, float]]]:

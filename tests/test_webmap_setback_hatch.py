@@ -12,11 +12,11 @@ import re
 
 import geopandas as gpd
 from shapely.geometry import box
+from test_product_colours_cvd import ciede2000
+from test_report_shortfall import lab
 
 from siting.deliver import styles, webmap
 from siting.deliver.layer import OutputLayer, make_layer
-from tests.test_product_colours_cvd import ciede2000
-from tests.test_report_shortfall import lab
 
 
 def zones() -> OutputLayer:

@@ -29,12 +29,12 @@ from typing import Any
 import geopandas as gpd
 import pytest
 import shapely
+from test_webmap import Page, browser  # noqa: F401 (the fixture skipping without Chromium)
 
 from siting.deliver.layer import OutputLayer, make_layer
 from siting.deliver.styles import BUILT, ELIGIBLE, INK, resource_colours
 from siting.deliver.webmap import _hex, head_html, map_html
 from tests.conftest import MadeRun
-from tests.test_webmap import Page, browser  # noqa: F401 (the fixture skipping without Chromium)
 
 YEARS = [2024]
 UNITS = {"lfp": "t"}

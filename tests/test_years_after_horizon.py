@@ -14,11 +14,11 @@ import dataclasses
 from typing import Any
 
 import pytest
+from test_families import Y1, Y2, built, built_per_year, make_inputs, production, solve_optimal, two_years
 
 from models.inputs import ModelInputs
 from siting.config.schema import ObjectiveSettings
 from tests.conftest import MadeRun
-from tests.test_families import Y1, Y2, built, built_per_year, make_inputs, production, solve_optimal, two_years
 
 PRICE = 50.0
 
