@@ -3380,6 +3380,92 @@ def check_catalog(path: Path, node: yaml.Node | None, catalog: Catalog, keys: Ca
     return problems
 
 
+#: A product's price below this share of what one unit of it costs to make at the catalog's own
+#: prices (its inputs, raw resources and other variable costs) is taken for a price given in a
+#: larger unit (`catalog_unit_notices`): the shipped catalog's prices lie at 1.08 times that cost
+#: or more in every year, and a price in 万 yuan is 10,000 times too small.
+PRICE_COST_SHARE = 0.1
+
+#: A module's capex per unit of yearly capacity below this share of a year's sales of that
+#: capacity, at its product's lowest price, is taken for a capex given in a larger unit
+#: (`catalog_unit_notices`): the shipped modules' capex is 0.08 to 2.3 times such a year's sales.
+CAPEX_SALES_SHARE = 0.01
+
+#: How many of a product's prices below its cost a notice names (`catalog_unit_notices`).
+PRICE_SLIPS_SHOWN = 3
+
+
+def unit_cost(catalog: Catalog, pid: str, path: str, year: int) -> float:
+    """What one unit of product `pid` costs to make in `year` on price path `path` at the catalog's
+    own prices: its inputs at their prices of that path and year (an input priced only on other
+    paths or years counts nothing), its raw resources at their in-province price and its other
+    variable cost (yuan/unit; energy left out, its tariff being the layers')."""
+    product = catalog.products[pid]
+    cost = product.other_variable_cost_yuan_per_unit
+    for upstream, amount in product.inputs.items():
+        if upstream in catalog.products and upstream != pid:
+            cost += amount * catalog.products[upstream].price_yuan_per_unit.get(path, {}).get(year, 0.0)
+    for resource, tonnes in product.resources_t_per_unit.items():
+        price = catalog.resources[resource].price_yuan_per_t if resource in catalog.resources else None
+        cost += tonnes * (price or 0.0)
+    return cost
+
+
+def catalog_unit_notices(path: Path, node: yaml.Node | None, catalog: Catalog) -> list[str]:
+    """Notices of catalog figures likely given in a larger unit than the catalog's yuan: a
+    product's price above 0 and below PRICE_COST_SHARE of what one unit costs to make at the
+    catalog's own prices (`unit_cost`) in a year of a price path (a price in 万 yuan/t, or per kg
+    where the unit is t), and a module's capex above 0 and below CAPEX_SALES_SHARE of a year's
+    sales of its capacity at its product's lowest price above 0 (a capex in 万 yuan). Neither can
+    hold of a working plant, so neither fires on sane figures; a notice, not a refusal: the plan
+    uses the figures as given. Each names the file and line, the key, the figures with their units
+    and the likely slip."""
+    origin = catalog_origin(path, node, {pid: {"modules": [{"id": m.id} for m in product.modules]}
+                                         for pid, product in catalog.products.items()})
+    notices = []
+    for pid, product in catalog.products.items():
+        unit = product.unit
+        low = [(path_id, year, price, unit_cost(catalog, pid, path_id, year))
+               for path_id, by_year in product.price_yuan_per_unit.items() for year, price in sorted(by_year.items())]
+        low = [entry for entry in low if 0 < entry[2] < PRICE_COST_SHARE * entry[3]]
+        if low:
+            loc = ("products", pid, "price_yuan_per_unit")
+            figures = "; ".join(f"{path_id} {year}: {notice_figure(price)} yuan/{unit} against {cost:,.0f}"
+                                for path_id, year, price, cost in low[:PRICE_SLIPS_SHOWN])
+            more = f"; and {len(low) - PRICE_SLIPS_SHOWN} more" if len(low) > PRICE_SLIPS_SHOWN else ""
+            notices.append(
+                f"{origin.where(loc)}: {origin.key(loc)} | below {PRICE_COST_SHARE * 100:g} % of what one {unit} "
+                f"costs to make at the catalog's own prices (its inputs, raw resources and other variable costs): "
+                f"{figures}{more}: given in 万 yuan/{unit}, or per a smaller unit than {unit}? Prices are in "
+                f"yuan/{unit} (4 万 yuan/{unit} is written 40000); the plan uses the figures as given")
+        prices = [(price, path_id, year) for path_id, by_year in product.price_yuan_per_unit.items()
+                  for year, price in sorted(by_year.items()) if price > 0]
+        if not prices:
+            continue
+        least, path_id, year = min(prices)
+        for i, module in enumerate(product.modules):
+            per_unit = module.capex_yuan / module.capacity
+            if not 0 < per_unit < CAPEX_SALES_SHARE * least:
+                continue
+            loc = ("products", pid, "modules", i, "capex_yuan")
+            notices.append(
+                f"{origin.where(loc)}: {origin.key(loc)} | {notice_figure(module.capex_yuan)} yuan for "
+                f"{notice_figure(module.capacity)} {unit}/yr is {notice_figure(per_unit)} yuan per {unit}/yr of "
+                f"capacity, below {CAPEX_SALES_SHARE * 100:g} % of a year's sales of it at the product's lowest price "
+                f"({notice_figure(least)} yuan/{unit}, {path_id} {year}): given in 万 yuan? capex_yuan is the whole "
+                "module's capex in yuan (10 亿 yuan is written 1000000000); the plan uses the figure as given")
+    return notices
+
+
+def catalog_notices(loaded: LoadedScenario) -> list[str]:
+    """`catalog_unit_notices` of the scenario's catalog, read for the lines of its keys."""
+    try:
+        _data, node = read_mapping(loaded.catalog_path, kind="catalog")
+    except InputError:  # read once already: its problems were reported then
+        node = None
+    return catalog_unit_notices(loaded.catalog_path, node, loaded.catalog)
+
+
 def drawn_resource_problems(path: Path, node: yaml.Node | None, pid: str, drawn: Iterable[str], keys: CatalogKeys,
                             prices: dict[str, float | None]) -> list[str]:
     """Every resource product `pid` draws on (`drawn`, the keys of its `resources_t_per_unit`) has

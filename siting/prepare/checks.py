@@ -21,6 +21,7 @@ from siting.config.errors import Notice, listed
 from siting.config.load import (
     STAND_INS,
     LoadedScenario,
+    catalog_notices,
     key_notice,
     notice_figure,
     percent_notices,
@@ -81,7 +82,8 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: froze
     one on a resource no source offers (`sourceless_limit_notices`), the red-line rule on
     without a red-line layer (`redline_layer_notices`), and a figure in per cent given below 1,
     which looks like a share (siting/config/load.py `percent_notices`), and an output-value target
-    or capex budget below a million yuan, which looks like bn yuan (`yuan_scale_notices`).
+    or capex budget below a million yuan, which looks like bn yuan (`yuan_scale_notices`), and a
+    catalog price or capex far below what a plant's figures allow (`catalog_notices`).
 
     `loaded` may be what passed of a scenario with problems (`siting.config.load.Salvage`): its
     mappings hold only the entries that passed the schema, so each is checked as it is. Nothing
@@ -101,6 +103,7 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: froze
     notices += redline_layer_notices(loaded, layers)
     notices += percent_notices(loaded)
     notices += yuan_scale_notices(loaded)
+    notices += catalog_notices(loaded)
     notices += lead_time_notices(loaded)
     if "sources" in faulty:  # which resources the sources offer is not known
         return problems, notices

@@ -59,6 +59,7 @@ from siting.prepare.spatial import (
     SpatialResult,
     assign_clusters,
     check_study_area,
+    point_land_problems,
     preprocess,
     to_working_crs,
     working_crs_of,
@@ -207,7 +208,8 @@ def placement_problems(loaded: LoadedScenario, layers: LayerSet, layer_problems:
     """The problems of placing the sites in the working CRS that preprocessing finds from the
     layers alone (`check_study_area`: a CRS that does not measure the study area truly;
     `assign_clusters`: a site inside two overlapping clusters, or outside every cluster under
-    `spatial.sites_outside_clusters: error`), so that they come with the scenario's and the
+    `spatial.sites_outside_clusters: error`; `point_land_problems`: a point site with more usable
+    land than its cluster's area), so that they come with the scenario's and the
     layers' other problems of the run (`with_layer_problems`, `load_checked`), which do not
     change them. None when they cannot be told soundly: the settings they read at fault (each
     reported on its own), or a sites or clusters layer with a problem of its own
@@ -234,13 +236,14 @@ def placement_problems(loaded: LoadedScenario, layers: LayerSet, layer_problems:
         crs = working_crs_of(name, where, key)
         if not with_problems("sources", "redline"):  # their extent counts in the study area
             check_study_area(layers, crs, name, where, key)
-        assign_clusters(to_working_crs(layers.sites, crs), to_working_crs(layers.clusters, crs),
-                        loaded.scenario.spatial.sites_outside_clusters,
-                        shown_path(sites_path) if sites_path is not None else "sites", [],
-                        str(sites_path) if sites_path is not None else None)
+        drawn, clusters = to_working_crs(layers.sites, crs), to_working_crs(layers.clusters, crs)
+        placed, _dropped = assign_clusters(drawn, clusters, loaded.scenario.spatial.sites_outside_clusters,
+                                           shown_path(sites_path) if sites_path is not None else "sites", [],
+                                           str(sites_path) if sites_path is not None else None)
     except InputError as exc:
         return list(exc.problems)
-    return []
+    return point_land_problems(drawn, placed, clusters, crs, shown_path(sites_path) if sites_path is not None
+                               else "sites", loaded.scenario.layers.sites)
 
 
 def with_layer_problems(error: InputError) -> InputError:
@@ -393,7 +396,7 @@ def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str |
         crs_at = loaded.at("spatial", "working_crs")
         spatial = preprocess(layers, list(loaded.catalog.products), redline_settings(loaded), s.spatial.working_crs,
                              s.spatial.sites_outside_clusters, s.spatial.detour_factor, crs_at[0], gateway, cells,
-                             crs_at[1])
+                             crs_at[1], s.layers.sites)
         inputs, input_notices = build_inputs_with_notices(loaded, spatial, names)
         positions = position_check(spatial, inputs, redline_settings(loaded), s.spatial.detour_factor)
     timings["preprocess"] = time.perf_counter() - started

@@ -35,11 +35,13 @@ import shapely
 
 from siting.config.errors import InputError
 from siting.config.load import shown_path
-from siting.config.schema import projected_crs_in_metres
+from siting.config.schema import SitesLayer, projected_crs_in_metres
 from siting.prepare.layers import (
     POLYGONAL,
     LayerSet,
+    area_text,
     ellipsoidal_area_m2,
+    named_features,
     to_working_crs,
 )
 
@@ -195,6 +197,42 @@ def check_study_area(layers: LayerSet, crs: pyproj.CRS, name: str, where: str | 
                           f"reaches {shown}, more than {MAX_SCALE_ERROR:.1%}, and every buffer, area and distance "
                           f"would be off by as much; use a CRS made for the area, such as "
                           f"{_utm_suggestion((west + east) / 2, (south + north) / 2)}"])
+
+
+#: How many point sites the problem of usable land above the cluster's area names.
+POINT_LAND_SHOWN = 5
+
+
+def point_land_problems(drawn: gpd.GeoDataFrame, placed: gpd.GeoDataFrame, clusters: gpd.GeoDataFrame,
+                        crs: pyproj.CRS, sites_path: str, layer: SitesLayer) -> list[str]:
+    """A problem naming the point sites whose usable area (ha) exceeds the whole area of the
+    cluster they join, each with both areas in ha: a point site's land lies in its cluster, so more
+    of it is a figure in another unit (m2 typed for ha) or a slip of digits. The cluster's area is
+    measured on the ellipsoid, as a polygon site's `footprint_ha` is (`ellipsoidal_area_m2`).
+    `drawn`: the sites in the file's order (working CRS); `placed`: those `assign_clusters` placed,
+    with their `cluster`; `clusters` in the working CRS `crs`; `sites_path` names the file and
+    `layer` its fields."""
+    if "usable_area_ha" not in placed.columns or not len(placed):
+        return []
+    area = dict(zip(clusters["id"], ellipsoidal_area_m2(clusters.geometry.to_numpy(), crs), strict=True))
+    row_of = {site: row for row, site in enumerate(drawn["id"])}
+    with np.errstate(over="ignore"):
+        usable = pd.to_numeric(placed["usable_area_ha"], errors="coerce").to_numpy(dtype=float) * M2_PER_HA
+    ids = list(drawn["id"])
+    each = []
+    for site, cluster, geometry, m2 in zip(placed["id"], placed["cluster"], placed.geometry, usable, strict=True):
+        whole = area.get(cluster, np.nan)
+        if geometry is None or geometry.geom_type != "Point" or not (np.isfinite(m2) and m2 > whole):
+            continue
+        each.append(f"{named_features([row_of[site]], ids, layer.id_field)}: {area_text(m2, 'ha')} usable in "
+                    f"cluster '{cluster}' of {area_text(whole, 'ha')}")
+    if not each:
+        return []
+    named = "; ".join(each[:POINT_LAND_SHOWN]) + (f"; and {len(each) - POINT_LAND_SHOWN} more"
+                                                  if len(each) > POINT_LAND_SHOWN else "")
+    return [f"{sites_path}: field '{layer.usable_area_field}' | more usable land than the whole area of the site's "
+            f"cluster for {named}; a point site's usable land lies in its cluster: give it in ha (a figure in m2 is "
+            f"{M2_PER_HA:,.0f} times too large: 300,000 m2 is 30 ha), or draw the site's outline as a polygon"]
 
 
 def assign_clusters(sites: gpd.GeoDataFrame, clusters: gpd.GeoDataFrame, policy: str, sites_path: str,
@@ -494,7 +532,8 @@ def append_cells(sites: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, existing_colu
 def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings, working_crs: str,
                sites_outside_clusters: str, detour_factor: float, scenario_file: str | None = None,
                gateway_lonlat: tuple[float, float] | None = None,
-               cells: gpd.GeoDataFrame | None = None, crs_key: str = "spatial.working_crs") -> SpatialResult:
+               cells: gpd.GeoDataFrame | None = None, crs_key: str = "spatial.working_crs",
+               sites_layer: SitesLayer | None = None) -> SpatialResult:
     """Project every layer to the working CRS and derive land, exclusions and distances, the
     clusters' hubs and the km of the hub network (to the gateway at `gateway_lonlat`, WGS84).
 
@@ -502,7 +541,9 @@ def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings,
     `land_price_yuan_per_ha` column) are appended to the sites (`append_cells`), with their land
     per product from their own usable land (`cell_land`); distances are measured for sites and
     cells alike. `scenario_file` (file and line) and `crs_key` (the key as the user gave it, e.g.
-    "--set spatial.working_crs") name the working CRS in messages about it."""
+    "--set spatial.working_crs") name the working CRS in messages about it. A point site with
+    more usable land than its cluster's whole area is refused (`point_land_problems`; its fields
+    named as `sites_layer` names them, by default the defaults')."""
     crs = working_crs_of(working_crs, scenario_file, crs_key)
     check_study_area(layers, crs, working_crs, scenario_file, crs_key)
     clusters = to_working_crs(layers.clusters, crs)
@@ -514,6 +555,11 @@ def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings,
     sites, dropped = assign_clusters(sites, clusters, sites_outside_clusters,
                                      shown_path(sites_path) if sites_path is not None else "sites", notices,
                                      str(sites_path) if sites_path is not None else None)
+    land_problems = point_land_problems(to_working_crs(layers.sites, crs), sites, clusters, crs,
+                                        shown_path(sites_path) if sites_path is not None else "sites",
+                                        sites_layer or SitesLayer(path="sites"))
+    if land_problems:
+        raise InputError(land_problems)
     # on the ellipsoid, as footprint_ha and a GIS measure it: the working CRS's own areas are off by its
     # areal scale (+0.06 % at Kunming in UTM 48N, up to 1 % in a CRS check_study_area accepts)
     footprint_ha = ellipsoidal_area_m2(sites.geometry.to_numpy(), crs) / M2_PER_HA  # NaN for a point
