@@ -12,11 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_price_unit_slips import set_property
 
 from siting.cli import main
 from siting.config.errors import InputError
 from siting.prepare.problem import prepare
-from tests.test_price_unit_slips import set_property
 
 # `folder` (a copy of the small scenario) is in tests/conftest.py.
 
