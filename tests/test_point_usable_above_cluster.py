@@ -60,6 +60,7 @@ def test_it_comes_with_the_layers_other_problems(folder: Path, monkeypatch: pyte
 
 
 def test_a_point_site_with_less_land_than_its_cluster_passes(folder: Path):
-    """Up to the cluster's whole area (280,116 ha) a point site's usable land is taken as given."""
+    """Up to the cluster's whole area (280,116 ha) a point site's usable land is taken as given (the
+    model's land is what its existing plant leaves: 2 ha of it, as with its own 30 ha, 28 left)."""
     set_property(folder / "sites.geojson", "usable_area_ha", {"e_city": 280000})
-    prepare(folder / "scenario.yaml", {})
+    assert prepare(folder / "scenario.yaml", {}).inputs.site_land_ha["e_city"] == 279998

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from siting.prepare.problem import prepare
 
 # `folder` (a copy of the small scenario) is in tests/conftest.py.
@@ -32,20 +34,17 @@ def slip_notices(folder: Path) -> list[str]:
     return [n for n in prepare(folder / "scenario.yaml", {}).notices if "given in" in n and "yuan/" in n]
 
 
-def test_a_site_tariff_in_fen_per_kwh_is_named(folder: Path):
-    set_property(folder / "sites.geojson", "power_tariff_yuan_per_kwh", {"e_city": 45})
+@pytest.mark.parametrize(("layer", "key", "value", "feature"), [
+    ("sites", "e_city", 45, "the 3rd feature (site_id 'e_city')"),  # fen/kWh
+    ("clusters", "west", 400, "the 1st feature (cluster_id 'west')"),  # yuan/MWh
+])
+def test_a_tariff_in_fen_per_kwh_or_yuan_per_mwh_is_named(folder: Path, layer: str, key: str, value: float,
+                                                           feature: str):
+    set_property(folder / f"{layer}.geojson", "power_tariff_yuan_per_kwh", {key: value})
     assert slip_notices(folder) == [
-        "sites.geojson: field 'power_tariff_yuan_per_kwh' | above 5 yuan/kWh for the 3rd feature (site_id 'e_city') "
-        "(got 45): given in fen/kWh or in yuan/MWh? The field is in yuan/kWh (45 fen/kWh, 450 yuan/MWh are written "
-        "0.45); the plan uses the figures as given"]
-
-
-def test_a_cluster_tariff_in_yuan_per_mwh_is_named(folder: Path):
-    set_property(folder / "clusters.geojson", "power_tariff_yuan_per_kwh", {"west": 400})
-    assert slip_notices(folder) == [
-        "clusters.geojson: field 'power_tariff_yuan_per_kwh' | above 5 yuan/kWh for the 1st feature (cluster_id "
-        "'west') (got 400): given in fen/kWh or in yuan/MWh? The field is in yuan/kWh (45 fen/kWh, 450 yuan/MWh are "
-        "written 0.45); the plan uses the figures as given"]
+        f"{layer}.geojson: field 'power_tariff_yuan_per_kwh' | above 5 yuan/kWh for {feature} (got {value}): given "
+        "in fen/kWh or in yuan/MWh? The field is in yuan/kWh (45 fen/kWh, 450 yuan/MWh are written 0.45); the plan "
+        "uses the figures as given"]
 
 
 def test_a_land_price_in_wan_yuan_per_mu_is_named(folder: Path):
