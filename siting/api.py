@@ -110,10 +110,10 @@ from siting.optimize.run import ModelSize, Solved, solve_prepared
 from siting.optimize.run import solver_settings as scenario_solver_settings
 from siting.optimize.solve import SolveReport, SolverSettings
 from siting.optimize.tolerance import absolute_gap_yuan
-from siting.prepare.problem import Prepared, prepare, redline_settings
+from siting.prepare.problem import Prepared, load_checked, prepare, redline_settings
 from siting.prepare.spatial import RedlineSettings
+from siting.runs.batch import checked_folder, compared_cases, repeated_file_notices, swept_cases, unread_sweep_problems
 from siting.runs.batch import compare as compare_to_folder
-from siting.runs.batch import compared_cases, repeated_file_notices, unread_sweep_problems
 from siting.runs.batch import sweep as sweep_to_folder
 from siting.runs.calibrate import SolveStanding, calibration_output
 from siting.runs.job import (
@@ -1114,7 +1114,9 @@ def solve(problem_or_path: Problem | Path | str, time_limit_s: float | None = No
     Raises:
         InputError: bad input (when given a path), `problem_or_path` neither a `Problem` nor a
             path, a time limit that is not a positive number, or `variant` or `overrides` with a
-            `Problem`.
+            `Problem`. Every argument refused is listed, in the order of the signature, then
+            (given a path it can load: `variant` and `overrides` not refused) every problem of
+            the scenario, as `siting solve` lists a refused option before them.
         PlanInfeasible: the rules cannot be met together; the message names the rule families
             whose relaxation gives a plan. Its `notices` are the problem's (`Problem.notices`,
             with any the solve added), as a plan's report would give them.
@@ -1132,13 +1134,13 @@ def solve(problem_or_path: Problem | Path | str, time_limit_s: float | None = No
         checks("variant", checked_variant, variant)
         checks("overrides", override_pairs, overrides)
     checks("time_limit_s", _time_limit, time_limit_s)
-    if from_path and checks.refused.keys() & {"variant", "overrides"}:  # it cannot be loaded without them
-        checks("problem_or_path", checked_path, problem_or_path)
-    elif from_path:
-        problem = checks("problem_or_path", load, problem_or_path, variant, overrides)
-    elif not isinstance(problem_or_path, Problem):
-        problem = checks("problem_or_path", as_problem, problem_or_path)
-    checks.raise_refused(("problem_or_path", "time_limit_s", "variant", "overrides"))
+    if not isinstance(problem_or_path, Problem) and not _is_path(problem_or_path):
+        checks("problem_or_path", as_problem, problem_or_path)
+    elif (not isinstance(problem_or_path, Problem) and checks("problem_or_path", checked_path, problem_or_path)
+          and not checks.refused.keys() & {"variant", "overrides"}):  # it cannot be loaded without them
+        problem = checks("scenario", load, problem_or_path, variant, overrides)
+    # the arguments' problems, then the scenario's, as `siting solve` lists a refused option's first
+    checks.raise_refused(("problem_or_path", "time_limit_s", "variant", "overrides", "scenario"))
     settings = problem.solver_settings(time_limit_s)
     timings = dict(problem.timings)
     with _time_limit_named(), notices_carried(problem.prepared.notices):
@@ -1185,7 +1187,11 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
             folder that may not be written (exit 2 on the command line), found before anything
             is solved; an OutputFolderError for a refused folder lists the problems of the
             scenario and its layers with it. Every argument refused is listed, in the order of the
-            signature (`slack` without `alternatives` last among them). `slack` without
+            signature (`slack` without `alternatives` last among them), then, where the scenario
+            loads with the arguments given (`path`, `variant` and `overrides` not refused), every
+            problem of the scenario, its layers and the output folder (of the scenario and its
+            layers alone with `out` refused; none with `out` in a hidden staging folder), as
+            `siting solve` lists them beside a refused option. `slack` without
             `alternatives`, alone refused, is listed first with
             every problem of the scenario, its layers and the output folder, as `siting solve
             --slack` without `--alternatives` lists them; nothing is written.
@@ -1207,6 +1213,10 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
     share = checks("slack", checked_slack, slack) if slack is not None else DEFAULT_SLACK
     if checks.refused and not checks.refused.keys() & {"alternatives", "slack"}:  # listed with the others
         checks("slack", slack_with_alternatives, slack, alternatives)
+    if checks.refused and not checks.refused.keys() & {"path", "variant", "overrides"}:  # it can be loaded
+        refused_out = any(isinstance(exc, OutputFolderError) for exc in checks.refused.get("out", []))
+        if not refused_out:  # a hidden staging folder is refused alone, as `siting solve --out` refuses it
+            checks("scenario", _run_problems, scenario, folder, "out" in checks.refused, chosen, pairs, [path, out])
     checks.raise_refused()
     names = _ARGUMENT_NAMES.get()
     with overrides_named(names.overrides), _time_limit_named(), paths_typed([path, out]):
@@ -1225,6 +1235,22 @@ def _checked_alternatives(value: Any) -> int:
         raise InputError([f"alternatives | must be a whole number from 0 to {MOST_ALTERNATIVES} (got "
                           f"{_shown(value)}); give e.g. alternatives=5, or 0 for none"])
     return int(value)
+
+
+def _run_problems(scenario: Path, folder: Path | None, folder_refused: bool, variant: str | None,
+                  overrides: tuple[Override, ...], typed: list[Any]) -> None:
+    """Raise every problem `run` finds before it solves, beside a refused argument, as `siting
+    solve` lists them beside a refused option (siting/cli.py `option_problems`): the scenario's,
+    its layers' and the output folder's (siting/runs/job.py `checked_before_solving`, an
+    OutputFolderError when the folder is refused); with the `out` argument refused
+    (`folder_refused`), the scenario's and its layers' alone (siting/prepare/problem.py
+    `load_checked`). Writes nothing."""
+    names = _ARGUMENT_NAMES.get()
+    with overrides_named(names.overrides), paths_typed(typed):
+        if folder_refused:
+            load_checked(scenario, variant, overrides)
+        else:
+            checked_before_solving(scenario, folder, variant, overrides, names.out, {})
 
 
 def _with_run_problems(refused: InputError, scenario: Path, folder: Path | None, variant: str | None,
@@ -1279,7 +1305,8 @@ def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_
 
     Raises:
         InputError, PlanInfeasible, NoSolution: as `solve` (the errors without a plan carrying
-            the run's `notices`), when the base plan is solved here.
+            the run's `notices`), when the base plan is solved here; a refused argument is listed
+            with the problems of a scenario path, after them, as `solve` lists them.
     """
     _checked_solution_arguments(problem_or_solution, time_limit_s)
     if isinstance(problem_or_solution, Solution):
@@ -1304,14 +1331,17 @@ def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_
 def _checked_solution_arguments(problem_or_solution: Any, time_limit_s: Any,
                                 *more: tuple[str, Callable[..., Any], Any]) -> None:
     """The arguments of `rule_costs` or `alternatives` (`more`: each further argument's name, check
-    and value, in the order of the signature) checked before anything is loaded or solved; one
-    InputError lists the problems of every argument refused (`_ArgumentChecks`)."""
+    and value, in the order of the signature) checked before anything is solved; one InputError
+    lists the problems of every argument refused (`_ArgumentChecks`) then, given a scenario path,
+    the scenario's (`load`), as `siting solve` lists a refused option before them."""
     checks = _ArgumentChecks()
     if not isinstance(problem_or_solution, (Solution, Problem)) and not _is_path(problem_or_solution):
         checks("problem_or_solution", as_problem, problem_or_solution, "problem_or_solution")
     for name, check, value in more:
         checks(name, check, value)
     checks("time_limit_s", _time_limit, time_limit_s)
+    if checks.refused and _is_path(problem_or_solution):  # the scenario's problems after them, as `siting solve`'s
+        checks("scenario", load, problem_or_solution)
     checks.raise_refused()
 
 
@@ -1439,7 +1469,9 @@ def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 
         `Alternatives`: the plans, their comparison `table` and `robustness`, and `write`.
 
     Raises:
-        InputError: `n` or `slack` out of range, a bad time limit, or bad input (given a path).
+        InputError: `n` or `slack` out of range, a bad time limit, or bad input (given a path):
+            every argument refused, in the order of the signature, then the path's scenario's
+            problems, as `solve` lists them.
         PlanInfeasible, NoSolution: as `solve` (carrying the run's `notices`), when the optimum
             is solved here.
     """
@@ -1655,7 +1687,10 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
         InputError: an argument of the wrong kind or out of range, a scenario is invalid (every
             problem, before any solve), or fewer than two runs (named `paths | ...`); an
             OutputFolderError when `out` may not be written, listing the problems of the
-            scenarios and their layers with it (no run started, nothing written).
+            scenarios and their layers with it (no run started, nothing written). Every argument
+            refused is listed, in the order of the signature, then, where the runs are known
+            (`paths`, `variants` and `overrides` not refused), the problems of their scenarios
+            and of `out`, as `siting compare` lists them beside a refused option.
 
     Warns:
         UserWarning: a scenario file given more than once (its runs are solved again, as `siting
@@ -1669,8 +1704,14 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
     if typed is not None:
         files = checks("paths", checked_paths, typed, chosen, pairs or ())
     folder, count, address, limit, shown = _batch_arguments(checks, out, workers, scheduler, time_limit_s, progress)
-    checks.raise_refused(("paths", "out", "workers", "scheduler", "time_limit_s", "progress", "variants",
-                          "overrides"))
+    known = not checks.refused.keys() & {"paths", "variants", "overrides"}  # the runs can be known
+    try:
+        checks.raise_refused(("paths", "out", "workers", "scheduler", "time_limit_s", "progress", "variants",
+                              "overrides"))
+    except InputError as refused:
+        if not known:
+            raise
+        raise _with_batch_problems(refused, files, folder, [*typed, out], chosen, pairs, None) from None
     if _ARGUMENT_NAMES.get() is not COMMAND_LINE_NAMES:  # the command line prints its own notice
         for notice in repeated_file_notices(files, "paths"):  # once the arguments hold
             warnings.warn(notice, UserWarning, stacklevel=2)
@@ -1690,6 +1731,42 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
             table[run.label] = table[run.label].astype(object)
             table.loc[table["metric"] == "status", run.label] = status_text(run)
     return Batch(uniform_blanks(table), runs, None)
+
+
+def _with_batch_problems(refused: InputError, files: list[Path], folder: Path | None, typed: list[Any],
+                         variants: list[str] | None, pairs: tuple[Override, ...], texts: list[str] | None
+                         ) -> InputError:
+    """`refused` (the problems of `compare`'s refused arguments, or with `texts`, its settings as
+    texts, `sweep`'s) with every problem the batch finds before it runs any, as `siting compare`
+    and `siting sweep` list them beside a refused option (siting/cli.py `batch_problems`): those of
+    its runs' scenarios, their settings, layers and folder names (siting/runs/batch.py
+    `compared_cases`, `swept_cases`) and, with `folder`, the output folder's, under the heading of
+    both when it is refused (`checked_folder`); `refused` itself for an output folder in a hidden
+    staging folder (an OutputFolderError), refused with the arguments alone. Writes nothing."""
+    if isinstance(refused, OutputFolderError):
+        return refused
+    names = _ARGUMENT_NAMES.get()
+    with overrides_named(names.overrides if texts is None else names.settings), paths_typed(typed):
+        try:
+            if texts is None:
+                cases, inputs, problems = compared_cases(files, None, variants, pairs, names.variants, names.paths,
+                                                         folder)
+            else:
+                with no_variant_chosen():
+                    cases, _values, _keys, inputs, problems = swept_cases(files[0], texts, None)
+        except OutputFolderError as error:  # an unreadable setting, with the folder's problems
+            return refused_together([*refused.problems, *error.problems], [])
+        except InputError as error:
+            return InputError([*refused.problems, *error.problems])
+        if folder is None:
+            return InputError([*refused.problems, *problems]) if problems else refused
+        try:  # given problems, it raises: InputError, or with the folder's an OutputFolderError
+            checked_folder(folder, inputs, names.out, [*refused.problems, *problems],
+                           [case.out_dir.as_posix() for case in cases], "sweep" if texts else "comparison",
+                           named=texts is None)
+        except InputError as error:
+            return error
+    return refused
 
 
 def _checked_variants(value: Any) -> list[str] | None:
@@ -1874,6 +1951,9 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
             base scenario, and the message says how to sweep a variant) or a combination that
             makes the scenario invalid; an OutputFolderError when `out` may not be written,
             listing the problems of the combinations with it (no run started, nothing written).
+            Every argument refused is listed, in the order of the signature, then, where the runs
+            are known (`path` and `settings` not refused), the problems of the combinations and
+            of `out`, as `siting sweep` lists them beside a refused option.
     """
     checks = _ArgumentChecks()  # every refused argument is named, in the order of the signature
     scenario = checks("path", checked_path, path)
@@ -1883,8 +1963,13 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
         with paths_typed([path]):
             texts = checks("settings", sweep_settings, settings, scenario)
     folder, count, address, limit, shown = _batch_arguments(checks, out, workers, scheduler, time_limit_s, progress)
-    # a scenario given as a URL is named after the settings, as `siting sweep` names it
-    checks.raise_refused(("settings", "path") if is_url(path) else ("path", "settings"))
+    known = not checks.refused.keys() & {"path", "settings"}  # the runs can be known
+    try:  # a scenario given as a URL is named after the settings, as `siting sweep` names it
+        checks.raise_refused(("settings", "path") if is_url(path) else ("path", "settings"))
+    except InputError as refused:
+        if not known:
+            raise
+        raise _with_batch_problems(refused, [scenario], folder, [path, out], None, (), texts) from None
     names = _ARGUMENT_NAMES.get()
     with overrides_named(names.settings), _time_limit_named(), paths_typed([path, out]), no_variant_chosen(), \
             scheduler_named(names.scheduler):

@@ -1,7 +1,8 @@
 """The Python front door lists every refused argument at once, as the command line lists every
 refused option: `run`, `solve`, `compare`, `sweep`, `alternatives` and `rule_costs` raise one
 InputError naming each argument refused, in the order of the signature, each in its own words,
-before anything is loaded, solved or written."""
+before anything is solved or written (a good scenario's path is loaded to list its problems after
+them: tests/test_front_door_arguments_with_scenario.py)."""
 
 from __future__ import annotations
 
