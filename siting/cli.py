@@ -417,8 +417,9 @@ def flag_value(flag: str, check: Callable[[str], Any]) -> Callable[[str], Any]:
 def flag_problems(args: argparse.Namespace) -> list[str]:
     """The problems of the flag values `args` holds refused (`BadFlag`), in the order of the
     command's options, then those of its scenario or scenarios (its `--variant`, `--set` and
-    layers, as `check` finds them, `loaded_problems`; none for `sweep`, whose settings are values
-    to sweep, nor `schema`), so that a bad flag hides nothing; empty when no flag value is bad."""
+    layers, as `check` finds them, `loaded_problems`; none for `schema`, nor for `sweep`, whose
+    settings are values to sweep: `batch_problems` lists its runs'), so that a bad flag hides
+    nothing; empty when no flag value is bad."""
     bad = [value for value in vars(args).values() if isinstance(value, BadFlag)]
     if not bad or args.command in ("sweep", "schema"):
         return list(bad)
@@ -470,23 +471,25 @@ def batch_problems(args: argparse.Namespace, flags: Sequence[str]) -> InputError
     sweep), layers and folder names (siting/runs/batch.py `compared_cases`, `swept_cases`) and,
     with `--out`, those of the output folder under the heading of both when it is refused
     (`checked_folder`, as the command gives them; a `--out` in a staging folder,
-    `staging_refused`, with the flags alone, as `solve` gives it), so that a bad flag value hides
-    none of them. Writes nothing."""
+    `staging_refused`, with the flags alone, as `solve` gives it; a refused `--out` value, a
+    `BadFlag` among `flags`, with the runs' problems alone, the folder it names not known), so
+    that a bad flag value hides none of them. Writes nothing."""
     from siting.config.load import no_variant_chosen, overrides_named, paths_typed
     from siting.runs.batch import checked_folder, compared_cases, swept_cases
     from siting.runs.job import refused_together
 
+    given = None if isinstance(args.out, BadFlag) else args.out  # a refused --out is among the flags
     try:
-        staging_refused(args.out)
+        staging_refused(given)
     except OutputFolderError as refused:
         return refused_together([*flags, *refused.problems], [])
     api = front_door()
     compare = args.command == "compare"
     typed = args.scenarios if compare else [args.scenario]
-    with api.command_line_names(), overrides_named("--set"), paths_typed([*typed, args.out]):
+    with api.command_line_names(), overrides_named("--set"), paths_typed([*typed, given]):
         try:
             files = api.checked_paths(typed, args.variant if compare else None, ())
-            out = api.checked_out(args.out)
+            out = api.checked_out(given)
         except InputError as error:
             malformed: list[str] = []
             if not compare and is_url(args.scenario):  # the file cannot be read: its --set still can
@@ -525,15 +528,15 @@ def option_problems(args: argparse.Namespace) -> InputError | None:
     before it solves (`checked_problem`: the scenario, its `--set` and layers, and the output
     folder, under the heading of both when the folder is refused), so that no bad option hides
     another problem; for `compare` and `sweep`, every other that the command finds before it runs
-    (`batch_problems`: the scenarios', their layers' and the output folder's); for another
-    command, or with `--out` refused (the folder it names is not known), the scenario's problems
-    (`flag_problems`). None when no option is at fault. Writes
-    nothing."""
+    (`batch_problems`: the scenarios', their layers' and the output folder's; `sweep`'s runs'
+    alone with `--out` refused, the folder it names not known); for another command, or `compare`
+    with `--out` refused, the scenario's problems (`flag_problems`). None when no option is at
+    fault. Writes nothing."""
     bad = [value for value in vars(args).values() if isinstance(value, BadFlag)]
     flags = [*bad, *slack_problems(args), *scheduler_problems(args)]
     if not flags:
         return None
-    if args.command in ("compare", "sweep") and not isinstance(args.out, BadFlag):
+    if args.command == "sweep" or (args.command == "compare" and not isinstance(args.out, BadFlag)):
         return batch_problems(args, flags)
     if args.command not in ("solve", "check") or isinstance(args.out, BadFlag):
         return InputError([*flags, *flag_problems(args)[len(bad):]])  # the bad flags first, then the scenario's
