@@ -32,7 +32,7 @@ from siting.config.load import (
 )
 from siting.config.units import Names, product_label
 from siting.config.words import close_match
-from siting.prepare.layers import LayerSet, km_to
+from siting.prepare.layers import LAND_PRICE_MIN_YUAN_PER_HA, LayerSet, km_to
 
 #: How like a category of the red-line layer a category the scenario names must be for "did you
 #: mean" (difflib's ratio, as `unknown_value` asks; or one edit apart: `close_match`).
@@ -72,6 +72,22 @@ def unknown_resource_problems(loaded: LoadedScenario) -> list[str]:
             for resource in loaded.scenario.constraints.proximity.max_distance_km if resource not in defined]
 
 
+def candidate_land_price_notices(loaded: LoadedScenario) -> list[Notice]:
+    """A notice for the candidate cells' land price (`candidates.land_price_yuan_per_ha`) above 0
+    and below LAND_PRICE_MIN_YUAN_PER_HA, likely given in 万 yuan/亩 or in yuan/m2, as the sites
+    layer's land price is named (siting/prepare/layers.py `price_scale_notices`). A notice, not a
+    refusal: the plan uses the figure as given. It names the file and line that wrote the key."""
+    spec = loaded.scenario.candidates
+    if spec is None or not 0 < spec.land_price_yuan_per_ha < LAND_PRICE_MIN_YUAN_PER_HA:
+        return []
+    loc = ("candidates", "land_price_yuan_per_ha")
+    key = loaded.at(*loc)[1]
+    return [key_notice(loaded, loc, (
+        f"{key} | above 0 and below {LAND_PRICE_MIN_YUAN_PER_HA:,.0f} yuan/ha (got "
+        f"{notice_figure(spec.land_price_yuan_per_ha)}): given in 万 yuan/亩 or in yuan/m2? It is in yuan/ha "
+        "(30 万 yuan/亩 is written 4500000, 300 yuan/m2 3000000); the plan uses the figure as given"))]
+
+
 def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: frozenset[str] = frozenset()
                          ) -> tuple[list[str], list[str]]:
     """Return (problems, notices) for ids the scenario names that the layers do not define, and
@@ -82,8 +98,9 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: froze
     one on a resource no source offers (`sourceless_limit_notices`), the red-line rule on
     without a red-line layer (`redline_layer_notices`), and a figure in per cent given below 1,
     which looks like a share (siting/config/load.py `percent_notices`), and an output-value target
-    or capex budget below a million yuan, which looks like bn yuan (`yuan_scale_notices`), and a
-    catalog price or capex far below what a plant's figures allow (`catalog_notices`).
+    or capex budget below a million yuan, which looks like bn yuan (`yuan_scale_notices`), a
+    catalog price or capex far below what a plant's figures allow (`catalog_notices`), and the
+    candidate cells' land price in another unit (`candidate_land_price_notices`).
 
     `loaded` may be what passed of a scenario with problems (`siting.config.load.Salvage`): its
     mappings hold only the entries that passed the schema, so each is checked as it is. Nothing
@@ -104,6 +121,7 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: froze
     notices += percent_notices(loaded)
     notices += yuan_scale_notices(loaded)
     notices += catalog_notices(loaded)
+    notices += candidate_land_price_notices(loaded)
     notices += lead_time_notices(loaded)
     if "sources" in faulty:  # which resources the sources offer is not known
         return problems, notices

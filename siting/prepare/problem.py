@@ -57,6 +57,7 @@ from siting.prepare.spatial import (
     CELL,
     RedlineSettings,
     SpatialResult,
+    as_in_file,
     assign_clusters,
     check_study_area,
     point_land_problems,
@@ -243,7 +244,7 @@ def placement_problems(loaded: LoadedScenario, layers: LayerSet, layer_problems:
     except InputError as exc:
         return list(exc.problems)
     return point_land_problems(drawn, placed, clusters, crs, shown_path(sites_path) if sites_path is not None
-                               else "sites", loaded.scenario.layers.sites)
+                               else "sites", as_in_file(loaded.scenario.layers.sites, sites_path))
 
 
 def with_layer_problems(error: InputError) -> InputError:
@@ -321,8 +322,11 @@ def load_checked(scenario_path: Path | str, variant: str | None = None, override
     InputError with every problem found in the scenario, its catalog and committed projects, the
     layers and between them, in one message (see `with_layer_problems`): a repeated id first (the
     problems it causes follow it), then the scenario's files; with them, those that the layers
-    alone tell of the candidate cells' count (`cell_count_problems`) and of placing the sites
-    (`placement_problems`), which a run without other problems finds as it goes on."""
+    alone tell of the candidate cells' count (`cell_count_problems`), which a run without other
+    problems finds as it goes on, and of placing the sites (`placement_problems`: a site outside
+    every cluster under `spatial.sites_outside_clusters: error`, a point site with more usable land
+    than its cluster), found here in any case, so that `compare` and `sweep` refuse it before any
+    run and a refused output folder is listed with it."""
     try:
         loaded = load_scenario(scenario_path, variant, overrides)
     except InputError as error:
@@ -333,6 +337,8 @@ def load_checked(scenario_path: Path | str, variant: str | None = None, override
     if problems:
         problems = merged(problems, cell_count_problems(loaded, layers),
                           placement_problems(loaded, layers, layer_problems))
+    else:  # a site refused where it lies stops a batch, or lists with a refused folder, before any run
+        problems = placement_problems(loaded, layers, layer_problems) or []
     if problems:
         raise InputError(problems)
     return loaded, layers, notices

@@ -42,6 +42,7 @@ from siting.prepare.layers import (
     area_text,
     ellipsoidal_area_m2,
     named_features,
+    read_as,
     to_working_crs,
 )
 
@@ -233,6 +234,41 @@ def point_land_problems(drawn: gpd.GeoDataFrame, placed: gpd.GeoDataFrame, clust
     return [f"{sites_path}: field '{layer.usable_area_field}' | more usable land than the whole area of the site's "
             f"cluster for {named}; a point site's usable land lies in its cluster: give it in ha (a figure in m2 is "
             f"{M2_PER_HA:,.0f} times too large: 300,000 m2 is 30 ha), or draw the site's outline as a polygon"]
+
+
+def as_in_file(layer: SitesLayer, path: Path | str | None) -> SitesLayer:
+    """`layer` naming its fields as the sites file at `path` names them: a shapefile's cut names
+    (siting/prepare/layers.py `read_as`), so that a message names the field the user's attribute
+    table shows; `layer` itself without a path or for another kind of file."""
+    return read_as(Path(path), layer, [])[0] if path is not None else layer
+
+
+#: Usable land (ha) at one point site above which a notice takes the figure for one in m2
+#: (`point_land_notices`): more than any one industrial park offers (the shipped parks: 36 to 1,278
+#: ha), and a slip a cluster the size of a prefecture (Kunming: 2.1 million ha) does not refuse.
+POINT_USABLE_NOTICE_HA = 10_000.0
+
+
+def point_land_notices(placed: gpd.GeoDataFrame, drawn_ids: Sequence[str], sites_path: str,
+                       layer: SitesLayer) -> list[str]:
+    """A notice naming the point sites of `placed` (placed in their clusters, with `usable_area_ha`)
+    with more than POINT_USABLE_NOTICE_HA of usable land, likely typed in m2; a notice, not a
+    refusal (`point_land_problems` refuses more than the cluster's area). `drawn_ids`: the sites'
+    ids in the file's order, which names them; `sites_path` names the file and `layer` its fields."""
+    if "usable_area_ha" not in placed.columns or not len(placed):
+        return []
+    usable = pd.to_numeric(placed["usable_area_ha"], errors="coerce").to_numpy(dtype=float)
+    point = np.array([g is not None and g.geom_type == "Point" for g in placed.geometry], dtype=bool)
+    large = point & np.isfinite(usable) & (usable > POINT_USABLE_NOTICE_HA)
+    if not large.any():
+        return []
+    row_of = {site: row for row, site in enumerate(drawn_ids)}
+    rows = [row_of[site] for site in placed["id"].to_numpy()[large]]
+    figures = ", ".join(area_text(v * M2_PER_HA, "ha") for v in usable[large][:POINT_LAND_SHOWN]) + (
+        ", ..." if large.sum() > POINT_LAND_SHOWN else "")
+    return [f"{sites_path}: field '{layer.usable_area_field}' | more than {POINT_USABLE_NOTICE_HA:,.0f} ha usable at "
+            f"a point site for {named_features(rows, list(drawn_ids), layer.id_field)} (got {figures}): given in m2? "
+            "It is in ha (300,000 m2 is 30 ha); the plan uses the figures as given"]
 
 
 def assign_clusters(sites: gpd.GeoDataFrame, clusters: gpd.GeoDataFrame, policy: str, sites_path: str,
@@ -557,9 +593,12 @@ def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings,
                                      str(sites_path) if sites_path is not None else None)
     land_problems = point_land_problems(to_working_crs(layers.sites, crs), sites, clusters, crs,
                                         shown_path(sites_path) if sites_path is not None else "sites",
-                                        sites_layer or SitesLayer(path="sites"))
+                                        as_in_file(sites_layer or SitesLayer(path="sites"), sites_path))
     if land_problems:
         raise InputError(land_problems)
+    notices += point_land_notices(sites, list(to_working_crs(layers.sites, crs)["id"]),
+                                  shown_path(sites_path) if sites_path is not None else "sites",
+                                  as_in_file(sites_layer or SitesLayer(path="sites"), sites_path))
     # on the ellipsoid, as footprint_ha and a GIS measure it: the working CRS's own areas are off by its
     # areal scale (+0.06 % at Kunming in UTM 48N, up to 1 % in a CRS check_study_area accepts)
     footprint_ha = ellipsoidal_area_m2(sites.geometry.to_numpy(), crs) / M2_PER_HA  # NaN for a point
