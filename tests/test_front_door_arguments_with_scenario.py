@@ -11,10 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_front_details import problems
 
 import siting
 from siting.cli import main
-from siting.config.errors import InputError, OutputFolderError
+from siting.config.errors import OutputFolderError
 from siting.deliver.folders import staging_folder
 from tests.conftest import edit
 
@@ -32,12 +33,6 @@ def typo(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     edit(folder / "scenario.yaml", "redline: {buffer_m: 1000}", "redline: {bufer_m: 1000}")
     monkeypatch.chdir(folder)
     return folder
-
-
-def problems(call, *args, **kwargs) -> list[str]:
-    with pytest.raises(InputError) as caught:
-        call(*args, **kwargs)
-    return caught.value.problems
 
 
 def test_run_lists_the_scenarios_problems_after_the_time_limit(typo: Path):
