@@ -315,7 +315,8 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
     """The cases of `comparison_cases` (same arguments), the input files and every problem found,
     returned rather than raised: a file's problems once however many of its variants find them,
     in the order found, each naming the files whose loading found it (`named_problems`); a
-    variant named that no file defines among them, unless a file's variants could not be read.
+    variant named that no file defines among them, saying which files could not be read (their
+    variants are not known, and a mended file may define it).
     With problems the input files are those known for sure of every case,
     its cases with problems among them (`known_inputs`), for the output folder's check beside
     the problems (`checked_folder`). With `destination`, the comparison folder, a run whose folder
@@ -328,7 +329,7 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
     problems: list[str] = []
     raised: dict[str, list[str]] = {}  # each problem found in loading -> the files that found it
     defined: list[str] = []
-    unlisted = False  # a file whose variants are not known: a variant named may be one of them
+    unlisted: list[str] = []  # the files whose variants are not known: a variant named may be one of them
     loadable: list[tuple[Path, str | None, LoadedScenario]] = []  # labelled once all are known (`run_labels`)
     limit = run_name_limit(destination) if destination is not None else None
     for path in paths:
@@ -337,7 +338,7 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
         except InputError as exc:
             problems.extend(raised_by(raised, path, exc.problems))
             inputs.extend(salvaged_inputs(None, path))
-            unlisted = True
+            unlisted.append(shown_path(path))
             continue
         defined.extend(v for v in own if v not in defined)
         for variant in [None, *(v for v in own if variants is None or v in variants)]:
@@ -358,10 +359,14 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
             problems.append(too_long)
         cases.append(Case(label, Path(path).absolute(), Path(label), variant, absolute_paths(tuple(overrides)),
                           time_limit_s))
+    unread = list(dict.fromkeys(unlisted))
+    unknown = (f"; {', '.join(unread)} could not be read, so {'its' if len(unread) == 1 else 'their'} variants "
+               "are not known" if unread else "")
     for name in dict.fromkeys(variants or ()):
-        if name not in defined and not unlisted:
-            problems.append(f"{variants_name} {name} | no scenario file of the comparison defines a variant named "
-                            f"'{name}' (defined: {', '.join(defined) or 'none'}); name one of those")
+        if name not in defined:
+            readable = " that could be read" if unlisted else ""
+            problems.append(f"{variants_name} {name} | no scenario file of the comparison{readable} defines a variant "
+                            f"named '{name}' (defined: {', '.join(defined) or 'none'}{unknown}); name one of those")
     if not problems and len(cases) < 2:
         problems.append(f"{paths_name} | needs at least two scenarios (or one file with variants) to compare")
     # a variant's fault is found by every load of its file, a base file's by each file extending it
