@@ -60,6 +60,7 @@ from siting.prepare.spatial import (
     as_in_file,
     assign_clusters,
     check_study_area,
+    orphan_problems,
     point_land_problems,
     preprocess,
     to_working_crs,
@@ -238,13 +239,16 @@ def placement_problems(loaded: LoadedScenario, layers: LayerSet, layer_problems:
         if not with_problems("sources", "redline"):  # their extent counts in the study area
             check_study_area(layers, crs, name, where, key)
         drawn, clusters = to_working_crs(layers.sites, crs), to_working_crs(layers.clusters, crs)
-        placed, _dropped = assign_clusters(drawn, clusters, loaded.scenario.spatial.sites_outside_clusters,
-                                           shown_path(sites_path) if sites_path is not None else "sites", [],
-                                           str(sites_path) if sites_path is not None else None)
+        # placed with "drop", so that a site outside every cluster hides no other site's problem
+        placed, dropped = assign_clusters(drawn, clusters, "drop",
+                                          shown_path(sites_path) if sites_path is not None else "sites", [],
+                                          str(sites_path) if sites_path is not None else None)
     except InputError as exc:
         return list(exc.problems)
-    return point_land_problems(drawn, placed, clusters, crs, shown_path(sites_path) if sites_path is not None
-                               else "sites", as_in_file(loaded.scenario.layers.sites, sites_path))
+    shown = shown_path(sites_path) if sites_path is not None else "sites"
+    return (orphan_problems(dropped, loaded.scenario.spatial.sites_outside_clusters, shown)
+            + point_land_problems(drawn, placed, clusters, crs, shown,
+                                  as_in_file(loaded.scenario.layers.sites, sites_path)))
 
 
 def with_layer_problems(error: InputError) -> InputError:

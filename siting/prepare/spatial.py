@@ -328,10 +328,22 @@ def assign_clusters(sites: gpd.GeoDataFrame, clusters: gpd.GeoDataFrame, policy:
     out = sites.copy()
     out["cluster"] = assigned
     orphans = tuple(out.loc[out["cluster"].isna(), "id"])
-    if orphans and policy == "error":
-        raise InputError([f"{sites_path}: sites {', '.join(orphans)} | lie in no cluster polygon; move them, "
-                          "remove them, or set spatial.sites_outside_clusters: drop"])
+    outside = orphan_problems(orphans, policy, sites_path)
+    if outside:
+        raise InputError(outside)
     return out.loc[out["cluster"].notna()].copy(), orphans
+
+
+def orphan_problems(orphans: Sequence[str], policy: str, sites_path: str) -> list[str]:
+    """The problem of the sites `orphans` (their ids) that lie in no cluster, under the policy
+    `policy` (`spatial.sites_outside_clusters`): with "error", one naming them in the sites file
+    `sites_path`; none with "drop", or without such sites. A caller that places the sites with
+    "drop" lists it beside the problems of the sites placed (`point_land_problems`), which it
+    would otherwise hide (`assign_clusters` raises it)."""
+    if not orphans or policy != "error":
+        return []
+    return [f"{sites_path}: sites {', '.join(orphans)} | lie in no cluster polygon; move them, "
+            "remove them, or set spatial.sites_outside_clusters: drop"]
 
 
 def _border_notice(path: str, site: str, clusters: Sequence[str], inside: str | None) -> str:
@@ -588,12 +600,15 @@ def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings,
     sources = to_working_crs(layers.sources, crs)
     notices: list[str] = []
     sites_path = layers.paths.get("sites")
-    sites, dropped = assign_clusters(sites, clusters, sites_outside_clusters,
+    # placed with "drop", so that a site outside every cluster hides no other site's problem
+    sites, dropped = assign_clusters(sites, clusters, "drop",
                                      shown_path(sites_path) if sites_path is not None else "sites", notices,
                                      str(sites_path) if sites_path is not None else None)
-    land_problems = point_land_problems(to_working_crs(layers.sites, crs), sites, clusters, crs,
-                                        shown_path(sites_path) if sites_path is not None else "sites",
-                                        as_in_file(sites_layer or SitesLayer(path="sites"), sites_path))
+    land_problems = orphan_problems(dropped, sites_outside_clusters,
+                                    shown_path(sites_path) if sites_path is not None else "sites")
+    land_problems += point_land_problems(to_working_crs(layers.sites, crs), sites, clusters, crs,
+                                         shown_path(sites_path) if sites_path is not None else "sites",
+                                         as_in_file(sites_layer or SitesLayer(path="sites"), sites_path))
     if land_problems:
         raise InputError(land_problems)
     notices += point_land_notices(sites, list(to_working_crs(layers.sites, crs)["id"]),
