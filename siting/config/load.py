@@ -1453,7 +1453,9 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
         where = origin.where(bare)
         key = origin.key(mapping_keys_as_text(model, loc))
         got = err.get("input")
-        shown = _written_number(locator, bare, got) or _shown(got)
+        # a key's fault: the text written at `bare` is the value the key holds, not the key
+        written = None if loc and loc[-1] == "[key]" else _written_number(locator, bare, got)
+        shown = written or _shown(got)
         if err["type"] == "extra_forbidden" and str(loc[-1]) in REPLACED_KEYS:
             problems.append(f"{where}: {key} | replaced by {REPLACED_KEYS[str(loc[-1])]}")
         elif err["type"] == "extra_forbidden":
@@ -1489,7 +1491,7 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
         elif err["type"] in ("literal_error", "enum"):
             problems.append(f"{where}: {key} | {plain_message(err['msg'])} (got {shown}); give one of those")
         else:  # a rule's message may say itself what was given
-            message = _rule_message(err["msg"], _written_number(locator, bare, got), got, shown)
+            message = _rule_message(err["msg"], written, got, shown)
             problems.append(f"{where}: {key} | {message}")
     return hinted_once(in_file_order(problems))
 

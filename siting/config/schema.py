@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 
 import pyproj
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -457,8 +458,28 @@ class Module(Strict):
     sources: dict[str, str] = Field(default_factory=dict, description="field -> source id or 'assumption: ...'")
 
 
+#: The years a catalog's price may be given for, as a committed project's `online_year` may
+#: (`EARLIEST_ONLINE_YEAR`): a run reads the prices of its plan's years and of the steady-state year
+#: after them, so a year far outside any plan (1e9, 0, 20224) is a slip whose price no run reads.
+CATALOG_YEARS = (1950, 2200)
+
+
+def catalog_year(value: int) -> int:
+    """`value`, a year a catalog gives a price for, when within CATALOG_YEARS; else the custom
+    error "catalog_year", saying why such a year is refused."""
+    if not CATALOG_YEARS[0] <= value <= CATALOG_YEARS[1]:
+        raise PydanticCustomError(
+            "catalog_year", "must be a calendar year from {least} to {most} (got {got}): a run reads a catalog's "
+            "prices for its plan's years and the steady-state year after them, so no run reads a price for this "
+            "year; write the year it is meant for, e.g. 2024", {"least": CATALOG_YEARS[0], "most": CATALOG_YEARS[1],
+                                                                 "got": value})
+    return value
+
+
+#: A year of a catalog's price (`CATALOG_YEARS`, `catalog_year`).
+CatalogYear = Annotated[int, AfterValidator(catalog_year)]
 #: Yuan (or t, or units) by price path and year: {<path>: {<year>: value}}.
-ByPathAndYear = dict[str, dict[int, Yuan]]
+ByPathAndYear = dict[str, dict[CatalogYear, Yuan]]
 
 
 class MarketShare(Strict):
