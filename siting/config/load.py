@@ -24,6 +24,7 @@ import contextlib
 import copy
 import datetime
 import hashlib
+import math
 import os
 import re
 import stat
@@ -1725,9 +1726,10 @@ def percent_notices(loaded: LoadedScenario) -> list[Notice]:
         if not 0 < value < 1:
             continue
         key = loaded.at(*loc)[1]
+        shown, hundred = figure_beside(value, 1, grouped=False), figure_beside(value * 100, 100, grouped=False)
         notices.append(key_notice(loaded, loc, (
-            f"{key} | looks like a share, not a percent (got {value:g}, read as {value:g} %); give "
-            f"{value * 100:g} for {value * 100:g} %, or leave it if {value:g} % is meant")))
+            f"{key} | looks like a share, not a percent (got {shown}, read as {shown} %); give "
+            f"{hundred} for {hundred} %, or leave it if {shown} % is meant")))
     return notices
 
 
@@ -1772,6 +1774,21 @@ def notice_figure(value: float, digits: int = 6) -> str:
     """A figure as written in a notice: a whole number with thousands separators (2,000,000),
     another to `digits` significant digits, as short as it reads (0.5, 1.5e-05)."""
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.{digits}g}"
+
+
+def figure_beside(value: float, limit: float, digits: int = 6, grouped: bool = True) -> str:
+    """`value` as `notice_figure` writes it (without thousands separators unless `grouped`), with
+    as many more significant digits as it takes to read on its own side of `limit`, the threshold
+    a notice compares it with: 5.0000001 above 5 is "5.0000001", not "5"; 9,999.9999 below
+    10,000 is "9,999.9999", not "10,000" (up to 17 digits, which tell any two floats apart)."""
+    if not (math.isfinite(value) and math.isfinite(limit)) or value == limit:
+        return notice_figure(value, digits) if grouped else notice_figure(value, digits).replace(",", "")
+    for places in range(digits, 18):
+        shown = notice_figure(value, places)
+        read = float(shown.replace(",", ""))
+        if (read > limit) == (value > limit) and read != limit:
+            break
+    return shown if grouped else shown.replace(",", "")
 
 
 #: The yearly capex budget's key path, which `yuan_scale_notices` also holds to the cheapest module.
@@ -1830,8 +1847,9 @@ def yuan_scale_notice_text(key: str, year: Any, value: float, budget: bool, leas
     budget bounds the capex of the modules decided in it, whole modules). The readings suggested
     are those of at least `least` yuan (a budget: the cheapest module's capex; a target: the least
     output value of one module) and at most `MOST_YUAN`."""
-    shown = notice_figure(value)
     short = budget and cheapest is not None and 0 < value < cheapest[1]
+    # beside the threshold it is compared with, so that it reads below it
+    shown = figure_beside(value, SMALL_YUAN if value < SMALL_YUAN or cheapest is None else cheapest[1])
     if not (0 < value < SMALL_YUAN or short):
         return None
     head = f"{shown} yuan is less than {SMALL_YUAN:,.0f} yuan"
@@ -3432,7 +3450,8 @@ def catalog_unit_notices(path: Path, node: yaml.Node | None, catalog: Catalog) -
         low = [entry for entry in low if 0 < entry[2] < PRICE_COST_SHARE * entry[3]]
         if low:
             loc = ("products", pid, "price_yuan_per_unit")
-            figures = "; ".join(f"{path_id} {year}: {notice_figure(price)} yuan/{unit} against {cost:,.0f}"
+            figures = "; ".join(f"{path_id} {year}: {figure_beside(price, PRICE_COST_SHARE * cost)} yuan/{unit} "
+                                f"against {cost:,.0f}"
                                 for path_id, year, price, cost in low[:PRICE_SLIPS_SHOWN])
             more = f"; and {len(low) - PRICE_SLIPS_SHOWN} more" if len(low) > PRICE_SLIPS_SHOWN else ""
             notices.append(
@@ -3452,7 +3471,8 @@ def catalog_unit_notices(path: Path, node: yaml.Node | None, catalog: Catalog) -
             loc = ("products", pid, "modules", i, "capex_yuan")
             notices.append(
                 f"{origin.where(loc)}: {origin.key(loc)} | {notice_figure(module.capex_yuan)} yuan for "
-                f"{notice_figure(module.capacity)} {unit}/yr is {notice_figure(per_unit)} yuan per {unit}/yr of "
+                f"{notice_figure(module.capacity)} {unit}/yr is {figure_beside(per_unit, CAPEX_SALES_SHARE * least)} "
+                f"yuan per {unit}/yr of "
                 f"capacity, below {CAPEX_SALES_SHARE * 100:g} % of a year's sales of it at the product's lowest price "
                 f"({notice_figure(least)} yuan/{unit}, {path_id} {year}): given in 万 yuan? capex_yuan is the whole "
                 "module's capex in yuan (10 亿 yuan is written 1000000000); the plan uses the figure as given")

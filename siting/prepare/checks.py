@@ -22,6 +22,7 @@ from siting.config.load import (
     STAND_INS,
     LoadedScenario,
     catalog_notices,
+    figure_beside,
     key_notice,
     notice_figure,
     percent_notices,
@@ -84,7 +85,8 @@ def candidate_land_price_notices(loaded: LoadedScenario) -> list[Notice]:
     key = loaded.at(*loc)[1]
     return [key_notice(loaded, loc, (
         f"{key} | above 0 and below {LAND_PRICE_MIN_YUAN_PER_HA:,.0f} yuan/ha (got "
-        f"{notice_figure(spec.land_price_yuan_per_ha)}): given in 万 yuan/亩 or in yuan/m2? It is in yuan/ha "
+        f"{figure_beside(spec.land_price_yuan_per_ha, LAND_PRICE_MIN_YUAN_PER_HA)}): given in 万 yuan/亩 or in "
+        "yuan/m2? It is in yuan/ha "
         "(30 万 yuan/亩 is written 4500000, 300 yuan/m2 3000000); the plan uses the figure as given"))]
 
 
@@ -370,14 +372,17 @@ def target_scale_notices(loaded: LoadedScenario, inputs: ModelInputs) -> list[st
             else:
                 k, word = next(((k, w) for k, w in UNIT_SCALES if target * k >= smallest), UNIT_SCALES[-1])
                 given, example = f"{word}s of {unit}", f"1 {word} {unit}/yr is written {k:.0f}"
+            limit = smallest / TARGET_SCALE_FACTOR if far else smallest
             notices.append(target_notice(loaded, loc, (
-                f"the target, {_figure(target)} {unit}/yr, is less than {far}the smallest module of {named}, "
+                f"the target, {figure_beside(target, limit, 3)} {unit}/yr, is less than {far}the smallest module of "
+                f"{named}, "
                 f"{_figure(smallest)} {unit}/yr: given in {given}? Targets are in the catalog's unit, {unit}/yr "
                 f"({example})")))
             continue
         if 0 < hold < math.inf and target > TARGET_SCALE_FACTOR * hold:
             notices.append(target_notice(loaded, loc, (
-                f"the target, {_figure(target)} {unit}/yr, is more than {TARGET_SCALE_FACTOR:,.0f} times all that "
+                f"the target, {figure_beside(target, TARGET_SCALE_FACTOR * hold, 3)} {unit}/yr, is more than "
+                f"{TARGET_SCALE_FACTOR:,.0f} times all that "
                 f"the sites could hold of {named}, {_figure(round(hold))} {unit}/yr (existing, committed, and their "
                 f"usable land filled with modules): {_scale_slip(target, hold, unit)} Targets are in the catalog's "
                 f"unit, {unit}/yr")))
@@ -414,14 +419,15 @@ def plant_scale_notices(loaded: LoadedScenario) -> list[str]:
             capacity, unit = float(project.capacity), product.unit
             smallest, largest = min(sizes), max(sizes)
             if capacity * PLANT_SCALE_FACTOR < smallest:
-                side = f"less than 1/{PLANT_SCALE_FACTOR:,.0f} of the smallest"
+                side, limit = f"less than 1/{PLANT_SCALE_FACTOR:,.0f} of the smallest", smallest / PLANT_SCALE_FACTOR
             elif capacity > PLANT_SCALE_FACTOR * largest:
-                side = f"more than {PLANT_SCALE_FACTOR:,.0f} times the largest"
+                side, limit = f"more than {PLANT_SCALE_FACTOR:,.0f} times the largest", PLANT_SCALE_FACTOR * largest
             else:
                 continue
             modules = (f"{_figure(smallest)} {unit}/yr" if smallest == largest
                        else f"{_figure(smallest)}-{_figure(largest)} {unit}/yr")
-            notices.append(f"{held.where(i)}: {held.key(i, 'capacity')} | the capacity, {_figure(capacity)} "
+            notices.append(f"{held.where(i)}: {held.key(i, 'capacity')} | the capacity, "
+                           f"{figure_beside(capacity, limit, 3)} "
                            f"{unit}/yr, is {side} of the catalog's modules of {product_label(project.product)} "
                            f"({modules}): given in another unit? Capacities are in the catalog's unit, {unit}/yr")
     return notices

@@ -87,6 +87,7 @@ from siting.config.load import (
     LoadedScenario,
     broken_link,
     broken_link_words,
+    figure_beside,
     megabytes,
     near_path,
     not_a_file_words,
@@ -2474,7 +2475,9 @@ def price_scale_notices(frame: gpd.GeoDataFrame, column: str, field_name: str, s
                 "the field is in yuan/ha (30 万 yuan/亩 is written 4500000, 300 yuan/m2 3000000)")
     if not slip.any():
         return []
-    figures = ", ".join(f"{v:g}" for v in values[slip][:5]) + (", ..." if slip.sum() > 5 else "")
+    limit = TARIFF_MAX_YUAN_PER_KWH if "tariff" in column else LAND_PRICE_MIN_YUAN_PER_HA
+    figures = ", ".join(figure_beside(v, limit, grouped=False) for v in values[slip][:5]) + (
+        ", ..." if slip.sum() > 5 else "")
     return [f"{shown}: field '{field_name}' | {what[0]} for {features_where(frame, slip, id_field)} (got {figures}): "
             f"given in {what[1]}? {what[2][0].upper()}{what[2][1:]}; the plan uses the figures as given"]
 

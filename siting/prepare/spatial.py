@@ -34,7 +34,7 @@ import pyproj
 import shapely
 
 from siting.config.errors import InputError
-from siting.config.load import shown_path
+from siting.config.load import figure_beside, shown_path
 from siting.config.schema import SitesLayer, projected_crs_in_metres
 from siting.prepare.layers import (
     POLYGONAL,
@@ -225,7 +225,8 @@ def point_land_problems(drawn: gpd.GeoDataFrame, placed: gpd.GeoDataFrame, clust
         whole = area.get(cluster, np.nan)
         if geometry is None or geometry.geom_type != "Point" or not (np.isfinite(m2) and m2 > whole):
             continue
-        each.append(f"{named_features([row_of[site]], ids, layer.id_field)}: {area_text(m2, 'ha')} usable in "
+        usable_ha = ha_beside(m2 / M2_PER_HA, whole / M2_PER_HA)
+        each.append(f"{named_features([row_of[site]], ids, layer.id_field)}: {usable_ha} usable in "
                     f"cluster '{cluster}' of {area_text(whole, 'ha')}")
     if not each:
         return []
@@ -234,6 +235,17 @@ def point_land_problems(drawn: gpd.GeoDataFrame, placed: gpd.GeoDataFrame, clust
     return [f"{sites_path}: field '{layer.usable_area_field}' | more usable land than the whole area of the site's "
             f"cluster for {named}; a point site's usable land lies in its cluster: give it in ha (a figure in m2 is "
             f"{M2_PER_HA:,.0f} times too large: 300,000 m2 is 30 ha), or draw the site's outline as a polygon"]
+
+
+def ha_beside(ha: float, limit_ha: float) -> str:
+    """An area of `ha` hectares as `area_text` writes it, or, where that would read as the
+    threshold `limit_ha` it is compared with or on its other side (10,000.4 ha is "10,000 ha"),
+    with the digits that tell it from it (`figure_beside`)."""
+    shown = area_text(ha * M2_PER_HA, "ha")
+    read = float(shown.split()[0].replace(",", ""))
+    if (read > limit_ha) == (ha > limit_ha) and read != limit_ha:
+        return shown
+    return f"{figure_beside(ha, limit_ha)} ha"
 
 
 def as_in_file(layer: SitesLayer, path: Path | str | None) -> SitesLayer:
@@ -264,7 +276,7 @@ def point_land_notices(placed: gpd.GeoDataFrame, drawn_ids: Sequence[str], sites
         return []
     row_of = {site: row for row, site in enumerate(drawn_ids)}
     rows = [row_of[site] for site in placed["id"].to_numpy()[large]]
-    figures = ", ".join(area_text(v * M2_PER_HA, "ha") for v in usable[large][:POINT_LAND_SHOWN]) + (
+    figures = ", ".join(ha_beside(v, POINT_USABLE_NOTICE_HA) for v in usable[large][:POINT_LAND_SHOWN]) + (
         ", ..." if large.sum() > POINT_LAND_SHOWN else "")
     return [f"{sites_path}: field '{layer.usable_area_field}' | more than {POINT_USABLE_NOTICE_HA:,.0f} ha usable at "
             f"a point site for {named_features(rows, list(drawn_ids), layer.id_field)} (got {figures}): given in m2? "
