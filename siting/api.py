@@ -126,7 +126,7 @@ from siting.runs.job import (
     write_outputs,
 )
 from siting.runs.pool import CaseSummary, checked_address, scheduler_named
-from siting.runs.tables import forced_change, status_text
+from siting.runs.tables import forced_change, plan_notice_lines, status_text
 
 __all__ = ["Alternatives", "Batch", "Problem", "Solution", "alternatives", "compare", "load", "rule_costs", "run",
            "scenario_json_schema", "solve", "sweep"]
@@ -1637,6 +1637,19 @@ def _batch_arguments(checks: _ArgumentChecks, out: Any, workers: Any, scheduler:
                    "progress=True for a progress line on standard error"))
 
 
+def _noticed(batch: Batch) -> Batch:
+    """`batch`, after a UserWarning with the notices of its runs with a plan (siting/runs/tables.py
+    `plan_notice_lines`: those every run has once, then each run's own), which its table does not
+    show, as `siting compare` and `siting sweep` print them under theirs; none when no such run has
+    a notice, nor for the command line, which prints them itself. The warning points at the
+    caller's line."""
+    if _ARGUMENT_NAMES.get() is not COMMAND_LINE_NAMES:
+        lines = plan_notice_lines(batch.runs)
+        if lines:
+            warnings.warn("\n".join(lines), UserWarning, stacklevel=3)
+    return batch
+
+
 def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, workers: int | None = None,
             scheduler: str | None = None, time_limit_s: float | None = None, progress: bool = False,
             variants: Sequence[str] | None = None,
@@ -1694,7 +1707,11 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
 
     Warns:
         UserWarning: a scenario file given more than once (its runs are solved again, as `siting
-            compare` does after the same notice), before any run starts.
+            compare` does after the same notice), before any run starts; and once the runs are
+            over, when some run with a plan has notices (a price likely typed in 万 yuan, ...),
+            which the table does not show: those every run has once ("all runs: ..."), then each
+            run's own, the first few of a long list with where all are (its report.md, or its
+            summary's `notices`), as `siting compare` prints them under its table.
     """
     checks = _ArgumentChecks()  # every refused argument is named, in the order of the signature
     typed = checks("paths", _listed, paths, "paths", "scenario files, the first the baseline",
@@ -1721,7 +1738,7 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
         if folder is not None:
             result = compare_to_folder(files, folder, count, address, limit, shown, chosen, pairs, names.out,
                                        names.variants, names.paths)
-            return Batch(uniform_blanks(result.table), tuple(result.summaries), result.out_dir)
+            return _noticed(Batch(uniform_blanks(result.table), tuple(result.summaries), result.out_dir))
         result = compare_to_folder(files, None, count, address, limit, shown, chosen, pairs, names.out,
                                    names.variants, names.paths)
     runs = tuple(dataclasses.replace(run, out_dir="") for run in result.summaries)  # none was written
@@ -1730,7 +1747,7 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
         if run.label in table.columns:
             table[run.label] = table[run.label].astype(object)
             table.loc[table["metric"] == "status", run.label] = status_text(run)
-    return Batch(uniform_blanks(table), runs, None)
+    return _noticed(Batch(uniform_blanks(table), runs, None))
 
 
 def _with_batch_problems(refused: InputError, files: list[Path], folder: Path | None, typed: list[Any],
@@ -1954,6 +1971,10 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
             Every argument refused is listed, in the order of the signature, then, where the runs
             are known (`path` and `settings` not refused), the problems of the combinations and
             of `out`, as `siting sweep` lists them beside a refused option.
+
+    Warns:
+        UserWarning: once the runs are over, when some run with a plan has notices, as for
+            `compare` (`siting sweep` prints them under its table).
     """
     checks = _ArgumentChecks()  # every refused argument is named, in the order of the signature
     scenario = checks("path", checked_path, path)
@@ -1975,12 +1996,12 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
             scheduler_named(names.scheduler):
         if folder is not None:
             result = sweep_to_folder(scenario, texts, folder, count, address, limit, shown, names.out)
-            return Batch(result.table, tuple(result.summaries), result.out_dir)
+            return _noticed(Batch(result.table, tuple(result.summaries), result.out_dir))
         result = sweep_to_folder(scenario, texts, None, count, address, limit, shown, names.out)
     runs = tuple(dataclasses.replace(run, out_dir="") for run in result.summaries)  # none was written
     table = result.table.copy()
     table["status"] = [status_text(run) for run in runs]  # no diagnosis folder to point to
-    return Batch(table, runs, None)
+    return _noticed(Batch(table, runs, None))
 
 
 

@@ -18,14 +18,15 @@ only by the command that needs them, so `--help` and `--version` answer at once.
 Exit codes: 0 done (every run gave a plan); 1 no plan (infeasible, no solution within the time
 limit, or a failed run in a batch; `solve` prints the run's notices, "note: ...", before the
 message, as a plan's summary gives them; `compare` and `sweep` print a failed run's after its
-message); 2 bad input (the message names the file, the key and
-the fix; also an output folder the run may not write, or whose disk refused the writes: full,
-over quota, read-only, with nothing written there; and, from the root cli.py, a Python without
-a package the tool needs); 130 or 143 stopped by Ctrl-C or SIGTERM, with no output folder left
-half written: "outputs not yet complete were discarded", or, stopped once its folders were in
-place (while it printed its summary), "after the outputs were written to <folder> (complete)".
-A folder of the tool's that the command could not remove (the user may not remove its files) is
-named last on standard error, "note: ... remove that folder by hand ...", whatever the exit code."""
+message, and those of the runs with a plan, exit code 0 or not, under their table); 2 bad input
+(the message names the file, the key and the fix; also an output folder the run may not write,
+or whose disk refused the writes: full, over quota, read-only, with nothing written there; and,
+from the root cli.py, a Python without a package the tool needs); 130 or 143 stopped by Ctrl-C
+or SIGTERM, with no output folder left half written: "outputs not yet complete were discarded",
+or, stopped once its folders were in place (while it printed its summary), "after the outputs
+were written to <folder> (complete)". A folder of the tool's that the command could not remove
+(the user may not remove its files) is named last on standard error, "note: ... remove that
+folder by hand ...", whatever the exit code."""
 
 from __future__ import annotations
 
@@ -1008,19 +1009,23 @@ def batch_report(result: Any, what: str, notices: Sequence[str] = ()) -> str:
     with the objective difference in words when they do not fit beside them, and the note on
     capacity rows: siting/runs/tables.py `comparison_text`) or of a `sweep` (`sweep_text`), from a
     `siting.api.Batch`, where the status of a run without a plan is a word ("infeasible", "failed");
-    under it the whole message of each such run, after that word ("run infeasible: run02 ...: the
+    under it, the notices of the runs with a plan (`plan_notice_lines`: those every run has once,
+    "all runs: ...", then each run's own, the first few of a long list, with where all are); then
+    the whole message of each run without a plan, after that word ("run infeasible: run02 ...: the
     plan is infeasible before solving: ..."), followed by its run's notices, "note: ..." as `solve`
     prints them (`notice_lines`: often they say why the run has no plan); then the `notices` of
     the batch as a whole (a scenario file given twice to `compare`), "note: ..."; and the folder.
     The table and its notes are laid out to the terminal's width (`terminal_width`)."""
     from siting.runs.pool import failure_message
-    from siting.runs.tables import comparison_text, short_status, sweep_text, terminal_width
+    from siting.runs.tables import comparison_text, plan_notice_lines, short_status, sweep_text, terminal_width
 
     width = terminal_width()  # the terminal's, or 120 on a file or pipe
     if what == "comparison":
         lines = [comparison_text(result.table, result.runs, f"{what}.csv", width), ""]
     else:
         lines = [sweep_text(result.table, f"{what}.csv", result.runs, width), ""]
+    noticed = plan_notice_lines(result.runs, width)  # what the runs with a plan say of their inputs
+    lines += [*noticed, ""] if noticed else []
     for summary in result.runs:
         if not summary.ok:
             message = failure_message(summary)

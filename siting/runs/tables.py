@@ -38,6 +38,7 @@ from typing import Any
 
 import pandas as pd
 
+from siting.config.errors import shown_notice
 from siting.config.progress import INFEASIBLE, in_words, run_outcome
 from siting.config.units import (
     BN,
@@ -81,6 +82,7 @@ from siting.deliver.tables import (  # noqa: F401 (terminal_width and NARROWEST_
     table_cells,
     terminal_width,
     wrap_columns,
+    wrap_text,
 )
 from siting.optimize.results import outward
 from siting.optimize.tolerance import TOLERANCE_NOTE, WITHIN, proven_low, range_text, within_tolerance
@@ -2060,6 +2062,79 @@ def failed_notices_note(summaries: Sequence[CaseSummary]) -> str:
     them under each such run's message instead (siting/cli.py `batch_report`)."""
     items = [f"- {summary.label}: {notice}" for summary in summaries if not summary.ok for notice in summary.notices]
     return f"{FAILED_NOTICES_HEAD}\n\n" + "\n".join(items) if items else ""
+
+
+#: How many notices of a run with a plan (or of those every run has) the terminal shows under the
+#: table of `compare` and `sweep` (`plan_notice_lines`); the rest are in the run's report.md.
+NOTICES_SHOWN = 3
+
+#: The line that leads the notices of the runs with a plan under the table (`plan_notice_lines`).
+PLAN_NOTICES_HEAD = "Notices of the runs with a plan"
+#: Where a run's notices are kept when its batch wrote no folder (`siting.compare` and
+#: `siting.sweep` without `out`): its summary in `Batch.runs`.
+IN_MEMORY = "{} `notices` in `Batch.runs`"
+
+
+def _counted(count: int) -> str:
+    """"1 notice", "3 notices"."""
+    return f"{count} notice{'s' if count != 1 else ''}"
+
+
+def plan_notice_groups(summaries: Sequence[CaseSummary]) -> list[tuple[str, list[str]]]:
+    """The notices of the runs with a plan (`CaseSummary.notices`: a price likely given in 万 yuan,
+    a committed project left out, ...), which their report.md and manifest.json hold and the
+    table does not show, grouped for the terminal under the table: each a heading and the notices
+    shown under it, in run order and each run's order. A notice every run has (two runs with a
+    plan or more) is given once, first, under "all runs: N notices" ("every run with a plan: ..."
+    when some run has none); then each run with notices of its own, "<run>: N notices". A group of
+    more than NOTICES_SHOWN shows the first of them, and its heading says where all are: the
+    run's report.md (its folder's path), or, for a batch kept in memory (no `out_dir`), the run's
+    summary (IN_MEMORY). [] when no run with a plan has a notice."""
+    planned = [summary for summary in summaries if summary.ok]
+    own: dict[str, list[str]] = {s.label: list(dict.fromkeys(map(str, s.notices))) for s in planned}
+    shared: list[str] = []
+    if len(planned) > 1:
+        shared = [n for n in own[planned[0].label] if all(n in own[s.label] for s in planned[1:])]
+    written = all(summary.out_dir for summary in planned)
+    groups = []
+    if shared:
+        who = "all runs" if len(planned) == len(summaries) else "every run with a plan"
+        where = "each run's report.md" if written else IN_MEMORY.format("each run's")
+        groups.append((who, shared, where))
+    for summary in planned:
+        notices = [n for n in own[summary.label] if n not in shared]
+        if notices:
+            where = str(Path(summary.out_dir) / "report.md") if summary.out_dir else IN_MEMORY.format("the run's")
+            groups.append((summary.label, notices, where))
+    by_text = {str(n): n for s in planned for n in s.notices}  # each notice as given, a Notice kept
+    shown = []
+    for who, notices, where in groups:
+        heading = f"{who}: {_counted(len(notices))}"
+        if len(notices) > NOTICES_SHOWN:
+            heading += f", the first {NOTICES_SHOWN} here, all in {where}"
+        shown.append((heading, [by_text[n] for n in notices[:NOTICES_SHOWN]]))
+    return shown
+
+
+def plan_notice_lines(summaries: Sequence[CaseSummary], width: int | None = None) -> list[str]:
+    """The notices of the runs with a plan as `compare` and `sweep` give them under their table
+    (`plan_notice_groups`), so that a run's figures are not read without them: PLAN_NOTICES_HEAD
+    and where they are kept, then each group's heading and its notices, "  note: ...", files named
+    as the errors name them (`shown_notice`), laid out to `width` terminal columns (None: one line
+    each). [] when no run with a plan has a notice."""
+    groups = plan_notice_groups(summaries)
+    if not groups:
+        return []
+    kept = "each run's report.md" if all(s.out_dir for s in summaries if s.ok) else IN_MEMORY.format("each run's")
+    head = f"{PLAN_NOTICES_HEAD} (also in {kept}):"
+    lines = wrap_text(head, width) if width else [head]
+    for heading, notices in groups:
+        lines += wrap_text(heading, width) if width else [heading]
+        for notice in map(shown_notice, notices):
+            said = f"note: {notice}"
+            body = said.splitlines() if "\n" in said or not width else wrap_text(said, width - 2)
+            lines += [f"  {line}" for line in body]
+    return lines
 
 
 def capacity_column(group: str, unit: str) -> str:
