@@ -15,9 +15,9 @@ import pytest
 
 from siting.cli import main
 
-WHY = ("must be a calendar year from 1950 to 2200 (got {got}): a run reads a catalog's prices for its plan's years and "
-       "the steady-state year after them, so no run reads a price for this year; write the year it is meant for, "
-       "e.g. 2024")
+WHY = ("must be a calendar year from 1950 to 2200 (got {got}): a run reads a catalog's figures by year (prices, sales "
+       "and import caps, national demand) for its plan's years and the steady-state year after them, so no run reads "
+       "one for this year; write the year it is meant for, e.g. 2024")
 
 
 def checked(folder: Path, year: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
@@ -52,6 +52,18 @@ def test_a_year_with_decimals_is_no_whole_number(folder: Path, capsys, monkeypat
     assert code == 2
     assert lines[1] == ("  - catalog.yaml:10: products.fepo4.price_yuan_per_unit.base.2023.5 (as a key) | must be a "
                         "whole number (got 2023.5); drop the decimals")
+
+
+def test_a_sales_cap_for_a_year_no_plan_runs_is_refused(folder: Path, capsys, monkeypatch):
+    """The same holds for the other figures by year: a sales cap given for year 20224."""
+    monkeypatch.chdir(folder)
+    catalog = folder / "catalog.yaml"
+    lines = catalog.read_text().splitlines()
+    lines.insert(9, "    sales_cap_units: {20224: 5000}")
+    catalog.write_text("\n".join(lines) + "\n")
+    assert main(["check", str(folder / "scenario.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert f"  - catalog.yaml:10: products.fepo4.sales_cap_units.20224 (as a key) | {WHY.format(got=20224)}" in err
 
 
 @pytest.mark.parametrize("year", ["2021", "2100", "1950", "2200"])

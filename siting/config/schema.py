@@ -458,25 +458,27 @@ class Module(Strict):
     sources: dict[str, str] = Field(default_factory=dict, description="field -> source id or 'assumption: ...'")
 
 
-#: The years a catalog's price may be given for, as a committed project's `online_year` may
-#: (`EARLIEST_ONLINE_YEAR`): a run reads the prices of its plan's years and of the steady-state year
-#: after them, so a year far outside any plan (1e9, 0, 20224) is a slip whose price no run reads.
+#: The years a catalog's figures by year (prices, sales and import caps, national demand) may be
+#: given for, as a committed project's `online_year` may (`EARLIEST_ONLINE_YEAR`): a run reads those
+#: of its plan's years and of the steady-state year after them, so a year far outside any plan (1e9,
+#: 0, 20224) is a slip whose figure no run reads.
 CATALOG_YEARS = (1950, 2200)
 
 
 def catalog_year(value: int) -> int:
-    """`value`, a year a catalog gives a price for, when within CATALOG_YEARS; else the custom
-    error "catalog_year", saying why such a year is refused."""
+    """`value`, a year a catalog gives a figure for (a price, a sales or import cap, national
+    demand), when within CATALOG_YEARS; else the custom error "catalog_year", saying why such a
+    year is refused."""
     if not CATALOG_YEARS[0] <= value <= CATALOG_YEARS[1]:
         raise PydanticCustomError(
             "catalog_year", "must be a calendar year from {least} to {most} (got {got}): a run reads a catalog's "
-            "prices for its plan's years and the steady-state year after them, so no run reads a price for this "
-            "year; write the year it is meant for, e.g. 2024", {"least": CATALOG_YEARS[0], "most": CATALOG_YEARS[1],
-                                                                 "got": value})
+            "figures by year (prices, sales and import caps, national demand) for its plan's years and the "
+            "steady-state year after them, so no run reads one for this year; write the year it is meant for, "
+            "e.g. 2024", {"least": CATALOG_YEARS[0], "most": CATALOG_YEARS[1], "got": value})
     return value
 
 
-#: A year of a catalog's price (`CATALOG_YEARS`, `catalog_year`).
+#: A year of a catalog's figure by year (`CATALOG_YEARS`, `catalog_year`).
 CatalogYear = Annotated[int, AfterValidator(catalog_year)]
 #: Yuan (or t, or units) by price path and year: {<path>: {<year>: value}}.
 ByPathAndYear = dict[str, dict[CatalogYear, Yuan]]
@@ -485,7 +487,7 @@ ByPathAndYear = dict[str, dict[CatalogYear, Yuan]]
 class MarketShare(Strict):
     """The most a product sells out of the region: a share of national demand, per year."""
 
-    national_demand_units: dict[int, Quantity] = Field(
+    national_demand_units: dict[CatalogYear, Quantity] = Field(
         description="Year -> national demand for the product (units/yr)")
     max_share: Share = Field(description="Most of the national demand the region's sales may take (share)")
 
@@ -510,7 +512,7 @@ class Product(Strict):
     import_premium_share: Share | None = Field(
         default=None, description="Import price = price x (1 + this), delivered to the gateway, from 0 to 1 (0.1: "
         "10 % above the price); null: not importable (share)")
-    sales_cap_units: dict[int, Quantity] | None = Field(
+    sales_cap_units: dict[CatalogYear, Quantity] | None = Field(
         default=None, description="Year -> most sold out of the region; a year left out has no cap (units/yr)")
     market: MarketShare | None = Field(
         default=None, description="Sales cap as a share of national demand (instead of sales_cap_units)")
@@ -537,7 +539,7 @@ class Resource(Strict):
     import_price_yuan_per_t: ByPathAndYear | None = Field(
         default=None, description="Price path -> year -> price delivered to the gateway; null: not importable "
         "(yuan/t)")
-    import_cap_t_per_yr: dict[int, Quantity] | None = Field(
+    import_cap_t_per_yr: dict[CatalogYear, Quantity] | None = Field(
         default=None, description="Year -> most imported; a year left out, or null, has no cap (t/yr)")
     sources: dict[str, str] = Field(default_factory=dict, description="field -> source id or 'assumption: ...'")
 
