@@ -320,8 +320,8 @@ def merged(*rounds: list[str]) -> list[str]:
     return in_file_order([p for problems in found for p in problems])
 
 
-def load_checked(scenario_path: Path | str, variant: str | None = None, overrides: tuple[Override, ...] = ()
-                 ) -> tuple[LoadedScenario, LayerSet, list[str]]:
+def load_checked(scenario_path: Path | str, variant: str | None = None, overrides: tuple[Override, ...] = (),
+                 loaded: LoadedScenario | None = None) -> tuple[LoadedScenario, LayerSet, list[str]]:
     """The scenario and its layers, checked against each other, and the notices of the checks;
     InputError with every problem found in the scenario, its catalog and committed projects, the
     layers and between them, in one message (see `with_layer_problems`): a repeated id first (the
@@ -330,11 +330,13 @@ def load_checked(scenario_path: Path | str, variant: str | None = None, override
     problems finds as it goes on, and of placing the sites (`placement_problems`: a site outside
     every cluster under `spatial.sites_outside_clusters: error`, a point site with more usable land
     than its cluster), found here in any case, so that `compare` and `sweep` refuse it before any
-    run and a refused output folder is listed with it."""
-    try:
-        loaded = load_scenario(scenario_path, variant, overrides)
-    except InputError as error:
-        raise with_layer_problems(error) from None
+    run and a refused output folder is listed with it. `loaded`: the scenario as `load_scenario`
+    gave it for these arguments already (not read again); None: read here."""
+    if loaded is None:
+        try:
+            loaded = load_scenario(scenario_path, variant, overrides)
+        except InputError as error:
+            raise with_layer_problems(error) from None
     layers, layer_problems, faulty = read_layers(loaded)
     against, notices = check_against_layers(loaded, layers, faulty)
     problems = merged(against, layer_problems)
@@ -378,14 +380,15 @@ def dropped_site_text(layers: LayerSet, names: Names, site: str) -> str:
 
 
 def prepare(scenario_path: Path | str, timings: dict[str, float], variant: str | None = None,
-            overrides: tuple[Override, ...] = ()) -> Prepared:
+            overrides: tuple[Override, ...] = (), loaded: LoadedScenario | None = None) -> Prepared:
     """Load, check and preprocess; raise InputError with every problem found. In calibration mode
     fixed, the model's inputs hold the real plants of `calibration.plants` in place of the
     committed projects (`LoadedScenario.model_projects`), with a notice saying so
-    (`fixed_plants_notices`) before those of mapping them onto the sites and years."""
+    (`fixed_plants_notices`) before those of mapping them onto the sites and years. `loaded`: the
+    scenario as `load_scenario` gave it for these arguments already (not read again); None: read here."""
     started = time.perf_counter()
     with progress.phase("load"):
-        loaded, layers, notices = load_checked(scenario_path, variant, overrides)
+        loaded, layers, notices = load_checked(scenario_path, variant, overrides, loaded)
         bases = tuple(extends_chain(loaded.scenario_path))
         digests = input_sha256(loaded, layers, bases)
     timings["load"] = time.perf_counter() - started

@@ -185,7 +185,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     else:  # nothing is written: no folder to check
         destination, where = Path(out_dir if out_dir is not None else "").absolute(), out_name
     timings: dict[str, float] = {}
-    prepared = prepare(scenario_path, timings, variant, overrides)
+    prepared = prepare(scenario_path, timings, variant, overrides, loaded)  # the scenario read once
     prepared.notices.extend(notice for notice in notices if notice not in prepared.notices)
     loaded = prepared.loaded
     settings = solver_settings(loaded)
