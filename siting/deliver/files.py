@@ -49,7 +49,14 @@ from siting.deliver.geopackage import STYLE_TABLE, write_geopackage
 from siting.deliver.layer import OutputLayer, feature_collection_text, read_layer
 from siting.deliver.layers import LAYER_ORDER, context_title, plan_layers
 from siting.deliver.manifest import changed_inputs, manifest, read_sha256_of
-from siting.deliver.mapinfo import MapContext, MapTitle, redline_basis, redline_extent_text, scope_title
+from siting.deliver.mapinfo import (
+    MapContext,
+    MapTitle,
+    redline_basis,
+    redline_coverage,
+    redline_extent_text,
+    scope_title,
+)
 from siting.deliver.qgisproject import (
     BATCH_SCALE_WORDS,
     Overlay,
@@ -329,16 +336,19 @@ def map_context(prepared: Prepared, layers: Sequence[OutputLayer] | None = None)
         sources.append(f"{what}: {held.path.name} (SHA-256 {sha256(held.path)[:12]})")
     context_ref = loaded.scenario.layers.context
     label = context_title(Path(context_ref.path)) if context_ref is not None else "context"
-    extent = basis = None
+    extent = basis = coverage = None
     if layers is not None:
         rule = loaded.scenario.constraints.redline
         given = loaded.scenario.layers.redline
-        extent = redline_extent_text(layers, rule.official_share_pct, rule.official_share_source, given is not None)
+        coverage = redline_coverage(layers)  # measured once: the map's title and the report's "Read this first"
+        extent = redline_extent_text(layers, rule.official_share_pct, rule.official_share_source, given is not None,
+                                     coverage)
         if given is not None and "redline" in prepared.layers.paths:
             basis = redline_basis(layers, Path(given.path).name, prepared.layers.descriptions.get("redline", ""))
     return MapContext(units={p: loaded.catalog.products[p].unit for p in inputs.PRODUCTS},
                       values=dict(inputs.output_value_yuan_per_unit), context=prepared.layers.context,
-                      context_label=label, sources=sources, redline_extent=extent, redline_basis=basis)
+                      context_label=label, sources=sources, redline_extent=extent, redline_basis=basis,
+                      redline_coverage=coverage)
 
 
 def map_title(loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport | SolveOutcome,

@@ -259,7 +259,9 @@ class MapContext:
     unit (the pie slices' weights), the context polygons, and the data sources for the margin.
     `redline_extent`: the map's layers' `redline_extent_text` for the title's red-line figures,
     where it is made already (the report quotes the same statement); None: the map makes it.
-    `redline_basis`: what the red-line layer says of itself (`redline_basis`)."""
+    `redline_basis`: what the red-line layer says of itself (`redline_basis`). `redline_coverage`:
+    the map's layers' `redline_coverage` where measured already (the report's "Read this first"
+    quotes it too); None: measured where needed."""
 
     units: Mapping[str, str] = field(default_factory=dict)
     values: Mapping[str, float] = field(default_factory=dict)
@@ -270,6 +272,7 @@ class MapContext:
     #: What the red-line layer says of its own basis (`layer_basis`: with its file's name and its
     #: own description); None: not read (the report and the project read what the layer's table says).
     redline_basis: LayerBasis | None = None
+    redline_coverage: tuple[float, float] | None = None
 
 
 #: Equal-area CRS for the red-line share (WGS 84 / NSIDC EASE-Grid 2.0 Global): any region, true areas.
@@ -295,11 +298,13 @@ def redline_coverage(layers: Sequence[OutputLayer]) -> tuple[float, float] | Non
 
 
 def redline_extent_text(layers: Sequence[OutputLayer], official_pct: float | None, official_source: str,
-                        layer_given: bool = True) -> str:
+                        layer_given: bool = True, coverage: tuple[float, float] | None = None) -> str:
     """One plain statement of how much of the clusters the red-line layer covers, set against the
     official red line's share where the scenario gives it (constraints.redline.official_share_pct).
-    Without a red-line layer (`layer_given` False) it says so instead of a share of 0 %."""
-    coverage = redline_coverage(layers)
+    Without a red-line layer (`layer_given` False) it says so instead of a share of 0 %. `coverage`:
+    the layers' `redline_coverage` where measured already; None: measured here."""
+    if coverage is None:
+        coverage = redline_coverage(layers)
     if coverage is None:
         return "No clusters: the red line's share of the area is not measured."
     if not layer_given:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any
 
+import pandas as pd
 import pyproj
 
 from models import RULE_COST_FAMILIES, ModelInputs, derive_index
@@ -420,21 +421,24 @@ def near_ties_blocks(manifest: Mapping[str, Any]) -> list[Block]:
 
 def read_first_blocks(loaded: LoadedScenario, layers: Sequence[OutputLayer], plan: Plan,
                       manifest: Mapping[str, Any], positions: PositionCheck | None = None,
-                      names: Mapping[str, str] | None = None, basis: LayerBasis | None = None) -> list[Block]:
+                      names: Mapping[str, str] | None = None, basis: LayerBasis | None = None,
+                      coverage: tuple[float, float] | None = None) -> list[Block]:
     """"Read this first": the caveats a reader needs before the figures, each as the sections below
     state it: the red-line layer a proxy holding only part of the official red line (its share of
     the clusters against constraints.redline.official_share_pct, as `redline_extent_text` gives it;
     its zones' positional uncertainty, `LayerBasis`); the sites' positions uncertain by up to the
     largest `position_uncertainty_km`, with the built sites where a red-line or proximity decision
     has a margin below it (`PositionCheck.sensitive`); the plan one of those within the proven gap
-    (as `near_ties_blocks`). Nothing when none applies."""
+    (as `near_ties_blocks`). Nothing when none applies. `coverage`: the layers' `redline_coverage`
+    where measured already (`MapContext.redline_coverage`); None: measured here."""
     names = names or {}
     items = []
     rule, given = loaded.scenario.constraints.redline, loaded.scenario.layers.redline
     if given is not None:
         if basis is None:
             basis = redline_basis(layers, PurePath(given.path).name)
-        coverage = redline_coverage(layers)
+        if coverage is None:
+            coverage = redline_coverage(layers)
         held = (coverage[1] * 10000 / rule.official_share_pct
                 if coverage is not None and rule.official_share_pct else None)
         proxy = basis is not None and basis.is_proxy
@@ -847,6 +851,14 @@ def output_value_definition(inputs: ModelInputs, plan: Plan,
     return text
 
 
+def by_product(frame: pd.DataFrame) -> Callable[[str], pd.DataFrame]:
+    """The rows of `frame` of a product, in their order, as `frame.loc[frame["product"] == p]`
+    gives them (an empty frame of its columns for a product it has no row of), the frame split
+    once rather than compared row by row for each product."""
+    rows = frame.groupby("product", sort=False, observed=True).indices
+    return lambda product: frame.iloc[rows[product]] if product in rows else frame.iloc[:0]
+
+
 def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
                     names: Mapping[str, str] | None = None, clusters: Mapping[str, str] | None = None
                     ) -> list[Block]:
@@ -863,8 +875,9 @@ def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
     cap = plan.capacity.loc[plan.capacity["year"] == final]
     clusters = list(inputs.CLUSTERS)
     rows = []
+    of_product = by_product(cap)
     for p in inputs.PRODUCTS:
-        sub = cap.loc[cap["product"] == p]
+        sub = of_product(p)
         if sub.empty:
             continue
         added = [sub.loc[sub["cluster"] == c, "added_cumulative"].sum() for c in clusters]
@@ -1236,17 +1249,16 @@ def steady_state_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
                          f"supplies; the objective counts it for {years} after {last}, discounted "
                          f"(objective.years_after_horizon{weighs}). A year of it, by product:")]
     capacity, stranded, trade = steady.capacity, steady.stranded, steady.trade
+    capacity_of, stranded_of, trade_of = by_product(capacity), by_product(stranded), by_product(trade)
     rows = []
     for p in inputs.PRODUCTS:
-        cap = capacity.loc[capacity["product"] == p]
-        idle_rows = stranded.loc[stranded["product"] == p]
-        sold = trade.loc[trade["product"] == p]
+        cap, idle_rows, sold = capacity_of(p), stranded_of(p), trade_of(p)
         if cap.empty and sold.empty:
             continue
         idle = float(idle_rows["idle"].sum())
-        by_reason = idle_rows.groupby("reason", sort=False)["idle"].sum()
         reason = ""
         if idle > 0:
+            by_reason = idle_rows.groupby("reason", sort=False)["idle"].sum()
             order = list(STRANDED_WORDS)
             reason = max(by_reason.index, key=lambda r: (by_reason[r], -order.index(r) if r in order else 0))
         usable = inputs.utilisation.get(p, 1.0) * float(cap["available"].sum())
@@ -2685,7 +2697,8 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     clusters = cluster_names(by_name["clusters"].frame) if "clusters" in by_name else {}
     # the caveats before anything else; the overview and the maps follow under a heading of their own
     blocks += read_first_blocks(loaded, layers, plan, manifest, positions, names,
-                                map_context.redline_basis if map_context is not None else None)
+                                map_context.redline_basis if map_context is not None else None,
+                                map_context.redline_coverage if map_context is not None else None)
     blocks.append(Block("h2", "The plan at a glance"))
     opened = sites_built_text(plan, inputs, lambda site: names.get(site, site))
     fixed = (f"sites with fixed capacity (the real plants): {fixed_sites_text(calibration, names)}; "
