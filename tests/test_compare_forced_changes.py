@@ -101,16 +101,15 @@ def test_a_forced_change_is_classed_plainly_the_others_hatched(tmp_path: Path) -
     assert _class_suffix(WITHIN, forced=False) == _class_suffix(WITHIN) == INDISTINGUISHABLE_CLASS
     for expression in (CHANGE_CLASS, CHANGE_CLASS_APART):
         assert 'AND NOT "forced"' in expression
-    assert diff_changes(text) == {"strict": ("removed", "added:indistinguishable", "removed:indistinguishable",
-                                             "options changed:indistinguishable")}
+    assert diff_changes(text) == {"strict": ("removed", "options changed", "added:indistinguishable",
+                                             "removed:indistinguishable")}
     assert diff_forced(text) == {"removed": True}
     classes = {c for changes in diff_changes(text).values() for c in changes}
     root = ET.fromstring(diff_style("Point", classes, diff_aliases([base, strict]), diff_forced(text))
                          .split("\n", 1)[1])
     assert root.find("renderer-v2").get("attr") == CHANGE_CLASS
     categories = {c.get("value"): c.get("label") for c in root.findall("renderer-v2/categories/category")}
-    assert list(categories) == ["removed", "added:indistinguishable", "removed:indistinguishable",
-                                "options changed:indistinguishable"]
+    assert list(categories) == ["removed", "options changed", "added:indistinguishable", "removed:indistinguishable"]
     assert categories["removed"] == ("Removed: no new capacity here, some in the baseline (forced: the run's rules "
                                      "keep out what the baseline built here, or leave no land for new modules)")
     assert "indistinguishable" in categories["removed:indistinguishable"]
@@ -130,3 +129,23 @@ def test_the_dropped_cell_marks_the_forced_site(tmp_path: Path) -> None:
     note = sites_changed_note([base, strict])
     assert "Park A (forced: the run's rules keep out what base built there); Park B." in note
     assert 'mark "forced" is the exception' in difference_note(table, [base, strict])
+
+
+def test_options_the_rules_change_are_drawn_plainly_not_as_solver_noise(tmp_path: Path) -> None:
+    """d adds nothing in either plan, but the strict run's rules leave it no land: its options
+    changed, which the run's settings decide whatever the solver's gaps. Its class is the plain
+    "options changed" (drawn plainly, its legend not calling it "not shown to be effects of the
+    change"), as is a site unchanged; only the changes of new capacity of a run within solver
+    tolerance are hatched."""
+    base, strict = runs(tmp_path)
+    text = diff_geojson([base, strict])
+    assert "options changed" in diff_changes(text)["strict"]
+    assert diff_forced(text) == {"removed": True}
+    for expression in (CHANGE_CLASS, CHANGE_CLASS_APART):
+        assert "\"change\" IN ('added', 'removed', 'resized')" in expression
+    classes = {c for changes in diff_changes(text).values() for c in changes}
+    root = ET.fromstring(diff_style("Point", classes, diff_aliases([base, strict]), diff_forced(text))
+                         .split("\n", 1)[1])
+    categories = {c.get("value"): c.get("label") for c in root.findall("renderer-v2/categories/category")}
+    assert "options changed:indistinguishable" not in categories
+    assert "indistinguishable" not in categories["options changed"]

@@ -250,3 +250,14 @@ def test_qgis_reads_each_run_s_theme_and_prints_each_run_s_layout_with_only_its_
     assert images["b"] != images["small (baseline)"]
     assert result["after"] == [["small (baseline)", False], ["b", True]]
     assert result["shown"] == [*OWN["b"], *UNDER]
+
+
+def test_each_sheet_states_its_projection_as_plan_qgs_does(small_compare_run: MadeRun):
+    """A sheet printed from compare.qgs names its projection on its source line, as plan.qgs's
+    sheet does: a PDF of one run's map carries its coordinate system with it."""
+    out = small_compare_run.out
+    own = item(parse((out / "small" / "plan.qgs").read_text(encoding="utf-8")).find("Layouts/Layout"),
+               "source").get("labelText", "")
+    (projection,) = [part for part in own.split(". ") if part.startswith("Projection: ")]
+    for name, layout in layouts(parse((out / "compare.qgs").read_text(encoding="utf-8"))).items():
+        assert f"{projection}." in item(layout, "source").get("labelText", ""), name

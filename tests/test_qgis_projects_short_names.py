@@ -107,21 +107,22 @@ def test_diff_fields_are_named_with_unit_and_years():
 
 def test_changes_within_solver_tolerance_are_drawn_apart_and_said_to_be_no_effect():
     text = diff_text("within solver tolerance", -0.201991892, 0.159)
-    assert diff_changes(text) == {"b": ("resized:indistinguishable", "unchanged:indistinguishable")}
+    assert diff_changes(text) == {"b": ("unchanged", "resized:indistinguishable")}
     assert diff_runs(text) == {"b": RunDifference("within solver tolerance", -0.201991892, 0.159)}
     assert diff_runs(text)["b"].range_text() == "-0.21 to 0.16 bn yuan"
     root = parse_text(diff_style("Point", set(diff_changes(text)["b"])))
     renderer = root.find("renderer-v2")
     assert renderer is not None and renderer.get("attr") == CHANGE_CLASS == (
-        "\"change\" || if(\"objective_difference\" = 'within solver tolerance' AND NOT \"forced\", "
-        "':indistinguishable', '')")
+        "\"change\" || if(\"objective_difference\" = 'within solver tolerance' AND \"change\" IN ('added', "
+        "'removed', 'resized') AND NOT \"forced\", ':indistinguishable', '')")
     categories = renderer.findall("categories/category")
     assert [(c.get("value"), c.get("label")) for c in categories] == [
+        ("unchanged", "Unchanged"),
         ("resized:indistinguishable", "Resized: other new capacity than in the baseline (within solver tolerance: "
-                                      "plans of indistinguishable cost, not shown to be effects of the change)"),
-        ("unchanged:indistinguishable", "Unchanged (within solver tolerance: plans of indistinguishable cost, not "
-                                        "shown to be effects of the change)")]
-    hollow = {o.get("name"): o.get("value") for o in renderer.find("symbols/symbol/layer/Option")}
+                                      "plans of indistinguishable cost, not shown to be effects of the change)")]
+    (resized,) = [c.get("symbol") for c in categories if c.get("value") == "resized:indistinguishable"]
+    (symbol,) = [s for s in renderer.findall("symbols/symbol") if s.get("name") == resized]
+    hollow = {o.get("name"): o.get("value") for o in symbol.find("layer/Option")}
     assert (hollow["color"], hollow["outline_color"]) == (rgba(CHANGE_COLOURS["resized"], 0),
                                                           rgba(CHANGE_COLOURS["resized"]))
     fill = parse_text(diff_style("MultiPolygon", {"added:indistinguishable"})).find(

@@ -102,7 +102,6 @@ from siting.deliver.layers import LAYER_NAMES, LAYER_ORDER, LAYER_TITLES
 from siting.deliver.mapinfo import PROXY_LEADS, LayerBasis, MapTitle, layer_basis, redline_extent_text, title_lines
 from siting.deliver.styles import (
     BUILT_MARKER_MM,
-    CHANGE_COLOURS,
     CHANGE_MARK_MM,
     CHANGE_MARKER_MM,
     DOCTYPE,
@@ -116,6 +115,7 @@ from siting.deliver.styles import (
     LABEL_GAP_MM,
     MARKED_CHANGES,
     PIE_MM,
+    PLAN_CHANGES,
     QGIS_VERSION,
     SITE_DOT_MM,
     SITE_LABEL_WRAP,
@@ -2985,8 +2985,9 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
             quoted = label.replace("'", "''")
             qml = diff_qml if diff_changes is None else only_categories(diff_qml, diff_changes.get(label, ()))
             difference = difference_of(label)
-            # a run within solver tolerance whose changes are classed plainly: its rules force them
-            forced = difference.indistinguishable and any(c in CHANGE_COLOURS
+            # a run within solver tolerance whose changes of new capacity are classed plainly: its
+            # rules force them (options changed and unchanged sites are classed plainly anyway)
+            forced = difference.indistinguishable and any(c in PLAN_CHANGES
                                                           for c in (diff_changes or {}).get(label, ()))
             if difference.indistinguishable:
                 note = tolerance_note([(label, difference)], base_label, "Polygon" in diff_geometry, forced)
@@ -3046,13 +3047,14 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
     layers = [layer for kind in COMPARE_ORDER for run in shown for layer in found
               if layer.layer_id == f"{kind}_{run.sub}_layer"]
     names = ", ".join(run.label for run in shown)
+    projection = crs_label(pyproj.CRS.from_user_input(crs))
     sheets = []
     for run in shown:
         what = {"baseline": f"the baseline {run.label}",
                 "compared": f"{run.label} against the baseline {base_label}"}.get(run.role, run.label)
         changes = "; its changes: diff.geojson" if run.role == "compared" else ""
         credits = (f"Source: siting comparison of {names}. This sheet: {what} (its plan.gpkg in the folder "
-                   f"{run.sub}{changes}). Printed [% format_date(now(), 'yyyy-MM-dd') %]."
+                   f"{run.sub}{changes}). Projection: {projection}. Printed [% format_date(now(), 'yyyy-MM-dd') %]."
                    + (f"\n{run.proxy}" if run.proxy else ""))
         sheets.append(ShownPlan(run.name, PlanSheet(run.own, run.heading, credits, run.note)))
     return one_at_a_time(RUNS_GROUP, sheets, layers, f"Comparison: {names}", crs, extent, below=under)

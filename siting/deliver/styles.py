@@ -1898,10 +1898,16 @@ INDISTINGUISHABLE = "plans of indistinguishable cost, not shown to be effects of
 #: ("added:indistinguishable"): such changes are drawn hatched (polygons) or hollow (points).
 INDISTINGUISHABLE_CLASS = ":indistinguishable"
 
+#: The changes of a site's new capacity, which plans of nearly the same cost may make where the
+#: rules do not: "options changed" and "unchanged" say what the rules admit there with the same
+#: new capacity, which the run's settings decide alone, whatever the solver's gaps.
+PLAN_CHANGES = ("added", "removed", "resized")
+
 #: The QGIS test of a feature whose change is not shown to be an effect of what its run changes:
-#: its run is within solver tolerance of the baseline (`objective_difference` WITHIN) and the run's
-#: rules do not force the change (FORCED_FIELD).
+#: its run is within solver tolerance of the baseline (`objective_difference` WITHIN), its change
+#: is one of the new capacity (PLAN_CHANGES) and the run's rules do not force it (FORCED_FIELD).
 INDISTINGUISHABLE_TEST = (f"{_quoted(DIFFERENCE_FIELDS[0])} = {_text_literal(WITHIN)} "
+                          f"AND {_quoted('change')} IN ({', '.join(_text_literal(c) for c in PLAN_CHANGES)}) "
                           f"AND NOT {_quoted(FORCED_FIELD)}")
 
 #: diff.qml's classification where some run is within solver tolerance: `change`, with
@@ -1944,13 +1950,16 @@ def change_classes(indistinguishable: bool = False, not_comparable: bool = False
     return tuple(c + suffix for c in CHANGE_COLOURS)
 
 
-def _class_suffix(verdict: object, forced: object = False) -> str:
+def _class_suffix(verdict: object, forced: object = False, change: object = None) -> str:
     """What a diff.geojson feature's class adds to its `change`, from its `objective_difference`
     and whether the run's rules force the change (FORCED_FIELD): INDISTINGUISHABLE_CLASS for WITHIN
-    where not forced, nothing for WITHIN where forced (drawn plainly), NOT_COMPARABLE_CLASS for a
-    verdict beginning NOT_COMPARABLE, else nothing."""
+    where not forced and the change is one of the new capacity (PLAN_CHANGES; None: taken as one),
+    nothing for WITHIN where forced (drawn plainly) or where only the options changed or nothing
+    did (the rules' doing, not the solver's), NOT_COMPARABLE_CLASS for a verdict beginning
+    NOT_COMPARABLE, else nothing."""
     if verdict == WITHIN:
-        return "" if forced is True else INDISTINGUISHABLE_CLASS
+        plan_change = change is None or change in PLAN_CHANGES
+        return "" if forced is True or not plan_change else INDISTINGUISHABLE_CLASS
     return NOT_COMPARABLE_CLASS if isinstance(verdict, str) and verdict.startswith(NOT_COMPARABLE) else ""
 
 
@@ -2020,7 +2029,8 @@ def diff_changes(feature_collection: str) -> dict[str, tuple[str, ...]]:
     found: dict[str, set[str]] = {}
     for feature in json.loads(feature_collection)["features"]:
         properties = feature["properties"]
-        suffix = _class_suffix(properties.get(DIFFERENCE_FIELDS[0]), properties.get(FORCED_FIELD))
+        suffix = _class_suffix(properties.get(DIFFERENCE_FIELDS[0]), properties.get(FORCED_FIELD),
+                               properties.get("change"))
         found.setdefault(str(properties["scenario"]), set()).add(str(properties["change"]) + suffix)
     every = (*change_classes(), *change_classes(True), *change_classes(not_comparable=True))
     return {label: tuple(c for c in every if c in changes) for label, changes in found.items()}
@@ -2037,9 +2047,10 @@ def diff_forced(feature_collection: str) -> dict[str, bool]:
     for feature in json.loads(feature_collection)["features"]:
         properties = feature["properties"]
         verdict = properties.get(DIFFERENCE_FIELDS[0])
-        if _class_suffix(verdict, properties.get(FORCED_FIELD)):
+        if _class_suffix(verdict, properties.get(FORCED_FIELD), properties.get("change")):
             continue
-        (forced if verdict == WITHIN else plain).add(str(properties["change"]))
+        (forced if verdict == WITHIN and properties.get(FORCED_FIELD) is True else plain).add(
+            str(properties["change"]))
     return {c: c not in plain for c in CHANGE_COLOURS if c in forced}
 
 
