@@ -222,6 +222,12 @@ class FixedStart:
 KNOWN_BOUND_ABOVE_GAP = "knownBoundAboveGap"
 
 
+#: How the notice of a run that took another run's plan as it is begins (`solve_fixed_start`), the
+#: label of that run in the braces (siting/runs/pool.py `cross_start_notice` knows it by this).
+FIXED_START_OPENING = ("the plan is that of {}, its whole-number decisions kept and the rest solved again under this "
+                       "run's rules:")
+
+
 def solve_fixed_start(inputs: ModelInputs, settings: SolverSettings, timings: dict[str, float], fixed: FixedStart,
                       notices: list[str], names: Names | None = None) -> Solved:
     """The plan `fixed.plan` as the solved plan of the model of `inputs`, without a MIP search:
@@ -263,10 +269,9 @@ def solve_fixed_start(inputs: ModelInputs, settings: SolverSettings, timings: di
                                  gap=gap)
     own = f", less than the {fixed.own_yuan / 1e9:.4f} bn yuan of this run's own plan" \
         if fixed.own_yuan is not None else ""
-    notices.append(f"the plan is that of {fixed.plan_from}, its whole-number decisions kept and the rest solved "
-                   f"again under this run's rules: it costs {cost / 1e9:.4f} bn yuan here{own}; the best bound, "
-                   f"{bound / 1e9:.4f} bn yuan, was proven by this run's own earlier solve of the same model, so the "
-                   "gap is that plan's against it and no new search ran")
+    notices.append(f"{FIXED_START_OPENING.format(fixed.plan_from)} it costs {cost / 1e9:.4f} bn yuan here{own}; "
+                   f"the best bound, {bound / 1e9:.4f} bn yuan, was proven by this run's own earlier solve of the same "
+                   "model, so the gap is that plan's against it and no new search ran")
     size["searches"] = {**{k: v for k, v in fixed.searches.items() if k != "plan_from"},
                         "plan_from": {"run": fixed.plan_from, "objective_yuan": cost}}
     report = whole_decisions(model, report, settings, notices)

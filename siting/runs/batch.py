@@ -93,6 +93,7 @@ from siting.runs.tables import (
     near_zero_runs_note,
     no_differences_note,
     placement_note,
+    plan_notices_note,
     scenario_file_text,
     scenario_files_line,
     settings_note,
@@ -768,6 +769,7 @@ def compare(paths: Sequence[Path], destination: Path | None, workers: int | None
         destination = checked_folder(Path(destination), inputs, out_name, problems,
                                      [case.out_dir.as_posix() for case in cases], "comparison", named=True)
 
+    folders = {case.label: case.out_dir.as_posix() for case in cases}  # each run's, relative to the batch folder
     files = [scenario_file_text(name, case.variant)
              for case, name in zip(cases, scenario_file_names([case.scenario for case in cases]), strict=True)]
 
@@ -781,7 +783,7 @@ def compare(paths: Sequence[Path], destination: Path | None, workers: int | None
                                        bound_note(summaries), COMPARE_CROSS_NOTE if moved else "",
                                        moved_note(summaries), cross_failed_note(summaries),
                                        near_zero_runs_note(summaries), placement_note(summaries),
-                                       repeated_runs_note(cases)) if n)
+                                       repeated_runs_note(cases), plan_notices_note(summaries, folders)) if n)
         # comparison.csv by id, comparison.md in words (capacity rows by product and cluster name)
         shown = table_files(comparison_display(table, summaries), "comparison", note)
         head = settings_note(overrides, time_limit_s)  # what every run was solved with, beside its own scenario
@@ -945,19 +947,22 @@ def sweep(path: Path, settings: Sequence[str], destination: Path | None, workers
         destination = checked_folder(Path(destination), inputs, out_name, problems,
                                      [case.out_dir.as_posix() for case in cases], "sweep")
 
+    folders = {case.label: case.out_dir.as_posix() for case in cases}  # each run's, relative to the batch folder
+
     def tables(summaries: list[CaseSummary], folder: Path | None) -> tuple[pd.DataFrame, dict[str, Any]]:
         table = sweep_table(summaries, values)
         name = load_scenario(path).scenario.name
         title = f"{name}: sweep over {', '.join(varying_keys(table, keys))}"
         moved = any(s.started_from for s in summaries)
-        # the notices of the runs without a plan, a list that may be long, last
+        # the notices of the runs with a plan, then those of the runs without one, lists that may be long, last
         # what each rule keeps out against the first run: a plan that stays the same hides it
         note = "\n\n".join(n for n in (kept_out_note(summaries, sweep=True), no_differences_note(summaries, sweep=True),
                                        unproven_runs_note(summaries), tolerance_note(table),
                                        sweep_range_note(summaries), sweep_capacity_note(table), warm_note(summaries),
                                        bound_note(summaries), CROSS_START_NOTE if moved else "",
                                        moved_note(summaries), cross_failed_note(summaries),
-                                       near_zero_runs_note(summaries), failed_notices_note(summaries)) if n)
+                                       near_zero_runs_note(summaries), plan_notices_note(summaries, folders),
+                                       failed_notices_note(summaries)) if n)
         # sweep.csv by column name, sweep.md with the capacity columns in words
         shown = table_files(sweep_display(table), "sweep", note)
         # the settings of one value and the time limit, which every run has

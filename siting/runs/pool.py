@@ -352,12 +352,34 @@ def failure_words(error: str) -> str:
     return f"{words} ({line})" if line else words
 
 
+#: How the notice of `not_taken_notice` begins, with the run's label and that of the plan's run.
+NOT_TAKEN_OPENING = "{}: the plan of {} was to be taken as it is,"
+#: How the notice of `cross_failed_notice` begins, with the run's label.
+CROSS_FAILED_OPENING = "{}: its cross-start failed,"
+
+
 def not_taken_notice(label: str, plan_from: str, why: str) -> str:
     """The notice of run `label` solved again from the plan of run `plan_from` because taking that
     plan as it is failed with `why` (`failure_words`)."""
-    return (f"{label}: the plan of {plan_from} was to be taken as it is, with the bound of this run's own "
+    return (f"{NOT_TAKEN_OPENING.format(label, plan_from)} with the bound of this run's own "
             f"earlier solve, but that failed with {why}; the run was solved again starting from that plan "
             "instead")
+
+
+def cross_start_notice(summary: CaseSummary, notice: object) -> bool:
+    """Whether `notice` of run `summary` is one the cross-start rounds gave it: that it took the
+    plan of the run it started from as it is (siting/optimize/run.py `solve_fixed_start`), that
+    taking that plan failed (`not_taken_notice`), or that its cross-start failed
+    (`cross_failed_notice`). The notes under a batch's table name each such run and say what
+    happened (siting/runs/tables.py `moved_note`, `cross_failed_note`), so the notices of the runs
+    with a plan leave these out rather than say it twice."""
+    from siting.optimize.run import FIXED_START_OPENING
+
+    text = str(notice)
+    if summary.started_from and (text.startswith(FIXED_START_OPENING.format(summary.started_from))
+                                 or text.startswith(NOT_TAKEN_OPENING.format(summary.label, summary.started_from))):
+        return True
+    return bool(summary.cross_failures) and text.startswith(CROSS_FAILED_OPENING.format(summary.label))
 
 
 def cross_failed_notice(label: str, failures: Sequence[str]) -> str:
@@ -366,7 +388,7 @@ def cross_failed_notice(label: str, failures: Sequence[str]) -> str:
     (siting/runs/batch.py `record_cross_failures`), so that its folder says that what the rounds
     claim of it was not checked: what the cross-start is, what is then not shown, and what failed
     ("; " between the failures)."""
-    return (f"{label}: its cross-start failed, so it may end dearer than another run's plan costs under its rules "
+    return (f"{CROSS_FAILED_OPENING.format(label)} so it may end dearer than another run's plan costs under its rules "
             "(once every run of the batch was solved, the other runs' plans were to be costed under its rules, for "
             "it to move to one cheaper than its own; where its rules admit every plan of another run, it is not "
             f"shown to end no dearer than that run): {'; '.join(failures)}")

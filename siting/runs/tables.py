@@ -32,9 +32,10 @@ import math
 import re
 import textwrap
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -86,7 +87,7 @@ from siting.deliver.tables import (  # noqa: F401 (terminal_width and NARROWEST_
 )
 from siting.optimize.results import outward
 from siting.optimize.tolerance import TOLERANCE_NOTE, WITHIN, proven_low, range_text, within_tolerance
-from siting.runs.pool import DIAGNOSIS, CaseSummary, cheaper, failure_message
+from siting.runs.pool import DIAGNOSIS, CaseSummary, cheaper, cross_start_notice, failure_message
 
 #: Relative difference below which two capacities count as the same, and below which the
 #: comparison table's difference of two numbers is 0 (`_delta`).
@@ -2080,40 +2081,85 @@ def _counted(count: int) -> str:
     return f"{count} notice{'s' if count != 1 else ''}"
 
 
+def _notice_groups(summaries: Sequence[CaseSummary]) -> list[tuple[str, list[Any], CaseSummary | None]]:
+    """The notices of the runs with a plan grouped (`plan_notice_groups`): each group's "who"
+    ("all runs", "every run with a plan", or a run's label), its notices as the runs give them (a
+    `Notice` kept), in run order and each run's order, and its run (None for the notices every
+    run has). [] when no run with a plan has a notice."""
+    planned = [summary for summary in summaries if summary.ok]
+    own: dict[str, list[str]] = {  # less those of the cross-starts, which the notes under the table say
+        s.label: [n for n in dict.fromkeys(map(str, s.notices)) if not cross_start_notice(s, n)] for s in planned}
+    shared: list[str] = []
+    if len(planned) > 1:
+        shared = [n for n in own[planned[0].label] if all(n in own[s.label] for s in planned[1:])]
+    by_text = {str(n): n for s in planned for n in s.notices}  # each notice as given, a Notice kept
+    groups: list[tuple[str, list[Any], CaseSummary | None]] = []
+    if shared:
+        who = "all runs" if len(planned) == len(summaries) else "every run with a plan"
+        groups.append((who, [by_text[n] for n in shared], None))
+    for summary in planned:
+        notices = [by_text[n] for n in own[summary.label] if n not in shared]
+        if notices:
+            groups.append((summary.label, notices, summary))
+    return groups
+
+
 def plan_notice_groups(summaries: Sequence[CaseSummary]) -> list[tuple[str, list[str]]]:
     """The notices of the runs with a plan (`CaseSummary.notices`: a price likely given in 万 yuan,
     a committed project left out, ...), which their report.md and manifest.json hold and the
     table does not show, grouped for the terminal under the table: each a heading and the notices
     shown under it, in run order and each run's order. A notice every run has (two runs with a
     plan or more) is given once, first, under "all runs: N notices" ("every run with a plan: ..."
-    when some run has none); then each run with notices of its own, "<run>: N notices". A group of
+    when some run has none); then each run with notices of its own, "<run>: N notices". Those the
+    cross-start rounds gave a run (siting/runs/pool.py `cross_start_notice`) are left out: the
+    notes under the table name the run and say what happened (`moved_note`,
+    `cross_failed_note`). A group of
     more than NOTICES_SHOWN shows the first of them, and its heading says where all are: the
     run's report.md (its folder's path), or, for a batch kept in memory (no `out_dir`), the run's
     summary (IN_MEMORY). [] when no run with a plan has a notice."""
-    planned = [summary for summary in summaries if summary.ok]
-    own: dict[str, list[str]] = {s.label: list(dict.fromkeys(map(str, s.notices))) for s in planned}
-    shared: list[str] = []
-    if len(planned) > 1:
-        shared = [n for n in own[planned[0].label] if all(n in own[s.label] for s in planned[1:])]
-    written = all(summary.out_dir for summary in planned)
-    groups = []
-    if shared:
-        who = "all runs" if len(planned) == len(summaries) else "every run with a plan"
-        where = "each run's report.md" if written else IN_MEMORY.format("each run's")
-        groups.append((who, shared, where))
-    for summary in planned:
-        notices = [n for n in own[summary.label] if n not in shared]
-        if notices:
-            where = str(Path(summary.out_dir) / "report.md") if summary.out_dir else IN_MEMORY.format("the run's")
-            groups.append((summary.label, notices, where))
-    by_text = {str(n): n for s in planned for n in s.notices}  # each notice as given, a Notice kept
+    written = all(summary.out_dir for summary in summaries if summary.ok)
     shown = []
-    for who, notices, where in groups:
+    for who, notices, run in _notice_groups(summaries):
         heading = f"{who}: {_counted(len(notices))}"
         if len(notices) > NOTICES_SHOWN:
+            if run is None:
+                where = "each run's report.md" if written else IN_MEMORY.format("each run's")
+            else:
+                where = str(Path(run.out_dir) / "report.md") if run.out_dir else IN_MEMORY.format("the run's")
             heading += f", the first {NOTICES_SHOWN} here, all in {where}"
-        shown.append((heading, [by_text[n] for n in notices[:NOTICES_SHOWN]]))
+        shown.append((heading, notices[:NOTICES_SHOWN]))
     return shown
+
+
+def _report_link(label: str, folder: str | None) -> str:
+    """Run `label` as a relative Markdown link to the report.md of its `folder` (relative to the
+    batch folder; the label alone without one), its brackets escaped so that they stay text."""
+    text = re.sub(r"([\\\[\]])", r"\\\1", label)
+    return f"[{text}]({quote(f'{folder}/report.md')})" if folder else text
+
+
+def plan_notices_note(summaries: Sequence[CaseSummary], folders: Mapping[str, str]) -> str:
+    """The notices of the runs with a plan for comparison.md and sweep.md, as `compare` and
+    `sweep` give them under their table (`plan_notice_lines`), so that a reader of the file alone
+    reads a run's figures with them: PLAN_NOTICES_HEAD, then each group (`plan_notice_groups`)
+    with its heading and every notice of it (the file is the whole record: none is left out), a
+    Markdown list, each "- <notice>" as the run's own report.md gives it (files named relative to
+    its scenario's folder). A run is a relative link to its report.md (`folders`: each run's
+    folder by its label, relative to the batch folder); the notices every run has name the runs'
+    reports that give them. "" when no run with a plan has a notice."""
+    groups = _notice_groups(summaries)
+    if not groups:
+        return ""
+    parts = [f"{PLAN_NOTICES_HEAD} (also in each run's report.md):"]
+    planned = [summary.label for summary in summaries if summary.ok]
+    for who, notices, run in groups:
+        if run is None:
+            reports = ", ".join(_report_link(label, folders.get(label)) for label in planned)
+            parts.append(f"{who}: {_counted(len(notices))} ({reports})")
+        else:
+            parts.append(f"{_report_link(who, folders.get(who))}: {_counted(len(notices))}")
+        parts.append("\n".join("- " + str(notice).replace("\n", "\n  ") for notice in notices))
+    return "\n\n".join(parts)
 
 
 def plan_notice_lines(summaries: Sequence[CaseSummary], width: int | None = None) -> list[str]:
