@@ -257,6 +257,14 @@ OPTIONAL_NOTES = {
     "steady_state.csv": "a year of the steady state after the last plan year (objective.years_after_horizon), by site "
                         "and product: capacity available and usable, production, and the capacity left idle with "
                         "the reason (as stranded.csv)",
+    "steady_state_trade.csv": "a year of the steady state's imports and sales by hub and product (as trade.csv), "
+                              "with the years it stands for",
+    "steady_state_product_flows.csv": "a year of the steady state's product legs (as product_flows.csv), with the "
+                                      "years it stands for",
+    "steady_state_raw_imports.csv": "a year of the steady state's raw material bought outside the province by site "
+                                    "(as raw_imports.csv), with the years it stands for",
+    "steady_state_flows.csv": "a year of the steady state's raw material shipped from the sources to the sites, "
+                              "t/yr with road km (as flows.geojson), with the years it stands for",
     "rule_costs.csv": "what each rule family costs: the plan re-solved with that family relaxed "
                       "(rule_costs.md: the same as a table)",
     "alternatives.csv": "near-optimal alternative plans against the optimum (alternatives.md: the same as a table; "

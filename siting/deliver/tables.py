@@ -1,6 +1,6 @@
 """Tables as files and text: plan.csv, capacity.csv, targets.csv, costs.csv, trade.csv,
-product_flows.csv, raw_imports.csv, stranded.csv, steady_state.csv (with a steady state after the
-horizon), and any table as CSV, Markdown or an aligned terminal table.
+product_flows.csv, raw_imports.csv, stranded.csv, steady_state.csv and the steady state's trade and
+flows (with a steady state after the horizon), and any table as CSV, Markdown or an aligned terminal table.
 
 Money is written in billion yuan (siting/config/units.py): a column holding yuan, named
 `<name>_yuan`, is written as `<name>_bn_yuan`, unless the frame names it in `attrs[AS_GIVEN]`
@@ -136,10 +136,53 @@ def steady_state_table(steady: SteadyState, catalog: Any) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=STEADY_STATE_COLUMNS)
 
 
+#: The steady state's trade and flows, each file the plan's table of the same kind for the
+#: steady-state year T + 1 with `stands_for` after `year` (`steady_state_tables`): with costs.csv,
+#: whose lines count that year for the N years after the horizon, they give every yuan of its
+#: sales, imports, raw material and carriage.
+STEADY_STATE_TABLES = ("steady_state_trade.csv", "steady_state_product_flows.csv", "steady_state_raw_imports.csv",
+                       "steady_state_flows.csv")
+
+#: steady_state_flows.csv's columns: raw material shipped from a source to a site in a year of the
+#: steady state (t/yr), with the road km of the arc, as flows.geojson gives the plan's years.
+STEADY_STATE_FLOW_COLUMNS = ["source", "site", "resource", "unit", "year", "stands_for", "tonnes", "km"]
+
+
+def _standing_for(frame: pd.DataFrame, span: str) -> pd.DataFrame:
+    """The frame with a `stands_for` column (`span`, the years the steady-state year stands for)
+    right after `year`."""
+    out = frame.reset_index(drop=True)
+    out.insert(list(out.columns).index("year") + 1, "stands_for", pd.Series([span] * len(out), dtype=object))
+    return out
+
+
+def steady_state_tables(steady: SteadyState, catalog: Any) -> dict[str, pd.DataFrame]:
+    """The steady state's trade and flows by file name (STEADY_STATE_TABLES), a year of it, not
+    discounted: steady_state_trade.csv, steady_state_product_flows.csv and
+    steady_state_raw_imports.csv with the columns and row order of trade.csv, product_flows.csv
+    and raw_imports.csv, and steady_state_flows.csv (STEADY_STATE_FLOW_COLUMNS: the raw material
+    shipped from the sources, sorted by site and source as flows.geojson, those at 0 km
+    included), each with `stands_for` (`steady_state_span`) after `year`."""
+    span = steady_state_span(steady)
+    resources = getattr(catalog, "resources", {})
+    flows = steady.flows.sort_values(["site", "source"], kind="stable").reset_index(drop=True)
+    units = [per_year(resources[r].unit if r in resources else "t") for r in flows["resource"]]
+    flows.insert(list(flows.columns).index("resource") + 1, "unit", pd.Series(units, dtype=object))
+    flows = _standing_for(flows, span)
+    return {
+        "steady_state_trade.csv": _standing_for(_with_unit(trade_rows(steady.trade), catalog, "product"), span),
+        "steady_state_product_flows.csv": _standing_for(
+            _with_unit(product_flow_rows(steady.product_flows), catalog, "product"), span),
+        "steady_state_raw_imports.csv": _standing_for(raw_import_table(steady.raw_imports, catalog), span),
+        "steady_state_flows.csv": flows[STEADY_STATE_FLOW_COLUMNS],
+    }
+
+
 def plan_tables(plan: Plan, catalog: Any, groups: Mapping[str, Sequence[str]] | None = None) -> dict[str, str]:
     """plan.csv, capacity.csv, targets.csv, costs.csv, trade.csv, product_flows.csv,
     raw_imports.csv and stranded.csv, and with a steady state after the horizon
-    (`Plan.steady_state`) steady_state.csv (`steady_state_table`), as text: capacities and flows
+    (`Plan.steady_state`) steady_state.csv (`steady_state_table`) and its trade and flows
+    (`steady_state_tables`), as text: capacities and flows
     in their product's unit per year (the `unit` column, right after `product`, and in
     targets.csv after `target`, before `year` in every table), raw material in t/yr (its `unit`
     after `resource`: `raw_import_table`), money in bn yuan (`..._bn_yuan`, output-value targets
@@ -174,6 +217,7 @@ def plan_tables(plan: Plan, catalog: Any, groups: Mapping[str, Sequence[str]] | 
     }
     if plan.steady_state is not None:
         files["steady_state.csv"] = csv_text(steady_state_table(plan.steady_state, catalog))
+        files.update({name: csv_text(table) for name, table in steady_state_tables(plan.steady_state, catalog).items()})
     return files
 
 
