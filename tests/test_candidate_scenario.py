@@ -500,7 +500,7 @@ def test_an_allowed_zone_outside_every_cluster_is_refused(folder: Path, capsys: 
     with_cells(folder, "{cell_size_m: 3000, allowed_zone: {path: far.geojson}}")
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - scenario.yaml: candidates.allowed_zone | does not overlap any cluster, so no cell is left (got "
+        "  - scenario.yaml:39: candidates.allowed_zone | does not overlap any cluster, so no cell is left (got "
         "'far.geojson'); draw the zone over the clusters, and check that the layer's coordinate system is the one "
         "its coordinates are in\n")
 
@@ -513,7 +513,7 @@ def test_a_minimum_usable_land_above_every_cell_is_refused_with_the_largest(
     with_cells(folder, "{cell_size_m: 3000, min_usable_ha: 1000000}")
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - scenario.yaml: candidates.min_usable_ha | is above the usable land of every cell, so no cell is left: "
+        "  - scenario.yaml:39: candidates.min_usable_ha | is above the usable land of every cell, so no cell is left: "
         "the largest cell has 900.1 ha usable (got 1,000,000); use a min_usable_ha of at most 900.1, or larger "
         "cells\n")
     edit(folder / "scenario.yaml", "min_usable_ha: 1000000", "min_usable_ha: 900.1")

@@ -256,3 +256,36 @@ def test_allowed_zone_county_codes_may_be_written_as_numbers() -> None:
     assert zone.values == ["530101", "530102"]
     with pytest.raises(ValidationError):
         AllowedZone(path=Path("zone.geojson"), field="code", values=[True])
+
+
+def test_cell_whose_every_product_setback_covers_it_is_dropped():
+    """Both products keep 100 km from lakes, so no product may use any cell, though the base zone
+    (the lake itself, which no product's zone is) leaves them land: every cell is dropped, and the
+    block is refused as the red line's, not kept as cells no product can build on."""
+    from siting.prepare.candidates import no_cell_left
+    far = {"lake": 100_000.0}
+    layers = clusters(("a", CLUSTER)), redline(("lake", LAKE))
+    settings = rule(0.0, {"p": far, "s": far})
+    cells = generate_candidates(*layers, CandidatesSpec(cell_size_m=1_000), UTM, rule=settings, products=["p", "s"])
+    assert cells.empty
+    message = no_cell_left(*layers, CandidatesSpec(cell_size_m=1_000), UTM, rule=settings, products=["p", "s"])
+    assert "red line's zones" in message and "min_usable_ha" not in message
+
+
+def test_min_usable_area_is_measured_on_the_products_land_not_the_unused_base_zone():
+    """Both products keep 300 m from the lake; the base zone, the lake alone, is no product's. A
+    minimum of 50 ha keeps only the cells where some product has 50 ha, and the refusal of a
+    larger minimum gives the largest land a product has."""
+    from siting.prepare.candidates import no_cell_left
+    near = {"lake": 300.0}
+    layers = clusters(("a", CLUSTER)), redline(("lake", LAKE))
+    settings = rule(0.0, {"p": near, "s": near})
+    every = generate_candidates(*layers, CandidatesSpec(cell_size_m=1_000), UTM, rule=settings, products=["p", "s"])
+    kept = generate_candidates(*layers, CandidatesSpec(cell_size_m=1_000, min_usable_ha=50), UTM, rule=settings,
+                               products=["p", "s"])
+    product_land = every[["usable_ha_p", "usable_ha_s"]].max(axis=1)
+    assert set(kept["id"]) == set(every.loc[product_land >= 50, "id"])
+    assert set(kept["id"]) != set(every.loc[every["usable_ha"] >= 50, "id"])
+    message = no_cell_left(*layers, CandidatesSpec(cell_size_m=1_000, min_usable_ha=1_000), UTM, rule=settings,
+                           products=["p", "s"])
+    assert f"the largest cell has {np.floor(product_land.max() * 10) / 10:,g} ha usable" in message

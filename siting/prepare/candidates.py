@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -366,11 +366,24 @@ def generate_candidates(clusters: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, s
                 usable[per_product[product]] / drawn, 0.0, 1.0)
     for name, values in columns.items():
         frame[name] = values
-    largest = np.max(np.column_stack(list(columns.values())), axis=1) if len(frame) else np.empty(0)
+    # The land some product may use: each product's own column, else the base zone's (which no
+    # product uses when every product has setbacks of its own).
+    used = _product_columns(list(columns), products)
+    largest = np.max(np.column_stack([columns[c] for c in used]), axis=1) if len(frame) else np.empty(0)
     keep = (gross_m2 >= SLIVER_M2) & (largest > 0) & (largest >= spec.min_usable_ha)
     frame = frame.loc[keep].reset_index(drop=True)
     return frame[["id", "cluster", "kind", "gross_ha", *columns, "geometry"]]
 
+
+
+def _product_columns(columns: Sequence[str], products: Sequence[str]) -> list[str]:
+    """The usable-land columns among `columns` that some product of `products` is measured by:
+    `usable_ha_<product>` where its setbacks gave it one, else `usable_ha` (every column's
+    `usable_ha` without products), each once, in `columns`' order."""
+    if not products:
+        return ["usable_ha"]
+    used = {f"usable_ha_{p}" if f"usable_ha_{p}" in columns else "usable_ha" for p in products}
+    return [c for c in columns if c in used]
 
 
 def areal_scale(geometries: np.ndarray, crs: pyproj.CRS) -> np.ndarray:
@@ -399,15 +412,16 @@ def _floored_ha(value: float) -> float:
     return math.floor(value * 10**digits) / 10**digits
 
 
-def _sliver_problem(spec: CandidatesSpec, at: str) -> str | None:
+def _sliver_problem(spec: CandidatesSpec, place: Callable[..., str]) -> str | None:
     """The problem line when every cell of `spec`, whole, is smaller than SLIVER_M2 (and so dropped
-    as a sliver), naming the setting and the finest one that keeps cells; None otherwise."""
+    as a sliver), naming the setting (`place`: where and the key of a key under `candidates`) and
+    the finest one that keeps cells; None otherwise."""
     floor_ha = SLIVER_M2 / M2_PER_HA
     if spec.shape == "square":
         side = float(spec.cell_size_m or 0.0)
         if side * side >= SLIVER_M2:
             return None
-        return (f"{at}candidates.cell_size_m | gives cells of {side * side:,.4g} m2, below the {SLIVER_M2:,.0f} m2 "
+        return (f"{place('cell_size_m')} | gives cells of {side * side:,.4g} m2, below the {SLIVER_M2:,.0f} m2 "
                 f"({floor_ha:g} ha) under which a cell is dropped as a sliver, so no cell is left (got "
                 f"{_number(side)}); use a cell_size_m of at least {math.ceil(math.sqrt(SLIVER_M2)):,} m")
     import h3
@@ -416,7 +430,7 @@ def _sliver_problem(spec: CandidatesSpec, at: str) -> str | None:
         return None
     finest = max(r for r in range(16) if h3.average_hexagon_area(r, unit="m^2") >= SLIVER_M2)
     area = h3.average_hexagon_area(resolution, unit="m^2")
-    return (f"{at}candidates.h3_resolution | gives hexagons of about {area:,.3g} m2, below the {SLIVER_M2:,.0f} m2 "
+    return (f"{place('h3_resolution')} | gives hexagons of about {area:,.3g} m2, below the {SLIVER_M2:,.0f} m2 "
             f"({floor_ha:g} ha) "
             f"under which a cell is dropped as a sliver, so no cell is left (got {resolution}); use an h3_resolution "
             f"of at most {finest}")
@@ -425,27 +439,36 @@ def _sliver_problem(spec: CandidatesSpec, at: str) -> str | None:
 def no_cell_left(clusters: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, spec: CandidatesSpec,
                  crs: pyproj.CRS | str, *, rule: RedlineSettings | None = None, products: Sequence[str] = (),
                  allowed: shapely.Geometry | None = None, parks: shapely.Geometry | None = None,
-                 where: str | None = None) -> str:
+                 where: str | None = None, located: Callable[..., tuple[str, str]] | None = None) -> str:
     """Why `generate_candidates` with these arguments gives no cell, as a problem line naming the
     setting that removed them: the allowed zone (it overlaps no cluster), `min_usable_ha` (above
     the usable land of every cell, with the largest), the parks (they cover the land the red line
-    leaves), or the red line (its buffered zones cover every cell)."""
+    leaves), or the red line (its buffered zones cover every cell); the last two are the block's,
+    named at `where`. `located` gives (where, key) of a setting under `candidates` as the scenario
+    wrote it (`LoadedScenario.at`: its file and line, or the --set that gave it); without it,
+    `where` and the dotted key."""
     at = f"{where}: " if where else ""
+
+    def place(*keys: str) -> str:
+        if located is not None:
+            return ": ".join(located(*keys))
+        return f"{at}{'.'.join(('candidates', *keys))}"
+
     crs = pyproj.CRS.from_user_input(crs)
     if allowed is not None and sum(r.area for _id, r in _regions(to_working_crs(clusters, crs), allowed)) < SLIVER_M2:
         path = spec.allowed_zone.path if spec.allowed_zone is not None else "the allowed zone"
-        return (f"{at}candidates.allowed_zone | does not overlap any cluster, so no cell is left (got "
+        return (f"{place('allowed_zone')} | does not overlap any cluster, so no cell is left (got "
                 f"{str(path)!r}); draw the zone over the clusters, and check that the layer's coordinate system is "
                 "the one its coordinates are in")
-    sliver = _sliver_problem(spec, at)
+    sliver = _sliver_problem(spec, place)
     if sliver is not None:
         return sliver
     every = generate_candidates(clusters, redline, spec.model_copy(update={"min_usable_ha": 0.0}), crs, rule=rule,
                                 products=products, allowed=allowed, parks=parks, where=where)
-    usable = [c for c in every.columns if c == "usable_ha" or c.startswith("usable_ha_")]
+    usable = _product_columns([c for c in every.columns if c == "usable_ha" or c.startswith("usable_ha_")], products)
     if len(every):
         largest = _floored_ha(float(every[usable].to_numpy().max()))
-        return (f"{at}candidates.min_usable_ha | is above the usable land of every cell, so no cell is left: the "
+        return (f"{place('min_usable_ha')} | is above the usable land of every cell, so no cell is left: the "
                 f"largest cell has {_number(largest)} ha usable (got {_number(spec.min_usable_ha)}); use a "
                 f"min_usable_ha of at most {_number(largest)}, or larger cells")
     if parks is not None and len(generate_candidates(clusters, redline, spec.model_copy(update={"min_usable_ha": 0.0}),

@@ -2302,8 +2302,8 @@ def _allowed_zone(loaded: LoadedScenario, zone: AllowedZone, policy: str, notice
     """The allowed-zone layer of `candidates:`, checked as every other layer (CRS, geometry type,
     coordinates, valid polygons, repaired or rejected by `spatial.invalid_geometry`), its features
     named by their number; only the polygons whose `field` is one of `values` are kept (in a
-    shapefile, the field of the name it cut `field` to). Problems name the scenario keys under
-    `candidates.allowed_zone`."""
+    shapefile, the field of the name it cut `field` to), and each of `values` must be one the field
+    holds. Problems name the scenario keys under `candidates.allowed_zone`."""
     path = loaded.resolve(zone.path)
     paths["allowed_zone"] = path
     at = shown_path(path)
@@ -2342,6 +2342,13 @@ def _allowed_zone(loaded: LoadedScenario, zone: AllowedZone, policy: str, notice
             problems.append(f"{at}: field '{field_name}' | no polygon of the allowed-zone layer has one of the "
                             f"values candidates.allowed_zone.values (got {zone.values}); give values the field "
                             f"holds: it holds {_held_values(held)}")
+            return None
+        unknown = [v for v in dict.fromkeys(zone.values or []) if v not in held]
+        if unknown:  # a mistyped code among good ones would leave its polygon out without a word
+            problems.append(f"{at}: field '{field_name}' | no polygon of the allowed-zone layer has the "
+                            f"{'values' if len(unknown) > 1 else 'value'} {_held_values(unknown)} of "
+                            f"candidates.allowed_zone.values (got {zone.values}); give values the field holds, "
+                            f"or leave {'those' if len(unknown) > 1 else 'it'} out: it holds {_held_values(held)}")
             return None
     return frame
 

@@ -156,7 +156,8 @@ def candidate_cells(loaded: LoadedScenario, layers: LayerSet) -> gpd.GeoDataFram
                                 allowed=allowed, parks=parks, where=where)
     if cells.empty:
         raise InputError([no_cell_left(layers.clusters, layers.redline, spec, crs, rule=rule, products=products,
-                                       allowed=allowed, parks=parks, where=where)])
+                                       allowed=allowed, parks=parks, where=where,
+                                       located=lambda *keys: loaded.at("candidates", *keys))])
     taken = sorted(set(cells["id"]) & set(layers.sites["id"]))
     if taken:
         sites = shown_path(layers.paths["sites"]) if "sites" in layers.paths else "the sites layer"
