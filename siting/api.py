@@ -52,7 +52,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -84,27 +84,7 @@ from siting.config.schema import (
 )
 from siting.config.units import per_year
 from siting.config.urls import is_url, url_words
-from siting.deliver.drivers import units_of
-from siting.deliver.files import export_files, plans_pie_scale
 from siting.deliver.folders import check_destination, input_files, scenario_folder, staging_problems
-from siting.deliver.layer import OutputLayer
-from siting.deliver.layers import plan_layers
-from siting.deliver.mapinfo import solve_outcome
-from siting.deliver.qgisproject import Overlay, ShownPlans
-from siting.deliver.report import rule_cost_note
-from siting.deliver.tables import table_files
-from siting.optimize.alternatives import (
-    Alternative,
-    PlanSet,
-    comparison,
-    near_optimal_plans,
-    near_optimal_record,
-    slack_percent,
-    within_gap,
-)
-from siting.optimize.alternatives import robustness as plan_robustness
-from siting.optimize.relax import rule_cost_table
-from siting.optimize.relax import rule_costs as relaxed_solves
 from siting.optimize.results import Plan, SteadyState, time_limit_named
 from siting.optimize.run import ModelSize, Solved, solve_prepared
 from siting.optimize.run import solver_settings as scenario_solver_settings
@@ -112,10 +92,6 @@ from siting.optimize.solve import SolveReport, SolverSettings
 from siting.optimize.tolerance import absolute_gap_yuan
 from siting.prepare.problem import Prepared, load_checked, prepare, redline_settings
 from siting.prepare.spatial import RedlineSettings
-from siting.runs.batch import checked_folder, compared_cases, repeated_file_notices, swept_cases, unread_sweep_problems
-from siting.runs.batch import compare as compare_to_folder
-from siting.runs.batch import sweep as sweep_to_folder
-from siting.runs.calibrate import SolveStanding, calibration_output
 from siting.runs.job import (
     RunResult,
     checked_before_solving,
@@ -125,8 +101,14 @@ from siting.runs.job import (
     run_solve,
     write_outputs,
 )
-from siting.runs.pool import CaseSummary, checked_address, scheduler_named
-from siting.runs.tables import forced_change, plan_notice_lines, status_text
+
+if TYPE_CHECKING:
+    from siting.deliver.layer import OutputLayer
+    from siting.deliver.qgisproject import Overlay, ShownPlans
+    from siting.optimize.alternatives import Alternative
+    from siting.runs.batch import BatchResult
+    from siting.runs.pool import CaseSummary
+
 
 __all__ = ["Alternatives", "Batch", "Problem", "Solution", "alternatives", "compare", "load", "rule_costs", "run",
            "scenario_json_schema", "solve", "sweep"]
@@ -134,6 +116,14 @@ __all__ = ["Alternatives", "Batch", "Problem", "Solution", "alternatives", "comp
 #: Timings that are not phases of the solve: making and writing the files (timed anew for each
 #: write, as the manifest's last phases) and the rule costs (not in the manifest, as on the command line).
 AFTER_SOLVE = ("export", "write", "rule_costs", "alternatives")
+
+
+def compare_to_folder(*args: Any, **kwargs: Any) -> BatchResult:
+    """siting/runs/batch.py `compare`, imported on first call: a solve loads no batch code."""
+    from siting.runs.batch import compare
+
+    return compare(*args, **kwargs)
+
 
 #: How much more than the optimum near-optimal alternatives may cost when no slack is given, as a
 #: share of |optimum| (0.05 = 5 %): `alternatives`, and `run` (the command line's `--slack`).
@@ -283,6 +273,8 @@ def checked_paths(typed: Sequence[Any], variants: list[str] | None, pairs: tuple
     use names it: `paths[0]`, or the command line's `scenario`); InputError with the problem of
     every path refused and, when one is given as a URL and so cannot be read, the problems of the
     others that can (siting/runs/batch.py `compared_cases`), as a comparison lists every file's."""
+    from siting.runs.batch import compared_cases
+
     names = _ARGUMENT_NAMES.get()
     problems: list[str] = []
     files: list[Path] = []
@@ -401,6 +393,8 @@ def checked_scheduler(value: Any) -> str | None:
     wrong with it, at once, before any run and without connecting to anything; with an output
     folder or without one (a batch kept in memory: the workers then send each run's summary back
     and write nothing). Dask must be installed."""
+    from siting.runs.pool import checked_address
+
     if value is None:
         return None
     name = _ARGUMENT_NAMES.get().scheduler
@@ -738,6 +732,8 @@ class Solution:
         the gap asked for), `termination` (HiGHS's name for why it stopped) and `report.status`
         (the manifest's `solver.status`: 'optimal', 'feasible (not proven optimal)') are the
         machine-readable forms."""
+        from siting.deliver.mapinfo import solve_outcome
+
         absolute = self.settings.abs_gap_yuan / 1e9 if self.settings.abs_gap_yuan else None
         return solve_outcome(self.report, self.settings.rel_gap, absolute)
 
@@ -789,6 +785,8 @@ class Solution:
         capacity in the same unit, the part within `calibration.distance_km` of a real plant, the
         share), in mode fixed one row per real plant (its observed capacity and the model's);
         a copy, to change at will. None without a calibration."""
+        from siting.runs.calibrate import calibration_output
+
         calibration = calibration_output(self.problem.prepared, self.result)
         if calibration is None:
             return None
@@ -901,6 +899,9 @@ class Solution:
         order, `id` first), `geometry_type` (the one geometry type of every feature) and `notices`
         (what was left out or repaired because coordinate rounding made a geometry invalid).
         `layers` gives copies of their frames by name."""
+        from siting.deliver.drivers import units_of
+        from siting.deliver.layers import plan_layers
+
         prepared = self.problem.prepared
         return plan_layers(prepared.layers, prepared.spatial, prepared.inputs, self.result, self.problem.redline,
                            prepared.loaded.scenario.network.gateway.name,
@@ -949,6 +950,11 @@ class Solution:
         siting/runs/job.py `plans_files`), and the maps their one pie scale (`pie_top_yuan`, yuan:
         siting/deliver/files.py `plans_pie_scale`, `export_files`), and plan.qgs the other plans to
         show one at a time (`plans`: `plans_files`' `PlanSet`)."""
+        from siting.deliver.files import export_files
+        from siting.deliver.report import rule_cost_note
+        from siting.deliver.tables import table_files
+        from siting.runs.calibrate import SolveStanding, calibration_output
+
         self._checked_result()
         rule_costs = self._checked_rule_costs(rule_costs)
         timings = {k: v for k, v in self.timings.items() if k not in AFTER_SOLVE}
@@ -1012,6 +1018,8 @@ class Solution:
         rule_costs.csv and .md; and a table with a row `siting.rule_costs` did not give for this
         solution (`_rule_cost_rows`): another solution's table, or one changed since, would be
         published as this plan's rule costs."""
+        from siting.optimize.relax import rule_cost_table
+
         if value is None:
             return None
         expected = "must be the table siting.rule_costs returns, or None"
@@ -1308,6 +1316,9 @@ def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_
             the run's `notices`), when the base plan is solved here; a refused argument is listed
             with the problems of a scenario path, after them, as `solve` lists them.
     """
+    from siting.optimize.relax import rule_cost_table
+    from siting.optimize.relax import rule_costs as relaxed_solves
+
     _checked_solution_arguments(problem_or_solution, time_limit_s)
     if isinstance(problem_or_solution, Solution):
         solution = problem_or_solution
@@ -1377,6 +1388,8 @@ class Alternatives:
         """Name, how many alternatives were found of those asked, and the slack, on one line; then
         how many are of each scope (`sites`, `clusters`) and how many cost more than the optimum
         by less than its proven gap (`table`'s `within_gap`: not proven dearer), where any is."""
+        from siting.optimize.alternatives import slack_percent
+
         kinds = [a.scope for a in self.plans[1:]]
         said = [f"{kinds.count(kind)} of scope {kind}" for kind in dict.fromkeys(kinds) if kind]
         within = int(self.table["within_gap"].sum()) if len(self.plans) > 1 else 0
@@ -1393,6 +1406,8 @@ class Alternatives:
         the optimum and without a known gap), sites_built_on, site_products, new_site_products
         (counts), stopped_by, scope (`sites` or `clusters`; empty for the optimum), same_as, and
         `added <cluster> <product>` (capacity added, units/yr)."""
+        from siting.optimize.alternatives import comparison, within_gap
+
         table = comparison(self.plans, self.solution.problem.prepared.inputs)
         table.insert(list(table.columns).index("over_optimum") + 1, "within_gap",
                      within_gap(list(table["over_optimum"]), self.solution.report.gap))
@@ -1404,6 +1419,8 @@ class Alternatives:
         (the product's unit per year, "t/yr", "GWh/yr", that mean_capacity_added is in, as the
         file gives it), plans_building (count), share (of the distinct plans, 0-1),
         mean_capacity_added (units/yr, over the plans that build it)."""
+        from siting.optimize.alternatives import robustness as plan_robustness
+
         return self.solution._with_units(plan_robustness(self.plans, self.solution.problem.prepared.inputs))
 
     def write(self, folder: Path | str | None = None) -> Path:
@@ -1412,6 +1429,9 @@ class Alternatives:
         manifest's timings hold the seconds the alternatives took (`alternatives`), as the command
         line's do. `folder` and the errors are those of `Solution.write`. Returns the folder
         written."""
+        from siting.deliver.files import plans_pie_scale
+        from siting.optimize.alternatives import PlanSet, near_optimal_record
+
         solution = self.solution
         destination = output_folder(solution.problem.loaded, folder, variant=solution.problem.variant)
         timings = {k: v for k, v in solution.timings.items() if k not in AFTER_SOLVE}
@@ -1475,6 +1495,8 @@ def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 
         PlanInfeasible, NoSolution: as `solve` (carrying the run's `notices`), when the optimum
             is solved here.
     """
+    from siting.optimize.alternatives import Alternative, near_optimal_plans
+
     _checked_solution_arguments(problem_or_solution, time_limit_s, ("n", _checked_n, n),
                                 ("slack", checked_slack, slack))
     slack = checked_slack(slack)
@@ -1579,6 +1601,8 @@ class Batch:
         """Each compared run's label -> the ids of the sites, in the baseline's order, where the
         run's own rules rule out the baseline's plan (the first run's), as diff.geojson's `forced`
         gives them; an empty tuple for a run with none, or where either run has no plan."""
+        from siting.runs.tables import forced_change
+
         if not self.runs:
             return {}
         base = self.runs[0]
@@ -1643,6 +1667,8 @@ def _noticed(batch: Batch) -> Batch:
     show, as `siting compare` and `siting sweep` print them under theirs; none when no such run has
     a notice, nor for the command line, which prints them itself. The warning points at the
     caller's line."""
+    from siting.runs.tables import plan_notice_lines
+
     if _ARGUMENT_NAMES.get() is not COMMAND_LINE_NAMES:
         lines = plan_notice_lines(batch.runs)
         if lines:
@@ -1713,6 +1739,10 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
             run's own, the first few of a long list with where all are (its report.md, or its
             summary's `notices`), as `siting compare` prints them under its table.
     """
+    from siting.runs.batch import repeated_file_notices
+    from siting.runs.pool import scheduler_named
+    from siting.runs.tables import status_text
+
     checks = _ArgumentChecks()  # every refused argument is named, in the order of the signature
     typed = checks("paths", _listed, paths, "paths", "scenario files, the first the baseline",
                    "['a.yaml', 'b.yaml'], or ['a.yaml'] for the variants of that one file")
@@ -1760,6 +1790,8 @@ def _with_batch_problems(refused: InputError, files: list[Path], folder: Path | 
     `compared_cases`, `swept_cases`) and, with `folder`, the output folder's, under the heading of
     both when it is refused (`checked_folder`); `refused` itself for an output folder in a hidden
     staging folder (an OutputFolderError), refused with the arguments alone. Writes nothing."""
+    from siting.runs.batch import checked_folder, compared_cases, swept_cases
+
     if isinstance(refused, OutputFolderError):
         return refused
     names = _ARGUMENT_NAMES.get()
@@ -1816,6 +1848,8 @@ def sweep_settings(settings: Mapping[str, Any] | Iterable[tuple[str, Any] | str]
     each other. With the scenario `path`, a malformed setting hides none of the problems of the
     others: those of their combinations follow (siting/runs/batch.py `unread_sweep_problems`),
     unless some are repeated."""
+    from siting.runs.batch import unread_sweep_problems
+
     example = SETTINGS_FORMS[1]
     items = _entries(settings, "settings", SETTINGS_FORMS)
     if not items:
@@ -1976,6 +2010,10 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
         UserWarning: once the runs are over, when some run with a plan has notices, as for
             `compare` (`siting sweep` prints them under its table).
     """
+    from siting.runs.batch import sweep as sweep_to_folder
+    from siting.runs.pool import scheduler_named
+    from siting.runs.tables import status_text
+
     checks = _ArgumentChecks()  # every refused argument is named, in the order of the signature
     scenario = checks("path", checked_path, path)
     if scenario is None:  # the file cannot be read: the settings' own problems still are named

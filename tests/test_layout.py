@@ -187,8 +187,60 @@ def test_matplotlib_loads_only_to_draw_so_a_solve_can_load_it_while_highs_search
     code = ("import sys\n"
             "import siting.runs.job, siting.api, siting.cli\n"
             "print('matplotlib' in sys.modules, 'siting.deliver.mapplot' in sys.modules)\n"
-            "from siting.deliver.files import prefetch_drawing\n"
+            "from siting.deliver.prefetch import prefetch_drawing\n"
             "prefetch_drawing().join()\n"
             "print('matplotlib' in sys.modules, 'siting.deliver.mapplot' in sys.modules)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines() == ["False False", "True True"]
+
+
+#: What a solve has loaded of siting/deliver, siting/runs and siting/optimize when it starts its
+#: solve: the output-folder rule and the solve itself, none of the export's, the calibration's,
+#: the alternatives', the rule costs' or the batches' code, which the prefetch thread loads while
+#: HiGHS searches (siting/runs/job.py `AFTER_SOLVE`).
+BEFORE_SOLVE = ["siting.deliver", "siting.deliver.folders", "siting.deliver.geojson", "siting.deliver.prefetch",
+                "siting.optimize", "siting.optimize.counts", "siting.optimize.explain", "siting.optimize.results",
+                "siting.optimize.run", "siting.optimize.screening", "siting.optimize.solve",
+                "siting.optimize.tolerance", "siting.runs", "siting.runs.job"]
+
+
+def test_a_solve_loads_the_delivery_code_only_once_it_has_started_solving(tmp_path: Path):
+    """`siting solve` from the command line, in a fresh interpreter, stopped where the solve job
+    starts the prefetch thread (just before the solve): no module of the export (report, QGIS
+    project, styles, web map, drivers, explore), the calibration, the alternatives, the rule
+    costs or the batches is loaded yet."""
+    code = ("import os, sys\n"
+            "from siting import cli\n"
+            "from siting.runs import job\n"
+            "def stop(*args, **kwargs):\n"
+            "    loaded = sorted(m for m in sys.modules if m.startswith(('siting.deliver', 'siting.runs',\n"
+            "                                                            'siting.optimize')))\n"
+            "    print(' '.join(loaded), flush=True)\n"
+            "    os._exit(0)\n"
+            "job.prefetch_drawing = stop\n"
+            "cli.main(['solve', 'tests/data/small/scenario.yaml', '--out', sys.argv[1], '--quiet'])\n")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "out")], cwd=ROOT, capture_output=True,
+                          text=True, check=True, timeout=300)
+    assert done.stdout.split() == BEFORE_SOLVE
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_prefetch_thread_loads_nothing_that_breaks_a_run_it_overlaps():
+    """The solve job's prefetch thread started as the solve starts, and joined while Pyomo's
+    output capture holds its lock, as it does around HiGHS's runs (pyomo.common.tee
+    `capture_output`: the lock taken, then released): the first import of multiprocessing, which
+    makes Pyomo swap that lock for another, is made before the thread starts, so the capture
+    releases the lock it took (else "semaphore or lock released too many times")."""
+    code = ("import sys\n"
+            "from pyomo.common import dependencies\n"
+            "import siting.runs.job as job\n"
+            "assert 'multiprocessing' not in sys.modules\n"
+            "thread = job.prefetch_drawing(job.AFTER_SOLVE)\n"
+            "lock = dependencies.capture_output_lock\n"
+            "assert lock.acquire(timeout=60)\n"
+            "thread.join()\n"
+            "dependencies.capture_output_lock.release()\n"
+            "print('siting.deliver.files' in sys.modules, 'siting.runs.calibrate' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]

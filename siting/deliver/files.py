@@ -57,6 +57,7 @@ from siting.deliver.mapinfo import (
     redline_extent_text,
     scope_title,
 )
+from siting.deliver.prefetch import PREFETCH_THREAD
 from siting.deliver.qgisproject import (
     BATCH_SCALE_WORDS,
     Overlay,
@@ -378,23 +379,6 @@ def map_title(loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport |
                     absolute * 1e9 if absolute and report.proven_optimal else None, which, kind, excess)
 
 
-def prefetch_drawing() -> threading.Thread:
-    """Start loading map.png's drawing code (siting/deliver/mapplot.py and matplotlib, about a
-    second of imports) in a thread of its own, and return the thread. Called as the solve starts:
-    HiGHS releases Python's lock while it searches, so on a machine with a core to spare the
-    import costs the run no wall time. `map_png` imports the module as usual and, if this thread
-    is still loading it, waits for it (Python's per-module import locks). A failed import is left
-    to fail again, with its message, where the map is drawn. The thread is not a daemon: a run
-    that ends first waits for the import rather than leaving the interpreter mid-import."""
-    def load() -> None:
-        with contextlib.suppress(Exception):  # raised again where the map is drawn
-            importlib.import_module("siting.deliver.mapplot")
-
-    thread = threading.Thread(target=load, name=PREFETCH_THREAD)
-    thread.start()
-    return thread
-
-
 def map_png(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
             working_crs: str, context: MapContext | None = None, notices: list[str] | None = None,
             unlined: Sequence[Mapping[str, Any]] = (), which: str = "", pie_top_yuan: float | None = None,
@@ -492,10 +476,6 @@ def _map_drawer(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: M
                        kind, excess)
 
     return draw
-
-
-#: The name of the thread `prefetch_drawing` starts.
-PREFETCH_THREAD = "siting-prefetch-drawing"
 
 
 class MapDrawing:

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -18,18 +18,6 @@ from models import ModelInputs
 from siting.config import progress
 from siting.config.errors import InputError, NoSolution, OutputFolderError, PlanInfeasible
 from siting.config.load import Override, Salvage, home_path, load_scenario
-from siting.deliver.explore import (
-    FileContent,
-    diagnosis_files,
-    diagnosis_record,
-    plan_theme_names,
-    robustness_kinds,
-    robustness_layer,
-    robustness_sheet_line,
-    subfolder_writer,
-)
-from siting.deliver.explore import alternatives_files as explore_files
-from siting.deliver.files import export_files, plans_pie_scale, prefetch_drawing
 from siting.deliver.folders import (
     SCENARIO_FROM_FOLDER,
     check_destination,
@@ -42,35 +30,32 @@ from siting.deliver.folders import (
     write_folder_atomically,
 )
 from siting.deliver.geojson import json_text
-from siting.deliver.mapinfo import solve_outcome
-from siting.deliver.qgisproject import Overlay, PlanSheet, ShownPlan, ShownPlans, moved_sheet
-from siting.deliver.report import rule_cost_note
-from siting.deliver.tables import table_files, terminal_width, text_table
-from siting.optimize.alternatives import (
-    ALTERNATIVE_TERMINATION,
-    Alternative,
-    near_optimal_plans,
-    near_optimal_record,
-)
+from siting.deliver.prefetch import prefetch_drawing
 from siting.optimize.explain import InfeasiblePlan
-from siting.optimize.relax import rule_cost_table, rule_costs
 from siting.optimize.results import Plan
 from siting.optimize.run import FixedStart, ModelSize, Solved, solve_prepared, solver_settings
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
 from siting.prepare.problem import Prepared, load_checked, prepare, redline_settings, with_layer_problems
-from siting.runs.calibrate import (
-    CalibrationOutput,
-    SolveStanding,
-    calibration_output,
-    diagnosis_note,
-    findings_text,
-    fixed_calibration,
-    fixed_files,
-    fixed_findings,
-    quantity_summary,
-    terminal_text,
-    verdict_text,
-)
+
+if TYPE_CHECKING:
+    from siting.deliver.explore import FileContent
+    from siting.deliver.qgisproject import Overlay, PlanSheet, ShownPlan, ShownPlans
+    from siting.optimize.alternatives import Alternative
+    from siting.runs.calibrate import CalibrationOutput
+
+#: The modules a solve job needs once solved, in that order, which `run_solve` loads while HiGHS
+#: searches (siting/deliver/prefetch.py `prefetch_drawing`) and not before: the export's (which
+#: brings the rest of siting/deliver: report, QGIS project and styles, web map, drivers, the
+#: alternatives' files) and the calibration's.
+AFTER_SOLVE = ("siting.deliver.files", "siting.runs.calibrate")
+
+
+def export_files(*args: Any, **kwargs: Any) -> dict[str, str | Callable[[Path], None]]:
+    """siting/deliver/files.py `export_files`, imported on first call (while HiGHS searches, the
+    solve job's prefetch thread loads it, `AFTER_SOLVE`)."""
+    from siting.deliver.files import export_files as export
+
+    return export(*args, **kwargs)
 
 
 @dataclass(repr=False, eq=False)
@@ -115,6 +100,8 @@ class RunResult:
         """Name, status with the gap (as the `solve` status line says them: "optimal within the gap,
         gap 1.48% (tolerance 2.00%)"), objective and folder, on one line (not the inputs and tables
         it holds)."""
+        from siting.deliver.mapinfo import solve_outcome
+
         asked = self.prepared.loaded.scenario.solver
         status = solve_outcome(self.report, asked.rel_gap, asked.abs_gap_bn_yuan)
         return (f"RunResult({self.prepared.loaded.scenario.name!r}: {status}, objective "
@@ -191,17 +178,20 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     settings = solver_settings(loaded)
     if time_limit_s is not None:
         settings = dataclasses.replace(settings, time_limit_s=time_limit_s)
-    findings = fixed_findings(prepared)  # calibration, mode fixed: do the rules admit the real plants?
-    said_of_calibration = _said(findings_text(findings) if findings is not None else None, show,
-                                lambda width: findings_text(findings, width) if findings is not None else None)
-    if files:
-        prefetch_drawing()  # map.png's imports load while HiGHS searches
+    findings, said_of_calibration = fixed_checks(prepared, show)
+    if files:  # the export's code and map.png's load while HiGHS searches
+        prefetch_drawing(AFTER_SOLVE)
     with notices_carried(prepared.notices, not_searched(alternatives, with_rule_costs)):
         try:
             solved = solve_prepared(prepared, settings, timings, start=start)
         except InfeasiblePlan as infeasible:
             raise infeasible_failure(infeasible, prepared, findings, files, destination, create_parent, where, label,
                                      variant, overrides, not_searched(alternatives, with_rule_costs)) from None
+    from siting.deliver.report import rule_cost_note
+    from siting.deliver.tables import table_files
+    from siting.optimize.relax import rule_cost_table, rule_costs
+    from siting.runs.calibrate import SolveStanding, calibration_output
+
     costs = None
     kept = plan_values(solved.model) if keep_plan else None  # before any re-solve changes the values
     extra: dict[str, str | Callable[[Path], None]] = {}  # made before the export, so that the manifest lists them
@@ -254,6 +244,20 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
                      near_optimal, said_of_calibration)
 
 
+def fixed_checks(prepared: Prepared, show: bool) -> tuple[pd.DataFrame | None, str | None]:
+    """A calibration in mode fixed: what the checks before the solve find (do the rules admit the
+    real plants?) and what the run says of it (printed when `show`); (None, None) for any other
+    scenario, whose solve so loads no calibration code before it (siting/runs/calibrate.py
+    `fixed_findings`, `findings_text`)."""
+    if prepared.loaded.scenario.calibration is None:
+        return None, None
+    from siting.runs.calibrate import findings_text, fixed_findings
+
+    findings = fixed_findings(prepared)
+    return findings, _said(findings_text(findings) if findings is not None else None, show,
+                           lambda width: findings_text(findings, width) if findings is not None else None)
+
+
 def infeasible_failure(infeasible: InfeasiblePlan, prepared: Prepared, findings: Any, files: bool,
                        destination: Path, create_parent: bool, where: str, label: str | None,
                        variant: str | None, overrides: tuple[Override, ...], unsearched: str) -> PlanInfeasible:
@@ -264,6 +268,9 @@ def infeasible_failure(infeasible: InfeasiblePlan, prepared: Prepared, findings:
     in the message, which carries the diagnosis as data; without `files`, nothing written and
     the message saying so (NOT_WRITTEN). `unsearched` is what was not searched for
     (`not_searched`)."""
+    from siting.deliver.explore import diagnosis_files, diagnosis_record
+    from siting.runs.calibrate import diagnosis_note, fixed_calibration, fixed_files
+
     loaded = prepared.loaded
     fixed = fixed_calibration(prepared, findings, diagnosis=infeasible.diagnosis) if findings is not None else None
     said = f"\ncalibration: {fixed.verdict}" if fixed is not None else ""
@@ -320,6 +327,9 @@ def choice_text(calibration: CalibrationOutput, findings: pd.DataFrame | None = 
     With `width`, as the terminal prints it: the sentences wrapped to `width` terminal columns
     (siting/runs/calibrate.py `terminal_text`), the table laid out to it; without, each sentence on
     one line and the table at TERMINAL_WIDTH (`RunResult.calibration`)."""
+    from siting.deliver.tables import text_table
+    from siting.runs.calibrate import quantity_summary, terminal_text, verdict_text
+
     if calibration.fixed is not None:
         before = verdict_text(findings) if findings is not None else None
         verdict = calibration.fixed.verdict
@@ -334,6 +344,8 @@ def _said(text: str | None, show: bool, shown: Callable[[int], str | None] | Non
     """`text`, printed first when `show` and there is one: as `shown` lays it out to the
     terminal's width (`terminal_width`) where given, else as it is."""
     if text is not None and show:
+        from siting.deliver.tables import terminal_width
+
         if shown is not None:
             text_shown = shown(terminal_width())
             print(text if text_shown is None else text_shown, flush=True)
@@ -543,6 +555,9 @@ def alternative_files(prepared: Prepared, settings: SolverSettings, solved: Solv
     (yuan) every plan's maps are on, the optimum's too (siting/deliver/files.py `plans_pie_scale`,
     `export_files`' `pie_top_yuan`), and the alternatives for the optimum's plan.qgs to show one
     at a time (`plans_files`' `ShownPlans`)."""
+    from siting.deliver.files import plans_pie_scale
+    from siting.optimize.alternatives import Alternative, near_optimal_plans, near_optimal_record
+
     optimum = Alternative("optimum", solved.report, solved.plan)
     plans = near_optimal_plans(model_inputs(prepared, solved), settings, count, slack, optimum=optimum,
                                solved=solved.model)
@@ -569,6 +584,18 @@ def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, t
     (each folder's layers, map and report, then the comparison's) takes seconds each, so it is
     counted on the progress (`alternatives' files`: one step per folder and one for the
     comparison)."""
+    from siting.deliver.explore import alternatives_files as explore_files
+    from siting.deliver.explore import (
+        plan_theme_names,
+        robustness_kinds,
+        robustness_layer,
+        robustness_sheet_line,
+        subfolder_writer,
+    )
+    from siting.deliver.files import plans_pie_scale
+    from siting.deliver.qgisproject import Overlay, ShownPlan, ShownPlans, moved_sheet
+    from siting.optimize.alternatives import ALTERNATIVE_TERMINATION, near_optimal_record
+
     files: dict[str, str | Callable[[Path], None]] = {}
     pie_top = plans_pie_scale([alternative.plan for alternative in plans])
     names = plan_theme_names(near_optimal_record(plans, slack, "optimum"))
