@@ -354,7 +354,7 @@ def checked_slack(value: Any) -> float:
     if number > 1:
         example = f"slack={number / 100:g} for {number:g} %" if number <= 100 else "e.g. slack=0.05 for 5 %"
         raise InputError([f"slack | must be a share of the optimum's cost from 0 to 1, not a percent (got "
-                          f"{value!r}, which is {number:.0%}); give {example}"])
+                          f"{value!r}, which is {number * 100:.10g}%); give {example}"])
     return number
 
 

@@ -369,7 +369,7 @@ def slack_share(text: str) -> float:
     if value > 1:
         example = f"--slack {value / 100:g} for {value:g} %" if value <= 100 else "e.g. --slack 0.05 for 5 %"
         raise argparse.ArgumentTypeError(f"must be a share of the optimum's cost from 0 to 1, not a percent "
-                                         f"(got {text!r}, which is {value:.0%}); give {example}")
+                                         f"(got {text!r}, which is {value * 100:.10g}%); give {example}")
     return value
 
 
