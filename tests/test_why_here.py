@@ -217,3 +217,24 @@ def test_the_land_moved_is_the_land_the_built_modules_take() -> None:
     assert row.parts["land"] == pytest.approx(5.0 * 1e6 / 50, rel=1e-12)
     assert row.other == "s3"  # 6 ha left there hold the 5 ha; the largest land per unit would need 10
     assert row.other_parts["land"] == pytest.approx(5.0 * 1e5 / 50, rel=1e-12)
+
+
+def test_a_cheaper_site_not_open_whose_opening_outweighs_the_saving_is_not_said_to_be_within_the_gap() -> None:
+    """s3 is 8,400 yuan/yr cheaper than s2 for s2's q, within a gap of 10,000 with W = 1; but s3 is
+    not open (no existing or committed plant, nothing built there) and opening a site costs 20,000
+    yuan, while s2 has an existing plant (open whatever the plan does): moving the addition to s3
+    adds at least 20,000 - 8,400 yuan, so the row must not say that another plan within the gap may
+    build there. Where s2 is newly opened by the plan too, the move saves its opening as well, and
+    the row keeps the within-the-gap note; without an opening cost nothing changes."""
+    opening = replace(inputs(), site_fixed_cost_yuan=20_000.0, existing_capacity_units_per_yr={("s2", "q"): 5.0})
+    rows = why_here_rows(opening, plan())
+    assert rows[1].site == "s2" and rows[1].other == "s3"
+    assert rows[1].opening_yuan == pytest.approx(20_000.0, rel=1e-12)
+    line = next(line for line in markdown(why_here_blocks(rows, gap_yuan=10_000.0, weight=1.0)).splitlines()
+                if line.startswith("|  |  |  | cheapest other: s3 |"))
+    assert "another plan within the gap may build there" not in line
+    assert "cheaper by these costs, but not open in this plan: opening it adds at least" in line
+    both_new = why_here_rows(replace(opening, existing_capacity_units_per_yr={}), plan())[1]
+    assert both_new.opening_yuan == pytest.approx(0.0, abs=1e-9)
+    plain = why_here_rows(inputs(), plan())[1]
+    assert plain.opening_yuan == 0.0

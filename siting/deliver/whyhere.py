@@ -17,7 +17,9 @@ on the land it has left for new modules besides the plan's own modules there, ro
 model's land rows (models/families/land.py) take it; a cheaper site without that land is named
 beside it. A yearly difference D weighs at most D x W in the objective (`gap_weight`); where
 another site is cheaper by a D with D x W within the plan's proven gap, the solve does not prove
-the built site the better choice.
+the built site the better choice, unless that site is not open in the plan and opening it
+(`WhyHereRow.opening_yuan`, the built site's own opening deducted where the move leaves it
+unopened) costs more than D x W: moving the addition there then costs more, and the row says so.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from models.costs import capital_recovery_factor
+from models.families.agglomeration import pre_opened_sites
 from models.families.proximity import nearest_sources
 from models.index import is_on
 from models.inputs import ModelInputs
@@ -68,6 +71,11 @@ class WhyHereRow:
     other_parts: dict[str, float]
     short: ShortOfLand | None = None
     buildable: bool = True
+    #: The least the site openings would add if the addition moved to `other` (yuan, discounted):
+    #: opening `other` where it is neither open already nor built on by the plan, at the least
+    #: discount factor of the plan's years, less the opening of the built site where the plan
+    #: opened it (the move leaves it unopened), at the greatest; 0 without an opening cost.
+    opening_yuan: float = 0.0
 
     @property
     def total(self) -> float:
@@ -173,6 +181,9 @@ def why_here_rows(inputs: ModelInputs, plan: Plan) -> list[WhyHereRow]:
     by_cluster: dict[str, list[str]] = defaultdict(list)
     for s in inputs.SITES:
         by_cluster[inputs.cluster_of_site.get(s, "")].append(s)
+    fixed = inputs.site_fixed_cost_yuan if is_on(inputs, "agglomeration") else 0.0
+    pre = set(pre_opened_sites(inputs))
+    factors = [inputs.discount_factor.get(t, 1.0) for t in inputs.YEARS] or [1.0]
     rows = []
     for site in (s for s in inputs.SITES if s in use):
         cluster = inputs.cluster_of_site.get(site, "")
@@ -194,8 +205,12 @@ def why_here_rows(inputs: ModelInputs, plan: Plan) -> list[WhyHereRow]:
             best = min(cheaper, key=totals.__getitem__)
             left, needed = shortfalls[best] or (0.0, 0.0)
             short = ShortOfLand(best, totals[best], left, needed)
+        opening = 0.0
+        if other is not None and fixed > 0:
+            opening = (fixed * min(factors) * (other not in pre and other not in use)
+                       - fixed * max(factors) * (site not in pre))
         rows.append(WhyHereRow(site, cluster, tuple(products.items()), parts[site], other,
-                               parts[other] if other is not None else {}, short, bool(others)))
+                               parts[other] if other is not None else {}, short, bool(others), opening))
     return rows
 
 
@@ -244,7 +259,12 @@ def why_here_text(rows: list[WhyHereRow], names: Mapping[str, str] | None = None
         difference = row.difference
         if difference is not None and weighed:
             assert gap_yuan is not None and weight is not None
-            if difference < 0 and abs(difference) * weight <= abs(gap_yuan):
+            if difference < 0 and abs(difference) * weight <= row.opening_yuan:
+                said.append(f"cheaper by these costs, but not open in this plan: opening it adds at least "
+                            f"{million_yuan(row.opening_yuan)} million yuan (discounted), more than these costs "
+                            f"could save ({million_yuan(abs(difference) * weight)} million yuan at most), so "
+                            "moving this addition there costs more")
+            elif difference < 0 and abs(difference) * weight <= abs(gap_yuan):
                 said.append("cheaper by these costs, by less than the plan's proven gap: the solve does not "
                             "prove the built site the better choice (another plan within the gap may build "
                             "there)")
