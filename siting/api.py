@@ -358,6 +358,11 @@ def checked_slack(value: Any) -> float:
     return number
 
 
+def _slack(value: Any) -> float:
+    """`checked_slack` of a slack given; `DEFAULT_SLACK` for None (no slack given)."""
+    return checked_slack(value) if value is not None else DEFAULT_SLACK
+
+
 def checked_flag(value: Any, name: str, example: str) -> bool:
     """A yes-or-no argument `name`: True or False (NumPy's too); InputError for anything else, such
     as the text 'yes' or the number 1, which would otherwise be taken as True in silence."""
@@ -1218,7 +1223,7 @@ def run(path: Path | str, out: Path | str | None = None, *, variant: str | None 
     with_rule_costs = checks("rule_costs", checked_flag, rule_costs, "rule_costs", "rule_costs=True to also "
                              "re-solve with each rule family relaxed")
     checks("alternatives", _checked_alternatives, alternatives)
-    share = checks("slack", checked_slack, slack) if slack is not None else DEFAULT_SLACK
+    share = checks("slack", _slack, slack)
     if checks.refused and not checks.refused.keys() & {"alternatives", "slack"}:  # listed with the others
         checks("slack", slack_with_alternatives, slack, alternatives)
     if checks.refused and not checks.refused.keys() & {"path", "variant", "overrides"}:  # it can be loaded
@@ -1469,7 +1474,7 @@ def _result_digest(plan: Plan) -> str:
     return digest.hexdigest()
 
 
-def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 5, slack: float = DEFAULT_SLACK,
+def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 5, slack: float | None = None,
                  time_limit_s: float | None = None) -> Alternatives:
     """Up to `n` near-optimal plans, each costing at most `slack` x |optimum| more than the
     optimum and as different as possible from the plans before it (modelling to generate
@@ -1482,7 +1487,8 @@ def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 
         problem_or_solution: a `Solution` (its plan is the optimum), a `Problem` or a scenario
             file path (solved first).
         n: the number of alternatives, a whole number of at least 1.
-        slack: a share of |optimum| from 0 to 1 (0.05 = 5 %), as the command line's `--slack`.
+        slack: a share of |optimum| from 0 to 1 (0.05 = 5 %), as the command line's `--slack`;
+            None for 0.05, as in `run` (the command line's default).
         time_limit_s: seconds per solve, replacing the scenario's `solver.time_limit_s`.
 
     Returns:
@@ -1498,8 +1504,8 @@ def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 
     from siting.optimize.alternatives import Alternative, near_optimal_plans
 
     _checked_solution_arguments(problem_or_solution, time_limit_s, ("n", _checked_n, n),
-                                ("slack", checked_slack, slack))
-    slack = checked_slack(slack)
+                                ("slack", _slack, slack))
+    slack = _slack(slack)
     if isinstance(problem_or_solution, Solution):
         solution = problem_or_solution
         settings = solution.settings

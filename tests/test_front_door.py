@@ -88,6 +88,16 @@ def test_run_without_alternatives_or_slack_hands_on_the_default(monkeypatch: pyt
     assert [(c["alternatives"], c["slack"]) for c in calls] == [(0, 0.05)]
 
 
+def test_alternatives_takes_no_slack_as_the_default_as_run_does() -> None:
+    """`slack=None` is no slack given in `alternatives` as in `run`: DEFAULT_SLACK, not refused."""
+    assert siting.alternatives(SMALL / "scenario.yaml", n=1, slack=None).slack == api.DEFAULT_SLACK
+
+
+def test_alternatives_refuses_a_bad_count_alone_when_no_slack_is_given() -> None:
+    assert problems(siting.alternatives, SMALL / "scenario.yaml", n=0, slack=None) == [
+        "n | must be a whole number from 1 to 99 (got 0); give e.g. n=5"]
+
+
 @pytest.mark.parametrize(("name", "value", "text"), [
     ("alternatives", "N", "alternatives=N"), ("--alternatives", "N", "--alternatives N"),
     ("time_limit_s", "", "time_limit_s="), ("--time-limit", "", "--time-limit")])
