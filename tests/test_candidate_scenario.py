@@ -537,6 +537,33 @@ def test_a_red_line_buffer_over_every_cell_is_refused(folder: Path, capsys: pyte
         "where the red line leaves land (allowed_zone) or lower constraints.redline.buffer_m\n")
 
 
+#: Setbacks of 200 km around the lake for every product of the small catalog.
+EVERY_SETBACK = "{fepo4: {lake: 200000}, lfp: {lake: 200000}, cells: {lake: 200000}}"
+
+
+def test_setbacks_over_every_cell_the_buffer_leaves_are_named_not_the_buffer(
+        folder: Path, capsys: pytest.CaptureFixture[str]):
+    """The 1 km buffer leaves cells; 200 km setbacks for every product cover them all: the
+    message names the setbacks, with the cells the buffer alone would leave, not the buffer."""
+    edit(folder / "scenario.yaml", "redline: {buffer_m: 1000}",
+         f"redline: {{buffer_m: 1000, setbacks_m: {EVERY_SETBACK}}}")
+    with_cells(folder, "{cell_size_m: 3000}")
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - scenario.yaml: candidates | no cell is left: the products' setbacks of constraints.redline.setbacks_m "
+        "cover every cell over the clusters for every product, where the buffer alone (buffer_m) would leave 698 "
+        "cells (got no cell with usable land for any product); draw the cells where the setbacks leave land "
+        "(allowed_zone) or lower constraints.redline.setbacks_m\n")
+
+
+def test_a_buffer_over_every_cell_is_named_though_setbacks_are_set(folder: Path, capsys: pytest.CaptureFixture[str]):
+    """The buffer alone covers every cell: lowering the setbacks would not help, so the buffer is named."""
+    edit(folder / "scenario.yaml", "redline: {buffer_m: 1000}",
+         f"redline: {{buffer_m: 200000, setbacks_m: {EVERY_SETBACK}}}")
+    with_cells(folder, "{cell_size_m: 3000}")
+    assert run_bad(folder, capsys).endswith("or lower constraints.redline.buffer_m\n")
+
+
 def test_a_built_cell_is_a_square_and_a_built_park_a_circle_in_the_sites_style(solved: Path):
     """sites.qml stays categorised by status; the built marker's shape is data-defined on `kind`
     (a square for a cell, a circle for a park), and the built category's legend says so."""

@@ -261,7 +261,8 @@ def test_allowed_zone_county_codes_may_be_written_as_numbers() -> None:
 def test_cell_whose_every_product_setback_covers_it_is_dropped():
     """Both products keep 100 km from lakes, so no product may use any cell, though the base zone
     (the lake itself, which no product's zone is) leaves them land: every cell is dropped, and the
-    block is refused as the red line's, not kept as cells no product can build on."""
+    block is refused naming the setbacks (the buffer alone would leave cells), not kept as cells no
+    product can build on."""
     from siting.prepare.candidates import no_cell_left
     far = {"lake": 100_000.0}
     layers = clusters(("a", CLUSTER)), redline(("lake", LAKE))
@@ -269,7 +270,8 @@ def test_cell_whose_every_product_setback_covers_it_is_dropped():
     cells = generate_candidates(*layers, CandidatesSpec(cell_size_m=1_000), UTM, rule=settings, products=["p", "s"])
     assert cells.empty
     message = no_cell_left(*layers, CandidatesSpec(cell_size_m=1_000), UTM, rule=settings, products=["p", "s"])
-    assert "red line's zones" in message and "min_usable_ha" not in message
+    assert "products' setbacks of constraints.redline.setbacks_m cover every cell" in message
+    assert "min_usable_ha" not in message
 
 
 def test_min_usable_area_is_measured_on_the_products_land_not_the_unused_base_zone():

@@ -33,6 +33,7 @@ makes them sites of the plan.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import math
 from collections.abc import Callable, Sequence
@@ -443,7 +444,8 @@ def no_cell_left(clusters: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, spec: Ca
     """Why `generate_candidates` with these arguments gives no cell, as a problem line naming the
     setting that removed them: the allowed zone (it overlaps no cluster), `min_usable_ha` (above
     the usable land of every cell, with the largest), the parks (they cover the land the red line
-    leaves), or the red line (its buffered zones cover every cell); the last two are the block's,
+    leaves), the products' setbacks (they cover every cell the buffer alone leaves), or the red
+    line (its buffered zones cover every cell); the last three are the block's,
     named at `where`. `located` gives (where, key) of a setting under `candidates` as the scenario
     wrote it (`LoadedScenario.at`: its file and line, or the --set that gave it); without it,
     `where` and the dotted key."""
@@ -480,6 +482,17 @@ def no_cell_left(clusters: gpd.GeoDataFrame, redline: gpd.GeoDataFrame, spec: Ca
         return (f"{at}candidates | no cell is left: the sites layer's polygons (the parks, whose land is theirs) "
                 f"cover the land the red line leaves {where_left} (got no cell with usable land outside them); "
                 f"{advice}")
+    if rule is not None and rule.setbacks_m:
+        buffer_only = dataclasses.replace(rule, setbacks_m={})
+        left = len(generate_candidates(clusters, redline, spec.model_copy(update={"min_usable_ha": 0.0}), crs,
+                                       rule=buffer_only, products=products, allowed=allowed, parks=parks, where=where))
+        if left:  # the buffer leaves cells: the products' setbacks, larger, cover them
+            where_left = "within the allowed zone" if allowed is not None else "over the clusters"
+            return (f"{at}candidates | no cell is left: the products' setbacks of constraints.redline.setbacks_m "
+                    f"cover every cell {where_left} for every product, where the buffer alone (buffer_m) would leave "
+                    f"{left:,} {'cell' if left == 1 else 'cells'} (got no cell with usable land for any product); "
+                    "draw the cells where the setbacks leave land (allowed_zone) or lower "
+                    "constraints.redline.setbacks_m")
     return (f"{at}candidates | no cell is left: the red line's zones, with the buffer and setbacks of "
             "constraints.redline, cover every cell over the clusters (got no cell with usable land); draw the cells "
             "where the red line leaves land (allowed_zone) or lower constraints.redline.buffer_m")
