@@ -72,13 +72,13 @@ def inputs(**land_ha: float) -> ModelInputs:
     )
 
 
-def plan() -> Any:
-    """A plan as far as why-here reads it: its builds."""
+def plan(demo_sites: dict[str, int] | None = None) -> Any:
+    """A plan as far as why-here reads it: its builds and its recycling demonstrations."""
     builds = pd.DataFrame(
         [("s1", "c", "p", Y1, "p10", 6, 60.0, 600.0), ("s1", "c", "p", Y2, "p10", 4, 40.0, 400.0),
          ("s2", "c", "q", Y1, "q10", 1, 10.0, 100.0), ("t1", "d", "q", Y2, "q10", 1, 10.0, 100.0)],
         columns=["site", "cluster", "product", "year", "module", "modules", "capacity_added", "capex_yuan"])
-    return SimpleNamespace(builds=builds)
+    return SimpleNamespace(builds=builds, demo_sites=demo_sites or {})
 
 
 def parts(land: float, energy: float, hub: float, sources: float) -> dict[str, Any]:
@@ -213,7 +213,7 @@ def test_the_land_moved_is_the_land_the_built_modules_take() -> None:
     builds = pd.DataFrame([("s1", "c", "p", Y1, "p20", 5, 100.0, 750.0)],
                           columns=["site", "cluster", "product", "year", "module", "modules", "capacity_added",
                                    "capex_yuan"])
-    (row,) = why_here_rows(given, SimpleNamespace(builds=builds))
+    (row,) = why_here_rows(given, SimpleNamespace(builds=builds, demo_sites={}))
     assert row.parts["land"] == pytest.approx(5.0 * 1e6 / 50, rel=1e-12)
     assert row.other == "s3"  # 6 ha left there hold the 5 ha; the largest land per unit would need 10
     assert row.other_parts["land"] == pytest.approx(5.0 * 1e5 / 50, rel=1e-12)
@@ -238,3 +238,21 @@ def test_a_cheaper_site_not_open_whose_opening_outweighs_the_saving_is_not_said_
     assert both_new.opening_yuan == pytest.approx(0.0, abs=1e-9)
     plain = why_here_rows(inputs(), plan())[1]
     assert plain.opening_yuan == 0.0
+
+
+def test_a_demonstration_site_says_the_move_is_not_checked_against_the_rules() -> None:
+    """s2's q stands for a recycling demonstration of the plan: moving it to s3 is priced by the
+    cost parts only, which cannot tell whether the demonstration rule holds after the move (moved
+    beside another recycling plant it is no longer of demonstration size: Anning Qilin's to Anning
+    Caopu in the shipped scenario with seed 1), so its row says so; s1, no demonstration, does not."""
+    rows = why_here_rows(inputs(), plan({"s2": 1}))
+    assert [r.demonstration for r in rows] == [False, True, False]
+    lines = markdown(why_here_blocks(rows, gap_yuan=10_000.0, weight=1.0)).splitlines()
+    said = ("this site is one of the plan's recycling demonstrations (constraints.recycling_demo): the move is "
+            "compared by these costs only, and whether the demonstration rule and the plan's other rules would "
+            "still hold after it is not checked")
+    s3 = next(line for line in lines if line.startswith("|  |  |  | cheapest other: s3 |"))
+    s2 = next(line for line in lines if line.startswith("|  |  |  | cheapest other: s2 |"))
+    assert said in s3 and said not in s2
+    assert "the plan's other rules (its recycling demonstrations among them) are not checked for the move" in (
+        "\n".join(lines))

@@ -12,14 +12,17 @@ these (opening costs, committed plants and flows): this is the comparison as the
 site, not a re-solve.
 
 The comparison moves the built site's whole addition, with the land its modules take (as the
-report's land table gives it), to one other site: an other site counts only where that land fits
-on the land it has left for new modules besides the plan's own modules there, row by row as the
+report's land table gives it), to one other site: an other site counts only where that land fits on
+the land it has left for new modules besides the plan's own modules there, row by row as the
 model's land rows (models/families/land.py) take it; a cheaper site without that land is named
-beside it. A yearly difference D weighs at most D x W in the objective (`gap_weight`); where
-another site is cheaper by a D with D x W within the plan's proven gap, the solve does not prove
-the built site the better choice, unless that site is not open in the plan and opening it
-(`WhyHereRow.opening_yuan`, the built site's own opening deducted where the move leaves it
-unopened) costs more than D x W: moving the addition there then costs more, and the row says so.
+beside it. The plan's other rules are not checked for the move: a row of a site that is one of the
+plan's recycling demonstrations says so (moving a demonstration beside another recycling plant can
+leave the plan without the demonstrations its rule asks for). A yearly difference D weighs at most
+D x W in the objective (`gap_weight`); where another site is cheaper by a D with D x W within the
+plan's proven gap, the solve does not prove the built site the better choice, unless that site is
+not open in the plan and opening it (`WhyHereRow.opening_yuan`, the built site's own opening
+deducted where the move leaves it unopened) costs more than D x W: moving the addition there then
+costs more, and the row says so.
 """
 
 from __future__ import annotations
@@ -76,6 +79,10 @@ class WhyHereRow:
     #: discount factor of the plan's years, less the opening of the built site where the plan
     #: opened it (the move leaves it unopened), at the greatest; 0 without an opening cost.
     opening_yuan: float = 0.0
+    #: Whether the built site is one of the plan's recycling demonstrations (`Plan.demo_sites`):
+    #: the move is priced by the cost parts only, and the demonstration rule (size, number,
+    #: running share) may not hold after it, so the row says it is not checked.
+    demonstration: bool = False
 
     @property
     def total(self) -> float:
@@ -210,7 +217,8 @@ def why_here_rows(inputs: ModelInputs, plan: Plan) -> list[WhyHereRow]:
             opening = (fixed * min(factors) * (other not in pre and other not in use)
                        - fixed * max(factors) * (site not in pre))
         rows.append(WhyHereRow(site, cluster, tuple(products.items()), parts[site], other,
-                               parts[other] if other is not None else {}, short, bool(others), opening))
+                               parts[other] if other is not None else {}, short, bool(others), opening,
+                               site in plan.demo_sites))
     return rows
 
 
@@ -277,6 +285,10 @@ def why_here_text(rows: list[WhyHereRow], names: Mapping[str, str] | None = None
             said.append(f"{names.get(short.site, short.site)} would cost {million_yuan(row.total - short.total)} "
                         f"million yuan/yr less but has {_ha(short.left_ha)} left where this needs "
                         f"{_ha(short.need_ha)}")
+        if row.demonstration and (row.other is not None or row.short is not None):
+            said.append("this site is one of the plan's recycling demonstrations (constraints.recycling_demo): "
+                        "the move is compared by these costs only, and whether the demonstration rule and the "
+                        "plan's other rules would still hold after it is not checked")
         return "; ".join(said)
 
     table: list[list[str]] = []
@@ -318,5 +330,6 @@ def why_here_text(rows: list[WhyHereRow], names: Mapping[str, str] | None = None
             "modules take, to one other site (parts of it may fit elsewhere); a cheaper site without that land is "
             "named in the note. This is the per-site "
             "cost comparison as the model prices it, not a re-solve: a cheaper site may stay unused because "
-            "opening it costs more than it saves, and committed plants and flows weigh in the plan too. " + gap)
+            "opening it costs more than it saves, committed plants and flows weigh in the plan too, and the plan's "
+            "other rules (its recycling demonstrations among them) are not checked for the move. " + gap)
     return text, header, table
