@@ -215,7 +215,8 @@ def comparison_table(summaries: Sequence[CaseSummary], files: Sequence[str] = ()
     After the gap (a share of the run's |objective|), ABSOLUTE_GAP_ROW, the same gap in yuan
     (objective less bound). The range's ends and each run's two gaps are proven figures, written to
     9 significant digits rounded outward (`_end`, `_up`), so that no figure claims more than was
-    proven; the gaps' differences are taken from the gaps as solved. After that, when some run has
+    proven; the gaps' differences are taken from the gaps as solved, then written, as every
+    difference of two numbers, to 9 significant digits (`_delta`). After that, when some run has
     one, the rows of ORIGIN_ROWS: the run
     whose plan a run moved to in the cross-start rounds ("started from") and the run whose bound
     its gap is measured against ("bound from"), "" where none; their differences are left empty.
@@ -1577,13 +1578,17 @@ def sweep_text(table: pd.DataFrame, more: str, summaries: Sequence[CaseSummary] 
 
 def _delta(value: Any, base: Any) -> Any:
     """`value` less `base` for two numbers, 0 where they agree to SAME (the last digits of a sum
-    taken in another order are not a difference); "same" or "changed" for two texts, "" where
-    either is missing (also both: nothing against nothing is no "same")."""
+    taken in another order are not a difference), a difference of floats to the 9 significant
+    digits of every figure the files write (siting/optimize/results.py `clean`; -366243666.841339
+    is -366243667); "same" or "changed" for two texts, "" where either is missing (also both:
+    nothing against nothing is no "same")."""
     if value is None or base is None:
         return ""
     if isinstance(value, (int, float)) and isinstance(base, (int, float)) and not isinstance(value, bool):
         difference = value - base
-        return 0.0 if abs(difference) <= SAME * max(1.0, abs(base), abs(value)) else difference
+        if abs(difference) <= SAME * max(1.0, abs(base), abs(value)):
+            return 0.0
+        return float(f"{difference:.9g}") if isinstance(difference, float) else difference
     return "same" if value == base else "changed"
 
 
