@@ -3480,12 +3480,17 @@ def catalog_unit_notices(path: Path, node: yaml.Node | None, catalog: Catalog) -
 
 
 def catalog_notices(loaded: LoadedScenario) -> list[str]:
-    """`catalog_unit_notices` of the scenario's catalog, read for the lines of its keys."""
+    """`catalog_unit_notices` of the scenario's catalog, read for the lines of its keys, each a
+    `Notice`: for the run's files the catalog named relative to the scenario's folder, as
+    `key_notice` names the scenario's own files, and on the terminal as typed (`Notice.shown`)."""
     try:
         _data, node = read_mapping(loaded.catalog_path, kind="catalog")
     except InputError:  # read once already: its problems were reported then
         node = None
-    return catalog_unit_notices(loaded.catalog_path, node, loaded.catalog)
+    shown = shown_path(loaded.catalog_path)
+    relative = Path(os.path.relpath(loaded.catalog_path, loaded.scenario_path.parent)).as_posix()
+    return [Notice(relative + text[len(shown):], text) if text.startswith(f"{shown}:") else text
+            for text in catalog_unit_notices(loaded.catalog_path, node, loaded.catalog)]
 
 
 def drawn_resource_problems(path: Path, node: yaml.Node | None, pid: str, drawn: Iterable[str], keys: CatalogKeys,
