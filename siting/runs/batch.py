@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from siting.config.errors import InputError, OutputFolderError, listed
+from siting.config.errors import InputError, Notice, OutputFolderError, listed
 from siting.config.load import (
     LoadedScenario,
     Override,
@@ -640,12 +640,16 @@ def _moved(summary: CaseSummary, staging: Path, destination: Path) -> CaseSummar
     """The summary of a run of the batch swapped from `staging` into `destination`: its folder,
     and any naming of it in its error, its notices, what failed in its cross-starts and why
     taking another run's plan failed (where an infeasible run's diagnosis is; the folder a write
-    was refused in, as the messages name folders: `shown_path`), in the batch folder."""
+    was refused in, as the messages name folders: `shown_path`), in the batch folder; a notice
+    keeps both its forms (`Notice`: the run's files' and the terminal's)."""
 
     def moved(text: str) -> str:
         return in_destination(text, staging, destination)
 
-    summary = replace(summary, error=moved(summary.error), notices=tuple(moved(text) for text in summary.notices),
+    def moved_notice(notice: str) -> str:  # a Notice keeps its terminal form (`Notice.shown`)
+        return Notice(moved(str(notice)), moved(notice.shown)) if isinstance(notice, Notice) else moved(notice)
+
+    summary = replace(summary, error=moved(summary.error), notices=tuple(map(moved_notice, summary.notices)),
                       cross_failures=tuple(moved(text) for text in summary.cross_failures),
                       not_taken=moved(summary.not_taken))
     if not summary.out_dir:

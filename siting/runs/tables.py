@@ -2092,18 +2092,24 @@ def _notice_groups(summaries: Sequence[CaseSummary]) -> list[tuple[str, list[Any
     `Notice` kept), in run order and each run's order, and its run (None for the notices every
     run has). [] when no run with a plan has a notice."""
     planned = [summary for summary in summaries if summary.ok]
-    own: dict[str, list[str]] = {  # less those of the cross-starts, which the notes under the table say
-        s.label: [n for n in dict.fromkeys(map(str, s.notices)) if not cross_start_notice(s, n)] for s in planned}
-    shared: list[str] = []
+    # Each run's own notices by their text in the run's files and on the terminal: two runs whose
+    # scenarios lie in different folders may give the same text for different files
+    # ("catalog.yaml:10: ..."), which the terminal names apart (`Notice.shown`).
+    own: dict[str, dict[tuple[str, str], Any]] = {}
+    for summary in planned:
+        own[summary.label] = {}
+        for notice in summary.notices:
+            if not cross_start_notice(summary, notice):  # the notes under the table say those
+                own[summary.label].setdefault((str(notice), shown_notice(notice)), notice)
+    shared: list[tuple[str, str]] = []
     if len(planned) > 1:
         shared = [n for n in own[planned[0].label] if all(n in own[s.label] for s in planned[1:])]
-    by_text = {str(n): n for s in planned for n in s.notices}  # each notice as given, a Notice kept
     groups: list[tuple[str, list[Any], CaseSummary | None]] = []
     if shared:
         who = "all runs" if len(planned) == len(summaries) else "every run with a plan"
-        groups.append((who, [by_text[n] for n in shared], None))
+        groups.append((who, [own[planned[0].label][n] for n in shared], None))
     for summary in planned:
-        notices = [by_text[n] for n in own[summary.label] if n not in shared]
+        notices = [notice for n, notice in own[summary.label].items() if n not in shared]
         if notices:
             groups.append((summary.label, notices, summary))
     return groups
