@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import os
 import threading
 from collections.abc import Sequence
 
@@ -24,6 +25,21 @@ DRAWING = "siting.deliver.mapplot"
 FIRST_HERE = ("multiprocessing",)
 
 
+def _finish_before_fork() -> None:
+    """Wait for every running prefetch thread (`PREFETCH_THREAD`) before this process forks: a
+    child forked mid-import would hold the modules the thread was loading half made, their
+    import locks held by a thread it does not have, and wait forever for one it imports. A
+    `--rule-costs` worker pool (siting/optimize/relax.py) forks as soon as the solve is over, while the
+    thread may still be loading map.png's drawing code."""
+    for thread in threading.enumerate():
+        if thread.name == PREFETCH_THREAD and thread is not threading.current_thread():
+            thread.join()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_finish_before_fork)
+
+
 def prefetch_drawing(modules: Sequence[str] = ()) -> threading.Thread:
     """Start loading `modules` (names of modules, in the order a run needs them once solved),
     then map.png's drawing code (`DRAWING`), in a thread of its own, and return the thread.
@@ -33,7 +49,8 @@ def prefetch_drawing(modules: Sequence[str] = ()) -> threading.Thread:
     per-module import locks); siting/deliver/files.py `MapDrawing.start` waits for the thread.
     A failed import is left to fail again, with its message, where the module is used. The
     thread is not a daemon: a run that ends first waits for the imports rather than leaving
-    the interpreter mid-import. `FIRST_HERE` is loaded first, in this thread."""
+    the interpreter mid-import, and a fork waits for it (`_finish_before_fork`). `FIRST_HERE`
+    is loaded first, in this thread."""
     for name in FIRST_HERE:
         importlib.import_module(name)
 
