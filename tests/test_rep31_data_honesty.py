@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import html
 import json
+import shutil
 import sqlite3
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import geopandas as gpd
+import pytest
 import shapely
 
 from siting.cli import main
@@ -46,15 +48,24 @@ def _proxy_inputs(folder: Path) -> None:
     path.write_text(json.dumps(data))
 
 
-def _solved(folder: Path) -> Path:
+@pytest.fixture(scope="module")
+def proxy_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the small scenario with `_proxy_inputs`, solved once for the module (progress off,
+    as `quiet_command_line` leaves it for a test): its output folder, read by the tests, never
+    changed."""
+    folder = tmp_path_factory.mktemp("proxy") / "small"
+    shutil.copytree(Path(__file__).parent / "data" / "small", folder)
+    _proxy_inputs(folder)
     out = folder / "out"
-    assert main(["solve", str(folder / "scenario.yaml"), "--out", str(out)]) == 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("siting.cli.PROGRESS_BY_DEFAULT", False)
+        patch.delenv("COLUMNS", raising=False)
+        assert main(["solve", str(folder / "scenario.yaml"), "--out", str(out)]) == 0
     return out
 
 
-def test_a_proxy_red_line_is_called_one_in_every_output(folder: Path):
-    _proxy_inputs(folder)
-    out = _solved(folder)
+def test_a_proxy_red_line_is_called_one_in_every_output(proxy_run: Path):
+    out = proxy_run
     report = (out / "report.md").read_text(encoding="utf-8")
     section = report[report.index("## How much of the red line the layer holds"):]
     assert section.startswith(f"## How much of the red line the layer holds\n\n{SAID}\n\nThe red-line layer covers ")
@@ -71,9 +82,8 @@ def test_a_proxy_red_line_is_called_one_in_every_output(folder: Path):
     assert described == f"Red-line polygons as used. {plain}"
 
 
-def test_the_data_quality_section_counts_and_names_the_assumptions(folder: Path):
-    _proxy_inputs(folder)
-    report = (_solved(folder) / "report.md").read_text(encoding="utf-8")
+def test_the_data_quality_section_counts_and_names_the_assumptions(proxy_run: Path):
+    report = (proxy_run / "report.md").read_text(encoding="utf-8")
     section = report[report.index("## Data quality: what is assumed"):report.index("## How much of the red line")]
     assert section == (
         "## Data quality: what is assumed\n\n"
