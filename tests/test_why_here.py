@@ -248,9 +248,8 @@ def test_a_demonstration_site_says_the_move_is_not_checked_against_the_rules() -
     rows = why_here_rows(inputs(), plan({"s2": 1}))
     assert [r.demonstration for r in rows] == [False, True, False]
     lines = markdown(why_here_blocks(rows, gap_yuan=10_000.0, weight=1.0)).splitlines()
-    said = ("this site is one of the plan's recycling demonstrations (constraints.recycling_demo): the move is "
-            "compared by these costs only, and whether the demonstration rule and the plan's other rules would "
-            "still hold after it is not checked")
+    said = ("a recycling demonstration of the plan: the move is compared by these costs only; the demonstration "
+            "rule and the plan's other rules are not checked for it")
     s3 = next(line for line in lines if line.startswith("|  |  |  | cheapest other: s3 |"))
     s2 = next(line for line in lines if line.startswith("|  |  |  | cheapest other: s2 |"))
     assert said in s3 and said not in s2

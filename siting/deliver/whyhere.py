@@ -286,9 +286,8 @@ def why_here_text(rows: list[WhyHereRow], names: Mapping[str, str] | None = None
                         f"million yuan/yr less but has {_ha(short.left_ha)} left where this needs "
                         f"{_ha(short.need_ha)}")
         if row.demonstration and (row.other is not None or row.short is not None):
-            said.append("this site is one of the plan's recycling demonstrations (constraints.recycling_demo): "
-                        "the move is compared by these costs only, and whether the demonstration rule and the "
-                        "plan's other rules would still hold after it is not checked")
+            said.append("a recycling demonstration of the plan: the move is compared by these costs only; "
+                        "the demonstration rule and the plan's other rules are not checked for it")
         return "; ".join(said)
 
     table: list[list[str]] = []
