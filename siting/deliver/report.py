@@ -337,7 +337,9 @@ def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str],
     above the optimum's proven bound, the sites built on by it or by the optimum, not both
     (by their `names`; with the optimum's sites built on, `built`, those the alternative adds and
     those it drops: `differing_text`), and its kind (`ALTERNATIVE_KINDS`, by its scope; no column
-    for a record without scopes); nothing for a run without alternatives."""
+    for a record without scopes); when every alternative is of kind sites, that they leave the
+    split among the clusters untested (the near-ties caveat `near_ties_blocks` gives a run
+    without alternatives); nothing for a run without alternatives."""
     record = manifest.get("near_optimal")
     if not record or record.get("plan") != "optimum":
         return []
@@ -377,6 +379,10 @@ def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str],
                  "cluster, size and year and moves them among the sites of their cluster, so this plan's split among "
                  "the clusters stands; one of kind clusters may also move capacity between clusters (another split "
                  "that fits within the slack, not the cheapest).")
+        if all(row.get("scope") == "sites" for row in plans):
+            text += (" Every alternative found is of kind sites: none tests this plan's split of capacity among "
+                     "the clusters, so this set does not show that split settled; other plans of nearly the same "
+                     "cost may put products in other clusters.")
     # report.html links each alternative to its folder's report.html
     table = Table(["alternative", "cost (bn yuan)", "over the optimum", "over the optimum's bound (at most)",
                    "sites that differ"] + (["kind"] if kinds else []), rows, frozenset({1, 2, 3}),
@@ -517,12 +523,30 @@ def screening_rows(screening: Mapping[str, Any]) -> list[list[str]]:
     return rows
 
 
+def dropped_within_gap(manifest: Mapping[str, Any], built: Collection[str]) -> dict[str, list[str]]:
+    """Per site the optimum builds on (`built`), the near-optimal alternatives (the manifest's
+    `near_optimal` member of the optimum's run) whose excess over the optimum lies within its proven
+    gap and that build nothing there (`sites_differing`), in their order; {} for a run without them."""
+    record = manifest.get("near_optimal")
+    if not record or record.get("plan") != "optimum" or record.get("optimum_gap") is None:
+        return {}
+    gap = float(record["optimum_gap"])
+    dropped: dict[str, list[str]] = {}
+    for row in list(record.get("plans") or [])[1:]:
+        if abs(float(row.get("over_optimum") or 0.0)) <= gap:
+            for site in row.get("sites_differing") or []:
+                if site in built:
+                    dropped.setdefault(site, []).append(str(row["plan"]))
+    return dropped
+
+
 def why_here_blocks(rows: list[WhyHereRow], names: Mapping[str, str] | None = None,
                     clusters: Mapping[str, str] | None = None, units: Mapping[str, str] | None = None,
-                    gap_yuan: float | None = None, weight: float | None = None, steady: bool = False) -> list[Block]:
+                    gap_yuan: float | None = None, weight: float | None = None, steady: bool = False,
+                    dropped: Mapping[str, Sequence[str]] | None = None) -> list[Block]:
     """The section "Why here" (siting/deliver/whyhere.py `why_here_text`, with the same arguments):
     its heading, paragraph and, with a built site, its table, the figures right-aligned."""
-    text, header, table = why_here_text(rows, names, clusters, units, gap_yuan, weight, steady)
+    text, header, table = why_here_text(rows, names, clusters, units, gap_yuan, weight, steady, dropped)
     blocks = [Block("h2", "Why here"), Block("p", text)]
     if table:
         blocks.append(Block("table", Table(header, table, frozenset(range(4, 10)))))
@@ -2734,7 +2758,8 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     cells = by_name.get("candidate_cells")  # an unbuilt cell by its name, as the candidate cells' table names it
     cell_names = site_display_names(cells.frame.assign(kind="cell")) if cells is not None else {}
     blocks += why_here_blocks(why_here_rows(inputs, plan), {**cell_names, **names}, clusters, units, gap,
-                              gap_weight(inputs), inputs.STEADY_YEAR is not None)
+                              gap_weight(inputs), inputs.STEADY_YEAR is not None,
+                              dropped_within_gap(manifest, set(plan.opened_sites)))
     blocks += site_blocks(by_name["sites"], names, clusters, proximity, closed_sites(inputs),
                           redline_settings(loaded).distance_m)
     blocks += position_blocks(positions, plan, names)

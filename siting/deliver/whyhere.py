@@ -22,14 +22,16 @@ D x W in the objective (`gap_weight`); where another site is cheaper by a D with
 plan's proven gap, the solve does not prove the built site the better choice, unless that site is
 not open in the plan and opening it (`WhyHereRow.opening_yuan`, the built site's own opening
 deducted where the move leaves it unopened) costs more than D x W: moving the addition there then
-costs more, and the row says so.
+costs more, and the row says so. Where another site is dearer by a D with D x W, with the opening
+it adds, within the gap, the difference is within the solve's tolerance too and the row says so: a
+difference the solve does not prove is never shown as a reason for the site.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from models.costs import capital_recovery_factor
@@ -237,10 +239,40 @@ def _million(value: float) -> str:
     return f"{amount_text(value / 1e6)} million yuan"
 
 
+def gap_notes(row: WhyHereRow, gap_yuan: float, weight: float) -> list[str]:
+    """What a row's note says of its difference D against the plan's proven gap G (`gap_yuan`, yuan)
+    at the weight W (`weight`, `gap_weight`): another site cheaper but not open, whose opening
+    outweighs |D| x W; cheaper by |D| x W within G (the solve does not prove the built site the
+    better choice) or beyond it (what the comparison leaves out outweighs it); dearer by D x W,
+    with the opening it adds, within G (the difference is within the solve's tolerance too). None
+    for a dearer site beyond the gap or a row without another site."""
+    difference = row.difference
+    if difference is None:
+        return []
+    if difference < 0 and abs(difference) * weight <= row.opening_yuan:
+        return [f"cheaper by these costs, but not open in this plan: opening it adds at least "
+                f"{million_yuan(row.opening_yuan)} million yuan (discounted), more than these costs "
+                f"could save ({million_yuan(abs(difference) * weight)} million yuan at most), so "
+                "moving this addition there costs more"]
+    if difference < 0 and abs(difference) * weight <= abs(gap_yuan):
+        return ["cheaper by these costs, by less than the plan's proven gap: the solve does not "
+                "prove the built site the better choice (another plan within the gap may build "
+                "there)"]
+    if difference < 0:
+        return ["cheaper by these costs, by more than the plan's proven gap: what this comparison "
+                "leaves out (opening costs, committed plants and flows, the plan's other rules) "
+                "outweighs it in the plan"]
+    if difference > 0 and difference * weight + max(row.opening_yuan, 0.0) <= abs(gap_yuan):
+        return ["dearer by these costs, but by less than the plan's proven gap: the difference does "
+                "not prove the built site the better choice (another plan within the gap may build "
+                "there)"]
+    return []
+
+
 def why_here_text(rows: list[WhyHereRow], names: Mapping[str, str] | None = None,
                   clusters: Mapping[str, str] | None = None, units: Mapping[str, str] | None = None,
-                  gap_yuan: float | None = None, weight: float | None = None, steady: bool = False
-                  ) -> tuple[str, list[str], list[list[str]]]:
+                  gap_yuan: float | None = None, weight: float | None = None, steady: bool = False,
+                  dropped: Mapping[str, Sequence[str]] | None = None) -> tuple[str, list[str], list[list[str]]]:
     """The text of the report's section "Why here" (siting/deliver/report.py `why_here_blocks`
     renders it): its paragraph, its table's header and rows (none without a built site; the
     figures in columns 4-9). Per built site (sites and clusters by their `names` and
@@ -250,8 +282,9 @@ def why_here_text(rows: list[WhyHereRow], names: Mapping[str, str] | None = None
     another site cheaper by D is within the plan's proven gap `gap_yuan` (G, yuan; None: the plan
     has no proven gap, a near-optimal alternative's) at the weight `weight` (W, `gap_weight`):
     |D| x W <= G, the solve does not prove the built site the better choice; `steady`: whether W holds a steady state's
-    weight (the paragraph says which years W stands for)."""
-    names, clusters, units = names or {}, clusters or {}, units or {}
+    weight (the paragraph says which years W stands for); `dropped`: built site -> the near-optimal
+    alternatives within the plan's proven gap that build nothing there, which its note names."""
+    names, clusters, units, dropped = names or {}, clusters or {}, units or {}, dropped or {}
     if not rows:
         return "The plan builds on no site.", [], []
     weighed = gap_yuan is not None and weight is not None and weight > 0
@@ -267,24 +300,16 @@ def why_here_text(rows: list[WhyHereRow], names: Mapping[str, str] | None = None
         difference = row.difference
         if difference is not None and weighed:
             assert gap_yuan is not None and weight is not None
-            if difference < 0 and abs(difference) * weight <= row.opening_yuan:
-                said.append(f"cheaper by these costs, but not open in this plan: opening it adds at least "
-                            f"{million_yuan(row.opening_yuan)} million yuan (discounted), more than these costs "
-                            f"could save ({million_yuan(abs(difference) * weight)} million yuan at most), so "
-                            "moving this addition there costs more")
-            elif difference < 0 and abs(difference) * weight <= abs(gap_yuan):
-                said.append("cheaper by these costs, by less than the plan's proven gap: the solve does not "
-                            "prove the built site the better choice (another plan within the gap may build "
-                            "there)")
-            elif difference < 0:
-                said.append("cheaper by these costs, by more than the plan's proven gap: what this comparison "
-                            "leaves out (opening costs, committed plants and flows, the plan's other rules) "
-                            "outweighs it in the plan")
+            said += gap_notes(row, gap_yuan, weight)
         if row.short is not None:
             short = row.short
             said.append(f"{names.get(short.site, short.site)} would cost {million_yuan(row.total - short.total)} "
                         f"million yuan/yr less but has {_ha(short.left_ha)} left where this needs "
                         f"{_ha(short.need_ha)}")
+        if dropped.get(row.site):
+            labels = ", ".join(dropped[row.site])
+            said.append(f"not built on by {labels}, near-optimal within the plan's proven gap (section "
+                        "\"Near-optimal alternatives\"): the solve does not prove this site needed")
         if row.demonstration and (row.other is not None or row.short is not None):
             said.append("a recycling demonstration of the plan: the move is compared by these costs only; "
                         "the demonstration rule and the plan's other rules are not checked for it")
@@ -312,8 +337,8 @@ def why_here_text(rows: list[WhyHereRow], names: Mapping[str, str] | None = None
         if abs(gap_yuan) > 0:
             gap = (f"A difference of D yuan a year weighs at most D x W in the objective, W = {amount_text(weight)} "
                    f"({years}); the plan is proven optimal within G = {_million(abs(gap_yuan))}: where another "
-                   f"site is cheaper by less than G / W = {_million(abs(gap_yuan) / weight)} a year, the solve "
-                   "does not prove the built site the better choice.")
+                   f"site is cheaper or dearer by less than G / W = {_million(abs(gap_yuan) / weight)} a year, the "
+                   "solve does not prove the built site the better choice.")
         else:
             gap = (f"A difference of D yuan a year weighs at most D x W in the objective, W = {amount_text(weight)} "
                    f"({years}); the plan is proven optimal with no gap.")
