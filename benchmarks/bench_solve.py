@@ -242,10 +242,10 @@ def run_worker(scenario_path: Path, memory: bool) -> None:
     size = model_size(model)
     emit({**out, **size, "unreachable_targets": unreachable})
     if memory:
-        from pyomo.contrib.solver.common.factory import SolverFactory
+        from siting.optimize.solve import new_solver
 
         with phase("handoff", memory) as out:
-            SolverFactory("highs").set_instance(model)
+            new_solver().set_instance(model)
         emit(out)
     else:
         solve_and_export(prepared, model, size, timings, solver_settings(prepared.loaded), scenario_path.parent)

@@ -67,7 +67,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.repn import generate_standard_repn
 
 from models.sales_rounding import SMALLEST_F0, WHOLE_TOLERANCE

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from models.index import ModelIndex
 from models.inputs import ModelInputs

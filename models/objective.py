@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from models.costs import capex_annuity_yuan_per_yr, land_annuity_yuan_per_yr
 from models.index import ModelIndex

@@ -63,7 +63,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from models.index import ModelIndex
 from models.inputs import ModelInputs

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.common.numeric_types import native_numeric_types
 from pyomo.core.expr.visitor import identify_variables
 

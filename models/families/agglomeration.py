@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from models.families import constant_row, holds_variable
 from models.index import ModelIndex, is_on

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from models.index import ModelIndex, is_on
 from models.inputs import ModelInputs

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from models.index import ModelIndex, is_on
 from models.inputs import ModelInputs

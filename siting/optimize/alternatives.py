@@ -79,7 +79,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.common.collections import ComponentMap
 
 from models import MONEY_UNIT_YUAN, ModelInputs, build_model

@@ -89,7 +89,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pydantic import BaseModel
 from pyomo.core.expr.visitor import identify_variables
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from models import RULE_COST_FAMILIES, ModelInputs, build_model, family, set_family_active
 from siting.config import progress

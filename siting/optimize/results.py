@@ -20,7 +20,7 @@ from itertools import pairwise
 from typing import Any
 
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.common.collections import ComponentMap
 
 from models import COST_COMPONENTS, ModelInputs

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from models import ModelInputs, build_model
 from siting.config import progress
