@@ -273,7 +273,7 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
         raise InputError([problem])
     encoding = layer_encoding(path)
     try:
-        listed = pyogrio.list_layers(path)
+        listed = listed_layers(path, layer, encoding)
     except UnicodeDecodeError as exc:
         raise InputError([_not_utf8(path, role, exc)]) from None
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
@@ -604,6 +604,22 @@ def layer_info(path: Path, layer: str | None = None, encoding: str | None = None
     if kept is not None:
         kept[key] = info
     return info
+
+
+#: Suffixes of the files GDAL reads as GeoJSON, a format of one layer (RFC 7946).
+ONE_LAYER_SUFFIXES = frozenset({".geojson"})
+
+
+def listed_layers(path: Path, layer: str | None = None, encoding: str | None = None) -> list[tuple[str, str | None]]:
+    """The layers of the file `path`, each as (name, geometry type or None for a table), as
+    pyogrio's `list_layers` gives them. A GeoJSON file holds one layer, which its `layer_info`
+    (read with `encoding`) names, kept for the checks that ask for it next (`kept_infos`): GDAL
+    parses the whole file on each opening, and `list_layers` would open it once more (about 20 ms
+    for the shipped counties). Raises what `list_layers` or `read_info` raises."""
+    if layer is None and path.suffix.lower() in ONE_LAYER_SUFFIXES:
+        info = layer_info(path, None, encoding)
+        return [(str(info["layer_name"]), info["geometry_type"])]
+    return [(str(row[0]), row[1]) for row in pyogrio.list_layers(path)]
 
 
 def _unknown_cpg(path: Path) -> str | None:
