@@ -40,6 +40,13 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(before=_finish_before_fork)
 
 
+def load_first_here() -> None:
+    """Import `FIRST_HERE` in this thread: before a HiGHS run, where `prefetch_drawing` is to be
+    called during one (Pyomo's output capture holds its lock then)."""
+    for name in FIRST_HERE:
+        importlib.import_module(name)
+
+
 def prefetch_drawing(modules: Sequence[str] = ()) -> threading.Thread:
     """Start loading `modules` (names of modules, in the order a run needs them once solved),
     then map.png's drawing code (`DRAWING`), in a thread of its own, and return the thread.
@@ -50,9 +57,8 @@ def prefetch_drawing(modules: Sequence[str] = ()) -> threading.Thread:
     A failed import is left to fail again, with its message, where the module is used. The
     thread is not a daemon: a run that ends first waits for the imports rather than leaving
     the interpreter mid-import, and a fork waits for it (`_finish_before_fork`). `FIRST_HERE`
-    is loaded first, in this thread."""
-    for name in FIRST_HERE:
-        importlib.import_module(name)
+    is loaded first, in this thread (`load_first_here`)."""
+    load_first_here()
 
     def load() -> None:
         for name in (*modules, DRAWING):

@@ -263,6 +263,34 @@ def progress_callback(unit_yuan: float, cutoff: float | None = None) -> Callable
     return on_event
 
 
+#: Per thread, what `at_next_run` waits to call at that thread's next HiGHS run.
+_NEXT_RUN = threading.local()
+
+
+@contextlib.contextmanager
+def at_next_run(action: Callable[[], object] | None) -> Iterator[None]:
+    """Within the block, call `action` once, in this thread, just before the next HiGHS run this
+    thread starts through `solve_model` (the model handed over, the search about to begin); never
+    if the block runs none, and not after it; None: nothing. For work that should overlap HiGHS's
+    search rather than the model's build and hand-off, which hold Python's lock (the solve job
+    starts its prefetch thread so: siting/runs/job.py). An exception from `action` propagates
+    and no run starts."""
+    previous = getattr(_NEXT_RUN, "action", None)
+    _NEXT_RUN.action = action
+    try:
+        yield
+    finally:
+        _NEXT_RUN.action = previous
+
+
+def _run_waiting_action(_highs: Any) -> None:
+    """Call the action `at_next_run` left for this thread's next run, once."""
+    action = getattr(_NEXT_RUN, "action", None)
+    if action is not None:
+        _NEXT_RUN.action = None
+        action()
+
+
 @contextlib.contextmanager
 def around_run(opt: Any, before: Callable[[Any], None], after: Callable[[Any], None] | None = None
                 ) -> Iterator[None]:
@@ -588,8 +616,8 @@ def _run(opt: Any, model: pyo.ConcreteModel, wanted: Mapping[str, OptionValue], 
     runs), so that a thread's call waits for another thread's."""
     cutoff = stop.cutoff if stop is not None else None
     # the last context entered wraps the others: its options are set before the stop's
-    with (HIGHS_OUTPUT_LOCK, stop_on_signals(opt), mip_start(opt, model, start), live_progress(opt, unit_yuan, cutoff),
-          stop_at_bound(opt, stop), options_from_baseline(opt, wanted)):
+    with (HIGHS_OUTPUT_LOCK, around_run(opt, _run_waiting_action), stop_on_signals(opt), mip_start(opt, model, start),
+          live_progress(opt, unit_yuan, cutoff), stop_at_bound(opt, stop), options_from_baseline(opt, wanted)):
         return opt.solve(
             model,
             time_limit=wanted["time_limit"],

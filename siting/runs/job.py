@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import json
 import math
 import time
@@ -30,11 +31,11 @@ from siting.deliver.folders import (
     write_folder_atomically,
 )
 from siting.deliver.geojson import json_text
-from siting.deliver.prefetch import prefetch_drawing
+from siting.deliver.prefetch import load_first_here, prefetch_drawing
 from siting.optimize.explain import InfeasiblePlan
 from siting.optimize.results import Plan
 from siting.optimize.run import FixedStart, ModelSize, Solved, solve_prepared, solver_settings
-from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
+from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, at_next_run, plan_values
 from siting.prepare.problem import Prepared, load_checked, prepare, redline_settings, with_layer_problems
 
 if TYPE_CHECKING:
@@ -179,9 +180,10 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     if time_limit_s is not None:
         settings = dataclasses.replace(settings, time_limit_s=time_limit_s)
     findings, said_of_calibration = fixed_checks(prepared, show)
-    if files:  # the export's code and map.png's load while HiGHS searches
-        prefetch_drawing(AFTER_SOLVE)
-    with notices_carried(prepared.notices, not_searched(alternatives, with_rule_costs)):
+    if files:  # the export's code and map.png's load while HiGHS searches: from its first run on, not
+        load_first_here()  # during the build and hand-off, which hold Python's lock
+    with (notices_carried(prepared.notices, not_searched(alternatives, with_rule_costs)),
+          at_next_run(functools.partial(prefetch_drawing, AFTER_SOLVE) if files else None)):
         try:
             solved = solve_prepared(prepared, settings, timings, start=start)
         except InfeasiblePlan as infeasible:
