@@ -140,5 +140,5 @@ def test_a_real_highs_option_a_scenario_may_not_set_is_not_taken_for_a_typo(name
     """Before: "did you mean 'presolve'?" for `solver`, 'mip_feasibility_tolerance' for the IPM
     tolerance and 'mip_max_improving_sols' for a file option: options of other meanings."""
     _value, rejected = option_problem(name, "x")
-    assert str(rejected) == (f"a HiGHS option a scenario may not set (got {name!r}); options a scenario may set: "
+    assert str(rejected) == (f"a HiGHS option a scenario may not set (got 'x'); options a scenario may set: "
                              f"{', '.join(sorted(ALLOWED_HIGHS_OPTIONS))}")

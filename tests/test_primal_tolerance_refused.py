@@ -18,14 +18,14 @@ from siting.optimize.solve import SolverSettings, new_solver, solve_fixed, solve
 from tests.conftest import knapsack
 
 REFUSAL = ("solver.options.primal_feasibility_tolerance | has no effect on the MIP: HiGHS solves it with its "
-           "primal feasibility tolerance at mip_feasibility_tolerance (got 'primal_feasibility_tolerance'); set "
+           "primal feasibility tolerance at mip_feasibility_tolerance (got {got}); set "
            "mip_feasibility_tolerance instead (at most 1e-06)")
 
 
-@pytest.mark.parametrize("value", ["1e-9", "1.0e-6", "0.1"])
-def test_a_primal_tolerance_is_refused_at_load_naming_the_option_that_acts(folder: Path, value: str) -> None:
+@pytest.mark.parametrize(("value", "got"), [("1e-9", "1e-09"), ("1.0e-6", "1e-06"), ("0.1", "0.1")])
+def test_a_primal_tolerance_is_refused_at_load_naming_the_option_that_acts(folder: Path, value: str, got: str) -> None:
     assert problems(with_solver(folder, f"  options: {{primal_feasibility_tolerance: {value}}}\n")) == [
-        f"scenario.yaml:35: {REFUSAL}"]
+        f"scenario.yaml:35: {REFUSAL.format(got=got)}"]
 
 
 def test_a_primal_tolerance_given_with_set_is_refused_before_solving(folder: Path,
@@ -35,7 +35,7 @@ def test_a_primal_tolerance_given_with_set_is_refused_before_solving(folder: Pat
                  "solver.options.primal_feasibility_tolerance=1e-9"])
     assert code == 2 and not out.exists()
     err = capsys.readouterr().err.replace(f"{folder}/", "")
-    assert err == f"error: 1 problem in the input:\n  - scenario.yaml: --set {REFUSAL}\n"
+    assert err == f"error: 1 problem in the input:\n  - scenario.yaml: --set {REFUSAL.format(got=repr('1e-9'))}\n"
 
 
 def test_every_run_holds_the_primal_tolerance_at_the_mip_tolerance() -> None:

@@ -236,6 +236,8 @@ def scenario_overrides(path: str, value: Any) -> tuple[tuple[str, Any], ...]:
         if path.startswith(f"{block}."):
             settings = HEXAGONS if path == "candidates.h3_resolution" else settings
             return ((block, {**settings, path[len(block) + 1:]: value}),)
+    if path == "years.0":  # a plan of that one year
+        return (("years", [value]),)
     return ((path, value),)
 
 
@@ -245,7 +247,7 @@ def shown(key: str) -> str:
     parts = key.split(".")
     if len(parts) > 3 and parts[0] == "products" and parts[2] == "modules":
         return ".".join([*parts[:2], f"modules[{parts[3]}] ({MODULE_IDS[parts[1]]})", *parts[4:]])
-    return key
+    return "years[0]" if key == "years.0" else key
 
 
 def loaded(overrides: tuple[tuple[str, Any], ...], folder: Path = SMALL) -> list[str]:
@@ -274,6 +276,8 @@ def test_the_loader_holds_the_scenario_to_each_bound_of_the_schema(path: str, bo
                                                                    accepted: bool):
     key = concrete(path)
     problems = loaded(scenario_overrides(key, value))
+    if accepted and key == "years.0":  # the small catalog has no prices for a plan of 1950, nor its targets years
+        problems = [p for p in problems if f" {shown(key)} | " in p]
     if accepted:
         assert problems == []
     else:

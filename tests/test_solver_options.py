@@ -121,9 +121,9 @@ def test_highs_options_a_scenario_may_not_set(folder: Path):
     the time limit has its own setting."""
     scenario = with_solver(folder, "  options:\n    log_file: highs.log\n    time_limit: 5\n")
     assert problems(scenario) == [
-        "scenario.yaml:36: solver.options.log_file | a HiGHS option a scenario may not set (got 'log_file'); "
+        "scenario.yaml:36: solver.options.log_file | a HiGHS option a scenario may not set (got 'highs.log'); "
         f"options a scenario may set: {', '.join(sorted(ALLOWED_HIGHS_OPTIONS))}",
-        "scenario.yaml:37: solver.options.time_limit | is set by solver.time_limit_s (got 'time_limit'); use "
+        "scenario.yaml:37: solver.options.time_limit | is set by solver.time_limit_s (got 5); use "
         "solver.time_limit_s instead"]
     assert not (folder / "highs.log").exists()
     assert not Path("highs.log").exists()
@@ -200,7 +200,7 @@ def test_an_absolute_gap_is_refused_with_the_setting_to_use(folder: Path):
     sets both."""
     assert problems(with_solver(folder, "  options: {mip_abs_gap: 5000}\n")) == [
         "scenario.yaml:35: solver.options.mip_abs_gap | an absolute gap is set by solver.abs_gap_bn_yuan, in bn yuan "
-        "(HiGHS's option counts in the model's million yuan) (got 'mip_abs_gap'); set solver.abs_gap_bn_yuan "
+        "(HiGHS's option counts in the model's million yuan) (got 5000); set solver.abs_gap_bn_yuan "
         "instead, e.g. 0.5 for 0.5 bn yuan"]
 
 
@@ -213,7 +213,7 @@ def test_a_sub_mip_heuristic_the_solve_switches_is_refused_with_why_and_what_to_
     assert problems(with_solver(folder, f"  options: {{{name}: true}}\n")) == [
         f"scenario.yaml:35: solver.options.{name} | is switched by the solve itself: off in a search for a bound "
         "and for a model of a few dozen whole-number decisions, where it costs more than it finds, on otherwise "
-        f"(got '{name}'); leave it out; to change how much HiGHS searches by heuristics, set "
+        f"(got true); leave it out; to change how much HiGHS searches by heuristics, set "
         "solver.options.mip_heuristic_effort (HiGHS's default 0.05)"]
 
 

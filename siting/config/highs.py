@@ -264,18 +264,19 @@ def option_problem(name: str, value: Any) -> tuple[OptionValue | None, OptionRej
     HiGHS's range aside: the plan it lets HiGHS return is one the run cannot write."""
     if name in REFUSED_HIGHS_OPTIONS:
         what, fix = REFUSED_HIGHS_OPTIONS[name]
-        return None, OptionRejected(f"{what} (got {name!r})", fix)
+        return None, OptionRejected(f"{what} (got {_got(value)})", fix)
     if name not in ALLOWED_HIGHS_OPTIONS:
         named = {option: setting for setting, option in NAMED_SETTINGS.items()}
         if name in named:
-            return None, OptionRejected(f"is set by solver.{named[name]} (got {name!r})",
+            return None, OptionRejected(f"is set by solver.{named[name]} (got {_got(value)})",
                                         f"use solver.{named[name]} instead")
         known = _Probe().option_type(name) is not None
         close = None if known else close_match(name, sorted(ALLOWED_HIGHS_OPTIONS))
         what = "a HiGHS option a scenario may not set" if known else "unknown HiGHS option"
         hint = f"did you mean '{close}'?" if close else \
             f"options a scenario may set: {', '.join(sorted(ALLOWED_HIGHS_OPTIONS))}"
-        return None, OptionRejected(f"{what} (got {name!r})", hint)
+        got = _got(value) if known else repr(name)  # an unknown name is what is wrong; a known one's value
+        return None, OptionRejected(f"{what} (got {got})", hint)
     try:
         held = highs_option_value(name, value)
     except OptionRejected as rejected:

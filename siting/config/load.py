@@ -1173,6 +1173,61 @@ class Locator:
             node = match[0]
         return node.value if isinstance(node, yaml.ScalarNode) else None
 
+    def key_written(self, loc: tuple[Any, ...], key: Any) -> tuple[Origin, str] | None:
+        """The layer that gives the mapping at `loc` the key `key` (as YAML read it: True, None,
+        1e9) and that key as the layer writes it ('true', 'null', '1e9'): a file's as its text
+        gives it, an override's as YAML writes it (`key_text`); None when no layer gives it."""
+        for origin, data in reversed(self.layers):
+            if origin.command_line:
+                held = data
+                for part in loc:
+                    match = [k for k in held if str(k) == str(part)] if isinstance(held, dict) else []
+                    held = held[match[0]] if match else None
+                if isinstance(held, dict) and any(same_key(k, key) for k in held):
+                    return origin, key_text(key)
+                continue
+            node = origin.node
+            for part in (*origin.prefix, *loc):
+                match = ([v for k, v in node.value if str(k.value) == str(part)]
+                         if isinstance(node, yaml.MappingNode) else [])
+                node = match[0] if match else None
+            if not isinstance(node, yaml.MappingNode):
+                continue
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and same_key(key_read(key_node), key):
+                    return origin, str(key_node.value)
+        return None
+
+
+def key_read(node: yaml.ScalarNode) -> Any:
+    """A mapping's key `node` as the files' loader reads it (a plain `true` as True, `1e9` as
+    1e9); its text when it does not read."""
+    loader = _Loader("")
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.YAMLError:
+        return node.value
+    finally:
+        loader.dispose()
+
+
+def same_key(a: Any, b: Any) -> bool:
+    """Whether `a` and `b` are one key as YAML read it: equal and of one type (true is not 1, nor
+    2024.0 2024), NaN being NaN."""
+    if type(a) is not type(b):
+        return False
+    return a == b or (isinstance(a, float) and math.isnan(a) and math.isnan(b))
+
+
+def key_text(key: Any) -> str:
+    """A mapping's key as a message names it when its text is not known: null and true/false as
+    YAML writes them, a whole float without its `.0`, else as Python prints it."""
+    if key is None or isinstance(key, bool):
+        return _shown(key)
+    if isinstance(key, float) and key.is_integer():
+        return f"{key:g}" if abs(key) >= 1e16 else str(int(key))
+    return str(key)
+
 
 def paths_start(override: bool) -> str:
     """Where a relative path starts, in a message's words: for an `override` (an `Origin` of
@@ -1425,14 +1480,30 @@ def _written_number(locator: Locator, loc: tuple[Any, ...], got: Any) -> str | N
     return written
 
 
-def _rule_message(msg: str, written: str | None, got: Any, shown: str) -> str:
+def _rule_message(msg: str, written: str | None, got: Any, shown: str,
+                  key_read: tuple[Any, str] | None = None) -> str:
     """A rule's own message `msg`, which may say itself what was given, as a number it formats
     itself ("(got 16)"): that number as the file writes it (`written`: 0x10), else what was given
-    (`shown`) after the message."""
+    (`shown`) after the message. For a key's fault, `key_read` is what the rule said it got
+    (1000000000) and the key as written (1e9), which the message says in its place."""
     message = plain_message(msg)
     if written is not None and isinstance(got, (int, float)):
         message = message.replace(f"(got {got:g})", f"(got {written})")
+    if key_read is not None:
+        message = message.replace(f"(got {key_read[0]})", f"(got {key_read[1]})")
     return message + ("" if "(got " in message else f" (got {shown})")
+
+
+def _key_as_written(locator: Locator, loc: tuple[Any, ...], key: Any
+                    ) -> tuple[tuple[Any, ...], tuple[Origin, str] | None]:
+    """`loc`, a pydantic error's location, with the key it faults (`key`, before "[key]") as the
+    layer that gives it writes it (true, null, 1e9: pydantic's location has 1, 'None',
+    '1000000000.0'), and that layer and text (`Locator.key_written`); `loc` as it is and None when
+    it faults no key, or no layer gives it."""
+    if not loc or loc[-1] != "[key]":
+        return loc, None
+    found = locator.key_written(tuple(loc[:-2]), key)
+    return ((*loc[:-2], found[1], "[key]"), found) if found is not None else (loc, None)
 
 
 def format_validation_errors(locator: Locator, model: type[BaseModel], error: ValidationError,
@@ -1449,8 +1520,9 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
         loc = tuple(err["loc"])
         if err["type"] == "missing" and (loc[:-1], str(loc[-1])) in replaced:
             continue
+        loc, found = _key_as_written(locator, loc, err.get("input"))
         bare = tuple(k for k in loc if k != "[key]")
-        origin = locator.origin(bare)
+        origin = found[0] if found is not None else locator.origin(bare)
         where = origin.where(bare)
         key = origin.key(mapping_keys_as_text(model, loc))
         got = err.get("input")
@@ -1492,7 +1564,8 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
         elif err["type"] in ("literal_error", "enum"):
             problems.append(f"{where}: {key} | {plain_message(err['msg'])} (got {shown}); give one of those")
         else:  # a rule's message may say itself what was given
-            message = _rule_message(err["msg"], written, got, shown)
+            read_as = (err.get("ctx", {}).get("got"), found[1]) if found is not None else None
+            message = _rule_message(err["msg"], written, got, shown, read_as)
             problems.append(f"{where}: {key} | {message}")
     return hinted_once(in_file_order(problems))
 
@@ -3489,8 +3562,57 @@ def catalog_notices(loaded: LoadedScenario) -> list[str]:
         node = None
     shown = shown_path(loaded.catalog_path)
     relative = Path(os.path.relpath(loaded.catalog_path, loaded.scenario_path.parent)).as_posix()
-    return [Notice(relative + text[len(shown):], text) if text.startswith(f"{shown}:") else text
-            for text in catalog_unit_notices(loaded.catalog_path, node, loaded.catalog)]
+    texts = catalog_unit_notices(loaded.catalog_path, node, loaded.catalog) + steady_year_notices(loaded, node)
+    return [Notice(relative + text[len(shown):], text) if text.startswith(f"{shown}:") else text for text in texts]
+
+
+def steady_year_notices(loaded: LoadedScenario, node: yaml.Node | None) -> list[str]:
+    """A notice for each catalog figure by year that a run with a steady state after the plan
+    (objective.years_after_horizon > 0) reads for the steady-state year T + 1, on the scenario's
+    price path (a price, an import price) or on none (a sales or import cap, national demand),
+    that gives a later year but not T + 1: the steady state holds year T's figure
+    (models/inputs.py `STEADY_STATE_DATA`; a cap T does not give: none), and no run of the plan
+    reads the later one, which may have been meant for it (2052 for 2025). Each names the catalog
+    (its `node`, for the line), the key, the years and the figure the steady state holds."""
+    years = sorted(loaded.scenario.years)
+    after = loaded.scenario.objective.years_after_horizon
+    if not years or after <= 0:
+        return []
+    last, steady, path = years[-1], years[-1] + 1, loaded.scenario.price_path
+    catalog = loaded.catalog
+    figures: list[tuple[tuple[str, ...], dict[int, float], str, str]] = []
+    for pid, product in catalog.products.items():
+        if path in product.price_yuan_per_unit:
+            figures.append((("products", pid, "price_yuan_per_unit", path), product.price_yuan_per_unit[path],
+                            "price", f"yuan/{product.unit}"))
+        if product.sales_cap_units is not None:
+            figures.append((("products", pid, "sales_cap_units"), product.sales_cap_units, "sales cap",
+                            f"{product.unit}/yr"))
+        elif product.market is not None:
+            figures.append((("products", pid, "market", "national_demand_units"), product.market.national_demand_units,
+                            "national demand", f"{product.unit}/yr"))
+    for rid, resource in catalog.resources.items():
+        if resource.import_price_yuan_per_t is not None and path in resource.import_price_yuan_per_t:
+            figures.append((("resources", rid, "import_price_yuan_per_t", path),
+                            resource.import_price_yuan_per_t[path], "import price", "yuan/t"))
+        if resource.import_cap_t_per_yr is not None:
+            figures.append((("resources", rid, "import_cap_t_per_yr"), resource.import_cap_t_per_yr, "import cap",
+                            "t/yr"))
+    origin = Origin(loaded.catalog_path, node)
+    notices = []
+    for loc, by_year, what, unit in figures:
+        later = sorted(year for year in by_year if year > steady)
+        if steady in by_year or not later:
+            continue
+        held = (f"holds {last}'s {what}, {notice_figure(by_year[last])} {unit}" if last in by_year else
+                f"has no {what}, as {last} has none")
+        notices.append(
+            f"{origin.where(loc)}: {origin.key(loc)} | gives {years_text(later)} but not {steady}, the steady-state "
+            f"year after the plan's last year {last}, which stands for {steady}-{last + after} "
+            f"(objective.years_after_horizon: {after}): it {held}, and no run of this plan reads "
+            f"{years_text(later)}; give the {what} for {steady} if {'those years are' if len(later) > 1 else 'it is'} "
+            "meant for the years after the plan")
+    return notices
 
 
 def drawn_resource_problems(path: Path, node: yaml.Node | None, pid: str, drawn: Iterable[str], keys: CatalogKeys,

@@ -478,16 +478,63 @@ def catalog_year(value: int) -> int:
     return value
 
 
+def year_key(value: Any) -> Any:
+    """`value`, a year given as a mapping's key (a catalog's figure by year, a scenario's target or
+    budget by year), unless it is true/false or null, which Python would count as the year 1 or 0,
+    or take for no number: the custom error "year_key", naming it as YAML writes it."""
+    if value is None or isinstance(value, bool):
+        shown = "null" if value is None else str(value).lower()
+        raise PydanticCustomError("year_key", "must be a whole number, a calendar year (got {got}); write the year "
+                                  "as digits, e.g. 2024", {"got": shown})
+    return value
+
+
+def _key_year(key: Any) -> int | None:
+    """The year a mapping's key `key` names as the schema reads it (2024, 2024.0, '2024',
+    '2.024e3': 2024); None for one it reads as no year."""
+    if isinstance(key, bool) or not isinstance(key, (int, float, str)):
+        return None
+    if isinstance(key, str):
+        try:
+            key = whole_number_text(key)
+        except PydanticCustomError:
+            return None
+    return int(key) if isinstance(key, int) or (isinstance(key, float) and key.is_integer()) else None
+
+
+def one_key_a_year(value: Any) -> Any:
+    """`value`, a mapping by year, unless two of its keys name one year (2024 and '2024', which
+    YAML reads as two keys and the schema as one, keeping only the last): the custom error
+    "year_repeated", naming both as YAML writes them."""
+    if not isinstance(value, dict):
+        return value
+    seen: dict[int, Any] = {}
+    for key in value:
+        year = _key_year(key)
+        if year is None:
+            continue
+        if year in seen:
+            raise PydanticCustomError(
+                "year_repeated", "gives the year {year} twice (got {first} and {second}): the two keys name one "
+                "year, of which only the last would be kept; keep one of them",
+                {"year": year, "first": repr(seen[year]) if isinstance(seen[year], str) else str(seen[year]),
+                 "second": repr(key) if isinstance(key, str) else str(key)})
+        seen[year] = key
+    return value
+
+
+#: A year given as a mapping's key: true/false and null are refused (`year_key`).
+YearKey = Annotated[int, BeforeValidator(year_key)]
 #: A year of a catalog's figure by year (`CATALOG_YEARS`, `catalog_year`).
-CatalogYear = Annotated[int, AfterValidator(catalog_year)]
-#: Yuan (or t, or units) by price path and year: {<path>: {<year>: value}}.
-ByPathAndYear = dict[str, dict[CatalogYear, Yuan]]
+CatalogYear = Annotated[YearKey, AfterValidator(catalog_year)]
+#: Yuan (or t, or units) by price path and year: {<path>: {<year>: value}}; each year once.
+ByPathAndYear = dict[str, Annotated[dict[CatalogYear, Yuan], BeforeValidator(one_key_a_year)]]
 
 
 class MarketShare(Strict):
     """The most a product sells out of the region: a share of national demand, per year."""
 
-    national_demand_units: dict[CatalogYear, Quantity] = Field(
+    national_demand_units: Annotated[dict[CatalogYear, Quantity], BeforeValidator(one_key_a_year)] = Field(
         description="Year -> national demand for the product (units/yr)")
     max_share: Share = Field(description="Most of the national demand the region's sales may take (share)")
 
@@ -512,7 +559,7 @@ class Product(Strict):
     import_premium_share: Share | None = Field(
         default=None, description="Import price = price x (1 + this), delivered to the gateway, from 0 to 1 (0.1: "
         "10 % above the price); null: not importable (share)")
-    sales_cap_units: dict[CatalogYear, Quantity] | None = Field(
+    sales_cap_units: Annotated[dict[CatalogYear, Quantity], BeforeValidator(one_key_a_year)] | None = Field(
         default=None, description="Year -> most sold out of the region; a year left out has no cap (units/yr)")
     market: MarketShare | None = Field(
         default=None, description="Sales cap as a share of national demand (instead of sales_cap_units)")
@@ -539,7 +586,7 @@ class Resource(Strict):
     import_price_yuan_per_t: ByPathAndYear | None = Field(
         default=None, description="Price path -> year -> price delivered to the gateway; null: not importable "
         "(yuan/t)")
-    import_cap_t_per_yr: dict[CatalogYear, Quantity] | None = Field(
+    import_cap_t_per_yr: Annotated[dict[CatalogYear, Quantity], BeforeValidator(one_key_a_year)] | None = Field(
         default=None, description="Year -> most imported; a year left out, or null, has no cap (t/yr)")
     sources: dict[str, str] = Field(default_factory=dict, description="field -> source id or 'assumption: ...'")
 
@@ -752,9 +799,9 @@ class Targets(Strict):
         "ceiling, else at least 1 (factor)")
     groups: dict[str, list[str]] = Field(
         default_factory=dict, description="Target group -> the products whose capacity it sums (of one unit)")
-    capacity: dict[str, dict[int, Quantity]] = Field(
+    capacity: dict[str, Annotated[dict[YearKey, Quantity], BeforeValidator(one_key_a_year)]] = Field(
         default_factory=dict, description="Target group or product -> year -> capacity to reach (units/yr)")
-    output_value_yuan: dict[int, Yuan] = Field(
+    output_value_yuan: Annotated[dict[YearKey, Yuan], BeforeValidator(one_key_a_year)] = Field(
         default_factory=dict, description="Year -> industry output value to reach (yuan/yr)")
 
 
@@ -831,7 +878,7 @@ class BudgetRule(Family):
     """A yearly capex budget (off unless switched on)."""
 
     enabled: Flag = Field(default=False, description="Whether the rule applies (off unless switched on)")
-    capex_yuan_per_yr: dict[int, Yuan] = Field(
+    capex_yuan_per_yr: Annotated[dict[YearKey, Yuan], BeforeValidator(one_key_a_year)] = Field(
         default_factory=dict, description="Year -> most capex spent in that year, undiscounted (yuan)")
 
 
@@ -1074,8 +1121,9 @@ class Scenario(Strict):
         description="Scenario name (the letters A-Z and a-z, digits and _ . -), "
         "which names the outputs and comparison columns")
     description: str = Field(default="", description="What the scenario asks, in words; copied into the report")
-    years: list[Count] = Field(
-        min_length=1, description="The plan's calendar years, strictly increasing, e.g. [2022, 2023, 2024] (year)")
+    years: list[Annotated[Count, Field(ge=CATALOG_YEARS[0], le=CATALOG_YEARS[1])]] = Field(
+        min_length=1, description="The plan's calendar years, strictly increasing, e.g. [2022, 2023, 2024], each "
+        "from 1950 to 2200, the years a catalog gives its figures for (year)")
     catalog: GivenPath = Field(description="Technology catalog file (YAML), relative to this file")
     price_path: str = Field(
         description="The catalog's price path that sets yearly prices and output values, e.g. observed")

@@ -2413,7 +2413,7 @@ def decisions(model: Any, values: PlanValues) -> dict[tuple[str, Any], int]:
     """The whole-number decisions of the plan `values` on the whole-number variables of `model`
     (a Pyomo model), by component name and index (0 where the plan has none, as `plan_cost`
     reads it)."""
-    import pyomo.environ as pyo
+    import pyomo.core as pyo
 
     return {(component.name, index): round(values.get(component.name, {}).get(index, 0.0))
             for component in model.component_objects(pyo.Var, descend_into=True)
