@@ -237,7 +237,10 @@ def _removal_reason(exc: OSError) -> str:
 
 def _remove_tree(path: Path, errors: list[OSError]) -> None:
     """Remove the file, link or folder at `path` (a folder with all it holds, never following a
-    link), noting in `errors` each error met, in the order met, and going on past it."""
+    link), noting in `errors` each error met, in the order met, and going on past it. A folder's
+    marker goes last, and only once all else in the folder is gone (as `remove_written` does for
+    the folder it is given): a run's folder inside a batch's, stopped or refused halfway, so stays
+    known as the tool's."""
     try:
         kind = os.lstat(path).st_mode
     except FileNotFoundError:
@@ -251,8 +254,13 @@ def _remove_tree(path: Path, errors: list[OSError]) -> None:
         except OSError as exc:
             errors.append(exc)
             return
+        before = len(errors)
         for entry in entries:
-            _remove_tree(Path(entry.path), errors)
+            if entry.name != MARKER:
+                _remove_tree(Path(entry.path), errors)
+        if len(errors) > before:
+            return
+        _remove_tree(path / MARKER, errors)
         remove: Callable[[Path], None] = os.rmdir
     else:
         remove = os.unlink
