@@ -1038,10 +1038,40 @@ def _local_cluster(cluster_type: Callable[..., Any], workers: int, scratch: str)
         except KeyboardInterrupt:  # Ctrl-C or SIGTERM while it starts: the stop's one line, no traceback
             # Dask closes its clusters as the process exits; one cut short while starting cannot be
             # closed (its close asserts on its state and prints a traceback), and its worker
-            # processes end with this one
+            # processes end with this one; its scheduler, made in this process, lets go of its
+            # scratch folder now, before `dask_client` removes the cluster's (at exit it would
+            # find it gone and log "Failed to remove ...")
             for half_started in set(SpecCluster._instances) - started:
                 SpecCluster._instances.discard(half_started)
+                _release_scheduler_folder(half_started)
+            _drop_dasks_unretrieved_failures()
             raise
+
+
+def _inside_dask(exc: BaseException | None) -> bool:
+    """Whether `exc` was raised inside Dask's distributed package (a frame of its traceback there)."""
+    tb = exc.__traceback__ if exc is not None else None
+    while tb is not None:
+        if f"{os.sep}distributed{os.sep}" in tb.tb_frame.f_code.co_filename:
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def _unretrieved_outside_dask(record: logging.LogRecord) -> bool:
+    """The filter of `_drop_dasks_unretrieved_failures`: False for a record carrying an exception
+    raised inside Dask's code."""
+    return not (record.exc_info and _inside_dask(record.exc_info[1]))
+
+
+def _drop_dasks_unretrieved_failures() -> None:
+    """After a stop while the local cluster started: its start goes on in Dask's event loop thread,
+    whose tasks fail as the process ends ("Nanny failed to start."), and asyncio logs each such
+    exception, never retrieved, with its traceback, under the stop's one line. Drop asyncio's
+    records of exceptions raised inside Dask's code for the rest of the process; its others stay."""
+    asyncio_log = logging.getLogger("asyncio")
+    if _unretrieved_outside_dask not in asyncio_log.filters:
+        asyncio_log.addFilter(_unretrieved_outside_dask)
 
 
 @contextlib.contextmanager
