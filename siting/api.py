@@ -1559,8 +1559,9 @@ class Batch:
             left), `units`
             (product or group -> unit), `site_names` and `cluster_names` (id -> name); how the
             runs met: `warm_from` (the run whose plan its solve started from), `started_from`,
-            `own_objective_yuan` and `not_taken` (the run whose plan it moved to, what its own
-            solve had found, why a new solve from it failed), `bound_from` and `own_gap` (the
+            `own_objective_yuan`, `own_time_limit_s` and `not_taken` (the run whose plan it moved
+            to, what its own solve had found, the time limit that solve stopped at, why a new
+            solve from it failed), `bound_from` and `own_gap` (the
             run whose bound its gap is measured against, and its own gap), `admits` (label ->
             what this run relaxes of that run's rules, whose every plan it admits),
             `cross_failures`; and `searches` (those of the solve behind `best_bound_yuan`),

@@ -73,7 +73,17 @@ from siting.deliver.tables import csv_text, table_files
 from siting.optimize.workers import default_workers, run_handed_over
 from siting.prepare.problem import load_checked, prepare
 from siting.runs.job import refused_together, run_which, salvaged_inputs
-from siting.runs.pool import BatchStopped, Case, CaseSummary, Progress, aside_name, cross_failed_notice, run_cases
+from siting.runs.pool import (
+    BatchStopped,
+    Case,
+    CaseSummary,
+    Progress,
+    aside_name,
+    cross_failed_notice,
+    ended_proven_after_time_limit,
+    own_time_limit_notice,
+    run_cases,
+)
 from siting.runs.tables import (
     COMPARE_CROSS_NOTE,
     CROSS_START_NOTE,
@@ -102,6 +112,7 @@ from siting.runs.tables import (
     sweep_plot,
     sweep_range_note,
     sweep_table,
+    time_limited_runs_note,
     tolerance_note,
     unproven_runs_note,
     varying_keys,
@@ -683,9 +694,19 @@ def record_cross_failures(summaries: Sequence[CaseSummary], staging: Path | None
     be (`add_notice`), and to its summary's `notices`, which are those of its report. A run
     without a plan has no report: the tables alone name it. Without `staging` (a batch kept in
     memory, whose runs wrote no folder: `run_in_memory`) the notice goes to the summary of each
-    such run with a plan alone, as its report would have had it."""
+    such run with a plan alone, as its report would have had it. A run that ends proven within its
+    gap only after its own solve stopped at its time limit (siting/runs/pool.py
+    `ended_proven_after_time_limit`) gets its notice (`own_time_limit_notice`) the same way, so
+    that its folder says so too."""
     recorded = []
     for summary in summaries:
+        if ended_proven_after_time_limit(summary):
+            written = staging is not None and summary.out_dir and (Path(summary.out_dir) / MANIFEST).is_file()
+            if written or staging is None:
+                notice = own_time_limit_notice(summary)
+                if written:
+                    add_notice(Path(summary.out_dir), notice)
+                summary = replace(summary, notices=(*summary.notices, notice))
         if summary.cross_failures:
             failures = summary.cross_failures
             if staging is not None and destination is not None:
@@ -782,7 +803,8 @@ def compare(paths: Sequence[Path], destination: Path | None, workers: int | None
         moved = any(s.started_from for s in summaries)
         note = "\n\n".join(n for n in (kept_out_note(summaries), no_differences_note(summaries),
                                        failed_notices_note(summaries),
-                                       unproven_runs_note(summaries), tolerance_note(table),
+                                       unproven_runs_note(summaries), time_limited_runs_note(summaries),
+                                       tolerance_note(table),
                                        difference_note(table, summaries),
                                        bound_note(summaries), COMPARE_CROSS_NOTE if moved else "",
                                        moved_note(summaries), cross_failed_note(summaries),
@@ -961,7 +983,8 @@ def sweep(path: Path, settings: Sequence[str], destination: Path | None, workers
         # the notices of the runs with a plan, then those of the runs without one, lists that may be long, last
         # what each rule keeps out against the first run: a plan that stays the same hides it
         note = "\n\n".join(n for n in (kept_out_note(summaries, sweep=True), no_differences_note(summaries, sweep=True),
-                                       unproven_runs_note(summaries), tolerance_note(table),
+                                       unproven_runs_note(summaries), time_limited_runs_note(summaries),
+                                       tolerance_note(table),
                                        sweep_range_note(summaries), sweep_capacity_note(table), warm_note(summaries),
                                        bound_note(summaries), CROSS_START_NOTE if moved else "",
                                        moved_note(summaries), cross_failed_note(summaries),

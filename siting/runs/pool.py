@@ -100,6 +100,7 @@ from typing import TYPE_CHECKING, Any
 
 from siting.config import progress
 from siting.config.errors import InputError, NoSolution, OutputFolderError, PlanInfeasible
+from siting.config.highs import NAMED_SETTINGS
 from siting.config.progress import BEAT_S
 from siting.config.units import BN, MONEY_UNIT, gap_text
 from siting.optimize.workers import IMPORTING_MAIN_EXIT, default_workers, importing_parents_main, run_handed_over
@@ -228,6 +229,12 @@ class CaseSummary:
     """For a run that moved to another run's plan (`started_from`) by a new solve from it after
     taking that plan as it is failed: the failure in words (`failure_words`: "an unexpected error
     (TypeError: ...)"); "" otherwise."""
+    own_time_limit_s: float | None = None
+    """The time limit (s) at which the run's own solve stopped before proving its asked gap
+    (HiGHS's termination "maxTimeLimit"); None when it did not stop at a time limit. It stays the
+    own solve's when the run moves to another run's plan in a cross-start round (`started_from`),
+    whose solve may then end proven within the gap: how far the own search got by the limit, and
+    so which plans the rounds compared, depends on the machine's speed (`own_time_limit_notice`)."""
     cross_failures: tuple[str, ...] = ()
     """What failed in this run's cross-starts (see the module docstring), in words, one per
     failure in the order of the rounds (`cross_failure`): the other runs' plans not costed under
@@ -356,6 +363,33 @@ def failure_words(error: str) -> str:
 NOT_TAKEN_OPENING = "{}: the plan of {} was to be taken as it is,"
 #: How the notice of `cross_failed_notice` begins, with the run's label.
 CROSS_FAILED_OPENING = "{}: its cross-start failed,"
+#: How the notice of `own_time_limit_notice` begins, with the run's label.
+OWN_TIME_LIMIT_OPENING = "{}: its own solve stopped at its time limit"
+#: HiGHS's termination of a solve stopped by its time limit.
+TIME_LIMIT_TERMINATION = "maxTimeLimit"
+
+
+def ended_proven_after_time_limit(summary: CaseSummary) -> bool:
+    """Whether run `summary` ends proven within its asked gap ("optimal") although its own solve
+    stopped at its time limit (`CaseSummary.own_time_limit_s`): the cross-start rounds moved it to
+    another run's plan (`started_from`), whose solve (or the plan taken as it is) was proven. A run
+    that ends unproven is named as such already (siting/runs/tables.py `unproven_runs_note`)."""
+    return summary.ok and summary.status == "optimal" and summary.own_time_limit_s is not None \
+        and bool(summary.started_from)
+
+
+def own_time_limit_notice(summary: CaseSummary) -> str:
+    """The notice of a run that ends proven within its gap only after its own solve stopped at its
+    time limit (`ended_proven_after_time_limit`), which its own report and manifest give once the
+    rounds are over (siting/runs/batch.py `record_cross_failures`): which limit, what the rounds
+    did, and that the outcome depends on the machine's speed."""
+    limit = summary.own_time_limit_s or 0.0
+    carried = f", with the bound of {summary.bound_from}" if summary.bound_from else ""
+    return (f"{OWN_TIME_LIMIT_OPENING.format(summary.label)} of {limit:g} s before proving its asked gap; it ends "
+            f"proven within the gap because the batch's cross-start rounds moved it to the plan of "
+            f"{summary.started_from}{carried}. How far a search gets by a time limit depends on the machine's speed, "
+            "so the same inputs may end with another plan or status, and the batch's files may not repeat byte for "
+            "byte; raise solver.time_limit_s (or --time-limit) for a run that needs no such help")
 
 
 def not_taken_notice(label: str, plan_from: str, why: str) -> str:
@@ -369,8 +403,9 @@ def not_taken_notice(label: str, plan_from: str, why: str) -> str:
 def cross_start_notice(summary: CaseSummary, notice: object) -> bool:
     """Whether `notice` of run `summary` is one the cross-start rounds gave it: that it took the
     plan of the run it started from as it is (siting/optimize/run.py `solve_fixed_start`), that
-    taking that plan failed (`not_taken_notice`), or that its cross-start failed
-    (`cross_failed_notice`). The notes under a batch's table name each such run and say what
+    taking that plan failed (`not_taken_notice`), that its cross-start failed
+    (`cross_failed_notice`), or that it ends proven only after its own solve stopped at its time
+    limit (`own_time_limit_notice`). The notes under a batch's table name each such run and say what
     happened (siting/runs/tables.py `moved_note`, `cross_failed_note`), so the notices of the runs
     with a plan leave these out rather than say it twice."""
     from siting.optimize.run import FIXED_START_OPENING
@@ -378,6 +413,8 @@ def cross_start_notice(summary: CaseSummary, notice: object) -> bool:
     text = str(notice)
     if summary.started_from and (text.startswith(FIXED_START_OPENING.format(summary.started_from))
                                  or text.startswith(NOT_TAKEN_OPENING.format(summary.label, summary.started_from))):
+        return True
+    if ended_proven_after_time_limit(summary) and text.startswith(OWN_TIME_LIMIT_OPENING.format(summary.label)):
         return True
     return bool(summary.cross_failures) and text.startswith(CROSS_FAILED_OPENING.format(summary.label))
 
@@ -414,6 +451,7 @@ def summarise(label: str, result: Any) -> CaseSummary:
         label=label, ok=True, scenario_name=result.prepared.loaded.scenario.name, status=result.report.status,
         objective_yuan=result.report.objective_yuan, gap=result.report.gap, solve_time_s=result.report.solve_time_s,
         best_bound_yuan=result.report.best_bound_yuan, searches=dict(result.model_size.get("searches") or {}),
+        own_time_limit_s=_time_limit_hit(result.report),
         costs=dict(plan.costs), final_year=final, capacity=capacity, group_capacity=groups, group_targets=goals,
         targets_short=short,
         output_value={int(r.year): float(r.output_value_yuan) for r in plan.output_value.itertuples()},
@@ -424,6 +462,15 @@ def summarise(label: str, result: Any) -> CaseSummary:
         cluster_names=dict(result.prepared.names.clusters), notices=tuple(result.prepared.notices),
         weighting=objective_weighting(result.prepared.loaded),
     )
+
+
+def _time_limit_hit(report: Any) -> float | None:
+    """`CaseSummary.own_time_limit_s` of a solve's `report` (siting/optimize/solve.py
+    `SolveReport`): the time limit HiGHS held (s) when the solve stopped at it, else None."""
+    if report.termination != TIME_LIMIT_TERMINATION:
+        return None
+    limit = dict(report.highs_options).get(NAMED_SETTINGS["time_limit_s"])
+    return float(limit) if isinstance(limit, int | float) and not isinstance(limit, bool) else None
 
 
 def objective_weighting(loaded: Any) -> dict[str, Any]:
@@ -2528,7 +2575,8 @@ def cross_starts(cases: Sequence[Case], summaries: Sequence[CaseSummary], worker
                 own = current[i].own_objective_yuan if current[i].started_from else current[i].objective_yuan
                 current[i] = dataclasses.replace(kept, started_from=cases[check.chosen].label, own_objective_yuan=own,
                                                  not_taken=check.not_taken, warm_from=current[i].warm_from,
-                                                 cross_failures=current[i].cross_failures)
+                                                 cross_failures=current[i].cross_failures,
+                                                 own_time_limit_s=current[i].own_time_limit_s)
                 if not check.same_plan:
                     fresh.append(i)
             elif failure := cross_failure(check, current[i].objective_yuan, names):

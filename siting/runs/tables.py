@@ -87,7 +87,14 @@ from siting.deliver.tables import (  # noqa: F401 (terminal_width and NARROWEST_
 )
 from siting.optimize.results import outward
 from siting.optimize.tolerance import TOLERANCE_NOTE, WITHIN, proven_low, range_text, within_tolerance
-from siting.runs.pool import DIAGNOSIS, CaseSummary, cheaper, cross_start_notice, failure_message
+from siting.runs.pool import (
+    DIAGNOSIS,
+    CaseSummary,
+    cheaper,
+    cross_start_notice,
+    ended_proven_after_time_limit,
+    failure_message,
+)
 
 #: Relative difference below which two capacities count as the same, and below which the
 #: comparison table's difference of two numbers is 0 (`_delta`).
@@ -1504,7 +1511,8 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
             lines.append("")
             for item in listing.splitlines():
                 lines += wrap_columns(item, width, "  " if item.startswith("- ") else "")
-    for note in (no_differences_note(summaries), unproven_runs_note(summaries), difference_note(table, summaries),
+    for note in (no_differences_note(summaries), unproven_runs_note(summaries), time_limited_runs_note(summaries),
+                 difference_note(table, summaries),
                  bound_note(summaries), moved_note(summaries), cross_failed_note(summaries),
                  near_zero_runs_note(summaries), placement_note(summaries)):
         if note:
@@ -1568,7 +1576,8 @@ def sweep_text(table: pd.DataFrame, more: str, summaries: Sequence[CaseSummary] 
         for item in listing.splitlines():
             lines += wrap_columns(item, width, "  " if item.startswith("- ") else "")
     for note in (no_differences_note(summaries, sweep=True), unproven_runs_note(summaries),
-                 sweep_range_note(summaries), sweep_capacity_note(table), warm_note(summaries),
+                 time_limited_runs_note(summaries), sweep_range_note(summaries), sweep_capacity_note(table),
+                 warm_note(summaries),
                  bound_note(summaries), moved_note(summaries), cross_failed_note(summaries),
                  near_zero_runs_note(summaries)):
         if note:
@@ -1983,6 +1992,27 @@ def unproven_runs_note(summaries: Sequence[CaseSummary]) -> str:
             "the other runs may be artefacts of the solver rather than effects of what the runs change; a stop at a "
             "time limit depends on the machine's speed, so the same inputs may give other plans. Raise "
             f"solver.time_limit_s (or --time-limit) before relying on {'it' if one else 'them'}.")
+
+
+def time_limited_runs_note(summaries: Sequence[CaseSummary]) -> str:
+    """The note naming each run that ends proven within its asked gap although its own solve
+    stopped at its time limit (siting/runs/pool.py `ended_proven_after_time_limit`): the cross-start
+    rounds moved it to another run's plan (its `started_from`, and a `bound_from` where the bound
+    is another run's), with the limit its own solve stopped at; how far a search gets by a time
+    limit depends on the machine's speed, so the batch may end otherwise and its files not repeat
+    byte for byte. Each such run's report and manifest give it in a notice (`own_time_limit_notice`).
+    "" when no run's does."""
+    runs = [f"{s.label} (time limit {s.own_time_limit_s:g} s, moved to the plan of {s.started_from}"
+            + (f", with the bound of {s.bound_from}" if s.bound_from else "") + ")"
+            for s in summaries if ended_proven_after_time_limit(s)]
+    if not runs:
+        return ""
+    one = len(runs) == 1
+    return (f"{'A run' if one else 'Runs'} whose own solve stopped at {'its' if one else 'their'} time limit before "
+            f"proving {'its' if one else 'their'} asked gap, proven within it only after the cross-start rounds: "
+            f"{'; '.join(runs)}. How far a search gets by a time limit depends on the machine's speed, so the same "
+            "inputs may end with other plans or statuses, and this batch's files may not repeat byte for byte. "
+            f"Raise solver.time_limit_s (or --time-limit) for {'a run' if one else 'runs'} that need no such help.")
 
 
 def near_zero_runs_note(summaries: Sequence[CaseSummary]) -> str:
