@@ -197,7 +197,8 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
     words of the terminal's status line and the report ("optimal within the gap",
     `plain_status`). `solver.gap` is the relative gap (a share of |objective|) and
     `solver.gap_yuan` the same gap in yuan, objective less best bound (`absolute_gap_yuan`), beside
-    it: a net objective near zero makes the share large while the yuan stay small.
+    it, rounded up at the digit the objective and the bound are written to (`_gap_yuan`), so that
+    the three figures agree: a net objective near zero makes the share large while the yuan stay small.
     `sites_built_on` lists the ids of the sites where the plan adds capacity, in the plan's order,
     those with existing or committed plants (open already) among them. `near_optimal`, for a plan of
     a near-optimal set (the optimum of `--alternatives N` or one of its alternatives), becomes the
@@ -226,7 +227,7 @@ def manifest(loaded: LoadedScenario, layer_paths: dict[str, Path], report: Solve
             "objective_yuan": _maybe(report.objective_yuan),
             "best_bound_yuan": _maybe(report.best_bound_yuan, up=False),
             "gap": _maybe(report.gap, up=True),
-            "gap_yuan": _maybe(absolute_gap_yuan(report.objective_yuan, report.gap), up=True),
+            "gap_yuan": _gap_yuan(report.objective_yuan, report.best_bound_yuan, report.gap),
             "settings": _held_settings(report, loaded.scenario.solver.abs_gap_bn_yuan),
         },
         "model_size": size,
@@ -295,6 +296,23 @@ def _maybe(value: float | None, up: bool | None = None) -> float | None:
     if value is None:
         return None
     return clean(value) if up is None or not math.isfinite(value) else outward(value, up)
+
+
+def _gap_yuan(objective_yuan: float | None, bound_yuan: float | None, gap: float | None) -> float | None:
+    """The proven gap in yuan (`absolute_gap_yuan`) as the manifest writes it beside the objective
+    and the best bound: rounded up at the last of the 9 significant digits of the larger of the two
+    (whose digit they are written to, `clean`, `outward`), so that the objective less the bound
+    written is the gap written (an objective of -196,071,xxx,000 yuan and a bound 196,068,380 yuan
+    below it give 196,069,000, not 196,068,380), at the objective's alone without a bound; None
+    without a gap."""
+    raw = absolute_gap_yuan(objective_yuan, gap)
+    if raw is None or raw == 0 or not math.isfinite(raw):
+        return raw
+    ends = [abs(v) for v in (objective_yuan, bound_yuan) if v is not None and math.isfinite(v) and v != 0]
+    if not ends:
+        return outward(raw, up=True)
+    unit = 10.0 ** (math.floor(math.log10(max(ends))) - 8)
+    return max(outward(raw, up=True), clean(math.ceil(round(raw / unit, 3)) * unit))
 
 
 def _relative(path: Path, base: Path) -> str:
