@@ -91,6 +91,17 @@ def slack_percent(share: float) -> str:
     return f"{decimal.Decimal(f'{share * 100:.4g}'):f}%"
 
 
+def slack_below_gap(slack: float, gap: float | None) -> bool:
+    """Whether a slack (a share of |optimum|) is below the gap the optimum is proven within (a
+    share), compared as the texts show them, the gap rounded up to hundredths of a percent
+    (`gap_text`) and the slack to four significant digits (`slack_percent`): a slack of 0.001 beside
+    a gap of 0.0010000000003 (float noise) reads "0.1%" beside "0.10%" and is not below it, in every
+    output alike; False without a gap above 0."""
+    if gap is None or not math.isfinite(gap) or gap <= 0:
+        return False
+    return float(f"{slack * 100:.4g}") < rounded_outward(100.0 * gap, 2, up=True)
+
+
 def bn_yuan(yuan: float | None, digits: int = 2) -> str:
     """Yuan as text in billion yuan with the unit: 72_840_000_000 -> "72.84 bn yuan"; None -> "n/a"."""
     if yuan is None or not math.isfinite(yuan):

@@ -54,7 +54,17 @@ import shapely
 from models import ModelInputs
 from siting.config.load import LoadedScenario, Override
 from siting.config.schema import crs_label
-from siting.config.units import Names, bn_yuan, bound_bn, gap_text, layer_names, per_year, product_label, unit_slug
+from siting.config.units import (
+    Names,
+    bn_yuan,
+    bound_bn,
+    gap_text,
+    layer_names,
+    per_year,
+    product_label,
+    slack_below_gap,
+    unit_slug,
+)
 from siting.deliver.folders import write_contents
 from siting.deliver.layer import FieldKind, OutputLayer, feature_collection_text, make_layer
 from siting.deliver.manifest import (  # what the plan's manifest records, computed alike
@@ -1171,7 +1181,7 @@ def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, sla
         gap_yuan = bound_bn(gap * abs(plans[0].cost_yuan), up=True)  # a share of |optimum|; up, as proven
         lines.append(f"The optimum was proven within a gap of {gap_text(gap)} ({gap_yuan}"
                      "): plans whose costs differ by less are within solver tolerance of each other.")
-    if finite(gap) and gap and slack < gap:
+    if finite(gap) and slack_below_gap(slack, gap):
         lines.append(f"The slack ({slack_percent(slack)}) is below the gap the optimum is proven within "
                      f"({gap_text(gap)}): differences in cost below the gap are not proven, so an alternative marked "
                      "`within_gap` below is not proven to cost more than the optimum, nor the optimum to be the "
@@ -1333,7 +1343,7 @@ def near_optimal_line(record: Mapping[str, Any] | None) -> str:
     slack = float(record.get("slack") or 0.0)
     gap = record.get("optimum_gap")
     below = (f"; the optimum is proven within {gap_text(float(gap))}, so differences below that are not proven"
-             if gap is not None and slack < float(gap) else "")
+             if gap is not None and slack_below_gap(slack, float(gap)) else "")
     # where the slack is above the gap, the note above is not given: mark each alternative whose
     # excess lies within the gap, as report.md and alternatives.md do (`within_gap`)
     inside = within_gap([0.0, *(float(r.get("over_optimum") or 0.0) for r in found)],

@@ -41,6 +41,7 @@ from siting.config.units import (
     per_year,
     plain_status,
     product_label,
+    slack_below_gap,
     steady_span,
     yuan_per_unit,
 )
@@ -371,7 +372,7 @@ def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str],
             + ". Sites that differ are those built on by the alternative or by this plan, not both"
             + (": those the alternative added (built on by it only) and dropped (built on by this plan only)."
                if built is not None else "."))
-    if gap is not None and slack < float(gap):
+    if gap is not None and slack_below_gap(slack, float(gap)):
         text += (f" The slack is below this plan's proven gap ({gap_text(float(gap))}): differences in cost below "
                  "the gap are not proven.")
     if kinds:
