@@ -3998,8 +3998,11 @@ class ReferenceCheck:
             return
         for year in years:
             if year not in self.s.years:
-                where = (*loc, str(year))
-                self.problems.append(f"{self.at(*where)}: {self.key(*where)} | year {year} is outside the "
+                written = self.locator.key_written(loc, year)  # as typed: 0x10, not 16
+                text = written[1] if written is not None else str(year)
+                where = (*loc, text)
+                said = text if text == str(year) else f"{text} ({year})"
+                self.problems.append(f"{self.at(*where)}: {self.key(*where)} | year {said} is outside the "
                                      f"scenario's years {self.s.years}; use one of them or extend 'years'")
 
     def run(self) -> list[str]:
