@@ -615,10 +615,13 @@ def listed_layers(path: Path, layer: str | None = None, encoding: str | None = N
     pyogrio's `list_layers` gives them. A GeoJSON file holds one layer, which its `layer_info`
     (read with `encoding`) names, kept for the checks that ask for it next (`kept_infos`): GDAL
     parses the whole file on each opening, and `list_layers` would open it once more (about 20 ms
-    for the shipped counties). Raises what `list_layers` or `read_info` raises."""
+    for the shipped counties). A file so named that GDAL reads as another format (a GeoPackage
+    renamed .geojson, which may hold several layers: `read_info` would read its first without a
+    word) is listed by `list_layers`. Raises what `list_layers` or `read_info` raises."""
     if layer is None and path.suffix.lower() in ONE_LAYER_SUFFIXES:
         info = layer_info(path, None, encoding)
-        return [(str(info["layer_name"]), info["geometry_type"])]
+        if info.get("driver") == "GeoJSON":
+            return [(str(info["layer_name"]), info["geometry_type"])]
     return [(str(row[0]), row[1]) for row in pyogrio.list_layers(path)]
 
 
