@@ -65,6 +65,8 @@ from siting.config.schema import (
     number_text,
     too_large_message,
     whole_number_text,
+    year_key,
+    year_of_key,
 )
 from siting.config.units import joined
 from siting.config.urls import is_url, url_words
@@ -1173,18 +1175,23 @@ class Locator:
             node = match[0]
         return node.value if isinstance(node, yaml.ScalarNode) else None
 
-    def key_written(self, loc: tuple[Any, ...], key: Any) -> tuple[Origin, str] | None:
+    def key_written(self, loc: tuple[Any, ...], key: Any,
+                    same: Callable[[Any, Any], bool] | None = None) -> tuple[Origin, str] | None:
         """The layer that gives the mapping at `loc` the key `key` (as YAML read it: True, None,
         1e9) and that key as the layer writes it ('true', 'null', '1e9'): a file's as its text
-        gives it, an override's as YAML writes it (`key_text`); None when no layer gives it."""
+        gives it, an override's as YAML writes it (`key_text`); None when no layer gives it.
+        `same`: whether a key as YAML read it is `key` (default `same_key`: equal and of one type;
+        a year check passes one that reads 1e9 as the year 1000000000)."""
+        same = same or same_key
         for origin, data in reversed(self.layers):
             if origin.command_line:
                 held = data
                 for part in loc:
                     match = [k for k in held if str(k) == str(part)] if isinstance(held, dict) else []
                     held = held[match[0]] if match else None
-                if isinstance(held, dict) and any(same_key(k, key) for k in held):
-                    return origin, key_text(key)
+                found = [k for k in held if same(k, key)] if isinstance(held, dict) else []
+                if found:
+                    return origin, key_text(found[0])
                 continue
             node = origin.node
             for part in (*origin.prefix, *loc):
@@ -1194,7 +1201,7 @@ class Locator:
             if not isinstance(node, yaml.MappingNode):
                 continue
             for key_node, _ in node.value:
-                if isinstance(key_node, yaml.ScalarNode) and same_key(key_read(key_node), key):
+                if isinstance(key_node, yaml.ScalarNode) and same(key_read(key_node), key):
                     return origin, str(key_node.value)
         return None
 
@@ -2104,8 +2111,12 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any], model: type[BaseM
     nor a setting of the schema at that place is an error naming it where `origin` wrote it;
     keys of free mappings (targets by product, setbacks by product, ...) may be added."""
     merged = dict(base)
-    free = typing.get_origin(schema_at(model, loc)) is dict
+    at = schema_at(model, loc)
+    free = typing.get_origin(at) is dict
+    by_year = free and _year_keyed(typing.get_args(at)[0])
     for key, value in override.items():
+        if by_year:
+            merged = year_retyped(merged, key, base)
         if key not in base and not free and str(key) not in allowed_keys(model, loc):
             options = allowed_keys(model, loc) or [str(k) for k in base]
             close = close_key(str(key), options)
@@ -2119,6 +2130,25 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any], model: type[BaseM
         else:
             merged[key] = value
     return merged
+
+
+def _year_keyed(annotation: Any) -> bool:
+    """Whether `annotation`, a mapping's key type, is a year (schema `YearKey`)."""
+    return typing.get_origin(annotation) is Annotated and any(
+        getattr(meta, "func", None) is year_key for meta in typing.get_args(annotation)[1:])
+
+
+def year_retyped(merged: dict[Any, Any], key: Any, base: dict[Any, Any]) -> dict[Any, Any]:
+    """`merged`, a mapping by year that a variant, an extending file or an override sets `key` in
+    over `base`, with the first key of `base` still in it that names the year `key` names but is
+    written otherwise ('2024' for 2024, which YAML reads as another key) renamed `key`, in its
+    place: the override then replaces the base's figure for that year, as it does when both write
+    the year alike, rather than giving it twice. A year the override gives twice stays twice."""
+    year = year_of_key(key)
+    if year is None or key in merged:
+        return merged
+    same = next((k for k in merged if k in base and year_of_key(k) == year), None)
+    return merged if same is None else {key if k is same else k: v for k, v in merged.items()}
 
 
 def located(folder: Path, path: Path | str) -> Path:
@@ -2760,17 +2790,22 @@ def no_variant_chosen() -> Iterator[None]:
         VARIANT_CHOSEN.reset(token)
 
 
-def merged_mapping(base: Any, value: Any) -> Any:
-    """`value` set over `base`, as `deep_merge` merges a variant or an extending file: mappings
-    merge key by key (`--set "constraints.redline={buffer_m: 2000}"` keeps the setbacks and
-    categories the scenario gives); a list or a scalar replaces, and so does an empty mapping
-    (`--set constraints.redline.setbacks_m={}` clears the setbacks). Unknown keys are left for
-    the schema to name, where the command line wrote them."""
+def merged_mapping(base: Any, value: Any, loc: tuple[str, ...] | None = None) -> Any:
+    """`value` set over `base` (at `loc` in the scenario, when known), as `deep_merge` merges a
+    variant or an extending file: mappings merge key by key (`--set "constraints.redline={buffer_m:
+    2000}"` keeps the setbacks and categories the scenario gives; a year written otherwise than the
+    base writes it replaces the base's, `year_retyped`); a list or a scalar replaces, and so does an
+    empty mapping (`--set constraints.redline.setbacks_m={}` clears the setbacks). Unknown keys are
+    left for the schema to name, where the command line wrote them."""
     if not isinstance(value, dict) or not isinstance(base, dict) or not value:
         return value
     merged = dict(base)
+    at = schema_at(Scenario, loc) if loc is not None else None
+    by_year = typing.get_origin(at) is dict and _year_keyed(typing.get_args(at)[0])
     for key, item in value.items():
-        merged[key] = merged_mapping(base.get(key), item)
+        if by_year:
+            merged = year_retyped(merged, key, base)
+        merged[key] = merged_mapping(merged.get(key), item, None if loc is None else (*loc, str(key)))
     return merged
 
 
@@ -2798,7 +2833,7 @@ def apply_override(data: dict[str, Any], key: str, value: Any) -> None:
             if not last:
                 node[name] = {}
         if last:
-            node[name] = merged_mapping(node.get(name), value)
+            node[name] = merged_mapping(node.get(name), value, (*loc, part))
         elif not isinstance(node[name], dict):
             raise InputError([f"{OVERRIDES_NAME.get()} {key} | '{dotted((*loc, part))}' is a value, not a group of "
                               "settings"])
@@ -3998,11 +4033,13 @@ class ReferenceCheck:
             return
         for year in years:
             if year not in self.s.years:
-                written = self.locator.key_written(loc, year)  # as typed: 0x10, not 16
+                # as the layer that gives it writes it (0x10, 1e9, not 16), at that layer's line
+                written = self.locator.key_written(loc, year, lambda read, year: year_of_key(read) == year)
                 text = written[1] if written is not None else str(year)
                 where = (*loc, text)
+                origin = written[0] if written is not None else self.locator.origin(where)
                 said = text if text == str(year) else f"{text} ({year})"
-                self.problems.append(f"{self.at(*where)}: {self.key(*where)} | year {said} is outside the "
+                self.problems.append(f"{origin.where(where)}: {origin.key(where)} | year {said} is outside the "
                                      f"scenario's years {self.s.years}; use one of them or extend 'years'")
 
     def run(self) -> list[str]:

@@ -489,7 +489,7 @@ def year_key(value: Any) -> Any:
     return value
 
 
-def _key_year(key: Any) -> int | None:
+def year_of_key(key: Any) -> int | None:
     """The year a mapping's key `key` names as the schema reads it (2024, 2024.0, '2024',
     '2.024e3': 2024); None for one it reads as no year."""
     if isinstance(key, bool) or not isinstance(key, (int, float, str)):
@@ -510,7 +510,7 @@ def one_key_a_year(value: Any) -> Any:
         return value
     seen: dict[int, Any] = {}
     for key in value:
-        year = _key_year(key)
+        year = year_of_key(key)
         if year is None:
             continue
         if year in seen:
