@@ -337,8 +337,9 @@ def why_here_text(rows: list[WhyHereRow], names: Mapping[str, str] | None = None
         if abs(gap_yuan) > 0:
             gap = (f"A difference of D yuan a year weighs at most D x W in the objective, W = {amount_text(weight)} "
                    f"({years}); the plan is proven optimal within G = {_million(abs(gap_yuan))}: where another "
-                   f"site is cheaper or dearer by less than G / W = {_million(abs(gap_yuan) / weight)} a year, the "
-                   "solve does not prove the built site the better choice.")
+                   f"site is cheaper or dearer by less than G / W = {_million(abs(gap_yuan) / weight)} a year (a site "
+                   "not open in the plan with what opening it would add), the solve does not prove the built site the "
+                   "better choice.")
         else:
             gap = (f"A difference of D yuan a year weighs at most D x W in the objective, W = {amount_text(weight)} "
                    f"({years}); the plan is proven optimal with no gap.")
