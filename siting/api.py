@@ -1672,14 +1672,20 @@ def _noticed(batch: Batch) -> Batch:
     """`batch`, after a UserWarning with the notices of its runs with a plan (siting/runs/tables.py
     `plan_notice_lines`: those every run has once, then each run's own), which its table does not
     show, as `siting compare` and `siting sweep` print them under theirs; none when no such run has
-    a notice, nor for the command line, which prints them itself. The warning points at the
-    caller's line."""
-    from siting.runs.tables import plan_notice_lines
+    a notice, nor for the command line, which prints them itself. A run proven within its gap only
+    after its own solve stopped at its time limit (siting/runs/tables.py `time_limited_runs_note`,
+    which the command line prints under the table, and which the notices above leave out for that
+    reason) is named in a UserWarning of its own, the note as the table's gives it: the Batch shows
+    no notes. The warnings point at the caller's line."""
+    from siting.runs.tables import plan_notice_lines, time_limited_runs_note
 
     if _ARGUMENT_NAMES.get() is not COMMAND_LINE_NAMES:
         lines = plan_notice_lines(batch.runs)
         if lines:
             warnings.warn("\n".join(lines), UserWarning, stacklevel=3)
+        limited = time_limited_runs_note(batch.runs)
+        if limited:
+            warnings.warn(limited, UserWarning, stacklevel=3)
     return batch
 
 

@@ -180,7 +180,9 @@ class NoSolution(Exception):
     """The solver stopped without a plan (`siting.NoSolution`; exit status 1 on the command
     line): the time limit came before any plan was found, or the solver failed; the message says
     what to do (e.g. a longer time limit). `notices`: the notices of the run, as for
-    `PlanInfeasible`."""
+    `PlanInfeasible`. `time_limit_s`: the time limit (s) the search stopped at before it found a
+    plan, None when it stopped otherwise."""
 
     exit_code = 1
     notices: tuple[str, ...] = ()
+    time_limit_s: float | None = None

@@ -182,7 +182,10 @@ def _solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[
                                  + "".join(f"  - {f}\n" for f in lead)
                                  + "\n".join(f"  {line}" for line in diagnosis.lines()), diagnosis)
         message = no_plan_message(report, settings, highs_model_status(solver))
-        raise NoSolution(f"{message}. {counted.no_plan_reason}" if counted.no_plan_reason else message)
+        error = NoSolution(f"{message}. {counted.no_plan_reason}" if counted.no_plan_reason else message)
+        if report.termination == "maxTimeLimit":
+            error.time_limit_s = settings.time_limit_s
+        raise error
     model = counted.model
     report = whole_decisions(model, report, settings, prepared.notices)
     try:
@@ -190,8 +193,10 @@ def _solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[
     except NoSolution as exc:  # decisions off whole that rounding could not mend
         ended = (f" The search had stopped at its time limit ({settings.time_limit_s:g} s) with a gap of "
                  f"{gap_text(report.gap)}." if report.termination == "maxTimeLimit" and report.gap is not None else "")
-        raise NoSolution(f"{exc}\nRounding them to whole numbers and solving the rest again gave no plan.{ended}"
-                         ) from None
+        error = NoSolution(f"{exc}\nRounding them to whole numbers and solving the rest again gave no plan.{ended}")
+        if report.termination == "maxTimeLimit":
+            error.time_limit_s = settings.time_limit_s
+        raise error from None
     return Solved(report, plan, size, model, solver)
 
 

@@ -231,7 +231,8 @@ class CaseSummary:
     (TypeError: ...)"); "" otherwise."""
     own_time_limit_s: float | None = None
     """The time limit (s) at which the run's own solve stopped before proving its asked gap
-    (HiGHS's termination "maxTimeLimit"); None when it did not stop at a time limit. It stays the
+    (HiGHS's termination "maxTimeLimit"), or before finding any plan (NoSolution's
+    `time_limit_s`); None when it did not stop at a time limit. It stays the
     own solve's when the run moves to another run's plan in a cross-start round (`started_from`),
     whose solve may then end proven within the gap: how far the own search got by the limit, and
     so which plans the rounds compared, depends on the machine's speed (`own_time_limit_notice`)."""
@@ -378,6 +379,13 @@ def ended_proven_after_time_limit(summary: CaseSummary) -> bool:
         and bool(summary.started_from)
 
 
+def own_limit_words(summary: CaseSummary) -> str:
+    """What run `summary`'s own solve had not done by its time limit: "before finding a plan" when
+    it found none (`own_objective_yuan` None: the rounds gave it its only plan), "before proving
+    its asked gap" otherwise."""
+    return "before finding a plan" if summary.own_objective_yuan is None else "before proving its asked gap"
+
+
 def own_time_limit_notice(summary: CaseSummary) -> str:
     """The notice of a run that ends proven within its gap only after its own solve stopped at its
     time limit (`ended_proven_after_time_limit`), which its own report and manifest give once the
@@ -385,7 +393,7 @@ def own_time_limit_notice(summary: CaseSummary) -> str:
     did, and that the outcome depends on the machine's speed."""
     limit = summary.own_time_limit_s or 0.0
     carried = f", with the bound of {summary.bound_from}" if summary.bound_from else ""
-    return (f"{OWN_TIME_LIMIT_OPENING.format(summary.label)} of {limit:g} s before proving its asked gap; it ends "
+    return (f"{OWN_TIME_LIMIT_OPENING.format(summary.label)} of {limit:g} s {own_limit_words(summary)}; it ends "
             f"proven within the gap because the batch's cross-start rounds moved it to the plan of "
             f"{summary.started_from}{carried}. How far a search gets by a time limit depends on the machine's speed, "
             "so the same inputs may end with another plan or status, and the batch's files may not repeat byte for "
@@ -563,8 +571,10 @@ def run_case(case: Case, start: PlanValues | FixedStart | None = None, keep_plan
         return CaseSummary(label=case.label, ok=False, error=error_text(exc), notices=tuple(exc.notices),
                            out_dir=str(folder) if case.files and (folder / DIAGNOSIS).is_file() else "")
     except Exception as exc:  # bad input, no plan, or a bug, which must not sink the other runs
+        limit = exc.time_limit_s if isinstance(exc, NoSolution) else None  # no plan by the time limit
         return CaseSummary(label=case.label, ok=False, error=error_text(exc),
-                           notices=tuple(getattr(exc, "notices", ())), disk_refused=_disk_refused(exc, case))
+                           notices=tuple(getattr(exc, "notices", ())), disk_refused=_disk_refused(exc, case),
+                           own_time_limit_s=limit)
     summary = summarise(case.label, result)
     if not case.files:  # nothing was written
         summary = dataclasses.replace(summary, out_dir="")

@@ -2000,9 +2000,12 @@ def time_limited_runs_note(summaries: Sequence[CaseSummary]) -> str:
     rounds moved it to another run's plan (its `started_from`, and a `bound_from` where the bound
     is another run's), with the limit its own solve stopped at; how far a search gets by a time
     limit depends on the machine's speed, so the batch may end otherwise and its files not repeat
-    byte for byte. Each such run's report and manifest give it in a notice (`own_time_limit_notice`).
+    byte for byte; a run whose own solve found no plan by its limit is said to be one. Each such
+    run's report and manifest give it in a notice (`own_time_limit_notice`).
     "" when no run's does."""
-    runs = [f"{s.label} (time limit {s.own_time_limit_s:g} s, moved to the plan of {s.started_from}"
+    runs = [f"{s.label} (time limit {s.own_time_limit_s:g} s, "
+            + ("reached before its own solve found a plan, " if s.own_objective_yuan is None else "")
+            + f"moved to the plan of {s.started_from}"
             + (f", with the bound of {s.bound_from}" if s.bound_from else "") + ")"
             for s in summaries if ended_proven_after_time_limit(s)]
     if not runs:
