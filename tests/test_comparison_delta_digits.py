@@ -15,12 +15,14 @@ def run(label: str, objective_yuan: float, bound_yuan: float) -> CaseSummary:
 
 
 def test_the_differences_are_written_to_9_significant_digits() -> None:
-    """Absolute gaps 1.3662436668413 and 1.0000000001 bn yuan: their difference as solved is
-    -366243666.7413 yuan, -366243667 to 9 digits; the objectives differ by -123456789.123456 yuan."""
+    """Absolute gaps 1.3662436668413 and 1.0000000001 bn yuan, written as the runs' manifests
+    write them (siting/deliver/manifest.py `written_gap_yuan`: 1,366,244,000 and 1,000,000,000
+    yuan, at the digit of their objectives and bounds): their difference is -366,244,000 yuan, not
+    -366243666.7413 as solved; the objectives differ by -123456789.123456 yuan."""
     base = run("base", -196_000_000_000.0, -197_366_243_666.8413)
     other = run("other", -196_123_456_789.123456, -197_123_456_789.223456)
     table = comparison_table([base, other]).set_index("metric")
     column = "other vs base"
-    assert table.loc[ABSOLUTE_GAP_ROW, column] == -366_243_667.0
+    assert table.loc[ABSOLUTE_GAP_ROW, column] == -366_244_000.0
     assert table.loc["objective", column] == -123_456_789.0
     assert table.loc["gap", column] == float(f"{other.gap - base.gap:.9g}")

@@ -298,13 +298,26 @@ def _maybe(value: float | None, up: bool | None = None) -> float | None:
     return clean(value) if up is None or not math.isfinite(value) else outward(value, up)
 
 
+def written_gap_yuan(objective_yuan: float | None, bound_yuan: float | None, gap: float | None) -> float | None:
+    """The proven gap in yuan as manifest.json's `solver.gap_yuan` writes it (`_gap_yuan`), for
+    the other files that give a run's gap in yuan (sweep.csv, comparison.csv: siting/runs/tables.py),
+    so that they give the same figure."""
+    return _gap_yuan(objective_yuan, bound_yuan, gap)
+
+
 def _gap_yuan(objective_yuan: float | None, bound_yuan: float | None, gap: float | None) -> float | None:
     """The proven gap in yuan (`absolute_gap_yuan`) as the manifest writes it beside the objective
     and the best bound: rounded up at the last of the 9 significant digits of the larger of the two
     (whose digit they are written to, `clean`, `outward`), so that the objective less the bound
     written is the gap written (an objective of -196,071,xxx,000 yuan and a bound 196,068,380 yuan
     below it give 196,069,000, not 196,068,380), at the objective's alone without a bound; None
-    without a gap."""
+    without a gap. Never below the objective less the bound as both are written (`_maybe`: the
+    objective to its nearest 9th digit, the bound down), which may be a unit more than the proven
+    gap rounded up: an objective of -22,703,928,740 yuan, written -22,703,928,700, and a bound of
+    -22,720,545,510, written -22,720,545,600, give 16,616,900, not 16,616,800. The one case left
+    apart: an objective written a unit below itself (rounded to nearest, downward) makes the gap
+    written a unit more than the objective less the bound written, since the bound cannot be
+    written above itself nor the gap below what was proven."""
     raw = absolute_gap_yuan(objective_yuan, gap)
     if raw is None or raw == 0 or not math.isfinite(raw):
         return raw
@@ -312,7 +325,13 @@ def _gap_yuan(objective_yuan: float | None, bound_yuan: float | None, gap: float
     if not ends:
         return outward(raw, up=True)
     unit = 10.0 ** (math.floor(math.log10(max(ends))) - 8)
-    return max(outward(raw, up=True), clean(math.ceil(round(raw / unit, 3)) * unit))
+    written = 0.0
+    if objective_yuan is not None and bound_yuan is not None and math.isfinite(bound_yuan):
+        written = clean(_maybe(objective_yuan) - _maybe(bound_yuan, up=False))  # as the file gives them
+    # at the unit alone, float noise (a thousandth of it) aside as `outward` takes it: rounded up at
+    # its own digits as well, 1,000,000,000.1 would be written 1,000,000,010 beside figures
+    # written to the thousand
+    return max(clean(math.ceil(round(raw / unit, 3)) * unit), written)
 
 
 def _relative(path: Path, base: Path) -> str:

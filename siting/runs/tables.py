@@ -58,6 +58,7 @@ from siting.config.units import (
 from siting.config.words import unit_of
 from siting.deliver.geojson import format_number
 from siting.deliver.layer import MEASURE
+from siting.deliver.manifest import written_gap_yuan
 from siting.deliver.styles import (
     DIFFERENCE_FIELDS,
     FORCED_FIELD,
@@ -111,7 +112,7 @@ def _metric_rows(summary: CaseSummary, products: Sequence[str], clusters: Sequen
     for name, value in summary.costs.items():
         rows[f"{COST_ROW}{cost_label(name)}"] = ("yuan", value)
     rows["gap"] = ("share", summary.gap)
-    rows[ABSOLUTE_GAP_ROW] = ("yuan", absolute_gap_yuan(summary.objective_yuan, summary.gap))
+    rows[ABSOLUTE_GAP_ROW] = ("yuan", written_gap_yuan(summary.objective_yuan, summary.best_bound_yuan, summary.gap))
     rows["sites built on"] = ("count", len(summary.sites_opened))
     for family, count in summary.excluded_pairs.items():  # what a stricter rule keeps out, plan or not
         rows[f"{EXCLUDED_ROW}{family}"] = ("count", count)
@@ -1800,7 +1801,8 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
         row: dict[str, Any] = {"run": summary.label, **values,
                                "status": status_text(summary),
                                "objective_yuan": summary.objective_yuan, "gap": _up(summary.gap),
-                               "gap_yuan": _up(absolute_gap_yuan(summary.objective_yuan, summary.gap)),
+                               "gap_yuan": written_gap_yuan(summary.objective_yuan, summary.best_bound_yuan,
+                                                            summary.gap),
                                "vs_first": difference_verdict(summaries[0], summary) if summary is not summaries[0]
                                else "",
                                **_first_range(summaries[0], summary),
