@@ -32,7 +32,8 @@ OTHER = CaseSummary(label="b", ok=True, status="optimal", objective_yuan=10_100_
 
 def test_comparison_csv_writes_numbers_to_9_significant_digits():
     """10,059,141,714.563172 yuan is 10.0591417 bn yuan; 0.0 is 0; 1,000,000 / 3 t is 333333.333;
-    a's gap of 2.01234568 % of it is 0.202424704 bn yuan; the proven range of b's objective less
+    a's gap of 2.01234568 % of it, rounded up at the hundred yuan its objective is written to (as
+    manifest.json's gap_yuan), is 0.2024248 bn yuan; the proven range of b's objective less
     a's is [10.1 - 10.0591417, 10.1 - 9.856723] bn yuan. b builds on s2 besides a's site: the rows
     of the sites added and dropped name it."""
     assert comparison_csv(comparison_table([BASE, OTHER])) == (
@@ -45,7 +46,7 @@ def test_comparison_csv_writes_numbers_to_9_significant_digits():
         "cost: capex (annuities),bn yuan,13.62,13.7,0.08\n"
         "\"cost: sales (revenue, negative)\",bn yuan,-3.56141429,-3.6,-0.0385857149\n"
         "gap,%,2.01234568,0,-2.01234568\n"
-        "absolute gap,bn yuan,0.202424704,0,-0.202424704\n"
+        "absolute gap,bn yuan,0.2024248,0,-0.2024248\n"
         "sites built on,count,1,2,1\n"
         "sites built on: added,,,,s2\n"
         "sites built on: dropped,,,,none\n"
