@@ -2116,7 +2116,7 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any], model: type[BaseM
     by_year = free and _year_keyed(typing.get_args(at)[0])
     for key, value in override.items():
         if by_year:
-            merged = year_retyped(merged, key, base)
+            merged = year_retyped(merged, key, base, override)
         if key not in base and not free and str(key) not in allowed_keys(model, loc):
             options = allowed_keys(model, loc) or [str(k) for k in base]
             close = close_key(str(key), options)
@@ -2138,14 +2138,19 @@ def _year_keyed(annotation: Any) -> bool:
         getattr(meta, "func", None) is year_key for meta in typing.get_args(annotation)[1:])
 
 
-def year_retyped(merged: dict[Any, Any], key: Any, base: dict[Any, Any]) -> dict[Any, Any]:
-    """`merged`, a mapping by year that a variant, an extending file or an override sets `key` in
-    over `base`, with the first key of `base` still in it that names the year `key` names but is
-    written otherwise ('2024' for 2024, which YAML reads as another key) renamed `key`, in its
-    place: the override then replaces the base's figure for that year, as it does when both write
-    the year alike, rather than giving it twice. A year the override gives twice stays twice."""
+def year_retyped(merged: dict[Any, Any], key: Any, base: dict[Any, Any],
+                 override: dict[Any, Any]) -> dict[Any, Any]:
+    """`merged`, a mapping by year that a variant, an extending file or an override `override`
+    sets `key` in over `base`, with the first key of `base` still in it that names the year `key`
+    names but is written otherwise ('2024' for 2024, which YAML reads as another key) renamed
+    `key`, in its place: the override then replaces the base's figure for that year, as it does
+    when both write the year alike, rather than giving it twice. A year `override` gives twice
+    stays twice, whichever of its keys comes first ({2024: 1, '2024': 2} over a base writing 2024
+    too), for the schema to refuse."""
     year = year_of_key(key)
     if year is None or key in merged:
+        return merged
+    if any(k is not key and year_of_key(k) == year for k in override):
         return merged
     same = next((k for k in merged if k in base and year_of_key(k) == year), None)
     return merged if same is None else {key if k is same else k: v for k, v in merged.items()}
@@ -2804,7 +2809,7 @@ def merged_mapping(base: Any, value: Any, loc: tuple[str, ...] | None = None) ->
     by_year = typing.get_origin(at) is dict and _year_keyed(typing.get_args(at)[0])
     for key, item in value.items():
         if by_year:
-            merged = year_retyped(merged, key, base)
+            merged = year_retyped(merged, key, base, value)
         merged[key] = merged_mapping(merged.get(key), item, None if loc is None else (*loc, str(key)))
     return merged
 
