@@ -299,6 +299,7 @@ def read_layer(path: Path, role: str, layer: str | None = None, id_field: str | 
             # GDAL's GeoJSON reader on a geometry it cannot read (a point with no coordinates): the
             # feature comes without one, which the geometry checks then name.
             warnings.filterwarnings("ignore", message="OGRGeoJSONRead", category=RuntimeWarning)
+            warnings.filterwarnings("ignore", message=OTHER_FORMAT_WARNING, category=RuntimeWarning)
             frame = gpd.read_file(path, engine="pyogrio", layer=chosen, encoding=encoding)
     except UnicodeDecodeError as exc:
         raise InputError([_not_utf8(path, role, exc)]) from None
@@ -568,6 +569,13 @@ def _table_text(dbf: SetFile, language_read: bool = True) -> TableText | None:
     return TableText(utf8=True) if utf8 else None
 
 
+#: GDAL's warning, at each opening, for a file whose name gives another format than GDAL reads it
+#: as (a GeoPackage saved as sites.geojson): the file is read as GDAL finds it, and its layers are
+#: listed and checked as that format's, so the warning (the installed package's path and source
+#: line, once per opening) stays out of the terminal.
+OTHER_FORMAT_WARNING = ".*non conformant file extension"
+
+
 #: The layer files' `read_info` answers kept while `read_layers` runs (`kept_infos`), by (path,
 #: layer, encoding); None outside it, where each question reads the file again.
 _INFOS: contextvars.ContextVar[dict[tuple[str, str | None, str | None], dict] | None] = contextvars.ContextVar(
@@ -600,6 +608,7 @@ def layer_info(path: Path, layer: str | None = None, encoding: str | None = None
         # a file of several layers read without one named: the layer checks name them all and ask
         # for `layers.<role>.layer`, so pyogrio's own warning (the code's path and line) stays out
         warnings.filterwarnings("ignore", message="More than one layer found", category=UserWarning)
+        warnings.filterwarnings("ignore", message=OTHER_FORMAT_WARNING, category=RuntimeWarning)
         info = pyogrio.read_info(path, layer=layer, encoding=encoding)
     if kept is not None:
         kept[key] = info
@@ -622,7 +631,10 @@ def listed_layers(path: Path, layer: str | None = None, encoding: str | None = N
         info = layer_info(path, None, encoding)
         if info.get("driver") == "GeoJSON":
             return [(str(info["layer_name"]), info["geometry_type"])]
-    return [(str(row[0]), row[1]) for row in pyogrio.list_layers(path)]
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=OTHER_FORMAT_WARNING, category=RuntimeWarning)
+        listed = pyogrio.list_layers(path)
+    return [(str(row[0]), row[1]) for row in listed]
 
 
 def _unknown_cpg(path: Path) -> str | None:
