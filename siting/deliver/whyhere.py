@@ -18,13 +18,14 @@ model's land rows (models/families/land.py) take it; a cheaper site without that
 beside it. The plan's other rules are not checked for the move: a row of a site that is one of the
 plan's recycling demonstrations says so (moving a demonstration beside another recycling plant can
 leave the plan without the demonstrations its rule asks for). A yearly difference D weighs at most
-D x W in the objective (`gap_weight`); where another site is cheaper by a D with D x W within the
-plan's proven gap, the solve does not prove the built site the better choice, unless that site is
-not open in the plan and opening it (`WhyHereRow.opening_yuan`, the built site's own opening
-deducted where the move leaves it unopened) costs more than D x W: moving the addition there then
-costs more, and the row says so. Where another site is dearer by a D with D x W, with the opening
-it adds, within the gap, the difference is within the solve's tolerance too and the row says so: a
-difference the solve does not prove is never shown as a reason for the site.
+D x W in the objective (`gap_weight`); where another site is cheaper by a D with D x W, less the
+opening it adds, within the plan's proven gap, the solve does not prove the built site the
+better choice, unless that site is not open in the plan and opening it
+(`WhyHereRow.opening_yuan`, the built site's own opening deducted where the move leaves it
+unopened) costs more than D x W: moving the addition there then costs more, and the row says so.
+Where another site is dearer by a D with D x W, with the opening it adds, within the gap, the
+difference is within the solve's tolerance too and the row says so: a difference the solve does
+not prove is never shown as a reason for the site.
 """
 
 from __future__ import annotations
@@ -242,10 +243,10 @@ def _million(value: float) -> str:
 def gap_notes(row: WhyHereRow, gap_yuan: float, weight: float) -> list[str]:
     """What a row's note says of its difference D against the plan's proven gap G (`gap_yuan`, yuan)
     at the weight W (`weight`, `gap_weight`): another site cheaper but not open, whose opening
-    outweighs |D| x W; cheaper by |D| x W within G (the solve does not prove the built site the
-    better choice) or beyond it (what the comparison leaves out outweighs it); dearer by D x W,
-    with the opening it adds, within G (the difference is within the solve's tolerance too). None
-    for a dearer site beyond the gap or a row without another site."""
+    outweighs |D| x W; cheaper by |D| x W, less the opening it adds, within G (the solve does not
+    prove the built site the better choice) or beyond it (what the comparison leaves out outweighs
+    it); dearer by D x W, with the opening it adds, within G (the difference is within the solve's
+    tolerance too). None for a dearer site beyond the gap or a row without another site."""
     difference = row.difference
     if difference is None:
         return []
@@ -254,7 +255,7 @@ def gap_notes(row: WhyHereRow, gap_yuan: float, weight: float) -> list[str]:
                 f"{million_yuan(row.opening_yuan)} million yuan (discounted), more than these costs "
                 f"could save ({million_yuan(abs(difference) * weight)} million yuan at most), so "
                 "moving this addition there costs more"]
-    if difference < 0 and abs(difference) * weight <= abs(gap_yuan):
+    if difference < 0 and abs(difference) * weight - max(row.opening_yuan, 0.0) <= abs(gap_yuan):
         return ["cheaper by these costs, by less than the plan's proven gap: the solve does not "
                 "prove the built site the better choice (another plan within the gap may build "
                 "there)"]
