@@ -481,11 +481,18 @@ def catalog_year(value: int) -> int:
 def year_key(value: Any) -> Any:
     """`value`, a year given as a mapping's key (a catalog's figure by year, a scenario's target or
     budget by year), unless it is true/false or null, which Python would count as the year 1 or 0,
-    or take for no number: the custom error "year_key", naming it as YAML writes it."""
+    or take for no number: the custom error "year_key", naming it as YAML writes it. A text that
+    spells a whole number ('2024', '2.024e3': a quoted key, or one given with `--set`, whose reader
+    takes 2.024e3 for text) is that number (`whole_number_text`), as `year_of_key` reads it."""
     if value is None or isinstance(value, bool):
         shown = "null" if value is None else str(value).lower()
         raise PydanticCustomError("year_key", "must be a whole number, a calendar year (got {got}); write the year "
                                   "as digits, e.g. 2024", {"got": shown})
+    if isinstance(value, str):
+        try:
+            return whole_number_text(value)
+        except PydanticCustomError:
+            return value  # the schema refuses it as no whole number, naming it as given
     return value
 
 
