@@ -7,17 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from siting.config.errors import InputError
-from siting.config.load import load_scenario
+from test_input_leftovers3 import problems_of
+
 from tests.conftest import edit
-
-
-def problems_of(folder: Path) -> list[str]:
-    try:
-        load_scenario(folder / "scenario.yaml")
-    except InputError as exc:
-        return [problem.replace(f"{folder}/", "") for problem in exc.problems]
-    return []
 
 
 def test_a_year_key_outside_the_years_is_named_as_written(folder: Path) -> None:
