@@ -111,8 +111,9 @@ def _metric_rows(summary: CaseSummary, products: Sequence[str], clusters: Sequen
     rows["objective"] = ("yuan", summary.objective_yuan)
     for name, value in summary.costs.items():
         rows[f"{COST_ROW}{cost_label(name)}"] = ("yuan", value)
-    rows["gap"] = ("share", summary.gap)
-    rows[ABSOLUTE_GAP_ROW] = ("yuan", written_gap_yuan(summary.objective_yuan, summary.best_bound_yuan, summary.gap))
+    share, yuan = written_gaps(summary)  # agreeing: both 0 for float noise
+    rows["gap"] = ("share", summary.gap if share else share)  # as solved, for the difference of gaps (`_up` below)
+    rows[ABSOLUTE_GAP_ROW] = ("yuan", yuan)
     rows["sites built on"] = ("count", len(summary.sites_opened))
     for family, count in summary.excluded_pairs.items():  # what a stricter rule keeps out, plan or not
         rows[f"{EXCLUDED_ROW}{family}"] = ("count", count)
@@ -792,8 +793,36 @@ def _finite(value: float | None) -> float | None:
 
 def _up(gap: float | None) -> float | None:
     """A proven gap (a share, or yuan) as the files write it: to 9 significant digits rounded up
-    (`outward`), never below what was proven; None as it is."""
-    return None if gap is None else outward(gap, up=True)
+    (`outward`, float noise of a thousandth of the 9th digit aside), never below what was proven,
+    also under 1e-6 (a share of 5e-7, which `clean` would write 0); None, 0 and a figure that is not
+    finite as they are."""
+    if gap is None or gap == 0 or not math.isfinite(gap):
+        return gap
+    unit = 10.0 ** (math.floor(math.log10(abs(gap))) - 8)
+    return float(f"{math.ceil(round(gap / unit, 3)) * unit:.9g}")
+
+
+def written_gaps(summary: CaseSummary) -> tuple[float | None, float | None]:
+    """Run `summary`'s proven gap as the batch's tables write it, a share (`gap`, the `gap_percent`
+    of sweep.csv and comparison.csv's `gap` row) and in yuan (`gap_yuan`, `gap_bn_yuan`, the
+    `absolute gap` row, as manifest.json's `gap_yuan`: siting/deliver/manifest.py
+    `written_gap_yuan`), so that the two agree: both 0 for a gap that is float noise (the objective
+    less the bound below a thousandth of the objective's 9th significant digit, the digit it is
+    written to, as `outward` takes noise: a bound carried from another run that proved the same
+    plan, siting/runs/pool.py `carry_bounds`, may lie 3.8e-6 yuan below an objective of 22.7 bn
+    yuan), and a share above 0 for every other gap above 0, rounded up at its own 9 significant
+    digits (`_up`: `clean` alone would write a share under 1e-6, 11,000 yuan of 22.7 bn, as 0).
+    None for a figure the run lacks."""
+    share = summary.gap
+    yuan = written_gap_yuan(summary.objective_yuan, summary.best_bound_yuan, share)
+    if share is None or not math.isfinite(share) or share <= 0:
+        return share, yuan
+    raw = absolute_gap_yuan(summary.objective_yuan, share)
+    ends = [abs(v) for v in (summary.objective_yuan, summary.best_bound_yuan)
+            if v is not None and math.isfinite(v) and v != 0]
+    if raw is not None and ends and round(raw / 10.0 ** (math.floor(math.log10(max(ends))) - 8), 3) == 0:
+        return 0.0, 0.0
+    return _up(share), yuan
 
 
 def _end(value: float | None, up: bool) -> float | None:
@@ -1800,9 +1829,8 @@ def sweep_table(summaries: Sequence[CaseSummary], settings: Sequence[dict[str, A
     for summary, values in zip(summaries, settings, strict=True):
         row: dict[str, Any] = {"run": summary.label, **values,
                                "status": status_text(summary),
-                               "objective_yuan": summary.objective_yuan, "gap": _up(summary.gap),
-                               "gap_yuan": written_gap_yuan(summary.objective_yuan, summary.best_bound_yuan,
-                                                            summary.gap),
+                               "objective_yuan": summary.objective_yuan, "gap": written_gaps(summary)[0],
+                               "gap_yuan": written_gaps(summary)[1],
                                "vs_first": difference_verdict(summaries[0], summary) if summary is not summaries[0]
                                else "",
                                **_first_range(summaries[0], summary),
@@ -1899,7 +1927,11 @@ def warm_note(summaries: Sequence[CaseSummary]) -> str:
     gap; a start that breaks a run's rules is dropped); and that the column `started_from` names
     only the runs that moved to another run's plan once all were solved (`moved_note`), not these
     warm starts. Runs without a plan (infeasible, failed) are left out: they report no plan, and their
-    rows say why. "" when no run with a plan was warm-started."""
+    rows say why. When the run they started from had its own solve stopped at its time limit
+    (`CaseSummary.own_time_limit_s`), the plan they started from is where that search got by the
+    limit, which depends on the machine's speed, and the note says so: their plans may then differ
+    on another machine or run, and the batch's files may not repeat byte for byte. "" when no run
+    with a plan was warm-started."""
     starts: dict[str, list[str]] = {}
     for summary in summaries:
         if summary.warm_from and summary.ok:
@@ -1908,10 +1940,20 @@ def warm_note(summaries: Sequence[CaseSummary]) -> str:
         return ""
     parts = [f"{joined(labels)} {'was' if len(labels) == 1 else 'were'} warm-started from the plan of {source}"
              for source, labels in starts.items()]
-    return ("Runs whose search was warm-started from the plan of another run, and so may report another plan than "
+    note = ("Runs whose search was warm-started from the plan of another run, and so may report another plan than "
             "`siting solve` gives for the same settings (it starts from nothing; both are within the gap): "
             f"{'; '.join(parts)}, which was solved first, alone, as a sweep does. The column `started_from` names "
             "only the runs that moved to another run's plan once every run was solved, not these warm starts.")
+    by_label = {s.label: s for s in summaries}
+    for source in starts:
+        limit = by_label[source].own_time_limit_s if source in by_label else None
+        if limit is not None:
+            note += (f" The own solve of {source} stopped at its time limit of {limit:g} s, so the plan the others "
+                     "started from is where its search got by then, which depends on the machine's speed: the same "
+                     "inputs may start them from another plan and end them on other plans, and this batch's files "
+                     "may not repeat byte for byte. Raise solver.time_limit_s (or --time-limit) so that its own "
+                     "solve proves its gap.")
+    return note
 
 
 def bound_note(summaries: Sequence[CaseSummary]) -> str:
@@ -1977,23 +2019,43 @@ def moved_note(summaries: Sequence[CaseSummary]) -> str:
 
 
 def unproven_runs_note(summaries: Sequence[CaseSummary]) -> str:
-    """The note naming each run with a plan not proven within its asked gap (its solve stopped
-    first, at a time limit as a rule: status "feasible (not proven optimal)"), with its gap (or
-    that it proved no bound), as `siting solve` warns of such a plan (siting/deliver/mapinfo.py
-    `unproven_text`): its differences against the other runs may be artefacts of the solver rather
-    than effects of what the runs change, and a stop at a time limit depends on the machine's
-    speed. "" when every run with a plan is proven within its gap."""
+    """The note naming each run with a plan its own search did not prove within its asked gap
+    (its solve stopped first, at a time limit as a rule: status "feasible (not proven optimal)"),
+    as `siting solve` warns of such a plan (siting/deliver/mapinfo.py `unproven_text`): its
+    differences against the other runs may be artefacts of the solver rather than effects of what
+    the runs change, and a stop at a time limit depends on the machine's speed. A run whose gap is
+    measured against the bound another run proved (`bound_from`, `carry_bounds`) is named apart,
+    with that gap, whose run, and the gap its own search proved: that gap may be within the asked
+    one (0.00 % when the other run proved the same plan), so the note does not call it unproven,
+    only its own search's result. "" when every run with a plan is proven within its gap."""
+    unproven = [s for s in summaries if s.ok and s.status != "optimal"]
     runs = [f"{s.label} ({'no bound proven' if s.gap is None else f'gap {gap_text(s.gap)}'})"
-            for s in summaries if s.ok and s.status != "optimal"]
-    if not runs:
-        return ""
-    one = len(runs) == 1
-    its, its_title = ("its", "Its") if one else ("their", "Their")
-    return (f"{'A run' if one else 'Runs'} not proven within {its} asked gap: {', '.join(runs)}. {its_title} "
+            for s in unproven if not s.bound_from]
+    carried = [f"{s.label} (gap {gap_text(s.gap) if s.gap is not None else 'none'} against the bound of "
+               f"{s.bound_from}; its own search proved "
+               f"{'no bound' if s.own_gap is None else gap_text(s.own_gap)})"
+               for s in unproven if s.bound_from]
+    parts = []
+    if runs:
+        one = len(runs) == 1
+        its, its_title = ("its", "Its") if one else ("their", "Their")
+        parts.append(
+            f"{'A run' if one else 'Runs'} not proven within {its} asked gap: {', '.join(runs)}. {its_title} "
             f"plan{'' if one else 's'} may cost up to {its} gap more than the best, and {its} differences against "
             "the other runs may be artefacts of the solver rather than effects of what the runs change; a stop at a "
             "time limit depends on the machine's speed, so the same inputs may give other plans. Raise "
             f"solver.time_limit_s (or --time-limit) before relying on {'it' if one else 'them'}.")
+    if carried:
+        one = len(carried) == 1
+        its = "its" if one else "their"
+        parts.append(
+            f"{'A run' if one else 'Runs'} whose own search stopped before proving {its} asked gap, {its} gap "
+            f"measured against the bound another run proved, whose rules admit every plan of {its} own: "
+            f"{', '.join(carried)}. {'Its plan lies' if one else 'Their plans lie'} within that gap of the best, "
+            f"which the other run's search proved, not {its} own; a stop at a time limit depends on the machine's "
+            f"speed, so the same inputs may give other plans and gaps. Raise solver.time_limit_s (or --time-limit) "
+            f"for {'a run' if one else 'runs'} whose own search should prove {its} gap.")
+    return " ".join(parts)
 
 
 def time_limited_runs_note(summaries: Sequence[CaseSummary]) -> str:
