@@ -25,23 +25,37 @@ def problems(folder: Path, years: str, capsys: pytest.CaptureFixture[str], *opti
     return code, [line for line in err.splitlines() if line.startswith("  - ")]
 
 
-@pytest.mark.parametrize(("years", "place", "bound", "got"), [
-    ("[2023, 1e9]", 1, "less than or equal to 2200", "1e9"), ("[20224]", 0, "less than or equal to 2200", "20224"),
-    ("[0, 1]", 0, "greater than or equal to 1950", "0"), ("[1949, 2023]", 0, "greater than or equal to 1950", "1949")])
-def test_a_plan_year_outside_the_catalog_years_is_refused(folder: Path, capsys, monkeypatch, years, place, bound,
-                                                          got):
+#: What a plan year outside the range is told after its "(got <year>)": the range by both ends is
+#: said before it, whichever end the year is beyond, as a catalog's year is told it.
+WHY = "the years a catalog gives its figures for; give a year in that range"
+
+
+@pytest.mark.parametrize(("years", "place", "got"), [
+    ("[2023, 1e9]", 1, "1e9"), ("[20224]", 0, "20224"), ("[0, 1]", 0, "0"), ("[1949, 2023]", 0, "1949")])
+def test_a_plan_year_outside_the_catalog_years_is_refused(folder: Path, capsys, monkeypatch, years, place, got):
     monkeypatch.chdir(folder)
     code, lines = problems(folder, years, capsys)
     assert code == 2
-    assert lines[0] == f"  - scenario.yaml:3: years[{place}] | must be {bound} (got {got}); give a value in that range"
+    assert lines[0] == (f"  - scenario.yaml:3: years[{place}] | must be a calendar year from 1950 to 2200 (got {got}), "
+                        f"{WHY}")
 
 
 def test_a_plan_year_outside_them_given_on_the_command_line_is_refused(folder: Path, capsys, monkeypatch):
     monkeypatch.chdir(folder)
     code, lines = problems(folder, "[2023, 2024]", capsys, "--set", "years=[2023, 3000]")
     assert code == 2
-    assert lines == ["  - scenario.yaml: --set years[1] | must be less than or equal to 2200 (got 3000); give a value "
-                     "in that range"]
+    assert lines == [f"  - scenario.yaml: --set years[1] | must be a calendar year from 1950 to 2200 (got 3000), {WHY}"]
+
+
+def test_a_plan_year_outside_them_in_python_is_told_the_range():
+    """The schema's own message, as a Python user who builds a Scenario sees it, names both ends."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from siting.config.schema import Scenario
+
+    with pytest.raises(ValidationError) as raised:
+        TypeAdapter(Scenario.model_fields["years"].annotation).validate_python([1900])
+    assert f"must be a calendar year from 1950 to 2200 (got 1900), {WHY}" in str(raised.value)
 
 
 @pytest.mark.parametrize("years", ["[1950]", "[2200]"])

@@ -1492,7 +1492,8 @@ def _rule_message(msg: str, written: str | None, got: Any, shown: str,
     """A rule's own message `msg`, which may say itself what was given, as a number it formats
     itself ("(got 16)"): that number as the file writes it (`written`: 0x10), else what was given
     (`shown`) after the message. For a key's fault, `key_read` is what the rule said it got
-    (1000000000) and the key as written (1e9), which the message says in its place."""
+    (1000000000) and the key as written (1e9), which the message says in its place; for a plan
+    year out of range ("plan_year"), that year as read and as given."""
     message = plain_message(msg)
     if written is not None and isinstance(got, (int, float)):
         message = message.replace(f"(got {got:g})", f"(got {written})")
@@ -1572,6 +1573,7 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
             problems.append(f"{where}: {key} | {plain_message(err['msg'])} (got {shown}); give one of those")
         else:  # a rule's message may say itself what was given
             read_as = (err.get("ctx", {}).get("got"), found[1]) if found is not None else None
+            read_as = (err["ctx"]["got"], shown) if err["type"] == "plan_year" else read_as  # 1e9, not 1000000000
             message = _rule_message(err["msg"], written, got, shown, read_as)
             problems.append(f"{where}: {key} | {message}")
     return hinted_once(in_file_order(problems))

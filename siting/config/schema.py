@@ -478,6 +478,17 @@ def catalog_year(value: int) -> int:
     return value
 
 
+def plan_year(value: int) -> int:
+    """`value`, one of a scenario's own `years`, when within CATALOG_YEARS; else the custom error
+    "plan_year", naming the range by both ends as `catalog_year` does."""
+    if not CATALOG_YEARS[0] <= value <= CATALOG_YEARS[1]:
+        raise PydanticCustomError(
+            "plan_year", "must be a calendar year from {least} to {most} (got {got}), the years a catalog gives its "
+            "figures for; give a year in that range",
+            {"least": CATALOG_YEARS[0], "most": CATALOG_YEARS[1], "got": value})
+    return value
+
+
 def year_key(value: Any) -> Any:
     """`value`, a year given as a mapping's key (a catalog's figure by year, a scenario's target or
     budget by year), unless it is true/false or null, which Python would count as the year 1 or 0,
@@ -1128,7 +1139,8 @@ class Scenario(Strict):
         description="Scenario name (the letters A-Z and a-z, digits and _ . -), "
         "which names the outputs and comparison columns")
     description: str = Field(default="", description="What the scenario asks, in words; copied into the report")
-    years: list[Annotated[Count, Field(ge=CATALOG_YEARS[0], le=CATALOG_YEARS[1])]] = Field(
+    # plan_year says the range by both ends; the bounds after it give an editor's schema its minimum and maximum
+    years: list[Annotated[Count, AfterValidator(plan_year), Field(ge=CATALOG_YEARS[0], le=CATALOG_YEARS[1])]] = Field(
         min_length=1, description="The plan's calendar years, strictly increasing, e.g. [2022, 2023, 2024], each "
         "from 1950 to 2200, the years a catalog gives its figures for (year)")
     catalog: GivenPath = Field(description="Technology catalog file (YAML), relative to this file")
