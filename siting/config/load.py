@@ -618,6 +618,33 @@ def dump_yaml(data: Any, command_line: bool = False, **options: Any) -> str:
     return yaml.dump(data, Dumper=_DUMPERS[_TextLoader if command_line else _Loader], **options)
 
 
+#: A mapping's key YAML 1.2 reads as a whole number written in another base than 10 (0x7E8,
+#: 0o3750): `_based_keys_as_text` keeps it as the text typed.
+_BASED_INT_KEY = re.compile(r"^[-+]?0[ox][0-9a-fA-F]+$")
+
+
+def _based_keys_as_text(node: yaml.Node, visited: set[int] | None = None) -> None:
+    """Tag every unquoted mapping key of `node`'s tree that YAML 1.2 reads as a whole number in
+    hexadecimal or octal (`_BASED_INT_KEY`) as text, in place: such a key is a year (the schema's
+    mappings with whole-number keys are all by year; any other's keys are text), which is written
+    as digits, and the schema refuses the text as typed (`year_key`), where the number (0x7E8:
+    2024) would pass as a year. A file's and a `--set` value's keys alike."""
+    visited = set() if visited is None else visited
+    if id(node) in visited:  # an alias seen before
+        return
+    visited.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if (isinstance(key_node, yaml.ScalarNode) and key_node.tag == "tag:yaml.org,2002:int"
+                    and not key_node.style and _BASED_INT_KEY.fullmatch(key_node.value)):
+                key_node.tag = "tag:yaml.org,2002:str"
+            _based_keys_as_text(key_node, visited)
+            _based_keys_as_text(value_node, visited)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _based_keys_as_text(item, visited)
+
+
 def _duplicate_keys(loader: yaml.SafeLoader, node: yaml.Node, name: str, loc: tuple[str, ...] = (),
                     visited: set[int] | None = None, value: str | None = None) -> list[str]:
     """A problem for every key given twice in one mapping (YAML itself would keep the last one
@@ -930,6 +957,7 @@ def _parse(text: str, name: str, loader_class: type[Any], command_line: bool = F
         node = loader.get_single_node()
         if node is None:
             return None, None
+        _based_keys_as_text(node)
         problems = _duplicate_keys(loader, node, name, value=text if command_line else None)
         if problems:
             raise InputError(problems)

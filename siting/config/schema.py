@@ -489,14 +489,21 @@ def plan_year(value: int) -> int:
     return value
 
 
+#: A year key written in hexadecimal, octal or binary (0x7E8, 0o3750, 0b11111101000), which
+#: `year_key` refuses as typed: a year is written as digits. The files' loader keeps such a key,
+#: unquoted, as its text (load.py `_based_keys_as_text`), as the command line's does.
+BASED_YEAR = r"[-+]?0[bBoOxX][0-9a-fA-F_]+"
+
+
 def year_key(value: Any) -> Any:
     """`value`, a year given as a mapping's key (a catalog's figure by year, a scenario's target or
     budget by year), unless it is true/false or null, which Python would count as the year 1 or 0,
-    or take for no number: the custom error "year_key", naming it as YAML writes it. A text that
+    or take for no number, or is written in another base (`BASED_YEAR`: 0x7E8, which would pass as
+    2024): the custom error "year_key", naming it as YAML writes it, or as typed. A text that
     spells a whole number ('2024', '2.024e3': a quoted key, or one given with `--set`, whose reader
     takes 2.024e3 for text) is that number (`whole_number_text`), as `year_of_key` reads it."""
-    if value is None or isinstance(value, bool):
-        shown = "null" if value is None else str(value).lower()
+    if value is None or isinstance(value, bool) or (isinstance(value, str) and re.fullmatch(BASED_YEAR, value)):
+        shown = "null" if value is None else value if isinstance(value, str) else str(value).lower()
         raise PydanticCustomError("year_key", "must be a whole number, a calendar year (got {got}); write the year "
                                   "as digits, e.g. 2024", {"got": shown})
     if isinstance(value, str):
