@@ -71,6 +71,7 @@ from siting.config.load import (
     parse_override,
     paths_typed,
     repeated_keys,
+    shown_path,
     too_long_words,
     unsearchable_words,
     written_value,
@@ -2133,6 +2134,39 @@ def is_schema_file(path: Path) -> bool:
     return schema_file_state(path) == "unedited"
 
 
+def _nearest_existing(folder: Path) -> Path:
+    """`folder`, or the nearest of the folders above it that exists (a file there included)."""
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
+def _write_whole(target: Path, text: str, existing: Path) -> None:
+    """Write `text` to `target` whole or not at all: a temporary file beside it, then renamed,
+    the folders between `existing` and it made first; on any failure (an OSError, Ctrl-C) the
+    temporary file and the folders made are removed again, and the exception raised on."""
+    made = [folder for folder in [target.parent, *target.parent.parents]
+            if folder != existing and folder not in existing.parents]  # deepest first
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)  # as a file the user's shell would create, not mkstemp's 0600
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except BaseException:
+        for folder in made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+
+
 def write_scenario_schema(path: Path | str, partial: bool = False, where: str = "--out",
                           of: str = "scenario") -> Path:
     """Write the scenario's JSON schema to `path`, whole or not at all (a temporary file beside it,
@@ -2179,20 +2213,13 @@ def write_scenario_schema(path: Path | str, partial: bool = False, where: str = 
     if state is None:
         raise InputError([f"{where} | the file exists and was not written by `siting schema` (got {typed}); "
                           "choose another file name, or move that file away first"])
+    existing = _nearest_existing(target.parent)
+    if not existing.is_dir():  # a file where a folder of the path would be made
+        raise InputError([f"{where} | the file's folder cannot be created: {shown_path(existing)} is a file "
+                          f"(got {typed}); choose another folder"])
     text = scenario_schema_text(partial, of)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temporary, 0o666 & ~umask)  # as a file the user's shell would create, not mkstemp's 0600
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        _write_whole(target, text, existing)
     except OSError as exc:
         raise InputError([f"{where} | cannot write the file: {exc.strerror} (got {typed}); choose a folder you "
                           "can write to"]) from None
