@@ -104,6 +104,8 @@ def test_a_local_cluster_starts_once_per_batch_and_says_so(monkeypatch: pytest.M
                           warm=True)
     assert [s.label for s in summaries] == ["a", "b", "c"]
     scratch = made[0]["local_directory"]
+    loop = made[0].pop("loop")  # a loop of its own, whose thread keeps Ctrl-C from the workers
+    assert loop.asyncio_loop.is_closed()  # stopped once the cluster was closed
     assert made == [{"n_workers": 2, "threads_per_worker": 1, "processes": True, "host": "127.0.0.1",
                      "dashboard_address": None, "local_directory": scratch, "preload": ["siting.runs.pool"],
                      "scheduler_kwargs": {"local_directory": scratch, "dashboard_address": "127.0.0.1:0"}}]

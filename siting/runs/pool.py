@@ -1076,18 +1076,46 @@ def dask_setup(_worker: Any) -> None:
     _quieted(WORKER_QUIET)
 
 
-def _local_cluster(cluster_type: Callable[..., Any], workers: int, scratch: str) -> Any:
+def _loop_without_ctrl_c() -> Any:
+    """A started Dask loop runner (`distributed.utils.LoopRunner`) whose thread, and every thread
+    it makes, blocks SIGINT: the local cluster's worker processes are started from those threads
+    and inherit the block (a signal mask is kept across fork and exec), so that a Ctrl-C at a
+    terminal, sent to the whole process group, reaches this process alone, which stops the batch
+    and closes the cluster; the workers do not each end on it with a KeyboardInterrupt traceback.
+    Multiprocessing's resource tracker is started first, from this thread: started later, from the
+    loop's thread (as a worker's queue is made there), it would unblock SIGINT in that thread as it
+    ends (`resource_tracker.ensure_running`). This thread's mask is as before on return; a Ctrl-C
+    meanwhile waits for that and is raised then. Stop the runner once the cluster is closed."""
+    from multiprocessing import resource_tracker
+
+    from distributed.utils import LoopRunner
+
+    resource_tracker.ensure_running()
+    mask = getattr(signal, "pthread_sigmask", None)  # none on Windows, where Ctrl-C is not a signal
+    previous = mask(signal.SIG_BLOCK, {signal.SIGINT}) if mask else None
+    try:
+        runner = LoopRunner()
+        runner.start()
+    finally:
+        if mask is not None and previous is not None:
+            mask(signal.SIG_SETMASK, previous)
+    return runner
+
+
+def _local_cluster(cluster_type: Callable[..., Any], workers: int, scratch: str, loop: Any = None) -> Any:
     """A LocalCluster (`cluster_type`) on loopback with `workers` single-threaded worker processes,
     its scheduler and workers keeping their scratch files in the folder `scratch` and its scheduler's
-    HTTP server on a free port, each worker preloading this module (`dask_setup`); Dask's logs
-    quiet while it starts (`quiet_logs`). InputError (`local_cluster_failed`) when it cannot start."""
+    HTTP server on a free port, each worker preloading this module (`dask_setup`), run on the Dask
+    `loop` when given (`_loop_without_ctrl_c`); Dask's logs quiet while it starts (`quiet_logs`).
+    InputError (`local_cluster_failed`) when it cannot start."""
     import dask
     from distributed.deploy.spec import SpecCluster
 
     started = set(SpecCluster._instances)
+    on_loop = {} if loop is None else {"loop": loop}
     with dask.config.set(LOCAL_SCHEDULER), quiet_logs():  # the settings are read as the scheduler starts
         try:
-            return cluster_type(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+            return cluster_type(**on_loop, n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                                 dashboard_address=None, local_directory=scratch, preload=[__name__],
                                 scheduler_kwargs={"local_directory": scratch, "dashboard_address": "127.0.0.1:0"})
         except Exception as exc:  # a worker process that could not start (Dask: "Nanny failed to start")
@@ -1185,7 +1213,19 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
                                   f"made in {where or tempfile.gettempdir()} ({error.strerror or error}); give Dask "
                                   "a writable temporary-directory (DASK_TEMPORARY_DIRECTORY)"]) from None
             stack.callback(shutil.rmtree, scratch, ignore_errors=True)
-            cluster = _local_cluster(LocalCluster, workers, scratch)
+            runner = _loop_without_ctrl_c()
+            try:
+                cluster = _local_cluster(LocalCluster, workers, scratch, runner.loop)
+            except InputError:  # it failed to start: nothing runs on the loop
+                runner.stop()
+                raise
+            except KeyboardInterrupt:
+                # its half-started workers, which do not hear Ctrl-C, end as this process does, and
+                # its nannies log it ("Restarting worker", "exit status was already read") under the
+                # stop's one line: Dask's logs stay quiet for the rest of this process
+                _quieted((DASK_LOGGER,), kept=())
+                raise
+            stack.callback(runner.stop)  # once the cluster is closed (one cut short by a stop keeps it)
             shutdown = contextlib.ExitStack()
             stack.callback(shutdown.close)  # the levels are restored once the cluster is closed
             stack.callback(_close_cluster, cluster, say)
