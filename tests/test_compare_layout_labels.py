@@ -345,22 +345,22 @@ def test_qgis_names_the_plan_s_sources_where_the_layout_finds_room(
     names a source only where it finds it a free position (`layout_label_spots`,
     SOURCE_LABEL_STEPS_MM: up to a site name's farthest), and QGIS draws exactly those names,
     there, over no other label. In the Anning cluster, where Qilin's pie is moved aside south of
-    Caopu's, the copper smelter's, the Haikou phosphate mines' and the Anning phosphate
-    deposits' names find no free position (the lakes' names placed before them), even in the
-    narrower block (SOURCE_NARROW_WRAP, SOURCE_FAR_STEPS_MM): the three are left to the layout's
-    note; every other source is named, in its plain block but the Kunyang phosphate mine's, in
-    the narrower one (tests/test_qgis_leftovers.py).
+    Caopu's, the copper smelter's, the Haikou phosphate mines' and the Xiaoshiqiao lithium's
+    names find no free position (the lakes' and sites' names placed before them, which keep off
+    the eligible sites' dots), even in the narrower block (SOURCE_NARROW_WRAP,
+    SOURCE_FAR_STEPS_MM): the three are left to the layout's note; every other source is named,
+    in its plain block (tests/test_qgis_leftovers.py).
     (QGIS's own placement left out other sources, which ones changing with the export's
     resolution.)"""
     out = copied(shipped_first_node_run.out, tmp_path / "plan")
     layers, placed = plan_layout_spots(out)
     spots = placed.sources
     every = sorted(layers["sources"].frame["id"])
-    assert sorted(set(every) - set(spots)) == ["copper_southwest_smelter", "phosphate_anning", "phosphate_haikou"]
+    assert sorted(set(every) - set(spots)) == ["copper_southwest_smelter", "lithium_xiaoshiqiao", "phosphate_haikou"]
     assert SOURCE_LABEL_STEPS_MM == (STANDING_GAP_MM, *SITE_LABEL_STEPS_MM[1:]) == (
         STANDING_GAP_MM, 6.0, 10.0, 15.0, 21.0, 28.0)
     assert (SOURCE_NARROW_WRAP, SOURCE_FAR_STEPS_MM) == (16, (35.0,))
-    assert [i for i, spot in spots.items() if spot.wrap_chars] == ["phosphate_kunyang"]
+    assert [i for i, spot in spots.items() if spot.wrap_chars] == []
     (found,) = layout_labels(out / "plan.qgs", tmp_path).values()
     labels = drawn_once(found["labels"])
     names = dict(zip(layers["sources"].frame["id"], layers["sources"].frame["name"], strict=True))

@@ -35,7 +35,7 @@ import shapely
 from test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 from siting.deliver.layer import OutputLayer, make_layer
-from siting.deliver.qgisproject import SOURCE_FAR_STEPS_MM, SOURCE_LABEL_STEPS_MM, SOURCE_NARROW_WRAP
+from siting.deliver.qgisproject import SOURCE_LABEL_STEPS_MM
 from siting.deliver.styles import LabelSpot, redline_style, sources_style, with_label_spots
 from siting.deliver.webmap import DEMO_OVERLAY_LABEL, map_html, with_marker_scale
 from tests.conftest import MadeRun, copied, plan_layout_spots
@@ -231,30 +231,26 @@ def test_a_spot_with_its_own_wrap_sets_that_name_s_line_length():
 
 def test_the_shipped_layout_names_every_source_but_three_crowded_out(shipped_first_node_run: MadeRun):
     """The shipped plan's layout names every source but three: the copper smelter, the Haikou
-    phosphate mines and the Anning phosphate deposits, crowded out about Anning, among Caopu's
-    pie and Qilin's (moved aside) and the names about them. The three are listed in the layout's
-    note instead (every lake is named, before the sources: tests/test_qgis_leftovers.py). The
-    Kunyang phosphate mine's name finds no room in its plain block and stands in the narrower one
-    (SOURCE_NARROW_WRAP), at its farther distance (SOURCE_FAR_STEPS_MM), with a leader; the
-    Xiaoshiqiao lithium's stands in its plain block at a site name's fourth ring, and the Zhanyi
-    aluminium park's in its plain block at a site name's second ring, each with a leader."""
+    phosphate mines and the Xiaoshiqiao lithium, crowded out about Anning, among Caopu's pie and
+    Qilin's (moved aside, its name left of it: names keep off the eligible sites' dots too) and the
+    names about them. The three are listed in the layout's note instead (every lake is named,
+    before the sources: tests/test_qgis_leftovers.py). Every other source's name stands in its
+    plain block with a leader: the Kunyang phosphate mine's at a site name's sixth ring, the
+    Anning phosphate deposits' at its fourth and the Zhanyi aluminium park's at its third; none
+    needs the narrower block (SOURCE_NARROW_WRAP)."""
     out = shipped_first_node_run.out
     layers, spots = plan_layout_spots(out)
     root = ET.parse(out / "plan.qgs").getroot()
-    crowded = ["copper_southwest_smelter", "phosphate_anning", "phosphate_haikou"]
+    crowded = ["copper_southwest_smelter", "lithium_xiaoshiqiao", "phosphate_haikou"]
     assert spots.unnamed == (
-        "Anning phosphate deposits (source)",
+        "Xiaoshiqiao clay-type lithium (Hongta, Yuxi) (source)",
         "Haikou phosphate mining area (Dianchi basin) (source)",
         "Yunnan Copper Southwest Copper smelter, relocated to Anning (cathode copper) (source)")
     assert sorted(spots.sources) == sorted(set(layers["sources"].frame["id"]) - set(crowded))
-    zhanyi = spots.sources["aluminium_zhanyi"]
-    assert (zhanyi.leader, zhanyi.wrap_chars, SOURCE_NARROW_WRAP) == (True, 0, 16)
-    assert math.hypot(*zhanyi.offset_mm) == pytest.approx(zhanyi.anchor_mm + SOURCE_LABEL_STEPS_MM[1], abs=0.01)
-    lithium = spots.sources["lithium_xiaoshiqiao"]
-    assert (lithium.leader, lithium.wrap_chars) == (True, 0)
-    assert math.hypot(*lithium.offset_mm) == pytest.approx(lithium.anchor_mm + SOURCE_LABEL_STEPS_MM[3], abs=0.01)
-    assert [i for i, spot in spots.sources.items() if spot.wrap_chars] == ["phosphate_kunyang"]
-    kunyang = spots.sources["phosphate_kunyang"]
-    assert (kunyang.leader, kunyang.wrap_chars) == (True, SOURCE_NARROW_WRAP)
-    assert math.hypot(*kunyang.offset_mm) == pytest.approx(kunyang.anchor_mm + SOURCE_FAR_STEPS_MM[0], abs=0.01)
+    assert [i for i, spot in spots.sources.items() if spot.wrap_chars] == []
+    for source, ring in (("phosphate_kunyang", 5), ("phosphate_anning", 3), ("aluminium_zhanyi", 2)):
+        spot = spots.sources[source]
+        assert (spot.leader, spot.wrap_chars) == (True, 0), source
+        assert math.hypot(*spot.offset_mm) == pytest.approx(spot.anchor_mm + SOURCE_LABEL_STEPS_MM[ring],
+                                                            abs=0.02), source
     assert sum(item.get("id") == "note" for item in root.iter("LayoutItem")) == 1

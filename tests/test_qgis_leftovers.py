@@ -139,10 +139,11 @@ def test_qgis_draws_and_names_every_lake_of_the_plan_s_layout(drawn: dict, shipp
     and Xingyun (星云湖) unnamed. The lakes are named after the sites and the hubs but before
     the sources, whose names would otherwise take their room (the Haikou phosphate mines' took
     Fuxian's, and with Anning Qilin's name over Dianchi, left Dianchi and Fuxian unnamed): on the
-    current plan Fuxian and Xingyun are named beside their points, and Dianchi and Yangzonghai
-    (under Anning Qilin's name, right of its moved pie) and Qilu (under Tonghai county's pie and
-    name) farther out, with a leader to their shore (tests/test_lake_leader_shore.py). All five
-    are named; the layout's note lists no lake."""
+    current plan, the names keeping off the eligible sites' dots too (Anning Qilin's name then
+    left of its moved pie), Dianchi, Fuxian and Yangzonghai are named beside their points, and
+    Xingyun (beside Jiangchuan's dot) and Qilu (under Tonghai county's pie and name) farther out,
+    with a leader to their shore (tests/test_lake_leader_shore.py). All five are named; the
+    layout's note lists no lake."""
     redline = read_layer(shipped_first_node_run.out / "redline.geojson")
     frame = redline.frame
     lakes = {i: name for i, name, category in zip(frame["id"], frame["name"], frame["category"], strict=True)
@@ -154,7 +155,7 @@ def test_qgis_draws_and_names_every_lake_of_the_plan_s_layout(drawn: dict, shipp
     _layers, spots = plan_layout_spots(shipped_first_node_run.out)
     assert sorted(spots.lakes) == ["dianchi", "fuxian", "qilu", "xingyun", "yangzonghai"]
     assert {i: spot.leader for i, spot in spots.lakes.items()} == {
-        "dianchi": True, "fuxian": False, "qilu": True, "xingyun": False, "yangzonghai": True}
+        "dianchi": False, "fuxian": False, "qilu": True, "xingyun": True, "yangzonghai": False}
     assert not [name for name in spots.unnamed if name.endswith(" (lake)")]
     assert " (lake)" not in found["note"]
     assert placed(found["labels"], layer) == {i: lakes[i] for i in spots.lakes}
@@ -165,33 +166,30 @@ def test_qgis_names_the_plan_s_sources_or_says_which_it_leaves_out(drawn: dict, 
     """The shipped plan's layout moves Anning Qilin's pie aside, south of Caopu's, as map.png
     does (tests/test_qgis_pies_aside.py); its pie and name, and the lakes' names (named before
     the sources), then take the room about the Anning sites where the copper smelter's and the
-    Haikou phosphate mines' names stood: those two, and the Anning phosphate deposits', find no
-    free position, in their plain block or the narrower one (SOURCE_NARROW_WRAP); the three are
-    listed in the layout's note, not drawn over another name. Every other source is named: the
-    Kunyang phosphate mine's in the narrower block 35 mm out (SOURCE_FAR_STEPS_MM), the
-    Xiaoshiqiao lithium's in its plain block at a site name's fourth ring, the Zhanyi aluminium
-    park's and Yimen's copper deposit's (under Yimen county's pie, its leader crossing none:
-    tests/test_layout_leaders_uncrossed.py) in their plain block at a site name's second ring,
-    each with a leader. QGIS draws exactly the names placed, over no other name, and the note
-    the layout lists."""
+    Haikou phosphate mines' names stood: those two, and the Xiaoshiqiao lithium's (where Anning
+    Qilin's name stands, left of its pie, its names keeping off the eligible sites' dots by
+    Dianchi), find no free position, in their plain block or the narrower one
+    (SOURCE_NARROW_WRAP); the three are listed in the layout's note, not drawn over another name.
+    Every other source is named in its plain block, with a leader: the Kunyang phosphate mine's
+    at a site name's sixth ring, the Anning phosphate deposits' at its fourth, the Zhanyi
+    aluminium park's at its third and Yimen's copper deposit's (under Yimen county's pie, its
+    leader crossing none: tests/test_layout_leaders_uncrossed.py) at its second. QGIS draws
+    exactly the names placed, over no other name, and the note the layout lists."""
     out = shipped_first_node_run.out
     layers, spots = plan_layout_spots(out)
     frame = layers["sources"].frame
     names = dict(zip(frame["id"], frame["name"], strict=True))
-    crowded = ("copper_southwest_smelter", "phosphate_anning", "phosphate_haikou")
+    crowded = ("copper_southwest_smelter", "lithium_xiaoshiqiao", "phosphate_haikou")
     assert sorted(set(names) - set(spots.sources)) == list(crowded)
     assert sorted(spots.unnamed) == sorted(f"{names[i]} (source)" for i in crowded)
-    assert [i for i, spot in spots.sources.items() if spot.wrap_chars] == ["phosphate_kunyang"]
-    kunyang = spots.sources["phosphate_kunyang"]
-    assert (kunyang.leader, kunyang.wrap_chars) == (True, SOURCE_NARROW_WRAP)
-    assert math.hypot(*kunyang.offset_mm) == pytest.approx(kunyang.anchor_mm + SOURCE_FAR_STEPS_MM[0], abs=0.01)
-    lithium = spots.sources["lithium_xiaoshiqiao"]
-    assert (lithium.leader, lithium.wrap_chars) == (True, 0)
-    assert math.hypot(*lithium.offset_mm) == pytest.approx(lithium.anchor_mm + SOURCE_LABEL_STEPS_MM[3], abs=0.01)
-    for source in ("aluminium_zhanyi", "copper_yimen"):
+    assert [i for i, spot in spots.sources.items() if spot.wrap_chars] == []
+    assert (SOURCE_NARROW_WRAP, SOURCE_FAR_STEPS_MM) == (16, (35.0,))
+    for source, ring in (("phosphate_kunyang", 5), ("phosphate_anning", 3), ("aluminium_zhanyi", 2),
+                         ("copper_yimen", 1)):
         spot = spots.sources[source]
-        assert (spot.leader, spot.wrap_chars, SOURCE_NARROW_WRAP) == (True, 0, 16)
-        assert math.hypot(*spot.offset_mm) == pytest.approx(spot.anchor_mm + SOURCE_LABEL_STEPS_MM[1], abs=0.01)
+        assert (spot.leader, spot.wrap_chars) == (True, 0), source
+        assert math.hypot(*spot.offset_mm) == pytest.approx(spot.anchor_mm + SOURCE_LABEL_STEPS_MM[ring],
+                                                            abs=0.02), source
     found = drawn["plan.qgs:Plan"]
     assert placed(found["labels"], plan_layer_id("sources")) == {i: names[i] for i in spots.sources}
     assert overlaps(found["labels"], plan_layer_id("sources")) == []

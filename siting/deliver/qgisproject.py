@@ -121,6 +121,7 @@ from siting.deliver.styles import (
     SITE_LABEL_WRAP,
     SOURCE_MARKER_MM,
     STANDING_MM,
+    UNNAMED_SITE_MM,
     WATER,
     WATER_LABEL_PT,
     WITHIN,
@@ -139,6 +140,7 @@ from siting.deliver.styles import (
     redline_colour,
     redline_word,
     size_note,
+    unnamed_site_radius_mm,
     with_capex_scale,
     with_label_spots,
     with_pies_aside,
@@ -1510,6 +1512,9 @@ SHORE_CLEARANCE_MM = 0.5
 #: The spacing (mm on the sheet) of the points of a lake's shore tried as its leader's end where
 #: the nearest is reached only across another mark (`_SheetPlacer` `_led`).
 SHORE_STEP_MM = 0.5
+#: How far in from a circle a buffer's polygon of it reaches, as a share of its radius: the middle
+#: of each of its edges (shapely's 16 segments a quarter circle).
+_INSCRIBED = math.cos(math.pi / 64)
 
 
 @dataclass(frozen=True)
@@ -1638,7 +1643,9 @@ class _SheetPlacer:
             return None
         if site.site_id not in self._shores:
             edge = site.outline.exterior if site.outline.geom_type == "Polygon" else site.outline.boundary
-            covered = [shapely.Point(m.x, m.y).buffer(m.radius + SHORE_CLEARANCE_MM)
+            # Each circle's polygon drawn round it, not inside it (a buffer's vertices lie on the
+            # circle, its edges' middles within it): no end on the open shore comes nearer a mark.
+            covered = [shapely.Point(m.x, m.y).buffer((m.radius + SHORE_CLEARANCE_MM) / _INSCRIBED)
                        for m in self.marks if m.site_id != site.site_id]
             open_shore = edge.difference(shapely.union_all(covered)) if covered else edge
             self._shores[site.site_id] = None if open_shore.is_empty else open_shore
@@ -1918,7 +1925,9 @@ def _sheet_shapes(frame: Any, view: _SheetView) -> list[Any]:
 def _site_names(sites: OutputLayer, top: float, view: _SheetView
                 ) -> tuple[list[tuple[tuple[int, float], _Named]], list[_Mark]]:
     """The named sites (ranked: the built by capex, the largest first, then the standing ones)
-    and the marks of the labelled ones (a built site's pie or marker, a standing site's diamond)."""
+    and the marks of the labelled ones (a built site's pie or marker, a standing site's diamond)
+    and of the others (an eligible site's amber dot, an excluded site's grey marker:
+    `unnamed_site_radius_mm`), which the names keep off as map.png's keep off every site's mark."""
     named: list[tuple[tuple[int, float], _Named]] = []
     marks: list[_Mark] = []
     if sites.frame.empty or "status" not in sites.frame.columns:
@@ -1928,7 +1937,11 @@ def _site_names(sites: OutputLayer, top: float, view: _SheetView
     for (x, y), status, name, site_id, capex in zip(
             view.points(frame), frame["status"], frame.get("name", frame["id"]), frame["id"],
             frame["capex_yuan"] if "capex_yuan" in frame.columns else [0.0] * len(frame), strict=True):
-        if math.isnan(x) or str(status) not in statuses:
+        if math.isnan(x):
+            continue
+        if str(status) not in statuses:
+            if str(status) in UNNAMED_SITE_MM:
+                marks.append(_Mark(x, y, unnamed_site_radius_mm(str(status)), MARK_CLEARANCE_MM, str(site_id)))
             continue
         capex = 0.0 if capex is None or pd.isna(capex) else max(float(capex), 0.0)
         share = math.sqrt(capex / top) if status == "built" else 0.0

@@ -946,10 +946,12 @@ def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None, t
                                    shape_expression=BUILT_SHAPE if cells else None),
             "standing": standing_marker(),
             "eligible_unused": eligible_marker(),
-            "excluded_redline": simple_marker("cross2", rgba(GREY), rgba(GREY), 2.6, outline_width=0.5),
-            "excluded_proximity": simple_marker("triangle", rgba(GREY, 180), rgba(GREY), 2.6),
-            "excluded_land": simple_marker("square", rgba(GREY, 180), rgba(GREY), 2.2),
-            "outside_clusters": simple_marker("circle", rgba(GREY, 0), rgba(GREY), 2.6),
+            "excluded_redline": simple_marker("cross2", rgba(GREY), rgba(GREY), UNNAMED_SITE_MM["excluded_redline"],
+                                              outline_width=UNNAMED_SITE_OUTLINE_MM["excluded_redline"]),
+            "excluded_proximity": simple_marker("triangle", rgba(GREY, 180), rgba(GREY),
+                                                UNNAMED_SITE_MM["excluded_proximity"]),
+            "excluded_land": simple_marker("square", rgba(GREY, 180), rgba(GREY), UNNAMED_SITE_MM["excluded_land"]),
+            "outside_clusters": simple_marker("circle", rgba(GREY, 0), rgba(GREY), UNNAMED_SITE_MM["outside_clusters"]),
         }
         return symbol("marker", status, markers[status], *(rings() if status == "built" else []))
 
@@ -990,10 +992,27 @@ def sites_style(layer: OutputLayer, values: Mapping[str, float] | None = None, t
 ELIGIBLE_RING_MM = 0.6
 
 
+#: The marker (mm across) of a site of each status the sites style does not name: every such
+#: site of a point layer, and an eligible site of a polygon layer at its footprint's centre (an
+#: excluded polygon site is drawn as its footprint, a speck at a print layout's scale).
+UNNAMED_SITE_MM = {"eligible_unused": 2.6, "excluded_redline": 2.6, "excluded_proximity": 2.6,
+                   "excluded_land": 2.2, "outside_clusters": 2.6}
+#: The outline (mm) of those markers where it is wider than `simple_marker`'s 0.2 mm: the
+#: eligible site's ink ring and the red-line cross's stroke.
+UNNAMED_SITE_OUTLINE_MM = {"eligible_unused": ELIGIBLE_RING_MM, "excluded_redline": 0.5}
+
+
+def unnamed_site_radius_mm(status: str) -> float:
+    """How far (mm) from its point the marker of a site of `status` (UNNAMED_SITE_MM) reaches, its
+    outline included: what a print layout's names keep off, so that they leave it visible."""
+    return UNNAMED_SITE_MM[status] / 2 + UNNAMED_SITE_OUTLINE_MM.get(status, 0.2) / 2
+
+
 def eligible_marker() -> ET.Element:
     """The marker of an eligible site the plan does not use: an amber dot, 2.6 mm across, ringed in
     ink ELIGIBLE_RING_MM wide."""
-    return simple_marker("circle", rgba(ELIGIBLE, MARK_ALPHA), rgba(INK), 2.6, outline_width=ELIGIBLE_RING_MM)
+    return simple_marker("circle", rgba(ELIGIBLE, MARK_ALPHA), rgba(INK), UNNAMED_SITE_MM["eligible_unused"],
+                         outline_width=UNNAMED_SITE_OUTLINE_MM["eligible_unused"])
 
 
 def standing_marker() -> ET.Element:
