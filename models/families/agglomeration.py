@@ -48,8 +48,9 @@ def add_agglomeration(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelInd
     sum_{p,m,t} capex[m] * x[s,p,m,t] >= I_min * opened[s]    over OPEN (yuan; row in million yuan)
     |pre-opened sites of c| + sum_{s in c, s in OPEN} opened[s] <= n_open[c]    over OPEN_LIMIT
     An open-link row whose A[s,p,t] is empty (no decision year up to t) holds for every plan
-    and is left out, as is a limit row that cannot bind (the cluster's pre-opened and openable
-    sites are at most n_open[c]); a cluster whose pre-opened sites alone exceed n_open[c] gets
+    and is left out, as is a limit row that cannot bind (the cluster's pre-opened sites and the
+    most openings of its openable sites, n[s] at a merged site whose members are counted, 1
+    elsewhere, are at most n_open[c]); a cluster whose pre-opened sites alone exceed n_open[c] gets
     a row that no plan meets (`constant_row`).
     The objective charges df[t] * F * opens[s,t] (`cost_site_fixed`): opening is paid in its
     year. Where `members_counted`, a merged site of the aggregated model (n[s] > 1 members,
@@ -112,8 +113,8 @@ def add_agglomeration(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelInd
     def limit_rule(_m: pyo.ConcreteModel, c: str) -> pyo.Expression:
         already = sum(1 for s in pre if inputs.cluster_of_site[s] == c)
         sites = [m.opened[s] for s in m.OPEN if inputs.cluster_of_site[s] == c]
-        if already + len(sites) <= inputs.max_open_sites_per_cluster[c]:
-            return pyo.Constraint.Skip
+        if already + sum(site.ub for site in sites) <= inputs.max_open_sites_per_cluster[c]:
+            return pyo.Constraint.Skip  # every openable site (every member, where counted) fits
         if not sites:  # the pre-opened sites alone exceed the limit: a row no plan meets
             return constant_row(m, f"open_sites_excess_{c}", already, upper=inputs.max_open_sites_per_cluster[c])
         return already + sum(sites) <= inputs.max_open_sites_per_cluster[c]

@@ -55,7 +55,9 @@ def members_open(m: pyo.ConcreteModel, inputs: ModelInputs, site: str, year: int
 def rows_that_can_bind(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIndex, per_site: float | None,
                        weight: Callable[[str], float]) -> dict[SiteYear, tuple[list[BuildKey], float]]:
     """The rows sum_{p,m} weight[m] x[s,p,m,t] <= n[s] * per_site of the (s,t) of `decided_at`
-    whose module bounds allow more than that limit (sum_{p,m} weight[m] bound[s,p,m] above it):
+    whose module bounds allow more than that limit (sum_{p,m} weight[m] bound[s,p,m] above it;
+    above per_site at a merged site whose members are counted, `members_open`, whose limit is
+    per_site times its members open by t):
     (s,t) -> (its keys of BUILD, its limit n[s] * per_site), in `decided_at` order. Empty when
     "build_rate" is off or `per_site` is None (no such limit)."""
     if per_site is None or not is_on(inputs, "build_rate"):
@@ -63,7 +65,10 @@ def rows_that_can_bind(m: pyo.ConcreteModel, inputs: ModelInputs, index: ModelIn
     rows = {}
     for (s, t), keys in decided_at(m, inputs).items():
         most = site_year_limit(inputs, s, per_site)
-        if sum(weight(key[2]) * index.module_bound[(key[0], key[1], key[2])] for key in keys) > most:
+        # Where members are counted the limit is per_site times the members open by t, which may
+        # be one: the row binds wherever the bounds allow more than one member may decide.
+        least = most if members_open(m, inputs, s, t) is None else per_site
+        if sum(weight(key[2]) * index.module_bound[(key[0], key[1], key[2])] for key in keys) > least:
             rows[(s, t)] = (keys, most)
     return rows
 
@@ -76,7 +81,8 @@ def add_build_rate_modules(m: pyo.ConcreteModel, inputs: ModelInputs, index: Mod
     module bounds allow more than n[s] * Rn modules there in t, when "build_rate" is on and Rn
     (`max_modules_per_site_per_yr`) is given; n[s] the site's multiplicity (1 unless a merged
     site; a merged site whose members open one by one has Rn times its members open by t instead,
-    `members_open`). A row that cannot bind (sum_{p,m} bound[s,p,m] <= n[s] * Rn) is left out. Existing and
+    `members_open`). A row that cannot bind (sum_{p,m} bound[s,p,m] <= n[s] * Rn; <= Rn where members
+    are counted, since one member may be all that is open) is left out. Existing and
     committed capacity are not decided by the plan and do not count. Infeasible only with Rn < 0;
     with strict targets, infeasible when the sites cannot decide enough modules in the years
     that count toward a target.
@@ -100,7 +106,8 @@ def add_build_rate_capex(m: pyo.ConcreteModel, inputs: ModelInputs, index: Model
     over BUILD_RATE_CAPEX = the (s,t) with a key of BUILD whose module bounds allow more than
     n[s] * Rc of capex there in t, when "build_rate" is on and Rc
     (`max_capex_yuan_per_site_per_yr`) is given; n[s] as in `add_build_rate_modules`. A row that
-    cannot bind (sum_{p,m} capex[m] bound[s,p,m] <= n[s] * Rc) is left out. Capex is counted in
+    cannot bind (sum_{p,m} capex[m] bound[s,p,m] <= n[s] * Rc; <= Rc where members are counted) is
+    left out. Capex is counted in
     the year the module is decided (as the budget counts it), not spread over its construction.
     Existing and committed capacity are not decided by the plan and do not count. Infeasible only
     with Rc < 0; with strict targets, infeasible when a module needed costs more than Rc, or the
