@@ -3,8 +3,10 @@
 capital recovery factor  CRF(r, n) = r / (1 - (1 + r)^-n)   (r > 0),   1 / n   (r = 0)
 module annuity           a[s,m] = CRF(r, life[m]) * capex[m] + CRF(r, n_land) * pland[s] * land[m]
                          (yuan/yr, charged for every year the module stands within the horizon,
-                         from its first production year on: the convention of PyPSA and other
-                         capacity-expansion models, so that no end effect favours late builds)
+                         from its first production year on, and in the steady-state year T + 1,
+                         weighted for the N years after the horizon (`ModelInputs.year_weight`):
+                         the convention of PyPSA and other capacity-expansion models, so that no
+                         end effect favours late builds)
 """
 
 from __future__ import annotations

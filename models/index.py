@@ -66,8 +66,10 @@ def compute_index(inputs: ModelInputs) -> ModelIndex:
     Module bounds: x[s,p,m,t] <= floor(L[s,p] / land[m]) when "land" is on (else
     n[s] * MAX_MODULES_WITHOUT_LAND, n[s] the site's multiplicity, 1 unless the site merges
     several), and <= ceil(Cmax[p] / size[m]) where the capacity ceiling gives p a cap Cmax[p]
-    (units/yr). Amax[s,p], the linking constant of the binaries, is the least of these bounds:
-    the tighter it is, the stronger the LP relaxation.
+    (units/yr). Amax[s,p], the linking constant of the binaries, is the most capacity these
+    bounds let the pair add (`max_added_units`: with "land" on, the integer knapsack of the module
+    sizes on L[s,p], its LP relaxation at a merged site; with it off, every module at its bound in
+    every year), capped by Cmax[p]: the tighter it is, the stronger the LP relaxation.
     """
     product_cap = ceiling_per_product(inputs)
     modules_of_product: dict[str, list[ModuleSpec]] = defaultdict(list)

@@ -4,8 +4,8 @@ Symbols as in docs/FORMULATION.md:
     x[s,p,m,t]  `build`: integer modules of size m of product p decided at site s in year t
     y[s,p,t]    `production` (units/yr)
     Y[p,t]      `production_total` (units/yr) = sum_s y[s,p,t], over the products produced somewhere
-    h[c,p]      `hosts`: binary, cluster c adds capacity of p (or has committed capacity of p online
-                within the plan's years)
+    h[c,p]      `hosts`: binary, cluster c adds capacity of p (or has committed capacity of p, whatever
+                year it first produces in, the steady-state year T + 1 included: `committed_hosts`)
     K[s,p,t]    `capacity`, online capacity (units/yr)
                 = E[s,p] + sum_{t' <= t} C[s,p,t'] + sum_{m, t'+L[p] <= t} size[m] x[s,p,m,t']
     N[s,p,t]    capacity in its first production year

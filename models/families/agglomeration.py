@@ -15,7 +15,8 @@ from models.variables import added_by, decided
 
 def pre_opened_sites(inputs: ModelInputs) -> tuple[str, ...]:
     """Sites open whatever the plan does, in SITES order:
-    PRE = {s : E[s,p] > 0 for some p} | {s : C[s,p,t] > 0 for some p and t in OPERATING_YEARS},
+    PRE = {s : E[s,p] > 0 for some p} | {s : C[s,p,t] > 0 for some p and t} (the committed years
+    are those of OPERATING_YEARS: siting.prepare.inputs leaves later projects out),
     existing plants and committed projects, those first producing in the steady-state year
     (`ModelInputs.STEADY_YEAR`) included: a signed project holds its site (and its land) from
     the start, so a plan building there pays no opening. They are left out of OPEN (no opens[s,t],
