@@ -230,6 +230,46 @@ def test_site_opening_is_charged_in_its_year() -> None:
     assert_costs_add_up(model, objective)
 
 
+def test_discounted_annuities_lead_time_and_steady_state_by_hand() -> None:
+    """Three years 2030-2032, rate r = 0.1 (df = 1, 1/1.1, 1/1.21), N = 2 years after the horizon:
+    W[2033] = df[2032] (1/1.1 + 1/1.21) = 1.4343283. Module p10 costs 1000 yuan over a lifetime of
+    5 years (CRF(0.1, 5) = 0.2637975: 263.79748 yuan/yr) plus 10 yuan/yr of opex; lead time 1 year.
+    Land-use rights (50 years, CRF(0.1, 50) = 0.1008592): 2000 yuan/ha at s1 (100 ha), 1000 at s2
+    (1 ha: one module): 201.71835 and 100.85917 yuan per module and year. Opening a site costs
+    300, paid at df of its year. P targets 10 units in 2031 and 20 in 2032 (penalty 1e5).
+    One module decided in 2030 stands 2031-2033 (S = W[2031] + W[2032] + W[2033] = 3.1698654), one
+    decided in 2031 stands 2032-2033 (S = 2.2607745); a second 2030 module would stand a year
+    longer for nothing. Where they go:
+      early at s2, late at s1:  374.65665 x 3.1698654 + 475.51583 x 2.2607745 + 300 + 300/1.1 = 2835.3725
+      both at s1 (one opening): 475.51583 x (3.1698654 + 2.2607745) + 300                   = 2882.3553
+      early at s1, late at s2:  475.51583 x 3.1698654 + 374.65665 x 2.2607745 + 300 + 300     = 2954.3354
+    Optimum: 2835.3725; s2 opens in 2030 and decides one module, s1 opens in 2031 and decides one."""
+    rate = 0.1
+    years = (2030, 2031, 2032)
+    df = {t: (1 + rate) ** -(t - years[0]) for t in years}
+    p10 = dataclasses.replace(P10, capex_yuan=1000.0, fixed_opex_yuan_per_yr=10.0, lifetime_yr=5.0)
+    inputs = make_inputs(
+        YEARS=years, discount_factor=df, discount_rate=rate, years_after_horizon=2, MODULES=(p10,),
+        lead_time_yr={"p": 1}, capacity_target_units={("P", 2031): 10.0, ("P", 2032): 20.0},
+        capacity_shortfall_penalty_yuan_per_unit={"P": 1e5}, land_price_yuan_per_ha={"s1": 2000.0, "s2": 1000.0},
+        site_fixed_cost_yuan=300.0, **land({"s1": 100.0, "s2": 1.0}))
+    weight = {**df, 2033: df[2032] * (1 / 1.1 + 1 / 1.21)}
+    assert inputs.year_weight == pytest.approx(weight, rel=1e-12)
+    early, late = (sum(weight[t] for t in weight if t >= first) for first in (2031, 2032))
+    module = 0.1 / (1 - 1.1**-5) * 1000.0 + 10.0
+    land_s1, land_s2 = (0.1 / (1 - 1.1**-50) * price for price in (2000.0, 1000.0))
+    optimum = (module + land_s2) * early + (module + land_s1) * late + 300.0 + 300.0 / 1.1
+    assert optimum == pytest.approx(2835.3725, abs=1e-4)
+    model, objective = solve_optimal(inputs)
+    assert objective == pytest.approx(optimum, rel=1e-9)
+    decided = {key: round(val(model.build[key])) for key in model.BUILD if round(val(model.build[key]))}
+    assert decided == {("s2", "p", "p10", 2030): 1, ("s1", "p", "p10", 2031): 1}
+    assert {(s, t) for s, t in model.OPENING if round(val(model.opens[s, t]))} == {("s2", 2030), ("s1", 2031)}
+    assert val(model.cost_land) == pytest.approx(land_s2 * early + land_s1 * late, rel=1e-9)
+    assert val(model.cost_site_fixed) == pytest.approx(300.0 + 300.0 / 1.1, rel=1e-9)
+    assert_costs_add_up(model, objective)
+
+
 # --------------------------------------------------------------------------------------------
 # the shortfall-penalty rule
 
