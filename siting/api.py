@@ -433,6 +433,16 @@ def _listed(value: Any, name: str, what: str, example: str) -> list[Any]:
     return list(value)
 
 
+def _set_within(value: Any) -> set[Any] | frozenset[Any] | None:
+    """The first set or frozenset in `value` (itself, or among the items of its lists, tuples and
+    mappings), or None: an override's value is applied and recorded in its order, which a set's
+    iteration does not keep from one run of Python to the next."""
+    if isinstance(value, (set, frozenset)):
+        return value
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else ()
+    return next((found for v in items if (found := _set_within(v)) is not None), None)
+
+
 #: The forms overrides take, and an example of each, for the problems.
 OVERRIDE_FORMS = ("must map each dotted key to its value, or list (key, value) pairs or 'KEY=VALUE' texts",
                   "{'constraints.redline.buffer_m': 2000} or ['constraints.redline.buffer_m=2000']")
@@ -481,9 +491,14 @@ def checked_setting_text(text: str, name: str, expected: Mapping[str, str], empt
 
 def plain_value(value: Any) -> Any:
     """`value` with numpy's scalars (np.int64(2000), np.float64(0.5), np.bool_(True)) as Python's,
-    in lists, tuples and mappings too; anything else as it is."""
+    and a numpy array, a pandas Series or Index and a range (np.arange(2022, 2025), a table's
+    column) as the list of their items, in lists, tuples and mappings too; anything else as it is."""
     if isinstance(value, np.generic):
         return value.item()
+    if isinstance(value, (np.ndarray, pd.Series, pd.Index)):
+        return [plain_value(v) for v in value.tolist()]
+    if isinstance(value, range):
+        return list(value)
     if isinstance(value, (list, tuple)):
         return type(value)(plain_value(v) for v in value)
     if isinstance(value, dict):
@@ -510,6 +525,10 @@ def override_pairs(overrides: Mapping[str, Any] | Iterable[Override | str] | Non
             pairs.append((key, values[0]))
         elif isinstance(item, (tuple, list)) and len(item) == 2:
             pairs.append((item[0], plain_value(item[1])))
+            if (found := _set_within(pairs[-1][1])) is not None:
+                raise InputError([f"overrides {item[0]} | must hold a list, not a set (got a {type(found).__name__}, "
+                                  f"whose order changes from one run of Python to the next: {_shown(found)}); "
+                                  f"give a list, e.g. {_shown(sorted(found, key=repr))}"])
         else:
             raise InputError([f"overrides[{i}] | must be a (key, value) pair or a 'KEY=VALUE' text (got "
                               f"{_shown(item)}); give e.g. ('constraints.redline.buffer_m', 2000)"])
