@@ -89,7 +89,7 @@ import threading
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import CancelledError, Future
 from concurrent.futures.process import BrokenProcessPool
 from contextvars import ContextVar
@@ -1213,6 +1213,7 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
                                   f"made in {where or tempfile.gettempdir()} ({error.strerror or error}); give Dask "
                                   "a writable temporary-directory (DASK_TEMPORARY_DIRECTORY)"]) from None
             stack.callback(shutil.rmtree, scratch, ignore_errors=True)
+            stack.callback(_restore_environ, _dask_environ())  # run once the cluster is closed
             runner = _loop_without_ctrl_c()
             try:
                 cluster = _local_cluster(LocalCluster, workers, scratch, runner.loop)
@@ -1249,6 +1250,33 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
             elif (problem := workers_problem(client, scheduler, say)) is not None:
                 raise InputError([problem])
         yield client
+
+
+#: The environment variables Dask's nannies set in this process's own environment as they start
+#: their workers, besides those of distributed.nanny.pre-spawn-environ (`_dask_environ`), and leave
+#: there: the seed of the workers' hashing, and this process's id, which marks its children.
+DASK_SET_ENVIRON = ("PYTHONHASHSEED", "__DASK_PARENT_PID")
+
+
+def _dask_environ() -> dict[str, str | None]:
+    """The variables a local cluster's nannies set in this process's environment for the worker
+    processes they start (Dask's distributed.nanny.pre-spawn-environ: OMP_NUM_THREADS=1,
+    MKL_NUM_THREADS=1, ...; and DASK_SET_ENVIRON), each with its value now (None: not set), for
+    `_restore_environ` once the cluster is closed: a notebook's process, and what it starts after
+    the batch, keeps the environment it had."""
+    import dask
+
+    names = {str(name) for name in dask.config.get("distributed.nanny.pre-spawn-environ", None) or {}}
+    return {name: os.environ.get(name) for name in sorted(names.union(DASK_SET_ENVIRON))}
+
+
+def _restore_environ(before: Mapping[str, str | None]) -> None:
+    """Each variable of `before` (`_dask_environ`) as it was: set to its value, or unset."""
+    for name, value in before.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def _close_cluster(cluster: Any, say: Callable[[str], None]) -> None:
