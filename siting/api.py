@@ -47,7 +47,7 @@ import re
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MappingView, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -66,11 +66,11 @@ from siting.config.load import (
     home_problem,
     name_too_long,
     no_variant_chosen,
-    override_parts,
     overrides_named,
     parse_override,
     paths_typed,
     repeated_keys,
+    setting_parts,
     shown_path,
     too_long_words,
     unsearchable_words,
@@ -492,13 +492,16 @@ def checked_setting_text(text: str, name: str, expected: Mapping[str, str], empt
 def plain_value(value: Any) -> Any:
     """`value` with numpy's scalars (np.int64(2000), np.float64(0.5), np.bool_(True)) as Python's,
     and a numpy array, a pandas Series or Index and a range (np.arange(2022, 2025), a table's
-    column) as the list of their items, in lists, tuples and mappings too; anything else as it is."""
+    column), a dict's keys, values or items and a generator or other iterator (read once, in their
+    order) as the list of their items (a 0-d array, np.array(2000), as the number it holds), in
+    lists, tuples and mappings too; anything else as it is."""
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, (np.ndarray, pd.Series, pd.Index)):
-        return [plain_value(v) for v in value.tolist()]
-    if isinstance(value, range):
-        return list(value)
+        items = value.tolist()  # a 0-d array's is its one number (np.array(2000): 2000)
+        return [plain_value(v) for v in items] if isinstance(items, list) else items
+    if isinstance(value, (range, MappingView, Iterator)):  # a dict's keys or values, a generator: in their order
+        return [plain_value(v) for v in value]
     if isinstance(value, (list, tuple)):
         return type(value)(plain_value(v) for v in value)
     if isinstance(value, dict):
@@ -1931,7 +1934,7 @@ def repeated_setting_problems(parsed: Sequence[tuple[str, str, list[Any]]]) -> l
     for i, j in repeated_keys([key for _text, key, _values in parsed]):
         (first, key, _was), (second, later, _now) = parsed[i], parsed[j]
         given = f"got {name} {first}, then {name} {second}"
-        if override_parts(key) == override_parts(later):
+        if setting_parts(key) == setting_parts(later):
             problems.append(f"{name} {later} | given twice ({given}); give it once, with every value to sweep")
         else:
             problems.append(f"{name} {later} | overlaps {name} {key}, one holding the other ({given}); give each "
@@ -1957,6 +1960,8 @@ def _setting_text(i: int, item: tuple[str, Any] | str) -> str:
         raise InputError([f"settings | each key must be a dotted setting such as 'constraints.redline.buffer_m' "
                           f"(got {_shown(key)})"])
     _unordered(values, f"settings {key}", "in the order to run (the first run's plan starts the others)")
+    if isinstance(values, np.ndarray) and values.ndim == 0:
+        values = values.item()  # a 0-d array is one value, as the number it holds is
     one = isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable)
     listed = [values] if one else list(values)
     if not listed:
@@ -2154,8 +2159,9 @@ def is_schema_file(path: Path) -> bool:
 
 
 def _nearest_existing(folder: Path) -> Path:
-    """`folder`, or the nearest of the folders above it that exists (a file there included)."""
-    while not folder.exists() and folder != folder.parent:
+    """`folder`, or the nearest of the folders above it that exists (a file there included, and a
+    symbolic link to nothing, which no folder can be made in place of)."""
+    while not folder.exists() and not folder.is_symlink() and folder != folder.parent:
         folder = folder.parent
     return folder
 
@@ -2233,6 +2239,10 @@ def write_scenario_schema(path: Path | str, partial: bool = False, where: str = 
         raise InputError([f"{where} | the file exists and was not written by `siting schema` (got {typed}); "
                           "choose another file name, or move that file away first"])
     existing = _nearest_existing(target.parent)
+    if existing.is_symlink() and not existing.exists():  # the system would say "File exists"
+        raise InputError([f"{where} | the file's folder cannot be created: {shown_path(existing)} is a broken "
+                          f"symbolic link: it points to {os.readlink(existing)!r}, which does not exist (got {typed}); "
+                          "point the link to a folder, or choose another folder"])
     if not existing.is_dir():  # a file where a folder of the path would be made
         raise InputError([f"{where} | the file's folder cannot be created: {shown_path(existing)} is a file "
                           f"(got {typed}); choose another folder"])

@@ -645,6 +645,38 @@ def _based_keys_as_text(node: yaml.Node, visited: set[int] | None = None) -> Non
             _based_keys_as_text(item, visited)
 
 
+def _set_node(node: yaml.Node) -> yaml.MappingNode | None:
+    """The first node of `node`'s tree tagged as a set (`!!set {lake, forest_park}`), or None: YAML
+    reads one as a Python set, whose order of iteration changes from one run of Python to the next,
+    so that the tool would read and record its items in an order nobody wrote."""
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if current.tag == "tag:yaml.org,2002:set" and isinstance(current, yaml.MappingNode):
+            return current
+        if isinstance(current, yaml.MappingNode):
+            stack.extend(child for pair in reversed(current.value) for child in reversed(pair))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(reversed(current.value))
+    return None
+
+
+def _set_problem(found: yaml.MappingNode, text: str, name: str, command_line: bool) -> str:
+    """The problem of the set `found` (`_set_node`) in `text`, the file `name` or, with
+    `command_line`, the value of the setting `name`: a list is asked for, as the items were typed."""
+    example = "[" + ", ".join(str(key.value) for key, _value in found.value if isinstance(key, yaml.ScalarNode)) + "]"
+    what = ("a set (!!set), whose order changes from one run of Python to the next, so that its items would be "
+            "read in an order nobody wrote")
+    if command_line:
+        return f"{name} | must hold a list, not {what} (got {text!r}); write a list, e.g. {example}"
+    mark = found.start_mark
+    return f"{name}:{mark.line + 1}:{mark.column + 1}: {what}; write a list, e.g. {example}"
+
+
 def _duplicate_keys(loader: yaml.SafeLoader, node: yaml.Node, name: str, loc: tuple[str, ...] = (),
                     visited: set[int] | None = None, value: str | None = None) -> list[str]:
     """A problem for every key given twice in one mapping (YAML itself would keep the last one
@@ -958,6 +990,9 @@ def _parse(text: str, name: str, loader_class: type[Any], command_line: bool = F
         if node is None:
             return None, None
         _based_keys_as_text(node)
+        found = _set_node(node)
+        if found is not None:
+            raise InputError([_set_problem(found, text, name, command_line)])
         problems = _duplicate_keys(loader, node, name, value=text if command_line else None)
         if problems:
             raise InputError(problems)
@@ -2846,8 +2881,9 @@ def merged_mapping(base: Any, value: Any, loc: tuple[str, ...] | None = None) ->
 
 def apply_override(data: dict[str, Any], key: str, value: Any) -> None:
     """Set a dotted key in scenario data, a mapping merged key by key into the one there
-    (`merged_mapping`), as a variant is; a key the schema does not know is an error naming it,
-    as is `extends` or `variants` (`structure_problem`)."""
+    (`merged_mapping`), as a variant is, a year as the key replacing the figure of that year however
+    the scenario writes it (`year_retyped`: 2_024 or +2024 for 2024); a key the schema does not know
+    is an error naming it, as is `extends` or `variants` (`structure_problem`)."""
     structure = structure_problem(key)
     if structure is not None:
         raise InputError([structure])
@@ -2857,6 +2893,11 @@ def apply_override(data: dict[str, Any], key: str, value: Any) -> None:
     for i, part in enumerate(parts):
         name: Any = int(part) if part.isdigit() else part
         last = i == len(parts) - 1
+        at = schema_at(Scenario, loc)
+        if name not in node and typing.get_origin(at) is dict and _year_keyed(typing.get_args(at)[0]):
+            retyped = year_retyped(dict(node), name, node, {name: value})  # 2_024 or +2024 sets the year 2024
+            node.clear()
+            node.update(retyped)
         if name not in node:
             free = typing.get_origin(schema_at(Scenario, loc)) is dict
             options = allowed_keys(Scenario, loc)
@@ -2883,6 +2924,13 @@ def override_parts(key: Any) -> tuple[str, ...]:
     return tuple(part.strip() for part in str(key).split("."))
 
 
+def setting_parts(key: Any) -> tuple[str, ...]:
+    """`override_parts` of `key`, a part that names a year (a whole number: 2_024, +2024, 02024,
+    2024e0) as the year's digits, as `apply_override` sets it: the parts by which two keys are
+    known to set the same setting (`repeated_keys`)."""
+    return tuple(part if (year := year_of_key(part)) is None else str(year) for part in override_parts(key))
+
+
 def written_value(value: Any) -> str:
     """An override's value as a message shows it: a scalar as `_shown` does (null, true, 0.5,
     'text'), a list or a mapping in YAML's flow style ([lake, forest], {buffer_m: 5})."""
@@ -2901,10 +2949,10 @@ def setting_text(value: Any) -> str:
 
 def repeated_keys(keys: Sequence[Any]) -> list[tuple[int, int]]:
     """The pairs (i, j), i < j, of `keys` (dotted override keys) that set the same setting: the
-    same key (spaces around its parts aside), or one a group of settings holding the other
-    (`constraints.redline` and `constraints.redline.buffer_m`), where the later would replace or
-    change what the earlier set."""
-    parts = [override_parts(key) for key in keys]
+    same key (spaces around its parts aside, a year however written: `setting_parts`), or one a
+    group of settings holding the other (`constraints.redline` and `constraints.redline.buffer_m`),
+    where the later would replace or change what the earlier set."""
+    parts = [setting_parts(key) for key in keys]
     return [(i, j) for i in range(len(parts)) for j in range(i + 1, len(parts))
             if parts[i][:len(parts[j])] == parts[j] or parts[j][:len(parts[i])] == parts[i]]
 
@@ -2917,8 +2965,9 @@ def repeated_override_problems(overrides: Sequence[Override]) -> list[str]:
     problems = []
     for i, j in repeated_keys([key for key, _value in overrides]):
         (first, was), (second, now) = overrides[i], overrides[j]
-        if override_parts(first) == override_parts(second):
-            problems.append(f"{name} {str(second).strip()} | given twice (got {written_value(was)}, then "
+        if setting_parts(first) == setting_parts(second):
+            earlier = "" if override_parts(first) == override_parts(second) else f" for {str(first).strip()}"
+            problems.append(f"{name} {str(second).strip()} | given twice (got {written_value(was)}{earlier}, then "
                             f"{written_value(now)}); give it once, with the value meant")
         else:
             outer, inner = sorted((dotted(override_parts(first)), dotted(override_parts(second))), key=len)
