@@ -20,11 +20,15 @@ LATER = ("distributed.nanny", "distributed.process", "distributed.scheduler")
 
 @pytest.fixture
 def dask_levels() -> Iterator[None]:
-    """Every level of Dask's loggers restored after the test."""
+    """Dask's loggers at the levels of a fresh process (distributed's own INFO, the others
+    unset) for the test, every level restored after it."""
     loggers = [logging.getLogger("distributed")] + [
         logger for key, logger in logging.Logger.manager.loggerDict.items()
         if key.startswith("distributed.") and isinstance(logger, logging.Logger)]
     levels = [logger.level for logger in loggers]
+    for logger in loggers:  # as a fresh process has them: an earlier test in this worker may have quieted them
+        logger.setLevel(logging.NOTSET)
+    logging.getLogger("distributed").setLevel(logging.INFO)
     try:
         yield
     finally:

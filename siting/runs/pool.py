@@ -994,13 +994,24 @@ def quiet_logs(name: str = DASK_LOGGER) -> Iterator[None]:
     loggers += [logger for key, logger in logging.Logger.manager.loggerDict.items()
                 if key.startswith(name + ".") and isinstance(logger, logging.Logger) and logger.level]
     levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.CRITICAL)
+    _set_levels([(logger, logging.CRITICAL) for logger in loggers])
     try:
         yield
     finally:
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
+        _set_levels(list(zip(loggers, levels, strict=True)))
+
+
+def _set_levels(levels: Sequence[tuple[logging.Logger, int]]) -> None:
+    """Set each logger's level, as `Logger.setLevel` does, holding logging's lock in a `try` so that
+    a stop (KeyboardInterrupt) meanwhile lets it go: `setLevel` clears every logger's cache under
+    that lock without one (Python 3.11), and a Ctrl-C in it left the lock held by this thread, so
+    that the local cluster's loop thread, at its next log call, and the close waiting for it hung."""
+    with logging._lock:  # type: ignore[attr-defined]
+        for logger, level in levels:
+            logger.level = logging._checkLevel(level)  # type: ignore[attr-defined]
+        for logger in [*logging.Logger.manager.loggerDict.values(), logging.getLogger()]:
+            if isinstance(logger, logging.Logger):
+                logger._cache.clear()  # type: ignore[attr-defined]
 
 
 #: The loggers of the local cluster's scheduler and nannies, quiet in this process while its runs
@@ -1029,14 +1040,10 @@ def _quieted(names: Sequence[str], kept: Sequence[str] = KEPT_LOGS) -> Callable[
                 and logger.level and logger not in under]
     loggers += under
     levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.CRITICAL)
-    for logger, level in zip(under, effective, strict=True):
-        logger.setLevel(level)
+    _set_levels([(logger, logging.CRITICAL) for logger in loggers] + list(zip(under, effective, strict=True)))
 
     def restore() -> None:
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
+        _set_levels(list(zip(loggers, levels, strict=True)))
 
     return restore
 
@@ -1287,6 +1294,12 @@ def _close_cluster(cluster: Any, say: Callable[[str], None]) -> None:
     the workers first), whose scratch folder is then let go of here (`_release_scheduler_folder`)."""
     try:
         cluster.close()
+    except KeyboardInterrupt:
+        # a stop (Ctrl-C, SIGTERM) while it closes: the close is cut short before it reaches the
+        # scheduler, whose scratch folder would otherwise be removed only as the process exits,
+        # after `dask_client` removed it, logging "Failed to remove ..." under the stop's line
+        _release_scheduler_folder(cluster)
+        raise
     except Exception as error:  # Dask's teardown, after the runs: not the batch's failure
         say(f"the local Dask cluster did not close cleanly ({type(error).__name__}: {error}); its worker "
             "processes end with this one")
