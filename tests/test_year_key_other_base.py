@@ -12,20 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_year_keys_as_typed import WHOLE, problems
 
-from siting.cli import main
 from siting.config.load import load_scenario, parse_override
 from tests.conftest import edit
-
-WHOLE = "must be a whole number, a calendar year (got {got}); write the year as digits, e.g. 2024"
-
-
-def problems(folder: Path, capsys: pytest.CaptureFixture[str], *options: str) -> tuple[int, list[str]]:
-    """`siting check` of the small scenario (from its folder, `folder`): its exit code and the lines of its errors."""
-    code = main(["check", "scenario.yaml", *options])
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    return code, [line for line in err.splitlines() if line.startswith("  - ")]
 
 
 @pytest.mark.parametrize("year", ["0x7E8", "0o3750", "0x10", "-0x10", "0b11111101000"])
