@@ -33,3 +33,25 @@ def test_a_stop_while_the_cluster_closes_leaves_no_scheduler_folder_for_dask_to_
     with caplog.at_level(logging.ERROR, logger="distributed.diskutils"):
         scheduler._workdir.release()  # what exit does with a scheduler folder still held
     assert [r.getMessage() for r in caplog.records if r.name == "distributed.diskutils"] == []
+
+
+def test_a_stop_while_the_cluster_closes_leaves_dask_s_exit_hook_nothing_to_wait_for(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dask's exit hook (`close_clusters`) closes every cluster still in `SpecCluster._instances`
+    with a 10 s timeout: a cluster whose close a stop cut short was closed again there, the command
+    sitting up to 10 s after its stop line (14 of 14 stops 0.02-0.5 s after a sweep's cross-starts
+    ended) and a nanny's "Restarting worker" printed under it. It is no longer left to the hook,
+    and Dask's logs stay quiet."""
+    from distributed.deploy.spec import SpecCluster
+
+    def stopped_close(_cluster: Any, timeout: float | None = None) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(distributed.LocalCluster, "close", stopped_close)
+    for name in pool.STOPPED_CLOSE_SILENT:
+        monkeypatch.setattr(logging.getLogger(name), "disabled", False)
+    with pytest.raises(KeyboardInterrupt), pool.dask_client("local", 1, lambda _line: None) as client:
+        cluster = client.cluster
+        assert cluster in SpecCluster._instances
+    assert cluster not in SpecCluster._instances
+    assert [logging.getLogger(name).disabled for name in ("distributed.nanny", "distributed.process")] == [True, True]

@@ -1286,6 +1286,12 @@ def _restore_environ(before: Mapping[str, str | None]) -> None:
             os.environ[name] = value
 
 
+#: The loggers that speak of the worker processes of a local cluster whose close a stop cut short
+#: as they end with this process ("Restarting worker", "exit status was already read"): disabled
+#: for the rest of the process (`_close_cluster`).
+STOPPED_CLOSE_SILENT = ("distributed.nanny", "distributed.process")
+
+
 def _close_cluster(cluster: Any, say: Callable[[str], None]) -> None:
     """Close the local Dask cluster; an error of Dask's own teardown (a nanny restarting a worker
     that a run has just killed: "can only join a started process") is said through `say`, not
@@ -1299,6 +1305,15 @@ def _close_cluster(cluster: Any, say: Callable[[str], None]) -> None:
         # scheduler, whose scratch folder would otherwise be removed only as the process exits,
         # after `dask_client` removed it, logging "Failed to remove ..." under the stop's line
         _release_scheduler_folder(cluster)
+        # nor is it closed again by Dask's exit hook (`close_clusters`), which would wait up to its
+        # 10 s timeout after the stop's line, and log a nanny's "Restarting worker" there: the
+        # worker processes (daemonic) end with this one; what their nannies would say of it is not
+        # logged (disabled, as the levels set while the cluster closes are restored after it)
+        from distributed.deploy.spec import SpecCluster
+
+        SpecCluster._instances.discard(cluster)
+        for name in STOPPED_CLOSE_SILENT:
+            logging.getLogger(name).disabled = True
         raise
     except Exception as error:  # Dask's teardown, after the runs: not the batch's failure
         say(f"the local Dask cluster did not close cleanly ({type(error).__name__}: {error}); its worker "
