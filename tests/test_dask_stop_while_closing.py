@@ -19,6 +19,14 @@ from siting.runs import pool
 distributed = pytest.importorskip("dask.distributed")
 
 
+@pytest.fixture(autouse=True)
+def loggers_enabled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The loggers a stopped close disables (pool.STOPPED_CLOSE_SILENT) enabled for each test and
+    as they were after it: a later test in this process hears them."""
+    for name in pool.STOPPED_CLOSE_SILENT:
+        monkeypatch.setattr(logging.getLogger(name), "disabled", False)
+
+
 def test_a_stop_while_the_cluster_closes_leaves_no_scheduler_folder_for_dask_to_miss_at_exit(
         monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     def stopped_close(_cluster: Any, timeout: float | None = None) -> None:
@@ -48,8 +56,6 @@ def test_a_stop_while_the_cluster_closes_leaves_dask_s_exit_hook_nothing_to_wait
         raise KeyboardInterrupt
 
     monkeypatch.setattr(distributed.LocalCluster, "close", stopped_close)
-    for name in pool.STOPPED_CLOSE_SILENT:
-        monkeypatch.setattr(logging.getLogger(name), "disabled", False)
     with pytest.raises(KeyboardInterrupt), pool.dask_client("local", 1, lambda _line: None) as client:
         cluster = client.cluster
         assert cluster in SpecCluster._instances

@@ -26,14 +26,17 @@ def dask_levels() -> Iterator[None]:
         logger for key, logger in logging.Logger.manager.loggerDict.items()
         if key.startswith("distributed.") and isinstance(logger, logging.Logger)]
     levels = [logger.level for logger in loggers]
+    disabled = [logger.disabled for logger in loggers]
     for logger in loggers:  # as a fresh process has them: an earlier test in this worker may have quieted them
         logger.setLevel(logging.NOTSET)
+        logger.disabled = False
     logging.getLogger("distributed").setLevel(logging.INFO)
     try:
         yield
     finally:
-        for logger, level in zip(loggers, levels, strict=True):
+        for logger, level, off in zip(loggers, levels, disabled, strict=True):
             logger.setLevel(level)
+            logger.disabled = off
 
 
 def test_dasks_logs_stay_quiet_after_a_stop_while_the_local_cluster_starts(
