@@ -132,7 +132,7 @@ def _members(m: pyo.ConcreteModel) -> dict[int, CountKey] | None:
     row's constant counts too)."""
     owner: dict[int, CountKey] = {}
     for key in m.COUNT:
-        repn = generate_standard_repn(m.module_count_link[key].body, compute_values=True)
+        repn = generate_standard_repn(m.module_count_link[key].body, compute_values=True, quadratic=False)
         count = m.module_count[key]
         sign = next((c for v, c in zip(repn.linear_vars, repn.linear_coefs, strict=True) if v is count), None)
         if sign is None or repn.constant != 0:  # a constant: a fixed site count, n is not the sum of the others
@@ -155,7 +155,7 @@ def ceiling_in_counts(m: pyo.ConcreteModel, group: str, owner: dict[int, CountKe
     row = m.capacity_ceiling[group]
     if row.lower is not None or row.upper is None:
         return None
-    repn = generate_standard_repn(row.body, compute_values=True)
+    repn = generate_standard_repn(row.body, compute_values=True, quadratic=False)
     if repn.nonlinear_vars or repn.quadratic_vars:
         return None
     coefficient: dict[CountKey, float] = {}
