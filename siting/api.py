@@ -46,6 +46,7 @@ import os
 import re
 import tempfile
 import time
+import typing
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, MappingView, Sequence
 from contextvars import ContextVar
@@ -66,10 +67,12 @@ from siting.config.load import (
     home_problem,
     name_too_long,
     no_variant_chosen,
+    override_parts,
     overrides_named,
     parse_override,
     paths_typed,
     repeated_keys,
+    schema_at,
     setting_parts,
     shown_path,
     too_long_words,
@@ -489,14 +492,18 @@ def checked_setting_text(text: str, name: str, expected: Mapping[str, str], empt
     return text
 
 
-def plain_value(value: Any) -> Any:
+def plain_value(value: Any, setting: str | None = None) -> Any:
     """`value` with numpy's scalars (np.int64(2000), np.float64(0.5), np.bool_(True)) as Python's,
     and a numpy array, a pandas Series or Index and a range (np.arange(2022, 2025), a table's
     column), a dict's keys, values or items and a generator or other iterator (read once, in their
     order) as the list of their items (a 0-d array, np.array(2000), as the number it holds), in
-    lists, tuples and mappings too; anything else as it is."""
+    lists, tuples and mappings too; anything else as it is. A pandas Series given for the dotted
+    `setting` (an override's key, when known) where the scenario takes a mapping (a figure by
+    year, setbacks by product) is the mapping of its index to its values (`_series_mapping`)."""
     if isinstance(value, np.generic):
         return value.item()
+    if isinstance(value, pd.Series) and setting is not None and _takes_mapping(setting):
+        return _series_mapping(value, setting)
     if isinstance(value, (np.ndarray, pd.Series, pd.Index)):
         items = value.tolist()  # a 0-d array's is its one number (np.array(2000): 2000)
         return [plain_value(v) for v in items] if isinstance(items, list) else items
@@ -505,8 +512,29 @@ def plain_value(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return type(value)(plain_value(v) for v in value)
     if isinstance(value, dict):
-        return {k: plain_value(v) for k, v in value.items()}
+        return {k: plain_value(v, None if setting is None else f"{setting}.{k}") for k, v in value.items()}
     return value
+
+
+def _takes_mapping(setting: str) -> bool:
+    """Whether the scenario's setting at the dotted key `setting` is a mapping (a figure by year,
+    `targets.capacity.cells`; setbacks by product), not a list or a single value."""
+    return typing.get_origin(schema_at(Scenario, override_parts(setting))) is dict
+
+
+def _series_mapping(series: pd.Series, setting: str) -> dict[Any, Any]:
+    """A pandas Series given for `setting`, a mapping, as the mapping of its index to its values,
+    in its order, numpy's scalars as Python's: pd.Series({2024: 50}) for a figure by year is
+    {2024: 50}, as the dict typed out is (applied and recorded in manifest.json alike). InputError
+    naming the setting for an index that names a key twice, of which a mapping would keep only
+    the last."""
+    index = [plain_value(k) for k in series.index]
+    repeated = [k for i, k in enumerate(index) if k in index[:i]]
+    if repeated:
+        raise InputError([f"overrides {setting} | a Series given for a mapping must name each key once in its index "
+                          f"(got {_shown(repeated[0])} twice), since only the last would be kept; give each key "
+                          "once, or pass a dict"])
+    return {k: plain_value(v) for k, v in zip(index, series.tolist(), strict=True)}
 
 
 def override_pairs(overrides: Mapping[str, Any] | Iterable[Override | str] | None) -> tuple[Override, ...]:
@@ -527,7 +555,7 @@ def override_pairs(overrides: Mapping[str, Any] | Iterable[Override | str] | Non
                                   f"values, use siting.sweep(path, [{item!r}])"])
             pairs.append((key, values[0]))
         elif isinstance(item, (tuple, list)) and len(item) == 2:
-            pairs.append((item[0], plain_value(item[1])))
+            pairs.append((item[0], plain_value(item[1], item[0] if isinstance(item[0], str) else None)))
             if (found := _set_within(pairs[-1][1])) is not None:
                 raise InputError([f"overrides {item[0]} | must hold a list, not a set (got a {type(found).__name__}, "
                                   f"whose order changes from one run of Python to the next: {_shown(found)}); "

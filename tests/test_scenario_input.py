@@ -211,6 +211,31 @@ def test_a_variant_that_is_not_a_mapping(folder: Path):
         "'<name>: {<key>: <value>, ...}'"]
 
 
+@pytest.mark.parametrize(("name", "read"), [("16", "a number"), ("1.5", "a number"), ("true", "true/false"),
+                                            ("~", "no value")])
+def test_a_variant_named_by_a_number_is_told_its_name_is_text(folder: Path, capsys, monkeypatch, name, read):
+    """A variant whose name YAML reads as no text (`16: {}`) was told "a variant is a name with a
+    mapping of overrides (got 16)", which it seemed to be: the message says a name is text, names
+    the key as written, and how to quote it; `compare` and `sweep`, which check every variant,
+    say the same."""
+    append(folder / "scenario.yaml", f"variants:\n  ok: {{objective: {{discount_rate: 0.2}}}}\n  {name}: {{}}\n")
+    expected = [f"scenario.yaml:41: variants.{name} (as a key) | a variant's name must be text (got {name}, read as "
+                f"{read}); quote it, '{name}': {{<key>: <value>, ...}}, or name the variant with a word"]
+    assert problems(folder, variant="ok") == expected
+    with pytest.raises(InputError) as err:  # what `compare` asks first
+        scenario_variants(folder / "scenario.yaml")
+    assert [p.replace(f"{folder}/", "") for p in err.value.problems] == expected
+    monkeypatch.chdir(folder)
+    assert main(["compare", "scenario.yaml", "--out", "cmp"]) == 2
+    assert f"  - {expected[0]}" in capsys.readouterr().err.splitlines()
+    assert not (folder / "cmp").exists()
+
+
+def test_a_variant_named_in_quotes_by_a_number_runs(folder: Path):
+    append(folder / "scenario.yaml", "variants:\n  '16': {objective: {discount_rate: 0.2}}\n")
+    assert load_scenario(folder / "scenario.yaml", variant="16").scenario.objective.discount_rate == 0.2
+
+
 def test_errors_inside_a_variant_name_the_variant_and_its_line(folder: Path):
     append(folder / "scenario.yaml", """variants:
   wide:

@@ -52,3 +52,26 @@ def test_python_sweep_names_them_as_settings(folder: Path, monkeypatch):
     with pytest.raises(InputError) as caught:
         siting.sweep("scenario.yaml", ["solver.rel_gap=[abc", "solver.threads=abc,2"])
     assert caught.value.problems == [GAP.replace("--set", "settings"), THREADS.replace("--set", "settings")]
+
+
+def test_a_fault_inside_a_swept_list_names_the_value_that_holds_it(folder: Path, capsys, monkeypatch):
+    """`--set years[0] | ... (got 1900)` did not say which swept value holds the year, and two
+    values holding it gave one problem: each names its value; a setting of one value, whose value
+    the problem's key names, and a swept number are named as before."""
+    monkeypatch.chdir(folder)
+    year = ("must be a calendar year from 1950 to 2200 (got 1900), the years a catalog gives its figures for; give "
+            "a year in that range")
+    assert refused(folder, capsys, ["sweep", "scenario.yaml", "--set", "years=[1900, 2024],[1900, 2023],[2023, 2024]",
+                                    "--set", "constraints.redline.buffer_m=-5,0", "--out", "sw"]) == [
+        "error: 3 problems in the input:",
+        f"  - scenario.yaml: --set years[0] (in the swept value [1900, 2024]) | {year}",
+        "  - scenario.yaml: --set constraints.redline.buffer_m | must be greater than or equal to 0 (got -5); give a "
+        "value in that range",
+        f"  - scenario.yaml: --set years[0] (in the swept value [1900, 2023]) | {year}"]
+    assert refused(folder, capsys, ["sweep", "scenario.yaml", "--set", "targets.capacity.cells={2024: -5},{2024: 5}",
+                                    "--out", "sw"]) == [
+        "error: 1 problem in the input:",
+        "  - scenario.yaml: --set targets.capacity.cells.2024 (in the swept value {2024: -5}) | must be greater than "
+        "or equal to 0 (got -5); give a value in that range"]
+    assert refused(folder, capsys, ["sweep", "scenario.yaml", "--set", "years=[1900, 2024]", "--out", "sw"]) == [
+        "error: 1 problem in the input:", f"  - scenario.yaml: --set years[0] | {year}"]

@@ -1213,6 +1213,9 @@ class Locator:
                 continue
             node = data if origin.command_line else None
             for key in loc:
+                if isinstance(node, list):  # a list's item by its index (`--set years=[2023, 0x10]`)
+                    node = node[key] if isinstance(key, int) and 0 <= key < len(node) else None
+                    continue
                 match = [k for k in node if str(k) == str(key)] if isinstance(node, dict) else []
                 node = node[match[0]] if match else None
             return node.given if isinstance(node, MadeAbsolute) and node.given is not None else node
@@ -1538,9 +1541,13 @@ def _shown(value: Any) -> str:
 def _written_number(locator: Locator, loc: tuple[Any, ...], got: Any) -> str | None:
     """A number `got` at `loc` as its file writes it (-1e3, not -1000.0; 0128 or 0x10, not 128 or
     16), when it is written there as an unquoted number; None otherwise."""
+    written = locator.written(loc)
+    if isinstance(written, NumberText) and str(written) == got:  # an override's, typed unquoted: -1e3
+        return str(written)
     if isinstance(got, bool) or not isinstance(got, (int, float)):
         return None
-    written = locator.written(loc)
+    if isinstance(written, WrittenInt) and written == got:  # an override's, typed so: 0x10
+        return written.written
     if not isinstance(written, str):
         return None
     if isinstance(got, int):
@@ -2108,8 +2115,8 @@ def _paths_changed(key: str, value: Any, change: Callable[[str], str],
     or a path inside a mapping given for `layers.sites`: `_map_paths`); other values as they are."""
     layer = override_layer(key, copy.deepcopy(value))
     _map_paths(layer, change, which)
-    for part in key.split("."):
-        layer = layer[int(part) if part.isdigit() else part]
+    for _ in key.split("."):
+        layer = next(iter(layer.values()))  # the one key each level of `override_layer` has
     return layer
 
 
@@ -2742,7 +2749,59 @@ def parse_override(text: str) -> tuple[str, list[Any]]:
     if empty is not None:
         raise InputError([f"{name} {text} | {empty}"])
     parsed = [parse_yaml_text(v.strip(), f"{name} {key.strip()}") for v in parts]
-    return key.strip(), [_home_tildes(tuple(key.strip().split(".")), data, node) for data, node in parsed]
+    return key.strip(), [_as_typed(_home_tildes(tuple(key.strip().split(".")), data, node), node)
+                         for data, node in parsed]
+
+
+class WrittenInt(int):
+    """A whole number an override typed otherwise than as its decimal digits (0x10, 0o17, 01000,
+    1_000, +5), which YAML reads as the number: the number, with the text `written` as typed, by
+    which a message names it, as a file's is named (`_written_number`: "(got 0x10)", not 16). The
+    schema reads it as the plain int it is."""
+
+    written: str
+
+    def __new__(cls, value: int, written: str) -> WrittenInt:
+        made = super().__new__(cls, value)
+        made.written = written
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Both parts, so that the text arrives in a worker process too.
+        return WrittenInt, (int(self), self.written)
+
+
+class NumberText(str):
+    """A text an override typed unquoted that spells a number the command line's reader keeps as
+    the text typed (1e3, -1.0e3: `_TextLoader`), which the schema reads as that number: a message
+    names it unquoted, as typed (`_written_number`: "(got -1e3)"), where a number typed in quotes
+    ('-1e3') is named in quotes, as in a file."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return NumberText, (str(self),)
+
+
+for _dumper in _DUMPERS.values():  # an override's value as typed (`parse_override`) is written as its number or text
+    _dumper.add_representer(WrittenInt, yaml.SafeDumper.represent_int)
+    _dumper.add_representer(NumberText, yaml.SafeDumper.represent_str)
+
+
+def _as_typed(value: Any, node: yaml.Node | None) -> Any:
+    """An override's `value`, as YAML read it into `node`, with each value (not key) that is a whole
+    number typed otherwise than as its digits a `WrittenInt`, and each unquoted text that spells a
+    number a `NumberText`, so that the messages name them as typed; everything else as it is."""
+    if isinstance(node, yaml.ScalarNode) and not node.style:  # plain, unquoted (libyaml says "", PyYAML None)
+        if isinstance(value, int) and not isinstance(value, bool) and node.value != str(value):
+            return WrittenInt(value, node.value)
+        if isinstance(value, str) and re.fullmatch(NUMBER, node.value):
+            return NumberText(value)
+        return value
+    if isinstance(value, list) and isinstance(node, yaml.SequenceNode) and len(value) == len(node.value):
+        return [_as_typed(v, n) for v, n in zip(value, node.value, strict=True)]
+    if isinstance(value, dict) and isinstance(node, yaml.MappingNode):
+        nodes = {str(k.value): v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+        return {k: _as_typed(v, nodes.get(str(k))) for k, v in value.items()}
+    return value
 
 
 #: How an override says "no value", told where a value left empty would have been read as null.
@@ -2814,11 +2873,35 @@ def top_level_parts(text: str) -> list[str]:
 
 
 def override_layer(key: str, value: Any) -> dict[Any, Any]:
-    """The keys one `--set key.path=value` writes, as nested mappings."""
+    """The keys one `--set key.path=value` writes, as nested mappings, each part as
+    `apply_override` reads it (`dotted_key_part`)."""
+    parts = key.split(".")
+    names = [dotted_key_part(tuple(parts[:i]), part) for i, part in enumerate(parts)]
     layer: Any = value
-    for part in reversed(key.split(".")):
-        layer = {int(part) if part.isdigit() else part: layer}
+    for name in reversed(names):
+        layer = {name: layer}
     return layer
+
+
+#: How YAML 1.2's core schema writes null as a key (`~:`, `null:`), which the files' loader reads as None.
+_NULL_12 = re.compile(r"^(?:~|null|Null|NULL)$")
+
+
+def dotted_key_part(loc: tuple[str, ...], part: str) -> Any:
+    """A part `part` of a dotted override key, below the parts `loc`, as the key it names: digits
+    as the whole number; in a mapping by year (`_year_keyed`), true/false and null as YAML reads
+    them as a key (True, False, None), so that `--set targets.capacity.cells.true=5` is refused as
+    the year `true` is in a file or in `--set "targets.capacity.cells={true: 5}"`
+    (`schema.year_key`); else the text itself."""
+    if part.isdigit():
+        return int(part)
+    at = schema_at(Scenario, loc)
+    if typing.get_origin(at) is dict and _year_keyed(typing.get_args(at)[0]):
+        if _BOOL_12.fullmatch(part):
+            return part.lower() == "true"
+        if _NULL_12.fullmatch(part):
+            return None
+    return part
 
 
 def structure_problem(key: str) -> str | None:
@@ -2891,7 +2974,7 @@ def apply_override(data: dict[str, Any], key: str, value: Any) -> None:
     node = data
     loc: tuple[str, ...] = ()
     for i, part in enumerate(parts):
-        name: Any = int(part) if part.isdigit() else part
+        name: Any = dotted_key_part(loc, part)
         last = i == len(parts) - 1
         at = schema_at(Scenario, loc)
         if name not in node and typing.get_origin(at) is dict and _year_keyed(typing.get_args(at)[0]):
@@ -3013,14 +3096,28 @@ def defined_variants(path: Path, node: yaml.Node | None, data: dict[str, Any],
                           "'<name>: {<key>: <value>, ...}'"])
     problems = []
     for name, overrides in variants.items():
-        if not isinstance(name, str) or (overrides is not None and not isinstance(overrides, dict)):
-            loc = ("variants", str(name))
-            got = repr(name) if not isinstance(name, str) else _shown(overrides)
+        if not isinstance(name, str):
+            found = locator.key_written(("variants",), name)
+            origin, text = found if found is not None else (locator.origin(("variants",)), key_text(name))
+            loc = ("variants", text)
+            problems.append(f"{origin.where(loc)}: {origin.key(loc)} (as a key) | {variant_name_problem(name, text)}")
+        elif overrides is not None and not isinstance(overrides, dict):
+            loc = ("variants", name)
             problems.append(f"{locator.where(loc)}: {locator.key(loc)} | a variant is a name with a mapping of "
-                            f"overrides (got {got}); write it as '<name>: {{<key>: <value>, ...}}'")
+                            f"overrides (got {_shown(overrides)}); write it as '<name>: {{<key>: <value>, ...}}'")
     if problems:
         raise InputError(problems)
     return variants
+
+
+def variant_name_problem(name: Any, text: str) -> str:
+    """What is wrong with a variant named `name`, which YAML read as no text (a number, true/false
+    or null), written `text`: a variant's name is text, chosen with `--variant NAME` and naming a
+    run's folder and column, so such a key is to be quoted to be read as the name it spells."""
+    read = ("true/false" if isinstance(name, bool) else "no value" if name is None
+            else "a number" if isinstance(name, (int, float)) else "no text")
+    return (f"a variant's name must be text (got {text}, read as {read}); quote it, '{text}': "
+            "{<key>: <value>, ...}, or name the variant with a word")
 
 
 def scenario_variants(path: Path | str) -> list[str]:

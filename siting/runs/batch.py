@@ -27,6 +27,7 @@ import pandas as pd
 
 from siting.config.errors import InputError, Notice, OutputFolderError, listed
 from siting.config.load import (
+    OVERRIDES_NAME,
     LoadedScenario,
     Override,
     absolute_paths,
@@ -901,6 +902,7 @@ def swept_cases(path: Path, settings: Sequence[str], time_limit_s: float | None
     # a run is labelled by the settings that vary; those of one value, which every run has, head
     # the tables (all of them label the one run of a sweep without a varying setting)
     varying = {key for key, values in parsed if len(values) > 1} or set(keys)
+    several = {key for key, values in parsed if len(values) > 1}
     cases, values_per_case, problems, inputs = [], [], [], []
     for i, combo in enumerate(itertools.product(*(values for _key, values in parsed)), start=1):
         overrides = tuple(zip(keys, combo, strict=True))
@@ -908,7 +910,8 @@ def swept_cases(path: Path, settings: Sequence[str], time_limit_s: float | None
         try:
             loaded = load_checked(path, None, overrides)[0]
         except InputError as exc:
-            problems.extend(exc.problems)  # one scenario file: its problems as `siting solve` gives them
+            # one scenario file: its problems as `siting solve` gives them, each within a swept value naming it
+            problems.extend(swept_value_named(problem, overrides, several) for problem in exc.problems)
             inputs.extend(known_inputs(path, None, overrides))
             continue
         inputs.extend(input_files(loaded))
@@ -916,6 +919,25 @@ def swept_cases(path: Path, settings: Sequence[str], time_limit_s: float | None
                           time_limit_s))
         values_per_case.append(dict(overrides))
     return cases, values_per_case, keys, inputs, list(dict.fromkeys(problems))
+
+
+def swept_value_named(problem: str, overrides: Sequence[Override], several: set[str]) -> str:
+    """A problem of one run of a sweep (`overrides`, its settings' values) with the key of a part
+    of a swept list or mapping (`--set years[0]`, `--set targets.capacity.cells.2024`, of a setting
+    of `several`, those given several values) followed by that run's whole value, `--set years[0]
+    (in the swept value [1900, 2024])`: the item alone does not say which of the values holds
+    it. Other problems as they are."""
+    name = OVERRIDES_NAME.get()
+    for key, value in overrides:
+        if key not in several or not isinstance(value, (list, dict)):
+            continue
+        head = f": {name} {key}"
+        at = problem.find(head)
+        end = problem.find(" |", at)
+        if at < 0 or end < 0 or problem[at + len(head):at + len(head) + 1] not in ("[", "."):
+            continue
+        return f"{problem[:end]} (in the swept value {setting_text(value)}){problem[end:]}"
+    return problem
 
 
 def unread_sweep_problems(path: Path, settings: Sequence[str], parsed: list[tuple[str, list[Any]]]) -> list[str]:

@@ -1,0 +1,69 @@
+"""A value given with `--set` is named in a message as typed, as the same value written in a
+scenario file is: `--set years=[2023, 0x10]` said "(got 16)" where the file's `years: [2023,
+0x10]` says "(got 0x10)", and `--set constraints.redline.buffer_m=-1e3`, which the command line's
+reader keeps as the text typed, said "(got '-1e3')", in quotes that were never typed, where the
+file says "(got -1e3)"; a number typed in quotes ('-1e3') is still named in quotes, as in a file.
+Solves nothing. The small scenario of tests/data/small (`folder`, tests/conftest.py)."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from siting.cli import main
+from siting.config.load import parse_override
+from tests.conftest import edit
+
+YEAR = ("years[1] | must be a calendar year from 1950 to 2200 (got 0x10), the years a catalog gives its figures "
+        "for; give a year in that range")
+BUFFER = "constraints.redline.buffer_m | must be greater than or equal to 0 (got {got}); give a value in that range"
+
+
+def problems(capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return [line for line in err.splitlines() if line.startswith("  - ")]
+
+
+def test_a_year_in_hexadecimal_is_named_as_typed_with_set_as_in_the_file(folder: Path, capsys, monkeypatch):
+    monkeypatch.chdir(folder)
+    assert problems(capsys, "check", "scenario.yaml", "--set", "years=[2023, 0x10]") == [
+        f"  - scenario.yaml: --set {YEAR}"]
+    edit(folder / "scenario.yaml", "years: [2023, 2024]", "years: [2023, 0x10]")
+    assert problems(capsys, "check", "scenario.yaml") == [f"  - scenario.yaml:3: {YEAR}"]
+
+
+def test_a_year_in_hexadecimal_is_named_as_typed_in_a_sweep(folder: Path, capsys, monkeypatch):
+    monkeypatch.chdir(folder)
+    assert problems(capsys, "sweep", "scenario.yaml", "--set", "years=[2023, 0x10]", "--set",
+                    "constraints.redline.buffer_m=0,500", "--out", "sw") == [f"  - scenario.yaml: --set {YEAR}"]
+
+
+@pytest.mark.parametrize(("typed", "got"), [("-1e3", "-1e3"), ("-1.0e3", "-1.0e3"), ("-1_000", "-1_000"),
+                                            ("'-1e3'", "'-1e3'"), ("{buffer_m: -1e3}", "-1e3")])
+def test_a_number_is_named_as_typed_with_set_as_in_the_file(folder: Path, capsys, monkeypatch, typed, got):
+    monkeypatch.chdir(folder)
+    key = "constraints.redline" if typed.startswith("{") else "constraints.redline.buffer_m"
+    assert problems(capsys, "check", "scenario.yaml", "--set", f"{key}={typed}") == [
+        f"  - scenario.yaml: --set {BUFFER.format(got=got)}"]
+    edit(folder / "scenario.yaml", "buffer_m: 1000", f"buffer_m: {typed.removeprefix('{buffer_m: ').rstrip('}')}")
+    assert problems(capsys, "check", "scenario.yaml") == [f"  - scenario.yaml:21: {BUFFER.format(got=got)}"]
+
+
+def test_a_swept_number_is_named_as_typed(folder: Path, capsys, monkeypatch):
+    monkeypatch.chdir(folder)
+    assert problems(capsys, "sweep", "scenario.yaml", "--set", "constraints.redline.buffer_m=-1e3,0", "--out",
+                    "sw") == [f"  - scenario.yaml: --set {BUFFER.format(got='-1e3')}"]
+
+
+def test_values_as_typed_are_the_values_read(folder: Path):
+    """The text kept for the messages changes no value: 0x10 is 16, -1e3 the text the schema reads
+    as -1000, also in a worker process (pickled), and `siting show` writes them as before."""
+    _key, (years,) = parse_override("years=[2023, 0x10]")
+    _key, (buffer,) = parse_override("constraints.redline.buffer_m=-1e3")
+    assert years == [2023, 16] and buffer == "-1e3"
+    again = pickle.loads(pickle.dumps((years, buffer)))
+    assert again == ([2023, 16], "-1e3") and again[0][1].written == "0x10"
