@@ -570,6 +570,24 @@ def override_pairs(overrides: Mapping[str, Any] | Iterable[Override | str] | Non
     return tuple(pairs)
 
 
+class _Copied:
+    """A dataclass field of a mapping that reads as a copy at every access (`solution.timings`),
+    so that a change to what it gives stays in it and never reaches the files the object writes
+    later; the constructor stores a copy of the mapping it is given under `_<name>`, where the
+    class's own code keeps adding to it (`export`, `write`, ...). A field without a default."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.store = f"_{name}"
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> dict[str, float]:
+        if instance is None:  # asked by @dataclass for a default: there is none
+            raise AttributeError(self.store[1:])
+        return dict(instance.__dict__[self.store])
+
+    def __set__(self, instance: object, value: Mapping[str, float]) -> None:
+        instance.__dict__[self.store] = dict(value)
+
+
 @dataclass(frozen=True, eq=False)
 class Problem:
     """A scenario read, checked against its layers and preprocessed, ready to solve any number
@@ -583,14 +601,15 @@ class Problem:
             which carry the model's sparse index sets, derived once).
         redline: the red-line rule's settings (buffer and setbacks in m), as the layers use them.
         timings: seconds spent reading and checking (`load`), making the candidate cells when the
-            scenario has a `candidates:` block (`candidates`), and preprocessing (`preprocess`).
+            scenario has a `candidates:` block (`candidates`), and preprocessing (`preprocess`);
+            a copy at every access, to change at will (the solves start from the figures loaded).
         variant, overrides: the variant and the settings it was loaded with (`load`'s), which the
             files written record (manifest.json's `variant` and `overrides`, and the report).
     """
 
     prepared: Prepared
     redline: RedlineSettings
-    timings: Mapping[str, float]
+    timings: Mapping[str, float] = _Copied()  # type: ignore[assignment]
     variant: str | None = None
     overrides: tuple[Override, ...] = ()
 
@@ -728,7 +747,8 @@ class Solution:
             solution, `rule_costs` (`siting.rule_costs`) and `alternatives`
             (`siting.alternatives`); `export` once the files are made (`Solution.files`,
             `Solution.write`) and `write` once they are written (`Solution.write`), each timed
-            anew at every call.
+            anew at every call. A copy at every access, as the properties below give, to change
+            at will: the manifest's `run.timings_s` are the figures measured.
     """
 
     problem: Problem
@@ -736,7 +756,9 @@ class Solution:
     report: SolveReport
     result: Plan
     model_size: ModelSize
-    timings: dict[str, float]
+    timings: dict[str, float] = _Copied()  # type: ignore[assignment]
+    #: The seconds per phase that `timings` gives copies of, which the solution's own calls add to.
+    _timings: dict[str, float] = field(init=False, repr=False)
     #: The solved model, its solver and the screened inputs, for `rule_costs` and `alternatives`
     #: to reuse; not a constructor argument (`_of` sets it), so help() shows none private.
     _solved: Solved = field(init=False, repr=False)
@@ -1031,7 +1053,7 @@ class Solution:
                              variant=self.problem.variant, overrides=self.problem.overrides,
                              calibration=calibration.stated if calibration is not None else None,
                              near_optimal=near_optimal, overlays=overlays, pie_top_yuan=pie_top_yuan, plans=plans)
-        self.timings["export"] = timings["export"]
+        self._timings["export"] = timings["export"]
         return files
 
     def write(self, folder: Path | str | None = None, rule_costs: pd.DataFrame | None = None) -> Path:
@@ -1062,7 +1084,7 @@ class Solution:
         """
         costs = self._checked_rule_costs(rule_costs)
         destination = output_folder(self.problem.loaded, folder, variant=self.problem.variant)
-        write_outputs(destination, self.files(costs), self.timings, scenario=self.problem.loaded.scenario_path)
+        write_outputs(destination, self.files(costs), self._timings, scenario=self.problem.loaded.scenario_path)
         return destination
 
     def _checked_rule_costs(self, value: Any) -> pd.DataFrame | None:
@@ -1389,7 +1411,7 @@ def rule_costs(problem_or_solution: Problem | Solution | Path | str, time_limit_
     started = time.perf_counter()
     inputs = solved.inputs if solved.inputs is not None else solution.problem.prepared.inputs  # screened model's
     costs = relaxed_solves(inputs, settings, solved.model, solved.solver, base=solved.base_values())
-    solution.timings["rule_costs"] = time.perf_counter() - started
+    solution._timings["rule_costs"] = time.perf_counter() - started
     table = rule_cost_table(solution.report, solution.result, costs, solution.problem.prepared.names)
     solution._rule_cost_rows.update(rule_cost_rows(table))
     return table
@@ -1498,7 +1520,7 @@ class Alternatives:
         files = solution._files(extra=extra, alternatives=True,
                                 near_optimal=near_optimal_record(self.plans, self.slack, "optimum"), overlays=overlays,
                                 pie_top_yuan=plans_pie_scale([p.plan for p in self.plans]), plans=shown)
-        write_outputs(destination, files, solution.timings, scenario=problem.loaded.scenario_path)
+        write_outputs(destination, files, solution._timings, scenario=problem.loaded.scenario_path)
         return destination
 
 
@@ -1570,7 +1592,7 @@ def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 
     inputs = solution._solved.inputs if solution._solved.inputs is not None else solution.problem.prepared.inputs
     plans = near_optimal_plans(inputs, settings, int(n), slack, optimum=optimum,
                                solved=solution._solved.solved_model(inputs))
-    solution.timings["alternatives"] = time.perf_counter() - started
+    solution._timings["alternatives"] = time.perf_counter() - started
     return Alternatives(solution, slack, tuple(plans), plans.asked, plans.ended, plans.searched_sites)
 
 
@@ -2194,6 +2216,19 @@ def _nearest_existing(folder: Path) -> Path:
     return folder
 
 
+def _folder_ending(typed: str) -> str | None:
+    """How the path `typed`, as the user gave it, ends when its ending names a folder whatever is
+    on the disk: "a slash" (`so/zz.json/`, also a backslash on Windows), "." or ".." (`so/.`,
+    `..`); None when it ends in a name."""
+    separators = "/" + (os.sep if os.sep != "/" else "") + (os.altsep or "")
+    if typed and typed[-1] in separators:
+        return "a slash"
+    last = typed
+    for separator in separators:
+        last = last.rsplit(separator, 1)[-1]
+    return f'"{last}"' if last in (".", "..") else None
+
+
 def _write_whole(target: Path, text: str, existing: Path) -> None:
     """Write `text` to `target` whole or not at all: a temporary file beside it, then renamed,
     the folders between `existing` and it made first; on any failure (an OSError, Ctrl-C) the
@@ -2220,6 +2255,21 @@ def _write_whole(target: Path, text: str, existing: Path) -> None:
         raise
 
 
+def _missing_steps_taken(target: Path) -> Path:
+    """`target`, a file's path, with the `..` that follow folders not yet there taken against
+    them (`new/../x.json` is `x.json`, `a/new/../../x.json` is `x.json` when neither `a` nor
+    `new` exists): the system can step out of a folder only once it is made, so writing the
+    path as given would make folders (`new`) that the file does not need and leave them behind.
+    Such folders would be made by this write, as plain folders, so `..` after them is their
+    parent whatever the links on the disk: the part of `target` that exists
+    (`_nearest_existing`) is kept as given, and its `..` left to the system."""
+    existing = _nearest_existing(target.parent)
+    if existing == target.parent:
+        return target
+    rest = os.path.normpath(target.relative_to(existing))
+    return existing / rest
+
+
 def write_scenario_schema(path: Path | str, partial: bool = False, where: str = "--out",
                           of: str = "scenario") -> Path:
     """Write the scenario's JSON schema to `path`, whole or not at all (a temporary file beside it,
@@ -2241,6 +2291,10 @@ def write_scenario_schema(path: Path | str, partial: bool = False, where: str = 
     if home is not None:  # a folder named "~user", or someone's home folder, would be made
         what, fix = home
         raise InputError([f"{where} | the file's path {what} (got {typed}); {fix}"])
+    ending = _folder_ending(typed)
+    if ending is not None:  # `Path` would drop a closing slash and write a file of the folder's name
+        raise InputError([f"{where} | must be the path of a file, and a path that ends in {ending} names a folder "
+                          f"(got {typed}); give the file's own name, e.g. --out scenario.schema.json"])
     too_long = too_long_words(target) if typed else None  # before any other look at the path, which it would fail
     if too_long is not None:
         shorter = "name" if name_too_long(target) is not None else "path"
@@ -2249,6 +2303,8 @@ def write_scenario_schema(path: Path | str, partial: bool = False, where: str = 
     if unsearchable is not None:
         raise InputError([f"{where} | the file {unsearchable} (got {typed}); check that folder's permissions, or "
                           "choose a folder you can write to"])
+    if typed:
+        target = _missing_steps_taken(target)  # `new/../x.json`: no folder `new` made to step out of
     if typed == "" or target.is_dir():
         raise InputError([f"{where} | must be the path of a file (got {typed or repr('')}); give e.g. "
                           "--out scenario.schema.json"])
