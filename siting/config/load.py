@@ -2274,12 +2274,28 @@ def scenario_files(loaded: LoadedScenario, bases: Sequence[Path] | None = None) 
 
 
 def followed(path: Path) -> Path:
-    """`path` absolute with its symbolic links resolved, except a broken one that it ends at (a
-    link whose target is missing: `broken_link`), which stays itself, so that the messages name the
-    link as it was written, not the file it would lead to."""
-    if broken_link(path) is not None:
+    """`path` absolute with its symbolic links resolved, except a broken one that it ends at or
+    that stands on its way where the path's folders are not there yet (a link whose target is
+    missing: `broken_link`, `broken_link_above`): the path then stays as written, so that the
+    messages name the link as it was written, not the file it would lead to, and an output folder
+    below it is refused rather than made where the link points."""
+    if broken_link(path) is not None or broken_link_above(path) is not None:
         return Path(os.path.abspath(path))
     return path.resolve()
+
+
+def broken_link_above(path: Path) -> Path | None:
+    """The nearest of the folders above `path` (as given, not resolved) that is there, when it is
+    a symbolic link that leads to nothing (`broken_link`); None otherwise. A folder made at `path`
+    would be made where the link points, outside the path given (`gone/out`, `gone` a link to
+    `nowhere/x`: `nowhere/x/out`)."""
+    folder = path.parent
+    try:
+        while not folder.exists() and not folder.is_symlink() and folder != folder.parent:
+            folder = folder.parent
+    except OSError:  # a name too long, a folder not to be read: the caller's own check names it
+        return None
+    return folder if broken_link(folder) is not None else None
 
 
 def broken_link(path: Path) -> str | None:

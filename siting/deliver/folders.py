@@ -108,6 +108,7 @@ from siting.config.errors import OutputFolderError
 from siting.config.load import (
     LoadedScenario,
     broken_link,
+    broken_link_above,
     broken_link_words,
     extends_chain,  # noqa: F401 (read from here too)
     file_sha256,
@@ -1197,6 +1198,10 @@ def destination_problem(destination: Path, inputs: Iterable[Path], run: Scenario
         return unreachable
     if broken_link(destination) is not None:
         return broken_link_words(destination), "give the path of a folder, or point the link to one"
+    link = broken_link_above(destination)
+    if link is not None:  # the run would make the folder the link points to, and the folders on its way
+        return (f"cannot be created: {shown_path(link)} {broken_link_words(link)}",
+                "point the link to a folder, or choose another folder")
     target = destination.resolve()
     kind = _kind_problem(destination, target)
     if kind is not None:
