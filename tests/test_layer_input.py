@@ -167,6 +167,48 @@ def test_web_mercator_working_crs_is_refused():
         "distance would be off by as much; use a CRS made for the area, such as EPSG:32648 (UTM zone 48N)"]
 
 
+def test_a_working_crs_stretched_by_one_misplaced_site_names_the_site():
+    """A site typed at 70 W, 30 S (a sign and a digit off) stretches the study area's box to span
+    the globe, where UTM 48N cannot measure: the message names that site as the likely cause,
+    since without it the CRS would measure truly over the others (the cluster and the other site,
+    101.5 to 103.0 E, 24.0 to 25.5 N)."""
+    layers = lonlat_layers([("s", Point(102.5, 24.7)), ("far", Point(-70.0, -30.0))], [("c", STUDY)])
+    with pytest.raises(InputError) as err:
+        preprocess(layers, ["p"], buffer_rule(0), UTM, "drop", 1.0)
+    assert err.value.problems == [
+        "spatial.working_crs | EPSG:32648 does not measure lengths truly over the study area (-70.00 to 103.00 E, "
+        "-30.00 to 25.50 N): its scale error there reaches unbounded, more than 0.5%, and every buffer, area and "
+        "distance would be off by as much; use a CRS made for the area, such as EPSG:32733 (UTM zone 33S); "
+        "the study area reaches that far for sites.geojson: the 2nd feature (id 'far') at -70.00 E, -30.00 N, "
+        "without which EPSG:32648 would measure truly over the other features: if it is misplaced, correct its "
+        "coordinates"]
+
+
+def test_a_redline_polygon_the_working_crs_folds_is_refused():
+    """A red-line box drawn round the whole globe (179 W to 179 E, 89 S to 89 N) holds the site,
+    but UTM 48N cannot project the points 90 degrees from its central meridian, 105 E, and folds
+    those beyond: the box's image no longer holds the site, which was planned as if no red line
+    stood there. A box from 100 W to 180 E, 60 S to 80 N, which UTM 48N stretches up to 3.28
+    times where it samples it, is refused too. China's box (73 to 135 E, 18 to 54 N), stretched
+    by at most 1.2, still excludes the site."""
+    site = [("s", Point(102.5, 24.7))]
+    for drawn, why in (
+            ((-179.0, -89.0, 179.0, 89.0), "over its extent (-179.00 to 179.00 E, -89.00 to 89.00 N) EPSG:32648 "
+                                           "cannot project every point"),
+            ((-100.0, -60.0, 180.0, 80.0), "over its extent (-100.00 to 180.00 E, -60.00 to 80.00 N) EPSG:32648 "
+                                           "stretches lengths up to 3.28 times")):
+        with pytest.raises(InputError) as err:
+            preprocess(lonlat_layers(site, [("c", STUDY)], [("globe", "lake", box(*drawn))]), ["p"], buffer_rule(0),
+                       UTM, "error", 1.0)
+        assert err.value.problems == [
+            f"redline: geometry | the 1st feature (id 'globe') cannot be projected truly into the working CRS "
+            f"EPSG:32648: {why}, so the sites it holds may not be found in it; clip the red-line layer to the study "
+            "area and its surroundings (in QGIS, Vector > Geoprocessing Tools > Clip), or split the polygon"]
+    china = [("china", "lake", box(73.0, 18.0, 135.0, 54.0))]
+    result = preprocess(lonlat_layers(site, [("c", STUDY)], china), ["p"], buffer_rule(0), UTM, "error", 1.0)
+    assert list(result.land["inside_redline"]) == [True]
+
+
 def test_a_geographic_or_feet_working_crs_is_refused_at_its_line(folder: Path, capsys):
     """Whether the working CRS is projected and in metres is known from its name alone, so it is
     checked with the scenario, at its line, with the others of the file."""

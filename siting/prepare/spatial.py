@@ -37,8 +37,10 @@ from siting.config.errors import InputError
 from siting.config.load import figure_beside, shown_path
 from siting.config.schema import SitesLayer, projected_crs_in_metres
 from siting.prepare.layers import (
+    LONLAT_MAX_SEGMENT_DEG,
     POLYGONAL,
     LayerSet,
+    area_m2,
     area_text,
     ellipsoidal_area_m2,
     named_features,
@@ -197,7 +199,135 @@ def check_study_area(layers: LayerSet, crs: pyproj.CRS, name: str, where: str | 
                           f"({west:.2f} to {east:.2f} E, {south:.2f} to {north:.2f} N): its scale error there "
                           f"reaches {shown}, more than {MAX_SCALE_ERROR:.1%}, and every buffer, area and distance "
                           f"would be off by as much; use a CRS made for the area, such as "
-                          f"{_utm_suggestion((west + east) / 2, (south + north) / 2)}"])
+                          f"{_utm_suggestion((west + east) / 2, (south + north) / 2)}"
+                          f"{_stretching_features(layers, crs, name)}"])
+
+
+def _box_scale_error(crs: pyproj.CRS, box: tuple[float, float, float, float]) -> float:
+    """The largest scale error of `crs` (a share) sampled over the lon/lat box (west, south, east,
+    north), as `check_study_area` samples it; inf where it cannot project."""
+    lons, lats = np.meshgrid(np.linspace(box[0], box[2], SCALE_SAMPLES), np.linspace(box[1], box[3], SCALE_SAMPLES))
+    try:
+        factors = pyproj.Proj(crs).get_factors(lons.ravel(), lats.ravel())
+        scales = np.concatenate([np.asarray(factors.meridional_scale), np.asarray(factors.parallel_scale)])
+    except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError):
+        return float("inf")
+    return float(np.max(np.abs(scales - 1.0))) if np.isfinite(scales).all() else float("inf")
+
+
+def _stretching_features(layers: LayerSet, crs: pyproj.CRS, name: str) -> str:
+    """For `check_study_area`'s message: the one feature of the clusters, sites and sources
+    without which `crs` would measure truly over the others' lon/lat box (by layer file, place in
+    the file and id, with its lon/lat), which stretches the study area and is likely misplaced;
+    "" when there is none (the CRS is wrong for the area itself, or two or more features stretch
+    it)."""
+    features: list[tuple[str, int, tuple[float, float, float, float]]] = []
+    for role in ("clusters", "sites", "sources"):
+        frame = getattr(layers, role)
+        if not len(frame) or frame.crs is None:
+            continue
+        lonlat = frame.to_crs("EPSG:4326") if not frame.crs.is_geographic else frame
+        for row, bounds in enumerate(shapely.bounds(lonlat.geometry.to_numpy())):
+            if np.isfinite(bounds).all():
+                features.append((role, row, tuple(float(v) for v in bounds)))
+    if len(features) < 2:
+        return ""
+    boxes = np.array([f[2] for f in features])
+    extremes = {int(np.argmin(boxes[:, 0])), int(np.argmin(boxes[:, 1])), int(np.argmax(boxes[:, 2])),
+                int(np.argmax(boxes[:, 3]))}
+    causes = []
+    for i in sorted(extremes):
+        rest = np.delete(boxes, i, axis=0)
+        box = (rest[:, 0].min(), rest[:, 1].min(), rest[:, 2].max(), rest[:, 3].max())
+        if _box_scale_error(crs, box) <= MAX_SCALE_ERROR:
+            causes.append(i)
+    if len(causes) != 1:
+        return ""
+    role, row, (west, south, east, north) = features[causes[0]]
+    frame = getattr(layers, role)
+    path = shown_path(layers.paths[role]) if role in layers.paths else role
+    ids = list(frame["id"]) if "id" in frame.columns else None
+    place = (f"{west:.2f} E, {south:.2f} N" if (west, south) == (east, north) else
+             f"{west:.2f} to {east:.2f} E, {south:.2f} to {north:.2f} N")
+    return (f"; the study area reaches that far for {path}: {named_features([row], ids, 'id')} at {place}, without "
+            f"which {name} would measure truly over the other features: if it is misplaced, correct its coordinates")
+
+
+#: A red-line polygon over whose lon/lat box the working CRS stretches a length more than this
+#: many times (or shrinks it below its inverse), or whose area there is that far off its area on
+#: the ellipsoid, is not projected truly: a transverse Mercator CRS such as UTM 48N tears and
+#: folds what lies 90 degrees or more from its central meridian, so a polygon reaching that far
+#: loses the sites it holds. Over China's box (73 to 135 E, 18 to 54 N) UTM 48N stretches
+#: lengths by at most 1.2; the study area itself is held to 0.5 % (`check_study_area`).
+MAX_REDLINE_STRETCH = 2.0
+
+
+def _stretches(crs: pyproj.CRS, boxes: np.ndarray) -> np.ndarray:
+    """The largest factor by which `crs` stretches or shrinks a length over each lon/lat box of
+    `boxes` (shape (n, 4): west, south, east, north; each sampled as `check_study_area` samples
+    the study area, all in one call to PROJ): shape (n,), inf where a sample cannot be projected."""
+    steps = np.linspace(0.0, 1.0, SCALE_SAMPLES)
+    south, north = np.maximum(boxes[:, 1], -89.9), np.minimum(boxes[:, 3], 89.9)
+    lons = boxes[:, [0]] + np.outer(boxes[:, 2] - boxes[:, 0], steps)  # (n, S)
+    lats = south[:, None] + np.outer(north - south, steps)
+    lons, lats = np.repeat(lons, SCALE_SAMPLES, axis=1), np.tile(lats, (1, SCALE_SAMPLES))  # (n, S * S)
+    try:
+        factors = pyproj.Proj(crs).get_factors(lons.ravel(), lats.ravel())
+    except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError):
+        return np.full(len(boxes), np.inf)
+    scales = np.hstack([np.asarray(factors.meridional_scale, dtype=float).reshape(lons.shape),
+                        np.asarray(factors.parallel_scale, dtype=float).reshape(lons.shape)])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stretch = np.maximum(scales.max(axis=1), 1.0 / scales.min(axis=1))
+    bad = ~np.isfinite(scales).all(axis=1) | (scales <= 0).any(axis=1)
+    return np.where(bad, np.inf, stretch)
+
+
+def redline_projection_problems(drawn: gpd.GeoDataFrame, projected: gpd.GeoDataFrame, crs: pyproj.CRS,
+                                name: str, path: str) -> list[str]:
+    """A problem for each red-line polygon of `drawn` (as read, in its CRS) that the working CRS
+    `crs` (named `name`; `projected` holds the same features in it) cannot project truly: over
+    its lon/lat box `crs` stretches lengths by more than `MAX_REDLINE_STRETCH`, or cannot project
+    a point, or the polygon's area there is off its area on the ellipsoid by more than that
+    factor. The sites inside such a polygon may be found outside it, and so planned as if no red
+    line stood there. `path` names the layer's file; polygons of no area are left alone."""
+    if not len(drawn) or drawn.crs is None or projected.crs is None:
+        return []
+    geoms = drawn.geometry.to_numpy()
+    if drawn.crs.is_geographic:  # its edges straight in lon/lat, as to_working_crs draws them
+        true_m2 = area_m2(shapely.segmentize(geoms, LONLAT_MAX_SEGMENT_DEG), drawn.crs)
+        lonlat = geoms
+    else:
+        true_m2 = ellipsoidal_area_m2(geoms, drawn.crs)
+        lonlat = gpd.GeoSeries(geoms, crs=drawn.crs).to_crs("EPSG:4326").to_numpy()
+    plane_m2 = area_m2(projected.geometry.to_numpy(), projected.crs)
+    if true_m2 is None or plane_m2 is None:
+        return []
+    ids = list(drawn["id"]) if "id" in drawn.columns else None
+    problems = []
+    bounds = shapely.bounds(lonlat)  # (n, 4), NaN for an empty or missing geometry
+    measured = np.isfinite(bounds).all(axis=1)
+    stretches = np.full(len(bounds), np.inf)
+    stretches[measured] = _stretches(crs, bounds[measured])
+    for row, (true, plane, geometry) in enumerate(zip(true_m2, plane_m2, lonlat, strict=True)):
+        if geometry is None or geometry.is_empty or not true > 0:
+            continue
+        west, south, east, north = (float(v) for v in bounds[row])
+        stretch = float(stretches[row])
+        ratio = plane / true if np.isfinite(plane) else float("inf")
+        if stretch <= MAX_REDLINE_STRETCH and 1.0 / MAX_REDLINE_STRETCH <= ratio <= MAX_REDLINE_STRETCH:
+            continue
+        why = (f"over its extent ({west:.2f} to {east:.2f} E, {south:.2f} to {north:.2f} N) {name} "
+               + (f"stretches lengths up to {stretch:.3g} times" if np.isfinite(stretch) else
+                  "cannot project every point"))
+        if stretch <= MAX_REDLINE_STRETCH:
+            why = (f"its area there, {plane / 1e6:,.0f} km2, is {ratio:.2g} times its area on the ellipsoid, "
+                   f"{true / 1e6:,.0f} km2")
+        problems.append(f"{path}: geometry | {named_features([row], ids, 'id')} cannot be projected truly into "
+                        f"the working CRS {name}: {why}, so the sites it holds may not be found in it; clip the "
+                        "red-line layer to the study area and its surroundings (in QGIS, Vector > Geoprocessing "
+                        "Tools > Clip), or split the polygon")
+    return problems
 
 
 #: How many point sites the problem of usable land above the cluster's area names.
@@ -610,6 +740,11 @@ def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings,
     sites = to_working_crs(layers.sites, crs)
     redline = to_working_crs(layers.redline, crs)
     sources = to_working_crs(layers.sources, crs)
+    redline_path = layers.paths.get("redline")
+    folded = redline_projection_problems(layers.redline, redline, crs, working_crs,
+                                         shown_path(redline_path) if redline_path is not None else "redline")
+    if folded:
+        raise InputError(folded)
     notices: list[str] = []
     sites_path = layers.paths.get("sites")
     # placed with "drop", so that a site outside every cluster hides no other site's problem
