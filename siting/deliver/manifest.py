@@ -13,6 +13,7 @@ the files against the folder's marker `.siting-run`, which lists them with their
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import sys
 from collections.abc import Mapping, Sequence
@@ -343,7 +344,12 @@ def _relative(path: Path, base: Path) -> str:
         return Path(os.path.relpath(Path(path).resolve(), base)).as_posix()
 
 
+@functools.cache
 def _version(package: str) -> str:
+    """`package`'s installed version as its distribution's metadata gives it ("not installed"
+    for none), read once per process and package: each lookup scans the import path's
+    distributions (some 6 ms for PACKAGES, at every manifest), and the code a process runs is the
+    version it imported, whatever is installed later."""
     if package == "siting":
         return siting.__version__
     try:
