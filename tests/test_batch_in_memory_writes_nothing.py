@@ -4,7 +4,10 @@ and gives its summary, and no run exports, draws or writes anything (siting/runs
 used to write every run's folder (map.png, report, GeoPackage, QGIS project) into a temporary
 folder and throw it away. The Batch is the same as with `out`: the same table and summaries. A
 run whose rules cannot be met together says that its diagnosis was not written, not that it
-went to a folder."""
+went to a folder.
+
+The batches two tests each compare with (`kept_comparison`, `sweep_in_memory`) are run once for
+this module, on a copy of the inputs no test changes."""
 
 from __future__ import annotations
 
@@ -22,12 +25,41 @@ from siting.runs import job
 from tests.conftest import SMALL
 
 
-@pytest.fixture
-def scenario(tmp_path: Path) -> Path:
-    """A copy of tests/data/small, with b.yaml (20 GWh of cells instead of 10) beside it."""
-    folder = shutil.copytree(SMALL, tmp_path / "small")
+def with_b(folder: Path) -> Path:
+    """A copy of tests/data/small at `folder`, with b.yaml (20 GWh of cells instead of 10) beside
+    it: the path of its scenario.yaml."""
+    shutil.copytree(SMALL, folder)
     (folder / "b.yaml").write_text("extends: scenario.yaml\nname: b\ntargets:\n  capacity:\n    cells: {2024: 20}\n")
     return folder / "scenario.yaml"
+
+
+@pytest.fixture
+def scenario(tmp_path: Path) -> Path:
+    """`with_b` in the test's temporary folder, for the test to change."""
+    return with_b(tmp_path / "small")
+
+
+#: The sweep of this module's tests: the cells' 2024 target at 10 and at 20 GWh/yr.
+CELLS_10_20 = {"targets.capacity.cells.2024": [10, 20]}
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`with_b` once for this module: read-only, the inputs of the batches the tests share."""
+    return with_b(tmp_path_factory.mktemp("shared") / "small")
+
+
+@pytest.fixture(scope="module")
+def kept_comparison(shared: Path) -> siting.Batch:
+    """`siting.compare([scenario.yaml, b.yaml], folder, workers=1)` on `shared`, written to a
+    folder beside it: read-only."""
+    return siting.compare([shared, shared.with_name("b.yaml")], shared.parent.parent / "compare", workers=1)
+
+
+@pytest.fixture(scope="module")
+def sweep_in_memory(shared: Path) -> siting.Batch:
+    """`siting.sweep(scenario.yaml, CELLS_10_20, workers=1)` on `shared`, kept in memory: read-only."""
+    return siting.sweep(shared, CELLS_10_20, workers=1)
 
 
 @pytest.fixture
@@ -60,18 +92,18 @@ def test_a_comparison_in_memory_exports_and_writes_no_run(scenario: Path, counte
     assert counted == {"export": 0, "write": 0}
 
 
-def test_a_sweep_in_memory_gives_the_table_written_with_a_folder(scenario: Path, tmp_path: Path) -> None:
-    settings = {"targets.capacity.cells.2024": [10, 20]}
-    kept = siting.sweep(scenario, settings, tmp_path / "sweep", workers=1)
-    memory = siting.sweep(scenario, settings, workers=1)
+def test_a_sweep_in_memory_gives_the_table_written_with_a_folder(shared: Path, sweep_in_memory: siting.Batch,
+                                                                 tmp_path: Path) -> None:
+    kept = siting.sweep(shared, CELLS_10_20, tmp_path / "sweep", workers=1)
+    memory = sweep_in_memory
     pd.testing.assert_frame_equal(memory.table, kept.table)
     assert [run.notices for run in memory.runs] == [run.notices for run in kept.runs]
 
 
-def test_a_comparison_in_memory_gives_the_table_written_with_a_folder(scenario: Path, tmp_path: Path) -> None:
-    paths = [scenario, scenario.with_name("b.yaml")]
-    kept = siting.compare(paths, tmp_path / "compare", workers=1)
-    memory = siting.compare(paths)
+def test_a_comparison_in_memory_gives_the_table_written_with_a_folder(shared: Path,
+                                                                      kept_comparison: siting.Batch) -> None:
+    kept = kept_comparison
+    memory = siting.compare([shared, shared.with_name("b.yaml")])
     pd.testing.assert_frame_equal(memory.table, kept.table)
     assert memory.forced == kept.forced
 
@@ -163,7 +195,7 @@ def test_a_comparison_in_memory_takes_a_name_too_long_for_a_folder(scenario: Pat
     assert counted == {"export": 0, "write": 0}
 
 
-def test_a_sweep_in_memory_runs_on_a_local_dask_cluster(scenario: Path, tmp_path: Path,
+def test_a_sweep_in_memory_runs_on_a_local_dask_cluster(shared: Path, sweep_in_memory: siting.Batch, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """`scheduler` without `out`: the cluster's workers write nothing and send each run's summary
     back (it pickles: tests/test_solution_pickle.py), so the sweep needs no folder they share. The
@@ -171,9 +203,8 @@ def test_a_sweep_in_memory_runs_on_a_local_dask_cluster(scenario: Path, tmp_path
     pytest.importorskip("dask.distributed")
     (tmp_path / "cwd").mkdir()
     monkeypatch.chdir(tmp_path / "cwd")
-    settings = {"targets.capacity.cells.2024": [10, 20]}
-    pool = siting.sweep(scenario, settings, workers=1)
-    on_dask = siting.sweep(scenario, settings, workers=2, scheduler="local")
+    pool = sweep_in_memory
+    on_dask = siting.sweep(shared, CELLS_10_20, workers=2, scheduler="local")
     columns = ["run", "targets.capacity.cells.2024", "status", "objective_yuan", "capacity_cells_GWh_per_yr"]
     pd.testing.assert_frame_equal(pool.table[columns], on_dask.table[columns])
     assert [run.ok for run in on_dask.runs] == [True, True]
@@ -182,15 +213,14 @@ def test_a_sweep_in_memory_runs_on_a_local_dask_cluster(scenario: Path, tmp_path
 
 
 def test_a_comparison_in_memory_in_two_workers_gives_the_table_written_with_a_folder(
-        scenario: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        shared: Path, kept_comparison: siting.Batch, capsys: pytest.CaptureFixture[str]) -> None:
     """`workers` and `progress` without `out`, as `sweep` takes them: the runs solve in two worker
     processes, each sends its summary back, and the table is the one written with a folder
     (the runs' folders aside, none being written); the progress lines show both runs under way
     at once, and count them done."""
-    paths = [scenario, scenario.with_name("b.yaml")]
-    kept = siting.compare(paths, tmp_path / "compare", workers=1)
+    kept = kept_comparison
     capsys.readouterr()
-    memory = siting.compare(paths, workers=2, progress=True)
+    memory = siting.compare([shared, shared.with_name("b.yaml")], workers=2, progress=True)
     pd.testing.assert_frame_equal(memory.table, kept.table)
     assert memory.forced == kept.forced
     assert [run.out_dir for run in memory.runs] == ["", ""]

@@ -29,6 +29,7 @@ from siting.prepare.inputs import Committed
 from siting.prepare.problem import prepare
 from siting.runs.calibrate import RealPlant, fixed_findings, score_choice
 from siting.runs.job import run_solve
+from tests.conftest import MadeRun, run_once
 
 SMALL = Path(__file__).parent / "data" / "small"
 
@@ -46,6 +47,20 @@ def variant(tmp_path: Path, plants: str, extra: str) -> Path:
     path = case / "calibration.yaml"
     path.write_text(f"extends: scenario.yaml\nname: calibration\n{extra}")
     return path
+
+
+def e_city_choose_inputs(folder: Path) -> list[Path]:
+    """[`variant` in `folder`]: one real plant, l1, 1,000 t/yr of lfp at e_city, in mode choose
+    within 1 km."""
+    return [variant(folder, plant_entry("l1", "L1", "e_city", "lfp", 1000),
+                    "calibration: {mode: choose, reference: plants.yaml, distance_km: 1}\n")]
+
+
+@pytest.fixture(scope="session")
+def e_city_choose_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
+    """`e_city_choose_inputs` solved as `siting solve calibration.yaml --out out` does, once for the
+    session (conftest's `run_once`; tests/test_calibration_solve_gap.py reads it too): read-only."""
+    return run_once(tmp_path_factory, "calibration_e_city_choose", e_city_choose_inputs)
 
 
 def findings_of(path: Path) -> pd.DataFrame:
@@ -316,13 +331,13 @@ def test_python_front_door_writes_the_fixed_calibration_of_the_command_line(fixe
     assert "calibration.csv" in files[0] and files[0] == files[1]
 
 
-def test_python_front_door_writes_the_choice_score_of_the_command_line(tmp_path: Path) -> None:
+def test_python_front_door_writes_the_choice_score_of_the_command_line(e_city_choose_run: MadeRun,
+                                                                       tmp_path: Path) -> None:
     """Mode choose: the API's folder holds calibration.csv and calibration.md as `siting solve`'s
-    does (lfp within 1 km of l1 at e_city on both), and its report's file list says what they hold."""
-    path = variant(tmp_path, plant_entry("l1", "L1", "e_city", "lfp", 1000),
-                   "calibration: {mode: choose, reference: plants.yaml, distance_km: 1}\n")
-    cli = run_solve(path, tmp_path / "cli").out_dir
-    out = siting.solve(siting.load(path)).write(tmp_path / "api")
+    does (`e_city_choose_run`: lfp within 1 km of l1 at e_city on both), and its report's file list
+    says what they hold."""
+    cli = e_city_choose_run.out
+    out = siting.solve(siting.load(e_city_choose_run.scenario)).write(tmp_path / "api")
     for name in ("calibration.csv", "calibration.md"):
         assert (out / name).read_text() == (cli / name).read_text()
     assert ("- `calibration.csv`: the plan's choice against the real plants (calibration.md: the same as a table)\n"

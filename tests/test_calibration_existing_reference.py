@@ -16,8 +16,7 @@ import pandas as pd
 
 from siting.prepare.problem import prepare
 from siting.runs.calibrate import quantity_note, reference_plants, score_choice, site_points_km
-from siting.runs.job import run_solve
-from tests.conftest import calibration_choose_case
+from tests.conftest import MadeRun, calibration_choose_case
 
 
 def test_existing_capacity_is_a_real_plant_of_the_score(tmp_path: Path) -> None:
@@ -50,13 +49,14 @@ def test_added_plus_existing_within_10_percent_is_not_named(tmp_path: Path) -> N
     assert quantity_note(score, plants, 2024) == ""
 
 
-def test_the_written_score_counts_it(tmp_path: Path) -> None:
-    """Through the command line's solve job: calibration.csv's lfp row has observed 1,000 + 20,000
-    = 21,000 t/yr and lists the existing capacity among its reference plants; calibration.md says
-    what `existing:<site>` is."""
-    result = run_solve(calibration_choose_case(tmp_path), tmp_path / "out", show=False)
-    score = pd.read_csv(result.out_dir / "calibration.csv", keep_default_na=False).set_index("product")
+def test_the_written_score_counts_it(calibration_choose_run: MadeRun) -> None:
+    """Through the command line (conftest's `calibration_choose_run`, `calibration_choose_case`
+    solved as `siting solve calibration.yaml --out out --quiet`): calibration.csv's lfp row has
+    observed 1,000 + 20,000 = 21,000 t/yr and lists the existing capacity among its reference
+    plants; calibration.md says what `existing:<site>` is."""
+    out = calibration_choose_run.out
+    score = pd.read_csv(out / "calibration.csv", keep_default_na=False).set_index("product")
     assert float(score.loc["lfp", "observed"]) == 21000.0
     assert score.loc["lfp", "reference_plants"] == "l1 existing:e_city"
     assert "the existing capacity of the sites layer (in reference_plants, `existing:` and the site id)" in (
-        result.out_dir / "calibration.md").read_text()
+        out / "calibration.md").read_text()

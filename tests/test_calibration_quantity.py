@@ -5,13 +5,10 @@ plant at all (whose share of 0 is no placement missed)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 from siting.runs.calibrate import RealPlant, quantity_note, score_choice
-from siting.runs.job import run_solve
-from tests.conftest import calibration_choose_case
+from tests.conftest import MadeRun
 
 
 def test_a_share_of_1_on_16_times_the_real_capacity_is_said() -> None:
@@ -30,12 +27,13 @@ def test_a_share_of_1_on_16_times_the_real_capacity_is_said() -> None:
     assert quantity_note(score.iloc[1:2], plants, 2024) == ""
 
 
-def test_the_choose_run_writes_the_quantity_note(tmp_path: Path) -> None:
-    path = calibration_choose_case(tmp_path)
-    result = run_solve(path, tmp_path / "out")
-    lfp = result.plan.builds.loc[result.plan.builds["product"] == "lfp", "capacity_added"].sum()
+def test_the_choose_run_writes_the_quantity_note(calibration_choose_run: MadeRun) -> None:
+    """The choose case solved as `siting solve calibration.yaml --out out --quiet` (conftest's
+    `calibration_choose_run`): the lfp its plan adds, from plan.csv."""
+    builds = pd.read_csv(calibration_choose_run.out / "plan.csv")
+    lfp = builds.loc[builds["product"] == "lfp", "capacity_added"].sum()
     assert lfp > 1100
-    text = (result.out_dir / "calibration.md").read_text()
+    text = (calibration_choose_run.out / "calibration.md").read_text()
     assert "not how much it adds" in text
     # e_city's 20,000 t/yr of existing lfp is a real plant too, which the plan holds as well
     assert f"lfp {lfp:,.0f} t/yr added to 20,000 t/yr existing against 21,000 t/yr in real plants" in text

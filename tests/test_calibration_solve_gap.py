@@ -9,29 +9,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_calibration import EAST_LFP, plant_entry, variant
+from test_calibration import EAST_LFP, e_city_choose_run, variant  # noqa: F401 (the fixture, shared)
 
 import siting
 from siting.runs.calibrate import SolveStanding, solve_line
 from siting.runs.job import run_solve
+from tests.conftest import MadeRun
 
 
 def _solve_lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.startswith("Solve: ")]
 
 
-def test_choose_md_states_the_status_and_that_the_score_is_of_one_plan_within_the_gap(tmp_path: Path) -> None:
-    path = variant(tmp_path, plant_entry("l1", "L1", "e_city", "lfp", 1000),
-                   "calibration: {mode: choose, reference: plants.yaml, distance_km: 1}\n")
-    result = run_solve(path, tmp_path / "cli", show=False)
-    text = (result.out_dir / "calibration.md").read_text()
-    status = siting.solve(siting.load(path)).status
+def test_choose_md_states_the_status_and_that_the_score_is_of_one_plan_within_the_gap(
+        e_city_choose_run: MadeRun) -> None:  # noqa: F811
+    """Mode choose, l1 at e_city (tests/test_calibration.py `e_city_choose_run`, solved as `siting
+    solve` does): the status line is the API's for the same scenario."""
+    out = e_city_choose_run.out
+    text = (out / "calibration.md").read_text()
+    status = siting.solve(siting.load(e_city_choose_run.scenario)).status
     lines = text.splitlines()
     assert lines[0].startswith(f"Solve: {status}. Of the gap: the capacity the plan adds, and the part and share "
                                "of it near a real plant, are those of this plan")
     assert "score otherwise" in lines[0]
     assert lines[2].startswith("| product | unit | planned_added |")  # the table follows, as before
-    csv = (result.out_dir / "calibration.csv").read_text().splitlines()[0]
+    csv = (out / "calibration.csv").read_text().splitlines()[0]
     assert csv == "product,unit,planned_added,observed,within_km,share,reference_plants"
 
 

@@ -30,12 +30,24 @@ def _said(printed: list[str], at: int) -> list[str]:
     return printed[at:end]
 
 
+#: The calibration of `test_fixed_verdicts_fit_the_terminal`: the scenario's committed project as the one real plant.
+FIXED_EAST_LFP = "calibration: {mode: fixed, plants: plants.yaml}\n"
+
+
+@pytest.fixture(scope="module")
+def api_verdicts(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """The verdict lines of `RunResult.calibration` for `FIXED_EAST_LFP`, run once for the module
+    by `siting.run` (with a folder), whatever the terminal's width: no terminal is involved."""
+    tmp_path = tmp_path_factory.mktemp("api_verdicts")
+    result = siting.run(variant(tmp_path, EAST_LFP, FIXED_EAST_LFP), tmp_path / "api")
+    return (result.calibration or "").split("\n")
+
+
 @pytest.mark.parametrize("columns", [60, 120])
-def test_fixed_verdicts_fit_the_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+def test_fixed_verdicts_fit_the_terminal(api_verdicts: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                          monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
-    path = variant(tmp_path, EAST_LFP, "calibration: {mode: fixed, plants: plants.yaml}\n")
-    result = siting.run(path, tmp_path / "api")
-    verdicts = (result.calibration or "").split("\n")
+    path = variant(tmp_path, EAST_LFP, FIXED_EAST_LFP)
+    verdicts = api_verdicts
     assert verdicts[0] == BEFORE  # kept one line each, whatever the terminal's width
     assert len(verdicts) == 2 and verdicts[1].startswith("calibration: the rules admit every real plant")
     capsys.readouterr()
