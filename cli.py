@@ -53,7 +53,7 @@ def run() -> int:
     try:
         from siting.cli import end_at_once_on_another_stop, main
 
-        code = main()
+        code = main(own_process=True)  # the process ends after: `main`'s own_process
         end_at_once_on_another_stop(code)  # Ctrl-C again while Python ends: no traceback
         return code
     except KeyboardInterrupt:  # before siting/cli.py handles Ctrl-C: while it is imported

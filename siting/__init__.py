@@ -104,7 +104,7 @@ def _command_line() -> int:
     except KeyboardInterrupt:
         print("stopped by SIGINT: outputs not yet complete were discarded", file=sys.stderr)
         return 128 + signal.SIGINT
-    code = main()
+    code = main(own_process=True)  # the process ends after: `main`'s own_process
     end_at_once_on_another_stop(code)
     return code
 

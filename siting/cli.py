@@ -1271,8 +1271,12 @@ def parsed_arguments(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code (see the module docstring)."""
+def main(argv: list[str] | None = None, own_process: bool = False) -> int:
+    """Run the command line; return the exit code (see the module docstring). `own_process`: the
+    process is the command's own (cli.py `run`, the installed `siting`), which ends once `main`
+    returns: after a stop, what the command started is left to its end (`progress.ending_on_stop`:
+    the local Dask cluster's workers, as Ctrl-C cuts its start or its close short), which the stop
+    then takes a fraction of a second, not seconds; a program calling `main` keeps nothing of it."""
     args = parsed_arguments(argv)
     quiet = getattr(args, "quiet", False) or not PROGRESS_BY_DEFAULT
     folders = written_folders()
@@ -1285,7 +1289,8 @@ def main(argv: list[str] | None = None) -> int:
             refused = option_problems(args)
             if refused is not None:
                 raise refused
-        with stop_on_sigterm(), progress.reporting(None if quiet else progress.Reporter()):
+        ending = progress.ending_on_stop() if own_process else contextlib.nullcontext()
+        with stop_on_sigterm(), progress.reporting(None if quiet else progress.Reporter()), ending:
             return run_command(args)
     except KeyboardInterrupt as exc:
         signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT

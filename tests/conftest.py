@@ -198,6 +198,15 @@ def quiet_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("COLUMNS", raising=False)
 
 
+def alive(pid: int) -> bool:
+    """Whether the process `pid` runs (exists and is no zombie), read from /proc (Linux)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
 def interruptible() -> None:
     """`preexec_fn` of a child process a test stops with SIGINT: Ctrl-C as in a terminal. A child
     of a background job inherits SIGINT ignored (the shell sets it so), and the tool rightly keeps

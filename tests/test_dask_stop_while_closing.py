@@ -4,17 +4,29 @@ which runs in this process and holds a scratch folder of its own inside the clus
 WorkDir, `dask-scratch-space/scheduler-...`). Left held, it was removed only at exit, after
 `dask_client` had removed the whole scratch folder, and Dask logged "Failed to remove
 '.../scheduler-...' ... No such file or directory" under the stop's one line (a sweep stopped with
-Ctrl-C as its runs ended, on tests/data/small)."""
+Ctrl-C as its runs ended, on tests/data/small). In a process that goes on (a notebook's), the
+close's cancelled coroutine had let go of the worker processes, which lived 1-3 s after the stop
+went up, and the loggers of their nannies were disabled for the rest of the session: the workers
+and the scheduler are now ended on the cluster's loop before the stop goes up
+(`_end_cut_close`), and the loggers stay as they were; the command line's process, which ends
+with the stop (siting/config/progress.py `ending_on_stop`), leaves them to its end, at once."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
+import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from siting.config import progress
 from siting.runs import pool
+from tests.conftest import alive
 
 distributed = pytest.importorskip("dask.distributed")
 
@@ -55,9 +67,60 @@ def test_a_stop_while_the_cluster_closes_leaves_dask_s_exit_hook_nothing_to_wait
     def stopped_close(_cluster: Any, timeout: float | None = None) -> None:
         raise KeyboardInterrupt
 
+    def not_waited(_cluster: Any, _processes: Any) -> bool:
+        pytest.fail("the command line waited for the workers to end")
+
     monkeypatch.setattr(distributed.LocalCluster, "close", stopped_close)
-    with pytest.raises(KeyboardInterrupt), pool.dask_client("local", 1, lambda _line: None) as client:
+    monkeypatch.setattr(pool, "_end_cut_close", not_waited)
+    with pytest.raises(KeyboardInterrupt), progress.ending_on_stop(), \
+            pool.dask_client("local", 1, lambda _line: None) as client:
         cluster = client.cluster
         assert cluster in SpecCluster._instances
     assert cluster not in SpecCluster._instances
     assert [logging.getLogger(name).disabled for name in ("distributed.nanny", "distributed.process")] == [True, True]
+
+
+@pytest.fixture
+def stop_as_workers_are_asked_to_stop(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """A stop (KeyboardInterrupt in the main thread, as Ctrl-C raises it) just after the cluster's
+    close asked its first worker process to stop, which takes it a second or more; yields the pids
+    of the worker processes asked."""
+    from distributed.nanny import WorkerProcess
+
+    pids: list[int] = []
+    main = threading.main_thread().ident
+    assert main is not None
+    kill = WorkerProcess.kill
+
+    async def asked(self: WorkerProcess, *args: Any, **kwargs: Any) -> None:
+        if self.process is not None:
+            pids.append(self.process.pid)
+        if len(pids) == 1:
+            asyncio.get_running_loop().call_later(0.05, signal.pthread_kill, main, signal.SIGUSR1)
+        await kill(self, *args, **kwargs)
+
+    def stopped(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGUSR1, stopped)
+    monkeypatch.setattr(WorkerProcess, "kill", asked)
+    try:
+        yield pids
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_stop_while_the_cluster_closes_in_a_process_that_goes_on_leaves_nothing_running(
+        tmp_path: Path, stop_as_workers_are_asked_to_stop: list[int]) -> None:
+    import dask
+    from distributed.deploy.spec import SpecCluster
+
+    with dask.config.set({"temporary-directory": str(tmp_path)}), pytest.raises(KeyboardInterrupt), \
+            pool.dask_client("local", 2, lambda _line: None) as client:
+        cluster = client.cluster
+    assert stop_as_workers_are_asked_to_stop, "the close asked no worker process to stop"
+    assert [pid for pid in stop_as_workers_are_asked_to_stop if alive(pid)] == []
+    assert cluster not in SpecCluster._instances
+    assert list(tmp_path.iterdir()) == []
+    assert [logging.getLogger(name).disabled for name in pool.STOPPED_CLOSE_SILENT] == [False, False]

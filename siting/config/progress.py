@@ -35,6 +35,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -356,6 +357,31 @@ def check_stop() -> None:
     does as it begins); nothing where no stop was asked or no function is set."""
     if _stop_check is not None:
         _stop_check()
+
+
+#: Whether the process ends once a stop (Ctrl-C, SIGTERM) has gone up out of the calls made in
+#: this thread (`ending_on_stop`): the command line's own process (cli.py `run`, the installed
+#: `siting`), where the clean-up a process that goes on needs (a notebook's: the local Dask
+#: cluster's worker processes ended and Dask's loggers left as they were, siting/runs/pool.py) is
+#: left to the process's end, which takes it in a fraction of the time.
+_ENDS_ON_STOP: ContextVar[bool] = ContextVar("_ENDS_ON_STOP", default=False)
+
+
+@contextlib.contextmanager
+def ending_on_stop() -> Iterator[None]:
+    """Say, while the block runs (this thread), that the process ends once a stop has gone up out
+    of it (`ends_on_stop`): the command line's own process says so, not a program calling it."""
+    token = _ENDS_ON_STOP.set(True)
+    try:
+        yield
+    finally:
+        _ENDS_ON_STOP.reset(token)
+
+
+def ends_on_stop() -> bool:
+    """Whether the process ends once a stop has gone up (`ending_on_stop`); False by default: a
+    notebook's or a program's process goes on, and keeps nothing a stopped call started."""
+    return _ENDS_ON_STOP.get()
 
 
 #: How the innermost open phase ended, when not simply done (`phase_ended`): what stopped it and

@@ -1120,24 +1120,75 @@ def _local_cluster(cluster_type: Callable[..., Any], workers: int, scratch: str,
 
     started = set(SpecCluster._instances)
     on_loop = {} if loop is None else {"loop": loop}
-    with dask.config.set(LOCAL_SCHEDULER), quiet_logs():  # the settings are read as the scheduler starts
-        try:
-            return cluster_type(**on_loop, n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                dashboard_address=None, local_directory=scratch, preload=[__name__],
-                                scheduler_kwargs={"local_directory": scratch, "dashboard_address": "127.0.0.1:0"})
-        except Exception as exc:  # a worker process that could not start (Dask: "Nanny failed to start")
-            raise InputError([local_cluster_failed(exc)]) from None
-        except KeyboardInterrupt:  # Ctrl-C or SIGTERM while it starts: the stop's one line, no traceback
-            # Dask closes its clusters as the process exits; one cut short while starting cannot be
-            # closed (its close asserts on its state and prints a traceback), and its worker
-            # processes end with this one; its scheduler, made in this process, lets go of its
-            # scratch folder now, before `dask_client` removes the cluster's (at exit it would
-            # find it gone and log "Failed to remove ...")
-            for half_started in set(SpecCluster._instances) - started:
-                SpecCluster._instances.discard(half_started)
-                _release_scheduler_folder(half_started)
-            _drop_dasks_unretrieved_failures()
-            raise
+    lingering = False  # a cluster stopped while starting whose workers were not ended
+    try:
+        with dask.config.set(LOCAL_SCHEDULER), quiet_logs():  # the settings are read as the scheduler starts
+            try:
+                return cluster_type(**on_loop, n_workers=workers, threads_per_worker=1, processes=True,
+                                    host="127.0.0.1", dashboard_address=None, local_directory=scratch,
+                                    preload=[__name__], scheduler_kwargs={"local_directory": scratch,
+                                                                          "dashboard_address": "127.0.0.1:0"})
+            except Exception as exc:  # a worker process that could not start (Dask: "Nanny failed to start")
+                raise InputError([local_cluster_failed(exc)]) from None
+            except KeyboardInterrupt:  # Ctrl-C or SIGTERM while it starts: the stop's one line, no traceback
+                # Dask closes its clusters as the process exits; one cut short while starting cannot be
+                # closed so (its close asserts on its state and prints a traceback): its workers and
+                # scheduler are ended here (`_end_half_started`), on its loop, so that a notebook's
+                # process keeps none of them; its scheduler, made in this process, lets go of its
+                # scratch folder now, before `dask_client` removes the cluster's (at exit it would
+                # find it gone and log "Failed to remove ...")
+                # (the command line's process, which ends now, leaves them to its end: `ends_on_stop`)
+                half = set(SpecCluster._instances) - started
+                lingering = bool(half)  # until ended: a second Ctrl-C meanwhile leaves them to the exit
+                if progress.ends_on_stop():
+                    loop = None
+                for half_started in half:
+                    SpecCluster._instances.discard(half_started)
+                    if loop is None or not _end_half_started(half_started, loop):
+                        loop = None  # one left: the process's end ends it
+                    _release_scheduler_folder(half_started)
+                lingering = loop is None and bool(half)
+                _drop_dasks_unretrieved_failures()
+                raise
+    finally:
+        if lingering:
+            # its worker processes, which do not hear Ctrl-C, end as this process does, and their
+            # nannies log it ("Restarting worker", "exit status was already read") under the stop's
+            # one line: Dask's logs stay quiet for the rest of this process
+            _quieted((DASK_LOGGER,), kept=())
+
+
+#: How long a local cluster stopped while it started is given to end its workers and its scheduler
+#: (`_end_half_started`): their starts go on after the stop, a worker's taking a second or two.
+HALF_STARTED_END_S = 15.0
+
+
+def _end_half_started(cluster: Any, loop: Any, timeout_s: float = HALF_STARTED_END_S) -> bool:
+    """End what a local Dask `cluster` stopped while it started (Ctrl-C: its start cancelled) had
+    made, on its `loop` (a Tornado IOLoop running in another thread): each worker's nanny, whose
+    start goes on after the stop and starts its worker process, once that start has ended, closing
+    it (its worker process ended with it: left alone, the process lived as long as this one, a
+    notebook's), then its scheduler (its scratch folder removed). True when all ended within
+    `timeout_s` seconds; False, and nothing raised, when they did not or Dask failed (a second
+    Ctrl-C meanwhile is raised: the process then ends, and its workers with it)."""
+    from distributed.utils import sync
+
+    async def end() -> None:
+        nannies = list(getattr(cluster, "_created", ()))
+        for nanny in nannies:  # their starts go on after the stop: let each end first
+            with contextlib.suppress(Exception):
+                await nanny.start()
+        await asyncio.gather(*(nanny.close(timeout=5, reason="stopped-while-starting") for nanny in nannies),
+                             return_exceptions=True)
+        scheduler = getattr(cluster, "scheduler", None)
+        if scheduler is not None:
+            await scheduler.close()
+
+    try:
+        sync(loop, end, callback_timeout=timeout_s)
+    except Exception:  # a timeout, or Dask's own teardown failing: the processes end with this one
+        return False
+    return True
 
 
 def _inside_dask(exc: BaseException | None) -> bool:
@@ -1228,10 +1279,11 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
                 runner.stop()
                 raise
             except KeyboardInterrupt:
-                # its half-started workers, which do not hear Ctrl-C, end as this process does, and
-                # its nannies log it ("Restarting worker", "exit status was already read") under the
-                # stop's one line: Dask's logs stay quiet for the rest of this process
-                _quieted((DASK_LOGGER,), kept=())
+                # its half-started workers and scheduler were ended (`_local_cluster`), Dask's logs
+                # quiet meanwhile (`quiet_logs`), and restored after: a notebook's process keeps its
+                # levels; its loop's thread is stopped too (the command line's ends with its process)
+                if not progress.ends_on_stop():
+                    runner.stop()
                 raise
             stack.callback(runner.stop)  # once the cluster is closed (one cut short by a stop keeps it)
             shutdown = contextlib.ExitStack()
@@ -1288,8 +1340,13 @@ def _restore_environ(before: Mapping[str, str | None]) -> None:
 
 #: The loggers that speak of the worker processes of a local cluster whose close a stop cut short
 #: as they end with this process ("Restarting worker", "exit status was already read"): disabled
-#: for the rest of the process (`_close_cluster`).
+#: for the rest of the process (`_close_cluster`) when they were not ended before (`_end_cut_close`).
 STOPPED_CLOSE_SILENT = ("distributed.nanny", "distributed.process")
+#: How long, in seconds, a local cluster whose close a stop cut short is given to end its worker
+#: processes and its scheduler in a process that goes on (`_end_cut_close`), and how long each
+#: worker process, already asked to stop by its nanny, is given to end before it is killed.
+CUT_CLOSE_END_S = 5.0
+STOPPED_WORKER_GRACE_S = 0.5
 
 
 def _close_cluster(cluster: Any, say: Callable[[str], None]) -> None:
@@ -1297,28 +1354,84 @@ def _close_cluster(cluster: Any, say: Callable[[str], None]) -> None:
     that a run has just killed: "can only join a started process") is said through `say`, not
     raised, since every run's outcome is in hand by then and its worker processes end with this
     one. Such an error stops the cluster's close before it reaches its scheduler (Dask closes
-    the workers first), whose scratch folder is then let go of here (`_release_scheduler_folder`)."""
+    the workers first), whose scratch folder is then let go of here (`_release_scheduler_folder`).
+    A stop (KeyboardInterrupt) while it closes is raised once its worker processes and scheduler
+    are ended (`_end_cut_close`), in a process that goes on (a notebook's); the command line's,
+    which ends now (`progress.ends_on_stop`), leaves them to its end."""
+    processes = _worker_processes(cluster)  # its nannies let go of them as a stop cuts the close short
     try:
         cluster.close()
     except KeyboardInterrupt:
-        # a stop (Ctrl-C, SIGTERM) while it closes: the close is cut short before it reaches the
-        # scheduler, whose scratch folder would otherwise be removed only as the process exits,
-        # after `dask_client` removed it, logging "Failed to remove ..." under the stop's line
-        _release_scheduler_folder(cluster)
-        # nor is it closed again by Dask's exit hook (`close_clusters`), which would wait up to its
-        # 10 s timeout after the stop's line, and log a nanny's "Restarting worker" there: the
-        # worker processes (daemonic) end with this one; what their nannies would say of it is not
-        # logged (disabled, as the levels set while the cluster closes are restored after it)
+        # Dask's exit hook (`close_clusters`) does not close it again: it would wait up to its 10 s
+        # timeout after the stop's line, and log a nanny's "Restarting worker" there
         from distributed.deploy.spec import SpecCluster
 
         SpecCluster._instances.discard(cluster)
-        for name in STOPPED_CLOSE_SILENT:
-            logging.getLogger(name).disabled = True
+        ended = False
+        try:
+            ended = not progress.ends_on_stop() and _end_cut_close(cluster, processes)
+        finally:
+            if not ended:  # the command line's, or a second stop meanwhile, or Dask failing
+                # the close was cut short before it reached the scheduler, whose scratch folder
+                # would otherwise be removed only as the process exits, after `dask_client` removed
+                # it, logging "Failed to remove ..." under the stop's line
+                _release_scheduler_folder(cluster)
+                # the worker processes (daemonic) end with this one; what their nannies would say
+                # of it is not logged (disabled, as the levels set while the cluster closes are
+                # restored after it)
+                for name in STOPPED_CLOSE_SILENT:
+                    logging.getLogger(name).disabled = True
         raise
     except Exception as error:  # Dask's teardown, after the runs: not the batch's failure
         say(f"the local Dask cluster did not close cleanly ({type(error).__name__}: {error}); its worker "
             "processes end with this one")
         _release_scheduler_folder(cluster)
+
+
+def _worker_processes(cluster: Any) -> list[Any]:
+    """The worker processes (Dask's AsyncProcess, each with `is_alive`, `join` and `kill`) of the
+    nannies the local Dask `cluster` made, as they are now; none of a cluster not Dask's own."""
+    found = []
+    for nanny in list(getattr(cluster, "_created", ())):
+        process = getattr(getattr(nanny, "process", None), "process", None)
+        if process is not None:
+            found.append(process)
+    return found
+
+
+def _end_cut_close(cluster: Any, processes: Sequence[Any], timeout_s: float = CUT_CLOSE_END_S) -> bool:
+    """End, on its loop, what the close of the local Dask `cluster` that a stop cut short (its
+    coroutine cancelled: Dask's nannies let go of their worker processes, asked to stop, which
+    then lived on for a second or more, and its scheduler kept running in this process) left:
+    each nanny closed, each of the worker processes `processes` (`_worker_processes`, taken before
+    the close) given STOPPED_WORKER_GRACE_S seconds to end, then killed, and its scheduler closed
+    (its scratch folder removed). True when all ended within `timeout_s` seconds; False, and
+    nothing raised, when they did not or Dask failed (a second stop meanwhile is raised)."""
+    from distributed.utils import sync
+
+    async def end() -> None:
+        nannies = list(getattr(cluster, "_created", ()))
+        await asyncio.gather(*(nanny.close(timeout=1, reason="stopped-while-closing") for nanny in nannies),
+                             return_exceptions=True)
+        for process in processes:
+            if process.is_alive():
+                try:
+                    await process.join(STOPPED_WORKER_GRACE_S)
+                except TimeoutError:
+                    await process.kill()
+                    await process.join(timeout_s)
+        scheduler = getattr(cluster, "scheduler", None)
+        if scheduler is not None:
+            await scheduler.close()
+
+    loop = getattr(cluster, "loop", None)
+    if loop is None:
+        return False
+    try:
+        sync(loop, end, callback_timeout=timeout_s)
+    except Exception:  # a timeout, or Dask's own teardown failing: the processes end with this one
+        return False
+    return not any(process.is_alive() for process in processes)
 
 
 def _release_scheduler_folder(cluster: Any) -> None:
