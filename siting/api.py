@@ -58,6 +58,7 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from pydantic_core import PydanticCustomError
 
 from siting.config.errors import InputError, OutputFolderError, listed
 from siting.config.load import (
@@ -85,6 +86,7 @@ from siting.config.schema import (
     Scenario,
     file_json_schema,
     is_schema_comment,
+    number_text,
 )
 from siting.config.units import per_year
 from siting.config.urls import is_url, url_words
@@ -525,7 +527,8 @@ def _takes_mapping(setting: str) -> bool:
 def _series_mapping(series: pd.Series, setting: str) -> dict[Any, Any]:
     """A pandas Series given for `setting`, a mapping, as the mapping of its index to its values,
     in its order, numpy's scalars as Python's: pd.Series({2024: 50}) for a figure by year is
-    {2024: 50}, as the dict typed out is (applied and recorded in manifest.json alike). InputError
+    {2024: 50}, as the dict typed out is (applied and recorded in manifest.json alike), and a
+    Series of Series for a mapping of mappings the nested mapping, as a dict of Series is. InputError
     naming the setting for an index that names a key twice, of which a mapping would keep only
     the last."""
     index = [plain_value(k) for k in series.index]
@@ -534,7 +537,8 @@ def _series_mapping(series: pd.Series, setting: str) -> dict[Any, Any]:
         raise InputError([f"overrides {setting} | a Series given for a mapping must name each key once in its index "
                           f"(got {_shown(repeated[0])} twice), since only the last would be kept; give each key "
                           "once, or pass a dict"])
-    return {k: plain_value(v) for k, v in zip(index, series.tolist(), strict=True)}
+    # each value for the setting below its key: a Series in it is a mapping too where one goes
+    return {k: plain_value(v, f"{setting}.{k}") for k, v in zip(index, series.tolist(), strict=True)}
 
 
 def override_pairs(overrides: Mapping[str, Any] | Iterable[Override | str] | None) -> tuple[Override, ...]:
@@ -1973,6 +1977,19 @@ def _same_value(a: Any, b: Any) -> bool:
     return isinstance(a, bool) == isinstance(b, bool) and a == b
 
 
+def _as_read(value: Any, at: Any) -> Any:
+    """A swept `value` as the scenario reads it where the setting is a number (`at`, its type, is
+    float): a text that spells a number (1e3, which the command line keeps as typed, or '1000')
+    as that number (`number_text`), so that `1000,1e3` is known as one value given twice; any
+    other value, and every value of another setting (a name `1e3` is text), as it is."""
+    if at is not float or not isinstance(value, str):
+        return value
+    try:
+        return number_text(value)
+    except PydanticCustomError:  # no number: the run's own check names it
+        return value
+
+
 def repeated_setting_problems(parsed: Sequence[tuple[str, str, list[Any]]]) -> list[str]:
     """The problems of a sweep's settings, each (its `KEY=V1,V2` text, its key, its values as
     YAML read them), that would run the same run twice or let one setting silently replace
@@ -1990,7 +2007,9 @@ def repeated_setting_problems(parsed: Sequence[tuple[str, str, list[Any]]]) -> l
             problems.append(f"{name} {later} | overlaps {name} {key}, one holding the other ({given}); give each "
                             "setting once")
     for text, key, values in parsed:
-        repeated = [v for k, v in enumerate(values) if any(_same_value(v, w) for w in values[:k])]
+        at = schema_at(Scenario, override_parts(key))
+        read = [_as_read(v, at) for v in values]
+        repeated = [v for k, v in enumerate(values) if any(_same_value(read[k], w) for w in read[:k])]
         if repeated:
             problems.append(f"{name} {text} | repeats the value {written_value(repeated[0])} of {key}, which would "
                             "run the same run twice; give each value once")

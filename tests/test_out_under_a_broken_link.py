@@ -41,3 +41,22 @@ def test_output_folder_below_a_broken_link_is_refused(work: Path, capsys: pytest
         "error: 1 problem with the output folder:\n  - small/scenario.yaml: --set output.folder | "
         f"{REFUSED.format(typed='gone/out')}\n")
     assert sorted(p.name for p in work.iterdir()) == ["gone", "small"]
+
+
+@pytest.mark.parametrize(("links", "typed", "why"), [
+    ({"gone2": "gone"}, "gone2/out", "gone2 is a broken symbolic link: it points to 'gone', itself a symbolic link "
+                                     "that leads to nothing"),
+    ({"loopa": "loopb", "loopb": "loopa"}, "loopa/out", "loopa is a broken symbolic link: it points to 'loopb', "
+                                                        "and the links from it lead round in a loop"),
+    ({"self": "self"}, "self/out", "self is a broken symbolic link: it points to 'self', and the links from it lead "
+                                   "round in a loop")])
+def test_a_link_to_a_broken_link_or_a_loop_is_named_so(work: Path, capsys: pytest.CaptureFixture[str],
+                                                        links: dict[str, str], typed: str, why: str) -> None:
+    """A link to another broken link, or links in a loop, were said to point to a file "which does
+    not exist", where `ls` shows it: the message says what it is."""
+    for name, target in links.items():
+        (work / name).symlink_to(target)
+    assert main(["check", "small/scenario.yaml", "--out", typed]) == 2
+    assert capsys.readouterr().err == (
+        f"error: 1 problem with the output folder:\n  - --out | the output folder cannot be created: {why} (got "
+        f"{typed}); point the link to a folder, or choose another folder\n")

@@ -74,3 +74,14 @@ def test_a_series_naming_a_year_twice_is_refused() -> None:
     assert raised.value.problems == [
         "overrides targets.capacity.cells | a Series given for a mapping must name each key once in its index (got "
         "2024 twice), since only the last would be kept; give each key once, or pass a dict"]
+
+
+def test_a_series_of_series_for_a_mapping_of_mappings_is_the_nested_mapping() -> None:
+    """Setbacks by product, each by category: a Series of Series is the mapping of mappings, as
+    a dict of Series is; the inner Series were made lists of their values, their index lost, and
+    refused as "a list" where the dict of the same Series was taken."""
+    inner = pd.Series({"lake": 8000})
+    expected = (("constraints.redline.setbacks_m", {"lfp": {"lake": 8000}}),)
+    assert override_pairs({"constraints.redline.setbacks_m": {"lfp": inner}}) == expected
+    assert override_pairs({"constraints.redline.setbacks_m": pd.Series({"lfp": inner})}) == expected
+    assert override_pairs([("constraints.redline.setbacks_m", pd.Series({"lfp": inner}))]) == expected

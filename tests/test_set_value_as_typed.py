@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from siting.cli import main
-from siting.config.load import parse_override
+from siting.config.load import parse_override, setting_text
 from tests.conftest import edit
 
 YEAR = ("years[1] | must be a calendar year from 1950 to 2200 (got 0x10), the years a catalog gives its figures "
@@ -67,3 +67,41 @@ def test_values_as_typed_are_the_values_read(folder: Path):
     assert years == [2023, 16] and buffer == "-1e3"
     again = pickle.loads(pickle.dumps((years, buffer)))
     assert again == ([2023, 16], "-1e3") and again[0][1].written == "0x10"
+
+
+@pytest.mark.parametrize(("key", "values", "named"), [
+    ("constraints.redline.buffer_m", "1000,0x3E8", "0x3E8"), ("constraints.redline.buffer_m", "0,-1e3,-1e3", "-1e3"),
+    ("years", "[2023, 1e3],[2023, 1e3]", "[2023, 1e3]"), ("years", "[2023, 16],[2023, 0x10]", "[2023, 0x10]")])
+def test_a_value_swept_twice_is_named_as_typed(folder: Path, capsys, monkeypatch, key, values, named):
+    """A value given twice in one swept setting is named as its second typing is: `1000,0x3E8`
+    said "repeats the value 1000", a value never typed twice, and `-1e3,-1e3` named '-1e3' in
+    quotes never typed."""
+    monkeypatch.chdir(folder)
+    assert problems(capsys, "sweep", "scenario.yaml", "--set", f"{key}={values}", "--out", "sw") == [
+        f"  - --set {key}={values} | repeats the value {named} of {key}, which would run the same run twice; give "
+        "each value once"]
+
+
+def test_a_value_given_twice_with_set_is_named_as_typed(folder: Path, capsys, monkeypatch):
+    """Both values of a setting given twice are named as typed (0x10 and 1e3, not 16 and '1e3')."""
+    monkeypatch.chdir(folder)
+    assert problems(capsys, "check", "scenario.yaml", "--set", "constraints.redline.buffer_m=0x10", "--set",
+                    "constraints.redline.buffer_m=1e3") == [
+        "  - scenario.yaml: --set constraints.redline.buffer_m | given twice (got 0x10, then 1e3); give it once, with "
+        "the value meant"]
+
+
+def test_the_swept_value_holding_a_fault_is_named_as_typed(folder: Path, capsys, monkeypatch):
+    """The swept value named after a fault inside it is written as typed, as the fault's own value is:
+    `(in the swept value [0x76C, 2024])`, not [1900, 2024] beside "(got 0x76C)"."""
+    monkeypatch.chdir(folder)
+    assert problems(capsys, "sweep", "scenario.yaml", "--set", "years=[0x76C, 2024],[2023, 2024]", "--out", "sw") == [
+        "  - scenario.yaml: --set years[0] (in the swept value [0x76C, 2024]) | must be a calendar year from 1950 to "
+        "2200 (got 0x76C), the years a catalog gives its figures for; give a year in that range"]
+
+
+def test_labels_and_tables_keep_the_values_read():
+    """Run labels and the tables (`setting_text`) write the value read, as before: 16, not 0x10."""
+    _key, (years,) = parse_override("years=[2023, 0x10]")
+    _key, (buffer,) = parse_override("constraints.redline.buffer_m=0x3E8")
+    assert setting_text(years) == "[2023, 16]" and setting_text(buffer) == "1000"

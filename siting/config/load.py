@@ -23,6 +23,7 @@ import codecs
 import contextlib
 import copy
 import datetime
+import errno
 import hashlib
 import math
 import os
@@ -2415,7 +2416,25 @@ def broken_link_words(path: Path, got: str = "") -> str:
     given (`got`, when given) where a message says it: "is a broken symbolic link (got
     'cat.yaml'): it points to 'gone.yaml', which does not exist"."""
     given = f" (got {got})" if got else ""
-    return f"is a broken symbolic link{given}: it points to {broken_link(path)!r}, which does not exist"
+    target = broken_link(path)
+    return f"is a broken symbolic link{given}: it points to {target!r}, {_link_end(path, target)}"
+
+
+def _link_end(path: Path, target: str | None) -> str:
+    """Where the broken link `path`, pointing to `target`, ends, for `broken_link_words`: "which
+    does not exist"; "itself a symbolic link that leads to nothing" when `target` is a broken link
+    there (`ls` shows it); "and the links from it lead round in a loop" when they do (`self ->
+    self`, `a -> b -> a`), where the system gives up."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "and the links from it lead round in a loop"
+    else:
+        return "which does not exist"
+    if target is not None and os.path.islink(os.path.join(os.path.dirname(path), target)):
+        return "itself a symbolic link that leads to nothing"
+    return "which does not exist"
 
 
 def which_is(shown: str, target: Path) -> str:
@@ -2802,6 +2821,15 @@ for _dumper in _DUMPERS.values():  # an override's value as typed (`parse_overri
     _dumper.add_representer(NumberText, yaml.SafeDumper.represent_str)
 
 
+class _TypedDumper(_DUMPERS[_TextLoader]):  # type: ignore[misc,valid-type]
+    """The command line's dumper, writing an override's whole number as typed (0x10, not 16) for
+    the messages (`written_value`); the command line's reader reads that text back as the number."""
+
+
+_TypedDumper.add_representer(WrittenInt, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:int",
+                                                                                      value.written))
+
+
 def _as_typed(value: Any, node: yaml.Node | None) -> Any:
     """An override's `value`, as YAML read it into `node`, with each value (not key) that is a whole
     number typed otherwise than as its digits a `WrittenInt`, and each unquoted text that spells a
@@ -3031,19 +3059,27 @@ def setting_parts(key: Any) -> tuple[str, ...]:
 
 
 def written_value(value: Any) -> str:
-    """An override's value as a message shows it: a scalar as `_shown` does (null, true, 0.5,
-    'text'), a list or a mapping in YAML's flow style ([lake, forest], {buffer_m: 5})."""
+    """An override's value as a message shows it, as typed: a scalar as `_shown` does (null, true,
+    0.5, 'text'), a whole number typed otherwise than as digits and an unquoted text that spells a
+    number as typed (0x10, 1e3: `WrittenInt`, `NumberText`), a list or a mapping in YAML's flow
+    style ([lake, forest], {buffer_m: 5}, [2023, 0x10])."""
     if isinstance(value, (list, dict)):
-        return dump_yaml(value, command_line=True, default_flow_style=True, width=1_000_000).strip()
+        return yaml.dump(value, Dumper=_TypedDumper, default_flow_style=True, width=1_000_000).strip()
+    if isinstance(value, (WrittenInt, NumberText)):
+        return value.written if isinstance(value, WrittenInt) else str(value)
     return _shown(value)
 
 
 def setting_text(value: Any) -> str:
     """A setting's value as tables and run labels show it, in the YAML it is written in: a text as
-    it is (unquoted), a number as Python writes it, null and true/false as YAML does, a date as
-    written (2023-06-30), a list or a mapping in YAML's flow style ([lake, forest],
-    {lfp: {lake: 8000}}) rather than as Python's repr."""
-    return value if isinstance(value, str) else written_value(value)
+    it is (unquoted), a number as Python writes it (16 for an override's 0x10: the value read),
+    null and true/false as YAML does, a date as written (2023-06-30), a list or a mapping in YAML's
+    flow style ([lake, forest], {lfp: {lake: 8000}}) rather than as Python's repr."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, dict)):
+        return dump_yaml(value, command_line=True, default_flow_style=True, width=1_000_000).strip()
+    return _shown(value)
 
 
 def repeated_keys(keys: Sequence[Any]) -> list[tuple[int, int]]:

@@ -40,6 +40,7 @@ from siting.config.load import (
     shown_path,
     unreadable_stand_in,
     without_unreadable,
+    written_value,
 )
 from siting.config.progress import BEAT_S
 from siting.deliver.files import SolveOutcome, largest_built_capex, redraw_map
@@ -936,7 +937,7 @@ def swept_value_named(problem: str, overrides: Sequence[Override], several: set[
         end = problem.find(" |", at)
         if at < 0 or end < 0 or problem[at + len(head):at + len(head) + 1] not in ("[", "."):
             continue
-        return f"{problem[:end]} (in the swept value {setting_text(value)}){problem[end:]}"
+        return f"{problem[:end]} (in the swept value {written_value(value)}){problem[end:]}"
     return problem
 
 
