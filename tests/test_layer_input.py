@@ -25,7 +25,7 @@ from siting.config.errors import InputError
 from siting.config.load import load_scenario
 from siting.deliver.layer import make_layer
 from siting.prepare.layers import LayerSet, load_layers, text_values
-from siting.prepare.spatial import RedlineSettings, preprocess
+from siting.prepare.spatial import RedlineSettings, preprocess, redline_projection_problems
 from tests.conftest import MadeRun, run_bad, run_once
 
 DATA = Path(__file__).parent / "data" / "small"
@@ -1071,3 +1071,28 @@ def test_an_allowed_zone_shapefile_s_field_is_found_by_its_cut_name(folder: Path
     assert prepared.candidate_cells == ("cell-west-21-273", "cell-west-22-273")
     assert prepared.layers.notices == [
         "allowed.shp: a shapefile keeps 10 characters of a field name; read 'industrial' as 'industrial_class'"]
+
+
+def test_only_the_red_line_polygon_reaching_too_far_is_refused_and_none_drawn_in_the_working_crs():
+    """`redline_projection_problems` samples the whole layer's box first and each polygon only when
+    that box reaches too far: of a layer of 200 small boxes over Yunnan and one box at 60 to 62 E
+    (45 degrees from UTM 48N's meridian, 105 E: lengths stretched up to 1.34 times, areas up to
+    about 1.8, within the limit of 2), none is refused; with one more box at 10 to 12 E (95 degrees
+    from it: lengths stretched up to 2.84 times), that box alone is named. A polygon drawn in the working CRS itself is never refused:
+    nothing is projected, however large it is (a 10,000 km square in EPSG:32648)."""
+    near = [box(100.0 + i % 20 * 0.2, 22.0 + i // 20 * 0.3, 100.1 + i % 20 * 0.2, 22.1 + i // 20 * 0.3)
+            for i in range(200)]
+    crs = pyproj.CRS("EPSG:32648")
+
+    def problems(polygons: list[Polygon], drawn_crs: str = "EPSG:4326") -> list[str]:
+        drawn = gpd.GeoDataFrame({"id": [f"z{i}" for i in range(len(polygons))]}, geometry=polygons, crs=drawn_crs)
+        return redline_projection_problems(drawn, drawn.to_crs(crs), crs, "EPSG:32648", "redline.geojson",
+                                           "zone_id")
+
+    assert problems(near + [box(60.0, 20.0, 62.0, 22.0)]) == []
+    assert problems(near + [box(60.0, 20.0, 62.0, 22.0), box(10.0, 20.0, 12.0, 22.0)]) == [
+        "redline.geojson: geometry | the 202nd feature (zone_id 'z201') cannot be projected truly into the working "
+        "CRS EPSG:32648: over its extent (10.00 to 12.00 E, 20.00 to 22.00 N) EPSG:32648 stretches lengths up to "
+        "2.84 times, so the sites it holds may not be found in it; clip the red-line layer to the study area and its "
+        "surroundings (in QGIS, Vector > Geoprocessing Tools > Clip), or split the polygon"]
+    assert problems([box(-5e6, -5e6, 5e6, 5e6)], "EPSG:32648") == []

@@ -150,6 +150,10 @@ class LayerSet:
     #: Per layer role: the layer's own description, read with the layer (`layer_description`;
     #: the red line's only, which the outputs quote).
     descriptions: dict[str, str] = field(default_factory=dict)
+    #: Per layer role ("clusters", "sites", "redline", "sources"): the field of its file its `id`
+    #: column comes from (site_id, zone_id, ...), by which the messages name a feature; "id" for
+    #: a role not given.
+    id_fields: dict[str, str] = field(default_factory=dict)
 
 
 #: GDAL's advice to prefix a path with a driver name: it does not apply to a path in a scenario file.
@@ -2087,8 +2091,11 @@ def _read_layers(loaded: LoadedScenario, allowed_zone: bool) -> tuple[LayerSet, 
     candidates = scenario.candidates
     if allowed_zone and candidates is not None and candidates.allowed_zone is not None:
         allowed = _allowed_zone(loaded, candidates.allowed_zone, policy, notices, problems, paths)
+    id_fields = {role: ref.id_field for role, ref in (("clusters", clusters_ref), ("sites", sites_ref),
+                                                      ("redline", redline_ref), ("sources", sources_ref))
+                 if ref is not None}
     return (LayerSet(clusters, sites, redline, sources, existing, notices, paths, context, allowed, text_columns,
-                     descriptions),
+                     descriptions, id_fields),
             problems, frozenset(faulty))
 
 

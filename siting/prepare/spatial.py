@@ -249,7 +249,8 @@ def _stretching_features(layers: LayerSet, crs: pyproj.CRS, name: str) -> str:
     ids = list(frame["id"]) if "id" in frame.columns else None
     place = (f"{west:.2f} E, {south:.2f} N" if (west, south) == (east, north) else
              f"{west:.2f} to {east:.2f} E, {south:.2f} to {north:.2f} N")
-    return (f"; the study area reaches that far for {path}: {named_features([row], ids, 'id')} at {place}, without "
+    id_field = layers.id_fields.get(role, "id")
+    return (f"; the study area reaches that far for {path}: {named_features([row], ids, id_field)} at {place}, without "
             f"which {name} would measure truly over the other features: if it is misplaced, correct its coordinates")
 
 
@@ -284,29 +285,38 @@ def _stretches(crs: pyproj.CRS, boxes: np.ndarray) -> np.ndarray:
 
 
 def redline_projection_problems(drawn: gpd.GeoDataFrame, projected: gpd.GeoDataFrame, crs: pyproj.CRS,
-                                name: str, path: str) -> list[str]:
+                                name: str, path: str, id_field: str = "id") -> list[str]:
     """A problem for each red-line polygon of `drawn` (as read, in its CRS) that the working CRS
     `crs` (named `name`; `projected` holds the same features in it) cannot project truly: over
     its lon/lat box `crs` stretches lengths by more than `MAX_REDLINE_STRETCH`, or cannot project
     a point, or the polygon's area there is off its area on the ellipsoid by more than that
     factor. The sites inside such a polygon may be found outside it, and so planned as if no red
-    line stood there. `path` names the layer's file; polygons of no area are left alone."""
-    if not len(drawn) or drawn.crs is None or projected.crs is None:
-        return []
+    line stood there. `path` names the layer's file and `id_field` the field of its ids (zone_id),
+    by which a polygon is named; polygons of no area are left alone."""
+    if not len(drawn) or drawn.crs is None or projected.crs is None or drawn.crs == crs:
+        return []  # drawn in the working CRS itself: nothing is projected
     geoms = drawn.geometry.to_numpy()
+    lonlat = geoms if drawn.crs.is_geographic else gpd.GeoSeries(geoms, crs=drawn.crs).to_crs("EPSG:4326").to_numpy()
+    bounds = shapely.bounds(lonlat)  # (n, 4), NaN for an empty or missing geometry
+    measured = np.isfinite(bounds).all(axis=1)
+    if not measured.any():
+        return []
+    layer_box = np.array([[bounds[measured, 0].min(), bounds[measured, 1].min(), bounds[measured, 2].max(),
+                           bounds[measured, 3].max()]])
+    if float(_stretches(crs, layer_box)[0]) <= MAX_REDLINE_STRETCH ** 0.5:
+        # Over the whole layer's box (one sample of 49 points, whatever the layer's size) no length
+        # is stretched or shrunk more than sqrt(MAX): no polygon's length more than MAX, and no area
+        # more than MAX (an area's factor is the product of two lengths' factors)
+        return []
     if drawn.crs.is_geographic:  # its edges straight in lon/lat, as to_working_crs draws them
         true_m2 = area_m2(shapely.segmentize(geoms, LONLAT_MAX_SEGMENT_DEG), drawn.crs)
-        lonlat = geoms
     else:
         true_m2 = ellipsoidal_area_m2(geoms, drawn.crs)
-        lonlat = gpd.GeoSeries(geoms, crs=drawn.crs).to_crs("EPSG:4326").to_numpy()
     plane_m2 = area_m2(projected.geometry.to_numpy(), projected.crs)
     if true_m2 is None or plane_m2 is None:
         return []
     ids = list(drawn["id"]) if "id" in drawn.columns else None
     problems = []
-    bounds = shapely.bounds(lonlat)  # (n, 4), NaN for an empty or missing geometry
-    measured = np.isfinite(bounds).all(axis=1)
     stretches = np.full(len(bounds), np.inf)
     stretches[measured] = _stretches(crs, bounds[measured])
     for row, (true, plane, geometry) in enumerate(zip(true_m2, plane_m2, lonlat, strict=True)):
@@ -323,7 +333,7 @@ def redline_projection_problems(drawn: gpd.GeoDataFrame, projected: gpd.GeoDataF
         if stretch <= MAX_REDLINE_STRETCH:
             why = (f"its area there, {plane / 1e6:,.0f} km2, is {ratio:.2g} times its area on the ellipsoid, "
                    f"{true / 1e6:,.0f} km2")
-        problems.append(f"{path}: geometry | {named_features([row], ids, 'id')} cannot be projected truly into "
+        problems.append(f"{path}: geometry | {named_features([row], ids, id_field)} cannot be projected truly into "
                         f"the working CRS {name}: {why}, so the sites it holds may not be found in it; clip the "
                         "red-line layer to the study area and its surroundings (in QGIS, Vector > Geoprocessing "
                         "Tools > Clip), or split the polygon")
@@ -742,7 +752,8 @@ def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings,
     sources = to_working_crs(layers.sources, crs)
     redline_path = layers.paths.get("redline")
     folded = redline_projection_problems(layers.redline, redline, crs, working_crs,
-                                         shown_path(redline_path) if redline_path is not None else "redline")
+                                         shown_path(redline_path) if redline_path is not None else "redline",
+                                         layers.id_fields.get("redline", "id"))
     if folded:
         raise InputError(folded)
     notices: list[str] = []
