@@ -1078,8 +1078,9 @@ def test_only_the_red_line_polygon_reaching_too_far_is_refused_and_none_drawn_in
     that box reaches too far: of a layer of 200 small boxes over Yunnan and one box at 60 to 62 E
     (45 degrees from UTM 48N's meridian, 105 E: lengths stretched up to 1.34 times, areas up to
     about 1.8, within the limit of 2), none is refused; with one more box at 10 to 12 E (95 degrees
-    from it: lengths stretched up to 2.84 times), that box alone is named. A polygon drawn in the working CRS itself is never refused:
-    nothing is projected, however large it is (a 10,000 km square in EPSG:32648)."""
+    from it: lengths stretched up to 2.84 times), that box alone is named. A polygon drawn in the
+    working CRS itself is never refused: nothing is projected, however large it is (a 10,000 km
+    square in EPSG:32648)."""
     near = [box(100.0 + i % 20 * 0.2, 22.0 + i // 20 * 0.3, 100.1 + i % 20 * 0.2, 22.1 + i // 20 * 0.3)
             for i in range(200)]
     crs = pyproj.CRS("EPSG:32648")
@@ -1089,8 +1090,8 @@ def test_only_the_red_line_polygon_reaching_too_far_is_refused_and_none_drawn_in
         return redline_projection_problems(drawn, drawn.to_crs(crs), crs, "EPSG:32648", "redline.geojson",
                                            "zone_id")
 
-    assert problems(near + [box(60.0, 20.0, 62.0, 22.0)]) == []
-    assert problems(near + [box(60.0, 20.0, 62.0, 22.0), box(10.0, 20.0, 12.0, 22.0)]) == [
+    assert problems([*near, box(60.0, 20.0, 62.0, 22.0)]) == []
+    assert problems([*near, box(60.0, 20.0, 62.0, 22.0), box(10.0, 20.0, 12.0, 22.0)]) == [
         "redline.geojson: geometry | the 202nd feature (zone_id 'z201') cannot be projected truly into the working "
         "CRS EPSG:32648: over its extent (10.00 to 12.00 E, 20.00 to 22.00 N) EPSG:32648 stretches lengths up to "
         "2.84 times, so the sites it holds may not be found in it; clip the red-line layer to the study area and its "
