@@ -31,7 +31,7 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -205,6 +205,22 @@ def alive(pid: int) -> bool:
     except (FileNotFoundError, IndexError):
         return False
     return state != "Z"
+
+
+def _raise_keyboard_interrupt(_signum: int, _frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def usr1_stops_the_main_thread() -> Iterator[None]:
+    """While the block runs, SIGUSR1 raises KeyboardInterrupt in the main thread, as Ctrl-C does
+    there (`signal.pthread_kill(main, signal.SIGUSR1)` from another thread stops the call under way
+    at a chosen moment); the previous handler is restored after."""
+    previous = signal.signal(signal.SIGUSR1, _raise_keyboard_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
 
 
 def interruptible() -> None:

@@ -26,7 +26,7 @@ import pytest
 
 from siting.config import progress
 from siting.runs import pool
-from tests.conftest import alive
+from tests.conftest import alive, usr1_stops_the_main_thread
 
 distributed = pytest.importorskip("dask.distributed")
 
@@ -99,15 +99,9 @@ def stop_as_workers_are_asked_to_stop(monkeypatch: pytest.MonkeyPatch) -> Iterat
             asyncio.get_running_loop().call_later(0.05, signal.pthread_kill, main, signal.SIGUSR1)
         await kill(self, *args, **kwargs)
 
-    def stopped(_signum: int, _frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGUSR1, stopped)
     monkeypatch.setattr(WorkerProcess, "kill", asked)
-    try:
+    with usr1_stops_the_main_thread():
         yield pids
-    finally:
-        signal.signal(signal.SIGUSR1, previous)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")

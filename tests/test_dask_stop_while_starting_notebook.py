@@ -26,7 +26,7 @@ import dask  # noqa: E402
 from distributed.nanny import Nanny  # noqa: E402
 
 from siting.runs import pool  # noqa: E402
-from tests.conftest import alive  # noqa: E402
+from tests.conftest import alive, usr1_stops_the_main_thread  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 
@@ -54,15 +54,9 @@ def stop_as_workers_start(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]
             signal.pthread_kill(main, signal.SIGUSR1)
         return status
 
-    def stopped(_signum: int, _frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGUSR1, stopped)
     monkeypatch.setattr(Nanny, "instantiate", instantiated)
-    try:
+    with usr1_stops_the_main_thread():
         yield pids
-    finally:
-        signal.signal(signal.SIGUSR1, previous)
 
 
 def test_a_stop_while_the_local_cluster_starts_leaves_nothing_running(
