@@ -14,8 +14,8 @@ import pytest
 from tests.conftest import MISSING_CATALOG, NO_CATALOG, refused_lines, spoil_catalog_schema
 
 REPEATED = "  - sites.geojson: field 'site_id' | duplicate id 'w_mine' (the 1st and 2nd features); ids must be unique"
-NEGATIVE = ("  - sites.geojson: field 'usable_area_ha' | negative for the 3rd feature (site_id 'e_city'); use a value "
-            ">= 0")
+NEGATIVE = ("  - sites.geojson: field 'usable_area_ha' | negative for the 3rd feature (site_id 'e_city') (got -5); "
+            "use a value >= 0")
 
 
 def spoil_sites(folder: Path) -> None:

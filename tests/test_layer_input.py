@@ -368,6 +368,21 @@ def test_source_status_outside_the_allowed_values_is_an_error(folder: Path, caps
         "'Producing'); use one of: producing, prospective\n")
 
 
+def test_each_source_status_outside_the_allowed_values_is_shown_as_written(folder: Path, capsys):
+    """Two sources with two different unknown statuses: each feature is named with its own value,
+    not both with the first one's."""
+    wrong = {"rock_w": "Producing", "li_clay": "planned"}
+
+    def misstate(feature):
+        feature["properties"]["status"] = wrong[feature["properties"]["source_id"]]
+
+    edit_features(folder / "sources.geojson", misstate)
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - sources.geojson: field 'status' | unknown status in the 1st feature (source_id 'rock_w') (got "
+        "'Producing') and the 2nd (source_id 'li_clay') (got 'planned'); use one of: producing, prospective\n")
+
+
 # --- 2. non-finite attributes, tables and multi-layer files -----------------------------------
 
 
@@ -396,7 +411,7 @@ def test_non_finite_site_attributes_are_errors(folder: Path, capsys):
         "  - sites.geojson: field 'usable_area_ha' | must be a finite number for the 2nd feature (site_id 'w_lake') "
         "(got '-inf'); use a number\n"
         "  - sites.geojson: field 'existing_lfp' | must be a finite number for the 3rd feature (site_id 'e_city') "
-        "(got inf); use a number\n")
+        "(got 'Infinity'); use a number\n")
 
 
 def test_csv_given_as_a_layer_is_refused(folder: Path, capsys):
@@ -827,7 +842,40 @@ def test_many_features_with_one_problem_are_named_five_and_counted(folder: Path,
         "error: 1 problem in the input:\n"
         "  - sites.geojson: field 'usable_area_ha' | negative for the 1st feature (site_id 'w_mine'), the 2nd "
         "(site_id 'w_lake'), the 3rd (site_id 'e_city'), the 4th (site_id 'e_far'), the 5th (site_id 'w_mine_2') "
-        "and 3 more; use a value >= 0\n")
+        "and 3 more (got -1); use a value >= 0\n")
+
+
+def test_each_bad_value_of_a_field_is_shown_beside_its_feature(folder: Path, capsys):
+    """Two sites with negative areas (-5, -7.5) and two with texts ('lots', 'n/a') in the usable
+    area: each message names every feature with its own value as the file writes it."""
+    data = json.loads((folder / "sites.geojson").read_text())
+    for feature, value in zip(data["features"], ["lots", -5, "n/a", -7.5], strict=True):
+        feature["properties"]["usable_area_ha"] = value
+    (folder / "sites.geojson").write_text(json.dumps(data))
+    assert run_bad(folder, capsys) == (
+        "error: 2 problems in the input:\n"
+        "  - sites.geojson: field 'usable_area_ha' | not a number for the 1st feature (site_id 'w_mine') (got 'lots') "
+        "and the 3rd (site_id 'e_city') (got 'n/a'); use a number\n"
+        "  - sites.geojson: field 'usable_area_ha' | negative for the 2nd feature (site_id 'w_lake') (got -5) and the "
+        "4th (site_id 'e_far') (got -7.5); use a value >= 0\n")
+
+
+def test_many_features_with_different_bad_values_show_five_and_count_the_rest(folder: Path, capsys):
+    """Eight sites with the negative areas -1 to -8: the first five are named, each with its
+    value, and the other three counted."""
+    data = json.loads((folder / "sites.geojson").read_text())
+    for i in range(4):
+        extra = json.loads(json.dumps(data["features"][i]))
+        extra["properties"]["site_id"] += "_2"
+        data["features"].append(extra)
+    for i, feature in enumerate(data["features"]):
+        feature["properties"]["usable_area_ha"] = -(i + 1)
+    (folder / "sites.geojson").write_text(json.dumps(data))
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - sites.geojson: field 'usable_area_ha' | negative for the 1st feature (site_id 'w_mine') (got -1), the 2nd "
+        "(site_id 'w_lake') (got -2), the 3rd (site_id 'e_city') (got -3), the 4th (site_id 'e_far') (got -4), the 5th "
+        "(site_id 'w_mine_2') (got -5) and 3 more; use a value >= 0\n")
 
 
 def test_feature_places_are_counted_in_file_order_whatever_the_feature_ids(folder: Path, capsys):

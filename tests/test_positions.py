@@ -253,8 +253,8 @@ def test_bad_uncertainties_are_errors_naming_the_feature(folder: Path, capsys):
         "(got 'about 5 km'); use a number\n"
         "  - sites.geojson: field 'position_uncertainty_km' | must be a finite number for the 3rd feature (site_id "
         "'e_city') (got 'Infinity'); use a number\n"
-        "  - sites.geojson: field 'position_uncertainty_km' | negative for the 1st feature (site_id 'w_mine'); use a "
-        "value >= 0\n")
+        "  - sites.geojson: field 'position_uncertainty_km' | negative for the 1st feature (site_id 'w_mine') (got "
+        "-1.5); use a value >= 0\n")
 
 
 def test_a_null_uncertainty_is_an_exact_position_and_a_shapefile_s_cut_name_is_read(folder: Path):

@@ -67,7 +67,7 @@ import re
 import struct
 import warnings
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias, TypeVar
@@ -1798,45 +1798,55 @@ def check_numeric(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: 
     negative = (values < 0).to_numpy() & ~infinite
     at = shown_path(path)
 
+    too_large = (values > MAX_QUANTITY).to_numpy() & ~infinite
+    written = _as_written(path, field_name, np.flatnonzero(not_number | infinite | negative | too_large), len(frame),
+                          lambda row: "null" if null[row] else _written(raw.iloc[row]))
+
     def named(where: np.ndarray) -> str:
-        return features_where(frame, where, id_field)
+        return features_got(frame, where, id_field, written.__getitem__)
 
     if not_number.any():
-        first = int(np.flatnonzero(not_number)[0])
-        shown = _null_as_written(path, field_name, first, len(frame)) if null[first] else _written(raw.iloc[first])
-        problems.append(f"{at}: field '{field_name}' | not a number for {named(not_number)} "
-                        f"(got {shown}); use a number")
+        problems.append(f"{at}: field '{field_name}' | not a number for {named(not_number)}; use a number")
     if infinite.any():
-        first = raw[infinite].iloc[0]
-        shown = repr(first) if isinstance(first, str) else f"{float(first):g}"
-        problems.append(f"{at}: field '{field_name}' | must be a finite number for {named(infinite)} "
-                        f"(got {shown}); use a number")
+        problems.append(f"{at}: field '{field_name}' | must be a finite number for {named(infinite)}; use a number")
     if negative.any():
-        problems.append(f"{at}: field '{field_name}' | negative for {named(negative)}; "
-                        "use a value >= 0")
-    too_large = (values > MAX_QUANTITY).to_numpy() & ~infinite
+        problems.append(f"{at}: field '{field_name}' | negative for {named(negative)}; use a value >= 0")
     if too_large.any():
-        problems.append(f"{at}: field '{field_name}' | too large for {named(too_large)} (got "
-                        f"{float(values[too_large].iloc[0]):g}): it {too_large_message(MAX_QUANTITY)}; give a "
-                        "smaller value")
+        problems.append(f"{at}: field '{field_name}' | too large for {named(too_large)}: it "
+                        f"{too_large_message(MAX_QUANTITY)}; give a smaller value")
     frame[column] = values
 
 
-def _null_as_written(path: Path, field_name: str, row: int, count: int) -> str:
-    """How the GeoJSON `path` (of `count` features) writes the value of `field_name` at `row` that
-    GDAL read as null: "NaN" for the value NaN (not JSON, but written by some tools), a text as
-    written (quoted: 'NaN', which GDAL reads as null in a column of numbers), else "null"
-    (a null, or a file of another format)."""
-    if path.suffix.lower() not in (".geojson", ".json"):
-        return "null"
+class _Typed(str):
+    """A number of a GeoJSON file as its text writes it (-5, -7.50, 1e400, NaN, Infinity), read
+    by `_as_written` (json's parse_float, parse_int and parse_constant)."""
+
+
+def _as_written(path: Path, field_name: str, rows: Iterable[int], count: int,
+                read: Callable[[int], str]) -> dict[int, str]:
+    """How the GeoJSON `path` (of `count` features) writes the value of `field_name` at each of
+    `rows` (0-based places in the file): a number as its text writes it (-5, -7.50, 1e400; NaN and
+    Infinity, not JSON but written by some tools), 'lots' for a text, true for a yes/no, null.
+    GDAL reads a column of numbers and texts as texts ('-5'), and a text 'NaN' in a column of
+    numbers as null: the file says which was typed. Where it cannot (a file of another format, a
+    feature without the field), `read(row)`: the value as read. The file is read once."""
+    rows = [int(r) for r in rows]
+    shown = {row: read(row) for row in rows}
+    if not rows or path.suffix.lower() not in (".geojson", ".json"):
+        return shown
     try:
-        features = json.loads(path.read_bytes()).get("features")
-        value = features[row]["properties"][field_name] if len(features) == count else None
+        features = json.loads(path.read_bytes(), parse_float=_Typed, parse_int=_Typed,
+                               parse_constant=_Typed).get("features")
+        if len(features) != count:
+            return shown
+        for row in rows:
+            properties = features[row].get("properties")
+            if isinstance(properties, dict) and field_name in properties:
+                value = properties[field_name]
+                shown[row] = str(value) if isinstance(value, _Typed) else "null" if value is None else _written(value)
     except (OSError, ValueError, AttributeError, KeyError, IndexError, TypeError):
-        return "null"
-    if isinstance(value, float) and math.isnan(value):
-        return "NaN"
-    return repr(value) if isinstance(value, str) else "null"
+        return {row: read(row) for row in rows}
+    return shown
 
 
 def _numbers(raw: pd.Series) -> pd.Series:
@@ -1849,10 +1859,36 @@ def _numbers(raw: pd.Series) -> pd.Series:
 
 
 def _written(value: object) -> str:
-    """A layer's value as a message shows it: true/false as GeoJSON writes them, else its repr."""
+    """A layer's value as a message shows it, as the file types it: true/false as GeoJSON writes
+    them, a text quoted (its repr), a whole number without a decimal point (-5, where GDAL read
+    -5.0), any other number as Python writes it (-2.5, inf, 1e+308)."""
     if isinstance(value, (bool, np.bool_)):
         return "true" if value else "false"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+        whole = math.isfinite(number) and number.is_integer() and abs(number) < 1e15
+        return str(int(number)) if whole else repr(number)
     return repr(value)
+
+
+def features_got(frame: gpd.GeoDataFrame, where: np.ndarray | pd.Series, id_field: str | None,
+                 shown: Callable[[int], str], limit: int = 5) -> str:
+    """`features_where` with the value each feature has, as `shown` (by the feature's 0-based
+    place in the file) writes it: one "(got ...)" after the features when they all have the same
+    value, else one after each feature, the first `limit` of them:
+
+        the 1st feature (site_id 'a') and the 3rd (site_id 'c') (got 'lots')
+        the 2nd feature (site_id 'b') (got -5) and the 4th (site_id 'd') (got -7)
+        the 2nd feature (got -5), the 4th (got -7) and 3 more      (without ids)"""
+    rows = [int(r) for r in np.flatnonzero(np.asarray(where, dtype=bool))]
+    values = [shown(row) for row in rows]
+    if len(set(values)) == 1:
+        return f"{features_where(frame, where, id_field)} (got {values[0]})"
+    ids = list(frame["id"]) if "id" in frame.columns and id_field is not None else None
+    each = [named_features([row], ids, id_field if ids is not None else None) for row in rows[:limit]]
+    each = [(text if i == 0 else text.replace(" feature", "", 1)) + f" (got {value})"
+            for i, (text, value) in enumerate(zip(each, values, strict=False))]
+    return joined(each + ([f"{len(rows) - limit} more"] if len(rows) > limit else []))
 
 
 def _check_text(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: str, what: str,
@@ -1869,8 +1905,9 @@ def _check_text(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: st
     if allowed:
         wrong = np.array([not bad and v not in allowed for v, bad in zip(values, empty, strict=True)], dtype=bool)
         if wrong.any():
+            written = _as_written(path, field_name, np.flatnonzero(wrong), len(frame), lambda row: repr(values[row]))
             problems.append(f"{at}: field '{field_name}' | unknown {what} in "
-                            f"{features_where(frame, wrong, id_field)} (got {values[int(np.argmax(wrong))]!r}); use "
+                            f"{features_got(frame, wrong, id_field, written.__getitem__)}; use "
                             f"one of: {', '.join(allowed)}")
     frame[column] = [v if v is not None else "" for v in values]
 
