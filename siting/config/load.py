@@ -1558,6 +1558,26 @@ def _written_number(locator: Locator, loc: tuple[Any, ...], got: Any) -> str | N
     return written
 
 
+def written_list(locator: Locator, loc: tuple[Any, ...], values: Sequence[Any]) -> str:
+    """The list `values` (as the schema read the list at `loc`) as its layer writes it, in YAML's
+    flow style: each number as written there (`_written_number`: [2023, 2024, 0x7E8], not [2023,
+    2024, 2024]; 2023.0 or 2.023e3 where the schema read 2023), by the file's text or as an override
+    typed it; any other item as `_shown` writes it (a text quoted, as a message names a text)."""
+    def one(i: int, value: Any) -> str:
+        found = _written_number(locator, (*loc, i), value)
+        if found is not None:
+            return found
+        written = locator.written((*loc, i))  # a whole number the schema took from 2023.0 or 2.023e3
+        if isinstance(value, int) and not isinstance(value, bool) and not isinstance(written, bool):
+            if isinstance(written, float) and written == value:  # an override's, as YAML read it
+                return repr(written)
+            if isinstance(written, str) and re.fullmatch(NUMBER, written) and float(written.replace("_", "")) == value:
+                return str(written)
+        return _shown(value)
+
+    return "[" + ", ".join(one(i, value) for i, value in enumerate(values)) + "]"
+
+
 def _rule_message(msg: str, written: str | None, got: Any, shown: str,
                   key_read: tuple[Any, str] | None = None) -> str:
     """A rule's own message `msg`, which may say itself what was given, as a number it formats
@@ -4279,7 +4299,7 @@ class ReferenceCheck:
         s, c = self.s, self.s.constraints
         if self.ok("years") and not years_in_order(s.years):
             self.problems.append(f"{self.at('years')}: {self.key('years')} | must be strictly increasing without "
-                                 f"repeats (got {s.years})")
+                                 f"repeats (got {written_list(self.locator, ('years',), s.years)})")
         paths = self.keys.price_paths
         if self.ok("price_path") and paths is not None and s.price_path not in paths:
             self.problems.append(unknown_value(self.at("price_path"), self.key("price_path"), s.price_path,
