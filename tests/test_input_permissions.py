@@ -18,6 +18,7 @@ run as another user."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
@@ -268,3 +269,136 @@ def test_a_schema_file_inside_a_locked_folder(work: Path, capsys):
     target = work / "locked" / "s.json"
     err = refused(work, ["schema", "--out", str(target)], capsys)
     assert err.startswith(f"{ONE}--out | the file {DENIED}: the folder {work / 'locked'} on its path"), err
+
+
+@contextmanager
+def unfollowable(link: Path) -> Iterator[None]:
+    """While the block runs, the symbolic link `link` is one the system does not let this process
+    follow, as /proc/1/cwd (a process of another user's) is: reading the link (`os.readlink`, which
+    `os.path.realpath` and `Path.resolve` call) and a look through it (`os.stat` of the link, any
+    look at a path under it) fail with EACCES; the link itself may be looked at (`os.lstat`)."""
+    real_stat, real_lstat, real_readlink = os.stat, os.lstat, os.readlink
+    text = str(link)
+
+    def denied(path: Any) -> PermissionError:
+        return PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
+
+    def named(path: Any, kwargs: dict[str, Any]) -> str | None:
+        if isinstance(path, int) or kwargs.get("dir_fd") is not None:
+            return None
+        return os.path.abspath(os.fsdecode(os.fspath(path)))
+
+    def stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        absolute = named(path, kwargs)
+        through = absolute == text and kwargs.get("follow_symlinks", True)
+        if absolute is not None and (_under(absolute, text) or through):
+            raise denied(path)
+        return real_stat(path, *args, **kwargs)
+
+    def lstat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        absolute = named(path, kwargs)
+        if absolute is not None and _under(absolute, text):
+            raise denied(path)
+        return real_lstat(path, *args, **kwargs)
+
+    def readlink(path: Any, *args: Any, **kwargs: Any) -> str:
+        if named(path, kwargs) == text:
+            raise denied(path)
+        return real_readlink(path, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "stat", stat)
+        patch.setattr(os, "lstat", lstat)
+        patch.setattr(os, "readlink", readlink)
+        yield
+
+
+def _not_followed(given: str) -> str:
+    return (f"cannot be looked at (Permission denied): the folder {given} on its path is a symbolic link the "
+            "system does not let you follow")
+
+
+OUT_FIX = "check that folder's permissions, or choose a folder you can write to"
+
+
+@pytest.mark.parametrize("command", ["solve", "check", "compare", "sweep"])
+def test_an_output_folder_behind_a_link_not_to_be_followed(work: Path, capsys, command: str):
+    """`--out /proc/1/cwd/x` (a link the system does not let the user follow): refused naming --out
+    and the link, exit 2, nothing written (it raised PermissionError from os.path.realpath in
+    siting/config/load.py `given_path`, then in `home_named`)."""
+    link = work / "theirs"
+    link.symlink_to(work / "locked")
+    out = link / "x"
+    scenario = str(work / "small" / "scenario.yaml")
+    argv = {"solve": ["solve", scenario], "check": ["check", scenario], "compare": ["compare", scenario, scenario],
+            "sweep": ["sweep", scenario, "--set", "objective.discount_rate=0.05,0.06"]}[command]
+    err = refused(work, [*argv, "--out", str(out)], capsys, lambda: unfollowable(link))
+    assert err == (f"error: 1 problem with the output folder:\n  - --out | the output folder "
+                   f"{_not_followed(str(link))} (got {out}); {OUT_FIX}\n")
+
+
+def test_an_output_folder_set_behind_a_link_not_to_be_followed(work: Path, capsys):
+    """`--set output.folder=/proc/1/cwd/x`: refused naming the setting and the link."""
+    link = work / "theirs"
+    link.symlink_to(work / "locked")
+    out = link / "x"
+    scenario = work / "small" / "scenario.yaml"
+    err = refused(work, ["check", str(scenario), "--set", f"output.folder={out}"], capsys, lambda: unfollowable(link))
+    assert err == (f"error: 1 problem with the output folder:\n  - {scenario}: --set output.folder | the output "
+                   f"folder {_not_followed(str(link))} (got {out}); {OUT_FIX}\n")
+
+
+@pytest.mark.parametrize("command", ["show", "check", "solve"])
+def test_a_scenario_behind_a_link_not_to_be_followed(work: Path, capsys, command: str):
+    """`siting show /proc/1/cwd/s.yaml`: the scenario file refused naming the link (it raised
+    PermissionError from os.path.realpath in `given_path`)."""
+    link = work / "theirs"
+    link.symlink_to(work / "locked")
+    scenario = link / "scenario.yaml"
+    err = refused(work, [command, str(scenario)], capsys, lambda: unfollowable(link))
+    assert err == f"{ONE}{scenario}: the scenario file {_not_followed(str(link))}; {FIX}\n"
+
+
+def test_inputs_set_behind_a_link_not_to_be_followed(work: Path, capsys):
+    """`--set catalog=/proc/1/cwd/c.yaml` (it raised PermissionError from Path.resolve in
+    siting/config/load.py `followed`) and `--set layers.sites.path=/proc/1/cwd/sites.geojson` (from
+    Path.resolve in siting/deliver/folders.py `present_inputs`), each refused naming the setting and
+    the link."""
+    link = work / "theirs"
+    link.symlink_to(work / "locked")
+    scenario = work / "small" / "scenario.yaml"
+    catalog, sites = link / "catalog.yaml", link / "sites.geojson"
+    err = refused(work, ["check", str(scenario), "--set", f"catalog={catalog}"], capsys, lambda: unfollowable(link))
+    assert err == (f"{ONE}{scenario}: --set catalog | the file it names {_not_followed(str(link))} (got '{catalog}'); "
+                   f"{FIX}\n")
+    err = refused(work, ["solve", str(scenario), "--set", f"layers.sites.path={sites}", "--out", str(work / "out")],
+                  capsys, lambda: unfollowable(link))
+    assert err == (f"{ONE}{sites}: the sites layer's file {_not_followed(str(link))}; {FIX} and give that path in "
+                   f"--set layers.sites.path ({SET_STARTS})\n")
+
+
+def _proc_link_denied() -> bool:
+    """Whether /proc/1/cwd is a link this process may not follow (a process of another user's, or
+    root's in a container without the right to look at it)."""
+    try:
+        os.readlink("/proc/1/cwd")
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+@pytest.mark.skipif(not _proc_link_denied(), reason="/proc/1/cwd can be followed here; the tests above stand in")
+def test_proc_1_cwd_for_real(work: Path, capsys, tmp_path_factory: pytest.TempPathFactory):
+    """The reviewer's case as typed: `siting check <scenario> --out /proc/1/cwd/x`; and a scenario
+    through a link of the user's to /proc/1/cwd, which can be read, to a place that cannot."""
+    err = refused(work, ["check", str(work / "small" / "scenario.yaml"), "--out", "/proc/1/cwd/x"], capsys,
+                  contextlib.nullcontext)
+    assert err == (f"error: 1 problem with the output folder:\n  - --out | the output folder "
+                   f"{_not_followed('/proc/1/cwd')} (got /proc/1/cwd/x); {OUT_FIX}\n")
+    mine = tmp_path_factory.mktemp("links") / "mine"  # not under work, whose files the test compares
+    mine.symlink_to("/proc/1/cwd")
+    err = refused(work, ["show", str(mine / "s.yaml")], capsys, contextlib.nullcontext)
+    assert err == (f"{ONE}{mine / 's.yaml'}: the scenario file cannot be looked at (Permission denied): the folder "
+                   f"{mine} on its path is a symbolic link to a folder that does not let you in; {FIX}\n")

@@ -172,6 +172,17 @@ def _absolute(text: str) -> str:
     return os.path.normpath(os.path.join(here(), home_expanded(text) or text))
 
 
+def real_path(path: str) -> str:
+    """The absolute path `path` with its symbolic links resolved (`os.path.realpath`), for naming
+    it in messages only; `path` itself where the system does not let them be followed (a link it
+    will not read, as /proc/1/cwd for another user: PermissionError): the check of the file or
+    folder that reads it (`unsearchable_words`) tells that."""
+    try:
+        return os.path.realpath(path)
+    except OSError:
+        return path
+
+
 def given_path(text: str, absolute: str | None = None) -> None:
     """Name the file (or folder) the path `text` names as `text` in the messages from now on
     (`shown_path`), when messages name it as given (`typed_as_is`); `absolute` is the path it was
@@ -187,7 +198,7 @@ def given_path(text: str, absolute: str | None = None) -> None:
     if known is None:
         known = {}
         _GIVEN_PATHS.set(known)
-    for form in (target, os.path.realpath(target)):
+    for form in (target, real_path(target)):
         known.setdefault(form, text)
 
 
@@ -288,7 +299,7 @@ def home_named(path: Path | str) -> str:
     """`path` as typed when it is, or lies under, a path given from a home folder (`~/outA`);
     otherwise as it is: how the command line names the folders it wrote."""
     absolute = os.path.abspath(path)
-    for candidate in (absolute, os.path.realpath(absolute)):
+    for candidate in (absolute, real_path(absolute)):
         given = _as_given(candidate)
         if given is not None and home_expanded(given) is not None:
             return given
@@ -338,7 +349,7 @@ def shown_path(path: Path | str) -> str:
     given = _as_given(absolute)
     if given is not None:
         return given
-    candidates = (absolute, os.path.realpath(absolute))  # as typed, then through any symbolic links
+    candidates = (absolute, real_path(absolute))  # as typed, then through any symbolic links
     given = _as_given(candidates[1])
     if given is not None:
         return given
@@ -2299,10 +2310,15 @@ def followed(path: Path) -> Path:
     that stands on its way where the path's folders are not there yet (a link whose target is
     missing: `broken_link`, `broken_link_above`): the path then stays as written, so that the
     messages name the link as it was written, not the file it would lead to, and an output folder
-    below it is refused rather than made where the link points."""
+    below it is refused rather than made where the link points; so too where the system does not
+    let a link on the way be followed (PermissionError), which the file's or folder's own check
+    (`unsearchable_words`) then tells."""
     if broken_link(path) is not None or broken_link_above(path) is not None:
         return Path(os.path.abspath(path))
-    return path.resolve()
+    try:
+        return path.resolve()
+    except OSError:  # a link the system will not read (/proc/1/cwd): the check of the file tells it
+        return Path(os.path.abspath(path))
 
 
 def broken_link_above(path: Path) -> Path | None:
@@ -2395,13 +2411,29 @@ def too_long_words(path: Path | str) -> str | None:
 UNSEARCHABLE_FIX = "check that folder's permissions, or copy the file to a folder you can read"
 
 
+def _barrier(folder: Path) -> str:
+    """Why the folder `folder`, on the way to a path the system does not let the user look at,
+    stops them, in words: "does not let you in"; for a symbolic link, "is a symbolic link the system
+    does not let you follow" when the link itself cannot be read (/proc/1/cwd, of another user's
+    process), else "is a symbolic link to a folder that does not let you in"."""
+    if not os.path.islink(folder):
+        return "does not let you in"
+    try:
+        os.readlink(folder)
+    except OSError:
+        return "is a symbolic link the system does not let you follow"
+    return "is a symbolic link to a folder that does not let you in"
+
+
 def unsearchable_words(path: Path | str) -> str | None:
     """Why the system does not let the user look at the file or folder `path` names, in words, or
     None when it does (or fails for another reason, which the checks after it tell): a folder on
     its way that does not let the user in (no search permission, x, for them), "cannot be looked
     at (Permission denied): the folder /home/ann/data on its path does not let you in". The
     folder is the one above the first part of the path (absolute, as given) that cannot be looked
-    at; where each part can and a symbolic link leads beyond, "a folder on the path it leads to".
+    at, said to be a symbolic link when it is one (one the system does not let the user follow, as
+    /proc/1/cwd for a process of another's: its links cannot be resolved either, `real_path`); where
+    each part can and a symbolic link leads beyond, "a folder on the path it leads to".
     Such a folder makes every look at the path fail (a PermissionError, EACCES), which the checks
     that a file exists (`Path.exists`, `is_file`, `is_dir`) raise rather than answer, so this is
     asked before them, after `too_long_words`: `read_yaml`, `referenced_file`,
@@ -2424,7 +2456,7 @@ def unsearchable_words(path: Path | str) -> str | None:
             try:
                 os.lstat(above / part)
             except PermissionError:
-                return f"cannot be looked at ({reason}): the folder {shown_path(above)} on its path does not let you in"
+                return f"cannot be looked at ({reason}): the folder {shown_path(above)} on its path {_barrier(above)}"
             except OSError:
                 break
             above = above / part

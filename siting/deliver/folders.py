@@ -116,6 +116,7 @@ from siting.config.load import (
     home_problem,
     name_max,
     name_too_long,
+    real_path,
     scenario_files,
     shown_path,
     too_long_words,
@@ -798,8 +799,10 @@ def input_files(loaded: LoadedScenario) -> list[Path]:
 def present_inputs(paths: Iterable[Path]) -> list[Path]:
     """`paths` resolved, without those that name nothing on disk (nor can be looked at: a name too
     long, say): an input that is not there is reported as missing by the checks of the input, and
-    an output folder is not refused for holding it (`destination_problem`)."""
-    return [resolved for resolved in (Path(p).resolve() for p in paths) if os.path.exists(resolved)]
+    an output folder is not refused for holding it (`destination_problem`); nor those behind a link
+    the system will not follow (`real_path`: /proc/1/cwd), which the checks of the input tell."""
+    resolved = (Path(real_path(os.path.abspath(p))) for p in paths)
+    return [path for path in resolved if os.path.exists(path)]
 
 
 def _within(path: Path, folder: Path) -> bool:
