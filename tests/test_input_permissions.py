@@ -57,6 +57,19 @@ def snapshot(root: Path) -> dict[str, str]:
             for p in sorted(root.rglob("*"))}
 
 
+def _denied(path: Any) -> PermissionError:
+    """The error a look at `path` gets where the system does not let this process in (EACCES)."""
+    return PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
+
+
+def _named(path: Any, kwargs: dict[str, Any]) -> str | None:
+    """The absolute path an os.stat/lstat/readlink call of `path` (with its `kwargs`) looks at; None
+    for a file descriptor or a path relative to one (`dir_fd`), left to the real call."""
+    if isinstance(path, int) or kwargs.get("dir_fd") is not None:
+        return None
+    return os.path.abspath(os.fsdecode(os.fspath(path)))
+
+
 def _under(path: str, folder: str) -> bool:
     return path.startswith(folder + os.sep)
 
@@ -69,26 +82,18 @@ def locked(folder: Path) -> Iterator[None]:
     inside = os.path.realpath(folder)
     real_stat, real_lstat = os.stat, os.lstat
 
-    def denied(path: Any) -> PermissionError:
-        return PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
-
-    def named(path: Any, kwargs: dict[str, Any]) -> str | None:
-        if isinstance(path, int) or kwargs.get("dir_fd") is not None:
-            return None
-        return os.path.abspath(os.fsdecode(os.fspath(path)))
-
     def stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
-        absolute = named(path, kwargs)
+        absolute = _named(path, kwargs)
         if absolute is not None:
             followed = os.path.realpath(absolute) if kwargs.get("follow_symlinks", True) else absolute
             if _under(followed, inside) or _under(absolute, inside):
-                raise denied(path)
+                raise _denied(path)
         return real_stat(path, *args, **kwargs)
 
     def lstat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
-        absolute = named(path, kwargs)
+        absolute = _named(path, kwargs)
         if absolute is not None and _under(absolute, inside):
-            raise denied(path)
+            raise _denied(path)
         return real_lstat(path, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
@@ -280,30 +285,22 @@ def unfollowable(link: Path) -> Iterator[None]:
     real_stat, real_lstat, real_readlink = os.stat, os.lstat, os.readlink
     text = str(link)
 
-    def denied(path: Any) -> PermissionError:
-        return PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
-
-    def named(path: Any, kwargs: dict[str, Any]) -> str | None:
-        if isinstance(path, int) or kwargs.get("dir_fd") is not None:
-            return None
-        return os.path.abspath(os.fsdecode(os.fspath(path)))
-
     def stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
-        absolute = named(path, kwargs)
+        absolute = _named(path, kwargs)
         through = absolute == text and kwargs.get("follow_symlinks", True)
         if absolute is not None and (_under(absolute, text) or through):
-            raise denied(path)
+            raise _denied(path)
         return real_stat(path, *args, **kwargs)
 
     def lstat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
-        absolute = named(path, kwargs)
+        absolute = _named(path, kwargs)
         if absolute is not None and _under(absolute, text):
-            raise denied(path)
+            raise _denied(path)
         return real_lstat(path, *args, **kwargs)
 
     def readlink(path: Any, *args: Any, **kwargs: Any) -> str:
-        if named(path, kwargs) == text:
-            raise denied(path)
+        if _named(path, kwargs) == text:
+            raise _denied(path)
         return real_readlink(path, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
