@@ -829,12 +829,19 @@ def test_duplicate_ids_name_the_places_of_each(folder: Path, capsys):
         "(the 1st and 6th features); ids must be unique\n")
 
 
-def test_many_features_with_one_problem_are_named_five_and_counted(folder: Path, capsys):
+def eight_sites(folder: Path) -> dict:
+    """The small scenario's sites layer (as JSON) with a copy of each of its four sites added, the
+    copies' ids ending in `_2` (w_mine_2, ...): eight features."""
     data = json.loads((folder / "sites.geojson").read_text())
     for i in range(4):
         extra = json.loads(json.dumps(data["features"][i]))
         extra["properties"]["site_id"] += "_2"
         data["features"].append(extra)
+    return data
+
+
+def test_many_features_with_one_problem_are_named_five_and_counted(folder: Path, capsys):
+    data = eight_sites(folder)
     for feature in data["features"]:
         feature["properties"]["usable_area_ha"] = -1
     (folder / "sites.geojson").write_text(json.dumps(data))
@@ -863,11 +870,7 @@ def test_each_bad_value_of_a_field_is_shown_beside_its_feature(folder: Path, cap
 def test_many_features_with_different_bad_values_show_five_and_count_the_rest(folder: Path, capsys):
     """Eight sites with the negative areas -1 to -8: the first five are named, each with its
     value, and the other three counted."""
-    data = json.loads((folder / "sites.geojson").read_text())
-    for i in range(4):
-        extra = json.loads(json.dumps(data["features"][i]))
-        extra["properties"]["site_id"] += "_2"
-        data["features"].append(extra)
+    data = eight_sites(folder)
     for i, feature in enumerate(data["features"]):
         feature["properties"]["usable_area_ha"] = -(i + 1)
     (folder / "sites.geojson").write_text(json.dumps(data))
