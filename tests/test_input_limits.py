@@ -312,6 +312,17 @@ def test_a_hub_that_swapped_would_lie_in_its_cluster_is_named_swapped(tmp_path: 
         "it lies inside the cluster: put the longitude in 'hub_lon' and the latitude in 'hub_lat'"]
 
 
+def test_each_hub_coordinate_out_of_range_is_shown_beside_its_cluster_as_typed(folder: Path, capsys):
+    """A text ('far') for the west hub's longitude and 2.0E2 (200, beyond 180) for the east one's:
+    one message names both clusters, each with its value as the file types it."""
+    set_properties(folder / "clusters.geojson", "west", hub_lon="far")
+    edit(folder / "clusters.geojson", '"hub_lon": 103.25', '"hub_lon": 2.0E2')
+    assert run_bad(folder, capsys) == (
+        "error: 1 problem in the input:\n"
+        "  - clusters.geojson: field 'hub_lon' | not a coordinate in degrees for the 1st feature (cluster_id 'west') "
+        "(got 'far') and the 2nd (cluster_id 'east') (got 2.0E2); use a number from -180 to 180\n")
+
+
 def test_a_hub_near_its_cluster_is_taken(folder: Path):
     """102.8 E, 24.75 N: 30 km east of the west cluster (and 20 km west of the east one)."""
     set_properties(folder / "clusters.geojson", "west", hub_lon=102.8)

@@ -2463,20 +2463,21 @@ def economic_fields(ref: LayerRef, settings: Mapping[str, str]) -> tuple[dict[st
 def check_degrees(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: str, limit: float,
                   problems: list[str], *, id_field: str | None, skip: np.ndarray | None = None) -> None:
     """Make `frame[column]` float, null as NaN; a value that is not a number from -limit to limit
-    (degrees) is a problem naming the features (by `named_features`, their ids from `id_field`),
-    but for those `skip` marks (a problem of their own names them)."""
+    (degrees) is a problem naming the features with each one's value as the file types it
+    (`features_got`, the first five; their ids from `id_field`), but for those `skip` marks (a
+    problem of their own names them)."""
     at = shown_path(path)
-    null = frame[column].isna().to_numpy()
-    values = _numbers(frame[column])
+    raw = frame[column]
+    null = raw.isna().to_numpy()
+    values = _numbers(raw)
     bad = (~np.isfinite(values.to_numpy()) & ~null) | (values.abs() > limit).to_numpy()
     if skip is not None:
         bad &= ~skip
     if bad.any():
-        first = frame[column][bad].iloc[0]
+        written = _as_written(path, field_name, np.flatnonzero(bad), len(frame), lambda row: _written(raw.iloc[row]))
         problems.append(f"{at}: field '{field_name}' | not a coordinate in degrees for "
-                        f"{features_where(frame, bad, id_field)} (got {_written(first)}); use a number from "
-                        f"{-limit:g} to "
-                        f"{limit:g}")
+                        f"{features_got(frame, bad, id_field, written.__getitem__)}; use a number from "
+                        f"{-limit:g} to {limit:g}")
     frame[column] = values
 
 
