@@ -136,11 +136,12 @@ def test_years_out_of_order_check_no_prices_nor_targets_against_them(years: list
 
 
 @pytest.mark.parametrize("typed", ["[2023, 2024, 0x7E8]", "[2024, 2_023]", "[2023, 2023.0]", "[2024, 2.023e3]",
-                                   "[2024, +2023]"])
+                                   "[2024, +2023]", "[2024, '2023']", "[2023, 2024, ' 2.024e3 ']"])
 def test_years_out_of_order_are_shown_as_typed_in_the_file_as_on_the_command_line(folder: Path, capsys,
                                                                                    typed: str):
     """0x7E8, 2_023, 2023.0, 2.023e3 and +2023 all read as a year of the plan (2024, 2023): the
-    message shows the list as the file or --set writes it, not as read ([2023, 2024, 2024])."""
+    message shows the list as the file or --set writes it, not as read ([2023, 2024, 2024]); a
+    year in quotes ('2023'), read as the year too, is shown in its quotes."""
     assert main(["check", str(folder / "scenario.yaml"), "--set", f"years={typed}"]) == 2
     assert capsys.readouterr().err.splitlines()[1:] == [
         f"  - {shown_path(folder / 'scenario.yaml')}: --set years | must be strictly increasing without repeats "

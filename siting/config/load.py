@@ -58,6 +58,7 @@ from siting.config.schema import (
     MAX_YUAN,
     NAME_PATTERN,
     NUMBER,
+    NUMBER_TEXT,
     ByPathAndYear,
     Catalog,
     CommittedProject,
@@ -1241,6 +1242,28 @@ class Locator:
         origin = self.origin(loc)
         if origin.command_line:
             return self.typed(loc)
+        node = self._scalar(origin, loc)
+        return node.value if node is not None else None
+
+    def quoted_number(self, loc: tuple[Any, ...]) -> str | None:
+        """The text of the value at `loc` when its layer types a number in quotes ('2023',
+        "2.023e3"), which the schema reads as the number: a file's quoted scalar, or an override's
+        text spelling a number that its reader did not take unquoted (not a `NumberText`); None
+        otherwise, or where no layer's text is known."""
+        origin = self.origin(loc)
+        if origin.command_line:
+            text = self.typed(loc)
+            quoted = isinstance(text, str) and not isinstance(text, (NumberText, MadeAbsolute))
+        else:
+            node = self._scalar(origin, loc)
+            text = node.value if node is not None else None
+            quoted = node is not None and node.style in ("'", '"')
+        return str(text) if quoted and re.fullmatch(NUMBER_TEXT, str(text)) else None
+
+    @staticmethod
+    def _scalar(origin: Origin, loc: tuple[Any, ...]) -> yaml.ScalarNode | None:
+        """The YAML scalar node of the file `origin` holding the value at `loc`; None when there is
+        none (no node tree, a key it does not write, a list or mapping there)."""
         node = origin.node
         for key in (*origin.prefix, *loc):
             if isinstance(node, yaml.SequenceNode):  # a list's item by its index (committed projects)
@@ -1251,7 +1274,7 @@ class Locator:
             if not match:
                 return None
             node = match[0]
-        return node.value if isinstance(node, yaml.ScalarNode) else None
+        return node if isinstance(node, yaml.ScalarNode) else None
 
     def key_written(self, loc: tuple[Any, ...], key: Any,
                     same: Callable[[Any, Any], bool] | None = None) -> tuple[Origin, str] | None:
@@ -1573,8 +1596,12 @@ def written_list(locator: Locator, loc: tuple[Any, ...], values: Sequence[Any]) 
     """The list `values` (as the schema read the list at `loc`) as its layer writes it, in YAML's
     flow style: each number as written there (`_written_number`: [2023, 2024, 0x7E8], not [2023,
     2024, 2024]; 2023.0 or 2.023e3 where the schema read 2023), by the file's text or as an override
-    typed it; any other item as `_shown` writes it (a text quoted, as a message names a text)."""
+    typed it; any other item as `_shown` writes it (a text quoted, as a message names a text), as is
+    a number typed in quotes (['2023'], as the text typed: `Locator.quoted_number`)."""
     def one(i: int, value: Any) -> str:
+        quoted = locator.quoted_number((*loc, i))
+        if quoted is not None:
+            return _shown(quoted)
         found = _written_number(locator, (*loc, i), value)
         if found is not None:
             return found
