@@ -12,6 +12,7 @@ the files against the folder's marker `.siting-run`, which lists them with their
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import math
@@ -24,12 +25,23 @@ from typing import Any
 import pyogrio
 import pyproj
 import shapely
+from pydantic_core import PydanticCustomError
 
 import siting
 from models.inputs import year_weights
 from siting.config.highs import ABS_GAP_OPTION, NAMED_SETTINGS
-from siting.config.load import LoadedScenario, MadeAbsolute, Override, extends_chain, file_sha256
-from siting.config.schema import crs_label
+from siting.config.load import (
+    LoadedScenario,
+    MadeAbsolute,
+    Override,
+    WrittenInt,
+    extends_chain,
+    file_sha256,
+    override_parts,
+    schema_at,
+    written_value,
+)
+from siting.config.schema import Scenario, crs_label, number_text, whole_number_text
 from siting.config.units import plain_status
 from siting.deliver.tables import absolute_gap_yuan
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION
@@ -68,18 +80,26 @@ def working_crs_record(name: str) -> dict[str, Any]:
     return {"as_given": name, "epsg": crs.to_epsg(), "name": crs_label(crs), "used_for": WORKING_CRS_USE}
 
 
-def override_value(value: Any) -> Any:
-    """An override's value as given, as JSON holds it: a path made absolute for a worker process
-    (`MadeAbsolute`) as it was given (relative, or from a home folder), so that the record names
-    no machine's folders the user did not type; mappings (keys as text) and lists item by item; a
+def override_value(value: Any, at: tuple[str, ...] | None = None) -> Any:
+    """An override's value as the run used it, as JSON holds it: a path made absolute for a worker
+    process (`MadeAbsolute`) as it was given (relative, or from a home folder), so that the record
+    names no machine's folders the user did not type; mappings (keys as text) and lists item by
+    item; a number typed otherwise than as its digits as the number it is (0x7E8: 2024), as is a
+    text spelling a number (1e3, which the command line keeps as typed, or '1e3' in quotes) where
+    the scenario's setting at `at` (the dotted key's parts) is a number (1e3: 1000.0; 2e0 for a
+    whole number: 2), as the scenario reads it (`_as_number`), a text elsewhere (a name 1e3); a
     date as ISO 8601 text, a number that is not finite and any other value as text; text,
-    numbers, yes/no and null as they are."""
+    numbers, yes/no and null as they are. How such a value was typed, `override_records` adds."""
     if isinstance(value, MadeAbsolute):
         return value.given if value.given is not None else str(value)
+    if isinstance(value, str) and (number := _as_number(value, at)) is not None:
+        return number
+    if isinstance(value, WrittenInt):
+        return int(value)
     if isinstance(value, dict):
-        return {str(k): override_value(v) for k, v in value.items()}
+        return {str(k): override_value(v, None if at is None else (*at, str(k))) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [override_value(v) for v in value]
+        return [override_value(v, None if at is None else (*at, str(i))) for i, v in enumerate(value)]
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     if value is None or isinstance(value, (str, bool, int, float)):
@@ -91,11 +111,44 @@ def override_value(value: Any) -> Any:
     return str(value)
 
 
+def _as_number(text: str, at: tuple[str, ...] | None) -> float | int | None:
+    """The number the scenario reads the text `text` as at the setting whose dotted key's parts are
+    `at`, where that setting is a number (float: `number_text`; a whole number:
+    `whole_number_text`); None where it is not (a name, a path, a HiGHS option: taken as the text),
+    for a path, or where the text is no such number (the run's own checks name it)."""
+    if at is None or isinstance(text, MadeAbsolute):
+        return None
+    kind = schema_at(Scenario, at)
+    with contextlib.suppress(ValueError, TypeError, ArithmeticError, PydanticCustomError):
+        number = number_text(text) if kind is float else whole_number_text(text) if kind is int else None
+        return number if isinstance(number, (int, float)) and not isinstance(number, bool) else None
+    return None
+
+
+def _typed_otherwise(value: Any, at: tuple[str, ...]) -> bool:
+    """Whether `value`, an override's at the setting of the key parts `at`, holds a number typed
+    otherwise than the record writes it (`WrittenInt`: 0x7E8; a text the setting reads as a number,
+    1e3 or '1000': `_as_number`), in its lists and mappings too."""
+    if isinstance(value, WrittenInt) or (isinstance(value, str) and _as_number(value, at) is not None):
+        return True
+    if isinstance(value, dict):
+        return any(_typed_otherwise(v, (*at, str(k))) for k, v in value.items())
+    return isinstance(value, (list, tuple)) and any(_typed_otherwise(v, (*at, str(i))) for i, v in enumerate(value))
+
+
 def override_records(overrides: Sequence[Override]) -> list[dict[str, Any]]:
     """The manifest's `overrides`: each setting given on top of the scenario file (the command
     line's `--set`, a Python call's `overrides`, a sweep's values), in the order given, as
-    {"setting": dotted key, "value": `override_value`}."""
-    return [{"setting": str(key), "value": override_value(value)} for key, value in overrides]
+    {"setting": dotted key, "value": `override_value`, the value used}, with "typed", the value as
+    typed (`written_value`: "0x7E8", "1e3", "'1000'", "[2023, 0x7E8]"), where it holds a number
+    typed otherwise than the value writes it."""
+    records = []
+    for key, value in overrides:
+        record = {"setting": str(key), "value": override_value(value, override_parts(key))}
+        if _typed_otherwise(value, override_parts(key)):
+            record["typed"] = written_value(value)
+        records.append(record)
+    return records
 
 
 def input_record(loaded: LoadedScenario, layer_paths: Mapping[str, Path],

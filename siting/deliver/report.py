@@ -2454,7 +2454,8 @@ def measure_text(crs: Mapping[str, Any], share: bool = True) -> str:
 def given_blocks(manifest: Mapping[str, Any]) -> list[Block]:
     """The settings given for the run on top of its scenario file, as the manifest records them
     (`variant`, `overrides`: siting/deliver/manifest.py `override_records`): each setting by its
-    dotted key with its value (text as it is, any other value as JSON), in the order given; or,
+    dotted key with the value used (text as it is, any other value as JSON) and, for one holding
+    a number typed otherwise (0x7E8, 1e3), as it was typed, in the order given; or,
     when there are none, that the plan is that of the input files as they are. Nothing for a
     manifest that records neither."""
     if "overrides" not in manifest:
@@ -2465,7 +2466,8 @@ def given_blocks(manifest: Mapping[str, Any]) -> list[Block]:
     if not given:
         return [Block("p", f"No setting was given on top of {base}: the plan is that of the input files above, as "
                            "they are.")]
-    rows = [[_code(str(item["setting"])), _code(_given_value(item["value"]))] for item in given]
+    rows = [[_code(str(item["setting"])), _code(_given_value(item["value"]))
+             + (f" (typed {_code(str(item['typed']))})" if "typed" in item else "")] for item in given]
     return [Block("p", f"Settings given for this run on top of {base}, applied in this order:"),
             Block("table", Table(["setting", "value"], rows))]
 
