@@ -71,14 +71,15 @@ def test_qgis_reads_the_scale_bar_in_kilometres_printing_the_same_bar_and_a_true
         qgis: None, small_run: MadeRun, tmp_path: Path):  # noqa: F811
     """In QGIS 3.22: the bar's units are kilometres (they were QGIS's unknown unit, 9, with 1,000
     map units, metres, to the km). QGIS measures a bar in km itself, so its label multiplier is 1
-    (1,000 printed 0, 0.01 and 0.02 km). It keeps two 10 km segments printing 0, 10 and 20 km,
-    now measured on the ellipsoid: 44.91 mm (44.90 mm as 20,000 m of the UTM grid). The arrow,
-    linked to the map, follows true north."""
+    (1,000 printed 0, 0.01 and 0.02 km). It keeps two segments, measured on the ellipsoid: at the
+    small plan's round sheet scale (1:750,000) QGIS fits them at 20 km each, printing 0, 20 and
+    40 km over 66.1 mm (two 10 km segments over 44.91 mm before the sheet's scale was rounded up
+    from about 1:552,000). The arrow, linked to the map, follows true north."""
     result = probe_folder(LAYOUT_PROBE, small_run.out, tmp_path)
     assert result["read"] is True
     assert result["layouts"] == {"Plan": {
-        "units": "km", "map_units_per_unit": 1.0, "segments": [0, 2], "units_per_segment": 10.0, "label": "km",
-        "width_mm": 44.91, "north": 1, "true_north": 1, "arrow_map": "map"}}
+        "units": "km", "map_units_per_unit": 1.0, "segments": [0, 2], "units_per_segment": 20.0, "label": "km",
+        "width_mm": 66.1, "north": 1, "true_north": 1, "arrow_map": "map"}}
 
 
 # --- 3. the sources over the flows ----------------------------------------------------------------

@@ -53,8 +53,9 @@ def canvas_offsets(qml: str, ids: list[str]) -> dict[str, tuple[float, float, in
 
 
 def test_the_canvas_names_a_moved_pie_s_site_off_the_other_names():
-    """Built sites a (8e9 yuan, the top capex: a pie 14 mm across) and b (2e9: 7 mm across) 1 km
-    apart north-south, on a layout of 100 km across the map frame's 270 mm (2.7 mm a km): b's
+    """Built sites a (8e9 yuan, the top capex: a pie 14 mm across) and b (2e9: 7 mm across) 1.08 km
+    apart north-south, on a layout of 108 km across the map frame's 270 mm (1:400,000, a round
+    scale: 2.5 mm a km, so 2.7 mm apart on the sheet): b's
     site lies inside a's pie, so the layout moves a's pie 2.17 mm up and b's 6.66 mm down, each
     name right of its pie. In the canvas, where both pies stand on their sites, b's name
     `offset_mm` from its site, 2.7 mm below a's, would cover a's name: it stands below right of
@@ -63,13 +64,13 @@ def test_the_canvas_names_a_moved_pie_s_site_off_the_other_names():
     of SITE_LABEL_STEPS_MM beyond its pie; on the layout the names stand as before."""
     frame = gpd.GeoDataFrame({"id": ["a", "b"], "name": ["Site a", "Site b"], "status": ["built", "built"],
                               "capex_yuan": [8e9, 2e9]},
-                             geometry=[shapely.Point(500_000, 2_800_000), shapely.Point(500_000, 2_799_000)],
+                             geometry=[shapely.Point(500_000, 2_800_000), shapely.Point(500_000, 2_798_920)],
                              crs="EPSG:32648").to_crs(4326)
     layer = make_layer("sites", "Candidate sites by status", frame, ["id", "name", "status", "capex_yuan"])
-    extent = (480_000, 2_740_000, 580_000, 2_820_000)
+    extent = (476_000, 2_740_000, 584_000, 2_820_000)
     frame_mm = map_frame(extent)
     shown = layout_extent(extent, frame_mm[2], frame_mm[3])
-    assert (frame_mm[2], shown[0], shown[2]) == (270.0, 480_000, 580_000)
+    assert (frame_mm[2], shown[0], shown[2]) == (270.0, 476_000, 584_000)
     placed, spots = layout_names({"sites": sites_style(layer)}, [layer], "EPSG:32648", frame_mm, shown)
     assert {i: (s.offset_mm, s.quadrant, s.pie_mm) for i, s in spots.sites.items()} == {
         "a": ((10.0, 0.0), 5, (0.0, -2.17)), "b": ((6.5, 0.0), 5, (0.0, 6.66))}

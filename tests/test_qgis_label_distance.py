@@ -97,21 +97,22 @@ def built_sites(points: list[tuple[str, float, float, float]]) -> gpd.GeoDataFra
 
 
 def test_names_of_crowded_sites_move_out_and_keep_off_each_other():
-    """Two built sites 1 km apart and a third far away, on a layout of 100 km across the map
-    frame's 270 mm (2.7 mm a km). a (8e9 yuan, the top capex: a pie 14 mm across) and b (2e9: 7 mm
-    across) stand 2.7 mm apart, b inside a's pie: on the layout their pies are moved aside as
-    map.png moves them (`pie_mm`, from each true site), a by 2.17 mm left and b by 6.66 mm right,
-    apart by their radii and the pies' gap. Each name stands beside its pie where it is drawn: a's,
-    whose right is b's pie, above right, 7 + LABEL_GAP_MM = 10 mm out (7.07 right and up); b's
-    right, 3.5 + 3 mm out. c's pie stays on its site, its name at its first ring, right. Built
-    sites' names have their leaders from the style: none added."""
-    frame = built_sites([("a", 500_000, 2_800_000, 8e9), ("b", 501_000, 2_800_000, 2e9),
+    """Two built sites 1.08 km apart and a third far away, on a layout of 108 km across the map
+    frame's 270 mm (1:400,000, a round scale: 2.5 mm a km). a (8e9 yuan, the top capex: a pie 14
+    mm across) and b (2e9: 7 mm across) stand 2.7 mm apart, b inside a's pie: on the layout
+    their pies are moved aside as map.png moves them (`pie_mm`, from each true site), a by 2.17
+    mm left and b by 6.66 mm right, apart by their radii and the pies' gap. Each name stands
+    beside its pie where it is drawn: a's, whose right is b's pie, above right, 7 + LABEL_GAP_MM
+    = 10 mm out (7.07 right and up); b's right, 3.5 + 3 mm out. c's pie stays on its site, its
+    name at its first ring, right. Built sites' names have their leaders from the style: none
+    added."""
+    frame = built_sites([("a", 500_000, 2_800_000, 8e9), ("b", 501_080, 2_800_000, 2e9),
                          ("c", 560_000, 2_760_000, 2e9)])
     layer = make_layer("sites", "Candidate sites by status", frame, ["id", "name", "status", "capex_yuan"])
-    extent = (480_000, 2_740_000, 580_000, 2_820_000)
+    extent = (476_000, 2_740_000, 584_000, 2_820_000)
     frame_mm = map_frame(extent)
     shown = layout_extent(extent, frame_mm[2], frame_mm[3])
-    assert (frame_mm[2], shown[0], shown[2]) == (270.0, 480_000, 580_000)
+    assert (frame_mm[2], shown[0], shown[2]) == (270.0, 476_000, 584_000)
     spots = site_label_spots([layer], sites_style(layer), "EPSG:32648", frame_mm, shown)
     assert {site: (spot.offset_mm, spot.quadrant, spot.pie_mm) for site, spot in spots.items()} == {
         "a": ((7.07, -7.07), 2, (-2.17, 0.0)), "b": ((6.5, 0.0), 5, (6.66, 0.0)), "c": ((6.5, 0.0), 5, None)}

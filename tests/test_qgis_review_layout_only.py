@@ -75,10 +75,10 @@ def test_the_layout_s_spots_and_show_lists_hold_on_its_map_only(shipped_first_no
         rules = labeling.findall("rules/rule")
         (on,) = [r for r in rules if r.get("description") == "names"]
         # the layout's map, and maps about as far out (the canvas as it opens): 1 / ZOOM_TO_OWN_NAMES
-        # of the sheet's scale (1:1,985,924 for the shipped plan) or farther
-        assert on.get("filter") == f"@map_id = '{LAYOUT_MAP_ID}' OR coalesce(@map_scale, 1323949) >= 1323949", name
+        # of the sheet's scale (1:2,000,000 for the shipped plan) or farther
+        assert on.get("filter") == f"@map_id = '{LAYOUT_MAP_ID}' OR coalesce(@map_scale, 1333333) >= 1333333", name
         (off,) = [r for r in rules if r.get("filter") == f"(@map_id IS NULL OR @map_id <> '{LAYOUT_MAP_ID}') "
-                                                           "AND coalesce(@map_scale, 1323949) < 1323949"]
+                                                           "AND coalesce(@map_scale, 1333333) < 1333333"]
         own = parse_text((out / f"{name}.qml").read_text(encoding="utf-8")).find("labeling/settings")
         assert canonical(off.find("settings")) == canonical(own), name
         assert "OffsetXY" in show_expressions(on.find("settings")), name

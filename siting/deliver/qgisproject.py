@@ -580,8 +580,8 @@ def project_text(layers: Sequence[OutputLayer], styles: Mapping[str, str], title
 
 
 def sheet_project(sheet: PlanSheet, title: str, working_crs: str, extent: Sequence[float],
-                  overlays: Sequence[Overlay] = (), gpkg_name: str = "plan.gpkg", plans: ShownPlans | None = None
-                  ) -> str:
+                  overlays: Sequence[Overlay] = (), gpkg_name: str = "plan.gpkg", plans: ShownPlans | None = None,
+                  abstract: str = "") -> str:
     """The plan.qgs text of a plan's `sheet` (`plan_sheet`), with its `overlays` (`project_text`).
     With `plans` (the optimum's near-optimal alternatives), one plan is shown at a time
     (`one_at_a_time`): a group per plan, this one first (named `plans.name`, its layers keeping
@@ -594,11 +594,11 @@ def sheet_project(sheet: PlanSheet, title: str, working_crs: str, extent: Sequen
     prints this plan, with the overlays drawn and keyed under its legend, whatever plan the layer
     panel shows. Then a map theme and a print layout per plan, of its group's name, the layout's
     map following the theme; the overlays stay above the groups, unticked, and out of those
-    themes."""
+    themes. `abstract`: the project's metadata abstract (`project_abstract`; "" for none)."""
     over = overlay_layers(overlays, gpkg_name)
     if plans is None or not plans.others:
         return project_document([*over, *sheet.layers], title, working_crs, extent, sheet.heading, sheet.source,
-                                note=sheet.note, unticked={layer.layer_id for layer in over})
+                                note=sheet.note, unticked={layer.layer_id for layer in over}, abstract=abstract)
     theme = plan_sheet_theme(plans.label, [layer.title for layer in over])
     # its map draws the overlays always: its title says what they show (the optimum's own sheet does not)
     heading = "\n".join([sheet.heading, *(o.sheet_line for o in overlays if o.sheet_line)])
@@ -613,7 +613,7 @@ def sheet_project(sheet: PlanSheet, title: str, working_crs: str, extent: Sequen
     own_theme = map_theme(theme, layers, {layer.layer_id for layer in [*over, *sheet.layers]},
                           [PLANS_GROUP, f"{PLANS_GROUP}/{plans.name}"])
     return one_at_a_time(PLANS_GROUP, shown, layers, title, working_crs, extent, above=over, below=below,
-                         first=[own_layout], first_themes=[own_theme])
+                         first=[own_layout], first_themes=[own_theme], abstract=abstract)
 
 
 def plan_sheet_theme(label: str, overlays: Sequence[str]) -> str:
@@ -640,7 +640,7 @@ def _kind(layer: ProjectLayer) -> str:
 def one_at_a_time(group: str, plans: Sequence[ShownPlan], layers: Sequence[ProjectLayer], title: str,
                   working_crs: str, extent: Sequence[float], above: Sequence[ProjectLayer] = (),
                   below: Sequence[ProjectLayer] = (), first: Sequence[ET.Element] = (),
-                  first_themes: Sequence[ET.Element] = ()) -> str:
+                  first_themes: Sequence[ET.Element] = (), abstract: str = "") -> str:
     """A project showing one of `plans` at a time (compare.qgs's runs, plan.qgs's near-optimal
     plans): `layers` (every layer, in the order of the project's layer list) listed in the layer
     panel as `above` (unticked, listed in no map theme: choosing a theme unticks them), then
@@ -649,7 +649,7 @@ def one_at_a_time(group: str, plans: Sequence[ShownPlan], layers: Sequence[Proje
     Each plan is a map theme of its name (its group ticked, its layers and `below` shown) and a
     print layout of that name, titled and noted as its sheet says, whose map follows the theme and
     whose legend keys its layers and `below`, after the print layouts `first` (and the map themes
-    `first_themes`, which theirs follow)."""
+    `first_themes`, which theirs follow). `abstract`: the project's metadata abstract."""
     groups = [LayerGroup(plan.name, tuple(layer.layer_id for layer in plan.sheet.layers), checked=n == 0,
                          expanded=n == 0) for n, plan in enumerate(plans)]
     tree = [*(layer.layer_id for layer in above), LayerGroup(group, tuple(groups), exclusive=True),
@@ -666,7 +666,7 @@ def one_at_a_time(group: str, plans: Sequence[ShownPlan], layers: Sequence[Proje
         layouts.append(print_layout(plan.sheet.heading, extent, plan.sheet.source, plan.name, drawn, plan.sheet.note,
                                     theme=plan.name))
     return project_document(layers, title, working_crs, extent, title, "", tree=tree, layouts=layouts, themes=themes,
-                            unticked={layer.layer_id for layer in above})
+                            unticked={layer.layer_id for layer in above}, abstract=abstract)
 
 
 def default_credits(title: str, working_crs: str) -> str:
@@ -674,6 +674,44 @@ def default_credits(title: str, working_crs: str) -> str:
     crs = pyproj.CRS.from_user_input(working_crs)
     return (f"Source: siting plan for scenario '{title}' (plan.gpkg; inputs and their SHA-256 in manifest.json). "
             f"Projection: {crs_label(crs)}. Printed [% format_date(now(), 'yyyy-MM-dd') %].")
+
+
+def project_metadata(title: str, abstract: str) -> ET.Element:
+    """The project's `<projectMetadata>` (Project > Properties > Metadata) as QGIS 3.22 writes it,
+    with `title` and `abstract`, and no author or creation time (QGIS writes the user's name and
+    the clock's time there; the same plan gives the same bytes)."""
+    return element("projectMetadata", None, *(_text(tag, "") for tag in ("identifier", "parentidentifier")),
+                   _text("language", "en"), _text("type", "dataset"), _text("title", title),
+                   _text("abstract", abstract), element("links"))
+
+
+def project_abstract(heading: str, working_crs: str, redline_line: str = "") -> str:
+    """A plan.qgs's abstract, in plain text: what a GIS team asks of a project before opening its
+    layers. `heading`, the print layout's title (`MapTitle.text`: scenario and years, solver
+    outcome with its proven gap and tolerance, net objective and the gap in bn yuan), then what
+    the objective and the gaps measure, the CRS of the layers and of the project (with its EPSG
+    code where it has one), where the data and their sources and licences are said, and
+    `redline_line` (`proxy_redline_line`: the red line is a proxy), where given. No date: the
+    same plan gives the same text."""
+    crs = pyproj.CRS.from_user_input(working_crs)
+    code = crs.to_epsg()
+    projected = f"{crs_label(crs)}{f' (EPSG:{code})' if code else ''}"
+    lines = [
+        heading,
+        "Objective: the plan's net cost, every cost discounted less the revenue of sales out of the region, "
+        "in bn yuan (negative: sales earn more than the plan costs); the gap is the share of it by which the "
+        "best bound may lie below, the absolute gap the same in bn yuan.",
+        "CRS: the layers (plan.gpkg) are stored in WGS 84 longitude/latitude (EPSG:4326); the project and its "
+        f"print layout draw them in {projected}, in metres, and measure distances and areas on the WGS 84 "
+        "ellipsoid.",
+        "Data: the plan's layers and their styles in plan.gpkg (and as GeoJSON with .qml styles); the scenario, "
+        "its inputs and their SHA-256 in manifest.json; report.md explains the plan. Each input layer's own "
+        "description and its features' source field give where its data come from; for the layers shipped "
+        "with the siting tool, geodata/README.md gives each one's source and licence.",
+    ]
+    if redline_line:
+        lines.append(redline_line)
+    return "\n".join(lines)
 
 
 #: The project's ellipsoid (QGIS's measure tool and `$area`, `$length` measure on it): WGS 84's.
@@ -684,7 +722,7 @@ def project_document(layers: Sequence[ProjectLayer], title: str, working_crs: st
                      layout_title: str, credits: str, layout_name: str = "Plan", note: str = "",
                      tree: Sequence[str | LayerGroup] | None = None,
                      layouts: Sequence[ET.Element] | None = None, themes: Sequence[ET.Element] = (),
-                     unticked: Collection[str] = ()) -> str:
+                     unticked: Collection[str] = (), abstract: str = "") -> str:
     """A .qgs text opening `layers` (top to bottom) in the working CRS on `extent`, with a print
     layout (`print_layout`, with its `note`), measuring on the WGS 84 ellipsoid (ELLIPSOID). The
     layer panel lists `tree` (layer ids and groups, top to bottom, which is the drawing order:
@@ -693,7 +731,8 @@ def project_document(layers: Sequence[ProjectLayer], title: str, working_crs: st
     unticked, and the print legend keys the other `layers` in their order, the unticked ones under
     it in a legend of their own that lists a layer only while the map draws it (`overlay_legend`).
     `layouts`, where given, are the print layouts in place of that one (`print_layout`'s, each of
-    its own name), and `themes` the project's map themes (`map_theme`'s)."""
+    its own name), and `themes` the project's map themes (`map_theme`'s). `abstract`: the
+    project's metadata abstract (Project > Properties > Metadata, `project_metadata`)."""
     by_id = {layer.layer_id: layer for layer in layers}
     tree = element("layer-tree-group", None, element("customproperties"), *(
         layer_tree(node, by_id, unticked) for node in (tree if tree is not None else list(by_id))))
@@ -716,7 +755,8 @@ def project_document(layers: Sequence[ProjectLayer], title: str, working_crs: st
                    element("Layouts", None, *(layouts if layouts is not None else [
                        print_layout(layout_title, extent, credits, layout_name, keyed, note,
                                     overlays=overlays)])),
-                   properties, *([element("visibility-presets", None, *themes)] if themes else []))
+                   properties, *([element("visibility-presets", None, *themes)] if themes else []),
+                   project_metadata(title, abstract))
     ET.indent(root, space="  ")
     return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -818,17 +858,43 @@ NORTH_ARROW_MM = (14.0, 4.0, 10.0, 16.0)
 SCALE_BAR_ROOM_MM = SCALE_BAR_MM[1] + 2.0
 
 
+#: The leading figures of the scales a printed sheet is drawn at (1:1,000,000, 1:1,500,000,
+#: 1:2,000,000, ..., 1:7,500,000 and so on in every power of ten): a map series' round scales.
+ROUND_SCALE_STEPS = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 7.5)
+
+
+def round_scale(scale: float) -> float:
+    """The least round scale (ROUND_SCALE_STEPS in some power of ten) at or above `scale` (the
+    denominator: 1,985,924 gives 2,000,000, 2,000,000 itself), so that a sheet drawn at it shows
+    at least what `scale` shows. Raises ValueError for a scale that is not a positive finite number."""
+    if not (math.isfinite(scale) and scale > 0):
+        raise ValueError(f"a map scale must be a positive number, got {scale!r}")
+    power = 10.0 ** math.floor(math.log10(scale))
+    for _ in range(2):  # log10's rounding may put `scale` just under the power it names
+        for step in ROUND_SCALE_STEPS:
+            if step * power >= scale * (1 - 1e-12):
+                return step * power
+        power *= 10.0
+    return power  # unreachable: 10 * power is at least `scale`
+
+
 def layout_extent(extent: Sequence[float], width_mm: float, height_mm: float) -> tuple[float, float, float, float]:
     """What a layout's map frame of `width_mm` x `height_mm` shows of `extent` (working CRS, m):
     `extent` fitted to the frame's shape (`fit_extent`), centred, when that leaves at least
     SCALE_BAR_ROOM_MM below it; else `extent` fitted to the frame less that strip and the strip
-    added below, so that the scale bar (SCALE_BAR_MM) stands on empty map. Undistorted: the
-    result has the frame's shape."""
+    added below, so that the scale bar (SCALE_BAR_MM) stands on empty map. Then widened about its
+    centre to the next round scale (`round_scale`: 1:1,985,924 shows at 1:2,000,000), so that the
+    printed sheet states a scale a reader can measure with; widening keeps the strip below the
+    area shown clear. Undistorted: the result has the frame's shape."""
     fitted = fit_extent(extent, width_mm, height_mm)
-    if (extent[1] - fitted[1]) / (fitted[3] - fitted[1]) * height_mm >= SCALE_BAR_ROOM_MM:
-        return fitted
-    x0, y0, x1, y1 = fit_extent(extent, width_mm, height_mm - SCALE_BAR_ROOM_MM)
-    return x0, y0 - (y1 - y0) / (height_mm - SCALE_BAR_ROOM_MM) * SCALE_BAR_ROOM_MM, x1, y1
+    if (extent[1] - fitted[1]) / (fitted[3] - fitted[1]) * height_mm < SCALE_BAR_ROOM_MM:
+        x0, y0, x1, y1 = fit_extent(extent, width_mm, height_mm - SCALE_BAR_ROOM_MM)
+        fitted = x0, y0 - (y1 - y0) / (height_mm - SCALE_BAR_ROOM_MM) * SCALE_BAR_ROOM_MM, x1, y1
+    x0, y0, x1, y1 = fitted
+    scale = (x1 - x0) / (width_mm / 1000.0)  # metres of ground per metre of paper, as QGIS reckons it
+    grow = round_scale(scale) / scale
+    cx, cy, half_w, half_h = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2 * grow, (y1 - y0) / 2 * grow
+    return cx - half_w, cy - half_h, cx + half_w, cy + half_h
 
 
 def _label(layout: str, name: str, frame_mm: Sequence[float], text: str, size: float, bold: bool = False,
