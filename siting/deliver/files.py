@@ -52,6 +52,7 @@ from siting.deliver.manifest import changed_inputs, manifest, read_sha256_of
 from siting.deliver.mapinfo import (
     MapContext,
     MapTitle,
+    layer_basis,
     redline_basis,
     redline_coverage,
     redline_extent_text,
@@ -65,7 +66,9 @@ from siting.deliver.qgisproject import (
     ShownPlans,
     default_credits,
     plan_sheet,
+    project_abstract,
     project_subfolders,
+    proxy_redline_line,
     sheet_project,
     with_sites_capex_scale,
 )
@@ -459,7 +462,11 @@ def gis_files(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: Mod
                        redline_basis=basis)
     if sheets is not None:
         sheets.append(sheet)
-    files["plan.qgs"] = sheet_project(sheet, titled, working_crs, extent, overlays, plans=plans)
+    redline = next((layer for layer in layers if layer.name == "redline"), None)
+    abstract = project_abstract(sheet.heading, working_crs,
+                                proxy_redline_line(basis if basis is not None else layer_basis(redline.frame))
+                                if redline is not None else "")
+    files["plan.qgs"] = sheet_project(sheet, titled, working_crs, extent, overlays, plans=plans, abstract=abstract)
     files["map.png"] = drawing.write
     return files, drawing
 
