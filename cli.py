@@ -68,5 +68,8 @@ def run() -> int:
         return SETUP_ERROR
 
 
+if __name__ == "__mp_main__":  # a worker of the local Dask cluster importing this script as it starts
+    import siting  # noqa: F401  (a start its parent's end cuts short ends quiet: siting `_quiet_start_after_parent_ended`)
+
 if __name__ == "__main__":
     sys.exit(run())

@@ -62,6 +62,44 @@ def _formulation_shadowed() -> str | None:
             "folder), then start Python again.")
 
 
+def _parent_gone_while_starting(exc_type: type[BaseException], exc: BaseException, tb: Any) -> bool:
+    """Whether the uncaught `exc` is a spawned child's failure to open a lock its parent made, as
+    it reads what the parent handed it (multiprocessing's `SemLock.__setstate__`): the parent has
+    removed the lock's named semaphore, as it does as it ends (FileNotFoundError)."""
+    import os
+
+    if not issubclass(exc_type, FileNotFoundError) or tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    code = tb.tb_frame.f_code
+    return code.co_name == "__setstate__" and code.co_filename.endswith(f"multiprocessing{os.sep}synchronize.py")
+
+
+def _quiet_start_after_parent_ended() -> None:
+    """In a child process started by multiprocessing's "spawn" that is still importing its parent's
+    main script (a worker of the local Dask cluster of `--scheduler local`, whose parent is cli.py
+    or the installed `siting`): a Ctrl-C while the cluster starts ends the command at once, and its
+    end removes the locks it handed that worker, which then fails to open them, before any of its
+    own code runs, and printed a FileNotFoundError traceback under the stop's one line. That
+    failure alone now ends the child without a word (exit code 1); any other goes to the hook
+    that was there."""
+    import sys
+
+    multiprocessing = sys.modules.get("multiprocessing")  # a spawned child has it imported already
+    if multiprocessing is None or not getattr(multiprocessing.current_process(), "_inheriting", False):
+        return
+    previous = sys.excepthook
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
+        if not _parent_gone_while_starting(exc_type, exc, tb):
+            previous(exc_type, exc, tb)
+
+    sys.excepthook = hook
+
+
+_quiet_start_after_parent_ended()
+
 if (_shadowed := _formulation_shadowed()) is not None:
     raise ImportError(_shadowed)
 del _shadowed
