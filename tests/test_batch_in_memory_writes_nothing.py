@@ -6,7 +6,7 @@ folder and throw it away. The Batch is the same as with `out`: the same table an
 run whose rules cannot be met together says that its diagnosis was not written, not that it
 went to a folder.
 
-The batches two tests each compare with (`kept_comparison`, `sweep_in_memory`) are run once for
+The batches several tests compare with (`kept_comparison`, `sweep_in_memory`) are run once for
 this module, on a copy of the inputs no test changes."""
 
 from __future__ import annotations
@@ -230,17 +230,18 @@ def test_a_comparison_in_memory_in_two_workers_gives_the_table_written_with_a_fo
     assert "runs: 2/2 done" in said
 
 
-def test_a_comparison_in_memory_runs_on_a_local_dask_cluster(scenario: Path, tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_comparison_in_memory_runs_on_a_local_dask_cluster(shared: Path, kept_comparison: siting.Batch,
+                                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`scheduler` without `out`: the cluster's workers write nothing and send each run's summary
     back, so the comparison needs no folder they share; the table is that of one run after
-    another in this process, and nothing is made in the current folder."""
+    another in this process (`kept_comparison`, whose table one kept in memory equals:
+    `test_a_comparison_in_memory_gives_the_table_written_with_a_folder`), and nothing is made in
+    the current folder."""
     pytest.importorskip("dask.distributed")
     (tmp_path / "cwd").mkdir()
     monkeypatch.chdir(tmp_path / "cwd")
-    paths = [scenario, scenario.with_name("b.yaml")]
-    here = siting.compare(paths, workers=1)
-    on_dask = siting.compare(paths, workers=2, scheduler="local")
+    here = kept_comparison
+    on_dask = siting.compare([shared, shared.with_name("b.yaml")], workers=2, scheduler="local")
     pd.testing.assert_frame_equal(here.table, on_dask.table)
     assert [run.ok for run in on_dask.runs] == [True, True]
     assert [run.out_dir for run in on_dask.runs] == ["", ""]
