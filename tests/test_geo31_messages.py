@@ -32,6 +32,24 @@ def test_a_point_with_one_coordinate_is_a_broken_geometry_not_a_missing_one(fold
         "redraw it\n")
 
 
+def test_a_point_with_coordinates_in_quotes_is_a_broken_geometry_not_a_missing_one(folder: Path, capsys):
+    """Coordinates written as texts ("102.1"), which GDAL reads as no geometry, are named as
+    written, not said to be no geometry to remove or draw; a red-line ring with a null among its
+    positions likewise."""
+    set_feature(folder / "sites.geojson", 0, geometry={"type": "Point", "coordinates": ["102.1", "24.6"]})
+    ring = [[102.38, 24.88], [102.42, None], [102.42, 24.92], [102.38, 24.92], [102.38, 24.88]]
+    set_feature(folder / "redline.geojson", 0, geometry={"type": "Polygon", "coordinates": [ring]})
+    message = run_bad(folder, capsys)
+    assert message == (
+        "error: 2 problems in the input:\n"
+        "  - sites.geojson: geometry | the 1st feature (site_id 'w_mine') has a broken geometry: a Point with a "
+        "coordinate that is no number (got [\"102.1\", \"24.6\"]); write each coordinate as a number, without "
+        "quotes (x = longitude, y = latitude)\n"
+        "  - redline.geojson: geometry | the 1st feature (zone_id 'lake') has a broken geometry: a Polygon with a "
+        "position holding a coordinate that is no number (got [102.42, null]); write each coordinate as a number, "
+        "without quotes (x = longitude, y = latitude)\n")
+
+
 def test_nan_in_a_number_field_is_said_as_nan(folder: Path, capsys):
     path = folder / "sites.geojson"
     path.write_text(path.read_text().replace('"usable_area_ha": 100.0', '"usable_area_ha": NaN', 1))

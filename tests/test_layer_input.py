@@ -356,6 +356,42 @@ def test_null_redline_category_is_an_error(folder: Path, capsys):
         "feature its category\n")
 
 
+def test_a_redline_category_given_as_a_list_is_refused_as_written(folder: Path, capsys):
+    """A category written as a JSON list (`["lake"]`, which GDAL reads as a list of texts) is no
+    one category: refused naming the feature and the list as the file writes it, not taken for
+    the text "['lake']" (which no `categories` or setback the scenario names would match); the
+    resource of a source, a site's id and its name likewise. The other sources'
+    resources, which GDAL reads as one-item lists once one feature writes a list, are the texts
+    the file writes, not refused."""
+    def listed(feature):
+        feature["properties"]["category"] = ["lake"]
+
+    def resources(feature):
+        if feature["properties"]["source_id"] == "rock_w":
+            feature["properties"]["resource"] = ["phosphate_rock", "lithium_clay"]
+
+    def ids(feature):
+        properties = feature["properties"]
+        if properties["site_id"] in ("w_lake", "e_far"):
+            properties["site_id"] = [properties["site_id"]]
+        if properties["site_id"] == "e_city":
+            properties["name"] = ["East city", "Dongcheng"]
+
+    edit_features(folder / "redline.geojson", listed)
+    edit_features(folder / "sources.geojson", resources)
+    edit_features(folder / "sites.geojson", ids)
+    assert run_bad(folder, capsys) == (
+        "error: 4 problems in the input:\n"
+        "  - sites.geojson: field 'site_id' | a list, not one id, in the 2nd feature (got [\"w_lake\"]) and the 4th "
+        "(got [\"e_far\"]); write one id as text, one feature per id\n"
+        "  - sites.geojson: field 'name' | a list, not one name, in the 3rd feature (site_id 'e_city') "
+        "(got [\"East city\", \"Dongcheng\"]); write one name as text, one feature per name\n"
+        "  - sources.geojson: field 'resource' | a list, not one resource, in the 1st feature (source_id 'rock_w') "
+        "(got [\"phosphate_rock\", \"lithium_clay\"]); write one resource as text, one feature per resource\n"
+        "  - redline.geojson: field 'category' | a list, not one category, in the 1st feature (zone_id 'lake') "
+        "(got [\"lake\"]); write one category as text, one feature per category\n")
+
+
 def test_source_status_outside_the_allowed_values_is_an_error(folder: Path, capsys):
     def capital(feature):
         if feature["properties"]["source_id"] == "rock_w":

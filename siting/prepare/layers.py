@@ -353,16 +353,18 @@ def _broken_geojson_geometries(path: Path, frame: gpd.GeoDataFrame, id_field: st
         return None
     at = shown_path(path)
     ids = text_values(frame[id_field]) if id_field in frame.columns else None
-    problems = [f"{at}: geometry | {named_features([row], ids, id_field)} has a broken geometry: {what}; give each "
-                "point both its coordinates, x and y (longitude and latitude), or redraw it"
-                for row, what in zip(rows, whats, strict=True)]
+    problems = [f"{at}: geometry | {named_features([row], ids, id_field)} has a broken geometry: {what}; {fix}"
+                for row, (what, fix) in zip(rows, whats, strict=True)]
     return UnbuiltGeometries(problems, frame, rows)
 
 
-def _broken_geometry(geometry: object) -> str | None:
-    """What is broken in a GeoJSON geometry object that has coordinates: a position of fewer than
-    two numbers, e.g. "a Point with one coordinate (got [102.1])"; None for no geometry (null, or
-    empty coordinates) and for one whose positions all have two numbers or more."""
+def _broken_geometry(geometry: object) -> tuple[str, str] | None:
+    """What is broken in a GeoJSON geometry object that has coordinates, and how to mend it: a
+    position of fewer than two numbers, e.g. "a Point with one coordinate (got [102.1])", or one
+    holding a value that is no number, e.g. "a Point with a coordinate that is no number (got
+    ["102.1", "24.6"])" (a text, true/false or null, which GDAL reads as no geometry); None for no
+    geometry (null, or empty coordinates) and for one whose positions all have two numbers or
+    more."""
     if not isinstance(geometry, dict):
         return None
     kind = str(geometry.get("type"))
@@ -380,13 +382,23 @@ def _broken_geometry(geometry: object) -> str | None:
             for item in value:
                 yield from positions(item)
 
-    bad = next((p for p in positions(coordinates) if short(p)), None)
+    def no_number(position: list) -> bool:
+        return any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in position)
+
+    listed = list(positions(coordinates))
+    worded = next((p for p in listed if no_number(p)), None)
+    if worded is not None:
+        where = "a Point with" if kind == "Point" else f"a {kind} with a position holding"
+        return (f"{where} a coordinate that is no number (got {json.dumps(worded, ensure_ascii=False)})",
+                "write each coordinate as a number, without quotes (x = longitude, y = latitude)")
+    bad = next((p for p in listed if short(p)), None)
     if bad is None:
         return None
     got = json.dumps(bad)
+    fix = "give each point both its coordinates, x and y (longitude and latitude), or redraw it"
     if kind == "Point":
-        return f"a Point with one coordinate (got {got})"
-    return f"a {kind} with a position of one coordinate (got {got})"
+        return f"a Point with one coordinate (got {got})", fix
+    return f"a {kind} with a position of one coordinate (got {got})", fix
 
 
 def _yes_no_kept(path: Path, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -1613,8 +1625,9 @@ def check_layer(
     frame = gpd.GeoDataFrame(pd.DataFrame(data, index=range(len(frame))),
                              geometry=list(frame.geometry), crs=frame.crs)
     id_field = fields["id"] if fields["id"] != _FEATURE_NUMBER else None
-    ids = pd.Series(text_values(frame["id"]), dtype=object)
-    blank = np.array([v is None or not v.strip() for v in ids])
+    unlisted, listed = _unlisted(frame, "id", path, fields["id"], "id", problems, id_field=None)
+    ids = pd.Series(text_values(unlisted), dtype=object)
+    blank = np.array([v is None or not v.strip() for v in ids], dtype=bool) & ~listed
     if blank.any():
         problems.append(f"{at}: field '{fields['id']}' | empty id in "
                         f"{named_features(np.flatnonzero(blank), None, None)}; every feature needs an id")
@@ -1626,8 +1639,9 @@ def check_layer(
                         f"; write the id without them, e.g. {example!r}")
     frame["id"] = [v if v is not None else "" for v in ids]
     if "name" in frame.columns:
-        frame["name"] = text_values(frame["name"])
-    duplicated = sorted(set(frame.loc[frame["id"].duplicated() & ~blank, "id"]))
+        frame["name"] = text_values(_unlisted(frame, "name", path, chosen["name"], "name", problems,
+                                              id_field=id_field)[0])
+    duplicated = sorted(set(frame.loc[frame["id"].duplicated() & ~blank & ~listed, "id"]))
     if duplicated:
         each = [f"{d!r} ({named_features(np.flatnonzero(frame['id'].to_numpy() == d), None, None)})"
                 for d in duplicated]
@@ -1868,6 +1882,8 @@ def _written(value: object) -> str:
         number = float(value)
         whole = math.isfinite(number) and number.is_integer() and abs(number) < 1e15
         return str(int(number)) if whole else repr(number)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, default=str)
     return repr(value)
 
 
@@ -1891,19 +1907,62 @@ def features_got(frame: gpd.GeoDataFrame, where: np.ndarray | pd.Series, id_fiel
     return joined(each + ([f"{len(rows) - limit} more"] if len(rows) > limit else []))
 
 
+def _is_listed(value: object) -> bool:
+    """Whether a layer's value is a list or an object (GDAL's StringList, IntegerList or JSON
+    field of a GeoJSON), not one value."""
+    return isinstance(value, (list, tuple, dict, np.ndarray))
+
+
+def _unlisted(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: str, what: str,
+              problems: list[str], *, id_field: str | None) -> tuple[pd.Series, np.ndarray]:
+    """`frame[column]` with each value written as a list (`["lake"]`) or an object refused, and
+    where (a mask of the features): one problem naming those features and their values as the
+    file writes them; the values there are left empty, for the caller to say nothing more of
+    them. GDAL reads the whole column of a GeoJSON as lists when one feature writes a list, so a
+    feature whose value the file writes as one text (`'lake'`), read as a one-item list, is that
+    text again, not refused."""
+    raw = frame[column]
+    rows = [row for row, value in enumerate(raw) if _is_listed(value)]
+    listed = np.zeros(len(frame), dtype=bool)
+    if not rows:
+        return raw, listed
+
+    def as_read(row: int) -> str:
+        value = raw.iloc[row]
+        return json.dumps(value.tolist() if isinstance(value, np.ndarray) else value, ensure_ascii=False,
+                          default=str)
+
+    written = _as_written(path, field_name, rows, len(frame), as_read)
+    values = list(raw)
+    for row in rows:
+        items = list(values[row]) if not isinstance(values[row], dict) else None
+        if not written[row].startswith(("[", "{")) and items is not None and len(items) == 1:
+            values[row] = items[0]
+        else:
+            listed[row] = True
+            values[row] = None
+    if listed.any():
+        problems.append(f"{shown_path(path)}: field '{field_name}' | a list, not one {what}, in "
+                        f"{features_got(frame, listed, id_field, written.__getitem__)}; write one {what} as "
+                        f"text, one feature per {what}")
+    return pd.Series(values, index=raw.index, dtype=object), listed
+
+
 def _check_text(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: str, what: str,
                 allowed: tuple[str, ...] | None, problems: list[str], *, id_field: str | None) -> None:
     """Make `frame[column]` text; a null value, or one outside `allowed`, is a problem naming the
     features (by `named_features`, their ids from `id_field`)."""
     at = shown_path(path)
-    values = text_values(frame[column])
-    empty = np.array([v is None or not v.strip() for v in values], dtype=bool)
+    unlisted, listed = _unlisted(frame, column, path, field_name, what, problems, id_field=id_field)
+    values = text_values(unlisted)
+    empty = np.array([v is None or not v.strip() for v in values], dtype=bool) & ~listed
     if empty.any():
         fix = f"use one of: {', '.join(allowed)}" if allowed else f"give every feature its {what}"
         problems.append(f"{at}: field '{field_name}' | empty {what} in "
                         f"{features_where(frame, empty, id_field)}; {fix}")
     if allowed:
-        wrong = np.array([not bad and v not in allowed for v, bad in zip(values, empty, strict=True)], dtype=bool)
+        wrong = np.array([not bad and v not in allowed for v, bad in zip(values, empty | listed, strict=True)],
+                         dtype=bool)
         if wrong.any():
             written = _as_written(path, field_name, np.flatnonzero(wrong), len(frame), lambda row: repr(values[row]))
             problems.append(f"{at}: field '{field_name}' | unknown {what} in "
