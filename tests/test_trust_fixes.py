@@ -127,7 +127,7 @@ def test_capex_beyond_1e15_yuan_is_refused(folder: Path, capsys):
     assert refused(folder, capsys) == PROBLEM + (
         f"catalog.yaml:20: products.lfp.modules[0] (lfp_50kt).capex_yuan "
         "| must be at most 1e15 (1e15 yuan is the largest "
-        f"money figure the model takes): {TOO_LARGE} (got 1e+300); give a smaller value, or the figure in larger "
+        f"money figure the model takes): {TOO_LARGE} (got 1.0e300); give a smaller value, or the figure in larger "
         "units\n")
 
 
@@ -141,27 +141,57 @@ def test_target_beyond_1e12_is_refused(folder: Path, capsys):
     edit(folder / "scenario.yaml", "cathode: {2024: 120000}", "cathode: {2024: 1.0e308}")
     assert refused(folder, capsys) == PROBLEM + (
         f"scenario.yaml:18: targets.capacity.cathode.2024 | must be at most 1e12 (1e12 is the largest quantity the "
-        f"model takes): {TOO_LARGE} (got 1e+308); give a smaller value, or the figure in larger units\n")
+        f"model takes): {TOO_LARGE} (got 1.0e308); give a smaller value, or the figure in larger units\n")
+
+
+@pytest.mark.parametrize(("written", "set_value", "shown"), [
+    ("2e13", "2e13", "2e13"),
+    ("100000000000000000000000", "100000000000000000000000", "100000000000000000000000"),
+    ("20_000_000_000_000", "20_000_000_000_000", "20_000_000_000_000"),
+    ("'2e13'", "'2e13'", "'2e13'"),
+], ids=["exponent", "digits", "grouped", "quoted"])
+def test_a_figure_beyond_its_bound_is_named_as_typed(folder: Path, capsys, written: str, set_value: str, shown: str):
+    """A figure above MAX_QUANTITY is named as the file or --set writes it, as every other refused
+    figure is (README: `--set constraints.redline.buffer_m=-1e3`: `(got -1e3)`), not as Python
+    formats the float it reads (2e+13, 1e+23), and one in quotes with its quotes."""
+    message = ("constraints.redline.buffer_m | must be at most 1e12 (1e12 is the largest quantity the model "
+               f"takes): {TOO_LARGE} (got {shown}); give a smaller value, or the figure in larger units")
+    assert refused(folder, capsys, "--set", f"constraints.redline.buffer_m={set_value}") == (
+        f"{PROBLEM}scenario.yaml: --set {message}\n")
+    edit(folder / "scenario.yaml", "buffer_m: 1000", f"buffer_m: {written}")
+    assert refused(folder, capsys) == f"{PROBLEM}scenario.yaml:21: {message}\n"
+
+
+def test_a_whole_number_of_more_digits_than_a_float_holds_is_too_large_not_no_number(folder: Path, capsys):
+    """A 1 and 400 zeros is a number, too large for any float: refused as too large, not as "must
+    be a number ... write the number alone", in a file as with --set."""
+    huge = "1" + "0" * 400
+    message = (f"constraints.redline.buffer_m | too large for any number, above 1.8e308 (got {huge}); give a "
+               "smaller value, or the figure in larger units")
+    assert refused(folder, capsys, "--set", f"constraints.redline.buffer_m={huge}") == (
+        f"{PROBLEM}scenario.yaml: --set {message}\n")
+    edit(folder / "scenario.yaml", "buffer_m: 1000", f"buffer_m: {huge}")
+    assert refused(folder, capsys) == f"{PROBLEM}scenario.yaml:21: {message}\n"
 
 
 @pytest.mark.parametrize(("where", "old", "new", "message"), [
     ("scenario.yaml", "site_fixed_cost_yuan: 1.0e8", "site_fixed_cost_yuan: 2.0e15",
      "scenario.yaml:30: constraints.agglomeration.site_fixed_cost_yuan | must be at most 1e15 (1e15 yuan is the "
-     f"largest money figure the model takes): {TOO_LARGE} (got 2e+15)"),
+     f"largest money figure the model takes): {TOO_LARGE} (got 2.0e15)"),
     ("scenario.yaml", "transport_yuan_per_t_km: 0.5", "transport_yuan_per_t_km: 1.0e16",
      "scenario.yaml:24: constraints.supply.transport_yuan_per_t_km | must be at most 1e15 (1e15 yuan is the "
-     f"largest money figure the model takes): {TOO_LARGE} (got 1e+16)"),
+     f"largest money figure the model takes): {TOO_LARGE} (got 1.0e16)"),
     ("scenario.yaml", "buffer_m: 1000", "buffer_m: 1.0e13",
      "scenario.yaml:21: constraints.redline.buffer_m | must be at most 1e12 (1e12 is the largest quantity the "
-     f"model takes): {TOO_LARGE} (got 1e+13)"),
+     f"model takes): {TOO_LARGE} (got 1.0e13)"),
     ("catalog.yaml", "capacity: 50000,", "capacity: 1.0e13,",
      "catalog.yaml:20: products.lfp.modules[0] (lfp_50kt).capacity "
      "| must be at most 1e12 (1e12 is the largest quantity the "
-     f"model takes): {TOO_LARGE} (got 1e+13)"),
+     f"model takes): {TOO_LARGE} (got 1.0e13)"),
     ("catalog.yaml", "land_ha: 10}", "land_ha: 1.0e13}",
      "catalog.yaml:20: products.lfp.modules[0] (lfp_50kt).land_ha "
      "| must be at most 1e12 (1e12 is the largest quantity the "
-     f"model takes): {TOO_LARGE} (got 1e+13)"),
+     f"model takes): {TOO_LARGE} (got 1.0e13)"),
 ], ids=["site_fixed_cost", "transport_cost", "buffer", "module_capacity", "module_land"])
 def test_other_figures_beyond_their_bound(folder: Path, where: str, old: str, new: str, message: str):
     edit(folder / where, old, new)

@@ -1685,7 +1685,7 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
             said = "true" if got is True else "false" if got is False else shown  # as YAML writes it
             problems.append(f"{where}: {key} | must be a number, not true/false (got {said}); give a number")
         elif err["type"] == "less_than_equal" and err.get("ctx", {}).get("le") in (MAX_YUAN, MAX_QUANTITY):
-            problems.append(f"{where}: {key} | {too_large_message(err['ctx']['le'])} (got {float(got):g}); give a "
+            problems.append(f"{where}: {key} | {too_large_message(err['ctx']['le'])} (got {shown}); give a "
                             "smaller value, or the figure in larger units")
         elif err["type"] in BOUND_ERRORS:
             fix = swapped_gateway_fix(locator, bare, got) or "give a value in that range"
@@ -1840,6 +1840,9 @@ TYPE_HINTS: dict[str, tuple[str, str]] = {
     "int_from_float": ("must be a whole number", "drop the decimals"),
     "float_parsing": ("must be a number", "write the number alone"),  # with its unit: `type_problem`
     "float_type": ("must be a number", "write the number alone"),
+    # digits no float holds (siting/config/schema.py `number_text`): a number, but none the tool can read
+    "number_too_large": ("too large for any number, above 1.8e308",
+                         "give a smaller value, or the figure in larger units"),
     "bool_parsing": ("must be true or false", "write true or false"),
     "bool_type": ("must be true or false", "write true or false"),
     "string_type": ("must be text", "write it as text, in quotes if it looks like a number"),

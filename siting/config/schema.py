@@ -11,6 +11,7 @@ file (scenario, catalog, committed projects) for editors."""
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -78,8 +79,12 @@ WHOLE_NUMBER_TEXT = (rf"^{_BLANKS}[+-]?(?:{_DIGITS}(?:\.0*)?|(?:{_DIGITS}(?:\.(?
 def number_text(value: Any) -> Any:
     """`value`, where a number is wanted: a text of NUMBER_TEXT is the number it spells, one of
     NOT_FINITE_TEXT is left for the finite check to refuse ("finite_number"), any other text is
-    refused as no number ("float_parsing"), a boolean too (`not_yes_no`)."""
+    refused as no number ("float_parsing"), a boolean too (`not_yes_no`), and a whole number of
+    more digits than any float holds (a 1 and 400 zeros) as too large ("number_too_large"), not
+    as no number."""
     value = not_yes_no(value)
+    if isinstance(value, int) and abs(value) > sys.float_info.max:  # digits no float holds
+        raise PydanticCustomError("number_too_large", "too large for a number")
     if isinstance(value, str) and not re.fullmatch(NOT_FINITE_TEXT, value, re.IGNORECASE):
         if not re.fullmatch(NUMBER_TEXT, value):
             raise PydanticCustomError("float_parsing", "Input should be a valid number, unable to parse string as a "
