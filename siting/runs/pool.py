@@ -73,6 +73,7 @@ import contextlib
 import dataclasses
 import errno
 import functools
+import gc
 import ipaddress
 import logging
 import math
@@ -1109,16 +1110,19 @@ def _loop_without_ctrl_c() -> Any:
     return runner
 
 
-def _local_cluster(cluster_type: Callable[..., Any], workers: int, scratch: str, loop: Any = None) -> Any:
+def _local_cluster(cluster_type: Callable[..., Any], workers: int, scratch: str, runner: Any = None) -> Any:
     """A LocalCluster (`cluster_type`) on loopback with `workers` single-threaded worker processes,
     its scheduler and workers keeping their scratch files in the folder `scratch` and its scheduler's
-    HTTP server on a free port, each worker preloading this module (`dask_setup`), run on the Dask
-    `loop` when given (`_loop_without_ctrl_c`); Dask's logs quiet while it starts (`quiet_logs`).
-    InputError (`local_cluster_failed`) when it cannot start."""
+    HTTP server on a free port, each worker preloading this module (`dask_setup`), run on the loop
+    of the Dask loop `runner` when given (`_loop_without_ctrl_c`); Dask's logs quiet while it starts
+    (`quiet_logs`). InputError (`local_cluster_failed`) when it cannot start; a stop while it starts
+    is raised once what it had made is ended (`_end_stopped_start`), the runner then stopped in a
+    process that goes on (a notebook's), left running in one that ends (`progress.ends_on_stop`)."""
     import dask
     from distributed.deploy.spec import SpecCluster
 
     started = set(SpecCluster._instances)
+    loop = None if runner is None else runner.loop
     on_loop = {} if loop is None else {"loop": loop}
     lingering = False  # a cluster stopped while starting whose workers were not ended
     try:
@@ -1130,25 +1134,10 @@ def _local_cluster(cluster_type: Callable[..., Any], workers: int, scratch: str,
                                                                           "dashboard_address": "127.0.0.1:0"})
             except Exception as exc:  # a worker process that could not start (Dask: "Nanny failed to start")
                 raise InputError([local_cluster_failed(exc)]) from None
-            except KeyboardInterrupt:  # Ctrl-C or SIGTERM while it starts: the stop's one line, no traceback
-                # Dask closes its clusters as the process exits; one cut short while starting cannot be
-                # closed so (its close asserts on its state and prints a traceback): its workers and
-                # scheduler are ended here (`_end_half_started`), on its loop, so that a notebook's
-                # process keeps none of them; its scheduler, made in this process, lets go of its
-                # scratch folder now, before `dask_client` removes the cluster's (at exit it would
-                # find it gone and log "Failed to remove ...")
-                # (the command line's process, which ends now, leaves them to its end: `ends_on_stop`)
+            except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM while it starts: the stop's one line, no traceback
                 half = set(SpecCluster._instances) - started
                 lingering = bool(half)  # until ended: a second Ctrl-C meanwhile leaves them to the exit
-                if progress.ends_on_stop():
-                    loop = None
-                for half_started in half:
-                    SpecCluster._instances.discard(half_started)
-                    if loop is None or not _end_half_started(half_started, loop):
-                        loop = None  # one left: the process's end ends it
-                    _release_scheduler_folder(half_started)
-                lingering = loop is None and bool(half)
-                _drop_dasks_unretrieved_failures()
+                lingering = _end_stopped_start(half, runner, stop)  # `half` emptied
                 raise
     finally:
         if lingering:
@@ -1156,6 +1145,44 @@ def _local_cluster(cluster_type: Callable[..., Any], workers: int, scratch: str,
             # nannies log it ("Restarting worker", "exit status was already read") under the stop's
             # one line: Dask's logs stay quiet for the rest of this process
             _quieted((DASK_LOGGER,), kept=())
+
+
+def _end_stopped_start(half: set[Any], runner: Any, stop: KeyboardInterrupt) -> bool:
+    """End the local Dask clusters `half` that the KeyboardInterrupt `stop` cut short while they
+    started (Dask closes its clusters as the process exits; one cut short so cannot be closed so: its
+    close asserts on its state and prints a traceback), on the loop of `runner`, then stop `runner`
+    and empty `half` (the stop's traceback, which a notebook keeps as sys.last_traceback, keeps the
+    caller's frame and so the set). True when some are left running (no `runner`, or
+    `_end_half_started` failed): the process's end ends them. Each scheduler, made in this process,
+    lets go of its scratch folder now, before `dask_client` removes the cluster's (at exit it would
+    find it gone and log "Failed to remove ...").
+    Their starts go on in Dask's loop thread and fail, and asyncio logs each such task's exception,
+    never retrieved, with its traceback, under the stop's one line: those records are dropped
+    (`_drop_dasks_unretrieved_failures`) while this runs, and for the rest of the process when it
+    ends with the stop (`progress.ends_on_stop`: its runner and clusters are left to its end) or
+    some are left running. In a process that goes on (a notebook's) asyncio's records are as before
+    once this returns: the finished frames of `stop`'s traceback (Dask's, which held the clusters
+    and their tasks) are cleared first, and what they held is collected while the filter is on."""
+    from distributed.deploy.spec import SpecCluster
+
+    ending = progress.ends_on_stop()
+    dropped = _drop_dasks_unretrieved_failures()
+    loop = None if runner is None or ending else runner.loop
+    for half_started in half:
+        SpecCluster._instances.discard(half_started)
+        if loop is None or not _end_half_started(half_started, loop):
+            loop = None  # one left: the process's end ends it
+        _release_scheduler_folder(half_started)
+    lingering = loop is None and bool(half)
+    if runner is not None and not ending:
+        runner.stop()  # nothing runs on its loop any more (one left running ends with the process)
+    if ending or lingering:
+        return lingering
+    half.clear()
+    traceback.clear_frames(stop.__traceback__)  # the running frame (`_local_cluster`'s) is kept
+    gc.collect()  # the tasks those frames held: their exceptions logged (and dropped) now
+    dropped.close()
+    return False
 
 
 #: How long a local cluster stopped while it started is given to end its workers and its scheduler
@@ -1207,14 +1234,16 @@ def _unretrieved_outside_dask(record: logging.LogRecord) -> bool:
     return not (record.exc_info and _inside_dask(record.exc_info[1]))
 
 
-def _drop_dasks_unretrieved_failures() -> None:
-    """After a stop while the local cluster started: its start goes on in Dask's event loop thread,
-    whose tasks fail as the process ends ("Nanny failed to start."), and asyncio logs each such
-    exception, never retrieved, with its traceback, under the stop's one line. Drop asyncio's
-    records of exceptions raised inside Dask's code for the rest of the process; its others stay."""
+def _drop_dasks_unretrieved_failures() -> contextlib.ExitStack:
+    """Drop asyncio's records of exceptions raised inside Dask's code from now on (a filter on its
+    logger, `_unretrieved_outside_dask`); its others stay. Returns what ends that (`close()`; nothing
+    when the filter was there already): for the rest of the process unless it is called."""
     asyncio_log = logging.getLogger("asyncio")
+    undo = contextlib.ExitStack()
     if _unretrieved_outside_dask not in asyncio_log.filters:
         asyncio_log.addFilter(_unretrieved_outside_dask)
+        undo.callback(asyncio_log.removeFilter, _unretrieved_outside_dask)
+    return undo
 
 
 @contextlib.contextmanager
@@ -1274,16 +1303,12 @@ def dask_client(scheduler: str | None, workers: int, say: Callable[[str], None])
             stack.callback(_restore_environ, _dask_environ())  # run once the cluster is closed
             runner = _loop_without_ctrl_c()
             try:
-                cluster = _local_cluster(LocalCluster, workers, scratch, runner.loop)
+                # a stop while it starts: its half-started workers and scheduler are ended, Dask's
+                # logs quiet meanwhile (`quiet_logs`) and restored after (a notebook's process keeps
+                # its levels), and `runner` stopped (the command line's ends with its process)
+                cluster = _local_cluster(LocalCluster, workers, scratch, runner)
             except InputError:  # it failed to start: nothing runs on the loop
                 runner.stop()
-                raise
-            except KeyboardInterrupt:
-                # its half-started workers and scheduler were ended (`_local_cluster`), Dask's logs
-                # quiet meanwhile (`quiet_logs`), and restored after: a notebook's process keeps its
-                # levels; its loop's thread is stopped too (the command line's ends with its process)
-                if not progress.ends_on_stop():
-                    runner.stop()
                 raise
             stack.callback(runner.stop)  # once the cluster is closed (one cut short by a stop keeps it)
             shutdown = contextlib.ExitStack()
