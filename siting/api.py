@@ -64,6 +64,7 @@ from siting.config.errors import InputError, OutputFolderError, listed
 from siting.config.load import (
     LoadedScenario,
     Override,
+    dotted,
     home_path,
     home_problem,
     name_too_long,
@@ -496,49 +497,107 @@ def checked_setting_text(text: str, name: str, expected: Mapping[str, str], empt
 
 def plain_value(value: Any, setting: str | None = None) -> Any:
     """`value` with numpy's scalars (np.int64(2000), np.float64(0.5), np.bool_(True)) as Python's,
+    a pandas Period of one year (pd.Period('2024', 'Y'), of any fiscal year end) as its year (2024),
     and a numpy array, a pandas Series or Index and a range (np.arange(2022, 2025), a table's
-    column), a dict's keys, values or items and a generator or other iterator (read once, in their
-    order) as the list of their items (a 0-d array, np.array(2000), as the number it holds), in
-    lists, tuples and mappings too; anything else as it is. A pandas Series given for the dotted
-    `setting` (an override's key, when known) where the scenario takes a mapping (a figure by
-    year, setbacks by product) is the mapping of its index to its values (`_series_mapping`)."""
+    column, pd.period_range('2023', periods=2, freq='Y')), a dict's keys, values or items and a
+    generator or other iterator (read once, in their order) as the list of their items (a 0-d
+    array, np.array(2000), as the number it holds), in lists, tuples and mappings too; anything
+    else as it is. A pandas Series given for the dotted `setting` (an override's key, when known)
+    where the scenario takes a mapping (a figure by year, setbacks by product) is the mapping of
+    its index to its values (`_series_mapping`); a key within a mapping is one part of the
+    setting's path, dots and all (setbacks for the product `lfp.v2`).
+
+    Raises:
+        InputError: naming the setting, for a pandas DataFrame (a table, not a value: give one of
+            its columns) and for a Period other than a year (pd.Period('2024-01', 'M')).
+    """
+    return _plain(value, None if setting is None else override_parts(setting))
+
+
+def _plain(value: Any, parts: tuple[str | int, ...] | None) -> Any:
+    """`plain_value` of `value`, found at the path `parts` of the scenario (the dotted key's parts,
+    then each mapping's key as text and each list's position as an int), or None when unknown."""
     if isinstance(value, np.generic):
         return value.item()
-    if isinstance(value, pd.Series) and setting is not None and _takes_mapping(setting):
-        return _series_mapping(value, setting)
+    if isinstance(value, pd.Period):
+        return _period_year(value, parts)
+    if isinstance(value, pd.DataFrame):
+        raise InputError([_table_problem(value, _setting_named(parts), "a setting's value", "a dict")])
+    if isinstance(value, pd.Series) and parts is not None and _takes_mapping(parts):
+        return _series_mapping(value, parts)
     if isinstance(value, (np.ndarray, pd.Series, pd.Index)):
         items = value.tolist()  # a 0-d array's is its one number (np.array(2000): 2000)
-        return [plain_value(v) for v in items] if isinstance(items, list) else items
+        return [_plain(v, _below(parts, i)) for i, v in enumerate(items)] if isinstance(items, list) else items
     if isinstance(value, (range, MappingView, Iterator)):  # a dict's keys or values, a generator: in their order
-        return [plain_value(v) for v in value]
+        return [_plain(v, _below(parts, i)) for i, v in enumerate(value)]
     if isinstance(value, (list, tuple)):
-        return type(value)(plain_value(v) for v in value)
+        return type(value)(_plain(v, _below(parts, i)) for i, v in enumerate(value))
     if isinstance(value, dict):
-        return {k: plain_value(v, None if setting is None else f"{setting}.{k}") for k, v in value.items()}
+        return {k: _plain(v, _below(parts, str(k))) for k, v in value.items()}
     return value
 
 
-def _takes_mapping(setting: str) -> bool:
-    """Whether the scenario's setting at the dotted key `setting` is a mapping (a figure by year,
-    `targets.capacity.cells`; setbacks by product), not a list or a single value."""
-    return typing.get_origin(schema_at(Scenario, override_parts(setting))) is dict
+def _below(parts: tuple[str | int, ...] | None, step: str | int) -> tuple[str | int, ...] | None:
+    """The path `parts` one step down: to a list's position `step`, an int (years[0]), or to a
+    mapping's key `step`, as text (one part however many dots it holds: setbacks for the product
+    lfp.v2); None when `parts` is."""
+    return None if parts is None else (*parts, step)
 
 
-def _series_mapping(series: pd.Series, setting: str) -> dict[Any, Any]:
-    """A pandas Series given for `setting`, a mapping, as the mapping of its index to its values,
-    in its order, numpy's scalars as Python's: pd.Series({2024: 50}) for a figure by year is
-    {2024: 50}, as the dict typed out is (applied and recorded in manifest.json alike), and a
-    Series of Series for a mapping of mappings the nested mapping, as a dict of Series is. InputError
-    naming the setting for an index that names a key twice, of which a mapping would keep only
-    the last."""
-    index = [plain_value(k) for k in series.index]
+def _setting_named(parts: tuple[str | int, ...] | None) -> str:
+    """`overrides <setting>` as a problem names the setting at the path `parts`
+    (constraints.redline.setbacks_m.lfp, years[0]); `overrides` alone when it is unknown."""
+    return "overrides" if parts is None else f"overrides {dotted(parts)}"
+
+
+def _table_problem(table: pd.DataFrame, named: str, wanted: str, instead: str) -> str:
+    """The problem of a pandas DataFrame given where `named` (`overrides <setting>`, `settings
+    <setting>`) takes `wanted` (a setting's value, the values to run), not a table: named with its
+    kind, its shape (rows x columns) and its first columns, with one of its columns (a Series) or
+    `instead` (a dict, a list) as the fix."""
+    kind = f"{type(table).__module__.split('.')[0]} {type(table).__name__}"  # pandas DataFrame, geopandas GeoDataFrame
+    names = [str(c) for c in table.columns[:5]] + (["..."] if len(table.columns) > 5 else [])
+    rows, columns = table.shape
+    shape = (f"{rows} row{'s' * (rows != 1)} x {columns} column{'s' * (columns != 1)}"
+             + (f": {', '.join(names)}" if names else ""))
+    column = f"df[{table.columns[0]!r}]" if columns else "df['<column>']"
+    return (f"{named} | must be {wanted}, not a table (got a {kind} of {shape}); give one of its columns ({column}, "
+            f"a Series) or {instead}")
+
+
+def _period_year(period: pd.Period, parts: tuple[str | int, ...] | None) -> int:
+    """The year of `period`, a pandas Period of one year (freq 'Y', of any month's year end: the
+    fiscal year ending June 2024, 'Y-JUN', is 2024); InputError naming the setting at `parts` and
+    the frequency, for a Period of another length (a month, a quarter, two years)."""
+    if isinstance(period.freq, pd.offsets.YearEnd) and period.freq.n == 1:
+        return int(period.year)
+    raise InputError([f"{_setting_named(parts)} | a pandas Period stands for a year only with frequency 'Y' (got "
+                      f"{_shown(period)}, of frequency {period.freqstr!r}); give years, e.g. {period.year}, or "
+                      "periods of freq='Y'"])
+
+
+def _takes_mapping(parts: tuple[str | int, ...]) -> bool:
+    """Whether the scenario's setting at the path `parts` (`targets.capacity.cells`; setbacks by
+    product) is a mapping (a figure by year; setbacks by product), not a list or a single value."""
+    return typing.get_origin(schema_at(Scenario, parts)) is dict
+
+
+def _series_mapping(series: pd.Series, parts: tuple[str | int, ...]) -> dict[Any, Any]:
+    """A pandas Series given for the setting at the path `parts`, a mapping, as the mapping of its
+    index to its values, in its order, numpy's scalars and annual Periods as Python's numbers:
+    pd.Series({2024: 50}) for a figure by year is {2024: 50}, as the dict typed out is (applied and
+    recorded in manifest.json alike), and a Series of Series for a mapping of mappings the nested
+    mapping, as a dict of Series is. InputError naming the setting for an index that names a key
+    twice, of which a mapping would keep only the last."""
+    # a key's problem names it as targets.capacity.cells.2023 (as a key)
+    index = [_plain(k, (*parts, str(k), "[key]")) for k in series.index]
     repeated = [k for i, k in enumerate(index) if k in index[:i]]
     if repeated:
-        raise InputError([f"overrides {setting} | a Series given for a mapping must name each key once in its index "
-                          f"(got {_shown(repeated[0])} twice), since only the last would be kept; give each key "
-                          "once, or pass a dict"])
+        raise InputError([f"{_setting_named(parts)} | a Series given for a mapping must name each key once in its "
+                          f"index (got {_shown(repeated[0])} twice), since only the last would be kept; give each "
+                          "key once, or pass a dict"])
     # each value for the setting below its key: a Series in it is a mapping too where one goes
-    return {k: plain_value(v, f"{setting}.{k}") for k, v in zip(index, series.tolist(), strict=True)}
+    return {k: _plain(v, (*parts, str(k))) for k, v in zip(index, series.tolist(), strict=True)}
 
 
 def override_pairs(overrides: Mapping[str, Any] | Iterable[Override | str] | None) -> tuple[Override, ...]:
@@ -2029,6 +2088,8 @@ def _setting_text(i: int, item: tuple[str, Any] | str) -> str:
         raise InputError([f"settings | each key must be a dotted setting such as 'constraints.redline.buffer_m' "
                           f"(got {_shown(key)})"])
     _unordered(values, f"settings {key}", "in the order to run (the first run's plan starts the others)")
+    if isinstance(values, pd.DataFrame):  # read as a list, it would be its column names
+        raise InputError([_table_problem(values, f"settings {key}", "the values to run", "a list")])
     if isinstance(values, np.ndarray) and values.ndim == 0:
         values = values.item()  # a 0-d array is one value, as the number it holds is
     one = isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable)
