@@ -34,7 +34,7 @@ import pyproj
 import shapely
 
 from siting.config.errors import InputError
-from siting.config.load import figure_beside, shown_path
+from siting.config.load import figure_beside, notice_figure, shown_path
 from siting.config.schema import SitesLayer, projected_crs_in_metres
 from siting.prepare.layers import (
     LONLAT_MAX_SEGMENT_DEG,
@@ -338,6 +338,55 @@ def redline_projection_problems(drawn: gpd.GeoDataFrame, projected: gpd.GeoDataF
                         "red-line layer to the study area and its surroundings (in QGIS, Vector > Geoprocessing "
                         "Tools > Clip), or split the polygon")
     return problems
+
+
+def _lonlat_text(bounds: tuple[float, float, float, float]) -> str:
+    """A lon/lat box (west, south, east, north) as the messages on extents write it."""
+    west, south, east, north = bounds
+    return f"{west:.2f} to {east:.2f} E, {south:.2f} to {north:.2f} N"
+
+
+def far_redline_notices(layers: LayerSet, redline: gpd.GeoDataFrame, placed: Sequence[gpd.GeoDataFrame],
+                        rule: RedlineSettings, path: str) -> list[str]:
+    """A notice when the red-line rule is on and no polygon of the red-line layer (`redline`, in
+    the working CRS; `layers.redline` as read) comes within the rule's largest distance (its
+    buffer or any setback, m) of the study area's box in the working CRS (`placed`: the clusters,
+    sites and sources there, the features `check_study_area` takes): the rule then excludes no
+    site, which a layer of another region or coordinates in another CRS than the file declares
+    would do in silence. A notice, not a refusal: a study area may lie clear of every protected
+    area. One polygon near is enough for silence, so a province's layer with most polygons far
+    from the clusters passes. It names the file (`path`, whole, as `SpatialResult.notices` name
+    files), the study area's and the layer's lon/lat boxes and the layer's declared CRS."""
+    if not rule.enabled or not len(redline) or layers.redline.crs is None:
+        return []
+    geoms = redline.geometry.to_numpy()
+    present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    boxes = [shapely.bounds(frame.geometry.to_numpy()) for frame in placed if len(frame)]
+    corners = np.vstack(boxes) if boxes else np.empty((0, 4))
+    corners = corners[np.isfinite(corners).all(axis=1)]
+    if not present.any() or not len(corners):
+        return []
+    reach = max([rule.buffer_m, *(m for by_category in rule.setbacks_m.values() for m in by_category.values())])
+    area = shapely.box(corners[:, 0].min() - reach, corners[:, 1].min() - reach,
+                       corners[:, 2].max() + reach, corners[:, 3].max() + reach)
+    if shapely.intersects(geoms[present], area).any():
+        return []
+    lonlat = [b for b in (_lonlat_bounds(getattr(layers, role)) for role in ("clusters", "sites", "sources"))
+              if b is not None]
+    layer_box = _lonlat_bounds(layers.redline)
+    if not lonlat or layer_box is None:
+        return []
+    study = (min(b[0] for b in lonlat), min(b[1] for b in lonlat), max(b[2] for b in lonlat), max(b[3] for b in lonlat))
+    within = (f"comes within {notice_figure(reach)} m (the largest buffer or setback of constraints.redline) of"
+              if reach > 0 else "reaches")
+    count = int(present.sum())
+    lies = f"the layer's {count:,} feature{' lies' if count == 1 else 's lie'}"
+    declared = layers.redline.crs.to_string()
+    return [f"{path}: geometry | no red-line polygon {within} the study area (the box of the clusters, sites and "
+            f"sources: {_lonlat_text(study)}), so the red line excludes no site: {lies} at {_lonlat_text(layer_box)} "
+            f"(in {declared}, as the file declares); a red-line layer of another region, or coordinates in another "
+            "CRS than the file declares? Give the study area's red-line polygons, in the CRS the file declares, or "
+            "set constraints.redline.enabled: false for a plan without a red line"]
 
 
 #: How many point sites the problem of usable land above the cluster's area names.
@@ -769,6 +818,8 @@ def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings,
                                          as_in_file(sites_layer or SitesLayer(path="sites"), sites_path))
     if land_problems:
         raise InputError(land_problems)
+    notices += far_redline_notices(layers, redline, (clusters, sites, sources), rule,
+                                   str(redline_path) if redline_path is not None else "redline")
     notices += point_land_notices(sites, list(to_working_crs(layers.sites, crs)["id"]),
                                   shown_path(sites_path) if sites_path is not None else "sites",
                                   as_in_file(sites_layer or SitesLayer(path="sites"), sites_path))
@@ -810,5 +861,5 @@ def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings,
         hub_hub_km=pair_km,
         hub_gateway_km=gate_km,
         notices=tuple(notices),
-        notice_paths=(sites_path,) if sites_path is not None else (),
+        notice_paths=tuple(p for p in (sites_path, redline_path) if p is not None),
     )
