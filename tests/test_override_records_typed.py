@@ -6,6 +6,8 @@ the settings given shows both."""
 
 from __future__ import annotations
 
+import json
+
 from siting.config.load import parse_override
 from siting.deliver.explore import markdown
 from siting.deliver.manifest import override_records
@@ -48,3 +50,16 @@ def test_the_report_gives_the_value_used_and_as_typed():
         "| `constraints.redline.buffer_m` | `1000.0` (typed `1e3`) |",
         "| `years` | `[2023, 2024]` (typed `[2023, 0x7E8]`) |",
         "| `constraints.redline.buffer_m` | `500` |"]
+
+
+def test_a_number_text_beyond_any_float_is_recorded_as_typed_not_as_infinity():
+    """1e400 spells no float (it reads as infinity): the record keeps the text, as `override_value`
+    keeps any value that is not finite as text, so that manifest.json stays strict JSON (before,
+    the value was the float inf, which json_text refuses and JSON cannot write)."""
+    found = records("constraints.redline.buffer_m=1e400", "constraints.redline.buffer_m='-1e999'",
+                    "targets.capacity.cathode={2024: 1e400}")
+    assert found == [
+        {"setting": "constraints.redline.buffer_m", "value": "1e400"},
+        {"setting": "constraints.redline.buffer_m", "value": "-1e999"},
+        {"setting": "targets.capacity.cathode", "value": {"2024": "1e400"}}]
+    json.dumps(found, allow_nan=False)

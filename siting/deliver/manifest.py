@@ -115,13 +115,16 @@ def _as_number(text: str, at: tuple[str, ...] | None) -> float | int | None:
     """The number the scenario reads the text `text` as at the setting whose dotted key's parts are
     `at`, where that setting is a number (float: `number_text`; a whole number:
     `whole_number_text`); None where it is not (a name, a path, a HiGHS option: taken as the text),
-    for a path, or where the text is no such number (the run's own checks name it)."""
+    for a path, or where the text is no such number or spells none a float holds (1e400, read as
+    infinity: kept as typed, as `override_value` keeps a value that is not finite; the run's own
+    checks name it)."""
     if at is None or isinstance(text, MadeAbsolute):
         return None
     kind = schema_at(Scenario, at)
     with contextlib.suppress(ValueError, TypeError, ArithmeticError, PydanticCustomError):
         number = number_text(text) if kind is float else whole_number_text(text) if kind is int else None
-        return number if isinstance(number, (int, float)) and not isinstance(number, bool) else None
+        usable = isinstance(number, (int, float)) and not isinstance(number, bool) and math.isfinite(number)
+        return number if usable else None
     return None
 
 
