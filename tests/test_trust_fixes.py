@@ -162,12 +162,15 @@ def test_a_figure_beyond_its_bound_is_named_as_typed(folder: Path, capsys, writt
     assert refused(folder, capsys) == f"{PROBLEM}scenario.yaml:21: {message}\n"
 
 
-def test_a_whole_number_of_more_digits_than_a_float_holds_is_too_large_not_no_number(folder: Path, capsys):
+@pytest.mark.parametrize("sign", ["", "-"])
+def test_a_whole_number_of_more_digits_than_a_float_holds_is_too_large_not_no_number(folder: Path, capsys,
+                                                                                      sign: str):
     """A 1 and 400 zeros is a number, too large for any float: refused as too large, not as "must
-    be a number ... write the number alone", in a file as with --set."""
-    huge = "1" + "0" * 400
-    message = (f"constraints.redline.buffer_m | too large for any number, above 1.8e308 (got {huge}); give a "
-               "smaller value, or the figure in larger units")
+    be a number ... write the number alone", in a file as with --set; its negative likewise, whose
+    size is what no float holds (not "above" the limit)."""
+    huge = sign + "1" + "0" * 400
+    message = (f"constraints.redline.buffer_m | too large in size for any number, beyond -1.8e308 to 1.8e308 "
+               f"(got {huge}); give a smaller value, or the figure in larger units")
     assert refused(folder, capsys, "--set", f"constraints.redline.buffer_m={huge}") == (
         f"{PROBLEM}scenario.yaml: --set {message}\n")
     edit(folder / "scenario.yaml", "buffer_m: 1000", f"buffer_m: {huge}")

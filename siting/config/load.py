@@ -1841,7 +1841,7 @@ TYPE_HINTS: dict[str, tuple[str, str]] = {
     "float_parsing": ("must be a number", "write the number alone"),  # with its unit: `type_problem`
     "float_type": ("must be a number", "write the number alone"),
     # digits no float holds (siting/config/schema.py `number_text`): a number, but none the tool can read
-    "number_too_large": ("too large for any number, above 1.8e308",
+    "number_too_large": ("too large in size for any number, beyond -1.8e308 to 1.8e308",
                          "give a smaller value, or the figure in larger units"),
     "bool_parsing": ("must be true or false", "write true or false"),
     "bool_type": ("must be true or false", "write true or false"),
