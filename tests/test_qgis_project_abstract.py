@@ -83,3 +83,26 @@ def test_plan_qgs_holds_its_abstract_and_qgis_reads_it(qgis: None, small_run: Ma
     assert done.returncode == 0, done.stderr[-3000:]
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen == {"abstract": abstract, "title": root.findtext("title"), "author": "", "created": False}
+
+
+def test_compare_qgs_holds_an_abstract_naming_the_runs_and_each_sheet_s_outcome(small_compare_run: MadeRun):
+    """compare.qgs's metadata had an empty abstract: it now says which runs it compares, each
+    run's sheet title (what it is in the comparison, its outcome, objective and proven gap) and
+    where each run's data and the comparison's files are; no author, no creation time."""
+    text = (small_compare_run.out / "compare.qgs").read_text(encoding="utf-8")
+    root = ET.fromstring(text.split("\n", 1)[1])
+    metadata = root.find("projectMetadata")
+    assert metadata is not None
+    abstract = metadata.findtext("abstract", "")
+    title = root.findtext("title", "")
+    assert title.startswith("Comparison: ")
+    assert abstract.split("\n")[0] == f"Comparison of {title.removeprefix('Comparison: ')}"
+    headings = [item.get("labelText", "") for item in root.findall(".//Layout/LayoutItem[@id='title']")]
+    assert len(headings) == 2
+    for heading in headings:
+        assert " ".join(heading.split()) in " ".join(abstract.split())
+    assert ("Data: each run's layers and their styles in its folder's plan.gpkg, its scenario, inputs and their "
+            "SHA-256 in its manifest.json, its report.md; comparison.md and comparison.csv compare the runs, "
+            "diff.geojson maps each compared run's changes against the baseline.") in abstract
+    assert "(EPSG:32648)" in abstract
+    assert metadata.find("creation") is None and metadata.find("author") is None

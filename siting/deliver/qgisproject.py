@@ -685,14 +685,25 @@ def project_metadata(title: str, abstract: str) -> ET.Element:
                    _text("abstract", abstract), element("links"))
 
 
-def project_abstract(heading: str, working_crs: str, redline_line: str = "") -> str:
+#: What a plan.qgs's abstract says of where its data are (`project_abstract`).
+PLAN_DATA_LINE = ("Data: the plan's layers and their styles in plan.gpkg (and as GeoJSON with .qml styles); the "
+                  "scenario, its inputs and their SHA-256 in manifest.json; report.md explains the plan.")
+
+#: What a compare.qgs's abstract says of where its data are (`compare_abstract`).
+COMPARE_DATA_LINE = ("Data: each run's layers and their styles in its folder's plan.gpkg, its scenario, inputs and "
+                     "their SHA-256 in its manifest.json, its report.md; comparison.md and comparison.csv compare "
+                     "the runs, diff.geojson maps each compared run's changes against the baseline.")
+
+
+def project_abstract(heading: str, working_crs: str, redline_line: str = "", data_line: str = PLAN_DATA_LINE) -> str:
     """A plan.qgs's abstract, in plain text: what a GIS team asks of a project before opening its
     layers. `heading`, the print layout's title (`MapTitle.text`: scenario and years, solver
     outcome with its proven gap and tolerance, net objective and the gap in bn yuan), then what
     the objective and the gaps measure, the CRS of the layers and of the project (with its EPSG
     code where it has one), where the data and their sources and licences are said, and
-    `redline_line` (`proxy_redline_line`: the red line is a proxy), where given. No date: the
-    same plan gives the same text."""
+    `redline_line` (`proxy_redline_line`: the red line is a proxy), where given; `data_line`, where
+    the data are (PLAN_DATA_LINE; compare.qgs's COMPARE_DATA_LINE). No date: the same plan gives
+    the same text."""
     crs = pyproj.CRS.from_user_input(working_crs)
     code = crs.to_epsg()
     projected = f"{crs_label(crs)}{f' (EPSG:{code})' if code else ''}"
@@ -704,10 +715,9 @@ def project_abstract(heading: str, working_crs: str, redline_line: str = "") -> 
         "CRS: the layers (plan.gpkg) are stored in WGS 84 longitude/latitude (EPSG:4326); the project and its "
         f"print layout draw them in {projected}, in metres, and measure distances and areas on the WGS 84 "
         "ellipsoid.",
-        "Data: the plan's layers and their styles in plan.gpkg (and as GeoJSON with .qml styles); the scenario, "
-        "its inputs and their SHA-256 in manifest.json; report.md explains the plan. Each input layer's own "
-        "description and its features' source field give where its data come from; for the layers shipped "
-        "with the siting tool, geodata/README.md gives each one's source and licence.",
+        f"{data_line} Each input layer's own description and its features' source field give where its data "
+        "come from; for the layers shipped with the siting tool, geodata/README.md gives each one's source and "
+        "licence.",
     ]
     if redline_line:
         lines.append(redline_line)
@@ -3136,4 +3146,17 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
                    f"{run.sub}{changes}). Projection: {projection}. Printed [% format_date(now(), 'yyyy-MM-dd') %]."
                    + (f"\n{run.proxy}" if run.proxy else ""))
         sheets.append(ShownPlan(run.name, PlanSheet(run.own, run.heading, credits, run.note)))
-    return one_at_a_time(RUNS_GROUP, sheets, layers, f"Comparison: {names}", crs, extent, below=under)
+    return one_at_a_time(RUNS_GROUP, sheets, layers, f"Comparison: {names}", crs, extent, below=under,
+                         abstract=compare_abstract(names, [run.heading for run in shown], crs,
+                                                   [run.proxy for run in shown]))
+
+
+def compare_abstract(names: str, headings: Sequence[str], working_crs: str, proxies: Sequence[str]) -> str:
+    """A compare.qgs's abstract (`project_abstract` with COMPARE_DATA_LINE): "Comparison of" the
+    runs `names`, then each run's sheet title (`run_heading`: what it is in the comparison, its
+    solver outcome, objective and proven gap, and for a compared run what the gaps show of the
+    difference), the CRS and the data, and each distinct proxy line of the runs' red lines
+    (`proxies`, "" for a run whose red line is no proxy), once."""
+    heading = "\n".join([f"Comparison of {names}", *headings])
+    return project_abstract(heading, working_crs, "\n".join(dict.fromkeys(p for p in proxies if p)),
+                            COMPARE_DATA_LINE)
