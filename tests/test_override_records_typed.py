@@ -25,12 +25,14 @@ def records(*texts: str) -> list[dict]:
 
 def test_a_number_typed_otherwise_is_recorded_as_used_with_its_typed_text():
     """1e3 and '1e3' in quotes for a distance in m are 1000.0 to the scenario, 0x7E8 is 2024 and 2e0
-    a whole number of threads, 2; a name 1e3 stays the text it is, and a number typed as its
-    digits, a path or a HiGHS option (taken as given) have no `typed`."""
+    a whole number of threads, 2, and a numeric HiGHS option's 1e-6 is 1e-06 as the run reads it
+    (`option_number`; it was recorded as the text "1e-6"); a name 1e3 stays the text it is, as does
+    a text option (presolve=off), and a number typed as its digits or a path have no `typed`."""
     assert records("constraints.redline.buffer_m=1e3", "constraints.redline.buffer_m='1e3'",
                    "years=[2023, 0x7E8]", "solver.threads=2e0", "constraints.redline={buffer_m: 2.5e3}",
                    "name=1e3", "constraints.redline.buffer_m=500", "layers.sites.path=small/sites.geojson",
-                   "solver.options.mip_feasibility_tolerance=1e-6") == [
+                   "solver.options.mip_feasibility_tolerance=1e-6", "solver.options={mip_rel_gap: 1e-3}",
+                   "solver.options.presolve=off", "solver.options.mip_max_nodes=1e3") == [
         {"setting": "constraints.redline.buffer_m", "value": 1000.0, "typed": "1e3"},
         {"setting": "constraints.redline.buffer_m", "value": 1000.0, "typed": "'1e3'"},
         {"setting": "years", "value": [2023, 2024], "typed": "[2023, 0x7E8]"},
@@ -39,7 +41,10 @@ def test_a_number_typed_otherwise_is_recorded_as_used_with_its_typed_text():
         {"setting": "name", "value": "1e3"},
         {"setting": "constraints.redline.buffer_m", "value": 500},
         {"setting": "layers.sites.path", "value": "small/sites.geojson"},
-        {"setting": "solver.options.mip_feasibility_tolerance", "value": "1e-6"}]
+        {"setting": "solver.options.mip_feasibility_tolerance", "value": 1e-06, "typed": "1e-6"},
+        {"setting": "solver.options", "value": {"mip_rel_gap": 0.001}, "typed": "{mip_rel_gap: 1e-3}"},
+        {"setting": "solver.options.presolve", "value": "off"},
+        {"setting": "solver.options.mip_max_nodes", "value": 1000, "typed": "1e3"}]
 
 
 def test_the_report_gives_the_value_used_and_as_typed():

@@ -37,6 +37,7 @@ from siting.config.load import (
     WrittenInt,
     extends_chain,
     file_sha256,
+    option_number,
     override_parts,
     schema_at,
     written_value,
@@ -114,12 +115,17 @@ def override_value(value: Any, at: tuple[str, ...] | None = None) -> Any:
 def _as_number(text: str, at: tuple[str, ...] | None) -> float | int | None:
     """The number the scenario reads the text `text` as at the setting whose dotted key's parts are
     `at`, where that setting is a number (float: `number_text`; a whole number:
-    `whole_number_text`); None where it is not (a name, a path, a HiGHS option: taken as the text),
+    `whole_number_text`), or a numeric HiGHS option's (`solver.options.<name>`: `option_number`, as
+    the run reads it, 1e-3: 0.001); None where it is not (a name, a path, a text option),
     for a path, or where the text is no such number or spells none a float holds (1e400, read as
     infinity: kept as typed, as `override_value` keeps a value that is not finite; the run's own
     checks name it)."""
     if at is None or isinstance(text, MadeAbsolute):
         return None
+    if len(at) == 3 and at[:2] == ("solver", "options"):  # a HiGHS option: read as the run reads it
+        number = option_number(at[2], text)
+        usable = isinstance(number, (int, float)) and not isinstance(number, bool) and math.isfinite(number)
+        return number if usable else None
     kind = schema_at(Scenario, at)
     with contextlib.suppress(ValueError, TypeError, ArithmeticError, PydanticCustomError):
         number = number_text(text) if kind is float else whole_number_text(text) if kind is int else None
