@@ -72,8 +72,10 @@ GAP_TOLERANCE = 1e-9
 #: of the full or the merged model), of the merged model ("aggregate") and of the full model bound
 #: the full instance; only the plans of screened models, of the full model with its module counts
 #: fixed ("fixed") and of the full model are plans of it. The merged model with fixed counts
-#: ("aggregate fixed") gives neither.
-ROLES = ("relaxation", "aggregate", "aggregate fixed", "fixed", "screened", "full")
+#: ("aggregate fixed") gives neither, nor do the early plan's runs ("early": copies of the count
+#: relaxation, its LPs and its search with hosts fixed, siting/optimize/counts.py `_early_plan`;
+#: their plans are relaxed plans and their bounds hold for fixed hosts only).
+ROLES = ("early", "relaxation", "aggregate", "aggregate fixed", "fixed", "screened", "full")
 BOUNDING_ROLES = ("relaxation", "aggregate", "full")
 PLAN_ROLES = ("fixed", "screened", "full")
 #: The worker's record of each HiGHS run, one JSON line each, in the folder of the written models.
@@ -184,9 +186,11 @@ def _followed_run(rec: Recorder) -> Callable[[Callable[..., Any]], Callable[...,
 def role_of(rec: Recorder, model: Any) -> str:
     """The role (ROLES) of the model HiGHS is about to solve, from the model as it stands then:
     a count relaxation has continuous site counts; fixed counts are fixed module counts; the merged
-    and screened models are those the screening built (`Recorder.roles`)."""
+    and screened models are those the screening built (`Recorder.roles`). A highspy object no
+    Pyomo model was handed to (`model` None) is one the tool made of a model's copy: the early
+    plan's ("early")."""
     if model is None:
-        return "full"
+        return "early"
     built = rec.roles.get(id(model), "full")
     fixed = False
     if hasattr(model, "module_count"):

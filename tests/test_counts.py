@@ -495,3 +495,54 @@ def test_a_cutoff_prunes_plans_at_or_above_it_and_is_then_the_bound() -> None:
     assert above.termination == "convergenceCriteriaSatisfied"
     assert above.objective_yuan == pytest.approx(10_300.0, rel=1e-9)
     assert above.best_bound_yuan == pytest.approx(10_300.0, rel=1e-9)
+
+
+# --------------------------------------------------------------------------------------------
+# the early plan (siting/optimize/counts.py `_early_plan`)
+
+
+def hosted_once() -> ModelInputs:
+    """p in one cluster at most (c1 holds s1, 3 ha; c2 holds s2, 2 ha); P targets 50 units.
+    Hosted in c1: 3 modules (300) + 20 units short (20000) = 20300, the optimum; in c2: 2 modules
+    + 30 short = 30200; nowhere: 50000. The count relaxation's module bound x <= floor(L / 1 ha)
+    holds its continuous x as it holds the MIP's, so with c1 chosen its optimum is 20300 too."""
+    return make_inputs(capacity_target_units={("P", Y1): 50.0}, max_clusters_per_product={"p": 1},
+                       **land({"s1": 3, "s2": 2}))
+
+
+def test_the_early_plan_is_taken_and_the_bound_is_the_relaxations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`hosted_once` at a 20 % gap, the early plan tried on this small relaxation too. Its LPs
+    choose c1 (20300 against 30200 and 50000); with c1 fixed the relaxation's plan costs 20300,
+    its counts fixed in the MIP give 20300, the optimum. The restriction's report carries no
+    bound (None: its bound holds only with c1 fixed). The bound reported is the unchanged
+    relaxation's: its LP bound, 20300 here (the module bound x <= 3 h[c1,p] makes the LP pick c1
+    whole), which the cutoff search of the certifying bound 20300 - 0.2 * 20300 = 16240 keeps
+    (no relaxed plan below the cutoff: "objectiveLimit"). No host is left fixed."""
+    monkeypatch.setattr("siting.optimize.counts.EARLY_MIN_INTEGERS", 0)
+    settings = dataclasses.replace(SETTINGS, rel_gap=0.2)
+    result = solve_by_counts(hosted_once(), settings)
+    assert result.early is not None and result.scout is None
+    assert result.early.objective_yuan == pytest.approx(20300.0, rel=1e-9)
+    assert result.early.best_bound_yuan is None
+    assert result.report.objective_yuan == pytest.approx(20300.0, rel=1e-9)
+    assert result.report.proven_optimal
+    assert result.relaxation.termination == "objectiveLimit"
+    assert result.report.best_bound_yuan == pytest.approx(20300.0, rel=1e-9)
+    assert result.lower_bound_yuan == pytest.approx(20300.0, rel=1e-9)
+    assert result.record()["early_plan"]["bound_yuan"] is None
+    assert result.bounding is not None
+    assert not any(var.fixed for var in result.bounding.model.hosts.values())
+    assert result.model is not None
+    assert built(result.model) == {("s1", "p"): 3}
+
+
+def test_without_single_host_products_the_scout_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`hosted_once` without the hosting limit: no product is single-host, so no early plan; the
+    scout (the whole relaxation, in a few nodes) and the fixed counts give the optimum: both
+    clusters build p, 3 + 2 modules and 0 short: 500."""
+    monkeypatch.setattr("siting.optimize.counts.EARLY_MIN_INTEGERS", 0)
+    result = solve_by_counts(dataclasses.replace(hosted_once(), max_clusters_per_product={}), SETTINGS)
+    assert result.early is None
+    assert "early_plan" not in result.record()
+    assert result.report.proven_optimal
+    assert result.report.objective_yuan == pytest.approx(500.0, rel=1e-9)
