@@ -43,7 +43,7 @@ from models import build_model
 from models.counts import add_module_counts, count_values, fix_module_counts, free_module_counts, relax_site_counts
 from models.inputs import ModelInputs, ModuleSpec, RecyclingDemo
 from siting.optimize.counts import counted_start, solve_by_counts
-from siting.optimize.solve import new_solver, plan_values, solve_model
+from siting.optimize.solve import new_solver, plan_values, solve_model, solver_version
 
 P2 = dataclasses.replace(P10, land_ha=2.0)
 Q2 = dataclasses.replace(Q10, land_ha=2.0)
@@ -524,6 +524,7 @@ def test_the_early_plan_is_taken_and_the_bound_is_the_relaxations(monkeypatch: p
     assert result.early is not None and result.scout is None
     assert result.early.objective_yuan == pytest.approx(20300.0, rel=1e-9)
     assert result.early.best_bound_yuan is None
+    assert result.early.solver_version == solver_version()  # "1.16.0", not "1...1.6...0"
     assert result.report.objective_yuan == pytest.approx(20300.0, rel=1e-9)
     assert result.report.proven_optimal
     assert result.relaxation.termination == "objectiveLimit"

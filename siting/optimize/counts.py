@@ -99,6 +99,7 @@ from siting.optimize.solve import (
     small_mip,
     solve_model,
     solve_options,
+    solver_version,
     start_on,
 )
 from siting.optimize.tolerance import certifying_bound, within_gap
@@ -556,7 +557,7 @@ def _early_plan(bounding: Bounding, inputs: ModelInputs, counted_mip: Callable[[
                          else "maxTimeLimit" if status == highspy.HighsModelStatus.kTimeLimit else "iterationLimit",
                          has_solution=True, proven_optimal=False, infeasible=False, objective_yuan=relaxed_yuan,
                          best_bound_yuan=None, gap=None, solve_time_s=time.perf_counter() - began,
-                         solver_version=".".join(str(v) for v in highspy.Highs().version()))
+                         solver_version=solver_version())
     lower = plain * unit
     first = _scouted(counted_mip(), counts, settings, lower, bounding, relaxed_yuan=relaxed_yuan)
     if not first.report.has_solution:
