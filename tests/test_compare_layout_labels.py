@@ -262,9 +262,10 @@ def overlapping(labels: list, layer_prefixes: tuple[str, ...]) -> list[tuple[str
 def test_qgis_places_each_run_s_built_site_names_beside_their_sites(
         qgis: None, shipped_first_node_compare_run: MadeRun, tmp_path: Path):  # noqa: F811
     """compare.qgs of the shipped scenario against its stricter red line (each stopped after its
-    first node) in QGIS 3.22: each run's layout names every built site of that run (the same six
+    first node) in QGIS 3.22: each run's layout names every built site of that run (the same seven
     each: Anning Caopu's and Anning Qilin's, a few millimetres apart on the sheet, Yuxi high-tech
-    zone's, Yimen county's, Huaning county's and Qujing ETDZ's), each name inside the map, LABEL_GAP_MM to
+    zone's, Yimen county's, Huaning county's, Qujing ETDZ's and Qujing Cuifeng's, its recycling
+    demonstration's), each name inside the map, LABEL_GAP_MM to
     NEAR_MM beyond its pie's edge and no part of it more than REACH_MM from its pie's centre (on
     the site, or moved aside), a leader from the box's point nearest the pie to the pie's edge,
     and over no other label."""
@@ -278,7 +279,8 @@ def test_qgis_places_each_run_s_built_site_names_beside_their_sites(
         sites = json.loads((out / sub / "sites.geojson").read_text(encoding="utf-8"))["features"]
         names = sorted(f["properties"]["name"] for f in sites if f["properties"]["status"] == "built")
         assert names == ["Anning industrial park, Caopu area", "Anning industrial park, Qilin area",
-                         "Huaning county", "Qujing ETDZ, Xicheng and Nanhaizi industrial areas", "Yimen county",
+                         "Huaning county", "Qujing Cuifeng subdistrict, Gaojiatun (Defang LMFP)",
+                         "Qujing ETDZ, Xicheng and Nanhaizi industrial areas", "Yimen county",
                          "Yuxi high-tech zone, Longquan area"], names
         named = {name: (radius, unplaced, inside, box)
                  for kind, _id, name, radius, _text, unplaced, inside, box in found["named"] if kind == "sites"}
@@ -348,15 +350,17 @@ def test_qgis_names_the_plan_s_sources_where_the_layout_finds_room(
     Caopu's, the copper smelter's, the Haikou phosphate mines' and the Xiaoshiqiao lithium's
     names find no free position (the lakes' and sites' names placed before them, which keep off
     the eligible sites' dots), even in the narrower block (SOURCE_NARROW_WRAP,
-    SOURCE_FAR_STEPS_MM): the three are left to the layout's note; every other source is named,
-    in its plain block (tests/test_qgis_leftovers.py).
+    SOURCE_FAR_STEPS_MM), nor does the Yimen copper deposit's, under Yimen county's pie: the four
+    are left to the layout's note; every other source is named, in its plain block
+    (tests/test_qgis_leftovers.py).
     (QGIS's own placement left out other sources, which ones changing with the export's
     resolution.)"""
     out = copied(shipped_first_node_run.out, tmp_path / "plan")
     layers, placed = plan_layout_spots(out)
     spots = placed.sources
     every = sorted(layers["sources"].frame["id"])
-    assert sorted(set(every) - set(spots)) == ["copper_southwest_smelter", "lithium_xiaoshiqiao", "phosphate_haikou"]
+    assert sorted(set(every) - set(spots)) == ["copper_southwest_smelter", "copper_yimen", "lithium_xiaoshiqiao",
+                                               "phosphate_haikou"]
     assert SOURCE_LABEL_STEPS_MM == (STANDING_GAP_MM, *SITE_LABEL_STEPS_MM[1:]) == (
         STANDING_GAP_MM, 6.0, 10.0, 15.0, 21.0, 28.0)
     assert (SOURCE_NARROW_WRAP, SOURCE_FAR_STEPS_MM) == (16, (35.0,))

@@ -2,8 +2,12 @@
 it (`_SheetPlacer`): two crossing leaders leave a reader to guess which name is whose mark. On
 an earlier shipped plan's layout the Yimen copper deposit's name, crowded out of every other
 position, found one below left of the Yimen county pie only with a leader across the
-Xiaoshiqiao lithium's, and was listed in the layout's note instead; on the current plan
-(stopped after its first node) it stands above left of that pie, its leader crossing none."""
+Xiaoshiqiao lithium's, and was listed in the layout's note instead; on a later plan it stood
+above left of that pie, its leader crossing none. On the current plan (stopped after its first
+node), whose Yimen county pie is larger, it is listed in the note again (that spot too near the
+pie, the farther ones' leaders across a site's name), while the Anning refinery's petroleum coke,
+among the Anning sites' names and leaders, is named above left of its triangle with a leader
+crossing none."""
 
 from __future__ import annotations
 
@@ -44,8 +48,10 @@ def test_a_name_keeps_its_leader_off_a_leader_drawn_before():
 def test_the_shipped_layout_draws_no_two_leaders_across_each_other(
         shipped_first_node_run: MadeRun, monkeypatch: pytest.MonkeyPatch):
     """Every leader the shipped plan's layout draws (the names' and the moved pies') crosses no
-    other; the Yimen copper deposit is named, its leader to its triangle under Yimen county's pie
-    (the lakes' leaders too: tests/test_lake_leader_shore.py)."""
+    other (the lakes' leaders too: tests/test_lake_leader_shore.py); the Anning refinery's
+    petroleum coke is named, its leader to its triangle among the Anning sites' (a site name's
+    fourth ring out, above left); the Yimen copper deposit, which finds no free position, is
+    listed in the note, not drawn with a leader across another."""
     made: list[_SheetPlacer] = []
 
     class Kept(_SheetPlacer):
@@ -58,8 +64,11 @@ def test_the_shipped_layout_draws_no_two_leaders_across_each_other(
     sheet = made[0]  # the sheet's placer (a second, the canvas's, places the moved pies' names again)
     crossed = [(a, b) for a, b in itertools.combinations(sheet.leaders, 2) if crossing(a, b)]
     assert crossed == []
-    assert spots.sources["copper_yimen"].leader
-    assert "Yimen Tongchang copper deposit (source)" not in spots.unnamed
+    assert len(sheet.leaders) > 1
+    spot = spots.sources["petcoke_anning_refinery"]
+    assert (spot.leader, spot.quadrant) == (True, 0)
+    assert "copper_yimen" not in spots.sources
+    assert "Yimen Tongchang copper deposit (source)" in spots.unnamed
 
 
 def test_names_keep_off_the_change_badge_of_a_polygon_site():

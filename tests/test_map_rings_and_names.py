@@ -229,23 +229,27 @@ def test_a_spot_with_its_own_wrap_sets_that_name_s_line_length():
     assert "AutoWrapLength" not in plain
 
 
-def test_the_shipped_layout_names_every_source_but_three_crowded_out(shipped_first_node_run: MadeRun):
-    """The shipped plan's layout names every source but three: the copper smelter, the Haikou
+def test_the_shipped_layout_names_every_source_but_four_crowded_out(shipped_first_node_run: MadeRun):
+    """The shipped plan's layout names every source but four: the copper smelter, the Haikou
     phosphate mines and the Xiaoshiqiao lithium, crowded out about Anning, among Caopu's pie and
     Qilin's (moved aside, its name left of it: names keep off the eligible sites' dots too) and the
-    names about them. The three are listed in the layout's note instead (every lake is named,
-    before the sources: tests/test_qgis_leftovers.py). Every other source's name stands in its
+    names about them, and the Yimen copper deposit, whose one free-looking spot, above left of
+    its triangle, lies 0.56 mm inside the clearance of Yimen county's pie (4.5 mm across its
+    radius, the plan building 7.75 bn yuan there). The four are listed in the layout's note
+    instead, in the order placed (every lake is named, before the sources:
+    tests/test_qgis_leftovers.py). Every other source's name stands in its
     plain block with a leader: the Kunyang phosphate mine's at a site name's sixth ring, the
     Anning phosphate deposits' at its fourth and the Zhanyi aluminium park's at its third; none
     needs the narrower block (SOURCE_NARROW_WRAP)."""
     out = shipped_first_node_run.out
     layers, spots = plan_layout_spots(out)
     root = ET.parse(out / "plan.qgs").getroot()
-    crowded = ["copper_southwest_smelter", "lithium_xiaoshiqiao", "phosphate_haikou"]
+    crowded = ["copper_southwest_smelter", "copper_yimen", "lithium_xiaoshiqiao", "phosphate_haikou"]
     assert spots.unnamed == (
         "Xiaoshiqiao clay-type lithium (Hongta, Yuxi) (source)",
         "Haikou phosphate mining area (Dianchi basin) (source)",
-        "Yunnan Copper Southwest Copper smelter, relocated to Anning (cathode copper) (source)")
+        "Yunnan Copper Southwest Copper smelter, relocated to Anning (cathode copper) (source)",
+        "Yimen Tongchang copper deposit (source)")
     assert sorted(spots.sources) == sorted(set(layers["sources"].frame["id"]) - set(crowded))
     assert [i for i, spot in spots.sources.items() if spot.wrap_chars] == []
     for source, ring in (("phosphate_kunyang", 5), ("phosphate_anning", 3), ("aluminium_zhanyi", 2)):

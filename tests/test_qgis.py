@@ -356,7 +356,7 @@ def test_qgis_plan_layout_exports_to_pdf(seen: dict[str, tuple[Path, dict]], cas
     polygons, each category of its data) and the shipped plan's counties; the product flows only
     in the final year's rules, one line per product that flows in it. The small plan's layout
     names every source and lake and has no note; the shipped plan's lists in its note the sources
-    crowded out (three sources, every lake named: tests/test_qgis_leftovers.py)."""
+    crowded out (four sources, every lake named: tests/test_qgis_leftovers.py)."""
     folder, result = seen[case]
     assert_layout_exported(result["layout"], folder.parent / f"{folder.name}.pdf", note=case == "shipped")
     legend = result["layout"]["legend"]
@@ -374,12 +374,12 @@ def test_qgis_plan_layout_exports_to_pdf(seen: dict[str, tuple[Path, dict]], cas
 
     # Sites and raw-material flows: only the statuses and resources the features have; the
     # shipped plan's recycling demonstration (the rule's 1-2, constraints.recycling_demo: one, at
-    # Anning Qilin, 50,000 t/yr) keyed by one ring after the statuses.
+    # Qujing Cuifeng, 50,000 t/yr in 2022) keyed by one ring after the statuses.
     sites = ET.fromstring((folder / "sites.qml").read_text(encoding="utf-8"))
     site_features = json.loads((folder / "sites.geojson").read_text())["features"]
     statuses = {f["properties"]["status"] for f in site_features}
     demos = [f["properties"]["id"] for f in site_features if f["properties"].get("demonstration")]
-    assert demos == (["anning_qilin"] if case == "shipped" else [])
+    assert demos == (["qujing_cuifeng_gaojiatun"] if case == "shipped" else [])
     ring = [DEMO_LABEL] if demos else []
     assert [c.get("value") for c in sites.iter("category")] == [s for s in STATUSES if s in statuses] + (
         [DEMO_KEY] if demos else [])
@@ -487,15 +487,22 @@ def test_qgis_opens_the_comparison_project(qgis: None, small_compare_run: MadeRu
 
 @pytest.mark.parametrize("case", ["small", "shipped"])
 def test_qgis_places_every_built_site_label_and_no_two_labels_overlap(seen: dict[str, tuple[Path, dict]], case: str):
-    """QGIS names every built site (AlwaysShow) and, where it finds room, a standing one (the
-    sites style names those too, `labelled_statuses`: the shipped plan's Qujing Cuifeng, whose
-    name QGIS places on this view), no other site; no two of its labels overlap."""
+    """QGIS names every built site (AlwaysShow: the shipped plan's seven, Qujing Cuifeng's with
+    its recycling demonstration among them) and, where it finds room, a standing one (the sites
+    style names those too, `labelled_statuses`; neither plan has one: an earlier shipped plan's
+    Qujing Cuifeng stood, its name placed on this view), no other site; no two of its labels
+    overlap."""
     folder, result = seen[case]
     features = json.loads((folder / "sites.geojson").read_text())["features"]
     built = sorted(f["properties"]["name"] for f in features if f["properties"]["status"] == "built")
     standing = sorted(f["properties"]["name"] for f in features if f["properties"]["status"] == "standing")
     assert built
-    assert standing == (["Qujing Cuifeng subdistrict, Gaojiatun (Defang LMFP)"] if case == "shipped" else [])
+    if case == "shipped":
+        assert built == ["Anning industrial park, Caopu area", "Anning industrial park, Qilin area",
+                         "Qujing Cuifeng subdistrict, Gaojiatun (Defang LMFP)",
+                         "Qujing ETDZ, Xicheng and Nanhaizi industrial areas", "Tonghai county", "Yimen county",
+                         "Yuxi high-tech zone, Longquan area"]
+    assert standing == []
     # QGIS's labeling results now and then list one label twice, with the same text and box to the
     # last digit (about one run in six under load), or, for a site's name as its .qml places it
     # around its point (the canvas's), at a second position beside the first (about one run in five

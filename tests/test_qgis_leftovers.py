@@ -169,23 +169,25 @@ def test_qgis_names_the_plan_s_sources_or_says_which_it_leaves_out(drawn: dict, 
     Haikou phosphate mines' names stood: those two, and the Xiaoshiqiao lithium's (where Anning
     Qilin's name stands, left of its pie, its names keeping off the eligible sites' dots by
     Dianchi), find no free position, in their plain block or the narrower one
-    (SOURCE_NARROW_WRAP); the three are listed in the layout's note, not drawn over another name.
-    Every other source is named in its plain block, with a leader: the Kunyang phosphate mine's
-    at a site name's sixth ring, the Anning phosphate deposits' at its fourth, the Zhanyi
-    aluminium park's at its third and Yimen's copper deposit's (under Yimen county's pie, its
-    leader crossing none: tests/test_layout_leaders_uncrossed.py) at its second. QGIS draws
-    exactly the names placed, over no other name, and the note the layout lists."""
+    (SOURCE_NARROW_WRAP); nor does Yimen's copper deposit's, under Yimen county's pie (its spot
+    above left of it, on an earlier plan, now too near that larger pie; farther out its leader
+    would cross a site's name: tests/test_layout_leaders_uncrossed.py). The four are listed in
+    the layout's note, not drawn over another name. Every other source is named in its plain
+    block, with a leader: the Kunyang phosphate mine's at a site name's sixth ring, the Anning
+    phosphate deposits' and the Anning refinery's petroleum coke's at its fourth, the Zhanyi
+    aluminium park's at its third and the Wenshan manganese's at its second. QGIS draws exactly
+    the names placed, over no other name, and the note the layout lists."""
     out = shipped_first_node_run.out
     layers, spots = plan_layout_spots(out)
     frame = layers["sources"].frame
     names = dict(zip(frame["id"], frame["name"], strict=True))
-    crowded = ("copper_southwest_smelter", "lithium_xiaoshiqiao", "phosphate_haikou")
+    crowded = ("copper_southwest_smelter", "copper_yimen", "lithium_xiaoshiqiao", "phosphate_haikou")
     assert sorted(set(names) - set(spots.sources)) == list(crowded)
     assert sorted(spots.unnamed) == sorted(f"{names[i]} (source)" for i in crowded)
     assert [i for i, spot in spots.sources.items() if spot.wrap_chars] == []
     assert (SOURCE_NARROW_WRAP, SOURCE_FAR_STEPS_MM) == (16, (35.0,))
-    for source, ring in (("phosphate_kunyang", 5), ("phosphate_anning", 3), ("aluminium_zhanyi", 2),
-                         ("copper_yimen", 1)):
+    for source, ring in (("phosphate_kunyang", 5), ("phosphate_anning", 3), ("petcoke_anning_refinery", 3),
+                         ("aluminium_zhanyi", 2), ("manganese_wenshan", 1)):
         spot = spots.sources[source]
         assert (spot.leader, spot.wrap_chars) == (True, 0), source
         assert math.hypot(*spot.offset_mm) == pytest.approx(spot.anchor_mm + SOURCE_LABEL_STEPS_MM[ring],
