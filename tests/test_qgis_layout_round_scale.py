@@ -6,14 +6,11 @@ scale (siting/deliver/qgisproject.py `round_scale`): 1:2,000,000 for that extent
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
+from test_qgis import PROBE_HEAD, probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 from siting.deliver.qgisproject import plan_layout_extent, project_text, round_scale
 
@@ -21,14 +18,9 @@ from siting.deliver.qgisproject import plan_layout_extent, project_text, round_s
 #: Its layout's map frame is 220 mm wide, which drew it at 1:1,985,924.
 SHIPPED_EXTENT = (101_271.371, 2_561_036.466, 503_005.195, 3_013_827.168)
 
-PROBE = r'''
-import json, os, sys
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-from qgis.core import QgsApplication, QgsLayoutItemMap, QgsProject
-app = QgsApplication([], False)
-app.initQgis()
-project = QgsProject.instance()
-assert project.read(sys.argv[1])
+PROBE = PROBE_HEAD + r'''
+from qgis.core import QgsLayoutItemMap
+assert read
 layout = project.layoutManager().printLayouts()[0]
 frame = next(i for i in layout.items() if isinstance(i, QgsLayoutItemMap))
 print(json.dumps({"scale": frame.scale()}))
@@ -69,11 +61,6 @@ def test_plan_qgs_prints_the_shipped_extent_at_one_to_two_million(qgis: None, tm
     extent = root.find(".//Layout/LayoutItem[@id='map']/Extent")
     assert extent is not None
     assert float(extent.get("xmax", "")) - float(extent.get("xmin", "")) == pytest.approx(440_000.0, abs=0.002)
-    path = tmp_path / "plan.qgs"
-    path.write_text(text, encoding="utf-8")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path / "xdg")}
-    (tmp_path / "xdg").mkdir(mode=0o700)
-    done = subprocess.run([QGIS_PYTHON, "-c", PROBE, str(path)], capture_output=True, text=True, timeout=300,
-                          env=env, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert json.loads(done.stdout.strip().splitlines()[-1])["scale"] == pytest.approx(2_000_000, abs=0.01)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "plan.qgs").write_text(text, encoding="utf-8")
+    assert probe_folder(PROBE, tmp_path / "out", tmp_path)["scale"] == pytest.approx(2_000_000, abs=0.01)

@@ -7,13 +7,10 @@ licences are said; with no date, so that the same plan gives the same bytes.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
+from test_qgis import PROBE_HEAD, probe_folder, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 from siting.deliver.qgisproject import project_abstract
 from tests.conftest import MadeRun
@@ -22,14 +19,8 @@ HEADING = ("yunnan_2024: capacity plan 2022-2024\n"
            "optimal within the gap, gap 3.49% (tolerance 5.00%), objective -194.66 bn yuan (discounted)\n"
            "absolute gap 6.78 bn yuan (objective less best bound)")
 
-PROBE = r'''
-import json, os, sys
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-from qgis.core import QgsApplication, QgsProject
-app = QgsApplication([], False)
-app.initQgis()
-project = QgsProject.instance()
-assert project.read(sys.argv[1])
+PROBE = PROBE_HEAD + r'''
+assert read
 metadata = project.metadata()
 print(json.dumps({"abstract": metadata.abstract(), "title": metadata.title(), "author": metadata.author(),
                   "created": metadata.creationDateTime().isValid()}))
@@ -76,12 +67,7 @@ def test_plan_qgs_holds_its_abstract_and_qgis_reads_it(qgis: None, small_run: Ma
     assert "optimal" in abstract and "bn yuan" in abstract and "(EPSG:32648)" in abstract
     assert "geodata/README.md gives each one's source and licence" in abstract
     assert metadata.find("creation") is None and metadata.find("author") is None
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path / "xdg")}
-    (tmp_path / "xdg").mkdir(mode=0o700)
-    done = subprocess.run([QGIS_PYTHON, "-c", PROBE, str(small_run.out / "plan.qgs")], capture_output=True,
-                          text=True, timeout=300, env=env, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen = probe_folder(PROBE, small_run.out, tmp_path)
     assert seen == {"abstract": abstract, "title": root.findtext("title"), "author": "", "created": False}
 
 
