@@ -17,6 +17,10 @@ Optima are asserted with rel=1e-9; every search runs at rel_gap 0.
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
+import threading
+import time
 from collections.abc import Callable
 
 import pyomo.environ as pyo
@@ -547,3 +551,130 @@ def test_without_single_host_products_the_scout_runs(monkeypatch: pytest.MonkeyP
     assert "early_plan" not in result.record()
     assert result.report.proven_optimal
     assert result.report.objective_yuan == pytest.approx(500.0, rel=1e-9)
+
+
+def test_the_mip_is_built_and_handed_over_while_the_restricted_search_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`hosted_once` as in `test_the_early_plan_is_taken_and_the_bound_is_the_relaxations`. The
+    early plan's one-node search of the restriction (the highspy copy with integer columns) waits
+    up to 5 s for the MIP with counts to be handed to HiGHS (Pyomo's `set_instance`): the hand-off
+    happens while that search runs, not after it, and once only (the fixed-count search solves on
+    the solver handed the MIP before); the plan is the same, 20300."""
+    import highspy
+
+    from siting.optimize import counts as counts_module
+    from siting.optimize.solve import Highs
+
+    monkeypatch.setattr("siting.optimize.counts.EARLY_MIN_INTEGERS", 0)
+    events: list[str] = []
+    handed = threading.Event()
+    copy = counts_module._highs_copy
+    set_instance = Highs.set_instance
+
+    def followed_copy(lp: object, options: dict, continuous: bool) -> object:
+        made = copy(lp, options, continuous)
+        if not continuous:  # the restricted search
+            def run() -> object:
+                events.append("search began")
+                handed.wait(5.0)
+                events.append("search ended")
+                return highspy._Highs.run(made)
+
+            made.run = run
+        return made
+
+    def followed_set_instance(self: object, model: pyo.ConcreteModel) -> object:
+        if hasattr(model, "module_count") and all(var.is_integer() for var in model.build.values()):
+            events.append("mip handed")
+            handed.set()
+        return set_instance(self, model)
+
+    monkeypatch.setattr(counts_module, "_highs_copy", followed_copy)
+    monkeypatch.setattr(Highs, "set_instance", followed_set_instance)
+    result = solve_by_counts(hosted_once(), dataclasses.replace(SETTINGS, rel_gap=0.2))
+    assert events == ["search began", "mip handed", "search ended"]
+    assert result.early is not None
+    assert result.report.objective_yuan == pytest.approx(20300.0, rel=1e-9)
+
+
+def hard_knapsack(items: int = 300, rows: int = 30) -> object:
+    """A highspy object holding a multi-dimensional 0-1 knapsack (seeded weights and values
+    10-100, each capacity half its row's weight), output off: at a gap of 0 HiGHS needs far
+    longer than a minute on it (tests/test_interrupts.py `knapsacks`)."""
+    import highspy
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    weights = rng.integers(10, 101, size=(rows, items))
+    values = rng.integers(10, 101, size=items)
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("mip_rel_gap", 0.0)
+    highs.setOptionValue("time_limit", 120.0)
+    highs.setOptionValue("threads", 1)
+    x = [highs.addBinary(obj=-float(v)) for v in values]
+    for k in range(rows):
+        highs.addConstr(sum(float(weights[k, i]) * x[i] for i in range(items)) <= float(weights[k].sum() // 2))
+    return highs
+
+
+def test_a_stop_while_the_model_is_built_beside_the_search_stops_the_search() -> None:
+    """`_search_aside` on a search of over a minute: a KeyboardInterrupt (Ctrl-C) raised by the
+    work done beside it half a second in asks HiGHS to stop; it is raised again once HiGHS has
+    stopped (interrupted), within seconds."""
+    import highspy
+
+    from siting.optimize.counts import _search_aside
+
+    highs = hard_knapsack()
+
+    def work() -> None:
+        time.sleep(0.5)
+        raise KeyboardInterrupt
+
+    started = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        _search_aside(highs, work)
+    assert time.perf_counter() - started < 10
+    assert highs.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+
+
+def test_ctrl_c_while_waiting_for_the_search_beside_stops_it() -> None:
+    """`_search_aside` on a search of over a minute, the work done at once: SIGINT half a second
+    in, while this thread waits for the search, raises KeyboardInterrupt (Python's own handler)
+    once HiGHS has stopped, within seconds; what the work returned is not returned."""
+    import highspy
+
+    from siting.optimize.counts import _search_aside
+
+    highs = hard_knapsack()
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    started = time.perf_counter()
+    try:
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            _search_aside(highs, lambda: "built")
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGINT, previous)
+    assert time.perf_counter() - started < 10
+    assert highs.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+
+
+def test_the_search_beside_gives_its_time_and_the_works_result() -> None:
+    """`_search_aside` on max x, x whole in 0..10, 2 x <= 7: optimum x = 3 (objective -3, HiGHS
+    minimising -x). The work's result and the search's own seconds come back, and the search ran
+    to its end (optimal)."""
+    import highspy
+
+    from siting.optimize.counts import _search_aside
+
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    x = highs.addIntegral(lb=0, ub=10, obj=-1.0)
+    highs.addConstr(2 * x <= 7)
+    seconds, done = _search_aside(highs, lambda: "built")
+    assert done == "built"
+    assert 0 <= seconds < 5
+    assert highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    assert highs.getInfo().objective_function_value == pytest.approx(-3.0, rel=1e-9)
