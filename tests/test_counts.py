@@ -22,6 +22,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import pyomo.environ as pyo
 import pytest
@@ -539,6 +540,36 @@ def test_the_early_plan_is_taken_and_the_bound_is_the_relaxations(monkeypatch: p
     assert not any(var.fixed for var in result.bounding.model.hosts.values())
     assert result.model is not None
     assert built(result.model) == {("s1", "p"): 3}
+
+
+def test_the_early_search_runs_one_node_without_the_root_reduced_cost_heuristic(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The early plan's restricted search (the one highspy copy kept integer) is asked for one
+    node and no root reduced-cost heuristic (`EARLY_SEARCH_OPTIONS`), beside the relaxation's own
+    options (its gap share, seed and threads), on a model searched with HiGHS's heuristics (a
+    small one runs without them: SMALL_MIP_INTEGERS set to 0 here); the LPs before it keep
+    HiGHS's defaults. The plan is still `hosted_once`'s optimum, 20300."""
+    from siting.optimize import counts as counts_module
+
+    monkeypatch.setattr("siting.optimize.counts.EARLY_MIN_INTEGERS", 0)
+    monkeypatch.setattr("siting.optimize.solve.SMALL_MIP_INTEGERS", 0)
+    copy = counts_module._highs_copy
+    asked: list[tuple[bool, dict[str, Any]]] = []
+
+    def recorded(lp: Any, options: dict[str, Any], continuous: bool) -> Any:
+        asked.append((continuous, dict(options)))
+        return copy(lp, options, continuous)
+
+    monkeypatch.setattr(counts_module, "_highs_copy", recorded)
+    result = solve_by_counts(hosted_once(), dataclasses.replace(SETTINGS, rel_gap=0.2))
+    assert result.early is not None
+    assert result.report.objective_yuan == pytest.approx(20300.0, rel=1e-9)
+    searches = [options for continuous, options in asked if not continuous]
+    assert len(searches) == 1
+    assert searches[0]["mip_max_nodes"] == 1
+    assert searches[0]["mip_heuristic_run_root_reduced_cost"] is False
+    assert searches[0]["threads"] == SETTINGS.threads
+    assert all("mip_heuristic_run_root_reduced_cost" not in options for continuous, options in asked if continuous)
 
 
 def test_without_single_host_products_the_scout_runs(monkeypatch: pytest.MonkeyPatch) -> None:
