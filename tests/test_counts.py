@@ -48,7 +48,7 @@ from models import build_model
 from models.counts import add_module_counts, count_values, fix_module_counts, free_module_counts, relax_site_counts
 from models.inputs import ModelInputs, ModuleSpec, RecyclingDemo
 from siting.optimize.counts import counted_start, solve_by_counts
-from siting.optimize.solve import new_solver, plan_values, solve_model, solver_version
+from siting.optimize.solve import PlanValues, new_solver, plan_values, solve_model, solver_version
 
 P2 = dataclasses.replace(P10, land_ha=2.0)
 Q2 = dataclasses.replace(Q10, land_ha=2.0)
@@ -709,3 +709,84 @@ def test_the_search_beside_gives_its_time_and_the_works_result() -> None:
     assert 0 <= seconds < 5
     assert highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
     assert highs.getInfo().objective_function_value == pytest.approx(-3.0, rel=1e-9)
+
+
+def hosted_in(inputs: ModelInputs, cluster: str) -> PlanValues:
+    """The optimum of `inputs` (`plan_values`) with its product p hosted in `cluster` only (the
+    other host indicators fixed at 0): a start plan, as a re-solve's base plan is."""
+    mip = build_model(inputs)
+    for (c, _p), var in mip.hosts.items():
+        if c != cluster:
+            var.fix(0)
+    assert solve_model(mip, SETTINGS).proven_optimal
+    return plan_values(mip)
+
+
+def recorded_searches(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
+    """Each search of the count relaxation (`Bounding.search`) as it is asked: its cutoff (yuan),
+    `improving` and `heuristics`, in order, in the list returned."""
+    from siting.optimize.counts import HIGHS_NODES, Bounding
+
+    asked: list[dict[str, object]] = []
+    search = Bounding.search
+
+    def recorded(self: Bounding, nodes: int, start: object = None, lower: float | None = None,
+                 known: float | None = None, cutoff: float | None = None, improving: int = HIGHS_NODES,
+                 heuristics: bool = True) -> object:
+        asked.append({"cutoff": cutoff, "improving": improving, "heuristics": heuristics})
+        return search(self, nodes, start, lower, known, cutoff, improving, heuristics)
+
+    monkeypatch.setattr(Bounding, "search", recorded)
+    return asked
+
+
+def test_a_warm_solve_certifies_its_start_by_the_proofs_of_a_cold_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`hosted_once` at a 20 % gap, started from the plan that hosts p in c2: 2 modules + 30 units
+    short = 30200. The relaxation's LP bound, 20300, does not certify it ((30200 - 20300) / 30200
+    = 33 % > 20 %), so the relaxation is searched as after a cold solve's first plan (`_prove`):
+    with the start's certifying bound 30200 - 0.2 * 30200 = 24160 as cutoff, HiGHS's sub-MIP
+    heuristics off, stopping at the first relaxed plan below it (c1's, 20300), which made a plan of
+    the MIP costs 20300; the bound that search proved, 20300, is above that plan's own cutoff,
+    16240, and certifies it: 20300, proven, after one search. Before, the one search kept HiGHS's
+    heuristics."""
+    monkeypatch.setattr("siting.optimize.counts.EARLY_MIN_INTEGERS", 0)
+    asked = recorded_searches(monkeypatch)
+    settings = dataclasses.replace(SETTINGS, rel_gap=0.2)
+    start = hosted_in(hosted_once(), "c2")
+    assert built_in(start) == {("s2", "p"): 2}
+    result = solve_by_counts(hosted_once(), settings, start=start)
+    assert [(a["cutoff"], a["improving"], a["heuristics"]) for a in asked] == [
+        (pytest.approx(24160.0, rel=1e-9), 1, False)]
+    assert result.early is None and result.scout is None
+    assert result.report.objective_yuan == pytest.approx(20300.0, rel=1e-9)
+    assert result.report.best_bound_yuan == pytest.approx(20300.0, rel=1e-9)
+    assert result.report.proven_optimal
+    assert result.model is not None
+    assert built(result.model) == {("s1", "p"): 3}
+    assert result.bounding is not None
+    assert not any(var.fixed for var in result.bounding.model.hosts.values())
+
+
+def test_a_warm_solve_whose_start_the_lp_bound_certifies_searches_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`hosted_once` at a 20 % gap, started from its optimum (c1 hosts p: 20300): the LP bound,
+    20300, certifies it, so no proof search runs; the one search with the start's certifying
+    bound 16240 as cutoff and stop (heuristics as the scenario has them) ends at once, and the
+    start's plan stands, proven."""
+    monkeypatch.setattr("siting.optimize.counts.EARLY_MIN_INTEGERS", 0)
+    asked = recorded_searches(monkeypatch)
+    settings = dataclasses.replace(SETTINGS, rel_gap=0.2)
+    result = solve_by_counts(hosted_once(), settings, start=hosted_in(hosted_once(), "c1"))
+    assert [(a["cutoff"], a["heuristics"]) for a in asked] == [(pytest.approx(16240.0, rel=1e-9), True)]
+    assert result.early is None
+    assert "early_plan" not in result.record()
+    assert result.report.objective_yuan == pytest.approx(20300.0, rel=1e-9)
+    assert result.report.proven_optimal
+
+
+def built_in(plan: PlanValues) -> dict[tuple[str, str], int]:
+    """Modules a plan (`plan_values`) builds per (site, product); zeros left out."""
+    counts: dict[tuple[str, str], int] = {}
+    for (s, p, _m, _t), n in plan["build"].items():
+        if round(n):
+            counts[(s, p)] = counts.get((s, p), 0) + round(n)
+    return counts
