@@ -37,6 +37,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
@@ -107,6 +108,11 @@ class Recorder:
     excluded: float = 0.0
     excluded_cpu: float = 0.0  # processor seconds spent writing models
     handoff: float = 0.0
+    # the part of the hand-off during which a HiGHS run of another thread ran (the early plan's
+    # search runs in a thread of its own while the MIP is handed over: siting/optimize/counts.py)
+    handoff_beside: float = 0.0
+    running: dict[int, float] = field(default_factory=dict)  # thread -> perf_counter its HiGHS run began
+    ran: list[tuple[int, float, float]] = field(default_factory=list)  # (thread, began, ended) of HiGHS runs
     runs: int = 0
     expect_aggregate: bool = False
     roles: dict[int, str] = field(default_factory=dict)
@@ -118,6 +124,14 @@ class Recorder:
         """Processor seconds of this process (every thread, user and system) from its start, less
         those spent writing models."""
         return time.process_time() - self.excluded_cpu
+
+    def beside(self, began: float, ended: float) -> float:
+        """Seconds of [began, ended] (perf_counter) during which a HiGHS run of another thread than
+        this one ran (runs of other threads do not overlap one another: one runs at a time)."""
+        here = threading.get_ident()
+        spans = [(b, e) for t, b, e in self.ran if t != here]
+        spans += [(b, ended) for t, b in self.running.items() if t != here]
+        return sum(max(0.0, min(e, ended) - max(b, began)) for b, e in spans)
 
 
 def _followed_run(rec: Recorder) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -161,10 +175,12 @@ def _followed_run(rec: Recorder) -> Callable[[Callable[..., Any]], Callable[...,
             self.cbMipImprovingSolution.subscribe(on_event)
             self.cbMipInterrupt.subscribe(on_event)
             began, started = rec.now(), time.perf_counter()
+            rec.running[threading.get_ident()] = started
             try:
                 return original(self)
             finally:
                 seconds = time.perf_counter() - started
+                rec.ran.append((threading.get_ident(), rec.running.pop(threading.get_ident()), started + seconds))
                 self.cbMipImprovingSolution.unsubscribe(on_event)
                 self.cbMipInterrupt.unsubscribe(on_event)
                 info = self.getInfo()
@@ -217,7 +233,9 @@ def _instrument(rec: Recorder) -> list[tuple[Any, str, Callable[[Callable[..., A
         def set_instance(self: Any, model: Any) -> Any:
             started = time.perf_counter()
             result = original(self, model)
-            rec.handoff += time.perf_counter() - started
+            ended = time.perf_counter()
+            rec.handoff += ended - started
+            rec.handoff_beside += rec.beside(started, ended)
             highs = self._solver_model
             highs._bench_model = model
             highs._bench_unit = float(getattr(model, "objective_unit_yuan", 1.0))
@@ -286,7 +304,7 @@ def run_worker(t0: float, folder: Path, cli_args: Sequence[str]) -> int:
                                 else module_patched(owner, name, wrap))
         code = cli_main(list(cli_args))
     emit({"phase": "written", "t": rec.now(), "cpu": rec.cpu(), "exit": code, "excluded": rec.excluded,
-          "handoff": rec.handoff})
+          "handoff": rec.handoff, "handoff_beside": rec.handoff_beside})
     return 0
 
 
@@ -366,6 +384,16 @@ class Row:
 
     @property
     def build_share(self) -> float | None:
+        """(build + hand-off) / wall, the hand-off less its part beside a HiGHS run of another
+        thread (`Recorder.handoff_beside`), which adds nothing to the wall time."""
+        build, handoff = self.seconds.get("build"), self.seconds.get("handoff")
+        if build is None or handoff is None or not self.wall_s:
+            return None
+        return (build + handoff - self.seconds.get("beside", 0.0)) / self.wall_s
+
+    @property
+    def build_share_all(self) -> float | None:
+        """(build + hand-off) / wall, the whole hand-off counted."""
         build, handoff = self.seconds.get("build"), self.seconds.get("handoff")
         if build is None or handoff is None or not self.wall_s:
             return None
@@ -424,6 +452,7 @@ def run_instance(row: Row, scenario: Path, sets: Sequence[str], args: argparse.N
         row.wall_s = written["t"]
         row.cpu_s = written.get("cpu")
         row.seconds["handoff"] = written["handoff"]
+        row.seconds["beside"] = written.get("handoff_beside", 0.0)
     manifest_path = out / "manifest.json"
     if written is not None and written["exit"] == 0 and manifest_path.exists():
         absorb_manifest(row, json.loads(manifest_path.read_text(encoding="utf-8")), written)
@@ -449,7 +478,9 @@ def absorb_manifest(row: Row, manifest: dict[str, Any], written: dict[str, Any])
         # the manifest's bound (the count relaxation) and solve hold the hand-off and the writing
         # of the models for HiGHS alone
         solving = timings["solve"] + timings.get("bound", 0.0)
-        row.seconds["solve"] = max(0.0, solving - written["excluded"] - written["handoff"])
+        # (less the hand-off's own time: its part beside a HiGHS run of another thread is solving time)
+        row.seconds["solve"] = max(0.0, solving - written["excluded"] - written["handoff"]
+                                   + written.get("handoff_beside", 0.0))
     size = manifest.get("model_size", {})
     row.cells = size.get("candidate_cells", row.cells)
     row.sites_in_mip = size.get("screened_sites")
@@ -612,12 +643,14 @@ def print_targets(rows: Sequence[Row], rel_gap: float) -> None:
     lines.append(verdict([r for r in rows if r.size == 10000], lambda r: r.maxrss_mib, TARGETS["memory_10000_mib"],
                          "MiB", "10,000 cells: peak memory"))
     for r in rows:
-        share = r.build_share
+        share, whole = r.build_share, r.build_share_all
         what = f"{r.instance}: build + hand-off share of the wall time"
-        if share is None:
+        if share is None or whole is None:
             lines.append([what, "-", "< 10 %", "missed (not measured)"])
         else:
-            lines.append([what, f"{share:.1%}", "< 10 %", "met" if share < TARGETS["build_share"] else "missed"])
+            beside = r.seconds.get("beside", 0.0)
+            said = f"{share:.1%}" + (f" ({whole:.1%} with {beside:.2f} s beside HiGHS)" if beside >= 0.005 else "")
+            lines.append([what, said, "< 10 %", "met" if share < TARGETS["build_share"] else "missed"])
     lines.append(["warm re-solves at least twice as fast as cold", "-", ">= 2x",
                   "not measured here: benchmarks/bench_warm.py"])
     print_table("Targets of the scale issue", ["target", "measured", "target", "verdict"], lines)
