@@ -692,6 +692,49 @@ def test_ctrl_c_while_waiting_for_the_search_beside_stops_it() -> None:
     assert highs.getModelStatus() == highspy.HighsModelStatus.kInterrupt
 
 
+def test_ctrl_c_again_while_the_stopped_search_beside_ends_waits_for_it() -> None:
+    """`_search_aside` on a search of over a minute whose interrupt checks take 0.3 s each: the
+    work raises KeyboardInterrupt (a first Ctrl-C) half a second in, and the search's next check
+    sends a second SIGINT while this thread waits for HiGHS to stop. The first KeyboardInterrupt
+    is raised only once the search has ended (interrupted): cut short by the second, the wait
+    left HiGHS searching in its thread as the command line ended, and Python's end then aborted
+    it ("terminate called without an active exception", exit -6, or a segmentation fault)."""
+    import highspy
+
+    from siting.optimize.counts import _search_aside
+
+    highs = hard_knapsack()
+    stopped, again, ended = threading.Event(), threading.Event(), threading.Event()
+
+    def slow_check(event: object) -> None:  # subscribed before `_search_aside`'s own: runs first
+        time.sleep(0.3)
+        if stopped.is_set() and not again.is_set():
+            again.set()
+            os.kill(os.getpid(), signal.SIGINT)  # handled in the main thread, which waits for the search
+            time.sleep(0.3)
+        if ended.is_set():
+            event.interrupt()  # type: ignore[attr-defined]
+
+    def work() -> None:
+        time.sleep(0.5)
+        stopped.set()
+        raise KeyboardInterrupt
+
+    highs.cbMipInterrupt.subscribe(slow_check)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            _search_aside(highs, work)
+        status = highs.getModelStatus()  # as the KeyboardInterrupt comes up: the search's end, or none yet
+    finally:
+        ended.set()
+        for thread in [t for t in threading.enumerate() if t.name == "siting-early-search"]:
+            thread.join(30)
+        signal.signal(signal.SIGINT, previous)
+    assert again.is_set()
+    assert status == highspy.HighsModelStatus.kInterrupt
+
+
 def test_the_search_beside_gives_its_time_and_the_works_result() -> None:
     """`_search_aside` on max x, x whole in 0..10, 2 x <= 7: optimum x = 3 (objective -3, HiGHS
     minimising -x). The work's result and the search's own seconds come back, and the search ran

@@ -611,9 +611,10 @@ def _search_aside(highs: Any, work: Callable[[], Any]) -> tuple[float, Any]:
     A stop (KeyboardInterrupt: Ctrl-C, or SIGTERM as the command line raises it) or an error in
     this thread, while `work` runs or while it waits for the search, asks HiGHS to stop at its
     next MIP interrupt check (a callback subscribed for this run: some 30 checks in the shipped
-    scenario's one-node search, so it costs nothing measurable), waits for it and is raised
-    again; an error of the search itself is raised here. The thread's HiGHS scheduler (each
-    thread has its own) is shut down as the thread ends, as highspy's own `startSolve` does."""
+    scenario's one-node search, so it costs nothing measurable), waits for it (through a
+    further stop: `_wait_through_stops`) and is raised again; an error of the search itself is
+    raised here. The thread's HiGHS scheduler (each thread has its own) is shut down as the
+    thread ends, as highspy's own `startSolve` does."""
     stop, finished = threading.Event(), threading.Event()
     failed: list[BaseException] = []
     seconds = [0.0]
@@ -644,13 +645,27 @@ def _search_aside(highs: Any, work: Callable[[], Any]) -> tuple[float, Any]:
             finished.wait()
         except BaseException:
             stop.set()
-            finished.wait()
+            _wait_through_stops(finished)
             raise
     finally:
         highs.cbMipInterrupt.unsubscribe(on_check)
     if failed:
         raise failed[0]
     return seconds[0], done
+
+
+def _wait_through_stops(finished: threading.Event) -> None:
+    """Wait for `finished` (the search beside, asked to stop: `_search_aside`), a further stop
+    meanwhile (KeyboardInterrupt: a second Ctrl-C, or SIGTERM as the command line raises it)
+    waiting on: the stop under way is the one raised. Cut short by it, the wait left HiGHS
+    searching in its thread as the command line ended, and Python's end then aborted the process
+    ("terminate called without an active exception", or a segmentation fault) instead of exit
+    130 or 143."""
+    while not finished.is_set():
+        try:
+            finished.wait()
+        except KeyboardInterrupt:
+            continue
 
 
 def _plan_first(bounding: Bounding, inputs: ModelInputs, counted_mip: Callable[[], pyo.ConcreteModel],
