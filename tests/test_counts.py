@@ -791,8 +791,10 @@ def test_a_warm_solve_certifies_its_start_by_the_proofs_of_a_cold_one(monkeypatc
     heuristics off, stopping at the first relaxed plan below it (c1's, 20300), which made a plan of
     the MIP costs 20300; the bound that search proved, 20300, is above that plan's own cutoff,
     16240, and certifies it: 20300, proven, after one search. Before, the one search kept HiGHS's
-    heuristics."""
+    heuristics. (WARM_EARLY_GAP raised to 50 %: the start lies within it above the LP bound, so
+    no early plan is sought.)"""
     monkeypatch.setattr("siting.optimize.counts.EARLY_MIN_INTEGERS", 0)
+    monkeypatch.setattr("siting.optimize.counts.WARM_EARLY_GAP", 0.5)
     asked = recorded_searches(monkeypatch)
     settings = dataclasses.replace(SETTINGS, rel_gap=0.2)
     start = hosted_in(hosted_once(), "c2")
@@ -808,6 +810,27 @@ def test_a_warm_solve_certifies_its_start_by_the_proofs_of_a_cold_one(monkeypatc
     assert built(result.model) == {("s1", "p"): 3}
     assert result.bounding is not None
     assert not any(var.fixed for var in result.bounding.model.hosts.values())
+
+
+def test_a_warm_solve_far_above_the_lp_bound_certifies_the_early_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`hosted_once` at a 20 % gap, started from the plan that hosts p in c2 (30200), which lies
+    33 % above the relaxation's LP bound 20300, more than WARM_EARLY_GAP (10 %): the early plan
+    is sought beside the start (c1 fixed: 20300, cheaper), and the one proof search certifies it,
+    with its certifying bound 20300 - 0.2 * 20300 = 16240 as cutoff (not the start's, 24160): no
+    relaxed plan lies below it. Before, the proofs began from the start, which on the shipped
+    scenario's market rule cost (24 % above the bound) climbed 8 relaxed plans in 41 s where the
+    early plan and one proof took 7 s."""
+    monkeypatch.setattr("siting.optimize.counts.EARLY_MIN_INTEGERS", 0)
+    asked = recorded_searches(monkeypatch)
+    settings = dataclasses.replace(SETTINGS, rel_gap=0.2)
+    result = solve_by_counts(hosted_once(), settings, start=hosted_in(hosted_once(), "c2"))
+    assert [(a["cutoff"], a["improving"], a["heuristics"]) for a in asked] == [
+        (pytest.approx(16240.0, rel=1e-9), 1, False)]
+    assert result.early is not None and result.early.objective_yuan == pytest.approx(20300.0, rel=1e-9)
+    assert result.report.objective_yuan == pytest.approx(20300.0, rel=1e-9)
+    assert result.report.proven_optimal
+    assert result.model is not None
+    assert built(result.model) == {("s1", "p"): 3}
 
 
 def test_a_warm_solve_whose_start_the_lp_bound_certifies_searches_once(monkeypatch: pytest.MonkeyPatch) -> None:

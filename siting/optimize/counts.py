@@ -153,6 +153,14 @@ EARLY_MIN_INTEGERS = SMALL_MIP_INTEGERS
 #: cheaper), every run then proven to 1 % (benchmarks/bench_scale.py); the shipped run at its own
 #: 0.1 % gives the same plan as before.
 EARLY_SEARCH_OPTIONS: dict[str, Any] = {"mip_max_nodes": 1, "mip_heuristic_run_root_reduced_cost": False}
+#: A warm re-solve (`_warm_first`) whose start plan costs more than the count relaxation's LP
+#: bound by over this share of the start's cost seeks the early plan (`_early_plan`) as well, and
+#: certifies the cheaper of the two. Measured on scenarios/yunnan_2024.yaml at 1 % (--rule-costs,
+#: the base plan as start): the starts of redline, proximity, differentiation, agglomeration and
+#: chain_balance lie 3.0-4.4 % above that bound, the market's 24 %; from its start, the market's
+#: proofs climbed 8 relaxed plans in 41 s to -345.39 bn yuan, with the early plan one proof search
+#: gave -345.78 in 7.0 s (cold 5.4 s, the same plan); the whole --rule-costs 61 s -> 22 s.
+WARM_EARLY_GAP = 0.10
 #: HiGHS's own default of `mip_max_nodes` and `mip_max_improving_sols`: no limit.
 HIGHS_NODES = 2147483647
 #: Most searches of the relaxation after its scout, each for a bound certifying a better plan (each
@@ -374,7 +382,7 @@ def _solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanV
             prior, relaxation, proven, scout, early = _plan_first(bounding, inputs, counted_mip, settings, proof,
                                                                   upper_of, scout_nodes, relaxed_start)
         elif prior is not None and mip is not None and scout_nodes:
-            prior, relaxation, proven = _warm_first(bounding, mip, prior, upper_of, settings, proof)
+            prior, relaxation, proven, early = _warm_first(bounding, inputs, mip, prior, upper_of, settings, proof)
         if relaxation is None:
             known = prior.report.objective_yuan if prior is not None and prior.report.has_solution else None
             # after proofs (`proven` set) none of which certified: to its own gap, as without a start
@@ -720,9 +728,9 @@ def _lp_bound(bounding: Bounding) -> float | None:
     return lp.getInfo().objective_function_value * float(getattr(relaxed, "objective_unit_yuan", 1.0))
 
 
-def _warm_first(bounding: Bounding, mip: pyo.ConcreteModel, prior: _Prior,
+def _warm_first(bounding: Bounding, inputs: ModelInputs, mip: pyo.ConcreteModel, prior: _Prior,
                 upper_of: Callable[[pyo.ConcreteModel], float | None] | None, settings: SolverSettings,
-                proof: SolverSettings) -> tuple[_Prior, SolveReport | None, float | None]:
+                proof: SolverSettings) -> tuple[_Prior, SolveReport | None, float | None, _Early | None]:
     """Step 1 with a start plan (`prior`, the start's search on `mip`, the MIP with counts), on a
     relaxation of more than EARLY_MIN_INTEGERS free whole numbers whose LP bound (`_lp_bound`)
     does not certify the start's plan within the asked gaps (`within_gap`): the start's plan
@@ -734,18 +742,27 @@ def _warm_first(bounding: Bounding, mip: pyo.ConcreteModel, prior: _Prior,
     (scenarios/yunnan_2024.yaml, 0.1 %, idle, the same commit otherwise): warm re-solves of
     budget, chain_balance and redline relaxed in 9.5, 8.1 and 24.5 s against 11.7, 10.6 and 27.1 s
     with one such search (cold 26.4, 13.6 and 26.4 s). Seeking the early plan too (`_early_plan`)
-    cost about 2.5 s more on each and was never cheaper than the start there.
+    cost about 2.5 s more on each and was never cheaper than the start there, so it is sought only
+    for a start above the LP bound by more than WARM_EARLY_GAP of its cost (the market's: the proofs
+    from such a start climb relaxed plan by relaxed plan), and its plan certified in place of the
+    start's when it costs less (`inputs`: the MIP's, for it).
 
-    Returns the best plan, the relaxation's report (None: to be searched to its own gap) and its
-    bound proven so far (yuan); (`prior`, None, None) when no proof ran (the start gave no plan, a
-    small relaxation, the LP bound certifies the start or is not found): the relaxation is then
-    searched with the start's cutoff as before."""
+    Returns the best plan, the relaxation's report (None: to be searched to its own gap), its
+    bound proven so far (yuan) and the early plan when it was taken; (`prior`, None, None, None)
+    when no proof ran (the start gave no plan, a small relaxation, the LP bound certifies the start
+    or is not found): the relaxation is then searched with the start's cutoff as before."""
     if not prior.report.has_solution or prior.values is None or small_mip(bounding.model, EARLY_MIN_INTEGERS):
-        return prior, None, None
+        return prior, None, None, None
     lower = _lp_bound(bounding)
     if lower is None or within_gap(prior.report.objective_yuan, lower, settings.rel_gap, settings.abs_gap_yuan):
-        return prior, None, None
-    return _prove(bounding, mip, prior, upper_of, settings, proof, None, lower)
+        return prior, None, None, None
+    if not within_gap(prior.report.objective_yuan, lower, WARM_EARLY_GAP, 0.0):
+        early = _early_plan(bounding, inputs, lambda: mip, settings)
+        if early is not None and early.prior.report.objective_yuan < prior.report.objective_yuan:
+            return (*_prove(bounding, mip, early.prior, upper_of, settings, proof, None, max(lower, early.lower)),
+                    early)
+        _restore(prior.values)  # the MIP holds the start's plan again
+    return (*_prove(bounding, mip, prior, upper_of, settings, proof, None, lower), None)
 
 
 def _proof_cutoff(prior: _Prior, mip: pyo.ConcreteModel, upper_of: Callable[[pyo.ConcreteModel], float | None] | None,
