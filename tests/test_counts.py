@@ -856,3 +856,42 @@ def built_in(plan: PlanValues) -> dict[tuple[str, str], int]:
         if round(n):
             counts[(s, p)] = counts.get((s, p), 0) + round(n)
     return counts
+
+
+@pytest.mark.parametrize("limit", [100.0, 1.2])
+def test_the_early_search_gets_its_floor_when_the_share_is_spent(monkeypatch: pytest.MonkeyPatch,
+                                                                 limit: float) -> None:
+    """`hosted_once` at a 20 % gap with the relaxation's time share 0.3 s (`relaxation_time_s`),
+    spent by the time the early plan's LPs end (0.35 s slept after them): the restricted search
+    still runs, for EARLY_MIN_S (1.5 s) under a 100 s limit, for the whole limit's time left
+    (under 1.2 - 0.35 s) under a 1.2 s limit, and its plan is the optimum, 20300, certified by
+    the LP bound (20300) though no proof search has time left."""
+    from siting.optimize import counts as counts_module
+
+    monkeypatch.setattr("siting.optimize.counts.EARLY_MIN_INTEGERS", 0)
+    monkeypatch.setattr(counts_module, "relaxation_time_s", lambda limit_s: 0.3)
+    choose, copy = counts_module._host_choice, counts_module._highs_copy
+
+    def slow_choice(*args: Any) -> Any:
+        found = choose(*args)
+        time.sleep(0.35)
+        return found
+
+    asked: list[dict[str, Any]] = []
+
+    def recorded(lp: Any, options: dict[str, Any], continuous: bool) -> Any:
+        if not continuous:
+            asked.append(dict(options))
+        return copy(lp, options, continuous)
+
+    monkeypatch.setattr(counts_module, "_host_choice", slow_choice)
+    monkeypatch.setattr(counts_module, "_highs_copy", recorded)
+    result = solve_by_counts(hosted_once(), dataclasses.replace(SETTINGS, rel_gap=0.2, time_limit_s=limit))
+    assert len(asked) == 1
+    if limit > 2:
+        assert asked[0]["time_limit"] == counts_module.EARLY_MIN_S
+    else:
+        assert 0.0 < asked[0]["time_limit"] < limit - 0.35
+    assert result.early is not None and result.scout is None
+    assert result.report.objective_yuan == pytest.approx(20300.0, rel=1e-9)
+    assert result.report.proven_optimal

@@ -49,7 +49,8 @@ without a start, in place of that one search (`_warm_first`).
 
 The time limit T is the whole solve's, counted from its start: the relaxation stops at
 `relaxation_time_s(T)` = min(RELAXATION_TIME_SHARE T, T - min(PLAN_RESERVE_S, T / 2)) into it
-(84 s of 120, 2.8 s of 4, 1 s of 2), so that the plan phase keeps time of its own; the fixed-count
+(84 s of 120, 2.8 s of 4, 1 s of 2), so that the plan phase keeps time of its own (the early
+plan's restricted search may run past it, for EARLY_MIN_S at least within T); the fixed-count
 search then gets the time left but at least FIXED_MIN_S, so that a relaxed plan always gets its
 chance to become a plan of the MIP (a solve may so end up to FIXED_MIN_S past T, plus handing the
 model to HiGHS and HiGHS's own overrun of its limit); the MIP runs only with MIP_MIN_S left.
@@ -153,6 +154,14 @@ EARLY_MIN_INTEGERS = SMALL_MIP_INTEGERS
 #: cheaper), every run then proven to 1 % (benchmarks/bench_scale.py); the shipped run at its own
 #: 0.1 % gives the same plan as before.
 EARLY_SEARCH_OPTIONS: dict[str, Any] = {"mip_max_nodes": 1, "mip_heuristic_run_root_reduced_cost": False}
+#: The early plan's restricted search (`_early_plan`) gets at least this many seconds (or the time
+#: left of the whole limit when that is less), also past the relaxation's share: without its plan
+#: the share is spent, and the MIP alone in the time left finds a poor plan or none. Measured on
+#: scenarios/yunnan_2024.yaml at 1 % (2 cores, beside the MIP's hand-off): the search takes
+#: 0.67-0.97 s; with a 3 s limit it began with 0.64-0.76 s of the share left in 8 of 17 runs,
+#: which found no relaxed plan and ended at a 151-185 % gap, and with a 2 s limit with 0.07 s
+#: (181 %); with this floor 20 of 20 runs at 3 s ended at 3.06-3.39 %, at 2 s at 3.28 %.
+EARLY_MIN_S = 1.5
 #: A warm re-solve (`_warm_first`) whose start plan costs more than the count relaxation's LP
 #: bound by over this share of the start's cost seeks the early plan (`_early_plan`) as well, and
 #: certifies the cheaper of the two. Measured on scenarios/yunnan_2024.yaml at 1 % (--rule-costs,
@@ -536,12 +545,14 @@ def _early_plan(bounding: Bounding, inputs: ModelInputs, counted_mip: Callable[[
     Every search runs on a highspy copy of the relaxation as handed to HiGHS (the hand-off is the
     relaxation's own, done here), so the relaxation and its solver are left as they were: the
     restricted search's bound, which holds only for those hosts, is never taken for a bound of
-    the MIP. The time is the relaxation's share's. Measured on scenarios/yunnan_2024.yaml (1 %,
+    the MIP. The time is the relaxation's share's, but the restricted search gets at least
+    EARLY_MIN_S of the whole limit's time left, also past that share. Measured on scenarios/yunnan_2024.yaml (1 %,
     HiGHS seeds 0-5, CPU s): plans of -195.61..-195.89 bn yuan (the scout's -194.94..-195.74),
     proven by the cutoff search in 1-9 nodes; 3.0 s in all against 7.3 s for the scout's path.
 
-    None (the caller scouts as before) without single-host products, when the share is spent,
-    when an LP or the restricted search finds nothing, or when the fixed counts give no plan."""
+    None (the caller scouts as before) without single-host products, when the share is spent
+    before the LPs (or the whole limit before the search), when an LP or the restricted search
+    finds nothing, or when the fixed counts give no plan."""
     relaxed, solver = bounding.model, bounding.solver
     products = _single_host(relaxed, inputs)
     if not products:
@@ -563,10 +574,14 @@ def _early_plan(bounding: Bounding, inputs: ModelInputs, counted_mip: Callable[[
     unit = float(getattr(relaxed, "objective_unit_yuan", 1.0))
     base = dict(threads=settings.threads, random_seed=settings.random_seed, time_limit=left())
     found = _host_choice(lp, hosts, base)
-    if found is None or left() <= 0:
+    if found is None:
         return None
     choice, plain = found
-    options = {**solve_options(relaxed, bounding.settings), **EARLY_SEARCH_OPTIONS, "time_limit": left()}
+    # the share's time left, but at least EARLY_MIN_S within the whole limit
+    searching = max(left(), min(EARLY_MIN_S, _time_left(settings, bounding.started)))
+    if searching <= 0:
+        return None
+    options = {**solve_options(relaxed, bounding.settings), **EARLY_SEARCH_OPTIONS, "time_limit": searching}
     restricted = _highs_copy(lp, options, continuous=False)
     _fix_hosts(restricted, hosts, choice)
     # the MIP's build and hand-off, which hold Python's lock, while HiGHS searches (it does not)
