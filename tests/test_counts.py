@@ -895,3 +895,110 @@ def test_the_early_search_gets_its_floor_when_the_share_is_spent(monkeypatch: py
     assert result.early is not None and result.scout is None
     assert result.report.objective_yuan == pytest.approx(20300.0, rel=1e-9)
     assert result.report.proven_optimal
+
+
+def test_the_early_plans_lps_run_in_two_lanes_and_choose_as_one_lane_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`hosted_once` as in `test_the_early_plan_is_taken_and_the_bound_is_the_relaxations`: the
+    early plan's LPs (`_host_choice`: the plain LP, then p's three choices, then the one
+    combination) run on two highspy copies (EARLY_LP_LANES), the first in the calling thread,
+    the second in a thread of its own ("siting-early-lps"), which has ended when the choice is
+    made. The choice (c1, whose LP bound is 20300) and the plain LP's bound (20300) are those of
+    one lane, and the plan is the optimum, 20300."""
+    from siting.optimize import counts as counts_module
+
+    monkeypatch.setattr("siting.optimize.counts.EARLY_MIN_INTEGERS", 0)
+    copy, choose = counts_module._highs_copy, counts_module._host_choice
+    ran: list[str] = []
+    chosen: list[Any] = []
+
+    def recorded(lp: Any, options: dict[str, Any], continuous: bool) -> Any:
+        highs = copy(lp, options, continuous)
+        if continuous:
+            run = highs.run
+
+            def named() -> Any:
+                ran.append(threading.current_thread().name)
+                return run()
+
+            highs.run = named
+        return highs
+
+    def kept(*args: Any) -> Any:
+        chosen.append(choose(*args))
+        return chosen[-1]
+
+    monkeypatch.setattr(counts_module, "_highs_copy", recorded)
+    monkeypatch.setattr(counts_module, "_host_choice", kept)
+    result = solve_by_counts(hosted_once(), dataclasses.replace(SETTINGS, rel_gap=0.2))
+    assert result.report.objective_yuan == pytest.approx(20300.0, rel=1e-9)
+    assert ran[0] == threading.current_thread().name
+    assert "siting-early-lps" in ran
+    assert not any(thread.name == "siting-early-lps" for thread in threading.enumerate())
+    (two,) = chosen
+    monkeypatch.setattr(counts_module, "EARLY_LP_LANES", 1)
+    ran.clear()
+    solve_by_counts(hosted_once(), dataclasses.replace(SETTINGS, rel_gap=0.2))
+    assert set(ran) == {threading.current_thread().name}
+    one = chosen[-1]
+    assert two is not None and one is not None
+    assert two[0] == one[0] and len(two[0]) == 1
+    assert two[1] == pytest.approx(one[1], rel=1e-9)
+    assert two[1] * result.bounding.model.objective_unit_yuan == pytest.approx(20300.0, rel=1e-9)
+
+
+def test_a_stop_in_the_first_lane_ends_the_other_after_its_lp_under_way() -> None:
+    """`_in_lanes` with two lanes of 50 "LPs" each: the first lane's first raises
+    KeyboardInterrupt (a Ctrl-C in this thread); the other lane, whose LPs take 0.05 s each,
+    stops after the one under way (it has run at most a few, far from 50), its thread has ended
+    when the stop is raised here, and the stop is raised once."""
+    from siting.optimize.counts import _in_lanes
+
+    calls: dict[str, int] = {"first": 0, "second": 0}
+
+    def bound(lane: str, choice: dict[str, int | None]) -> float:
+        calls[lane] += 1
+        if lane == "first":
+            time.sleep(0.1)
+            raise KeyboardInterrupt
+        time.sleep(0.05)
+        return 1.0
+
+    dealt: list[list[dict[str, int | None]]] = [[{"p": i} for i in range(50)] for _ in range(2)]
+    with pytest.raises(KeyboardInterrupt):
+        _in_lanes(["first", "second"], dealt, bound)
+    assert calls["first"] == 1
+    assert 1 <= calls["second"] < 10
+    assert not any(thread.name == "siting-early-lps" for thread in threading.enumerate())
+
+
+def test_the_early_plans_lps_get_their_floor_when_the_hand_off_spends_the_share(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`hosted_once` at a 20 % gap with the relaxation's time share 0.3 s (`relaxation_time_s`),
+    which the relaxation's hand-off to HiGHS spends (0.35 s slept in it). The early plan's LPs
+    (`_host_choice`) then get EARLY_MIN_S of the 30 s limit, as its search does: they were given
+    the share's time left, below 0, which HiGHS refuses, keeping its own limit, none (0.6 s past a
+    0.5 s limit on scenarios/yunnan_2024.yaml, its share spent by the hand-off). Every HiGHS copy
+    is given a time limit above 0, and the early plan gives the optimum, 20300."""
+    from siting.optimize import counts as counts_module
+
+    monkeypatch.setattr("siting.optimize.counts.EARLY_MIN_INTEGERS", 0)
+    monkeypatch.setattr(counts_module, "relaxation_time_s", lambda limit_s: 0.3)
+    hand_over, copy = counts_module._hand_over, counts_module._highs_copy
+
+    def slow_hand_over(*args: Any) -> None:
+        hand_over(*args)
+        time.sleep(0.35)
+
+    limits: list[tuple[bool, float]] = []
+
+    def recorded(lp: Any, options: dict[str, Any], continuous: bool) -> Any:
+        limits.append((continuous, options["time_limit"]))
+        return copy(lp, options, continuous)
+
+    monkeypatch.setattr(counts_module, "_hand_over", slow_hand_over)
+    monkeypatch.setattr(counts_module, "_highs_copy", recorded)
+    result = solve_by_counts(hosted_once(), dataclasses.replace(SETTINGS, rel_gap=0.2, time_limit_s=30.0))
+    assert [limit for continuous, limit in limits if continuous] == [counts_module.EARLY_MIN_S] * 2
+    assert all(limit > 0 for _continuous, limit in limits), limits
+    assert result.early is not None
+    assert result.report.objective_yuan == pytest.approx(20300.0, rel=1e-9)

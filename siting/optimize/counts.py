@@ -50,7 +50,7 @@ without a start, in place of that one search (`_warm_first`).
 The time limit T is the whole solve's, counted from its start: the relaxation stops at
 `relaxation_time_s(T)` = min(RELAXATION_TIME_SHARE T, T - min(PLAN_RESERVE_S, T / 2)) into it
 (84 s of 120, 2.8 s of 4, 1 s of 2), so that the plan phase keeps time of its own (the early
-plan's restricted search may run past it, for EARLY_MIN_S at least within T); the fixed-count
+plan's LPs and restricted search may run past it, for EARLY_MIN_S each at least within T); the fixed-count
 search then gets the time left but at least FIXED_MIN_S, so that a relaxed plan always gets its
 chance to become a plan of the MIP (a solve may so end up to FIXED_MIN_S past T, plus handing the
 model to HiGHS and HiGHS's own overrun of its limit); the MIP runs only with MIP_MIN_S left.
@@ -143,6 +143,12 @@ SCOUT_NODES = 100
 #: scenarios/yunnan_2024.yaml (5 single-host products, 3-4 free clusters each): 2 products, 20-25
 #: LPs, 0.55-1.0 CPU-s in all.
 EARLY_TOP_PRODUCTS = 2
+#: The early plan's LPs (`_host_choice`) run in this many lanes, each a highspy object and a thread
+#: of its own (`_in_lanes`), dealt in a fixed way whatever the machine. Measured on
+#: scenarios/yunnan_2024.yaml (36 LPs; the second core is idle meanwhile): 0.38-0.41 s against
+#: 0.61-0.62 s in one lane; the shipped run's solve 1.92-2.19 s against 2.30-2.87 s (seeds 0-2,
+#: benchmarks/bench_scale.py), the same plans.
+EARLY_LP_LANES = 2
 #: The early plan is tried only on a count relaxation with more than this many free whole-number
 #: variables (`small_mip`): a smaller one its scout searches to the end in a few nodes.
 EARLY_MIN_INTEGERS = SMALL_MIP_INTEGERS
@@ -154,9 +160,11 @@ EARLY_MIN_INTEGERS = SMALL_MIP_INTEGERS
 #: cheaper), every run then proven to 1 % (benchmarks/bench_scale.py); the shipped run at its own
 #: 0.1 % gives the same plan as before.
 EARLY_SEARCH_OPTIONS: dict[str, Any] = {"mip_max_nodes": 1, "mip_heuristic_run_root_reduced_cost": False}
-#: The early plan's restricted search (`_early_plan`) gets at least this many seconds (or the time
-#: left of the whole limit when that is less), also past the relaxation's share: without its plan
-#: the share is spent, and the MIP alone in the time left finds a poor plan or none. Measured on
+#: The early plan's LPs and its restricted search (`_early_plan`) each get at least this many
+#: seconds (or the time left of the whole limit when that is less), also past the relaxation's
+#: share: without its plan the share is spent, and the MIP alone in the time left finds a poor plan
+#: or none (the LPs take 0.3-0.6 s on the shipped scenario, but a slow hand-off of the relaxation to
+#: HiGHS, on a loaded machine, has left them none). Measured on
 #: scenarios/yunnan_2024.yaml at 1 % (2 cores, beside the MIP's hand-off): the search takes
 #: 0.67-0.97 s; with a 3 s limit it began with 0.64-0.76 s of the share left in 8 of 17 runs,
 #: which found no relaxed plan and ended at a 151-185 % gap, and with a 2 s limit with 0.07 s
@@ -484,20 +492,23 @@ def _host_choice(lp: Any, hosts: dict[str, list[int]], options: dict[str, Any]
                  ) -> tuple[dict[str, int | None], float] | None:
     """The host choice of the single-host products `hosts` (product -> its host columns in `lp`)
     whose LP bound is lowest, and the plain LP's bound (objective units), from LPs of the count
-    relaxation on one highspy object (`options`: threads, seed, time limit), each warm-started
-    from the last basis, the changed bounds put back after each:
+    relaxation (`options`: threads, seed, time limit), each warm-started from the last basis of
+    its lane, the changed bounds put back after each:
 
     A. each product alone, every choice (no host, or one of its columns), the others free: its
        impact is how far its best choice raises the plain LP bound;
     B. every combination of the choices of the EARLY_TOP_PRODUCTS products of most impact (ties
        in product order), the others fixed at their best choice alone.
 
+    After the plain LP, A and B run in EARLY_LP_LANES lanes, each a highspy object of its own
+    started from the plain LP's basis (`_in_lanes`): A's products and B's combinations dealt to
+    the lanes in a fixed way, so that the same inputs give the same LPs whatever the machine.
     Ties go to the first choice (no host, then column order): the same inputs give the same
     choice. None when the plain LP is not solved to optimality or no choice has a finite bound."""
-    highs = _highs_copy(lp, options, continuous=True)
+    lanes = [_highs_copy(lp, options, continuous=True) for _ in range(EARLY_LP_LANES)]
     lower, upper = list(lp.col_lower_), list(lp.col_upper_)
 
-    def bound(choice: dict[str, int | None]) -> float:
+    def bound(highs: Any, choice: dict[str, int | None]) -> float:
         _fix_hosts(highs, hosts, choice)
         highs.run()
         optimal = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
@@ -507,24 +518,64 @@ def _host_choice(lp: Any, hosts: dict[str, list[int]], options: dict[str, Any]
                 highs.changeColBounds(column, lower[column], upper[column])
         return value
 
-    plain = bound({})
+    plain = bound(lanes[0], {})
     if not math.isfinite(plain):
         return None
+    basis = lanes[0].getBasis()
+    for highs in lanes[1:]:
+        highs.setBasis(basis)
+    order = list(hosts)
+    # A: product k in lane (k + 1) mod lanes: the first lane has the plain LP behind it
+    keys: list[list[tuple[str, int | None]]] = [[] for _ in lanes]
+    for k, product in enumerate(order):
+        keys[(k + 1) % len(lanes)] += [(product, host) for host in [None, *hosts[product]]]
+    dealt = [[{product: host} for product, host in lane] for lane in keys]
+    alone_bounds = {key: value for lane, values in zip(keys, _in_lanes(lanes, dealt, bound), strict=True)
+                    for key, value in zip(lane, values, strict=True)}
     alone: dict[str, int | None] = {}
     impact: dict[str, float] = {}
     for product, columns in hosts.items():
-        best, _i, alone[product] = min((bound({product: host}), i, host)
+        best, _i, alone[product] = min((alone_bounds[product, host], i, host)
                                        for i, host in enumerate([None, *columns]))
         impact[product] = best - plain
-    order = list(hosts)
     top = sorted(order, key=lambda p: (-impact[p], order.index(p)))[:EARLY_TOP_PRODUCTS]
     rest = {p: alone[p] for p in order if p not in top}
-    tried = []
-    for i, picks in enumerate(itertools.product(*[[None, *hosts[p]] for p in top])):
-        choice = {**dict(zip(top, picks, strict=True)), **rest}
-        tried.append((bound(choice), i, choice))
-    value, _i, choice = min(tried, key=lambda t: t[:2])
+    choices = [{**dict(zip(top, picks, strict=True)), **rest}
+               for picks in itertools.product(*[[None, *hosts[p]] for p in top])]
+    # B: the combinations in order, in consecutive runs, one run a lane
+    size = -(-len(choices) // len(lanes))
+    runs = [choices[j * size:(j + 1) * size] for j in range(len(lanes))]
+    values = [v for lane in _in_lanes(lanes, runs, bound) for v in lane]
+    value, _i, choice = min(((v, i, c) for i, (v, c) in enumerate(zip(values, choices, strict=True))),
+                            key=lambda t: t[:2])
     return (choice, plain) if math.isfinite(value) else None
+
+
+def _in_lanes(lanes: list[Any], dealt: list[list[dict[str, int | None]]],
+              bound: Callable[[Any, dict[str, int | None]], float],
+              stop: threading.Event | None = None) -> list[list[float]]:
+    """`bound(lanes[j], choice)` for each choice of `dealt[j]` in turn, lane j's LPs on highspy
+    object `lanes[j]`: the first lane in this thread, each other in a thread of its own
+    (`_beside`; HiGHS lets go of Python's lock while it solves), so that the LPs of the early
+    plan (`_host_choice`) use a second core. Returns each lane's values in its order. A stop
+    (KeyboardInterrupt) here ends the other lanes after their LP under way (each takes a few
+    hundredths of a second on the shipped scenario) and is raised again; `stop`: the event the
+    lanes heed (a new one when None)."""
+    stop = threading.Event() if stop is None else stop
+
+    def lane(j: int) -> list[float]:
+        values = []
+        for choice in dealt[j]:
+            if stop.is_set():
+                break
+            values.append(bound(lanes[j], choice))
+        return values
+
+    if len(lanes) == 1:
+        return [lane(0)]
+    others, mine, _seconds = _beside(lambda: _in_lanes(lanes[1:], dealt[1:], bound, stop), lambda: lane(0), stop,
+                                     "siting-early-lps")
+    return [mine, *others]
 
 
 def _early_plan(bounding: Bounding, inputs: ModelInputs, counted_mip: Callable[[], pyo.ConcreteModel],
@@ -545,21 +596,25 @@ def _early_plan(bounding: Bounding, inputs: ModelInputs, counted_mip: Callable[[
     Every search runs on a highspy copy of the relaxation as handed to HiGHS (the hand-off is the
     relaxation's own, done here), so the relaxation and its solver are left as they were: the
     restricted search's bound, which holds only for those hosts, is never taken for a bound of
-    the MIP. The time is the relaxation's share's, but the restricted search gets at least
-    EARLY_MIN_S of the whole limit's time left, also past that share. Measured on scenarios/yunnan_2024.yaml (1 %,
-    HiGHS seeds 0-5, CPU s): plans of -195.61..-195.89 bn yuan (the scout's -194.94..-195.74),
-    proven by the cutoff search in 1-9 nodes; 3.0 s in all against 7.3 s for the scout's path.
+    the MIP. The time is the relaxation's share's, but its LPs and its restricted search each get
+    at least EARLY_MIN_S of the whole limit's time left, also past that share. Measured on
+    scenarios/yunnan_2024.yaml (1 %, HiGHS seeds 0-5, CPU s): plans of -195.61..-195.89 bn yuan
+    (the scout's -194.94..-195.74), proven by the cutoff search in 1-9 nodes; 3.0 s in all
+    against 7.3 s for the scout's path.
 
-    None (the caller scouts as before) without single-host products, when the share is spent
-    before the LPs (or the whole limit before the search), when an LP or the restricted search
-    finds nothing, or when the fixed counts give no plan."""
+    None (the caller scouts as before) without single-host products, when the whole limit is
+    spent before the LPs or the search, when an LP or the restricted search finds nothing, or
+    when the fixed counts give no plan."""
     relaxed, solver = bounding.model, bounding.solver
     products = _single_host(relaxed, inputs)
     if not products:
         return None
 
     def left() -> float:
-        return bounding.share - (time.perf_counter() - bounding.started)
+        """Seconds a step may take: the share's time left, but at least EARLY_MIN_S of the whole
+        limit's time left (HiGHS refuses a time limit below 0 and keeps its own, none)."""
+        share_left = bounding.share - (time.perf_counter() - bounding.started)
+        return max(share_left, min(EARLY_MIN_S, _time_left(settings, bounding.started)))
 
     if left() <= 0:
         return None
@@ -570,6 +625,8 @@ def _early_plan(bounding: Bounding, inputs: ModelInputs, counted_mip: Callable[[
     if highs is None or columns is None or any(id(v) not in columns for vs in products.values() for v in vs):
         return None
     hosts = {p: [columns[id(v)] for v in vs] for p, vs in products.items()}
+    if left() <= 0:  # the hand-off spent the whole limit
+        return None
     lp = highs.getLp()
     unit = float(getattr(relaxed, "objective_unit_yuan", 1.0))
     base = dict(threads=settings.threads, random_seed=settings.random_seed, time_limit=left())
@@ -577,8 +634,7 @@ def _early_plan(bounding: Bounding, inputs: ModelInputs, counted_mip: Callable[[
     if found is None:
         return None
     choice, plain = found
-    # the share's time left, but at least EARLY_MIN_S within the whole limit
-    searching = max(left(), min(EARLY_MIN_S, _time_left(settings, bounding.started)))
+    searching = left()
     if searching <= 0:
         return None
     options = {**solve_options(relaxed, bounding.settings), **EARLY_SEARCH_OPTIONS, "time_limit": searching}
@@ -626,30 +682,48 @@ def _handed_over(model: pyo.ConcreteModel) -> Any:
 
 def _search_aside(highs: Any, work: Callable[[], Any]) -> tuple[float, Any]:
     """Run `highs` (a highspy object of its own, which no Pyomo object refers to and whose output
-    is off) in a thread of its own while this thread calls `work()`; once both are done, the
-    search's own wall seconds and what `work()` returned. HiGHS lets go of Python's lock while it
-    searches, so `work` (Pyomo's build and hand-off of a model: Pyomo objects are touched in this
-    thread only) runs beside it instead of after it.
+    is off) in a thread of its own while this thread calls `work()` (`_beside`); once both are
+    done, the search's own wall seconds and what `work()` returned. HiGHS lets go of Python's
+    lock while it searches, so `work` (Pyomo's build and hand-off of a model: Pyomo objects are
+    touched in this thread only) runs beside it instead of after it.
 
     A stop (KeyboardInterrupt: Ctrl-C, or SIGTERM as the command line raises it) or an error in
     this thread, while `work` runs or while it waits for the search, asks HiGHS to stop at its
     next MIP interrupt check (a callback subscribed for this run: some 30 checks in the shipped
     scenario's one-node search, so it costs nothing measurable), waits for it (through a
     further stop: `_wait_through_stops`) and is raised again; an error of the search itself is
-    raised here. The thread's HiGHS scheduler (each thread has its own) is shut down as the
-    thread ends, as highspy's own `startSolve` does."""
-    stop, finished = threading.Event(), threading.Event()
-    failed: list[BaseException] = []
-    seconds = [0.0]
+    raised here."""
+    stop = threading.Event()
 
     def on_check(event: Any) -> None:
         if stop.is_set():
             event.interrupt()
 
-    def search() -> None:
+    highs.cbMipInterrupt.subscribe(on_check)
+    try:
+        _ran, done, seconds = _beside(highs.run, work, stop, "siting-early-search")
+    finally:
+        highs.cbMipInterrupt.unsubscribe(on_check)
+    return seconds, done
+
+
+def _beside(task: Callable[[], Any], work: Callable[[], Any], stop: threading.Event, name: str
+            ) -> tuple[Any, Any, float]:
+    """Call `task()` (HiGHS runs on highspy objects of its own) in a thread named `name` while
+    this thread calls `work()`; once both are done, what each returned and the task's own wall
+    seconds. A stop (KeyboardInterrupt) or an error in this thread sets `stop` (which the task
+    heeds), waits for the task (through a further stop: `_wait_through_stops`) and is raised
+    again; an error of the task is raised here. The thread's HiGHS scheduler (each thread has
+    its own) is shut down as the thread ends, as highspy's own `startSolve` does."""
+    finished = threading.Event()
+    failed: list[BaseException] = []
+    ran: list[Any] = [None]
+    seconds = [0.0]
+
+    def run() -> None:
         began = time.perf_counter()
         try:
-            highs.run()
+            ran[0] = task()
         except BaseException as exc:  # raised again in the calling thread
             failed.append(exc)
         finally:
@@ -657,24 +731,20 @@ def _search_aside(highs: Any, work: Callable[[], Any]) -> tuple[float, Any]:
             highspy.Highs.resetThreadScheduler(False)
             finished.set()
 
-    highs.cbMipInterrupt.subscribe(on_check)
-    thread = threading.Thread(target=search, name="siting-early-search", daemon=True)
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
     try:
-        thread.start()
-        try:
-            done = work()
-            # a signal's handler still runs while it waits (POSIX); not `thread.join()`, which a
-            # KeyboardInterrupt cut short leaves marking the thread ended while it runs (Python 3.11)
-            finished.wait()
-        except BaseException:
-            stop.set()
-            _wait_through_stops(finished)
-            raise
-    finally:
-        highs.cbMipInterrupt.unsubscribe(on_check)
+        done = work()
+        # a signal's handler still runs while it waits (POSIX); not `thread.join()`, which a
+        # KeyboardInterrupt cut short leaves marking the thread ended while it runs (Python 3.11)
+        finished.wait()
+    except BaseException:
+        stop.set()
+        _wait_through_stops(finished)
+        raise
     if failed:
         raise failed[0]
-    return seconds[0], done
+    return ran[0], done, seconds[0]
 
 
 def _wait_through_stops(finished: threading.Event) -> None:
