@@ -25,7 +25,7 @@ from typing import Any
 
 import pyomo.environ as pyo
 import pytest
-from test_counts import P2, Q2, Q20, dear_second_site, shared_land
+from test_counts import P2, Q2, Q20, dear_second_site, hosted_once, shared_land
 
 from models import ModelInputs, build_model
 from siting.cli import main
@@ -223,3 +223,62 @@ def test_the_command_line_says_why_there_is_no_plan(monkeypatch: pytest.MonkeyPa
         "solver.time_limit_s (or --time-limit). The count relaxation found no relaxed plan in its share of the time "
         "limit (1.0 s of 2 s); 0.2 s of the 2 s limit left, too few for a MIP search (it needs 0.5 s).\n")
     assert not out.exists()
+
+
+def test_an_early_search_past_the_share_without_a_relaxed_plan_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`hosted_once` (its early plan tried), 2 s: the relaxation's share is 1.0 s. The early
+    plan's LPs take no clock time; its one-node search (not run here) takes 1.5 s of the clock,
+    past the share, and finds no relaxed plan. The scout then has no time left (0.1 s, no plan),
+    and 0.4 s are left, under the 0.5 s a MIP search needs. The bound phase's line says the early
+    plan went on past the share; the no-plan reason names the early search first."""
+    clock = Clock(monkeypatch, [(0.1, no_plan)])
+
+    def empty_search(highs: Any, work: Callable[[], Any]) -> tuple[float, Any]:
+        done = work()
+        clock.now += 1.5
+        return 1.5, done
+
+    monkeypatch.setattr(counts, "EARLY_MIN_INTEGERS", 0)
+    monkeypatch.setattr(counts, "_search_aside", empty_search)
+    stream, lines = reporter()
+    with progress.reporting(lines):
+        result = solve_by_counts(hosted_once(), settings(2.0))
+    assert clock.limits == [0.0]
+    assert not result.report.has_solution and result.report.termination == "maxTimeLimit"
+    assert result.no_plan_reason == (
+        "The early plan's one-node search found no relaxed plan in its 1.5 s, and the count relaxation found no "
+        "relaxed plan in its share of the time limit (1.0 s of 2 s); 0.4 s of the 2 s limit left, too few for a "
+        "MIP search (it needs 0.5 s).")
+    assert phase_lines(stream) == [
+        "bound: bounding the cost: whole modules counted by cluster, shared out freely among its sites ...",
+        "bound: stopped at its time share (1.0 s of the 2 s limit; the early plan went on past it) after N s",
+        "solve: skipped: no relaxed plan, and 0.4 s of the 2 s limit left, too few for a MIP search (it needs 0.5 s)",
+    ]
+
+
+def test_a_first_plan_and_no_relaxed_plan_after_it_say_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`hosted_once` (its early plan tried), 2 s: its one-node search runs (1.5 s of the clock,
+    past the 1.0 s share) and gives the relaxed plan; its counts fixed give the first plan (0.1 s;
+    taken here as 30000, above the LP bound 20300 by more than the gap, 0); its proof has no time
+    left (0.1 s, no plan); 0.3 s are left, too few for a MIP search. The solve phase's line says
+    no relaxed plan came after the first plan's (not "no relaxed plan"): the run has that plan."""
+    clock = Clock(monkeypatch, [(0.1, lambda report: dataclasses.replace(report, objective_yuan=30000.0)),
+                                (0.1, no_plan)])
+    aside = counts._search_aside
+
+    def slow_search(highs: Any, work: Callable[[], Any]) -> tuple[float, Any]:
+        seconds, done = aside(highs, work)
+        clock.now += 1.5
+        return seconds, done
+
+    monkeypatch.setattr(counts, "EARLY_MIN_INTEGERS", 0)
+    monkeypatch.setattr(counts, "_search_aside", slow_search)
+    stream, lines = reporter()
+    with progress.reporting(lines):
+        result = solve_by_counts(hosted_once(), settings(2.0))
+    assert result.report.has_solution and result.report.objective_yuan == pytest.approx(30000.0, rel=1e-9)
+    assert phase_lines(stream)[-3:] == [  # wrapped at 120 columns
+        "bound: stopped at its time share (1.0 s of the 2 s limit; the early plan went on past it) after N s",
+        "solve: skipped: no relaxed plan beyond the first plan's, and 0.3 s of the 2 s limit left,",
+        "  too few for a MIP search (it needs 0.5 s)",
+    ]

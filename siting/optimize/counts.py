@@ -71,7 +71,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import highspy
@@ -407,7 +407,8 @@ def _solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanV
             relaxation = bounding.search(HIGHS_NODES, relaxed_start if stop is None else None,  # it would cost more
                                          proven, known, stop)
         if relaxation.termination == "maxTimeLimit":
-            progress.phase_ended(f"stopped at its time share ({_share_text(share)} s of the {limit:g} s limit)")
+            past = "; the early plan went on past it" if "ran" in bounding.early else ""
+            progress.phase_ended(f"stopped at its time share ({_share_text(share)} s of the {limit:g} s limit{past})")
     bounded = time.perf_counter()
     if not relaxation.has_solution and relaxation.infeasible:
         return CountSolve(dataclasses.replace(relaxation, solve_time_s=bounded - started, highs_options=asked),
@@ -422,15 +423,18 @@ def _solve_by_counts(inputs: ModelInputs, settings: SolverSettings, start: PlanV
         # no search has time to run, or none is needed (the plan found first is certified): none
         # is announced (nor the MIP built when no plan needs it)
         first = "start plan's" if start is not None else "first plan's"
-        what = "no relaxed plan" if counts is None else f"the relaxed plan's counts are the {first}"
+        what = (f"no relaxed plan beyond the {first}" if counts is None and prior_plan is not None
+                else "no relaxed plan" if counts is None else f"the relaxed plan's counts are the {first}")
         if wanted:
             progress.phase_skipped("solve", f"{what}, and {_no_mip_words(left, limit)}")
-        counted = _solve_plan(settings, mip, counts, relaxation, started, asked, certify, prior, share)
+        counted = _solve_plan(settings, mip, counts, relaxation, started, asked, certify, prior, share,
+                              bounding.early.get("empty"))
     else:
         with progress.phase("solve"):
             if mip is None:
                 mip = _with_counts(model if model is not None else build(), inputs)
-            counted = _solve_plan(settings, mip, counts, relaxation, started, asked, certify, prior, share)
+            counted = _solve_plan(settings, mip, counts, relaxation, started, asked, certify, prior, share,
+                                  bounding.early.get("empty"))
             if counted.report.termination == "maxTimeLimit":
                 progress.phase_ended("stopped at the time limit", "" if counted.mip_left_s is None
                                      else _no_mip_words(counted.mip_left_s, limit))
@@ -642,8 +646,12 @@ def _early_plan(bounding: Bounding, inputs: ModelInputs, counted_mip: Callable[[
     _fix_hosts(restricted, hosts, choice)
     # the MIP's build and hand-off, which hold Python's lock, while HiGHS searches (it does not)
     searched, handed = _search_aside(restricted, lambda: _handed_over(counted_mip()))
+    ended = time.perf_counter() - bounding.started
+    if ended > bounding.share:
+        bounding.early["ran"] = ended
     info = restricted.getInfo()
     if info.primal_solution_status != 2:  # no feasible relaxed plan
+        bounding.early["empty"] = searched
         return None
     values = restricted.getSolution().col_value
     counts = {key: round(values[columns[id(relaxed.module_count[key])]]) if id(relaxed.module_count[key]) in columns
@@ -869,7 +877,10 @@ def _proof_cutoff(prior: _Prior, mip: pyo.ConcreteModel, upper_of: Callable[[pyo
 class Bounding:
     """The count relaxation of `solve_by_counts`'s bound phase: its model, solver and own
     settings, the time share it may take (s into the solve begun at `started`) and when the
-    phase began (`tried`, perf_counter s)."""
+    phase began (`tried`, perf_counter s). `early`: what the early plan (`_early_plan`) did,
+    for the progress line and the no-plan reason: "ran", seconds into the solve at which its
+    search ended when that was past the share; "empty", that search's seconds when it found no
+    relaxed plan."""
 
     model: pyo.ConcreteModel
     solver: Any
@@ -877,6 +888,7 @@ class Bounding:
     share: float
     started: float
     tried: float
+    early: dict[str, float] = field(default_factory=dict)
 
     def search(self, nodes: int, start: Any = None, lower: float | None = None, known: float | None = None,
                cutoff: float | None = None, improving: int = HIGHS_NODES, heuristics: bool = True) -> SolveReport:
@@ -1023,10 +1035,11 @@ def _fixed_search(model: pyo.ConcreteModel, counts: dict[CountKey, int], setting
 
 def _solve_plan(settings: SolverSettings, model: pyo.ConcreteModel | None, counts: dict[CountKey, int] | None,
                 relaxation: SolveReport, started: float, asked: tuple, certify: bool,
-                prior: _Prior | None, share: float) -> CountSolve:
+                prior: _Prior | None, share: float, early_empty_s: float | None = None) -> CountSolve:
     """Steps 2 and 3 of `solve_by_counts` on `model` (with counts): the fixed-count search, then
     the MIP if needed. `counts`: the relaxed plan's counts by cluster (None without a relaxed
-    plan); `share`: the relaxation's time share (s into the solve), as the no-plan reason says it.
+    plan); `share`: the relaxation's time share (s into the solve), as the no-plan reason says it,
+    with `early_empty_s`, the early plan's search's seconds when it found no relaxed plan.
     `model` may be None only when no search has the time to run and no start plan was searched.
 
     Step 2 fixes the relaxation's counts, unless they are those of the start plan, whose search
@@ -1095,7 +1108,7 @@ def _solve_plan(settings: SolverSettings, model: pyo.ConcreteModel | None, count
         reason = None
         if ended == "maxTimeLimit":
             reason = _no_plan_reason(relaxation, share, fixed_run, fixed_limit, full_report, full_limit, mip_left,
-                                     limit)
+                                     limit, early_empty_s)
         return CountSolve(report, None, ran_solver, relaxation, fixed_report, full_report, lower,
                           mip_left_s=mip_left, no_plan_reason=reason)
     upper = best.objective_yuan
@@ -1117,17 +1130,23 @@ def _solve_plan(settings: SolverSettings, model: pyo.ConcreteModel | None, count
 
 
 def _no_plan_reason(relaxation: SolveReport, share: float, fixed: SolveReport | None, fixed_limit: float,
-                    full: SolveReport | None, full_limit: float, mip_left: float | None, limit: float) -> str:
+                    full: SolveReport | None, full_limit: float, mip_left: float | None, limit: float,
+                    early_empty_s: float | None = None) -> str:
     """Why a solve of time limit `limit` (s) that time ended has no plan, in one sentence: what the
     relaxation (given `share` s into the solve), the fixed-count search (`fixed`, given
     `fixed_limit` s; None: it did not run) and the MIP (`full`, given `full_limit` s; None: it did
     not start, with `mip_left` s left) found, e.g. "The count relaxation found no relaxed plan in
     its share of the time limit (0.5 s of 1 s); 0.2 s of the 1 s limit left, too few for a MIP
-    search (it needs 0.5 s)." """
+    search (it needs 0.5 s)." `early_empty_s`: the seconds of the early plan's one-node search
+    (`_early_plan`) when it found no relaxed plan, named first ("The early plan's one-node search
+    found no relaxed plan in its 1.5 s, and the count relaxation ..."). """
     if not relaxation.has_solution:
         first = (f"the count relaxation found no relaxed plan in its share of the time limit "
                  f"({_share_text(share)} s of {limit:g} s)" if relaxation.termination == "maxTimeLimit"
                  else f"the count relaxation ended without a relaxed plan ({relaxation.termination})")
+        if early_empty_s is not None:
+            first = (f"the early plan's one-node search found no relaxed plan in its {early_empty_s:.1f} s, and "
+                     f"{first}")
     elif fixed is None:
         first = "the relaxed plan's counts of modules by cluster are the start plan's, which gave no plan"
     elif fixed.infeasible:
