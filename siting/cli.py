@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import logging
 import math
 import os
 import signal
@@ -1197,6 +1198,13 @@ def _stop_if_received() -> None:
         raise Stopped(signum) if signum != signal.SIGINT else KeyboardInterrupt
 
 
+def _no_record_after_a_stop(_record: logging.LogRecord) -> bool:
+    """A filter of Pyomo's logger (`stop_on_sigterm`): no record once a stop was received. Pyomo
+    logs "Rule failed for Expression ... KeyboardInterrupt" and "Constructing component ...
+    failed" for a stop raised in a rule, as for an error, which would print beside the stop line."""
+    return not _received
+
+
 def _unraisable(previous: Any) -> Any:
     def hook(unraisable: Any) -> None:
         if isinstance(unraisable.exc_value, KeyboardInterrupt) and _received:
@@ -1209,7 +1217,8 @@ def _unraisable(previous: Any) -> Any:
 def stop_on_sigterm() -> Iterator[None]:
     """Turn SIGTERM into `Stopped`, and Ctrl-C into KeyboardInterrupt as usual, while the block
     runs (main thread only), noting each so that one Python could not raise (it drops exceptions
-    in garbage-collection callbacks) is raised at the next phase; restore after."""
+    in garbage-collection callbacks) is raised at the next phase; restore after. Pyomo's logger
+    ("pyomo.core") passes nothing on once a stop was noted (`_no_record_after_a_stop`)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -1220,10 +1229,13 @@ def stop_on_sigterm() -> Iterator[None]:
         signal.signal(signal.SIGINT, _raise_stopped)
     previous_hook, sys.unraisablehook = sys.unraisablehook, _unraisable(sys.unraisablehook)
     progress.stop_check(_stop_if_received)
+    pyomo_logger = logging.getLogger("pyomo.core")
+    pyomo_logger.addFilter(_no_record_after_a_stop)
     try:
         yield
         _stop_if_received()
     finally:
+        pyomo_logger.removeFilter(_no_record_after_a_stop)
         signal.signal(signal.SIGTERM, previous)
         if previous_int is signal.default_int_handler:
             signal.signal(signal.SIGINT, previous_int)
