@@ -1294,6 +1294,7 @@ def main(argv: list[str] | None = None, own_process: bool = False) -> int:
     folders = written_folders()
     if folders is not None:
         folders.forget_completed()  # the stop line names the folders this command completed
+    stopped = False
     try:
         with stop_on_sigterm():
             # a refused option is checked with the rest of the input, which reads the scenario and
@@ -1307,6 +1308,7 @@ def main(argv: list[str] | None = None, own_process: bool = False) -> int:
     except KeyboardInterrupt as exc:
         signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
         _received.clear()
+        stopped = True
         print(stopped_line(signum), file=sys.stderr)
         return 128 + signum
     except Exception as exc:
@@ -1315,8 +1317,14 @@ def main(argv: list[str] | None = None, own_process: bool = False) -> int:
             raise
         return code
     finally:
-        for line in left_lines():
-            print(line, file=sys.stderr)
+        try:
+            for line in left_lines():
+                print(line, file=sys.stderr)
+        except KeyboardInterrupt:
+            # a further Ctrl-C while the notes are made (their first import can take a second):
+            # the stop line printed stands, alone (cli.py `run` printed a second one)
+            if not stopped:
+                raise
 
 
 def _error_exit(exc: Exception, debug: bool) -> int | None:

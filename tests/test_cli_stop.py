@@ -85,6 +85,29 @@ def test_ctrl_c_that_cuts_an_import_short_says_one_line_on_a_terminal(folder: Pa
     assert err.getvalue() == "stopped by SIGINT: outputs not yet complete were discarded\n"
 
 
+def test_a_second_ctrl_c_while_the_notes_are_made_leaves_the_one_stop_line(folder: Path, monkeypatch):
+    """Ctrl-C during the command, then again while the notes after the stop line are made (their
+    first import, siting/deliver/tables.py, can take a second at start-up): the command returns
+    130 with its one stop line; the second Ctrl-C went up out of `main`, and cli.py `run`
+    printed a second stop line for it (seen once in 12 double Ctrl-Cs 1.1 s after the start)."""
+    monkeypatch.setattr(cli, "run_command", press_ctrl_c)
+    monkeypatch.setattr(cli, "left_lines", press_ctrl_c)
+    err = TerminalErr()
+    monkeypatch.setattr(sys, "stderr", err)
+    code = cli.main(["show", str(folder / "scenario.yaml")])
+    assert code == 130, err.getvalue()
+    assert err.getvalue() == "stopped by SIGINT: outputs not yet complete were discarded\n"
+
+
+def test_ctrl_c_while_the_notes_after_a_finished_command_are_made_is_a_stop(folder: Path, monkeypatch):
+    """A command that ended without a stop, Ctrl-C pressed while its notes are made: the stop goes
+    up out of `main` (cli.py `run` says it was stopped), as before."""
+    monkeypatch.setattr(cli, "run_command", lambda args: 0)
+    monkeypatch.setattr(cli, "left_lines", press_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        cli.main(["show", str(folder / "scenario.yaml")])
+
+
 def test_a_stop_before_the_write_discards_and_forgets_an_earlier_run(folder: Path, monkeypatch, capsys):
     """A first run in the same process writes its folder; a second, stopped by SIGTERM during
     its export (before anything is written), says the outputs were discarded (not that the first
