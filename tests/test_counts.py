@@ -1002,3 +1002,47 @@ def test_the_early_plans_lps_get_their_floor_when_the_hand_off_spends_the_share(
     assert all(limit > 0 for _continuous, limit in limits), limits
     assert result.early is not None
     assert result.report.objective_yuan == pytest.approx(20300.0, rel=1e-9)
+
+
+def test_a_stop_that_cuts_the_threads_start_short_still_stops_and_waits_for_it(monkeypatch: pytest.MonkeyPatch
+                                                                               ) -> None:
+    """`_beside` whose `Thread.start()` a Ctrl-C cuts short once the thread is made (its wait for
+    the thread to begin interrupted): the task (which runs until told to stop, up to 5 s) is told
+    to stop and waited for before the stop is raised here; it was left running, unstopped, as the
+    command line ended (HiGHS searching in it then aborts Python's end)."""
+    from siting.optimize import counts as counts_module
+
+    class CutShort(threading.Thread):
+        def start(self) -> None:
+            super().start()
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(counts_module.threading, "Thread", CutShort)
+    stop = threading.Event()
+    ended: list[bool] = []
+
+    def task() -> None:
+        stop.wait(5.0)
+        ended.append(stop.is_set())
+
+    with pytest.raises(KeyboardInterrupt):
+        counts_module._beside(task, lambda: None, stop, "siting-test-beside")
+    assert ended == [True]
+
+
+def test_a_stop_before_the_thread_is_made_is_raised_without_waiting_for_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`_beside` whose `Thread.start()` a Ctrl-C cuts short before the thread is made: the thread
+    never begins, so after STARTED_WITHIN_S (0.05 s here) nothing is waited for and the stop is
+    raised (no wait for a thread that will never end its task)."""
+    from siting.optimize import counts as counts_module
+
+    class NeverMade(threading.Thread):
+        def start(self) -> None:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(counts_module.threading, "Thread", NeverMade)
+    monkeypatch.setattr(counts_module, "STARTED_WITHIN_S", 0.05)
+    ran: list[bool] = []
+    with pytest.raises(KeyboardInterrupt):
+        counts_module._beside(lambda: ran.append(True), lambda: None, threading.Event(), "siting-test-beside")
+    assert ran == []

@@ -72,6 +72,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from time import monotonic  # not through `time`, which tests may stand in for
 from typing import Any
 
 import highspy
@@ -178,6 +179,10 @@ EARLY_MIN_S = 1.5
 #: proofs climbed 8 relaxed plans in 41 s to -345.39 bn yuan, with the early plan one proof search
 #: gave -345.78 in 7.0 s (cold 5.4 s, the same plan); the whole --rule-costs 61 s -> 22 s.
 WARM_EARLY_GAP = 0.10
+#: Seconds a thread of `_beside` is given to begin, after a stop cut short `Thread.start()`'s own
+#: wait for it: a thread begins in well under a millisecond, so one that has not begun by then was
+#: never made (the stop came before), and nothing is left to wait for.
+STARTED_WITHIN_S = 1.0
 #: HiGHS's own default of `mip_max_nodes` and `mip_max_improving_sols`: no limit.
 HIGHS_NODES = 2147483647
 #: Most searches of the relaxation after its scout, each for a bound certifying a better plan (each
@@ -723,12 +728,13 @@ def _beside(task: Callable[[], Any], work: Callable[[], Any], stop: threading.Ev
     heeds), waits for the task (through a further stop: `_wait_through_stops`) and is raised
     again; an error of the task is raised here. The thread's HiGHS scheduler (each thread has
     its own) is shut down as the thread ends, as highspy's own `startSolve` does."""
-    finished = threading.Event()
+    begun, finished = threading.Event(), threading.Event()
     failed: list[BaseException] = []
     ran: list[Any] = [None]
     seconds = [0.0]
 
     def run() -> None:
+        begun.set()
         began = time.perf_counter()
         try:
             ran[0] = task()
@@ -740,33 +746,40 @@ def _beside(task: Callable[[], Any], work: Callable[[], Any], stop: threading.Ev
             finished.set()
 
     thread = threading.Thread(target=run, name=name, daemon=True)
-    thread.start()
     try:
+        thread.start()
         done = work()
         # a signal's handler still runs while it waits (POSIX); not `thread.join()`, which a
         # KeyboardInterrupt cut short leaves marking the thread ended while it runs (Python 3.11)
         finished.wait()
     except BaseException:
         stop.set()
-        _wait_through_stops(finished)
+        # a stop may cut short `start()`'s own wait for the thread, which then runs all the same
+        if _wait_through_stops(begun, STARTED_WITHIN_S):
+            _wait_through_stops(finished)
         raise
     if failed:
         raise failed[0]
     return ran[0], done, seconds[0]
 
 
-def _wait_through_stops(finished: threading.Event) -> None:
+def _wait_through_stops(finished: threading.Event, within_s: float | None = None) -> bool:
     """Wait for `finished` (the search beside, asked to stop: `_search_aside`), a further stop
     meanwhile (KeyboardInterrupt: a second Ctrl-C, or SIGTERM as the command line raises it)
     waiting on: the stop under way is the one raised. Cut short by it, the wait left HiGHS
     searching in its thread as the command line ended, and Python's end then aborted the process
     ("terminate called without an active exception", or a segmentation fault) instead of exit
-    130 or 143."""
+    130 or 143. `within_s`: wait at most this many seconds (None: until it is set). Returns
+    whether `finished` is set."""
+    deadline = None if within_s is None else monotonic() + within_s
     while not finished.is_set():
         try:
-            finished.wait()
+            finished.wait(None if deadline is None else max(deadline - monotonic(), 0.0))
         except KeyboardInterrupt:
             continue
+        if deadline is not None and monotonic() >= deadline:
+            break
+    return finished.is_set()
 
 
 def _plan_first(bounding: Bounding, inputs: ModelInputs, counted_mip: Callable[[], pyo.ConcreteModel],
