@@ -41,6 +41,7 @@ from models import ModelInputs
 from siting.config import progress
 from siting.config.load import LoadedScenario, Override
 from siting.config.units import plain_status
+from siting.deliver import machine
 from siting.deliver.drivers import units_of
 from siting.deliver.explore import plan_excess_lines
 from siting.deliver.folders import MANIFEST, changed_files, record_file_hashes, write_marker, written_entries
@@ -643,12 +644,18 @@ def stops_held() -> Iterator[None]:
 def draws_apart() -> bool:
     """Whether `MapDrawing.start` draws map.png in a child process: `apart_decision` of this
     process and machine as they stand now (the platform, the calling thread and the Python
-    threads running, the handlers of STOPS, the cores this process may run on, and the system's
-    load, `system_load`); where the cores or the load cannot be read, no."""
+    threads running, the handlers of STOPS, the cores this process may run on, and the load:
+    the cores the rest of the machine kept busy since the solve began plus this process's one,
+    siting/deliver/machine.py `others_load`, else the system's load over the last minute,
+    `system_load`, which counts this run's own work and the runs' just before); where the cores
+    or the load cannot be read, no."""
     try:
         cores: int | None = len(os.sched_getaffinity(0))
         load: float | None
         load, running = system_load()
+        others = machine.others_load()
+        if others is not None:
+            load = others + 1.0
     except (OSError, ValueError, IndexError, AttributeError):
         cores = load = running = None
     return apart_decision(platform=sys.platform, forks=hasattr(os, "fork"),
@@ -667,8 +674,9 @@ def apart_decision(*, platform: str, forks: bool, main_thread: bool, threads: in
     waits for forever: a file's, matplotlib's), where the handlers of STOPS are all ones
     `stops_held` can put back (`handlers_known`: none installed outside Python), and where a
     core is idle: of the `cores` this process may run on (two or more), fewer are `running`
-    anything now (threads running or ready to run, this process counted), and the system's
-    `load` over the last minute is below their number less IDLE_SHARE. None: not known (no).
+    anything now (threads running or ready to run, this process counted), and the `load` (cores
+    kept busy of late, this process counted as one: `draws_apart`) is below their number less
+    IDLE_SHARE. None: not known (no).
     The child costs some more work in all (the pages of this process it writes to are copied: a
     tenth to a quarter more processor time for the shipped scenario's export), which only a
     core otherwise idle makes up for; on a busy machine the map is drawn here."""

@@ -19,6 +19,7 @@ from models import ModelInputs
 from siting.config import progress
 from siting.config.errors import InputError, NoSolution, OutputFolderError, PlanInfeasible
 from siting.config.load import Override, Salvage, home_path, load_scenario
+from siting.deliver import machine
 from siting.deliver.folders import (
     SCENARIO_FROM_FOLDER,
     check_destination,
@@ -182,6 +183,7 @@ def run_solve(scenario_path: Path | str, out_dir: Path | None = None, time_limit
     findings, said_of_calibration = fixed_checks(prepared, show)
     if files:  # the export's code and map.png's load while HiGHS searches: from its first run on, not
         load_first_here()  # during the build and hand-off, which hold Python's lock
+        machine.note_start()  # what the rest of the machine does from now on decides where map.png is drawn
     with (notices_carried(prepared.notices, not_searched(alternatives, with_rule_costs)),
           at_next_run(functools.partial(prefetch_drawing, AFTER_SOLVE) if files else None)):
         try:
