@@ -579,6 +579,7 @@ def test_draws_apart_decides_on_the_process_and_machine_as_they_stand(monkeypatc
 
     monkeypatch.setattr(files, "apart_decision", decision)
     monkeypatch.setattr(files, "system_load", lambda: (0.25, 3))
+    monkeypatch.setattr(files.machine, "others_load", lambda: None)  # no solve's note: /proc/loadavg's figure
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1, 2}, raising=False)
     release = threading.Event()
 

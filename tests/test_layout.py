@@ -198,7 +198,8 @@ def test_matplotlib_loads_only_to_draw_so_a_solve_can_load_it_while_highs_search
 #: solve: the output-folder rule and the solve itself, none of the export's, the calibration's,
 #: the alternatives', the rule costs' or the batches' code, which the prefetch thread loads while
 #: HiGHS searches (siting/runs/job.py `AFTER_SOLVE`).
-BEFORE_SOLVE = ["siting.deliver", "siting.deliver.folders", "siting.deliver.geojson", "siting.deliver.prefetch",
+BEFORE_SOLVE = ["siting.deliver", "siting.deliver.folders", "siting.deliver.geojson", "siting.deliver.machine",
+                "siting.deliver.prefetch",
                 "siting.optimize", "siting.optimize.counts", "siting.optimize.explain", "siting.optimize.results",
                 "siting.optimize.run", "siting.optimize.screening", "siting.optimize.solve",
                 "siting.optimize.tolerance", "siting.runs", "siting.runs.job"]
