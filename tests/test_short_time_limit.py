@@ -28,11 +28,12 @@ import pytest
 from test_counts import P2, Q2, Q20, dear_second_site, hosted_once, shared_land
 
 from models import ModelInputs, build_model
+from models.counts import add_module_counts, relax_site_counts
 from siting.cli import main
 from siting.config import progress
 from siting.optimize import counts
 from siting.optimize.counts import relaxation_time_s, solve_by_counts
-from siting.optimize.solve import SolveReport, SolverSettings, plan_values, solve_model
+from siting.optimize.solve import SolveReport, SolverSettings, new_solver, plan_values, solve_model
 
 SMALL = Path(__file__).parent / "data" / "small"
 
@@ -282,3 +283,41 @@ def test_a_first_plan_and_no_relaxed_plan_after_it_say_so(monkeypatch: pytest.Mo
         "solve: skipped: no relaxed plan beyond the first plan's, and 0.3 s of the 2 s limit left,",
         "  too few for a MIP search (it needs 0.5 s)",
     ]
+
+
+def lp_bound_after_a_hand_off(monkeypatch: pytest.MonkeyPatch, handing_s: float) -> tuple[float | None, list[float]]:
+    """`_lp_bound` of `hosted_once`'s count relaxation with a share of 1.0 s, from the share's
+    start, its hand-off to HiGHS taking `handing_s` seconds of the clock: the bound (yuan) and the
+    time limit of each LP it ran."""
+    clock = Clock(monkeypatch, [])
+    limits: list[float] = []
+    hand_over, highs_copy = counts._hand_over, counts._highs_copy
+
+    def slow_hand_over(solver: Any, model: pyo.ConcreteModel) -> None:
+        hand_over(solver, model)
+        clock.now += handing_s
+
+    def copy(lp: Any, options: dict[str, Any], continuous: bool) -> Any:
+        limits.append(options["time_limit"])
+        return highs_copy(lp, options, continuous)
+
+    monkeypatch.setattr(counts, "_hand_over", slow_hand_over)
+    monkeypatch.setattr(counts, "_highs_copy", copy)
+    relaxed = build_model(hosted_once())
+    add_module_counts(relaxed, hosted_once(), relaxed.index_data)
+    relax_site_counts(relaxed)
+    bounding = counts.Bounding(relaxed, new_solver(), settings(2.0), 1.0, clock.now, clock.now)
+    return counts._lp_bound(bounding), limits
+
+
+def test_the_lp_bound_gets_the_share_left_after_the_hand_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hand-off of 0.6 s leaves the LP 0.4 s of the 1.0 s share (it had the whole 1.0 s, counted
+    before the hand-off, and could end 0.6 s past the share); `hosted_once`'s LP bound is 20300."""
+    bound, limits = lp_bound_after_a_hand_off(monkeypatch, 0.6)
+    assert limits == [pytest.approx(0.4, abs=1e-9)]
+    assert bound == pytest.approx(20300.0, rel=1e-9)
+
+
+def test_a_hand_off_that_spends_the_share_leaves_no_lp_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hand-off of 1.5 s spends the 1.0 s share: no LP runs, no bound (it ran with 1.0 s)."""
+    assert lp_bound_after_a_hand_off(monkeypatch, 1.5) == (None, [])

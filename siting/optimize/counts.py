@@ -814,16 +814,17 @@ def _plan_first(bounding: Bounding, inputs: ModelInputs, counted_mip: Callable[[
 def _lp_bound(bounding: Bounding) -> float | None:
     """The count relaxation's LP bound (yuan): its LP, every column continuous, on a highspy copy
     of the relaxation as handed to HiGHS (the hand-off is the relaxation's own, as `_early_plan`
-    does it), in the time left of its share. None when the share is spent, the solver is not
-    HiGHS's, or the LP is not solved to optimality."""
+    does it), in the time left of its share once handed over. None when the share is spent (the
+    hand-off's time counted), the solver is not HiGHS's, or the LP is not solved to optimality."""
     relaxed, solver = bounding.model, bounding.solver
     left = bounding.share - (time.perf_counter() - bounding.started)
     if left <= 0:
         return None
     if getattr(solver, "_model", None) is not relaxed:
         _hand_over(solver, relaxed)
+        left = bounding.share - (time.perf_counter() - bounding.started)  # the hand-off's time spent
     highs = getattr(solver, "_solver_model", None)
-    if highs is None:
+    if highs is None or left <= 0:  # not HiGHS's, or the hand-off spent the share
         return None
     own = bounding.settings
     lp = _highs_copy(highs.getLp(), dict(threads=own.threads, random_seed=own.random_seed, time_limit=left),
