@@ -19,7 +19,9 @@ changing what the run does:
 - the phases of the manifest's `run.timings_s`, and Pyomo's hand-off (`set_instance`) timed apart;
 - every HiGHS run: its role (the aggregated model, a screened model, or the full model), its own
   run time, and each better plan and bound through highspy's callbacks, in seconds from process
-  start; hence the time to the first plan of the full instance and to a proven gap of `--rel-gap`;
+  start, and the bounds the run itself holds as proven, which HiGHS's own may not show (the early
+  plan's LP bound, the cutoff a search proved by finding no plan below it); hence the time to the
+  first plan of the full instance and to a proven gap of `--rel-gap`, whatever bound certifies it;
 - each model HiGHS is about to solve, written to MPS with its options and MIP start (the time spent
   writing is taken out of every figure).
 A second fresh process then solves each written model with highspy directly (unless `--skip-direct`),
@@ -81,6 +83,9 @@ BOUNDING_ROLES = ("relaxation", "aggregate", "full")
 PLAN_ROLES = ("fixed", "screened", "full")
 #: The worker's record of each HiGHS run, one JSON line each, in the folder of the written models.
 RUNS_FILE = "runs.jsonl"
+#: The worker's record of the bounds the run itself holds as proven (`_instrument`, `proven_bound`),
+#: one JSON line each, [seconds from process start, role, bound in yuan], in the same folder.
+BOUNDS_FILE = "bounds.jsonl"
 TARGETS = {"shipped_wall_s": 5.0, "gap_1000_s": 30.0, "gap_10000_s": 120.0, "memory_10000_mib": 4096.0,
            "build_share": 0.10}
 
@@ -125,6 +130,15 @@ class Recorder:
         those spent writing models."""
         return time.process_time() - self.excluded_cpu
 
+    def proven_bound(self, role: str, bound_yuan: float | None) -> None:
+        """Note that the run holds `bound_yuan` (yuan) as a proven bound of the model of `role`
+        (ROLES) now: one line of BOUNDS_FILE, written at once (a killed run keeps what it noted).
+        Nothing for a bound of None or not finite."""
+        if bound_yuan is None or _finite(bound_yuan) is None:
+            return
+        with (self.folder / BOUNDS_FILE).open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps([self.now(), role, float(bound_yuan)]) + "\n")
+
     def beside(self, began: float, ended: float) -> float:
         """Seconds of [began, ended] (perf_counter) during which a HiGHS run of another thread than
         this one ran (runs of other threads do not overlap one another: one runs at a time)."""
@@ -132,6 +146,21 @@ class Recorder:
         spans = [(b, e) for t, b, e in self.ran if t != here]
         spans += [(b, ended) for t, b in self.running.items() if t != here]
         return sum(max(0.0, min(e, ended) - max(b, began)) for b, e in spans)
+
+
+def _option(highs: Any, name: str) -> float:
+    """HiGHS's option `name` of `highs` as a float (inf when highspy does not give it)."""
+    got = highs.getOptionValue(name)
+    value = got[1] if isinstance(got, tuple) else got  # older highspy: (status, value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.inf
+
+
+def _capped(bound: float | None, cutoff: float | None) -> float | None:
+    """A bound HiGHS reports (objective units) no higher than the search's `cutoff` (None: none)."""
+    return bound if bound is None or cutoff is None else min(bound, cutoff)
 
 
 def _followed_run(rec: Recorder) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -158,6 +187,10 @@ def _followed_run(rec: Recorder) -> Callable[[Callable[..., Any]], Callable[...,
             events: list[list[Any]] = []
             last = [-1e9]
             improving = int(highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution)
+            # a search with a cutoff (HiGHS's objective_bound: siting/optimize/solve.py `BoundStop`)
+            # proves no bound above it, whatever HiGHS's dual bound reads once it has pruned every
+            # node or was stopped there (its trivial plan's cost, or none)
+            cutoff = _finite(_option(self, "objective_bound"))
 
             def on_event(event: Any) -> None:
                 improved = int(event.callback_type) == improving
@@ -169,7 +202,7 @@ def _followed_run(rec: Recorder) -> Callable[[Callable[..., Any]], Callable[...,
                 plan = _finite(out.mip_primal_bound)
                 if improved and plan is None:
                     plan = _finite(out.objective_function_value)
-                bound = _finite(out.mip_dual_bound)
+                bound = _capped(_finite(out.mip_dual_bound), cutoff)
                 events.append([now, "plan" if improved else "bound", plan and plan * unit, bound and bound * unit])
 
             self.cbMipImprovingSolution.subscribe(on_event)
@@ -185,7 +218,7 @@ def _followed_run(rec: Recorder) -> Callable[[Callable[..., Any]], Callable[...,
                 self.cbMipInterrupt.unsubscribe(on_event)
                 info = self.getInfo()
                 plan = _finite(info.objective_function_value) if info.primal_solution_status else None
-                bound = _finite(info.mip_dual_bound)
+                bound = _capped(_finite(info.mip_dual_bound), cutoff)
                 events.append([rec.now(), "end", plan and plan * unit, bound and bound * unit])
                 # stdout is captured by Pyomo while HiGHS runs: the record goes to a file, at once
                 record = {"model": name, "role": role, "began": began, "seconds": seconds,
@@ -218,6 +251,47 @@ def role_of(rec: Recorder, model: Any) -> str:
     if built == "screened":
         return "screened"
     return "fixed" if fixed else "full"
+
+
+def _proven_wraps(rec: Recorder) -> list[tuple[Any, str, Callable[[Callable[..., Any]], Callable[..., Any]]]]:
+    """The patches of `_instrument` that note the bounds the run holds as proven
+    (`Recorder.proven_bound`) where the count relaxation's solve (siting/optimize/counts.py) holds
+    them, whichever search or LP proved them: before and after each search of the relaxation
+    (`Bounding.search`: the bound proven before it, e.g. the early plan's LP bound, and its
+    report's, with the cutoff it proved by finding no plan below it), and before its counts are
+    fixed in the MIP (`_fixed_search`: the bound it is given, proven before the plan it makes).
+    Only bounds of models whose role bounds the full instance (BOUNDING_ROLES) are noted; what the
+    run computes is unchanged."""
+    import siting.optimize.counts as counts
+
+    def proven_search(original: Callable[..., Any]) -> Callable[..., Any]:
+        def search(self: Any, *args: Any, **kwds: Any) -> Any:
+            # the bound proven before the search (`lower`: e.g. the early plan's LP bound) and the
+            # one its report gives (with the cutoff it proved when it found no plan below it)
+            role = role_of(rec, self.model)
+            lower = kwds["lower"] if "lower" in kwds else args[2] if len(args) > 2 else None
+            if role in BOUNDING_ROLES:
+                rec.proven_bound(role, lower)
+            report = original(self, *args, **kwds)
+            if role in BOUNDING_ROLES:
+                rec.proven_bound(role, report.best_bound_yuan)
+            return report
+
+        return search
+
+    def proven_before_fixed(original: Callable[..., Any]) -> Callable[..., Any]:
+        def fixed_search(model: Any, counts_: Any, settings: Any, solver: Any, lower: float | None,
+                         *args: Any, **kwds: Any) -> Any:
+            # the count relaxation's bound proven before its counts are fixed in the MIP (the early
+            # plan's LP bound before its plan): a bound of the MIP, and of the instance it bounds
+            role = role_of(rec, model)
+            if role in BOUNDING_ROLES:
+                rec.proven_bound(role, lower)
+            return original(model, counts_, settings, solver, lower, *args, **kwds)
+
+        return fixed_search
+
+    return [(counts.Bounding, "search", proven_search), (counts, "_fixed_search", proven_before_fixed)]
 
 
 def _instrument(rec: Recorder) -> list[tuple[Any, str, Callable[[Callable[..., Any]], Callable[..., Any]]]]:
@@ -271,6 +345,7 @@ def _instrument(rec: Recorder) -> list[tuple[Any, str, Callable[[Callable[..., A
         return set_solution
 
     return [
+        *_proven_wraps(rec),
         (Highs, "set_instance", timed_set_instance),
         (screening, "aggregate", marked_aggregate),
         (screening, "build_model", role_of_build),
@@ -368,6 +443,8 @@ class Row:
     status: str = ""
     maxrss_mib: float | None = None
     highs_runs: list[dict[str, Any]] = field(default_factory=list)
+    # the bounds the run held as proven: [seconds from process start, role, yuan] (BOUNDS_FILE)
+    proven_bounds: list[list[Any]] = field(default_factory=list)
     direct_runs: list[dict[str, Any]] = field(default_factory=list)
     direct_maxrss_mib: float | None = None
     notes: list[str] = field(default_factory=list)
@@ -400,12 +477,17 @@ class Row:
         return (build + handoff) / self.wall_s
 
 
-def timeline(runs: Sequence[dict[str, Any]], rel_gap: float) -> tuple[float | None, float | None]:
+def timeline(runs: Sequence[dict[str, Any]], rel_gap: float, proven: Sequence[Sequence[Any]] = ()
+             ) -> tuple[float | None, float | None]:
     """(time to the first plan of the full instance, time to a proven gap of `rel_gap` of it), in
     seconds from process start, from the recorded HiGHS runs: plans of screened or full models are
     plans of the full instance (upper bounds), bounds of the aggregated or full model bound it from
-    below; the gap at a moment is that of the best of each so far."""
-    events = sorted((e[0], run["role"], e[1], e[2], e[3]) for run in runs for e in run["events"])
+    below; the gap at a moment is that of the best of each so far. `proven`: the bounds the run
+    itself held as proven ([seconds, role, yuan], `Recorder.proven_bound`), which no HiGHS run's
+    own bound may show: the early plan's LP bound, the cutoff a search proved by finding no plan
+    below it."""
+    events = sorted([(e[0], run["role"], e[1], e[2], e[3]) for run in runs for e in run["events"]]
+                    + [(t, role, "proven", None, bound) for t, role, bound in proven])
     upper = lower = first = reached = None
     for t, role, _kind, plan, bound in events:
         if role in PLAN_ROLES and plan is not None:
@@ -442,6 +524,9 @@ def run_instance(row: Row, scenario: Path, sets: Sequence[str], args: argparse.N
     runs_path = folder / RUNS_FILE
     row.highs_runs = ([json.loads(line) for line in runs_path.read_text(encoding="utf-8").splitlines() if line]
                       if runs_path.exists() else [])
+    bounds_path = folder / BOUNDS_FILE
+    row.proven_bounds = ([json.loads(line) for line in bounds_path.read_text(encoding="utf-8").splitlines() if line]
+                         if bounds_path.exists() else [])
     written = next((p for p in phases if p["phase"] == "written"), None)
     if written is None or written["exit"] != 0 or child.returncode != 0:
         state = "killed" if child.returncode is None else f"exit {child.returncode}"
@@ -457,7 +542,7 @@ def run_instance(row: Row, scenario: Path, sets: Sequence[str], args: argparse.N
     if written is not None and written["exit"] == 0 and manifest_path.exists():
         absorb_manifest(row, json.loads(manifest_path.read_text(encoding="utf-8")), written)
     row.seconds["highs"] = row.highs_s
-    row.first_plan_s, row.to_gap_s = timeline(row.highs_runs, args.rel_gap)
+    row.first_plan_s, row.to_gap_s = timeline(row.highs_runs, args.rel_gap, row.proven_bounds)
     if row.highs_runs and not args.skip_direct:
         direct = run_child([sys.executable, str(Path(__file__).resolve()), "--resolve", str(folder)],
                            workdir / f"{tag}_direct", args.instance_timeout)
