@@ -51,10 +51,11 @@ def run() -> int:
               f"{sys.executable}, is {sys.version.split()[0]}); {install_advice()}", file=sys.stderr)
         return SETUP_ERROR
     try:
-        from siting.cli import end_at_once_on_another_stop, main
+        from siting.cli import end_at_once_on_another_stop, end_without_freeing, main
 
         code = main(own_process=True)  # the process ends after: `main`'s own_process
         end_at_once_on_another_stop(code)  # Ctrl-C again while Python ends: no traceback
+        end_without_freeing(code)  # no other thread left: the process ends here
         return code
     except KeyboardInterrupt:  # before siting/cli.py handles Ctrl-C: while it is imported
         print(STOPPED_EARLY, file=sys.stderr)

@@ -138,12 +138,13 @@ def _command_line() -> int:
     import sys
 
     try:
-        from siting.cli import end_at_once_on_another_stop, main
+        from siting.cli import end_at_once_on_another_stop, end_without_freeing, main
     except KeyboardInterrupt:
         print("stopped by SIGINT: outputs not yet complete were discarded", file=sys.stderr)
         return 128 + signal.SIGINT
     code = main(own_process=True)  # the process ends after: `main`'s own_process
     end_at_once_on_another_stop(code)
+    end_without_freeing(code)  # no other thread left: the process ends here
     return code
 
 
