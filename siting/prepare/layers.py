@@ -1138,7 +1138,7 @@ def _crs_problem(frame: gpd.GeoDataFrame, path: Path, role: str) -> str | None:
     if named is not None:
         return named
     known = crs.is_geographic or crs.is_projected
-    if known:
+    if known and not crs.equals(pyproj.CRS("EPSG:4326"), ignore_axis_order=True):  # WGS84 needs no transform
         try:
             pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
         except pyproj.exceptions.ProjError:
@@ -1293,13 +1293,15 @@ def ballpark_notice(crs: pyproj.CRS, target: pyproj.CRS, path: Path, role: str) 
     but a ballpark one (`allow_ballpark=False` finds none): it takes the two datums as one, with no
     shift, and the layer may lie off by as much as they differ. None for a pair of
     `COINCIDENT_DATUMS`, or when PROJ has a transformation. Names the file by `path` as it is."""
+    if {_datum_code(crs), _datum_code(target)} <= set(COINCIDENT_DATUMS):
+        return None  # asked first: PROJ's look-ups below take a millisecond a layer
     try:
         exact = TransformerGroup(crs, target, always_xy=True, allow_ballpark=False)
+        if exact.transformers:
+            return None
         ballpark = pyproj.Transformer.from_crs(crs, target, always_xy=True)
     except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError):
         return None  # no transformation at all: `_crs_problem` refuses the layer
-    if exact.transformers or {_datum_code(crs), _datum_code(target)} <= set(COINCIDENT_DATUMS):
-        return None
     datum = crs.datum.name if crs.datum is not None else crs.name
     onto = target.geodetic_crs.name if target.geodetic_crs is not None else target.name
     missing = [op.name for op in exact.unavailable_operations]
@@ -2755,13 +2757,18 @@ LONLAT_MAX_SEGMENT_DEG = 0.01
 
 def to_working_crs(frame: gpd.GeoDataFrame, crs: pyproj.CRS) -> gpd.GeoDataFrame:
     """`frame` in the working CRS; lon/lat edges are densified first, so that they stay the
-    straight lon/lat lines they were drawn as."""
+    straight lon/lat lines they were drawn as. A new frame, its other columns as `frame`'s; the
+    geometries are transformed as an array and set on it at once (what `GeoDataFrame.to_crs`
+    does, without its copies of the frame: this runs some ten times a solve). ValueError for a
+    frame without a CRS, as `to_crs`."""
     if not len(frame):
         return frame.set_crs(crs, allow_override=True)
+    geometries = frame.geometry.values
     if frame.crs is not None and frame.crs.is_geographic:
-        frame = frame.copy()
-        frame["geometry"] = shapely.segmentize(frame.geometry.to_numpy(), LONLAT_MAX_SEGMENT_DEG)
-    return frame.to_crs(crs)
+        geometries = gpd.array.from_shapely(shapely.segmentize(np.asarray(geometries), LONLAT_MAX_SEGMENT_DEG),
+                                            crs=frame.crs)
+    projected = geometries.to_crs(crs)
+    return frame.set_geometry(projected.copy() if projected is geometries else projected)  # none shared
 
 
 #: Parts of one site farther apart than this (km, edge to edge in the working CRS) are named in a
