@@ -332,6 +332,15 @@ def _as_given(absolute: str) -> str | None:
     return None
 
 
+def _relative_to(absolute: str, folder: str) -> str | None:
+    """The absolute path `absolute` relative to the absolute folder `folder` (in / form), or None
+    when it does not lie under it."""
+    try:
+        return Path(absolute).relative_to(folder).as_posix()
+    except ValueError:
+        return None
+
+
 def shown_path(path: Path | str) -> str:
     """A file as messages name it: as it was given when given so (`given_path`: from a home folder,
     `~/x.gpkg`; absolute, in an override or on the front door; or leading out of the current folder,
@@ -350,15 +359,18 @@ def shown_path(path: Path | str) -> str:
     given = _as_given(absolute)
     if given is not None:
         return given
-    candidates = (absolute, real_path(absolute))  # as typed, then through any symbolic links
-    given = _as_given(candidates[1])
+    # as typed, then through any symbolic links: those are resolved (a system call for each
+    # folder of the path) only where the answer needs them, some 80 files being named a solve;
+    # `_as_given` finds nothing when no path was given
+    real = real_path(absolute) if _GIVEN_PATHS.get() else None
+    given = _as_given(real) if real is not None else None
     if given is not None:
         return given
-    for candidate in candidates:
-        try:
-            return Path(candidate).relative_to(folder).as_posix()
-        except ValueError:  # not under the current folder
-            continue
+    relative = _relative_to(absolute, folder)
+    if relative is None:
+        relative = _relative_to(real if real is not None else real_path(absolute), folder)
+    if relative is not None:
+        return relative
     return _typed_form(absolute) or absolute
 
 
