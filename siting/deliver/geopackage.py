@@ -47,11 +47,12 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 
 from siting.deliver.folders import PROBE_PREFIX
-from siting.deliver.layer import OutputLayer
+from siting.deliver.layer import FieldKind, OutputLayer
 from siting.deliver.mapinfo import layer_basis
 
 #: The one timestamp written into the GeoPackage (GPKG requires one; a wall-clock one would make
@@ -81,7 +82,7 @@ COUNT_TRIGGERS_SQL = (
  END""",
 )
 
-_DTYPES = {"integer": "int64", "real": "float64", "boolean": "bool"}
+_DTYPES = {"integer": np.dtype("int64"), "real": np.dtype("float64"), "boolean": np.dtype("bool")}
 #: pandas' nullable dtypes, for an integer or yes/no field with a null: GDAL declares them
 #: Integer64 and Integer(Boolean) and writes the nulls as NULL (a float64 column, a REAL field).
 _NULLABLE_DTYPES = {"integer": "Int64", "boolean": "boolean"}
@@ -127,17 +128,26 @@ def typed_frame(layer: OutputLayer) -> gpd.GeoDataFrame:
     """The layer with column dtypes that GDAL maps to the declared field kinds, also when the
     layer is empty (an empty object column would otherwise become a string field): an integer or
     yes/no field with a null as pandas' nullable dtype (`_NULLABLE_DTYPES`), so that the field
-    keeps its kind and the null stays NULL."""
-    columns: dict[str, pd.Series] = {}
-    for name, kind in layer.fields:
-        values = layer.frame[name]
-        if kind == "string":
-            columns[name] = values.astype(object)
-        elif kind != "real" and values.isna().any():
-            columns[name] = pd.Series(pd.array(values.tolist(), dtype=_NULLABLE_DTYPES[kind]), index=values.index)
-        else:
-            columns[name] = values.astype(_DTYPES[kind])
-    return gpd.GeoDataFrame(columns, geometry=layer.frame.geometry.array, crs=layer.frame.crs)
+    keeps its kind and the null stays NULL. Each column is made as an array on the layer's index
+    (`typed_values`), not as a Series to be aligned: the Yunnan plan's sites (84 fields) took
+    some 20 ms as Series, 6 ms so."""
+    frame = layer.frame
+    columns = {name: typed_values(frame[name], kind) for name, kind in layer.fields}
+    return gpd.GeoDataFrame(columns, index=frame.index, geometry=frame.geometry.array, crs=frame.crs)
+
+
+def typed_values(values: pd.Series, kind: FieldKind
+                 ) -> pd.Series | np.ndarray | pd.api.extensions.ExtensionArray:
+    """The values of a field of `kind` as `typed_frame` writes them, the same values and dtype
+    as `values.astype` gives: a string field's as a Series of objects on `values`' index (an
+    array of them would be made a column of pandas' `str` dtype); an integer or yes/no field's
+    with a null as pandas' nullable dtype (`_NULLABLE_DTYPES`: Int64, boolean); other fields'
+    as int64, float64 (a null as NaN) or bool arrays (`_DTYPES`)."""
+    if kind == "string":
+        return pd.Series(values.to_numpy(dtype=object), index=values.index, dtype=object, copy=False)
+    if kind != "real" and values.isna().any():
+        return pd.array(values.tolist(), dtype=_NULLABLE_DTYPES[kind])
+    return values.to_numpy(dtype=_DTYPES[kind])
 
 
 def layer_description_text(layer: OutputLayer, descriptions: Mapping[str, str] | None = None) -> str:
