@@ -1274,7 +1274,9 @@ def end_without_freeing(code: int) -> None:
     same reason. Only where no other thread runs (Python's end waits for those: a stop's, a Dask
     client's); there, and for a `main` called in another program's process, nothing is done.
     Where a standard stream cannot be flushed (a pipe its reader closed, a full disk), Python's own
-    end follows, which says so as it always did."""
+    end follows, which says so as it always did. A stream closed as the process started (`>&-`,
+    `2>&-`: Python then sets it to None) has nothing to flush, and is skipped as Python's own end
+    skips it: the exit code stays `code`."""
     if threading.active_count() > 1:
         return
     import atexit
@@ -1282,7 +1284,8 @@ def end_without_freeing(code: int) -> None:
     atexit._run_exitfuncs()
     try:
         for stream in (sys.stdout, sys.stderr):
-            stream.flush()
+            if stream is not None:
+                stream.flush()
     except (OSError, ValueError):
         return
     os._exit(code)

@@ -85,3 +85,21 @@ def test_another_thread_still_running_gets_python_s_own_end(folder: Path) -> Non
     done = ended("cli.py", "thread", folder / "scenario.yaml")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-2:] == ["exit function ran", "freed"]
+
+
+@pytest.mark.parametrize("entry", ["cli.py", "siting"])
+@pytest.mark.parametrize("closed", [1, 2])
+def test_a_stream_closed_as_the_process_started_keeps_the_exit_code(entry: str, closed: int, folder: Path) -> None:
+    """Standard output or error closed as the command starts (`>&-`, `2>&-`; Python sets the
+    stream to None): refused input still ends with its exit code 2 and its message (printed to the
+    other stream, where print sends what it cannot), not 1 and an AttributeError from the flush
+    of a stream that is None."""
+    (folder / "scenario.yaml").write_text("years: [2024\n", encoding="utf-8")
+    quoted = ["bash", "-c", f'"$@" {closed}>&-', "bash", sys.executable, "-c", SCRIPT, entry, "none", "check",
+              str(folder / "scenario.yaml"), "--quiet"]
+    done = subprocess.run(quoted, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True,
+                          text=True, timeout=300)
+    said = done.stderr if closed == 1 else done.stdout
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "scenario.yaml" in said
+    assert "Traceback" not in done.stdout + done.stderr
