@@ -1264,6 +1264,24 @@ def end_at_once_on_another_stop(code: int) -> None:
             signal.signal(signum, leave)
 
 
+def open_closed_streams() -> None:
+    """In the command's own process (`main`'s own_process), as it starts: a standard output or
+    error closed as the process started (`>&-`, `2>&-`: Python then sets `sys.stdout` or
+    `sys.stderr` to None) is opened onto the null device, so that what the command writes there is
+    dropped, as the user asked, instead of ending the command with an AttributeError where it or a
+    library flushes the stream (Pyomo's capture of HiGHS's output does, for every command that
+    reads a scenario); and so that no file the command opens later takes that descriptor, where a
+    library's own writes to it would land. Streams that are open are left as they are."""
+    for descriptor, name in ((1, "stdout"), (2, "stderr")):
+        if getattr(sys, name) is not None:
+            continue
+        null = os.open(os.devnull, os.O_WRONLY)
+        if null != descriptor:
+            os.dup2(null, descriptor)
+            os.close(null)
+        setattr(sys, name, open(descriptor, "w", encoding="utf-8", closefd=False))  # noqa: SIM115 (for the process's life)
+
+
 def end_without_freeing(code: int) -> None:
     """In the command's own process (cli.py `run`, the installed `siting`), once `main` returned
     `code` and printed all it prints: end the process now with `code`, as Python's own end does
@@ -1316,6 +1334,8 @@ def main(argv: list[str] | None = None, own_process: bool = False) -> int:
     returns: after a stop, what the command started is left to its end (`progress.ending_on_stop`:
     the local Dask cluster's workers, as Ctrl-C cuts its start or its close short), which the stop
     then takes a fraction of a second, not seconds; a program calling `main` keeps nothing of it."""
+    if own_process:
+        open_closed_streams()
     args = parsed_arguments(argv)
     quiet = getattr(args, "quiet", False) or not PROGRESS_BY_DEFAULT
     folders = written_folders()
