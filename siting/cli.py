@@ -1098,6 +1098,30 @@ def front_door() -> ModuleType:
     return api
 
 
+class StdoutRefused(Exception):
+    """Standard output refused the command's results (`print_results`): its file's disk is full,
+    over quota, or its device fails. `cause`: the OSError raised."""
+
+    def __init__(self, cause: OSError):
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def print_results(*values: object, sep: str = " ", end: str = "\n") -> None:
+    """`print` of the command's results to standard output, flushed at once, so that a refusal
+    shows here: the reader of a pipe gone raises BrokenPipeError, as `print` does (`... | head`:
+    the command succeeded); any other OSError is raised as StdoutRefused (said in one line, exit
+    code 2: `_error_exit`), not as a traceback."""
+    try:
+        print(*values, sep=sep, end=end)
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise StdoutRefused(exc) from exc
+
+
 def run_command(args: argparse.Namespace) -> int:
     """Run the parsed command, print its results on standard output; return the exit code."""
     if args.command == "solve":
@@ -1114,9 +1138,9 @@ def run_command(args: argparse.Namespace) -> int:
                                  alternatives=args.alternatives, slack=args.slack)
         except OutputFolderError as refused:
             if refused.result is not None:  # the folder changed during the run: the plan is in the kept folder
-                print(format_summary(refused.result))
+                print_results(format_summary(refused.result))
             raise
-        print(format_summary(result))
+        print_results(format_summary(result))
         if args.alternatives:
             from siting.config.units import slack_percent
             from siting.deliver.explore import near_optimal_line
@@ -1125,16 +1149,17 @@ def run_command(args: argparse.Namespace) -> int:
             found = near_optimal_line(result.near_optimal) or (
                 f"{args.alternatives} near-optimal alternative{'s' if args.alternatives != 1 else ''} within "
                 f"{slack_percent(slack)} of the optimum")
-            print("", *wrap_text(found, terminal_width()), sep="\n")  # the folder's line, a path, is not wrapped
-            print(alternatives_written(result.near_optimal, args.alternatives, folder_named(result.out_dir)))
+            # the folder's line, a path, is not wrapped
+            print_results("", *wrap_text(found, terminal_width()), sep="\n")
+            print_results(alternatives_written(result.near_optimal, args.alternatives, folder_named(result.out_dir)))
         if result.rule_costs is not None:
-            print("\n" + rule_costs_text(result.rule_costs, run_names(result)))
+            print_results("\n" + rule_costs_text(result.rule_costs, run_names(result)))
         return 0
     if args.command == "show":
-        print(show_scenario(args), end="")
+        print_results(show_scenario(args), end="")
         return 0
     if args.command == "check":
-        print(check_text(args))
+        print_results(check_text(args))
         return 0
     if args.command == "schema":
         from siting.api import scenario_schema_text, write_scenario_schema
@@ -1144,11 +1169,11 @@ def run_command(args: argparse.Namespace) -> int:
             raise InputError([f"--partial | leaves out the keys a file that extends a base need not repeat, and only "
                               f"a scenario extends one (got --of {args.of}); leave out --partial"])
         if args.out is None:
-            print(scenario_schema_text(args.partial, of=args.of), end="")
+            print_results(scenario_schema_text(args.partial, of=args.of), end="")
         else:  # named as typed when from a home folder
             written = write_scenario_schema(args.out, args.partial, of=args.of)
             what = {"committed": "committed-projects"}.get(args.of, args.of)
-            print(f"{what} schema written to {args.out if home_expanded(args.out) is not None else written}")
+            print_results(f"{what} schema written to {args.out if home_expanded(args.out) is not None else written}")
         return 0
     staging_refused(args.out)
     api = front_door()
@@ -1165,9 +1190,9 @@ def run_command(args: argparse.Namespace) -> int:
     if args.command == "compare":
         from siting.runs.batch import repeated_file_notices
 
-        print(batch_report(batch, "comparison", repeated_file_notices(args.scenarios)))
+        print_results(batch_report(batch, "comparison", repeated_file_notices(args.scenarios)))
     else:
-        print(batch_report(batch, "sweep"))
+        print_results(batch_report(batch, "sweep"))
     return 0 if batch.ok else 1
 
 
@@ -1381,7 +1406,8 @@ def _error_exit(exc: Exception, debug: bool) -> int | None:
     caused is raised in its place (an import the signal cut short fails again, "type ... is already
     registered"; a pipe to a killed worker breaks), and the clean-up ran as it went up (the folders
     staged removed). Otherwise: bad input, 2; no plan, 1, the run's notices first; stdout's reader
-    gone (`... | head`), 0. With `debug` the traceback of bad input, no plan or a stop is printed
+    gone (`... | head`), 0; stdout refusing them
+    (a full disk: `StdoutRefused`), 2. With `debug` the traceback of bad input, no plan or a stop is printed
     too."""
     if debug and (_received or isinstance(exc, (InputError, PlanInfeasible, NoSolution))):
         traceback.print_exception(exc)
@@ -1406,7 +1432,22 @@ def _error_exit(exc: Exception, debug: bool) -> int | None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    if isinstance(exc, StdoutRefused):
+        # stdout's file or device refused the writes (a full disk, a quota): said in one line,
+        # exit code 2 as for an output folder whose disk refused them; stdout is pointed at the
+        # null device so that the interpreter's last flush does not fail again
+        print(f"error: standard output refused the command's results ({exc.cause.strerror or exc.cause}): what "
+              "it printed there is incomplete; its output files, if any, were written before; free space "
+              "where standard output goes, or send it elsewhere, and run the command again", file=sys.stderr)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return InputError.exit_code
     return None
+    try:
+        sys.stdout.flush()
+    except OSError:
+        return True
+    return False
 
 
 def no_plan_text(exc: Exception) -> str:
