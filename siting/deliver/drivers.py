@@ -441,6 +441,20 @@ def _in_year(table: pd.DataFrame, year: int) -> pd.DataFrame:
     return table if table.empty else table.loc[table["year"] == year]
 
 
+def year_rows(table: pd.DataFrame, year: int | None, columns: Sequence[str]) -> list[tuple[Any, ...]]:
+    """The rows of a plan table in `year` (every row where None), in the table's order, each as a
+    tuple of its values in `columns`, as Python scalars (what `itertuples` gives, without a named
+    tuple per row or a filtered copy of the table); none where the table is empty (it may lack
+    the columns). Raises KeyError where a non-empty table lacks one of `columns` or "year"."""
+    if table.empty:
+        return []
+    values = [table[c].tolist() for c in columns]
+    if year is None:
+        return list(zip(*values, strict=True))
+    chosen = np.flatnonzero(table["year"].to_numpy() == year).tolist()
+    return [tuple(column[i] for column in values) for i in chosen]
+
+
 def _product_costs(inputs: ModelInputs, plan: Plan, year: int) -> tuple[dict[str, float], dict[str, float]]:
     """`output_costs` and `unit_costs` of `year`. The input products are valued downstream from
     the raw materials (the product chain has no cycle; one would value the input that closes it at
@@ -451,37 +465,38 @@ def _product_costs(inputs: ModelInputs, plan: Plan, year: int) -> tuple[dict[str
 def _computed_product_costs(inputs: ModelInputs, plan: Plan, year: int) -> tuple[dict[str, float], dict[str, float]]:
     """`_product_costs` computed."""
     own: dict[str, float] = defaultdict(float)
-    for b in plan.builds.itertuples(index=False):
-        if year >= int(b.year) + inputs.lead_time_yr.get(b.product, 0):
-            spec = inputs.module(b.module)
-            own[b.product] += b.modules * (capex_annuity_yuan_per_yr(inputs, spec)
-                                           + land_annuity_yuan_per_yr(inputs, b.site, spec)
+    for b_year, b_product, b_module, b_site, b_modules in year_rows(plan.builds, None,
+                                                                     ("year", "product", "module", "site", "modules")):
+        if year >= int(b_year) + inputs.lead_time_yr.get(b_product, 0):
+            spec = inputs.module(b_module)
+            own[b_product] += b_modules * (capex_annuity_yuan_per_yr(inputs, spec)
+                                           + land_annuity_yuan_per_yr(inputs, b_site, spec)
                                            + spec.fixed_opex_yuan_per_yr)
     made: dict[str, float] = defaultdict(float)
     use: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for row in plan.capacity.loc[plan.capacity["year"] == year].itertuples(index=False):
-        produced = float(row.production)
-        made[row.product] += produced
-        energy = inputs.energy_kwh_per_unit.get(row.product, 0.0) * inputs.power_tariff_yuan_per_kwh.get(row.site, 0.0)
-        own[row.product] += (energy + inputs.other_variable_cost_yuan_per_unit.get(row.product, 0.0)) * produced
+    for product, site, production in year_rows(plan.capacity, year, ("product", "site", "production")):
+        produced = float(production)
+        made[product] += produced
+        energy = inputs.energy_kwh_per_unit.get(product, 0.0) * inputs.power_tariff_yuan_per_kwh.get(site, 0.0)
+        own[product] += (energy + inputs.other_variable_cost_yuan_per_unit.get(product, 0.0)) * produced
         for resource in inputs.RESOURCES:
-            rho = inputs.resource_t_per_unit.get((row.product, resource), 0.0)
+            rho = inputs.resource_t_per_unit.get((product, resource), 0.0)
             if rho > 0 and produced > 0:
-                use[(row.site, resource)][row.product] += rho * produced
+                use[(site, resource)][product] += rho * produced
     rate = inputs.transport_yuan_per_t_km
     raw: dict[tuple[str, str], float] = defaultdict(float)
-    for row in _in_year(plan.flows, year).itertuples(index=False):
-        raw[(row.site, row.resource)] += (inputs.resource_price_yuan_per_t.get(row.resource, 0.0)
-                                          + rate * row.km) * row.tonnes
-    for row in _in_year(plan.raw_imports, year).itertuples(index=False):
-        km = inputs.site_hub_km.get(row.site, 0.0) + inputs.hub_gateway_km.get(inputs.cluster_of_site[row.site], 0.0)
-        raw[(row.site, row.resource)] += float(row.import_cost_yuan) + rate * km * row.tonnes
+    for site, resource, km, tonnes in year_rows(plan.flows, year, ("site", "resource", "km", "tonnes")):
+        raw[(site, resource)] += (inputs.resource_price_yuan_per_t.get(resource, 0.0) + rate * km) * tonnes
+    for site, resource, import_cost, tonnes in year_rows(plan.raw_imports, year,
+                                                         ("site", "resource", "import_cost_yuan", "tonnes")):
+        km = inputs.site_hub_km.get(site, 0.0) + inputs.hub_gateway_km.get(inputs.cluster_of_site[site], 0.0)
+        raw[(site, resource)] += float(import_cost) + rate * km * tonnes
     for key, cost in raw.items():
         total = sum(use[key].values())
         for product, used in use[key].items():
             own[product] += cost * used / total
-    for row in _in_year(plan.product_flows, year).itertuples(index=False):
-        own[row.product] += rate * inputs.transport_t_per_unit.get(row.product, 0.0) * row.km * row.units
+    for product, km, units in year_rows(plan.product_flows, year, ("product", "km", "units")):
+        own[product] += rate * inputs.transport_t_per_unit.get(product, 0.0) * km * units
     bought: dict[str, tuple[float, float]] = {}
     for product, rows in _in_year(plan.trade, year).groupby("product", sort=False):
         bought[str(product)] = (float(rows["imports"].sum()), float(rows["import_cost_yuan"].sum()))
