@@ -15,11 +15,12 @@ import io
 import json
 import math
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyproj
 
@@ -876,6 +877,15 @@ def output_value_definition(inputs: ModelInputs, plan: Plan,
     return text
 
 
+def rows_of(frame: pd.DataFrame, columns: Sequence[str]) -> Iterator[Any]:
+    """`frame.itertuples(index=False)` with only those of `columns` that the frame has (in the
+    frame's order), each row a named tuple of their values: a layer's table may hold hundreds of
+    columns, and `itertuples` reads every one of them. A column asked for and absent is no
+    attribute of the rows, as `itertuples` of the whole frame would not have it either."""
+    wanted = set(columns)
+    return frame[[c for c in frame.columns if c in wanted]].itertuples(index=False)
+
+
 def by_product(frame: pd.DataFrame) -> Callable[[str], pd.DataFrame]:
     """The rows of `frame` of a product, in their order, as `frame.loc[frame["product"] == p]`
     gives them (an empty frame of its columns for a product it has no row of), the frame split
@@ -905,7 +915,10 @@ def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
         sub = of_product(p)
         if sub.empty:
             continue
-        added = [sub.loc[sub["cluster"] == c, "added_cumulative"].sum() for c in clusters]
+        # Each cluster's rows summed as pandas sums them (NaN skipped), on the arrays, not a filtered
+        # frame per cluster.
+        located, cumulative = sub["cluster"].to_numpy(), sub["added_cumulative"].to_numpy(dtype=float)
+        added = [np.nansum(cumulative[located == c]) for c in clusters]
         rows.append([product_label(p), per_year(loaded.catalog.products[p].unit), *(amount(v) for v in added),
                      amount(sub["existing"].sum()), amount(sub["committed"].sum()), amount(sub["capacity"].sum())])
     header = ["product", "unit", *(f"added in {clusters_named.get(c, c)}" for c in clusters), "existing",
@@ -1877,7 +1890,7 @@ def site_blocks(sites: OutputLayer, names: Mapping[str, str] | None = None,
     excluded = outside = 0
     notes: dict[tuple[str, float, tuple[str, ...]], int] = {}  # a left-out reason's `_note_key` -> its number
     noted = [0]  # noted[k]: how many notes the first k rows refer to
-    for row in frame.itertuples(index=False):
+    for row in rows_of(frame, ("id", "name", "status", "cluster", "excluded_redline", "excluded_proximity")):
         reasons = []
         if row.excluded_redline:
             reasons.append(f"red line excludes {_products_text(row.excluded_redline)}")
@@ -1988,6 +2001,12 @@ def _zone_overlap_line(row: Any, site: str, distance_m: Callable[[str, str], flo
             f"zone{'' if one else 's'} here and more land")
 
 
+#: The sites layer's columns that `land_blocks` shows in its table, and those that
+#: `_zone_overlap_line` reads.
+LAND_COLUMNS = ("usable_land_ha", "land_after_redline_ha", "land_committed_ha", "land_free_ha", "land_used_ha")
+OVERLAP_COLUMNS = ("setback_products", "setback_reach", "setback_overlap_ha", "land_outside_setback_ha")
+
+
 def land_blocks(frame: Any, names: Mapping[str, str] | None = None,
                 distance_m: Callable[[str, str], float] | None = None) -> list[Block]:
     """The land of the built sites (`frame`: the sites layer's table, `LAND_FIELDS` of
@@ -2005,12 +2024,12 @@ def land_blocks(frame: Any, names: Mapping[str, str] | None = None,
         return []
     rows = [[names.get(str(r.id), str(r.id)), *(measure(float(v)) for v in (
         r.usable_land_ha, r.land_after_redline_ha, r.land_committed_ha, r.land_free_ha, r.land_used_ha))]
-        for r in built.itertuples(index=False)]
+        for r in rows_of(built, ("id", *LAND_COLUMNS))]
     blocks = [Block("p", "Land at the built sites, ha (after the red line and left for new modules: the most over "
                          "the products, as setbacks differ by product; sites.geojson has every site's):"),
               Block("table", Table(["site", "usable", "after the red line", "committed projects",
                                     "left for new modules", "new modules take"], rows, frozenset(range(1, 6))))]
-    partly = [r for r in built.itertuples(index=False) if getattr(r, "setback_products", "")]
+    partly = [r for r in rows_of(built, ("id", *OVERLAP_COLUMNS)) if getattr(r, "setback_products", "")]
     if partly:
         lines = [_zone_overlap_line(r, names.get(str(r.id), str(r.id)), distance_m) for r in partly]
         blocks += [Block("p", "Built sites partly inside the red-line zone of a product they build (the model counts "
