@@ -2670,9 +2670,14 @@ def read_mapping(path: Path, what: str = "file", kind: str | None = None) -> tup
 
 
 def resolve_extends(path: Path, data: dict[str, Any], node: yaml.Node | None = None,
-                    seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], list[tuple[Origin, Any]]]:
+                    seen: tuple[Path, ...] = (), problems: list[str] | None = None
+                    ) -> tuple[dict[str, Any], list[tuple[Origin, Any]]]:
     """The scenario with its `extends:` chain applied (base first, this file's keys on top), and
-    the layers of keys each file wrote, deepest base first (for messages at their own lines)."""
+    the layers of keys each file wrote, deepest base first (for messages at their own lines).
+
+    A key a file overrides that its base lacks (a misspelt key) is left out of the merge: with
+    `problems`, its problem is added there, for the caller to list with the scenario's others;
+    without, InputError."""
     own = Origin(path, node)
     reference = data.get("extends")
     if reference is None:
@@ -2682,15 +2687,17 @@ def resolve_extends(path: Path, data: dict[str, Any], node: yaml.Node | None = N
         raise InputError([f"{own.where(('extends',))}: extends | scenarios extend each other in a cycle through "
                           f"{base_path.name}"])
     base, base_node = read_mapping(base_path, kind="scenario")
-    base, layers = resolve_extends(base_path, base, base_node, (*seen, path.resolve()))
+    found: list[str] = []
+    base, layers = resolve_extends(base_path, base, base_node, (*seen, path.resolve()), found)
     base = dict(base)
     base.pop("extends", None)
     rebase_paths(base, base_path.parent, path.parent)
-    problems: list[str] = []
     override = {k: v for k, v in data.items() if k != "extends"}
-    merged = deep_merge(base, override, Scenario, own, (), problems)
-    if problems:
-        raise InputError(problems)
+    merged = deep_merge(base, override, Scenario, own, (), found)
+    if found and problems is None:
+        raise InputError(found)
+    if problems is not None:
+        problems += found
     return merged, [*layers, (own, override)]
 
 
@@ -3328,10 +3335,10 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
     """load_scenario for one variant (or none), without checking the other variants."""
     data, node = read_mapping(path, "scenario", "scenario")
     main = Origin(path, node)
-    data, layers = resolve_extends(path, data, node)
+    problems: list[str] = []
+    data, layers = resolve_extends(path, data, node, problems=problems)
     locator = Locator(layers, main)
     variants = defined_variants(path, node, data, locator)
-    problems: list[str] = []
     if variant is not None and variant not in variants:
         # the base scenario, a run of the file too, is checked with the overrides, so that a
         # misspelt variant hides none of their problems nor its layers'
@@ -3340,7 +3347,7 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
     if variant is not None:
         written = locator.origin(("variants", variant))  # this file, or the base that defines the variant
         origin = Origin(written.path, written.node, (*written.prefix, "variants", variant))
-        data = apply_variant(path, origin, data, variants, variant)
+        data = apply_variant(path, origin, data, variants, variant, problems)
         locator.add(origin, variants[variant] or {})
     problems += apply_overrides(path, data, locator, overrides)
     faults = Faults()
@@ -3665,22 +3672,25 @@ def unknown_variant_problem(path: Path, variant: str, variants: dict[str, Any]) 
 
 
 def apply_variant(path: Path, origin: Origin, data: dict[str, Any], variants: dict[str, Any],
-                  variant: str) -> dict[str, Any]:
+                  variant: str, problems: list[str] | None = None) -> dict[str, Any]:
     """The base scenario with one named variant's overrides merged in; the variant is named
     `<base name>-<variant>` unless it sets its own name. Problems are reported where `origin`
-    (the variant in its file) wrote them."""
+    (the variant in its file) wrote them: added to `problems` when given (a key the base lacks
+    is then left out of the merge, for the rest to be checked), else raised as InputError."""
     if variant not in variants:
         raise InputError([unknown_variant_problem(path, variant, variants)])
     base = {k: v for k, v in data.items() if k != "variants"}
     overrides = variants[variant] or {}
-    problems: list[str] = []
+    found: list[str] = []
     if "extends" in overrides:
-        problems.append(f"{origin.where(('extends',))}: {origin.key(('extends',))} | a variant may not set extends "
+        found.append(f"{origin.where(('extends',))}: {origin.key(('extends',))} | a variant may not set extends "
                         f"(got {overrides['extends']!r}); set extends at the top of the scenario file, or make the "
                         "variant a scenario file of its own")
-    merged = deep_merge(base, overrides, Scenario, origin, (), problems)
-    if problems:
-        raise InputError(problems)
+    merged = deep_merge(base, {k: v for k, v in overrides.items() if k != "extends"}, Scenario, origin, (), found)
+    if found and problems is None:
+        raise InputError(found)
+    if problems is not None:
+        problems += found
     if "name" not in overrides:
         merged["name"] = f"{base.get('name')}-{variant}"
     return merged
