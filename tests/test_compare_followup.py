@@ -227,6 +227,18 @@ def test_terminal_lists_the_sites_added_and_dropped_whole_under_the_table() -> N
     assert "Industrial park number 2 of the province; and 5 more (comparison.md)." in capped
 
 
+def test_one_site_too_long_for_its_cell_is_counted_in_the_singular() -> None:
+    """One added site whose name is too long for the terminal's cell: "1 site (listed below)",
+    not "1 sites"."""
+    long = {"park_0": "Industrial park number 0 of the province, its northern and southern areas together"}
+    base = solved("base", 10.0, {"anning_caopu": {"cells": 5.0}})
+    other = solved("other", 9.0, {"park_0": {"cells": 1.0}})
+    base, other = (replace(s, site_names={**NAMES, **long}) for s in (base, other))
+    text = comparison_text(comparison_table([base, other]), [base, other], "comparison.csv")
+    assert "1 site (listed below)" in text
+    assert "1 sites" not in text
+
+
 def test_terminal_opens_with_the_settings_applied_to_every_run() -> None:
     runs = swapped()
     table = comparison_table(runs)

@@ -1505,7 +1505,7 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
             rows = shown["metric"] == row
             if rows.any() and display_width(str(shown.loc[rows, columns[summary.label]].iloc[0])) > TERMINAL_CELL:
                 count = len(_changed_sites(base, summary, row == SITES_ADDED_ROW))
-                shown.loc[rows, columns[summary.label]] = f"{count:,} sites (listed below)"
+                shown.loc[rows, columns[summary.label]] = f"{count:,} site{'' if count == 1 else 's'} (listed below)"
                 listed = True
     side_by_side = ["metric", "unit", base.label, *(c for s in summaries[1:] for c in (s.label, columns[s.label]))]
     tables, cut = terminal_tables(shown[side_by_side], 2, width)
