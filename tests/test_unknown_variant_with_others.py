@@ -58,3 +58,16 @@ def test_compare_names_a_variant_no_file_defines_beside_the_sets_problem(folder:
                      f"  - {THREADS.replace('scenario.yaml', 'other.yaml')}",
                      "  - --variant nope | no scenario file of the comparison defines a variant named 'nope' "
                      "(defined: none); name one of those"]
+
+
+def test_an_unknown_variant_is_not_said_to_meet_the_base_runs_folder(folder: Path, capsys, monkeypatch):
+    """The scenario's output.folder holds the base scenario's outputs (a solve without a variant):
+    `solve --variant nope` and `check --variant nope` name the unknown variant alone, not also that
+    the folder "holds the outputs of another run ... while this run is ... variant "nope"" (there
+    is no such run; the base scenario checked in its place owns the folder)."""
+    monkeypatch.chdir(folder)
+    assert main(["solve", "scenario.yaml", "--quiet"]) == 0
+    capsys.readouterr()
+    for command in ("solve", "check"):
+        assert refused(folder, capsys, [command, "scenario.yaml", "--variant", "nope"]) == [
+            "error: 1 problem in the input:", f"  - {VARIANT}"]

@@ -18,7 +18,7 @@ import pandas as pd
 from models import ModelInputs
 from siting.config import progress
 from siting.config.errors import InputError, NoSolution, OutputFolderError, PlanInfeasible
-from siting.config.load import Override, Salvage, home_path, load_scenario
+from siting.config.load import LoadedScenario, Override, Salvage, home_path, load_scenario
 from siting.deliver import machine
 from siting.deliver.folders import (
     SCENARIO_FROM_FOLDER,
@@ -498,11 +498,22 @@ def with_folder_problems(error: InputError, salvage: Salvage | None, scenario_pa
             target, where = loaded.output_folder()
         except OutputFolderError as refused:
             return refused_together(error.problems, refused.problems)
-        run = scenario_folder(loaded, variant, out_name)
+        # a variant the scenario does not define is the error: no folder of its own to compare
+        run = scenario_folder(loaded, variant, out_name) if defines_variant(loaded, variant) else None
     else:
         return error
     problems = destination_problems(target, salvaged_inputs(salvage, scenario_path), where, run)
     return refused_together(error.problems, problems) if problems else error
+
+
+def defines_variant(loaded: LoadedScenario, variant: str | None) -> bool:
+    """Whether `variant` (None: the base scenario, always there) is one the scenario `loaded`
+    applied: a variant it does not define was refused as it loaded (siting/config/load.py
+    `unknown_variant_problem`), and the base scenario checked in its place, with no layer of its
+    keys in `loaded`'s locator."""
+    if variant is None or loaded.locator is None:
+        return True
+    return any(origin.prefix[-2:] == ("variants", variant) for origin, _data in loaded.locator.layers)
 
 
 def write_outputs(destination: Path, files: Mapping[str, FileContent], timings: dict[str, float],
