@@ -78,12 +78,14 @@ def money(yuan: float | None) -> str:
     return bn_yuan(yuan)
 
 
-def format_summary(result: RunResult) -> str:
+def format_summary(result: RunResult, settings: Sequence[str] = ()) -> str:
     """The terminal summary of a solved run: outcome in plain words, money in bn yuan, capacity in
     each product's unit, every line and table at most the terminal's width (`terminal_width`: 120 on
     a file or pipe without COLUMNS) but the one naming the folder (the whole tables are in the CSVs).
     The gap is given in percent on the status line and in bn yuan (objective less best bound) on the
-    objective line, with a note under the costs when the net objective is near zero (`near_zero_note`)."""
+    objective line, with a note under the costs when the net objective is near zero (`near_zero_note`).
+    `settings`: the `--set KEY=VALUE` given, as typed, named under the scenario's line in their
+    order, so that a plan made with them is not read as the scenario file's own."""
     import pandas as pd
 
     from siting.config.units import bound_bn, cost_label, per_year, product_label
@@ -97,6 +99,8 @@ def format_summary(result: RunResult) -> str:
     catalog = result.prepared.loaded.catalog
     names = run_names(result)
     lines = [f"scenario  {result.prepared.loaded.scenario.name}"]
+    if settings:
+        lines += wrap_text("settings  " + " ".join(f"--set {setting}" for setting in settings), width)
     asked = result.prepared.loaded.scenario.solver
     status = solve_outcome(report, asked.rel_gap, asked.abs_gap_bn_yuan)  # map.png's title says the same
     lines += wrap_text(f"status    {status}; solved in {report.solve_time_s:.1f} s", width)
@@ -1138,9 +1142,9 @@ def run_command(args: argparse.Namespace) -> int:
                                  alternatives=args.alternatives, slack=args.slack)
         except OutputFolderError as refused:
             if refused.result is not None:  # the folder changed during the run: the plan is in the kept folder
-                print_results(format_summary(refused.result))
+                print_results(format_summary(refused.result, args.set))
             raise
-        print_results(format_summary(result))
+        print_results(format_summary(result, args.set))
         if args.alternatives:
             from siting.config.units import slack_percent
             from siting.deliver.explore import near_optimal_line
