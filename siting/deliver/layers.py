@@ -19,7 +19,7 @@ from models.families.redline import usable_land_ha
 from siting.config.units import capitalised, per_year
 from siting.deliver.geojson import WGS84, lines_between, normalised_geometries
 from siting.deliver.geopackage import GEOMETRY_COLUMN
-from siting.deliver.layer import AMOUNT, MEASURE, FieldKind, OutputLayer, infer_kind, make_layer
+from siting.deliver.layer import AMOUNT, MEASURE, FieldKind, OutputLayer, geo_frame, infer_kind, make_layer
 from siting.deliver.styles import LANE_FIELDS, flow_lanes, unused_prospective
 from siting.deliver.tables import product_flow_rows
 from siting.optimize.results import GATEWAY, Plan, clean
@@ -654,7 +654,7 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
         for t in inputs.YEARS:
             row[f"on_site_t_{t}"] = clean(local_tonnes.get((site_id, t), 0.0)) if site_id in local_sources else 0.0
         rows.append(row)
-    frame = gpd.GeoDataFrame(rows, geometry=list(loaded_sites.geometry) + cell_geometry, crs=loaded_sites.crs)
+    frame = geo_frame(rows, geometry=list(loaded_sites.geometry) + cell_geometry, crs=loaded_sites.crs)
     own = [c for c in rows[0] if c != "geometry"]
     frame, columns, _kinds = with_carried(frame, own, {}, carried,
                                           [site_id if kind == PARK else None for site_id, _name, kind in entries],
@@ -716,7 +716,7 @@ def candidate_cells_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Pla
     after = spatial.land.groupby("site", sort=False)["land_after_redline_ha"].max().to_dict()
     usable = [float(after.get(c, 0.0)) for c in ids]
     named = cells["name"] if "name" in cells.columns else cells["id"]
-    frame = gpd.GeoDataFrame({
+    frame = geo_frame({
         "id": ids,
         "name": [str(n) if isinstance(n, str) and n else c for c, n in zip(ids, named, strict=True)],
         "cluster": [str(c) for c in cells["cluster"]],
@@ -770,7 +770,7 @@ def clusters_layer(loaded_clusters: gpd.GeoDataFrame, inputs: ModelInputs, plan:
             row[f"added_{p}"] = clean(float(added[mine & (built_product == p)].sum()))
             row[f"capacity_{p}_{final}"] = clean(float(held[kept & (held_product == p)].sum()))
         rows.append(row)
-    frame = gpd.GeoDataFrame(rows, geometry=list(loaded_clusters.geometry), crs=loaded_clusters.crs)
+    frame = geo_frame(rows, geometry=list(loaded_clusters.geometry), crs=loaded_clusters.crs)
     frame, columns, _kinds = with_carried(frame, list(rows[0]), {}, carried, list(loaded_clusters["id"]),
                                           CLUSTER_FIELD_PREFIXES)
     return frame, columns
@@ -791,7 +791,7 @@ def flows_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
     if on_site:
         flows = flows.loc[[(k, s) not in on_site for k, s in zip(flows["source"], flows["site"], strict=True)]]
     if flows.empty:
-        return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=spatial.sites.crs), columns
+        return geo_frame({c: [] for c in columns}, geometry=[], crs=spatial.sites.crs), columns
     wide = flows.pivot_table(index=["source", "site", "resource", "km"], columns="year", values="tonnes",
                                   aggfunc="sum", fill_value=0.0).reset_index()
     wide = wide.sort_values(["site", "source"], kind="stable").reset_index(drop=True)
@@ -805,7 +805,7 @@ def flows_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
     source_geom = spatial.sources.set_index("id").geometry
     site_point = pd.Series(shapely.point_on_surface(spatial.sites.geometry.to_numpy()), index=spatial.sites["id"])
     geometry = lines_between(source_geom.loc[wide["source"]].to_numpy(), site_point.loc[wide["site"]].to_numpy())
-    frame = gpd.GeoDataFrame(wide[columns], geometry=geometry, crs=spatial.sites.crs)
+    frame = geo_frame(wide[columns], geometry=geometry, crs=spatial.sites.crs)
     return frame, columns
 
 
@@ -819,7 +819,7 @@ def network_points(layers: LayerSet, spatial: SpatialResult, gateway_name: str |
     names = {str(c): name for c, name in zip(layers.clusters["id"], _names(layers.clusters), strict=True)}
     hubs = spatial.hubs.assign(id=[str(c) for c in spatial.hubs["id"]])
     hubs = hubs.assign(name=[str(names[c]) if not pd.isna(names.get(c)) else c for c in hubs["id"]])
-    gateway = gpd.GeoDataFrame({"id": [GATEWAY], "name": [gateway_name or GATEWAY]}, geometry=[spatial.gateway],
+    gateway = geo_frame({"id": [GATEWAY], "name": [gateway_name or GATEWAY]}, geometry=[spatial.gateway],
                                crs=spatial.hubs.crs)
     return hubs, gateway
 
@@ -891,7 +891,7 @@ def hubs_layer(points: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame], trade: pd.Data
         columns += traded
         kinds.update(dict.fromkeys(traded, "real"))
     geometry = [*hubs.geometry, gateway.geometry.iloc[0]]
-    frame = gpd.GeoDataFrame(rows, geometry=geometry, crs=hubs.crs)
+    frame = geo_frame(rows, geometry=geometry, crs=hubs.crs)
     return make_layer("hubs", LAYER_TITLES["hubs"], frame, columns, kinds, "Point")
 
 
@@ -950,7 +950,7 @@ def product_flows_layer(spatial: SpatialResult, plan: Plan, points: tuple[gpd.Ge
                          "year": int(row.year), "units": float(row.units), "km": float(row.km)})
             lines.append(shapely.LineString([start, stop]))
     own = PRODUCT_FLOW_FIELDS[:-len(LANE_FIELDS)]
-    frame = gpd.GeoDataFrame(rows or {c: [] for c in own}, geometry=lines, crs=WGS84)
+    frame = geo_frame(rows or {c: [] for c in own}, geometry=lines, crs=WGS84)
     kinds: dict[str, FieldKind] = {"id": "string", "kind": "string", "from": "string", "to": "string",
                                    "from_name": "string", "to_name": "string", "product": "string", "unit": "string",
                                    "year": "integer", "units": "real", "km": "real", "width_mm": "real",
@@ -1008,7 +1008,7 @@ def context_layer(layers: LayerSet) -> OutputLayer | None:
     if frame is None or not len(frame):
         return None
     ids = [str(v) for v in frame["id"]]
-    layer = gpd.GeoDataFrame({"id": ids, "name": _names(frame)}, geometry=list(frame.geometry), crs=frame.crs)
+    layer = geo_frame({"id": ids, "name": _names(frame)}, geometry=list(frame.geometry), crs=frame.crs)
     layer, columns, kinds = with_carried(layer, ["id", "name"], {"id": "string", "name": "string"},
                                          layers.text_columns.get("context"), ids)
     title = context_title(layers.paths.get("context"))
@@ -1083,7 +1083,7 @@ def redline_layer(spatial: SpatialResult, products: tuple[str, ...], rule: Redli
     own_kinds: dict[str, FieldKind] = {"id": "string", "name": "string", "category": "string", "used": "boolean",
                                        "buffer_m": "real", "min_distance_m": "real", "max_distance_m": "real",
                                        "area_km2": "real"}
-    layer = gpd.GeoDataFrame(rows or {c: [] for c in own}, geometry=list(frame.geometry), crs=frame.crs)
+    layer = geo_frame(rows or {c: [] for c in own}, geometry=list(frame.geometry), crs=frame.crs)
     layer, columns, kinds = with_carried(layer, own, own_kinds, carried, list(frame["id"]))
     return make_layer("redline", LAYER_TITLES["redline"], layer, columns, kinds, "Polygon")
 
@@ -1105,7 +1105,7 @@ def redline_zones_layer(spatial: SpatialResult, products: tuple[str, ...], rule:
         "area_km2": clean(round(float(area) / M2_PER_KM2, 3)),
     } for zone, area in zip(zones, areas, strict=True)]
     columns = ["id", "kind", "products", "distances_m", "max_distance_m", "area_km2"]
-    frame = gpd.GeoDataFrame(rows or {c: [] for c in columns}, geometry=[z.geometry for z in zones],
+    frame = geo_frame(rows or {c: [] for c in columns}, geometry=[z.geometry for z in zones],
                              crs=spatial.redline.crs)
     kinds: dict[str, FieldKind] = {"id": "string", "kind": "string", "products": "string", "distances_m": "string",
                                    "max_distance_m": "real", "area_km2": "real"}
@@ -1125,13 +1125,17 @@ def sources_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
     in_model = set(inputs.SOURCES)
     rows = []
     names = _names(frame)
+    # each column read once, not once a row; `.array` holds the values as `.iloc` gives them
+    resources = list(frame["resource"].array)
+    statuses = list(frame["status"].array) if "status" in frame else ["producing"] * len(frame)
+    supplies = list(frame["supply_t_per_yr"].array)
     for i, source_id in enumerate(frame["id"]):
         row: dict[str, Any] = {
             "id": str(source_id),
             "name": names[i],
-            "resource": str(frame["resource"].iloc[i]),
-            "status": str(frame["status"].iloc[i]) if "status" in frame else "producing",
-            "supply_t_per_yr": clean(float(frame["supply_t_per_yr"].iloc[i])),
+            "resource": str(resources[i]),
+            "status": str(statuses[i]),
+            "supply_t_per_yr": clean(float(supplies[i])),
             "in_model": source_id in in_model,
         }
         for t in inputs.YEARS:
@@ -1142,7 +1146,7 @@ def sources_layer(spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
     kinds: dict[str, FieldKind] = {c: "real" for c in columns if c.startswith("shipped_t_")}
     kinds.update({"id": "string", "name": "string", "resource": "string", "status": "string",
                   "supply_t_per_yr": "real", "in_model": "boolean"})
-    layer = gpd.GeoDataFrame(rows or {c: [] for c in columns}, geometry=list(frame.geometry), crs=frame.crs)
+    layer = geo_frame(rows or {c: [] for c in columns}, geometry=list(frame.geometry), crs=frame.crs)
     layer, columns, kinds = with_carried(layer, columns, kinds, carried, list(frame["id"]), SOURCE_FIELD_PREFIXES)
     return make_layer("sources", LAYER_TITLES["sources"], layer, columns, kinds, "Point")
 
