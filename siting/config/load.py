@@ -3275,10 +3275,13 @@ def variant_name_problem(name: Any, text: str) -> str:
 
 def scenario_variants(path: Path | str) -> list[str]:
     """Names of the variants a scenario file defines (after its extends chain); a path from a home
-    folder is expanded as a shell would (`scenario_file`)."""
+    folder is expanded as a shell would (`scenario_file`). A key a file of the chain overrides that
+    its base lacks (a misspelt key) does not hide them: the load of the file reports it, with the
+    variants' own problems (`load_scenario`). Raises InputError where the chain cannot be read (a
+    file missing or not YAML, a cycle)."""
     path = scenario_file(path)
     data, node = read_mapping(path, "scenario", "scenario")
-    merged, layers = resolve_extends(path, data, node)
+    merged, layers = resolve_extends(path, data, node, problems=[])
     return list(defined_variants(path, node, merged, Locator(layers, Origin(path, node))))
 
 
