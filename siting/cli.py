@@ -100,7 +100,7 @@ def format_summary(result: RunResult, settings: Sequence[str] = ()) -> str:
     names = run_names(result)
     lines = [f"scenario  {result.prepared.loaded.scenario.name}"]
     if settings:
-        lines += wrap_text("settings  " + " ".join(f"--set {setting}" for setting in settings), width)
+        lines += settings_lines(settings, width)
     asked = result.prepared.loaded.scenario.solver
     status = solve_outcome(report, asked.rel_gap, asked.abs_gap_bn_yuan)  # map.png's title says the same
     lines += wrap_text(f"status    {status}; solved in {report.solve_time_s:.1f} s", width)
@@ -221,6 +221,29 @@ def screening_lines(screening: Mapping[str, Any], money: Callable[[float | None]
         lines += [line[:10] + part if i == 0 else " " * 10 + part
                   for i, part in enumerate(wrap_text(line[10:], max(width - 10, 20)))]
     return lines
+
+
+def settings_lines(settings: Sequence[str], width: int) -> list[str]:
+    """The summary's "settings  --set KEY=VALUE ..." lines: the `settings` given with --set, in
+    their order, each as typed, quoted as a shell reads it where it holds a space
+    (`--set 'constraints.redline.categories=[lake, forest_park]'`: the line tells one setting
+    from the next, and can be typed again), in lines of at most `width` terminal columns
+    (`display_width`) broken only between settings, never inside one nor between "--set" and
+    its KEY=VALUE; the lines after the first two spaces in, as `wrap_text` indents; a setting
+    longer than a line has a line of its own."""
+    import shlex
+
+    from siting.deliver.tables import display_width
+
+    lines: list[str] = []
+    line = "settings "
+    for setting in settings:
+        item = "--set " + (shlex.quote(setting) if any(char.isspace() for char in setting) else setting)
+        if line != "settings " and display_width(line) + 1 + display_width(item) > width:
+            lines.append(line)
+            line = " "
+        line += " " + item
+    return [*lines, line]
 
 
 def wrap_items(lead: str, items: Sequence[str], width: int) -> list[str]:
@@ -1388,7 +1411,7 @@ def main(argv: list[str] | None = None, own_process: bool = False) -> int:
         print(stopped_line(signum), file=sys.stderr)
         return 128 + signum
     except Exception as exc:
-        code = _error_exit(exc, args.debug)
+        code = _error_exit(exc, args.debug, own_process)
         if code is None:
             raise
         return code
@@ -1403,16 +1426,17 @@ def main(argv: list[str] | None = None, own_process: bool = False) -> int:
                 raise
 
 
-def _error_exit(exc: Exception, debug: bool) -> int | None:
+def _error_exit(exc: Exception, debug: bool, own_process: bool = False) -> int | None:
     """The exit code of a command that raised `exc`, after printing what it says; None for an
     error to raise as it is (a bug: its traceback is the report). After a stop signal (noted in
     `_received`), every error ends the command as stopped (`_stopped_exit`): an error the stop
     caused is raised in its place (an import the signal cut short fails again, "type ... is already
     registered"; a pipe to a killed worker breaks), and the clean-up ran as it went up (the folders
     staged removed). Otherwise: bad input, 2; no plan, 1, the run's notices first; stdout's reader
-    gone (`... | head`), 0; stdout refusing them
-    (a full disk: `StdoutRefused`), 2. With `debug` the traceback of bad input, no plan or a stop is printed
-    too."""
+    gone (`... | head`), 0; stdout refusing the results (a full disk: `StdoutRefused`), 2. After
+    those two, in the command's own process (`own_process`), stdout is pointed at the null device
+    (`stdout_onto_null`); a program calling `main` keeps its stdout as it was. With `debug` the
+    traceback of bad input, no plan or a stop is printed too."""
     if debug and (_received or isinstance(exc, (InputError, PlanInfeasible, NoSolution))):
         traceback.print_exception(exc)
     if _received:
@@ -1433,8 +1457,8 @@ def _error_exit(exc: Exception, debug: bool) -> int | None:
         # The reader of stdout went away (`... | head`). Everything printed to stdout is a summary
         # of work already done (files are written first), so the run itself succeeded; stdout is
         # pointed at the null device so that the interpreter's last flush does not fail again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        if own_process:
+            stdout_onto_null()
         return 0
     if isinstance(exc, StdoutRefused):
         # stdout's file or device refused the writes (a full disk, a quota): said in one line,
@@ -1443,15 +1467,26 @@ def _error_exit(exc: Exception, debug: bool) -> int | None:
         print(f"error: standard output refused the command's results ({exc.cause.strerror or exc.cause}): what "
               "it printed there is incomplete; its output files, if any, were written before; free space "
               "where standard output goes, or send it elsewhere, and run the command again", file=sys.stderr)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        if own_process:
+            stdout_onto_null()
         return InputError.exit_code
     return None
+
+
+def stdout_onto_null() -> None:
+    """Standard output's descriptor pointed at the null device, once its reader went away or its
+    disk refused the command's results (`_error_exit`), so that the last flush of what is left in
+    its buffer does not fail again; the descriptor opened for it is closed. A `sys.stdout` with no
+    descriptor (a program calling `main` with a writer of its own in its place) is left as it is."""
     try:
-        sys.stdout.flush()
-    except OSError:
-        return True
-    return False
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is both
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, descriptor)
+    finally:
+        os.close(null)
 
 
 def no_plan_text(exc: Exception) -> str:

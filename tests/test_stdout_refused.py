@@ -4,6 +4,7 @@ folder a solve wrote before is complete (siting/cli.py `print_results`, `StdoutR
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -46,3 +47,47 @@ def test_a_solve_whose_summary_is_refused_leaves_its_folder_complete(folder: Pat
     assert done.stderr.splitlines()[-1].startswith(REFUSED)
     assert "Traceback" not in done.stderr
     assert {"manifest.json", "map.png", "plan.gpkg", "report.md"} <= {path.name for path in out.iterdir()}
+
+
+def test_a_writer_without_a_descriptor_refusing_the_results_is_one_line_and_exit_2(
+        folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A program calling `main` with a writer of its own as sys.stdout (no file descriptor, as in
+    a notebook) whose writes fail: the one line and exit 2, not an io.UnsupportedOperation
+    traceback from pointing a descriptor it has not at the null device."""
+    import errno
+    import io
+
+    from siting.cli import main
+
+    class Refusing(io.TextIOBase):
+        def write(self, text: str) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "stdout", Refusing())
+    assert main(["check", str(folder / "scenario.yaml"), "--quiet"]) == 2
+    assert capsys.readouterr().err.startswith(REFUSED)
+
+
+def test_no_descriptor_is_left_open_in_a_calling_program(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`main` called in another program's process with sys.stdout on /dev/full: each call leaves no
+    descriptor of its own open, and the program's stdout as it was (still /dev/full, not pointed at
+    the null device: only the command's own process is; what it could not write fails again as the
+    program closes it)."""
+    from siting.cli import main
+
+    def refused_call() -> int:
+        full = FULL.open("w")
+        monkeypatch.setattr(sys, "stdout", full)
+        try:
+            return main(["check", str(folder / "scenario.yaml"), "--quiet"])
+        finally:
+            monkeypatch.setattr(sys, "stdout", sys.__stdout__)
+            assert os.readlink(f"/proc/self/fd/{full.fileno()}") == str(FULL)
+            with contextlib.suppress(OSError):  # the text it refused, refused again
+                full.close()
+
+    refused_call()  # the first imports what it needs
+    before = len(os.listdir("/proc/self/fd"))
+    assert [refused_call() for _ in range(3)] == [2, 2, 2]
+    assert len(os.listdir("/proc/self/fd")) == before

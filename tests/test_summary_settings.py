@@ -26,3 +26,20 @@ def test_no_settings_line_without_set(folder: Path, capsys: pytest.CaptureFixtur
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "scenario  small"
     assert lines[1].startswith("status    ")
+
+
+def test_a_narrow_terminal_breaks_the_settings_between_them(folder: Path, capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 60 columns the settings line breaks between settings, never between "--set" and its
+    KEY=VALUE nor after a figure; a setting holding a space is quoted as a shell reads it, so that
+    the line tells where each one ends."""
+    monkeypatch.setenv("COLUMNS", "60")
+    code = main(["solve", str(folder / "scenario.yaml"), "--quiet", "--out", str(folder / "run"),
+                 "--set", "description=a plan with a wider buffer", "--set", "constraints.redline.buffer_m=1500",
+                 "--set", "solver.rel_gap=0.05"])
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert lines[1:4] == ["settings  --set 'description=a plan with a wider buffer'",
+                          "  --set constraints.redline.buffer_m=1500",
+                          "  --set solver.rel_gap=0.05"]
+    assert lines[4].startswith("status    ")
