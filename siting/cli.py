@@ -1455,15 +1455,16 @@ def _error_exit(exc: Exception, debug: bool, own_process: bool = False) -> int |
         return 1
     if isinstance(exc, BrokenPipeError):
         # The reader of stdout went away (`... | head`). Everything printed to stdout is a summary
-        # of work already done (files are written first), so the run itself succeeded; stdout is
-        # pointed at the null device so that the interpreter's last flush does not fail again.
+        # of work already done (files are written first), so the run itself succeeded; in the
+        # command's own process stdout is pointed at the null device, so that the last flush does
+        # not fail again.
         if own_process:
             stdout_onto_null()
         return 0
     if isinstance(exc, StdoutRefused):
         # stdout's file or device refused the writes (a full disk, a quota): said in one line,
-        # exit code 2 as for an output folder whose disk refused them; stdout is pointed at the
-        # null device so that the interpreter's last flush does not fail again
+        # exit code 2 as for an output folder whose disk refused them; in the command's own
+        # process stdout is pointed at the null device, so that the last flush does not fail again
         print(f"error: standard output refused the command's results ({exc.cause.strerror or exc.cause}): what "
               "it printed there is incomplete; its output files, if any, were written before; free space "
               "where standard output goes, or send it elsewhere, and run the command again", file=sys.stderr)
