@@ -224,26 +224,12 @@ def screening_lines(screening: Mapping[str, Any], money: Callable[[float | None]
 
 
 def settings_lines(settings: Sequence[str], width: int) -> list[str]:
-    """The summary's "settings  --set KEY=VALUE ..." lines: the `settings` given with --set, in
-    their order, each as typed, quoted as a shell reads it where it holds a space
-    (`--set 'constraints.redline.categories=[lake, forest_park]'`: the line tells one setting
-    from the next, and can be typed again), in lines of at most `width` terminal columns
-    (`display_width`) broken only between settings, never inside one nor between "--set" and
-    its KEY=VALUE; the lines after the first two spaces in, as `wrap_text` indents; a setting
-    longer than a line has a line of its own."""
-    import shlex
+    """`siting.deliver.tables.settings_lines`, imported when first needed (it brings pandas): the
+    summary's "settings  --set KEY=VALUE ..." lines, which map.png's title and the report's head
+    give too."""
+    from siting.deliver.tables import settings_lines as lines
 
-    from siting.deliver.tables import display_width
-
-    lines: list[str] = []
-    line = "settings "
-    for setting in settings:
-        item = "--set " + (shlex.quote(setting) if any(char.isspace() for char in setting) else setting)
-        if line != "settings " and display_width(line) + 1 + display_width(item) > width:
-            lines.append(line)
-            line = " "
-        line += " " + item
-    return [*lines, line]
+    return lines(settings, width)
 
 
 def wrap_items(lead: str, items: Sequence[str], width: int) -> list[str]:

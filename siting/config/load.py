@@ -454,6 +454,9 @@ class LoadedScenario(typing.NamedTuple):
     #: as the committed projects' are); None in mode fixed, without `calibration.reference`, and
     #: when it names the committed-projects file (its plants are `committed`).
     reference: CommittedProjects | None = None
+    #: The settings given on top of the scenario file (the command line's `--set`, a Python call's
+    #: `overrides`), in their order, as `load_scenario` applied them: map.png's title names them.
+    overrides: tuple[Override, ...] = ()
 
     def model_projects(self) -> CommittedProjects:
         """The projects the model holds as committed capacity, each at its site from its online
@@ -3413,7 +3416,8 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
     named = {setting: options.pop(option) for setting, option in NAMED_SETTINGS.items() if option in options}
     solver = scenario.solver.model_copy(update={**named, "options": options})
     scenario = scenario.model_copy(update={"solver": solver})
-    return LoadedScenario(scenario, catalog, path.resolve(), catalog_path, committed, locator, plants, reference)
+    return LoadedScenario(scenario, catalog, path.resolve(), catalog_path, committed, locator, plants, reference,
+                          tuple(overrides))
 
 
 def salvage_without_catalog(salvage: Salvage | None, scenario: Scenario, faults: Faults, path: Path,

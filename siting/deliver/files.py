@@ -75,7 +75,7 @@ from siting.deliver.qgisproject import (
 )
 from siting.deliver.report import ReportCalibration, html_page, markdown, report_blocks, report_title
 from siting.deliver.styles import capex_scale, on_site_widest, style_for, with_capex_scale
-from siting.deliver.tables import plan_tables
+from siting.deliver.tables import given_settings, plan_tables
 from siting.deliver.webmap import (
     largest_built,
     place_names,
@@ -373,14 +373,17 @@ def map_title(loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport |
     the objective; `kind`: an alternative's kind after its outcome (siting/deliver/mapinfo.py
     `scope_title`: "scope sites: the same capacity in each cluster as the optimum"), "" for none;
     `excess`: an alternative's cost over the optimum's, the last line (siting/deliver/explore.py
-    `plan_excess_lines`), "" for none."""
+    `plan_excess_lines`), "" for none. The settings given on top of the scenario file
+    (`loaded.overrides`) are named under the first line, as the terminal's summary names them
+    (`MapTitle.settings`)."""
     rule = loaded.scenario.constraints.redline
     tolerance = loaded.scenario.solver.rel_gap if report.proven_optimal else None
     absolute = loaded.scenario.solver.abs_gap_bn_yuan
     return MapTitle(loaded.scenario.name, plain_status(report.termination, report.has_solution), report.gap,
                     report.objective_yuan, list(inputs.YEARS), rule.official_share_pct, rule.official_share_source,
                     loaded.scenario.layers.redline is not None, tolerance,
-                    absolute * 1e9 if absolute and report.proven_optimal else None, which, kind, excess)
+                    absolute * 1e9 if absolute and report.proven_optimal else None, which, kind, excess,
+                    tuple(given_settings(loaded.overrides)))
 
 
 def map_png(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,

@@ -26,7 +26,7 @@ from siting.config.units import (  # noqa: F401 (site_names, frame_site_names: r
     slack_percent,
 )
 from siting.deliver.layer import OutputLayer
-from siting.deliver.tables import absolute_gap_yuan
+from siting.deliver.tables import absolute_gap_yuan, settings_lines
 
 if TYPE_CHECKING:
     from siting.optimize.solve import SolveReport
@@ -197,6 +197,11 @@ def near_optimal_text(record: Mapping[str, Any] | None) -> str:
             "in the folder above, compares it with the optimum and the other alternatives.")
 
 
+#: The width (characters) of the title's settings line as `settings_lines` makes it: all on one
+#: line, which the map's title then wraps to its room (`title_lines`).
+SETTINGS_WIDTH = 1_000_000
+
+
 @dataclass(frozen=True)
 class MapTitle:
     """What the title says: scenario, solver outcome and objective.
@@ -211,7 +216,11 @@ class MapTitle:
     what its search could change (`scope_title`), on a line of its own after its status, the
     objective on the next; "" for none. excess: for an alternative, its cost over the optimum's
     and whether that lies within the optimum's proven gap (siting/deliver/explore.py
-    `plan_excess_lines`), the title's last line; "" for none."""
+    `plan_excess_lines`), the title's last line; "" for none. settings: the settings given on top
+    of the scenario file as KEY=VALUE texts (siting/deliver/tables.py `given_settings`), named on
+    the line after the first in the terminal's words (`settings_lines`: "settings  --set
+    constraints.redline.buffer_m=2000"), so that a map of a run made with them is not read as the
+    scenario file's own; () for none: no such line."""
 
     scenario: str
     status: str
@@ -228,10 +237,12 @@ class MapTitle:
     plan: str = ""
     kind: str = ""
     excess: str = ""
+    settings: tuple[str, ...] = ()
 
     def text(self) -> str:
         """The title's lines: scenario and years, then `plan` where given ("yunnan_2024: capacity
-        plan 2022-2024, alternative alt01 of 2"); solver outcome with its gap in percent
+        plan 2022-2024, alternative alt01 of 2"); the `settings` given, where there are any, on a
+        line of their own ("settings  --set constraints.redline.buffer_m=2000"); solver outcome with its gap in percent
         (`outcome_text`), `kind` where given (on a line of its own, the objective under it), and
         objective; where there is a gap and an objective, the gap in bn
         yuan (`gap_text`), as the terminal's objective line gives it; last, `excess` where given."""
@@ -241,7 +252,8 @@ class MapTitle:
         gap = self.gap_text()
         which = f", {self.plan}" if self.plan else ""
         kind = f"\n{self.kind}\n" if self.kind else ", "  # an alternative's kind: a line, the objective under it
-        return (f"{self.scenario}: capacity plan {span}{which}\n"
+        given = "".join(f"{line}\n" for line in settings_lines(self.settings, SETTINGS_WIDTH)) if self.settings else ""
+        return (f"{self.scenario}: capacity plan {span}{which}\n{given}"
                 f"{outcome_text(self.status, self.gap, self.tolerance, self.abs_tolerance_yuan)}{kind}{objective}"
                 + (f"\n{gap}" if gap else "") + (f"\n{self.excess}" if self.excess else ""))
 

@@ -79,7 +79,15 @@ from siting.deliver.mapinfo import (
     unproven_text,
 )
 from siting.deliver.styles import STATUS_LABELS, resource_label
-from siting.deliver.tables import absolute_gap_yuan, markdown_text, near_zero_note, raw_import_rows, trade_rows
+from siting.deliver.tables import (
+    absolute_gap_yuan,
+    given_settings,
+    markdown_text,
+    near_zero_note,
+    raw_import_rows,
+    settings_lines,
+    trade_rows,
+)
 from siting.deliver.webmap import MAP_ID, head_html, map_html, measure, reach_text
 from siting.deliver.whyhere import WhyHereRow, gap_weight, why_here_rows, why_here_text
 from siting.optimize.alternatives import ALTERNATIVE_TERMINATION, slack_percent
@@ -2719,6 +2727,18 @@ def report_title(manifest: Mapping[str, Any], which: str = "") -> str:
     return f"Plan report: {manifest['scenario']}" + (f", {which}" if which else "")
 
 
+def settings_blocks(loaded: LoadedScenario) -> list[Block]:
+    """Under the report's title, the settings given on top of the scenario file (`loaded.overrides`:
+    the command line's `--set`), in the terminal summary's words and map.png's title's
+    (siting/deliver/tables.py `settings_lines`: "settings  --set constraints.redline.buffer_m=2000"),
+    as code, so that a report of a run made with them is not read as the scenario file's own (the
+    section "Input provenance" lists them with the values used: `given_blocks`); nothing for none."""
+    if not loaded.overrides:
+        return []
+    lines = settings_lines(given_settings(loaded.overrides), 1_000_000)
+    return [Block("p", " ".join(_code(line) for line in lines))]
+
+
 def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layers: Sequence[OutputLayer],
                   manifest: Mapping[str, Any], file_notes: Mapping[str, str],
                   map_context: MapContext | None = None, positions: PositionCheck | None = None,
@@ -2735,7 +2755,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     full-size built-site marker on the interactive map, None for the plan's own largest:
     siting/deliver/webmap.py `map_html`)."""
     by_name = {layer.name: layer for layer in layers}
-    blocks = [Block("h1", report_title(manifest, which))]
+    blocks = [Block("h1", report_title(manifest, which)), *settings_blocks(loaded)]
     if manifest.get("description"):
         blocks.append(Block("p", str(manifest["description"])))
     years = list(inputs.YEARS)

@@ -588,3 +588,49 @@ def table_files(frame: pd.DataFrame, stem: str, note: str = "") -> dict[str, str
     the Markdown table."""
     return {f"{stem}.csv": csv_text(frame),
             f"{stem}.md": markdown_table(frame) + (f"\n{markdown_text(note)}\n" if note else "")}
+
+
+def settings_lines(settings: Sequence[str], width: int) -> list[str]:
+    """The summary's "settings  --set KEY=VALUE ..." lines: the `settings` given with --set, in
+    their order, each as typed, quoted as a shell reads it where it holds a space
+    (`--set 'constraints.redline.categories=[lake, forest_park]'`: the line tells one setting
+    from the next, and can be typed again), in lines of at most `width` terminal columns
+    (`display_width`) broken only between settings, never inside one nor between "--set" and
+    its KEY=VALUE; the lines after the first two spaces in, as `wrap_text` indents; a setting
+    longer than a line has a line of its own. map.png's title and the report's head give the
+    same line (`given_settings` makes their KEY=VALUE texts)."""
+    import shlex
+
+    lines: list[str] = []
+    line = "settings "
+    for setting in settings:
+        item = "--set " + (shlex.quote(setting) if any(char.isspace() for char in setting) else setting)
+        if line != "settings " and display_width(line) + 1 + display_width(item) > width:
+            lines.append(line)
+            line = " "
+        line += " " + item
+    return [*lines, line]
+
+
+def given_settings(overrides: Sequence[tuple[str, Any]]) -> list[str]:
+    """The KEY=VALUE texts of the settings given on top of the scenario file (`--set`, a Python
+    call's `overrides`: dotted key, value), in their order, each value as typed (`written_value`:
+    2000, 0x7E8, '1000', [lake, forest_park]; a text that reads back as itself unquoted, as a
+    path is typed: layers.redline.path=redline.geojson), for `settings_lines`: what map.png's title and the
+    report's head say of a run made with them, as the terminal's summary does. [] for none."""
+    import yaml
+
+    from siting.config.load import written_value
+
+    def typed(value: Any) -> str:
+        """A text YAML reads back as itself unquoted (a path, a name), any other value as
+        `written_value` writes it ('1000' for the text of a number, [lake, forest_park])."""
+        if type(value) is str:
+            try:
+                if yaml.safe_load(value) == value:
+                    return value
+            except yaml.YAMLError:
+                pass
+        return written_value(value)
+
+    return [f"{key}={typed(value)}" for key, value in overrides]
