@@ -954,11 +954,13 @@ def check_text(args: argparse.Namespace) -> str:
     outside every cluster; the candidate cells by cluster, if any; the products and years; the
     site-product pairs the red line and the proximity rule keep out of the candidates
     (siting/runs/pool.py `excluded_pairs`, as a comparison counts them); the folder a solve would
-    write to; what the solve would do with the options of solve given (`solve_options_text`); the
+    write to and what solve will do with it (siting/deliver/folders.py `what_a_run_does`: create,
+    write into or replace it); what the solve would do with the options of solve given (`solve_options_text`); the
     notices as solve prints them (`notice_lines`); and "ready to solve" with the seconds it took,
     by phase."""
     import time
 
+    from siting.deliver.folders import what_a_run_does
     from siting.deliver.tables import terminal_width, wrap_columns
     from siting.runs.pool import excluded_pairs
 
@@ -994,7 +996,7 @@ def check_text(args: argparse.Namespace) -> str:
     glued = [part.replace(" ", "\u00a0") for part in (*said, f"(of {len(inputs.CANDIDATES):,} candidate pairs)")]
     lines += [line.replace("\u00a0", " ") for line in wrap_columns(
         f"site-product pairs kept out: {', '.join(glued[:-1])} {glued[-1]}", width, "  ")]
-    lines += wrap_text(f"output folder {folder_named(target)} may be written", width)
+    lines += wrap_text(f"output folder {folder_named(target)} {what_a_run_does(target)}", width)
     would = solve_options_text(args, prepared)
     lines += wrap_text(f"with these options solve would: {would}", width) if would else []
     lines += notice_lines(prepared.notices)

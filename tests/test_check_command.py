@@ -50,7 +50,9 @@ def check(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str
     return code, captured.out, captured.err
 
 
-def test_check_small_scenario_summary_and_nothing_written(small: Path, tmp_path: Path, capsys):
+def test_check_small_scenario_summary_and_nothing_written(small: Path, tmp_path: Path, capsys,
+        monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("COLUMNS", "400")  # the folder's line unwrapped, whatever its path
     before = snapshot(tmp_path)
     code, out, err = check(capsys, str(small / "scenario.yaml"))
     assert code == 0, err
@@ -64,24 +66,50 @@ def test_check_small_scenario_summary_and_nothing_written(small: Path, tmp_path:
         "years     2023-2024",
         "site-product pairs kept out: red line 3, proximity 2 (of 12 candidate pairs)",
     ]
-    assert lines[6] == f"output folder {(small / 'out').resolve()} may be written"
+    assert lines[6] == f"output folder {(small / 'out').resolve()} does not exist: solve will create it"
     assert lines[-1].startswith("ready to solve: checked in ")
     assert "load " in lines[-1] and "preprocess " in lines[-1]
     assert not (small / "out").exists()
     assert snapshot(tmp_path) == before
 
 
-def test_check_options_as_solve(small: Path, tmp_path: Path, capsys):
+def test_check_options_as_solve(small: Path, tmp_path: Path, capsys,
+        monkeypatch: pytest.MonkeyPatch):
     """--set and --out as solve takes them; a rule switched off keeps nothing out."""
+    monkeypatch.setenv("COLUMNS", "400")  # the folder's line unwrapped, whatever its path
     out_dir = tmp_path / "elsewhere" / "run"
     before = snapshot(tmp_path)
     code, out, err = check(capsys, str(small / "scenario.yaml"), "--set", "constraints.redline.enabled=false",
                            "--out", str(out_dir))
     assert code == 0, err
     assert "site-product pairs kept out: red line 0 (rule off), proximity 2 (of 12 candidate pairs)" in out
-    assert f"output folder {out_dir} may be written" in out
+    assert f"output folder {out_dir} does not exist: solve will create it, and the missing folder above it" in out
     assert not out_dir.parent.exists()
     assert snapshot(tmp_path) == before
+
+
+def test_check_says_what_solve_will_do_with_the_output_folder(small: Path, tmp_path: Path, capsys,
+        monkeypatch: pytest.MonkeyPatch):
+    """Not "may be written": what solve's own rule (siting/deliver/folders.py) will do with the
+    folder, an empty one written into, one an earlier run wrote (its marker) replaced."""
+    monkeypatch.setenv("COLUMNS", "400")  # the folder's line unwrapped, whatever its path
+    from siting.deliver.folders import write_marker
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    earlier = tmp_path / "earlier"
+    earlier.mkdir()
+    write_marker(earlier)
+    said = {}
+    for folder in (empty, earlier):
+        code, out, err = check(capsys, str(small / "scenario.yaml"), "--out", str(folder))
+        assert code == 0, err
+        said[folder.name] = out.splitlines()[6]
+    assert said == {
+        "empty": f"output folder {empty} is empty: solve will write its outputs into it",
+        "earlier": f"output folder {earlier} holds the outputs of an earlier run (its .siting-run marker): solve "
+                   "will replace them with its own",
+    }
 
 
 def bad(small: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
@@ -183,8 +211,10 @@ def test_check_takes_the_options_of_solve_and_says_what_solve_would_do(small: Pa
                            "--time-limit", "30", "--out", str(out_dir))
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[6] == f"output folder {out_dir} may be written"
-    assert lines[7:10] == [
+    at = next(i for i, line in enumerate(lines) if line.startswith("with these options"))  # the folder's line wrapped
+    folder_line = " ".join(line.strip() for line in lines[6:at])
+    assert folder_line == f"output folder {out_dir} does not exist: solve will create it"
+    assert lines[at:at + 3] == [
         "with these options solve would: search 2 near-optimal alternatives within 5% of the optimum's cost; price "
         "each rule",
         "  (--rule-costs): re-solve with each of its 4 rules relaxed in turn (redline, proximity, agglomeration, "

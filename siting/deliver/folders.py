@@ -1414,6 +1414,26 @@ def check_destination(destination: Path, inputs: Iterable[Path], where: str,
     return target
 
 
+def what_a_run_does(target: Path) -> str:
+    """What a run does with its output folder `target` (resolved), one `check_destination` let
+    through, in words that follow the folder's name, as `siting check` says it: "does not exist:
+    solve will create it" (and the folders above it that are missing), "is empty: solve will write
+    its outputs into it", or "holds the outputs of an earlier run (its .siting-run marker): solve
+    will replace them with its own" (the module's rule: only a new folder, an empty one or one a
+    run wrote gets past the check)."""
+    if is_ours(target):
+        return f"holds the outputs of an earlier run (its {MARKER} marker): solve will replace them with its own"
+    if target.is_dir():
+        return "is empty: solve will write its outputs into it"
+    missing = 0
+    above = target.parent
+    while not above.exists():
+        missing, above = missing + 1, above.parent
+    more = "" if not missing else (", and the missing folder above it" if missing == 1
+                                   else f", and the {missing} missing folders above it")
+    return f"does not exist: solve will create it{more}"
+
+
 def staging_folder(destination: Path, create_parent: bool = True) -> Path:
     """A new folder beside `destination`, on the same file system (so a rename works), holding
     only the marker. With `create_parent` false the parent folder must exist already."""
