@@ -431,7 +431,9 @@ def test_infinite_supply_is_an_error_naming_the_feature(folder: Path, capsys):
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
         "  - sources.geojson: field 'supply_t_per_yr' | must be a finite number for the 1st feature (source_id "
-        "'rock_w') (got 'inf'); use a number\n")
+        "'rock_w') (got 'inf'); a source's supply cannot be unlimited (nor left empty): give the most it can supply "
+        "in t/yr, at most 1e12, or switch the rule off (constraints.supply.enabled: false) to make every raw "
+        "material free and unlimited\n")
 
 
 def test_non_finite_site_attributes_are_errors(folder: Path, capsys):

@@ -1801,10 +1801,13 @@ def _polygonal_part(geometry: shapely.Geometry) -> shapely.Geometry:
 
 
 def check_numeric(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: str, problems: list[str],
-                  allow_missing: bool | np.ndarray = False, *, id_field: str | None) -> None:
+                  allow_missing: bool | np.ndarray = False, *, id_field: str | None,
+                  infinite_fix: str = "use a number") -> None:
     """Make `frame[column]` float; a value that is not a finite number from 0 to MAX_QUANTITY is a
     problem naming the features (by `named_features`, their ids from `id_field`). `allow_missing`
-    (for all features, or per feature) lets a null through as NaN."""
+    (for all features, or per feature) lets a null through as NaN. `infinite_fix` is the fix an
+    infinite value's problem gives (a source's supply: `UNLIMITED_SUPPLY_FIX`, how to say
+    "unlimited" the way the tool can take it)."""
     raw = frame[column]
     values = _numbers(raw)
     null = raw.isna().to_numpy()
@@ -1824,7 +1827,7 @@ def check_numeric(frame: gpd.GeoDataFrame, column: str, path: Path, field_name: 
     if not_number.any():
         problems.append(f"{at}: field '{field_name}' | not a number for {named(not_number)}; use a number")
     if infinite.any():
-        problems.append(f"{at}: field '{field_name}' | must be a finite number for {named(infinite)}; use a number")
+        problems.append(f"{at}: field '{field_name}' | must be a finite number for {named(infinite)}; {infinite_fix}")
     if negative.any():
         problems.append(f"{at}: field '{field_name}' | negative for {named(negative)}; use a value >= 0")
     if too_large.any():
@@ -2878,6 +2881,17 @@ def _drawn_area_notices(sites: gpd.GeoDataFrame, shown: str, layer: SitesLayer,
             "in ha there where a site can use less than the polygon it is drawn as"]
 
 
+#: The fix a source's supply written as infinite (inf, .inf, Infinity) gets: a source has no
+#: "unlimited" supply, and an empty value is refused too (siting/config/schema.py `SourcesLayer`,
+#: required for every feature); its most in t/yr is, as any quantity, at most MAX_QUANTITY; the
+#: family `supply` switched off makes every raw material free and unlimited
+#: (models/families/supply.py `add_supply`).
+UNLIMITED_SUPPLY_FIX = ("a source's supply cannot be unlimited (nor left empty): give the most it can supply in t/yr, "
+                        f"at most {MAX_QUANTITY:.0e}".replace("e+", "e")
+                        + ", or switch the rule off (constraints.supply.enabled: false) to make every raw material "
+                        "free and unlimited")
+
+
 def _source_fields(ref: SourcesLayer) -> dict[str, str]:
     """Canonical column -> field of a sources layer (its status only when it has a status field)."""
     fields = {"id": ref.id_field, "resource": ref.resource_field, "supply_t_per_yr": ref.supply_field}
@@ -2893,7 +2907,8 @@ def _source_attributes(sources: gpd.GeoDataFrame, path: Path, ref: SourcesLayer,
     the layer has no status); return the notices, and whether the resource field names no
     resource of the catalog in any feature (`_wrong_resource_field`). Without a catalog
     (`loaded.catalog` None) the resources are not checked against one."""
-    check_numeric(sources, "supply_t_per_yr", path, ref.supply_field, problems, id_field=ref.id_field)
+    check_numeric(sources, "supply_t_per_yr", path, ref.supply_field, problems, id_field=ref.id_field,
+                  infinite_fix=UNLIMITED_SUPPLY_FIX)
     _check_text(sources, "resource", path, ref.resource_field, "resource", None, problems, id_field=ref.id_field)
     wrong = _wrong_resource_field(sources, path, ref, loaded, others) if loaded.catalog is not None else None
     if wrong is not None:
