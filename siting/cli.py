@@ -658,9 +658,24 @@ def add_set(parser: argparse.ArgumentParser, what: str) -> None:
                         "folder; repeat for more (default: none)")
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, whose help and version on standard output are results as any command's
+    (`print_results`): standard output refusing them (`--help > /dev/full`) raises StdoutRefused,
+    one line on standard error and exit 2, and its reader gone (`--help | head -1`)
+    BrokenPipeError, exit 0 (`main`), where argparse drops the error and exits 0 without a word.
+    Its messages on standard error (usage errors) are argparse's own. The commands' parsers are
+    of this class too (argparse makes a subparser of its parent's class)."""
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if message and file is not None and file is sys.stdout:
+            print_results(message, end="")
+            return
+        super()._print_message(message, file)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command; building it imports nothing heavy."""
-    parser = argparse.ArgumentParser(prog="siting", formatter_class=HelpFormatter,
+    parser = Parser(prog="siting", formatter_class=HelpFormatter,
                                      description="Plan battery-industry capacity by site, product and year with "
                                      "a mixed-integer program, and write the plan for QGIS.")
     parser.add_argument("--version", action="version", version=f"siting {__version__}",
@@ -1376,7 +1391,10 @@ def main(argv: list[str] | None = None, own_process: bool = False) -> int:
     then takes a fraction of a second, not seconds; a program calling `main` keeps nothing of it."""
     if own_process:
         open_closed_streams()
-    args = parsed_arguments(argv)
+    try:
+        args = parsed_arguments(argv)
+    except (StdoutRefused, BrokenPipeError) as exc:  # --help or --version refused, or its reader gone
+        return _error_exit(exc, False, own_process) or 0
     quiet = getattr(args, "quiet", False) or not PROGRESS_BY_DEFAULT
     folders = written_folders()
     if folders is not None:

@@ -91,3 +91,27 @@ def test_no_descriptor_is_left_open_in_a_calling_program(folder: Path, monkeypat
     before = len(os.listdir("/proc/self/fd"))
     assert [refused_call() for _ in range(3)] == [2, 2, 2]
     assert len(os.listdir("/proc/self/fd")) == before
+
+
+@pytest.mark.parametrize("arguments", [["--help"], ["--version"], ["solve", "--help"]])
+def test_help_and_version_refused_are_one_line_and_exit_2(arguments: list[str]) -> None:
+    """--help and --version are results as any command's: standard output refusing them is the
+    same one line and exit 2, also unbuffered (PYTHONUNBUFFERED=1, where argparse dropped the error
+    and exited 0 without a word; siting/cli.py `Parser`)."""
+    with FULL.open("w") as full:
+        done = subprocess.run([sys.executable, "cli.py", *arguments], cwd=ROOT, stdout=full, stderr=subprocess.PIPE,
+                              text=True, timeout=300,
+                              env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"})
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(REFUSED)
+    assert len(done.stderr.splitlines()) == 1
+
+
+def test_help_whose_reader_is_gone_is_exit_0() -> None:
+    """`--help | head -1`: the reader gone after one line is no error, as for any command: exit 0,
+    nothing on standard error."""
+    done = subprocess.run(f"{sys.executable} cli.py --help | head -1; exit ${{PIPESTATUS[0]}}", shell=True,
+                          executable="/bin/bash", cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"})
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith("usage: siting")
