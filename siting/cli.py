@@ -1448,16 +1448,15 @@ def _error_exit(exc: Exception, debug: bool, own_process: bool = False) -> int |
     if _received:
         return _stopped_exit()
     if isinstance(exc, InputError):
-        print(input_error_text(exc, sys.stderr), file=sys.stderr)
+        say_on_stderr(input_error_text(exc, sys.stderr), own_process=own_process)
         return InputError.exit_code
     if isinstance(exc, (PlanInfeasible, NoSolution)):
         # The run's notices (a target no module can reach in time, ...), which a plan's summary
         # gives, come before the message, whose last line names the diagnosis folder; both laid
         # out to standard error's width, where they are printed.
         from siting.deliver.tables import terminal_width
-        for line in notice_lines(getattr(exc, "notices", ()), str(exc), terminal_width(sys.stderr)):
-            print(line, file=sys.stderr)
-        print(no_plan_text(exc), file=sys.stderr)
+        say_on_stderr(*notice_lines(getattr(exc, "notices", ()), str(exc), terminal_width(sys.stderr)),
+                      no_plan_text(exc), own_process=own_process)
         return 1
     if isinstance(exc, BrokenPipeError):
         # The reader of stdout went away (`... | head`). Everything printed to stdout is a summary
@@ -1471,22 +1470,39 @@ def _error_exit(exc: Exception, debug: bool, own_process: bool = False) -> int |
         # stdout's file or device refused the writes (a full disk, a quota): said in one line,
         # exit code 2 as for an output folder whose disk refused them; in the command's own
         # process stdout is pointed at the null device, so that the last flush does not fail again
-        print(f"error: standard output refused the command's results ({exc.cause.strerror or exc.cause}): what "
-              "it printed there is incomplete; its output files, if any, were written before; free space "
-              "where standard output goes, or send it elsewhere, and run the command again", file=sys.stderr)
+        say_on_stderr(f"error: standard output refused the command's results ({exc.cause.strerror or exc.cause}): "
+                      "what it printed there is incomplete; its output files, if any, were written before; free "
+                      "space where standard output goes, or send it elsewhere, and run the command again",
+                      own_process=own_process)
         if own_process:
             stdout_onto_null()
         return InputError.exit_code
     return None
 
 
-def stdout_onto_null() -> None:
-    """Standard output's descriptor pointed at the null device, once its reader went away or its
-    disk refused the command's results (`_error_exit`), so that the last flush of what is left in
-    its buffer does not fail again; the descriptor opened for it is closed. A `sys.stdout` with no
-    descriptor (a program calling `main` with a writer of its own in its place) is left as it is."""
+def say_on_stderr(*lines: str, own_process: bool = False) -> None:
+    """Print `lines` on standard error, one per line, as an error's message; a standard error that
+    refuses them (`2> /dev/full`, a full disk, its reader gone) drops them, so that the exit code
+    `_error_exit` chose for the error still ends the command (2 for bad input), not an OSError
+    traceback and exit 1: the message cannot be shown anywhere else. In the command's own process
+    (`own_process`) standard error is then pointed at the null device (`stdout_onto_null`), so
+    that the last flush of what is left in its buffer does not fail again (exit 120)."""
     try:
-        descriptor = sys.stdout.fileno()
+        for line in lines:
+            print(line, file=sys.stderr)
+    except OSError:
+        if own_process:
+            stdout_onto_null(sys.stderr)
+
+
+def stdout_onto_null(stream: Any = None) -> None:
+    """Standard output's descriptor (or that of `stream`, standard error: `say_on_stderr`) pointed
+    at the null device, once its reader went away or its disk refused the command's results
+    (`_error_exit`), so that the last flush of what is left in its buffer does not fail again; the
+    descriptor opened for it is closed. A stream with no descriptor (a program calling `main` with
+    a writer of its own in its place) is left as it is."""
+    try:
+        descriptor = (sys.stdout if stream is None else stream).fileno()
     except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is both
         return
     null = os.open(os.devnull, os.O_WRONLY)
