@@ -734,7 +734,7 @@ def load(path: Path | str, variant: str | None = None,
         chooses freely and is scored against them). In mode fixed, its model holds the real
         plants of `calibration.plants` at their sites as the command line's does: in place of
         the committed projects, with a notice saying so (in `Problem.notices`, before those of
-        mapping the plants onto the sites and years; README, "Scenario files", `calibration`).
+        mapping the plants onto the sites and years; docs/SCENARIOS.md, `calibration`).
 
     Raises:
         InputError: an argument of the wrong kind, or every problem found in the scenario,
@@ -1068,7 +1068,7 @@ class Solution:
         are among them and the report states the calibration, as `siting solve` writes them: in
         mode fixed (the real plants held as the plan), one row per real plant and the rules'
         verdict; in mode choose (the model chooses freely), the plan's score against the real
-        plants (README, "Outputs").
+        plants (docs/OUTPUTS.md, calibration.csv).
 
         Raises:
             InputError: `rule_costs` is neither None nor a table with the columns of the table
@@ -1120,7 +1120,7 @@ class Solution:
         return files
 
     def write(self, folder: Path | str | None = None, rule_costs: pd.DataFrame | None = None) -> Path:
-        """Write the files `siting solve` writes (see the README's Outputs) into `folder`, all at
+        """Write the files `siting solve` writes (see docs/OUTPUTS.md) into `folder`, all at
         once; with `rule_costs` (a table from `siting.rule_costs`), also rule_costs.csv and .md.
 
         Args:
@@ -1208,10 +1208,10 @@ def output_folder(loaded: LoadedScenario, folder: Path | str | None, where: str 
     a shell would and named as typed; or the scenario's `output.folder` when None), checked by
     the output folders' rule (a new folder, an empty one, or one siting wrote, holding its
     `.siting-run` marker and nothing beyond the files the marker lists, unchanged; never one that
-    is, contains or lies inside an input of the run; see `Solution.write` and the README's
-    "Quickstart"); InputError naming `where` (or the scenario's `output.folder` key) when the run may
-    not write there (an OutputFolderError for a folder the rule refuses, or for the hidden folder
-    a batch assembles its outputs in, `staging_refused`). The scenario's `output.folder` (of the
+    is, contains or lies inside an input of the run; see `Solution.write` and docs/USAGE.md,
+    "Output folders"); InputError naming `where` (or the scenario's `output.folder` key) when the
+    run may not write there (an OutputFolderError for a folder the rule refuses, or for the hidden
+    folder a batch assembles its outputs in, `staging_refused`). The scenario's `output.folder` (of the
     scenario `loaded` as run with `variant`) may not hold the outputs of another scenario or
     variant, which only a folder named for the run (`where`) replaces (siting/deliver/folders.py
     `scenario_folder`)."""
@@ -1614,7 +1614,7 @@ def alternatives(problem_or_solution: Problem | Solution | Path | str, n: int = 
                  time_limit_s: float | None = None) -> Alternatives:
     """Up to `n` near-optimal plans, each costing at most `slack` x |optimum| more than the
     optimum and as different as possible from the plans before it (modelling to generate
-    alternatives; README, "Why there is no plan, and which plans cost nearly the same"); no two
+    alternatives; docs/EXPLAINING.md, "Nearly the same cost"); no two
     share a pattern of (site, product) decisions. Each search is limited by branch-and-bound
     nodes on one thread with the scenario's seed, so the same inputs give the same plans; the time
     limit is a safety net, and a plan it stopped is marked `time limit` in `table`.
@@ -1842,7 +1842,7 @@ def compare(paths: Sequence[Path | str], out: Path | str | None = None, *, worke
             those of `siting compare`: once every run is solved, a run moves to another run's plan
             that costs less in it, and a run whose rules admit every plan of another's lends it its
             bound
-            (README, "Comparing constraint sets"), so the table is the command line's; without
+            (docs/COMPARING.md), so the table is the command line's; without
             `out` the runs write no files (no folder, map, report or diagnosis), each run's
             `out_dir` is "", and the error of a run whose rules cannot be met together says that
             its diagnosis was not written.
@@ -2132,7 +2132,7 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
             Either way the runs are those of `siting sweep`: the first run's plan starts the
             others, and a run moves to another's plan that costs less in it (taken with the
             run's own bound when that proves it within the run's gap, else solved again from it;
-            README, "Comparing constraint sets"), so the table is the command line's; without
+            docs/COMPARING.md), so the table is the command line's; without
             `out` the runs write no files (no folder, map, report or diagnosis), each run's
             `out_dir` is "", and the error of a run whose rules cannot be met together says that
             its diagnosis was not written.
@@ -2217,9 +2217,9 @@ def sweep(path: Path | str, settings: Mapping[str, Any] | Iterable[tuple[str, An
 
 def scenario_json_schema(partial: bool = False, *, of: str = "scenario") -> dict[str, Any]:
     """The JSON schema of a scenario file (pydantic's, of the scenario model `Problem.scenario` is
-    an instance of), for editors to complete and check scenario YAML (README, "Completion and
-    checking in an editor"); with `of`, that of the technology catalog or of the committed
-    projects' file, as `siting schema --of` gives them.
+    an instance of), for editors to complete and check scenario YAML (docs/SCENARIOS.md,
+    "Completion and checking in an editor"); with `of`, that of the technology catalog or of the
+    committed projects' file, as `siting schema --of` gives them.
 
     Args:
         partial: True or False: drop every `required` list, for a file that `extends:` a base and

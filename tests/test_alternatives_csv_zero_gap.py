@@ -1,5 +1,5 @@
 """alternatives.csv's `within_gap` with an optimum proven at a gap of 0: the gap is known, so each
-alternative reads `no` (its excess is not within a gap of nothing), as README says, and the
+alternative reads `no` (its excess is not within a gap of nothing), as docs/EXPLAINING.md says, and the
 optimum's row stays empty. Before, every row was empty, as if the gap were not known."""
 
 from __future__ import annotations

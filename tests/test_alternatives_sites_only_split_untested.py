@@ -8,7 +8,7 @@ stands", and a run with alternatives drops the near-ties caveat that plans withi
 products in other clusters (the section on the alternatives is to say it): on the shipped
 scenario with `--alternatives 4 --slack 0.001` both alternatives found were of kind sites and the
 report said nothing of the split, where another seed's plan within the gap moves electrolyte,
-recycling and anode between clusters (README, "Shipped scenarios"). The section now says that
+recycling and anode between clusters (docs/SCENARIOS.md, "Shipped scenarios"). The section now says that
 these alternatives do not test the split; a set with an alternative of kind clusters does not.
 """
 

@@ -44,7 +44,7 @@ from siting.config.errors import InputError
 from tests.conftest import MadeRun
 
 DATA = Path(__file__).parent / "data" / "small"
-README = Path(__file__).parent.parent / "README.md"
+PYTHON_MD = Path(__file__).parent.parent / "docs" / "PYTHON.md"
 
 
 def crf(years: int) -> float:
@@ -93,11 +93,10 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def readme_python_example() -> str:
-    """The first ```python block of the README's "Python" section."""
-    text = README.read_text(encoding="utf-8")
-    section = text.split("\n## Python\n", 1)[1].split("\n## ", 1)[0]
-    match = re.search(r"```python\n(.*?)```", section, re.DOTALL)
-    assert match is not None, "the README's Python section has no python code block"
+    """The first ```python block of docs/PYTHON.md (the README's "Python" section once)."""
+    text = PYTHON_MD.read_text(encoding="utf-8")
+    match = re.search(r"```python\n(.*?)```", text, re.DOTALL)
+    assert match is not None, "docs/PYTHON.md has no python code block"
     return match.group(1)
 
 
@@ -136,7 +135,7 @@ def assert_hand_plan(solution: siting.Solution) -> None:
 
 
 def test_readme_python_example_runs_and_gives_the_hand_plan(scenario: Path, tmp_path: Path, monkeypatch, capsys):
-    """The README's example, with the shipped scenario replaced by the small one. Rule costs (see
+    """docs/PYTHON.md's example, with the shipped scenario replaced by the small one. Rule costs (see
     tests/test_comparison.py): relaxing agglomeration keeps the plan and drops the 2 x 1亿 of opening
     w_mine and e_far; the red line, proximity and the market cap cost nothing or more (relaxing a
     rule never raises the objective; the red line keeps w_lake's 100 ha from profitable
@@ -148,7 +147,7 @@ def test_readme_python_example_runs_and_gives_the_hand_plan(scenario: Path, tmp_
     assert code.count('"scenarios/yunnan_2024.yaml"') == 2
     code = code.replace('"scenarios/yunnan_2024.yaml"', repr(str(scenario)))
     namespace: dict = {}
-    exec(compile(code, "README.md (Python)", "exec"), namespace)
+    exec(compile(code, "docs/PYTHON.md", "exec"), namespace)
     assert capsys.readouterr().out == "optimal within the gap, gap 0.00% (tolerance 0.00%); objective -22.72 bn yuan\n"
     assert_hand_plan(namespace["solution"])
     timings = list(namespace["solution"].timings)

@@ -4,7 +4,7 @@ A notebook user reads `help(siting.solve)`, `help(siting.Solution)` and the like
 have to read the package's internal modules to learn a shape, a unit, an error or a behaviour:
 the docstrings of the front door's names (functions, classes, their public methods and
 properties, and the module `siting.api` itself) point only to other public names, or to the
-README, never into `siting.config`, `siting.prepare`, `siting.optimize`, `siting.deliver` or
+README and docs/, never into `siting.config`, `siting.prepare`, `siting.optimize`, `siting.deliver` or
 `siting.runs`.
 """
 

@@ -1,7 +1,7 @@
 """plan.qgs's layer abstracts (siting/deliver/qgisproject.py `layer_abstract`):
 - the candidate cells' says how a cell is drawn (clipped to its cluster and the allowed zone,
   less the parks and the red line's zone common to all products) while `gross_ha` counts the
-  whole cell, as README's row of candidate_cells.geojson does;
+  whole cell, as docs/OUTPUTS.md's row of candidate_cells.geojson does;
 - the red-line layer's joins what it says of its own basis, sentences of their own, as a new
   sentence: no capital after a semicolon ("...; The red-line layer is a proxy")."""
 

@@ -1,5 +1,5 @@
 """Ctrl-C while `python cli.py` is still importing the tool ends the command as a later Ctrl-C
-does: its one line, exit 130, no traceback (README: "No traceback is shown unless you pass
+does: its one line, exit 130, no traceback (docs/USAGE.md: "No traceback is shown unless you pass
 `--debug`")."""
 
 from pathlib import Path

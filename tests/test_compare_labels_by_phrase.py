@@ -1,5 +1,5 @@
 """A comparison's row label narrowed to fit the terminal breaks between its phrases (after ": "),
-never inside one: at COLUMNS=80 the differences table of README's compare example (the shipped
+never inside one: at COLUMNS=80 the differences table of docs/COMPARING.md's compare example (the shipped
 scenario, the strict red line and no differentiation) broke "site-product pairs kept out: red
 line" into "site-product pairs kept out: red" over "  line", as the column of the sites the
 run without differentiation drops ("Yimen county; Huaning county") left the labels 36 columns."""
@@ -18,7 +18,7 @@ LABELS = ["status", "objective difference: proven range", "sites built on: dropp
 
 
 def differences() -> pd.DataFrame:
-    """The rows of README's differences table that decide its labels' width, at 80 columns."""
+    """The rows of docs/COMPARING.md's differences table that decide its labels' width, at 80 columns."""
     return pd.DataFrame({
         "metric": LABELS,
         "unit": ["", "bn yuan", "", "count", "count", "ha", "million m2/yr"],

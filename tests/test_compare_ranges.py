@@ -4,7 +4,7 @@ indistinguishable cost, the gaps' differences in percentage points, "same plan",
 sweep on runs that moved to another run's plan, sweep.png's gap bars, and a failure named by its
 kind whatever subclass was raised.
 
-The hand-made runs carry the figures of the README's example as its shipped run wrote them in
+The hand-made runs carry the figures of docs/COMPARING.md's example as its shipped run wrote them in
 each run's manifest.json (objective UB and best bound LB, yuan):
 
     yunnan_2024                     UB 10,059,141,700   LB 9,856,967,210
@@ -64,7 +64,7 @@ BASE, STRICT, FLAT = "yunnan_2024", "yunnan_2024_strict_redline", "yunnan_2024_n
 def run(label: str, objective_yuan: float, bound_yuan: float | None, gap: float | None = None,
         **fields) -> CaseSummary:
     """A solved run: its plan's cost and best bound (yuan), its gap (UB - LB) / UB unless given,
-    LFP in Kunming, Qujing's electrolyte as the README example's baseline has it."""
+    LFP in Kunming, Qujing's electrolyte as docs/COMPARING.md's example's baseline has it."""
     if gap is None and bound_yuan is not None:
         gap = (objective_yuan - bound_yuan) / abs(objective_yuan)
     summary = {"ok": True, "status": "optimal", "objective_yuan": objective_yuan, "best_bound_yuan": bound_yuan,

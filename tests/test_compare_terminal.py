@@ -2,7 +2,7 @@
 and in comparison.md, sweep.md and sweep.png: every run and every difference, whatever the length
 of the runs' names; products, target groups and clusters by name; the CSV files by id.
 
-The hand-made runs are those of the README's example (`siting compare scenarios/yunnan_2024.yaml
+The hand-made runs are those of docs/COMPARING.md's example (`siting compare scenarios/yunnan_2024.yaml
 scenarios/yunnan_2024_strict_redline.yaml scenarios/yunnan_2024_no_differentiation.yaml`), cut
 down to a few rows, with the figures of its shipped run: objectives 10.06, 10.01 and 9.58 bn yuan
 with gaps of 2.01 %, 1.42 % and 2.00 %. The strict red line's range [9.868, 10.01] overlaps the
@@ -45,7 +45,7 @@ NAMES = {"kunming": "Kunming", "qujing": "Qujing"}
 
 def run(label: str, objective_bn: float, gap: float, lfp: float, foil: tuple[float, float],
         short: dict[str, float] | None = None, **fields) -> CaseSummary:
-    """A run of the README's example as the comparison sees it: LFP in Kunming, copper foil in
+    """A run of docs/COMPARING.md's example as the comparison sees it: LFP in Kunming, copper foil in
     Kunming and Qujing, the cathode group's final-year capacity equal to the LFP's, the 2022
     output-value target missed."""
     return CaseSummary(label=label, ok=True, status="optimal", objective_yuan=objective_bn * 1e9, gap=gap,
@@ -84,7 +84,7 @@ def test_the_readme_comparison_shows_every_run_and_difference_in_120_characters(
     solver tolerance of the baseline's, 30 for the no-differentiation run's name, whole in the room
     the table leaves); each table's lines end where its
     last, right-aligned, column ends. The gap's differences are in percentage points (pp); the
-    proven ranges are those of tests/test_compare_ranges.py's README example, here from the
+    proven ranges are those of tests/test_compare_ranges.py's docs/COMPARING.md example, here from the
     objectives and gaps alone. Nothing is left out and no line is wider than the terminal's 120
     characters."""
     runs = readme_runs()

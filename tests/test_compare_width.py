@@ -1,7 +1,7 @@
 """`compare` and `sweep` lay their printed tables out to the terminal's width (`terminal_width`:
 the environment's COLUMNS, then the terminal's own size; 120 on a file or a pipe without COLUMNS,
 no narrower than NARROWEST_WIDTH), while comparison.md and comparison.csv stay the same bytes
-whatever the terminal. The runs are tests/test_compare_terminal.py's README example (three runs,
+whatever the terminal. The runs are tests/test_compare_terminal.py's docs/COMPARING.md example (three runs,
 too wide side by side in 120) and its sweep of three red-line buffers."""
 
 from __future__ import annotations

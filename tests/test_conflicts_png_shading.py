@@ -2,7 +2,7 @@
 however many rules name it.
 
 Before, each cluster was drawn once per rule naming it, in a translucent red: with a 30 km red-line
-buffer, strict targets and no chain balance (README, "Why there is no plan"), Yuxi, named by 14
+buffer, strict targets and no chain balance (docs/EXPLAINING.md, "No plan"), Yuxi, named by 14
 rules, came out a deep opaque red and Kunming, named by one (FePO4's hosting limit, its committed
 plant), a pale pink hard to tell from the clusters no rule names, neither matching the key."""
 

@@ -122,7 +122,7 @@ def test_a_diagnosis_layer_without_features_is_not_written(tmp_path: Path,
 
 
 def test_the_map_section_names_the_layer_left_out() -> None:
-    """The README's cells-in-one-cluster diagnosis names clusters but no site or source: only
+    """docs/EXPLAINING.md's cells-in-one-cluster diagnosis names clusters but no site or source: only
     conflicts.geojson is written, and the map section says why conflict_sites.geojson is not."""
     assert map_layers_text(["conflicts"]) == (
         "`conflicts.geojson` holds the clusters and red-line zones of these rules, numbered as above; drag it onto "

@@ -1,5 +1,5 @@
 """A flag value its check refuses (`--time-limit 0`, `--workers 0`, `--alternatives 0`, `--slack
-2`, `--out ''`) is bad input as README's exit-code paragraph lays it out: exit 2, "error: N
+2`, `--out ''`) is bad input as docs/USAGE.md's exit codes lay it out: exit 2, "error: N
 problems in the input:" and one line per problem, `--flag | what is wrong (got ...); fix`, not
 argparse's usage and "siting solve: error: argument ...". Every refused value is reported, with
 the problems of the scenario's options and layers, which a bad flag does not hide. Solves

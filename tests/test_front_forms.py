@@ -65,7 +65,7 @@ def row(table: pd.DataFrame, metric: str, column: str):
 
 
 def test_the_objective_difference_of_two_runs_with_the_same_plan_is_exactly_zero():
-    """The README's compare: the strict red line's run took the baseline's plan, whose objective
+    """docs/COMPARING.md's compare: the strict red line's run took the baseline's plan, whose objective
     came back 1.14440918e-5 yuan higher (the LP's last digits: 10,058,200,000 yuan is 1.0e10, and
     a double holds ~16 digits). Bounds 9,856,967,210 (base) and 9,869,019,550 (strict): the range
     is [9,869,019,550 - 10,058,200,000, 10,058,200,000.0000114 - 9,856,967,210] =

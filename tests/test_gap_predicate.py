@@ -61,7 +61,7 @@ def test_the_absolute_gap_at_and_past_its_edge() -> None:
 
 
 def test_a_negative_objective_is_measured_against_its_size() -> None:
-    """-100 against -102: 2 / |-100| = 2 %. A near-zero run (the README's, under an earlier
+    """-100 against -102: 2 / |-100| = 2 %. A near-zero run (docs/SCENARIOS.md's, under an earlier
     model): -0.08 bn yuan against -0.57 bn yuan is a gap of 0.49 / 0.08 = 612.5 %, within 0.5 bn
     yuan; against -0.59 bn yuan (0.51 bn yuan) it is not."""
     assert within_gap(-100.0, -102.0, 0.02) and not within_gap(-100.0, -102.1, 0.02)

@@ -1,6 +1,6 @@
 """A run that replaces a folder siting wrote of another kind (a comparison, a sweep, a plan with
 alternatives, a diagnosis) says so in a note: `--out` named the folder, so it is replaced whole, as
-README says, but a comparison of three runs replaced by one plan went without a word. A re-run of
+docs/USAGE.md says, but a comparison of three runs replaced by one plan went without a word. A re-run of
 the same kind says nothing."""
 
 from __future__ import annotations

@@ -310,7 +310,7 @@ def test_compare_same_names_get_distinct_folders_named_as_in_the_table(work: Pat
 
 def test_rerun_replaces_its_own_folder_and_an_empty_one(work: Path):
     """An empty folder is written into; a folder with the marker is replaced while it holds only
-    the files its marker lists, unchanged (the rule the README states; tests/test_trust_fixes.py
+    the files its marker lists, unchanged (the rule docs/USAGE.md states; tests/test_trust_fixes.py
     checks that a file added since is kept and the run refused; below, a file changed since)."""
     scenario = str(work / "small" / "scenario.yaml")
     out = work / "out"

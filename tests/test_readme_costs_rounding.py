@@ -1,8 +1,9 @@
-"""README says how far the sum of `Solution.costs` lies from `objective_yuan`: each component is
-rounded to 9 significant digits, so at most half a unit of each one's 9th digit, summed. It said
-"hundreds of yuan on the shipped scenario", where the sum differs by 10 yuan; the bound it now
-states for the shipped scenario is the sum of those halves for the components its example prints
-(measured there: the sum of the costs -196,068,379,690 yuan, the objective -196,068,379,700.09)."""
+"""docs/PYTHON.md says how far the sum of `Solution.costs` lies from `objective_yuan`: each
+component is rounded to 9 significant digits, so at most half a unit of each one's 9th digit,
+summed. It said "hundreds of yuan on the shipped scenario", where the sum differs by 10 yuan; the
+bound it now states for the shipped scenario is the sum of those halves for the components the
+example of docs/USAGE.md ("What a solve prints") prints (measured there: the sum of the costs
+-196,068,379,690 yuan, the objective -196,068,379,700.09)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from pathlib import Path
 
 import siting
 
-README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+DOCS = Path(__file__).parent.parent / "docs"
+PYTHON_MD = (DOCS / "PYTHON.md").read_text(encoding="utf-8")
+USAGE_MD = (DOCS / "USAGE.md").read_text(encoding="utf-8")
 
 
 def _half_unit_of_ninth_digit(bn_yuan: float) -> float:
@@ -24,12 +27,12 @@ def _half_unit_of_ninth_digit(bn_yuan: float) -> float:
 
 
 def _costs_paragraph() -> str:
-    start = README.index("  - `costs`, the objective's breakdown in yuan")
-    return " ".join(README[start:README.index("\n  - ", start + 1)].split())
+    start = PYTHON_MD.index("  - `costs`, the objective's breakdown in yuan")
+    return " ".join(PYTHON_MD[start:PYTHON_MD.index("\n  - ", start + 1)].split())
 
 
 def test_the_readme_bound_is_the_sum_of_the_shipped_components_half_units() -> None:
-    example = README[README.index("The shipped scenario gives (abridged"):]
+    example = USAGE_MD[USAGE_MD.index("The shipped scenario gives (abridged"):]
     table = example[:example.index("\n\n", example.index("```\n") + 4)]
     components = [float(value) for value in re.findall(r"^  [a-z][^\n]*?\s(-?\d+\.\d\d) bn yuan$", table, re.M)]
     assert len(components) == 10  # capex ... sales

@@ -1,4 +1,4 @@
-"""README gives the shipped plan's petroleum coke drawn on site at Anning industrial park, Caopu
+"""docs/OUTPUTS.md gives the shipped plan's petroleum coke drawn on site at Anning industrial park, Caopu
 area, twice: in the QGIS legend entry of a flow with no line ("up to ... t/yr drawn from a source
 on site") and in map.png's label ("Petroleum coke on site: ... t/yr in 2024"). The shipped plan
 draws the most in 2024 (118,000 t/yr, flows.qml and plan.qgs of `siting solve
@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+OUTPUTS = (Path(__file__).parent.parent / "docs" / "OUTPUTS.md").read_text(encoding="utf-8")
 
 
 def _figure(pattern: str) -> str:
-    found = re.findall(pattern, " ".join(README.split()))
+    found = re.findall(pattern, " ".join(OUTPUTS.split()))
     assert len(found) == 1, (pattern, found)
     return found[0]
 

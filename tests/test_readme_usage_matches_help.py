@@ -1,7 +1,7 @@
-"""README's usage lines of `solve` and `check` give the options in the order and with the
-value names `siting solve --help` and `siting check --help` give them: README put
-`--time-limit SECONDS` before `--rule-costs` for `solve`, where its --help puts it after
-`--slack`. (README keeps its own hints, `[--set KEY=VALUE ...]` for a repeatable option and
+"""The usage lines of `solve` and `check` in docs/USAGE.md (the README's once) give the options in
+the order and with the value names `siting solve --help` and `siting check --help` give them: the
+README put `--time-limit SECONDS` before `--rule-costs` for `solve`, where its --help puts it after
+`--slack`. (docs/USAGE.md keeps its own hints, `[--set KEY=VALUE ...]` for a repeatable option and
 `[--alternatives N [--slack SHARE]]` for an option that goes with another; -h is left out.)"""
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import pytest
 
 from siting.cli import build_parser
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+USAGE = Path(__file__).resolve().parent.parent / "docs" / "USAGE.md"
 
 
 def readme_usage(command: str) -> str:
-    """The usage line of `command` in README's code block, its lines after the first joined."""
-    lines = README.read_text(encoding="utf-8").splitlines()
+    """The usage line of `command` in docs/USAGE.md's code block, its lines after the first joined."""
+    lines = USAGE.read_text(encoding="utf-8").splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith(f"siting {command} SCENARIO.yaml "))
     usage = [lines[at]]
     for line in lines[at + 1:]:

@@ -11,9 +11,9 @@
 4. The bound phase's time share is worded with the digits a short limit needs (0.005 s of a
    0.01 s limit, not "0.0 s").
 5. A sweep's single value is a sweep of one value, in Python as on the command line (`--set
-   KEY=V`), and the README says so.
-6. The README words the near-zero example so that it holds from run to run, and warns that a
-   Python started in the folder holding the clone imports that folder.
+   KEY=V`), and docs/COMPARING.md says so.
+6. docs/SCENARIOS.md words the near-zero example so that it holds from run to run, and
+   docs/PYTHON.md warns that a Python started in the folder holding the clone imports that folder.
 
 Solves are of the small scenario of tests/data/small (tests/test_api.py derives its plan by hand).
 """
@@ -36,7 +36,7 @@ from tests.conftest import edit
 
 DATA = Path(__file__).parent / "data" / "small"
 SHIPPED = Path(__file__).parent.parent / "scenarios" / "yunnan_2024.yaml"
-README = Path(__file__).parent.parent / "README.md"
+ROOT = Path(__file__).parent.parent
 
 
 def problems(call, *args, **kwargs) -> list[str]:
@@ -46,9 +46,10 @@ def problems(call, *args, **kwargs) -> list[str]:
     return caught.value.problems
 
 
-def readme() -> str:
-    """The README as one line of words (its line breaks as spaces)."""
-    return " ".join(README.read_text(encoding="utf-8").split())
+def words(name: str) -> str:
+    """The documentation file `name` (a path from the repository's root, e.g. "docs/USAGE.md") as
+    one line of words (its line breaks as spaces)."""
+    return " ".join((ROOT / name).read_text(encoding="utf-8").split())
 
 
 # --- 1. numbers in quotes, and the example of a value that is no number -----------------------
@@ -67,7 +68,7 @@ def test_a_number_in_quotes_is_read_as_the_number(folder: Path):
     problem = siting.load(folder / "scenario.yaml", overrides={"solver.abs_gap_bn_yuan": "0.5"})
     assert problem.prepared.loaded.scenario.solver.abs_gap_bn_yuan == 0.5
     assert ("A number in quotes, here, in a scenario file (`buffer_m: '1000'`) or in Python (`\"0.5\"`), is read as "
-            "the number" in readme())
+            "the number" in words("docs/USAGE.md"))
 
 
 def test_a_value_that_is_no_number_gets_an_example_in_its_unit():
@@ -180,26 +181,28 @@ def test_the_no_plan_reason_of_a_short_limit_words_its_share_with_its_digits(mon
 
 
 def test_a_single_value_is_a_sweep_of_one_value_in_python_as_on_the_command_line():
-    """`{key: 5}` is `{key: [5]}`, as `--set key=5` is a list of one value; README and docstring say so."""
+    """`{key: 5}` is `{key: [5]}`, as `--set key=5` is a list of one value; docs/COMPARING.md and
+    the docstring say so."""
     from siting.api import sweep_settings
 
     assert sweep_settings({"constraints.redline.buffer_m": 5}) == ["constraints.redline.buffer_m=5"]
     assert sweep_settings({"constraints.redline.buffer_m": [5]}) == ["constraints.redline.buffer_m=5"]
     assert parse_override("constraints.redline.buffer_m=5") == ("constraints.redline.buffer_m", [5])
     assert "a single value is a sweep of that one value" in " ".join(siting.sweep.__doc__.split())
-    assert "A single value (`--set KEY=V`, or `{key: value}` in Python) is a sweep of that one value" in readme()
+    assert "A single value (`--set KEY=V`, or `{key: value}` in Python) is a sweep of that one value" in words(
+        "docs/COMPARING.md")
 
 
-# --- 6. the README -----------------------------------------------------------------------------
+# --- 6. the documentation ----------------------------------------------------------------------
 
 
 def test_the_readme_near_zero_example_holds_from_run_to_run():
-    """The reviewer's run: -0.08 bn yuan and 317.85 % where the README said "about -0.1" and "some
-    200-300 %"."""
-    text = readme()
+    """The reviewer's run: -0.08 bn yuan and 317.85 % where the README (now docs/SCENARIOS.md,
+    "Shipped scenarios") said "about -0.1" and "some 200-300 %"."""
+    text = words("docs/SCENARIOS.md")
     assert "some 200-300 %" not in text and "about -0.1 bn yuan" not in text
     assert "shows as several hundred per cent" in text
 
 
 def test_the_readme_warns_of_starting_python_in_the_folder_holding_the_clone():
-    assert ("AttributeError: module 'siting' has no attribute 'load'" in readme())
+    assert ("AttributeError: module 'siting' has no attribute 'load'" in words("docs/PYTHON.md"))

@@ -1,6 +1,6 @@
 """A file put into an output folder after the last check and before the folder is replaced (the
 moment the run writes its marker and renames) is never deleted: the folder replaced is removed
-only as far as siting wrote it (README: "a file you put into it since is never deleted"; the
+only as far as siting wrote it (docs/USAGE.md: "a file you put into it since is never deleted"; the
 `.siting-old.*` folder keeps it, named on standard error, as a stopped run's leftovers are)."""
 
 from pathlib import Path

@@ -3,7 +3,7 @@ comparison.csv does in its rows `objective difference: proven low` / `... high`:
 `vs_first_low_bn_yuan` and `vs_first_high_bn_yuan` right after `vs_first`, empty for the first run,
 a run without a plan and a run whose objective weighs the years otherwise; sweep.md gives the range
 in one column, `vs_first_range_bn_yuan`, rounded outward, as comparison.md does.
-Hand-made runs with the figures of the README's comparison (objective UB, best bound LB, yuan):
+Hand-made runs with the figures of docs/COMPARING.md's comparison (objective UB, best bound LB, yuan):
     a  UB 10,059,141,700  LB 9,856,967,210
     b  UB 10,011,454,600  LB 9,869,019,550   range [-190,122,150, 154,487,390]: within tolerance
     c  UB  9,581,725,540  LB 9,390,369,490   range [-668,772,210, -275,241,670]: proven

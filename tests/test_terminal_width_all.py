@@ -4,7 +4,7 @@ without COLUMNS): the tables of `compare`, whose row labels and one column may b
 terminal (their cells then go on in lines under their row), and the summaries of `solve` and
 `check`. On a file or a pipe without COLUMNS the output is what it was at 120.
 
-The comparison is tests/test_compare_terminal.py's README example with the rows that made the
+The comparison is tests/test_compare_terminal.py's docs/COMPARING.md example with the rows that made the
 shipped scenario's comparison 81 columns wide at 80: the pairs each rule keeps out ("site-product
 pairs kept out: proximity"), a capacity in million m2/yr and the baseline started from the strict
 red line's plan ("yunnan_2024_strict_redline" in its column)."""

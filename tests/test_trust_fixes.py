@@ -152,7 +152,7 @@ def test_target_beyond_1e12_is_refused(folder: Path, capsys):
 ], ids=["exponent", "digits", "grouped", "quoted"])
 def test_a_figure_beyond_its_bound_is_named_as_typed(folder: Path, capsys, written: str, set_value: str, shown: str):
     """A figure above MAX_QUANTITY is named as the file or --set writes it, as every other refused
-    figure is (README: `--set constraints.redline.buffer_m=-1e3`: `(got -1e3)`), not as Python
+    figure is (docs/USAGE.md: `--set constraints.redline.buffer_m=-1e3`: `(got -1e3)`), not as Python
     formats the float it reads (2e+13, 1e+23), and one in quotes with its quotes."""
     message = ("constraints.redline.buffer_m | must be at most 1e12 (1e12 is the largest quantity the model "
                f"takes): {TOO_LARGE} (got {shown}); give a smaller value, or the figure in larger units")

@@ -76,7 +76,7 @@ def test_aliases_do_not_hide_a_node_nested_deeper_than_the_limit(tmp_path: Path)
 
 def test_an_alias_holding_itself_is_told_as_file_colon_line_like_every_problem(tmp_path: Path) -> None:
     """`x: &a [*a]` nests without end: the problem names the file and line as `<file>:<line>:`, the
-    form of every other problem of a file (README, exit code 2), not `<file>, line <n>:`."""
+    form of every other problem of a file (docs/USAGE.md, exit code 2), not `<file>, line <n>:`."""
     folder = tmp_path / "small"
     shutil.copytree(SMALL, folder, ignore=shutil.ignore_patterns("out", "out.*"))
     scenario = folder / "scenario.yaml"

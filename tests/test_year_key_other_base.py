@@ -1,4 +1,4 @@
-"""A year written as a mapping's key is a whole number written as digits (README, "--set"): one
+"""A year written as a mapping's key is a whole number written as digits (docs/USAGE.md, "Solve options"): one
 typed in hexadecimal or octal (`0x7E8:`, `0o3750:`, which YAML 1.2 reads as 2024) was taken as that
 year, in a scenario file, a catalog and a `--set` value alike, where the same key in quotes, or in
 binary (text to YAML 1.2), was refused. It is refused as typed, as `true:` and `null:` are, naming
@@ -52,7 +52,7 @@ def test_a_year_in_digits_otherwise_spelt_still_reads(folder: Path, written):
 
 
 def test_a_value_in_another_base_still_reads(folder: Path):
-    """Only a key is held to digits: a value in hexadecimal is the number, as README says."""
+    """Only a key is held to digits: a value in hexadecimal is the number, as docs/USAGE.md says."""
     edit(folder / "scenario.yaml", "cells: {2024: 10}", "cells: {2024: 0xA}")
     assert dict(load_scenario(folder / "scenario.yaml").scenario.targets.capacity["cells"]) == {2024: 10}
     key, values = parse_override("targets.capacity.cells={2024: 0xA}")

@@ -73,7 +73,7 @@ def test_a_year_of_true_given_on_the_command_line_is_refused_as_typed(folder: Pa
 def test_a_year_of_true_or_null_as_the_last_part_of_a_dotted_key_is_refused_as_in_a_mapping(
         folder: Path, capsys, monkeypatch, part, got):
     """`--set targets.capacity.cells.true=5` reads its last part as a key of `{true: 5}` is read
-    (README: a dotted key's last part is read as a file reads a key): the year message, not the
+    (docs/USAGE.md: a dotted key's last part is read as a file reads a key): the year message, not the
     generic whole-number one the text 'true' got."""
     monkeypatch.chdir(folder)
     assert problems(folder, capsys, "--set", f"targets.capacity.cells.{part}=5") == (2, [
