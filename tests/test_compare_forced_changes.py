@@ -39,9 +39,9 @@ SITES = ("a", "b", "c", "d")
 
 
 def sites_geojson(folder: Path) -> str:
-    """A run's folder with a sites.geojson of the four point sites a, b, c, d."""
+    """A run's folder with a sites.geojson of the four point sites a, b, c, d, named "Park A" ..."""
     folder.mkdir(parents=True)
-    features = [{"type": "Feature", "id": site, "properties": {"id": site},
+    features = [{"type": "Feature", "id": site, "properties": {"id": site, "name": f"Park {site.upper()}"},
                  "geometry": {"type": "Point", "coordinates": [102.0 + i, 25.0]}} for i, site in enumerate(SITES)]
     (folder / "sites.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     return str(folder)

@@ -58,8 +58,9 @@ def test_diff_style_names_the_fields_with_unit_and_years(compared: Path):
     root = ET.fromstring((compared / "diff.qml").read_text().split("\n", 1)[1])
     aliases = {a.get("field"): a.get("name") for a in root.findall("aliases/alias")}
     assert aliases == {
-        "id": "site and run compared (site@run)", "site": "site (its id in the runs' sites.geojson)",
-        "name": "site name (as comparison.md names it; a candidate cell by its id)",
+        "id": "site and run compared (site@run)",
+        "site": "site (its id in the runs' sites.geojson: the key to join the layers on)",
+        "name": "site name (whole, as the runs' sites.geojson gives it)",
         "scenario": "run compared with the baseline small (its column in comparison.csv or row in sweep.csv)",
         "baseline": "baseline run (small), whose plan this run is compared with",
         "change": ("change against the baseline small (added, removed, resized, options changed or unchanged): the "

@@ -1,4 +1,4 @@
-"""diff.geojson names each site as comparison.md does (`name`, the id for a site without one), and
+"""diff.geojson names each site as the runs' sites.geojson does (`name`, the id for a site without one), and
 diff.qml labels a forced change by that name: before, the label title-cased the id
 ("Qujing Etdz" for qujing_etdz)."""
 

@@ -68,7 +68,9 @@ def test_product_flows_name_their_ends_as_the_sites_and_hubs_layers_do(small_run
     columns = gpkg_columns(out / "plan.gpkg", "product_flows")
     assert columns[columns.index("to") + 1:columns.index("to") + 3] == ["from_name", "to_name"]
     style = (out / "product_flows.qml").read_text(encoding="utf-8")
-    assert '<alias field="from_name" name="from (name)"' in style and '<alias field="to_name" name="to (name)"' in style
+    assert ('<alias field="from_name" name="from (name; a site\'s whole name, as sites.geojson\'s: join on from)"'
+            in style)
+    assert '<alias field="to_name" name="to (name; a site\'s whole name, as sites.geojson\'s: join on to)"' in style
 
 
 def test_flows_name_their_source_and_site(small_run):
@@ -90,7 +92,7 @@ def test_flows_name_their_source_and_site(small_run):
     assert columns[columns.index("site") + 1:columns.index("site") + 3] == ["source_name", "site_name"]
     style = (out / "flows.qml").read_text(encoding="utf-8")
     assert '<alias field="source_name" name="source (name)"' in style
-    assert '<alias field="site_name" name="site (name)"' in style
+    assert '<alias field="site_name" name="site name (whole, as sites.geojson\'s; join the layers on site)"' in style
 
 
 def test_an_end_without_a_name_is_null() -> None:

@@ -580,11 +580,15 @@ def test_fields_without_their_unit_are_named_with_it(runs: Path):
     aliases = {name: {a.get("field"): a.get("name") for a in parse(runs / "one" / f"{name}.qml").iter("alias")}
                for name in ("flows", "sources", "product_flows", "hubs")}
     assert aliases == {
-        "flows": {"source_name": "source (name)", "site_name": "site (name)", "km": "road distance (km)",
+        "flows": {"source_name": "source (name)",
+                  "site_name": "site name (whole, as sites.geojson's; join the layers on site)",
+                  "km": "road distance (km)",
                   "tonnes_2023": "shipped 2023 (t/yr)", "tonnes_2024": "shipped 2024 (t/yr)"},
         "sources": {"supply_t_per_yr": "supply (t/yr)", "shipped_t_2023": "shipped 2023 (t/yr)",
                     "shipped_t_2024": "shipped 2024 (t/yr)"},
-        "product_flows": {"from_name": "from (name)", "to_name": "to (name)", "units": "amount per year (see unit)",
+        "product_flows": {"from_name": "from (name; a site's whole name, as sites.geojson's: join on from)",
+                          "to_name": "to (name; a site's whole name, as sites.geojson's: join on to)",
+                          "units": "amount per year (see unit)",
                           "km": "road distance (km)", "width_mm": "line width drawn (mm)",
                           "offset_mm": "line drawn beside its leg (mm, + to the right)"},
         "hubs": {"node": "node (the from or to of product_flows)", "cluster": "cluster (id)",

@@ -80,8 +80,9 @@ def test_diff_fields_are_named_with_unit_and_years():
     aliases = change_aliases(["lfp", "cells"], {"lfp": "t", "cells": "GWh"}, "a", [2022, 2023, 2024],
                              [[2022, 2023, 2024]])
     assert aliases == {
-        "id": "site and run compared (site@run)", "site": "site (its id in the runs' sites.geojson)",
-        "name": "site name (as comparison.md names it; a candidate cell by its id)",
+        "id": "site and run compared (site@run)",
+        "site": "site (its id in the runs' sites.geojson: the key to join the layers on)",
+        "name": "site name (whole, as the runs' sites.geojson gives it)",
         "scenario": "run compared with the baseline a (its column in comparison.csv or row in sweep.csv)",
         "baseline": "baseline run (a), whose plan this run is compared with",
         "change": ("change against the baseline a (added, removed, resized, options changed or unchanged): the new "

@@ -34,4 +34,5 @@ def test_every_share_and_count_is_named_with_its_unit() -> None:
     assert aliases["plans"] == "plans compared: the optimum and its alternatives (count)"
     assert aliases["plans_building"] == "plans that build here (count)"
     assert aliases["capex_yuan"] == "the optimum's capex here (yuan)"
-    assert "id" not in aliases and "name" not in aliases
+    assert aliases["name"] == "site name (whole, as sites.geojson's; join the layers on id)"
+    assert "id" not in aliases

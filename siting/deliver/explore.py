@@ -79,6 +79,7 @@ from siting.deliver.styles import (
     GREY,
     INK,
     RED,
+    SITE_NAME_ALIAS,
     Category,
     categorized,
     labeling,
@@ -188,12 +189,16 @@ def conflict_layers(diagnosis: Diagnosis, spatial: SpatialResult, rule: RedlineS
 
     `place` names each feature's place by id: the cluster ("kunming"), the cluster and the
     product of a red-line zone ("kunming (lfp)"), the site or the source; `name` the same in
-    words, sites, clusters and sources by `names` (the run's; from the preprocessed layers
-    without them), products in words: "Kunming", "Kunming (LFP)", "Yuxi high-tech zone",
-    "Anning refinery petroleum coke"."""
+    words, clusters and sources by `names` (the run's; from the preprocessed layers without
+    them), products in words, and a site by its whole name, as sites.geojson's `name` gives it
+    (its id the key to join the layers on; `names` where the sites layer has no name for it):
+    "Kunming", "Kunming (LFP)", "Yuxi high-tech zone, Longquan area", "Anning refinery petroleum
+    coke". conflicts.png's labels name the site shorter, as the report does (`conflicts_figure`)."""
     names = names or spatial_names(spatial)
     clusters = spatial.clusters.set_index("id")
     sites = spatial.sites.set_index("id")
+    whole = {str(i): n.strip() for i, n in zip(sites.index, sites["name"], strict=True)
+             if isinstance(n, str) and n.strip()} if "name" in sites.columns else {}
     sources = spatial.sources.set_index("id") if len(spatial.sources) else None
     areas: list[dict[str, Any]] = []
     area_geometry: list[shapely.Geometry] = []
@@ -224,7 +229,7 @@ def conflict_layers(diagnosis: Diagnosis, spatial: SpatialResult, rule: RedlineS
         for site in conflict.sites:
             if site in sites.index:
                 points.append({"id": f"{number}:{site}", **base, "role": "site", "place": str(site),
-                               "name": names.site(site)})
+                               "name": whole.get(str(site)) or names.site(site)})
                 point_geometry.append(shapely.point_on_surface(sites.at[site, "geometry"]))
         for source in conflict.sources:
             if sources is not None and source in sources.index:
@@ -266,8 +271,16 @@ def conflict_sites_style(layer: OutputLayer) -> str:
         Category("source", CONFLICT_ROLES["source"],
                  symbol("marker", "source", simple_marker("square", rgba(SOURCE_COLOUR, 230), rgba(INK), 3.5))),
     ]
-    return qml_document(layer, categorized("role", categories, values_in(layer, "role")),
-                        labeling("\"name\" || ' (' || \"rule\" || ')'", 8, 1))
+    return with_aliases(qml_document(layer, categorized("role", categories, values_in(layer, "role")),
+                                     labeling("\"name\" || ' (' || \"rule\" || ')'", 8, 1)),
+                        CONFLICT_SITE_ALIASES)
+
+
+#: The names QGIS shows for conflict_sites.geojson's fields naming its places.
+CONFLICT_SITE_ALIASES = {
+    "place": "site or source (its id: the key to join the layers on)",
+    "name": "name (a site's whole name, as sites.geojson's)",
+}
 
 
 def _figure(axes: tuple[float, float, float, float] = (0.03, 0.05, 0.94, 0.85)) -> tuple[Any, Any]:
@@ -377,11 +390,12 @@ def lettered_png(name: str, figure: Callable[[Any], Any], notices: list[str] | N
 
 
 def conflicts_png(diagnosis: Diagnosis, spatial: SpatialResult, areas: OutputLayer, points: OutputLayer,
-                  title: str, notices: list[str] | None = None) -> bytes:
+                  title: str, notices: list[str] | None = None, names: Names | None = None) -> bytes:
     """conflicts.png: `conflicts_figure` as PNG bytes, made and drawn in `drawing_style`; its
-    notice (labels no installed font draws) added to `notices` (`lettered_png`)."""
+    notice (labels no installed font draws) added to `notices` (`lettered_png`); sites labelled
+    by `names` (`conflicts_figure`)."""
     return lettered_png("conflicts.png", lambda lettering: conflicts_figure(
-        diagnosis, spatial, areas, points, title, lettering), notices)
+        diagnosis, spatial, areas, points, title, lettering, names), notices)
 
 
 def rule_numbers(numbers: Sequence[int]) -> str:
@@ -413,11 +427,13 @@ def _point_labels(frame: Any) -> list[tuple[float, float, str, str, int]]:
 
 
 def conflicts_figure(diagnosis: Diagnosis, spatial: SpatialResult, areas: OutputLayer, points: OutputLayer,
-                     title: str, lettering: Any = None) -> Any:
+                     title: str, lettering: Any = None, names: Names | None = None) -> Any:
     """A map of the conflicting rules (a matplotlib Figure, made in `drawing_style`): every
     cluster, those named by a rule in red, red-line zones hatched, and the sites and sources of
     each rule (a source in its resource's colour, as on map.png), each labelled with its name
-    (the layers' `name`) and the numbers of its rules as in the report ("Yuxi high-tech zone
+    (the layers' `name`; a site by the shorter name the report gives it, `names`, the run's, from
+    the preprocessed layers without them: "Yuxi high-tech zone" where the layer has the whole
+    "Yuxi high-tech zone, Longquan area") and the numbers of its rules as in the report ("Yuxi high-tech zone
     (1, 2)", a run of three or more as "2-12": `rule_numbers`);
     texts fitted to the installed fonts by `lettering` (siting/deliver/mapplot.py `Lettering`: a
     place no font draws by its id).
@@ -435,6 +451,7 @@ def conflicts_figure(diagnosis: Diagnosis, spatial: SpatialResult, areas: Output
     from siting.deliver.mapplot import HALO, Lettering
 
     lettering = lettering or Lettering("conflicts.png")
+    names = names or spatial_names(spatial)
     with drawing_style():
         figure, ax = _figure((0.02, 0.04, 0.56, 0.86))
         crs = spatial.clusters.crs
@@ -444,6 +461,8 @@ def conflicts_figure(diagnosis: Diagnosis, spatial: SpatialResult, areas: Output
         labels: list[tuple[float, float, str, str, int]] = []
         for role in ("site", "source"):
             part = placed.loc[placed["role"] == role] if placed is not None else []
+            if len(part) and role == "site":  # a label to read: the short name, as map.png's
+                part = part.assign(name=[names.site(place) for place in part["place"]])
             if len(part):
                 marks += [(float(x), float(y), MARK_RADIUS) for x, y in zip(part.geometry.x, part.geometry.y,
                                                                               strict=True)]
@@ -697,7 +716,7 @@ def diagnosis_files(diagnosis: Diagnosis, spatial: SpatialResult, rule: RedlineS
     areas, points = conflict_layers(diagnosis, spatial, rule, names)
     drawn: list[str] = []
     title = "rules that cannot be met together" if diagnosis.conflict_proven else "rules not proven to conflict"
-    png = conflicts_png(diagnosis, spatial, areas, points, f"{scenario}: {title}", drawn)
+    png = conflicts_png(diagnosis, spatial, areas, points, f"{scenario}: {title}", drawn, names)
     note = "\n\n".join(["No plan was written: this folder holds only the diagnosis.", *drawn])
     layers = [layer for layer in (areas, points) if len(layer.frame)]  # an empty GeoJSON has no geometry type
     files: dict[str, FileContent] = {
@@ -838,6 +857,7 @@ def robustness_style(layer: OutputLayer, top: float | None = None, mixed: bool =
 
 #: The names QGIS shows for the robustness layer's fields whose name does not say their unit.
 ROBUSTNESS_ALIASES = {
+    "name": SITE_NAME_ALIAS.format(key="id"),
     "plans": "plans compared: the optimum and its alternatives (count)",
     "plans_building": "plans that build here (count)",
     "site_share": "share of the plans that build here (0-1)",

@@ -52,7 +52,7 @@ import pandas as pd
 import pyogrio
 
 from siting.deliver.folders import PROBE_PREFIX
-from siting.deliver.layer import FieldKind, OutputLayer
+from siting.deliver.layer import FieldKind, OutputLayer, site_join_note
 from siting.deliver.mapinfo import layer_basis
 
 #: The one timestamp written into the GeoPackage (GPKG requires one; a wall-clock one would make
@@ -152,11 +152,15 @@ def typed_values(values: pd.Series, kind: FieldKind
 
 def layer_description_text(layer: OutputLayer, descriptions: Mapping[str, str] | None = None) -> str:
     """A layer's GeoPackage description: its title, then ". " and what `descriptions` adds for it;
-    the red line's, without one, what its table says of its basis (`layer_basis`)."""
+    the red line's, without one, what its table says of its basis (`layer_basis`); a layer naming
+    sites ends saying which of its fields is the site's id to join the layers on and which its
+    whole name (`site_join_note`)."""
     extra = (descriptions or {}).get(layer.name)
     if not extra and layer.name == "redline":
         extra = layer_basis(layer.frame).plain()
-    return f"{layer.title}. {extra}" if extra else layer.title
+    text = f"{layer.title}. {extra}" if extra else layer.title
+    joined = site_join_note(layer.name)
+    return f"{text.rstrip('.')}. {joined}" if joined else text
 
 
 def write_layers(path: Path, layers: Sequence[OutputLayer], descriptions: Mapping[str, str] | None = None) -> None:

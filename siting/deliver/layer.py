@@ -283,6 +283,33 @@ def make_layer(name: str, title: str, frame: gpd.GeoDataFrame, columns: Sequence
     return OutputLayer(name, title, typed, fields, geometry_type, notices)
 
 
+#: The layers whose features name a site, each as (the fields of a site's id, the fields of its
+#: name): in every one a site's name is its whole name, as sites.geojson's `name` gives it (the
+#: short form, "Yuxi high-tech zone" for "Yuxi high-tech zone, Longquan area", is for the texts
+#: and map labels only), and its id is the key to join them on. A product flow's ends are sites,
+#: hubs or the gateway; a conflict's place a site or a source.
+SITE_NAME_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "sites": (("id",), ("name",)), "site_areas": (("id",), ("name",)), "candidate_cells": (("id",), ("name",)),
+    "flows": (("site",), ("site_name",)), "product_flows": (("from", "to"), ("from_name", "to_name")),
+    "robustness": (("id",), ("name",)), "conflict_sites": (("place",), ("name",)), "diff": (("site",), ("name",)),
+}
+
+
+def _fields_text(fields: Sequence[str]) -> str:
+    return " and ".join(f"`{f}`" for f in fields)
+
+
+def site_join_note(layer_name: str) -> str | None:
+    """What a layer naming sites (SITE_NAME_FIELDS) says of how to join it to the other layers,
+    for its description: "A site's id (`site`) is the join key across the layers; `site_name` is
+    the site's whole name, as sites.geojson's `name`." None for a layer naming no site."""
+    if layer_name not in SITE_NAME_FIELDS:
+        return None
+    ids, names = SITE_NAME_FIELDS[layer_name]
+    return (f"A site's id ({_fields_text(ids)}) is the join key across the layers; {_fields_text(names)} "
+            f"{'is' if len(names) == 1 else 'are'} the site's whole name, as sites.geojson's `name`.")
+
+
 def feature_collection_text(layer: OutputLayer) -> str:
     """GeoJSON (RFC 7946) text of a layer: no `crs` member, `id` on every feature, compact.
 

@@ -1718,12 +1718,16 @@ def redline_labels(layer: OutputLayer) -> ET.Element | None:
 #: columns the layer carries: the red line's `area_km2_sourced` (the shipped red-line data's
 #: area as its sources give it) beside the layer's own `area_km2`. The line layers' names of
 #: their ends beside their ids (`from_name`, `site_name`, ...) read as "from (name)".
+#: The name QGIS shows for a field giving a site's whole name (siting/deliver/layer.py
+#: SITE_NAME_FIELDS), with the field of its id (`key`) to join the layers on.
+SITE_NAME_ALIAS = "site name (whole, as sites.geojson's; join the layers on {key})"
 FIXED_ALIASES: dict[str | None, dict[str, str]] = {
     None: {"capex_yuan": "capex (yuan)"},
-    "flows": {"source_name": "source (name)", "site_name": "site (name)", "km": "road distance (km)",
+    "flows": {"source_name": "source (name)", "site_name": SITE_NAME_ALIAS.format(key="site"),
+              "km": "road distance (km)",
               "tonnes_": "shipped {year} (t/yr)"},
     "sources": {"supply_t_per_yr": "supply (t/yr)", "shipped_t_": "shipped {year} (t/yr)"},
-    "sites": {"on_site_t_": "from on-site sources {year} (t/yr)",
+    "sites": {"name": SITE_NAME_ALIAS.format(key="id"), "on_site_t_": "from on-site sources {year} (t/yr)",
               "footprint_ha": "drawn footprint, ellipsoidal area (ha)",
               "usable_land_ha": "usable land (ha)",
               "land_after_redline_ha": "land left by the red line, the most over the products (ha)",
@@ -1740,7 +1744,9 @@ FIXED_ALIASES: dict[str | None, dict[str, str]] = {
                 "area_km2": "ellipsoidal area (km2)", "input_area_km2": "area as the input gives it (km2)",
                 "area_km2_sourced": "area as its sources give it (km2)"},
     "redline_zones": {"max_distance_m": "exclusion distance, the farthest (m)", "area_km2": "ellipsoidal area (km2)"},
-    "product_flows": {"from_name": "from (name)", "to_name": "to (name)", "units": "amount per year (see unit)",
+    "product_flows": {"from_name": "from (name; a site's whole name, as sites.geojson's: join on from)",
+                      "to_name": "to (name; a site's whole name, as sites.geojson's: join on to)",
+                      "units": "amount per year (see unit)",
                       "km": "road distance (km)", "width_mm": "line width drawn (mm)",
                       "offset_mm": "line drawn beside its leg (mm, + to the right)"},
     "hubs": {"node": "node (the from or to of product_flows)", "cluster": "cluster (id)"},
@@ -2092,8 +2098,8 @@ def change_aliases(products: Sequence[str], units: Mapping[str, str], baseline: 
     theirs = spans.pop() if len(spans) == 1 else "over each run's years"
     aliases: dict[str, str] = {
         "id": "site and run compared (site@run)",
-        "site": "site (its id in the runs' sites.geojson)",
-        "name": "site name (as comparison.md names it; a candidate cell by its id)",
+        "site": "site (its id in the runs' sites.geojson: the key to join the layers on)",
+        "name": "site name (whole, as the runs' sites.geojson gives it)",
         "scenario": f"run compared with the baseline {baseline} (its column in comparison.csv or row in sweep.csv)",
         "baseline": f"baseline run ({baseline}), whose plan this run is compared with",
         "change": (f"change against the baseline {baseline} ({joined(CHANGE_LABELS, last='or')}): the new capacity "

@@ -1658,14 +1658,19 @@ def _bn_yuan(value: float | None) -> float | None:
     return None if number is None else float(f"{number / BN:.9g}")
 
 
-def _site_geometries(summary: CaseSummary) -> dict[str, Any]:
-    """Site id -> geometry, in the order of the run's sites.geojson (every site of its sites layer
-    and each candidate cell it builds on); {} where the run wrote none."""
+def _site_features(summary: CaseSummary) -> dict[str, tuple[Any, str | None]]:
+    """Site id -> (geometry, name: the whole name its `name` gives, None where it has none), in
+    the order of the run's sites.geojson (every site of its sites layer and each candidate cell
+    it builds on); {} where the run wrote none."""
     path = Path(summary.out_dir) / "sites.geojson" if summary.out_dir else None
     if path is None or not path.is_file():
         return {}
     features = json.loads(path.read_text(encoding="utf-8"))["features"]
-    return {str(feature["id"]): feature["geometry"] for feature in features}
+    found: dict[str, tuple[Any, str | None]] = {}
+    for feature in features:
+        name = (feature.get("properties") or {}).get("name")
+        found[str(feature["id"])] = (feature["geometry"], name if isinstance(name, str) and name.strip() else None)
+    return found
 
 
 def _built_on(summary: CaseSummary) -> set[str]:
@@ -1675,8 +1680,10 @@ def _built_on(summary: CaseSummary) -> set[str]:
 
 
 def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
-    """One feature per site (`site`, its id, and `name`, its name as comparison.md gives it, the id
-    for a site without one) and compared run (`scenario`, its label, and `folder`, its folder in
+    """One feature per site (`site`, its id, the key to join the runs' layers on, and `name`, its
+    whole name as the sites.geojson its geometry comes from gives it, "Yuxi high-tech zone,
+    Longquan area" where comparison.md shortens it to "Yuxi high-tech zone", the id for a site
+    without one) and compared run (`scenario`, its label, and `folder`, its folder in
     the comparison or sweep folder: `run02` for a sweep's "run02 buffer_m=1000", null where the
     run's folder was not kept): what changed against the baseline, with the
     capacity added per product (units/yr) in both; and what the proven gaps show of the run's
@@ -1700,9 +1707,8 @@ def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
     base = summaries[0]
     if not base.ok:
         return json.dumps({"type": "FeatureCollection", "name": "diff", "features": []}) + "\n"
-    base_sites = _site_geometries(base)
+    base_sites = _site_features(base)
     base_built = _built_on(base)
-    names = site_names(summaries)  # as comparison.md names them; a cell by its id
     products = _diff_products(summaries)
     features = []
     for other in summaries[1:]:
@@ -1713,14 +1719,14 @@ def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
                                                   _bn_yuan(_end(high, up=True))),
                               strict=True))
         built = base_built | _built_on(other)
-        sites = {**base_sites, **{site: geometry for site, geometry in _site_geometries(other).items()
+        sites = {**base_sites, **{site: feature for site, feature in _site_features(other).items()
                                   if site not in base_sites and site in built}}
-        for site, geometry in sites.items():
+        for site, (geometry, name) in sites.items():
             before, after = base.site_added.get(site, {}), other.site_added.get(site, {})
             change = change_of(before, after)
             if change == "unchanged" and options_changed(base, other, site):  # the rules, not the plan, changed
                 change = OPTIONS_CHANGED
-            props: dict[str, Any] = {"id": f"{site}@{other.label}", "site": site, "name": names.get(site, site),
+            props: dict[str, Any] = {"id": f"{site}@{other.label}", "site": site, "name": name or site,
                                      "scenario": other.label,
                                      "folder": Path(other.out_dir).name or None, "baseline": base.label,
                                      "change": change, **difference}
