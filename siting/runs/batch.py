@@ -1014,7 +1014,7 @@ def sweep(path: Path, settings: Sequence[str], destination: Path | None, workers
                                        near_zero_runs_note(summaries), plan_notices_note(summaries, folders),
                                        failed_notices_note(summaries)) if n)
         # sweep.csv by column name, sweep.md with the capacity columns in words
-        shown = table_files(sweep_display(table), "sweep", note)
+        shown = table_files(sweep_display(table, summaries), "sweep", note)
         # the settings of one value and the time limit, which every run has
         single = [(key, values[0][key]) for key in keys if len(values) > 1
                   and len({json.dumps(v.get(key), default=str) for v in values}) == 1]

@@ -103,7 +103,7 @@ from siting.config import progress
 from siting.config.errors import InputError, NoSolution, OutputFolderError, PlanInfeasible
 from siting.config.highs import NAMED_SETTINGS
 from siting.config.progress import BEAT_S
-from siting.config.units import BN, MONEY_UNIT, gap_text
+from siting.config.units import BN, MONEY_UNIT, gap_text, plain_status
 from siting.optimize.workers import IMPORTING_MAIN_EXIT, default_workers, importing_parents_main, run_handed_over
 
 if TYPE_CHECKING:
@@ -170,6 +170,13 @@ class CaseSummary:
     an unexpected error)."""
     scenario_name: str = ""
     status: str = ""
+    status_words: str = ""
+    """The run's status in the words of its report.md and of its manifest's `solver.status_text`
+    (siting/config/units.py `plain_status` of HiGHS's termination and whether a plan was found:
+    "optimal within the gap", "stopped at the time limit with a plan"), which the terminal,
+    comparison.md and sweep.md give (siting/runs/tables.py `run_status_words`); comparison.csv and
+    sweep.csv keep `status`, the solver's word. "" for a run without a plan, and for a summary
+    made without a solve, whose tables then give `status` in words as before (`status_in_words`)."""
     objective_yuan: float | None = None
     gap: float | None = None
     solve_time_s: float = 0.0
@@ -458,6 +465,7 @@ def summarise(label: str, result: Any) -> CaseSummary:
         added.setdefault(row.site, {})[row.product] = float(row.capacity_added)
     return CaseSummary(
         label=label, ok=True, scenario_name=result.prepared.loaded.scenario.name, status=result.report.status,
+        status_words=plain_status(result.report.termination, result.report.has_solution),
         objective_yuan=result.report.objective_yuan, gap=result.report.gap, solve_time_s=result.report.solve_time_s,
         best_bound_yuan=result.report.best_bound_yuan, searches=dict(result.model_size.get("searches") or {}),
         own_time_limit_s=_time_limit_hit(result.report),

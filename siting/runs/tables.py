@@ -135,7 +135,8 @@ def _metric_rows(summary: CaseSummary, products: Sequence[str], clusters: Sequen
 
 def status_text(summary: CaseSummary) -> str:
     """A run's status in one line, as comparison.csv and sweep.csv give it: the solver's
-    ("optimal", which the tables for people say in words: `status_in_words`); for a
+    ("optimal", "feasible (not proven optimal)", which the tables for people say in the words of
+    the run's report: `run_status_words`); for a
     run whose rules cannot be met together, where its diagnosis is, relative to the batch folder
     that holds every run's folder ("infeasible: see run02/conflicts.md"), or the message's first
     line (`first_line`) when no diagnosis was kept; for any other failure "failed: " and the
@@ -150,17 +151,30 @@ def status_text(summary: CaseSummary) -> str:
 
 
 def status_in_words(status: Any) -> Any:
-    """A status cell of a comparison or sweep table as the tables for people give it, in the words
-    of the solve's status line and report (siting/config/progress.py `in_words`: "optimal", proven
-    within the gap asked for, as "optimal within the gap"); any other cell (a run without a plan,
-    "feasible (not proven optimal)") as it is. comparison.csv and sweep.csv keep the solver's
-    word, as manifest.json's `solver.status` does."""
+    """A status cell of a comparison or sweep table in the words of the solve's status line
+    (siting/config/progress.py `in_words`: "optimal", proven within the gap asked for, as "optimal
+    within the gap"); any other cell (a run without a plan, "feasible (not proven optimal)") as it
+    is. The tables for people give a run with a plan in its report's words (`run_status_words`),
+    this only for a summary without them. comparison.csv and sweep.csv keep the solver's word, as
+    manifest.json's `solver.status` does."""
     return in_words(status) if isinstance(status, str) else status
+
+
+def run_status_words(summary: CaseSummary) -> str:
+    """A run's status as the tables for people give it (the terminal, comparison.md, sweep.md): for
+    a run with a plan, the words of its report.md and its manifest's `solver.status_text`
+    (`CaseSummary.status_words`: "optimal within the gap", "stopped at the time limit with a
+    plan"), or for a summary without them its solver's word in words (`status_in_words`); for a
+    run without a plan `status_text` ("infeasible: see run02/conflicts.md"), which the terminal
+    gives in a word (`short_status`)."""
+    if summary.ok and summary.status_words:
+        return summary.status_words
+    return str(status_in_words(status_text(summary)))
 
 
 def short_status(summary: CaseSummary) -> str:
     """A run's status as the terminal's tables give it, short enough never to be cut: the solver's
-    ("optimal", which the tables then say in words: `status_in_words`), "infeasible" or "failed"
+    ("optimal", which the tables then say in words: `run_status_words`), "infeasible" or "failed"
     (siting/config/progress.py `run_outcome`); the
     command line prints the whole message of each run without a plan under the table, and the
     files' tables give `status_text`."""
@@ -934,7 +948,8 @@ def targets_in_words(cell: Any) -> Any:
 def comparison_display(table: pd.DataFrame, summaries: Sequence[CaseSummary]) -> pd.DataFrame:
     """The comparison table as a reader sees it (the terminal, comparison.md): capacity rows
     labelled in words (`metric_labels`), the runs' `status` and `targets short` cells in words
-    (`status_in_words`, `targets_in_words`); the proven range of each objective difference in one
+    (`run_status_words`, as each run's report says it: "stopped at the time limit with a plan";
+    `targets_in_words`); the proven range of each objective difference in one
     row, RANGE_ROW ("-0.67 to -0.27", `range_text`); a difference of gaps in percentage points
     ("-0.59 pp", the runs' gaps being in %); NOT_COMPARABLE in each row in the objective's money
     (`in_objective_money`) of the column of a run whose objective weighs the years otherwise than the
@@ -946,13 +961,15 @@ def comparison_display(table: pd.DataFrame, summaries: Sequence[CaseSummary]) ->
     ids, its solver's status, its two rows of the range in numbers, that row, and plain headers."""
     labels = metric_labels(summaries)
     shown = table.loc[~table["metric"].isin([CROSS_FAILED_ROW, SCENARIO_FILE_ROW])].reset_index(drop=True)
+    said = {s.label: run_status_words(s) for s in summaries if s.ok}  # in the words of each run's report
     for metric, words in (("status", status_in_words), (TARGETS_SHORT_ROW, targets_in_words), ("gap", _gap_up),
                           (ABSOLUTE_GAP_ROW, _gap_up_yuan)):
         rows = shown["metric"] == metric
         for summary in summaries:
             if summary.label in shown.columns and rows.any():
                 shown[summary.label] = shown[summary.label].astype(object)
-                shown.loc[rows, summary.label] = [words(v) for v in shown.loc[rows, summary.label]]
+                shown.loc[rows, summary.label] = [said[summary.label] if metric == "status" and summary.label in said
+                                                  else words(v) for v in shown.loc[rows, summary.label]]
     if summaries and shown["metric"].isin(SITES_ROWS).any():  # by name, as the terminal's summary gives them
         names = site_names(summaries)
         for summary in summaries[1:]:
@@ -1558,16 +1575,22 @@ def _settings_lines(table: pd.DataFrame, width: int = TERMINAL_WIDTH) -> list[st
     return [*wrap_columns(head, width), ""] if head else []
 
 
-def sweep_display(table: pd.DataFrame) -> pd.DataFrame:
-    """The sweep table as a reader sees it (the terminal, sweep.md): the runs' `status` in words
-    (`status_in_words`: "optimal within the gap"), each capacity column named in words with its
+def sweep_display(table: pd.DataFrame, summaries: Sequence[CaseSummary] = ()) -> pd.DataFrame:
+    """The sweep table as a reader sees it (the terminal, sweep.md): the runs' `status` in words,
+    that of each run of `summaries` with a plan as its report says it (`run_status_words`: "stopped
+    at the time limit with a plan"; matched by its label, the column `run`), any other as
+    `status_in_words` gives it ("optimal within the gap"), each capacity column named in words with its
     unit, as sweep.png titles its panel ("Cathode capacity (t/yr)" for
     `capacity_cathode_t_per_yr`, `_capacity_title`); without CROSS_FAILED_COLUMN, which the note
     under the table gives whole (`cross_failed_note`). sweep.csv keeps `table`'s words and names."""
     titles = {c: _capacity_title(c, table) for c in table.columns if str(c) in table.attrs.get("capacity_columns", {})}
     shown = table.drop(columns=[CROSS_FAILED_COLUMN], errors="ignore")
     if "status" in shown.columns:
-        shown["status"] = pd.Series([status_in_words(v) for v in shown["status"]], index=shown.index, dtype=object)
+        said = {s.label: run_status_words(s) for s in summaries if s.ok}
+        labels = shown["run"] if "run" in shown.columns else pd.Series(None, index=shown.index, dtype=object)
+        shown["status"] = pd.Series([said.get(label, status_in_words(v)) if isinstance(label, str)
+                                     else status_in_words(v) for label, v in zip(labels, shown["status"], strict=True)],
+                                    index=shown.index, dtype=object)
     # the proven range against the first run in one column, rounded outward (`vs_first_range_bn_yuan`)
     return shown_values(shown).rename(columns=titles)
 
@@ -1597,7 +1620,8 @@ def sweep_text(table: pd.DataFrame, more: str, summaries: Sequence[CaseSummary] 
     if "vs_first" in columns and "objective_yuan" in columns:
         columns.remove("vs_first")
         columns.insert(columns.index("objective_yuan") + 1, "vs_first")
-    tables, cut = terminal_tables(sweep_display(_terminal_status(table, summaries, by_row=True)[columns]), 1, width)
+    shown = sweep_display(_terminal_status(table, summaries, by_row=True)[columns], summaries)
+    tables, cut = terminal_tables(shown, 1, width)
     markdown = more.removesuffix(".csv") + ".md"
     lines = [*_settings_lines(table, width), "\n\n".join(tables), *_cut_note(cut, markdown, width)]
     listing = kept_out_note(summaries, TERMINAL_PAIRS_SHOWN, TERMINAL_SITES_SHOWN, markdown, sweep=True)
