@@ -192,7 +192,10 @@ def test_the_terminal_comparison_keeps_every_verdict_and_the_placement_note():
     capacity = max(i for i, line in enumerate(lines) if line.startswith("capacity qujing: LFP"))  # a difference
     assert lines[capacity].split() == ["capacity", "qujing:", "LFP", "t/yr", "0", "300,000"]
     assert lines[capacity + 1] == ""
-    assert lines[capacity + 2].startswith("The row `objective difference: proven range` gives where the difference")
+    # the rows where every run is the baseline's (sites built on, targets short) left out, then the notes
+    assert lines[capacity + 2] == ("2 rows in which every run equals the baseline are left out; comparison.csv has "
+                                   "every row.")
+    assert lines[capacity + 4].startswith("The row `objective difference: proven range` gives where the difference")
     # With short names two runs fit, the run's differences beside it where they are proven (three do
     # not, each run's status being "optimal within the gap"; nor do two where the run's header says
     # that it is within solver tolerance).

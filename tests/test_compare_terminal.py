@@ -62,10 +62,16 @@ def readme_runs() -> list[CaseSummary]:
             run(FLAT, 9.58, 0.0200, 800_000.0, (80_000.0, 0.0))]
 
 
+#: The line under the terminal's tables on the rows where every run equals the baseline
+#: (siting/runs/tables.py `left_out_note`).
+LEFT_OUT = re.compile(r"\n\n[\d,]+ rows? in which every run equals the baseline (?:are|is) left out; "
+                      r"comparison\.csv has every row\.")
+
+
 def tables_of(text: str) -> str:
-    """The terminal comparison without the notes that end it: on the differences, then on
-    capacity rows."""
-    return text.split("\n\nThe row `objective difference")[0].split("\n\nCapacity rows give")[0]
+    """The terminal comparison without the notes that end it: on the rows left out, on the
+    differences, then on capacity rows."""
+    return LEFT_OUT.split(text.split("\n\nThe row `objective difference")[0].split("\n\nCapacity rows give")[0])[0]
 
 
 def cells(line: str) -> list[str]:
@@ -84,9 +90,12 @@ def test_the_readme_comparison_shows_every_run_and_difference_in_120_characters(
     solver tolerance of the baseline's, 30 for the no-differentiation run's name, whole in the room
     the table leaves); each table's lines end where its
     last, right-aligned, column ends. The gap's differences are in percentage points (pp); the
-    proven ranges are those of tests/test_compare_ranges.py's docs/COMPARING.md example, here from the
-    objectives and gaps alone. Nothing is left out and no line is wider than the terminal's 120
-    characters."""
+    proven ranges are those of tests/test_compare_ranges.py's docs/COMPARING.md example, here from
+    the objectives and gaps alone. No run and no difference is left out, and no line is wider than
+    the terminal's 120 characters; the rows where every run equals the baseline ("sites built on",
+    0, "capacity Qujing: LFP", 0) are left out, a line under the tables saying how many, and that
+    comparison.csv has every row; "targets short" stays, the same in every run, since each run
+    misses the output value of 2022."""
     runs = readme_runs()
     text = comparison_text(comparison_table(runs), runs, "comparison.csv")
     assert TERMINAL_WIDTH == 120
@@ -103,12 +112,10 @@ def test_the_readme_comparison_shows_every_run_and_difference_in_120_characters(
         ["objective", "bn yuan", "10.06", "10.01", "9.58"],
         ["gap", "%", "2.01", "1.42", "2.00"],
         ["absolute gap", "bn yuan", "0.21", "0.15", "0.20"],
-        ["sites built on", "count", "0", "0", "0"],
         ["targets short", "Output value 2022", "Output value 2022", "Output value 2022"],
         ["capacity 2024: Cathode", "t/yr", "300,000", "100,000", "800,000"],
         ["capacity Kunming: LFP", "t/yr", "300,000", "100,000", "800,000"],
         ["capacity Kunming: Copper foil", "t/yr", "100,000", "0", "80,000"],
-        ["capacity Qujing: LFP", "t/yr", "0", "0", "0"],
         ["capacity Qujing: Copper foil", "t/yr", "0", "100,000", "0"]]
     assert title == ('Differences against the baseline, yunnan_2024 (each run\'s value less the baseline\'s; "same" or '
                      '"changed" for text):')
@@ -125,13 +132,13 @@ def test_the_readme_comparison_shows_every_run_and_difference_in_120_characters(
         ["objective difference: proven range", "bn yuan", "-0.20 to 0.16", "-0.68 to -0.27"],
         ["gap", "pp", "-0.59", "-0.01"],
         ["absolute gap", "bn yuan", "-0.06", "-0.01"],
-        ["sites built on", "count", "0", "0"],
         ["targets short", "same", "same"],
         ["capacity 2024: Cathode", "t/yr", "-200,000", "500,000"],
         ["capacity Kunming: LFP", "t/yr", "-200,000", "500,000"],
         ["capacity Kunming: Copper foil", "t/yr", "-100,000", "-20,000"],
-        ["capacity Qujing: LFP", "t/yr", "0", "0"],
         ["capacity Qujing: Copper foil", "t/yr", "100,000", "0"]]
+    assert ("\n\n2 rows in which every run equals the baseline are left out; comparison.csv has every row.\n\n"
+            in text)
 
 
 def test_runs_and_differences_that_fit_side_by_side_stay_in_one_table() -> None:
@@ -156,9 +163,11 @@ def test_runs_too_many_for_one_table_go_on_in_a_second_each_beginning_with_the_r
     the metric and the unit, the names wrapped over two lines after "_" but for the first of each
     table, whole in the room the table leaves, and the last run's, alone in its table; the six
     runs' differences take two, of five and one, the names wrapped over three lines, the last
-    run's whole again; every line fits."""
+    run's whole again; every line fits. The rows where every run equals the first (no site built
+    on, no target short, nothing in Qujing: 4) are left out."""
     labels = [f"yunnan_2024_variant_number_{n:03d}" for n in range(7)]
-    runs = [run(label, 10.0 + n / 10, 0.0, 100_000.0 * n, (0.0, 0.0), short={}) for n, label in enumerate(labels)]
+    runs = [run(label, 10.0 + n / 10, 0.0, 100_000.0 * n, (1_000.0 * n, 0.0), short={})
+            for n, label in enumerate(labels)]
     text = tables_of(comparison_text(comparison_table(runs), runs, "comparison.csv"))
     assert max(len(line) for line in text.splitlines()) <= TERMINAL_WIDTH
     values, differences = text.split("\n\nDifferences against the baseline, yunnan_2024_variant_number_000 ")
@@ -172,7 +181,7 @@ def test_runs_too_many_for_one_table_go_on_in_a_second_each_beginning_with_the_r
     assert cells(tables[3].splitlines()[1]) == ["variant_"] * 5
     assert cells(tables[3].splitlines()[2]) == [f"number_{n:03d}" for n in (1, 2, 3, 4, 5)]
     assert cells(tables[4].splitlines()[0])[2:] == [labels[6]]
-    assert cells(tables[1].splitlines()[9]) == ["capacity Kunming: LFP", "t/yr", "300,000", "400,000", "500,000"]
+    assert cells(tables[1].splitlines()[7]) == ["capacity Kunming: LFP", "t/yr", "300,000", "400,000", "500,000"]
     assert cells(tables[4].splitlines()[2]) == ["objective", "bn yuan", "0.60"]
 
 
@@ -183,7 +192,7 @@ def test_a_cell_cut_short_is_named_with_the_file_that_has_it_whole() -> None:
     short = {f"{g} 2024": 1.0 for g in ("cathode", "anode", "separator", "electrolyte", "copper_foil")}
     runs = [run("a", 10.0, 0.0, 1.0, (0.0, 0.0), short=short), run("b", 10.0, 0.0, 1.0, (0.0, 0.0), short={})]
     text = comparison_text(comparison_table(runs), runs, "comparison.csv")
-    assert cells(text.splitlines()[6]) == ["targets short", "Anode 2024, Cathode 2024, Copper foil...", "none"]
+    assert cells(text.splitlines()[5]) == ["targets short", "Anode 2024, Cathode 2024, Copper foil...", "none"]
     assert ('\n\nCells ending in "..." are cut at 40 characters (row: targets short); comparison.md has them '
             "whole.\n\nThe row `objective difference: proven range`") in text
 
@@ -291,12 +300,14 @@ def test_compare_names_clusters_and_products_on_the_terminal_and_in_markdown(sma
     """The small scenario against a copy asking 20 GWh of cells (conftest's `small_compare_run`):
     the terminal and comparison.md give the base's LFP in the west as "capacity West: LFP"
     (100,000 t/yr), comparison.csv as "capacity west lfp"; the CSV's columns are the metric, the
-    unit, each run and the difference."""
+    unit, each run and the difference. The cathode group's capacity, the same in both runs, is left
+    out of the terminal and comparison.md, and kept in comparison.csv."""
     out = small_compare_run.out
     printed = small_compare_run.stdout
     rows = {line[:30].rstrip(): line[30:].split() for line in printed.splitlines()}
     assert rows["capacity West: LFP"][:2] == ["t/yr", "100,000"]
-    assert rows["capacity 2024: Cathode"][0] == "t/yr"
+    assert rows["capacity 2024: Cells"][:3] == ["GWh/yr", "10", "20"]
+    assert "capacity 2024: Cathode" not in printed
     assert "capacity west lfp" not in printed
     markdown = (out / "comparison.md").read_text()
     assert "\n| capacity West: LFP | t/yr | 100,000 | " in markdown
@@ -305,6 +316,7 @@ def test_compare_names_clusters_and_products_on_the_terminal_and_in_markdown(sma
     assert list(csv.columns) == ["metric", "unit", "small", "b", "b vs small"]
     assert float(csv.set_index("metric").loc["capacity west lfp", "small"]) == 100_000.0
     assert not any(label.startswith("capacity West") for label in csv["metric"])
+    assert "capacity cathode 2024" in list(csv["metric"]) and "| capacity 2024: Cathode |" not in markdown
     # Both solved to a gap of 0: b's dearer objective is proven, within a range that holds the
     # difference of the objectives; comparison.md gives it in one row (bn yuan, rounded outward).
     rows = csv.set_index("metric")["b vs small"]

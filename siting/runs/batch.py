@@ -101,11 +101,13 @@ from siting.runs.tables import (
     difference_note,
     failed_notices_note,
     kept_out_note,
+    left_out_note,
     moved_note,
     near_zero_runs_note,
     no_differences_note,
     placement_note,
     plan_notices_note,
+    rows_that_differ,
     scenario_file_text,
     scenario_files_line,
     settings_note,
@@ -803,7 +805,10 @@ def compare(paths: Sequence[Path], destination: Path | None, workers: int | None
     def tables(summaries: list[CaseSummary], folder: Path | None) -> tuple[pd.DataFrame, dict[str, Any]]:
         table = comparison_table(summaries, files)  # with the row of each run's scenario file
         moved = any(s.started_from for s in summaries)
-        note = "\n\n".join(n for n in (kept_out_note(summaries), no_differences_note(summaries),
+        # comparison.md gives the rows that differ, as the terminal does; comparison.csv every row
+        differing, left_out = rows_that_differ(comparison_display(table, summaries), summaries)
+        note = "\n\n".join(n for n in (left_out_note(left_out, "comparison.csv"), kept_out_note(summaries),
+                                       no_differences_note(summaries),
                                        failed_notices_note(summaries),
                                        unproven_runs_note(summaries), time_limited_runs_note(summaries),
                                        tolerance_note(table),
@@ -813,7 +818,7 @@ def compare(paths: Sequence[Path], destination: Path | None, workers: int | None
                                        near_zero_runs_note(summaries), placement_note(summaries),
                                        repeated_runs_note(cases), plan_notices_note(summaries, folders)) if n)
         # comparison.csv by id, comparison.md in words (capacity rows by product and cluster name)
-        shown = table_files(comparison_display(table, summaries), "comparison", note)
+        shown = table_files(differing, "comparison", note)
         head = settings_note(overrides, time_limit_s)  # what every run was solved with, beside its own scenario
         table.attrs[SETTINGS] = head  # the terminal prints it before the table (`comparison_text`)
         if destination is None:  # no files: the table alone

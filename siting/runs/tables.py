@@ -957,7 +957,9 @@ def comparison_display(table: pd.DataFrame, summaries: Sequence[CaseSummary]) ->
     where comparison.csv leaves the cell empty; and the column of differences of a run within solver
     tolerance of the baseline headed as such (`delta_headers`); without CROSS_FAILED_ROW, which the
     note under the table gives whole (`cross_failed_note`), nor SCENARIO_FILE_ROW, which
-    comparison.md gives in a line before it (`scenario_files_line`). comparison.csv keeps `table`'s
+    comparison.md gives in a line before it (`scenario_files_line`); every row (the terminal and
+    comparison.md then leave out those where every run equals the baseline: `rows_that_differ`).
+    comparison.csv keeps `table`'s
     ids, its solver's status, its two rows of the range in numbers, that row, and plain headers."""
     labels = metric_labels(summaries)
     shown = table.loc[~table["metric"].isin([CROSS_FAILED_ROW, SCENARIO_FILE_ROW])].reset_index(drop=True)
@@ -1031,6 +1033,56 @@ def delta_headers(table: pd.DataFrame, summaries: Sequence[CaseSummary]) -> dict
             within = not verdicts.empty and verdicts[column].iloc[0] == WITHIN
             headers[column] = f"{column}: {INDISTINGUISHABLE}" if within else column
     return headers
+
+
+#: The rows of comparison.md and the terminal that stand whatever the runs' values
+#: (`rows_that_differ`): each run's status, objective and gaps, whether the gaps tell the
+#: objectives apart and the proven range of their difference, the runs a run's plan or bound comes
+#: from (ORIGIN_ROWS) and the sites a run adds or drops (SITES_ROWS).
+ALWAYS_SHOWN = ("status", "objective", TOLERANCE_ROW, RANGE_ROW, *DIFFERENCE_ROWS, "gap", ABSOLUTE_GAP_ROW,
+                *ORIGIN_ROWS, *SITES_ROWS)
+
+
+def rows_that_differ(shown: pd.DataFrame, summaries: Sequence[CaseSummary]) -> tuple[pd.DataFrame, int]:
+    """The comparison as a reader sees it (`shown`: `comparison_display`'s frame, its `metric`
+    column in words) without the rows where every run's cell, as the tables write it (money in bn
+    yuan to 2 decimals, capacities to the unit: siting/deliver/tables.py `table_cells`), is the
+    baseline's (the first run of `summaries`), and how many rows were left out. A planner reads the
+    rows that differ; comparison.csv keeps every row (`left_out_note` says so under the table).
+    Never left out: the rows of ALWAYS_SHOWN, "sites built on" where SITES_ROWS follow it (the
+    count may stay while the sites change), "targets short" where some run misses a target (the
+    same shortfall in every run is still one to read), and a row with a difference NOT_COMPARABLE (objectives
+    in other money, whose equal figures are no equal amounts). A column whose run is within solver
+    tolerance of the baseline keeps its header (`delta_headers`): the rule leaves out a row only
+    where the figures shown are the same, not where the gaps cannot tell them apart. One run, or
+    none, leaves out nothing."""
+    runs = [s.label for s in summaries if s.label in shown.columns]
+    if len(runs) < 2 or "metric" not in shown.columns:
+        return shown, 0
+    texts = table_cells(in_file_units(shown[["metric", "unit", *runs]] if "unit" in shown.columns
+                                      else shown[["metric", *runs]]))
+    first = len(texts[0]) - len(runs) if texts else 0
+    differences = [c for c in shown.columns if c not in ("metric", "unit", *runs)]
+    kept_always = {*ALWAYS_SHOWN, *(["sites built on"] if shown["metric"].isin(SITES_ROWS).any() else [])}
+    keep = []
+    for (_, row), cells in zip(shown.iterrows(), texts, strict=True):
+        values = cells[first:]
+        keep.append(row["metric"] in kept_always or any(v != values[0] for v in values[1:])
+                    or any(row[c] == NOT_COMPARABLE for c in differences)
+                    or (row["metric"] == TARGETS_SHORT_ROW and any(v not in ("", "none") for v in values)))
+    kept = shown.loc[keep].reset_index(drop=True)
+    kept.attrs = dict(shown.attrs)
+    return kept, len(keep) - sum(keep)
+
+
+def left_out_note(count: int, full: str) -> str:
+    """The line under a comparison table that leaves out `count` rows (`rows_that_differ`), naming
+    the file `full` that has every row: "47 rows in which every run equals the baseline are left
+    out; comparison.csv has every row."; "" for none."""
+    if not count:
+        return ""
+    rows = f"{count:,} row{'s' if count > 1 else ''} in which every run equals the baseline"
+    return f"{rows} {'are' if count > 1 else 'is'} left out; {full} has every row."
 
 
 def difference_note(table: pd.DataFrame, summaries: Sequence[CaseSummary]) -> str:
@@ -1488,7 +1540,8 @@ def _cut_note(cut: Sequence[str], more: str, width: int = TERMINAL_WIDTH) -> lis
 def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more: str,
                     width: int = TERMINAL_WIDTH) -> str:
     """The comparison as the terminal shows it, at most `width` characters wide (the command line
-    gives the terminal's: `terminal_width`) and with every run, row and difference, after the line
+    gives the terminal's: `terminal_width`) and with every run and difference, and every row where
+    some run differs from the baseline (`rows_that_differ`, as comparison.md), after the line
     on the settings applied to every run that comparison.md opens with (`table.attrs[SETTINGS]`,
     where the batch gave one): the table as comparison.md gives it (`comparison_display`: capacity
     rows in words, the proven range of each objective difference in one row, the column of a run
@@ -1500,20 +1553,23 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
     difference says it), with the `objective difference` rows (whether the gaps prove the objectives
     apart, and the proven range) and the gap's difference in percentage points (its unit "pp"). Long
     headers are wrapped, and a table too wide for its columns goes on in a further one
-    (`terminal_tables`). Then a line naming the rows with cells cut short, if any, and the Markdown
-    twin of the CSV file `more` (comparison.md), which has them whole; where a cell of the rows of
-    SITES_ROWS is too long for the terminal, its count ("6 sites (listed below)") and the sites
-    added and dropped by name (`sites_changed_note`); the site-product pairs a run keeps out and the
-    baseline does not, and the reverse, and the sites whose land differs (`kept_out_note`, shorter
-    than comparison.md's list); why no difference is given, where the baseline or every run compared
-    with it has no plan (`no_differences_note`), the runs not proven within their asked gap
-    (`unproven_runs_note`), the note on the differences (`difference_note`), the runs whose gap is
-    measured against another run's bound (`bound_note`), those that moved to another run's plan
-    (`moved_note`), those whose cross-start failed (`cross_failed_note`) and those whose net
-    objective is near zero (`near_zero_runs_note`), if any, and the note on capacity rows
-    (`placement_note`)."""
+    (`terminal_tables`). Then the line saying how many rows were left out and that the CSV file
+    `more` has every row (`left_out_note`), if any; a line naming the rows with cells cut short, if
+    any, and the Markdown twin of the CSV file `more` (comparison.md), which has them whole; where a
+    cell of the rows of SITES_ROWS is too long for the terminal, its count ("6 sites (listed
+    below)") and the sites added and dropped by name (`sites_changed_note`); the site-product pairs
+    a run keeps out and the baseline does not, and the reverse, and the sites whose land differs
+    (`kept_out_note`, shorter than comparison.md's list); why no difference is given, where the
+    baseline or every run compared with it has no plan (`no_differences_note`), the runs not proven
+    within their asked gap (`unproven_runs_note`), the note on the differences (`difference_note`),
+    the runs whose gap is measured against another run's bound (`bound_note`), those that moved to
+    another run's plan (`moved_note`), those whose cross-start failed (`cross_failed_note`) and
+    those whose net objective is near zero (`near_zero_runs_note`), if any, and the note on capacity
+    rows (`placement_note`)."""
     base = summaries[0]
-    shown = _terminal_status(comparison_display(table, summaries), summaries, by_row=False)
+    # the rows that differ (`rows_that_differ`), as the terminal shows them, its runs without a plan in a word
+    shown, left_out = rows_that_differ(_terminal_status(comparison_display(table, summaries), summaries,
+                                                        by_row=False), summaries)
     headers = delta_headers(table, summaries)
     columns = {s.label: headers.get(delta_column(s, base), delta_column(s, base)) for s in summaries[1:]}
     listed = False  # a cell of sites too long for the terminal gives their count, the list under the table
@@ -1551,6 +1607,8 @@ def comparison_text(table: pd.DataFrame, summaries: Sequence[CaseSummary], more:
                  "\n\n".join(delta_tables)]
         cut = [*run_cut, *delta_cut]
     markdown = more.removesuffix(".csv") + ".md"
+    if left_out:  # the line right under the table: comparison.md leaves them out too
+        lines += ["", *wrap_columns(left_out_note(left_out, more), width)]
     lines += _cut_note(cut, markdown, width)
     for listing in (sites_changed_note(summaries, more=markdown) if listed else "",
                     kept_out_note(summaries, TERMINAL_PAIRS_SHOWN, TERMINAL_SITES_SHOWN, markdown)):
