@@ -11,15 +11,17 @@ gap: both stop at the 3 s limit with a plan, gaps 3.26 % and 3.27 %."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import pickle
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import siting
 from siting.config.units import plain_status
 from siting.deliver.tables import csv_text, markdown_table, table_files
-from siting.runs.pool import CaseSummary, summarise
+from siting.runs.pool import Case, CaseSummary, CrossCheck, Progress, _cross_hooks, summarise
 from siting.runs.tables import (
     comparison_csv,
     comparison_display,
@@ -116,3 +118,28 @@ def test_the_comparison_of_a_batch_gives_each_runs_report_words(small_compare_ru
     said = [json.loads((small_compare_run.out / run / "manifest.json").read_text(encoding="utf-8"))["solver"]
             ["status_text"] for run in ("small", "b")]
     assert status[2:4] == said
+
+
+def test_the_progress_line_of_a_run_says_it_as_the_report_does() -> None:
+    """The count of runs on standard error (a plain line each, not on a terminal) says a run
+    stopped at its time limit with a plan in its report's words, as the tables then do, not in the
+    solver's; an optimal run and a failed one read as before."""
+    stream = io.StringIO()
+    counter = Progress(3, stream=stream)
+    counter.update(RUNS[0])
+    counter.update(CaseSummary("b", True, status="optimal", status_words="optimal within the gap",
+                               objective_yuan=1e9, gap=0.0, final_year=2024))
+    counter.update(CaseSummary("c", False, error="ValueError: boom"))
+    said = re.findall(r"done \((.*)\), ", stream.getvalue())
+    assert said == [f"yunnan_2024: {STOPPED}", "b: optimal within the gap", "c: failed"]
+
+
+def test_the_progress_line_of_a_cross_start_says_it_as_the_report_does() -> None:
+    """A run solved again from another run's plan (the cross-start), stopped at its time limit,
+    is said on its progress line in its report's words."""
+    stream = io.StringIO()
+    counter = Progress(1, stream=stream)
+    cases = [Case("a", Path("a.yaml"), Path("out/a")), Case("b", Path("b.yaml"), Path("out/b"))]
+    check = CrossCheck({1: -1e9}, chosen=1, resolved=stopped("a", -1.0, 0.03))
+    _cross_hooks(cases, [(0, {})], counter.then(1, "cross-starts")).done(0, check)
+    assert re.findall(r"done \((.*)\), ", stream.getvalue()) == [f"a: from b: {STOPPED}"]

@@ -690,9 +690,11 @@ class Steps:
 
     def advance(self, label: str, state: str) -> None:
         """One more run done: `label` and its outcome (e.g. `optimal`, `infeasible`, `failed`:
-        `run_outcome`), said in words (`in_words`: "optimal within the gap"). On a terminal the
-        outcome stands before the runs under way, so that a line too wide for the terminal, which
-        tqdm cuts at its right edge, loses the runs under way first."""
+        `run_outcome`; a batch's run with a plan in its report's words, "stopped at the time limit
+        with a plan": siting/runs/pool.py `outcome_words`), said in words (`in_words`: "optimal
+        within the gap"). On a terminal the outcome stands before the runs under way, so that a
+        line too wide for the terminal, which tqdm cuts at its right edge, loses the runs under way
+        first."""
         state = in_words(state)
         self.done += 1
         self.running.pop(label, None)

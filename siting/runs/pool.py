@@ -612,6 +612,17 @@ def _disk_refused(exc: Exception, case: Case) -> tuple[int, str] | None:
     return cause.errno, name
 
 
+def outcome_words(summary: CaseSummary) -> str:
+    """How a run ended, as its line in the count of runs says it: a run with a plan in the words of
+    its report.md and of the tables for people (`CaseSummary.status_words`: "optimal within the
+    gap", "stopped at the time limit with a plan"); a summary without them (made without a solve)
+    by its outcome (siting/config/progress.py `run_outcome`: the solver's word, which the count
+    says in words, `in_words`), and a run without a plan as `infeasible` or `failed`."""
+    if summary.ok and summary.status_words:
+        return summary.status_words
+    return progress.run_outcome(summary.ok, summary.status, summary.error)
+
+
 class Progress:
     """Runs done out of `total` on standard error, with the time left (siting/config/progress.py):
     a tqdm bar on a terminal, one plain line per run otherwise. The command line's reporter is
@@ -622,9 +633,8 @@ class Progress:
         self.counter = progress.steps(total, what, reporter or progress.Reporter(stream, duplicate=False))
 
     def update(self, summary: CaseSummary) -> None:
-        """Count one run done, with its label and how it ended: its status, or `infeasible` or
-        `failed` (siting/config/progress.py `run_outcome`)."""
-        self.counter.advance(summary.label, progress.run_outcome(summary.ok, summary.status, summary.error))
+        """Count one run done, with its label and how it ended, as `outcome_words` says it."""
+        self.counter.advance(summary.label, outcome_words(summary))
 
     __call__ = update
 
@@ -2873,8 +2883,7 @@ def _cross_hooks(cases: Sequence[Case], work: list[tuple[int, Any]], counter: Pr
             state = (f"from {cases[check.chosen].label}: " + ("took its plan, " if check.taken else "")
                      + (f"taking its plan failed with {check.not_taken}, solved again from it: "
                         if check.not_taken else "")
-                     + progress.in_words(progress.run_outcome(check.resolved.ok, check.resolved.status,
-                                                              check.resolved.error)))
+                     + progress.in_words(outcome_words(check.resolved)))
         counter.advance(cases[work[k][0]].label, state)
 
     return _Hooks(lambda label: counter.begin(label) if counter else None, done,
