@@ -114,6 +114,49 @@ def test_hosting_limit_with_two_small_clusters() -> None:
     ]
 
 
+def test_every_rule_gives_a_cluster_the_same_room_when_the_red_line_cuts_it() -> None:
+    """c1 holds s1 (2 ha, 1 ha of it outside p's red-line zone) and s3 (1 ha); c2 holds s2
+    (1 ha); p may go to one cluster. Room for p outside the red line: c1 10 + 10 = 20, c2 10;
+    on all of c1's land 20 + 10 = 30. One cluster gives at most 20 against 30. Conflict: the
+    target, c1's and c2's land (more land at s3, or at s2, makes 30), c1's red line (without it
+    c1 takes 30) and the hosting limit (c1 and c2 together take 30). Every rule gives c1 the same
+    room, 20, and the land rule says what its whole land would hold; the target's 30 is their sum.
+    Least change: target -10 (10/30)."""
+    sites = ("s1", "s3", "s2")
+    inputs = strict(SITES=sites, CANDIDATES=tuple((s, p) for s in sites for p in ("p", "q")),
+                    cluster_of_site={"s1": "c1", "s3": "c1", "s2": "c2"},
+                    site_land_ha={"s1": 2.0, "s3": 1.0, "s2": 1.0},
+                    land_after_redline_ha={("s1", "p"): 1.0, ("s1", "q"): 2.0, ("s3", "p"): 1.0, ("s3", "q"): 1.0,
+                                           ("s2", "p"): 1.0, ("s2", "q"): 1.0},
+                    max_clusters_per_product={"p": 1})
+    assert explained(inputs) == [
+        "5 rules cannot be met together; dropping any one of them makes a plan possible:",
+        TARGET.format(room=30),
+        "  - c1's 2 candidate sites have 3 ha of usable land, room for at most 20 t/yr of p outside the red line "
+        "(30 t/yr of p on all of that land) [layers.sites.usable_area_field]",
+        "  - c2's 1 candidate site has 1 ha of usable land, room for at most 10 t/yr of p "
+        "[layers.sites.usable_area_field]",
+        "  - the red line cuts the land for p at 1 of c1's 2 sites: only 2 c1 sites lie outside it, with room for "
+        "20 t/yr of p (without the red line 30 t/yr) [constraints.redline.buffer_m; constraints.redline.setbacks_m]",
+        "  - p may be hosted in at most 1 cluster, adding capacity or with committed plants; "
+        "the most each cluster can take: c1 20 t/yr, c2 10 t/yr "
+        "[constraints.differentiation.max_clusters_per_product.p]",
+        "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr",
+    ]
+
+
+def test_the_target_names_the_capacity_ceiling_apart_from_the_land() -> None:
+    """3 ha at each site: the land takes 30 + 30 = 60 t/yr of p. capacity_ceiling_factor 1:
+    U = max(1 x 30, 30 + the module's 10) = 40 t/yr, so at most 40 may be added; the target
+    says both figures rather than calling the ceiling's 40 the land's. Three modules cost 300
+    yuan against a budget of 250: conflict target and budget, as in the test above."""
+    inputs = strict(capacity_ceiling_factor=1.0, budget_yuan_per_yr={2030: 250.0}, **land({"s1": 3.0, "s2": 3.0}))
+    assert explained(inputs)[1] == (
+        "  - the P target needs 30 t/yr by 2030; existing capacity gives 0 t/yr, so 30 t/yr must be added "
+        "(the eligible land of all clusters could take 60 t/yr; the capacity ceiling of 40 t/yr in 2030 leaves "
+        "room to add 40 t/yr) [targets.capacity.P.2030]")
+
+
 def test_one_rule_against_the_committed_plants() -> None:
     """Committed plants of p (10 t/yr each) stand in c1 and c2, so p is hosted in both; a
     hosting limit of one cluster cannot hold even alone (the diagnosis never relaxes what is

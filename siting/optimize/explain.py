@@ -1529,20 +1529,25 @@ class Describer:
         target = self.inputs.capacity_target_units[(group, year)]
         standing, standing_words = _standing_text(self, members, year, unit)
         room = self.room()
-        addable = sum(v for (_c, p), v in room.items() if p in members)
         blocked = lead_time_blocked(self.inputs, members, year)
+        # the sum of the clusters' room, as the land, hosting and open-site rules give it per cluster
         addable = sum(v for (_c, p), v in room.items() if p in members and p not in blocked)
-        ceiling = group_ceilings(self.inputs).get(group)
-        if ceiling is not None:  # the ceiling caps the whole group in the last year, not one site at a time
-            addable = min(addable, max(ceiling - sum(standing_capacity(self.inputs, members, self.inputs.YEARS[-1])),
-                                       0.0))
         text = (f"the {self.words.product(group)} target needs {self.fmt(target, unit)} by {year}; {standing_words}, "
                 f"so {self.fmt(max(target - standing, 0.0), unit)} must be added")
         if len(blocked) == len(members):
             text += f", but {lead_time_text(self, blocked, year)}"
             return {"sentence": text, "unit": unit, "alternative": lead_time_change(self, blocked, year),
                     "settings": (("targets", "capacity", group, year), ("years",))}
-        text += f" (the eligible land of all clusters could take {self.fmt(addable, unit)})"
+        text += f" (the eligible land of all clusters could take {self.fmt(addable, unit)}"
+        ceiling = group_ceilings(self.inputs).get(group)
+        last = self.inputs.YEARS[-1]
+        # the ceiling caps the whole group in the last year, not one cluster at a time: said apart
+        # from the land's figure, which stays the sum of the clusters' room
+        capped = None if ceiling is None else max(ceiling - sum(standing_capacity(self.inputs, members, last)), 0.0)
+        if ceiling is not None and capped is not None and capped < addable - 1e-9:
+            text += (f"; the capacity ceiling of {self.fmt(ceiling, unit)} in {last} leaves room to add "
+                     f"{self.fmt(capped, unit)}")
+        text += ")"
         if blocked:
             text += f"; {lead_time_text(self, blocked, year)}"
         return {"sentence": text, "unit": unit, "settings": (("targets", "capacity", group, year),)}
@@ -1589,12 +1594,28 @@ class Describer:
         cluster = i.key[0]
         sites = self.sites_in(cluster)
         hectares = sum(self.inputs.site_land_ha.get(s, 0.0) for s in sites)
-        room = self._room_text(cluster, frozenset({"redline", "proximity"}))
+        room = self._room_text(cluster)  # the cluster's room as every rule's text gives it
         text = (f"{self.words.cluster(cluster)}'s {_count(len(sites), 'candidate site')} "
                 f"{'has' if len(sites) == 1 else 'have'} "
                 f"{hectares:,.0f} ha of usable land" + (f", room for at most {room}" if room else ""))
+        whole = self._room_text(cluster, frozenset({"redline", "proximity"}))
+        if room and whole != room:  # the hectares count land the red line or the proximity limit keep from use
+            text += f" {self._cut_text(cluster)} ({whole} on all of that land)"
         return {"sentence": text, "unit": "ha", "sites": tuple(sites), "clusters": (cluster,),
                 "settings": (("layers", "sites", "usable_area_field"),)}
+
+    def _cut_text(self, cluster: str) -> str:
+        """Where the room of `cluster` (`room`, all rules on) lies when the red line or the
+        proximity limit cut it below what the whole land of its sites holds: "outside the red
+        line", "at the sites within reach of their raw materials", or both."""
+        free = frozenset({"redline", "proximity"})
+        whole = self.room(free)
+        cut = [words for family, words in (("redline", "outside the red line"),
+                                           ("proximity", "at the sites within reach of their raw materials"))
+               if any(self.room(free - {family}).get((cluster, p), 0.0) < whole.get((cluster, p), 0.0) - 1e-9
+                      for p in self.focus)]
+        # neither alone when both cut the same sites: then it takes both to lift the cut
+        return " and ".join(cut) or "outside the red line and at the sites within reach of their raw materials"
 
     def _redline(self, i: RuleInstance) -> dict[str, Any]:
         cluster, product = i.key
