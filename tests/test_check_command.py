@@ -15,6 +15,7 @@ leave 31 pairs out of reach: the lithium-clay source is prospective, so Li2CO3 i
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 from pathlib import Path
@@ -185,6 +186,26 @@ def test_check_shipped_scenario(capsys):
     assert "note: 12 committed projects come online after the plan's last year 2024" in out
     assert lines[-1].startswith("ready to solve: checked in ")
     assert (snapshot(SHIPPED.parent), (snapshot(outputs) if outputs.exists() else None)) == before
+
+
+def test_check_shipped_scenario_names_three_late_projects_and_counts_the_rest(capsys, monkeypatch):
+    """The shipped scenario's 12 committed projects online in 2025 make a note of 4 lines at 120
+    columns (12 with each project's capacity, site and year, which pushed a solve's results off
+    the screen): what they are, their land, the first three ids, "and 9 more", and where the whole
+    list is."""
+    monkeypatch.setenv("COLUMNS", "120")
+    code, out, err = check(capsys, str(SHIPPED))
+    assert code == 0, err
+    lines = out.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("note: 12 committed projects"))
+    note = [lines[first], *itertools.takewhile(lambda line: line.startswith("  "), lines[first + 1:])]
+    assert len(note) == 4, note
+    assert " ".join(line.strip() for line in note) == (
+        "note: 12 committed projects come online after the plan's last year 2024: their capacity is left out of "
+        "the plan's years and runs in the steady state that stands for 2025-2038 (objective.years_after_horizon); "
+        "the land they take, 613.3 ha, is kept from new modules: yuneng_lfp_rest, yuneng_fepo4_rest, "
+        "yuntianhua_lfp and 9 more; report.md's notices (conflicts.md's for an infeasible plan) list each with "
+        "its capacity, site and year")
 
 
 def test_check_in_help(capsys):

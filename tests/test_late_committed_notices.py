@@ -56,3 +56,53 @@ def test_late_projects_run_in_the_steady_state_or_are_left_out_each_with_its_own
     assert len(out) == 1 and out[0].endswith("which lies in no cluster: left out")
     later = {key: units for key, units in problem.inputs.committed_units_per_yr.items() if key[2] > 2024}
     assert later == {("e_city", "lfp", 2025): 50000.0, ("w_mine", "fepo4", 2025): 100000.0}
+
+
+def test_many_late_projects_make_a_short_terminal_note_and_a_full_list_for_the_files(tmp_path: Path) -> None:
+    """Five projects online after 2024 (tests/data/small, 2023-2024), four of them in the steady
+    state (N = 3: 2025-2027), one (2030) after it, each 10,000 t LFP (2 ha: 10 ha per 50,000 t):
+    the steady state's notice, of four, names all four in the run's files (manifest.json and
+    report.md keep `str(notice)`, "id (plant, year)" each) but on the terminal (`Notice.shown`)
+    only the first three and "and 1 more", with where the whole list is; the one after it is named
+    as before. A dozen such projects' list pushed a solve's results off the screen."""
+    from siting.config.errors import shown_notice
+
+    folder = tmp_path / "small"
+    shutil.copytree(SMALL, folder)
+    projects = [{"id": f"p{i}", "name": f"P{i}", "site": "e_city", "product": "lfp", "capacity": 10000,
+                 "online_year": year, "status": "signed", "source": "assumption: invented for tests"}
+                for i, year in enumerate((2025, 2025, 2026, 2027, 2030), start=1)]
+    (folder / "committed_projects.yaml").write_text(yaml.safe_dump(projects, sort_keys=False), encoding="utf-8")
+    problem = prepare(folder / "scenario.yaml", {}, overrides=(("objective.years_after_horizon", 3),))
+    steady = [n for n in problem.notices if "runs in the steady state" in n]
+    assert len(steady) == 1
+    head = ("4 committed projects come online after the plan's last year 2024: their capacity is left out of the "
+            "plan's years and runs in the steady state that stands for 2025-2027 (objective.years_after_horizon); "
+            "the land they take, 8.0 ha, is kept from new modules: ")
+    assert str(steady[0]) == head + (
+        "p1 (10,000 t/yr LFP at East city, 2025); p2 (10,000 t/yr LFP at East city, 2025); "
+        "p3 (10,000 t/yr LFP at East city, 2026); p4 (10,000 t/yr LFP at East city, 2027)")
+    assert shown_notice(steady[0]) == head + (
+        "p1, p2, p3 and 1 more; report.md's notices (conflicts.md's for an infeasible plan) list each with its "
+        "capacity, site and year")
+    assert ("committed project p5 (10,000 t/yr LFP at East city) comes online in 2030, after the plan's last year "
+            "2024: its capacity is left out") in "\n".join(map(shown_notice, problem.notices))
+
+
+def test_three_late_projects_are_listed_whole_on_the_terminal_too(tmp_path: Path) -> None:
+    """Three projects online after 2024 (tests/data/small, N = 0: left out) are listed whole,
+    on the terminal as in the files: a short list needs no pointer to report.md."""
+    from siting.config.errors import shown_notice
+
+    folder = tmp_path / "small"
+    shutil.copytree(SMALL, folder)
+    projects = [{"id": f"p{i}", "name": f"P{i}", "site": "e_city", "product": "lfp", "capacity": 10000,
+                 "online_year": 2025, "status": "signed", "source": "assumption: invented for tests"}
+                for i in (1, 2, 3)]
+    (folder / "committed_projects.yaml").write_text(yaml.safe_dump(projects, sort_keys=False), encoding="utf-8")
+    problem = prepare(folder / "scenario.yaml", {})
+    late = [n for n in problem.notices if "plan's last year" in n]
+    assert [shown_notice(n) for n in late] == [str(n) for n in late] == [
+        "3 committed projects come online after the plan's last year 2024: their capacity is left out; the land "
+        "they take, 6.0 ha, is kept from new modules: p1 (10,000 t/yr LFP at East city, 2025); p2 (10,000 t/yr "
+        "LFP at East city, 2025); p3 (10,000 t/yr LFP at East city, 2025)"]

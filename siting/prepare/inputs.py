@@ -17,9 +17,10 @@ import pandas as pd
 
 from models import FAMILIES, ModelInputs, ModuleSpec, RecyclingDemo
 from models.costs import capacity_shortfall_penalty_yuan_per_unit_yr, value_shortfall_penalty_yuan_per_yuan
+from siting.config.errors import Notice
 from siting.config.load import LoadedScenario, plan_years
 from siting.config.schema import CommittedProject
-from siting.config.units import Names, bn_yuan, steady_span
+from siting.config.units import Names, bn_yuan, joined, steady_span
 from siting.prepare.layers import file_notice
 from siting.prepare.spatial import SpatialResult
 
@@ -225,7 +226,8 @@ def committed_projects(loaded: LoadedScenario, sites: tuple[str, ...], years: tu
     product in words and its site by `names`
     (siting/config/units.py; by id without them): "committed project yuneng_lfp_rest (400,000
     t/yr LFP at Anning industrial park, Caopu area, 2025)"; a real plant of mode fixed as "real
-    plant yuneng_lfp_rest (calibration.plants) (...)"."""
+    plant yuneng_lfp_rest (calibration.plants) (...)"; of more than three projects, the terminal's
+    note names the first three by id (`_listed_notice`)."""
     names = names or Names(units={pid: product.unit for pid, product in loaded.catalog.products.items()})
     held = loaded.model_projects()
     plural = "real plants (calibration.plants)" if loaded.plants is not None else "committed projects"
@@ -323,10 +325,10 @@ def _late_notices(late: list[CommittedProject], steady_ids: set[int], horizon: t
         first = steady[0]
         subject = (f"{called(first)} ({plant(first)}) comes online in {first.online_year}," if one
                    else f"{len(steady)} {plural} come online")
-        notices.append(f"{subject} after the plan's last year {last}: {'its' if one else 'their'} capacity is left "
-                       f"out of the plan's years and runs in the steady state that stands for {span} "
-                       f"(objective.years_after_horizon){land_words(steady_land, one)}"
-                       + ("" if one else ": " + "; ".join(f"{p.id} ({plant(p)}, {p.online_year})" for p in steady)))
+        text = (f"{subject} after the plan's last year {last}: {'its' if one else 'their'} capacity is left "
+                f"out of the plan's years and runs in the steady state that stands for {span} "
+                f"(objective.years_after_horizon){land_words(steady_land, one)}")
+        notices.append(text if one else _listed_notice(text, steady, plant))
     tail = f" (also from the steady state, which stands for {span}, objective.years_after_horizon)" if after else ""
     if len(beyond) == 1:
         project = beyond[0]
@@ -334,10 +336,31 @@ def _late_notices(late: list[CommittedProject], steady_ids: set[int], horizon: t
                        f"after the plan's last year {last}: its capacity is left out{tail}"
                        f"{land_words(held_land, True)}")
     elif beyond:  # one notice for them all: a dozen lines of the same sentence hide the other notices
-        notices.append(f"{len(beyond)} {plural} come online after the plan's last year {last}: their capacity "
-                       f"is left out{tail}{land_words(held_land, False)}: "
-                       + "; ".join(f"{p.id} ({plant(p)}, {p.online_year})" for p in beyond))
+        notices.append(_listed_notice(f"{len(beyond)} {plural} come online after the plan's last year {last}: "
+                                      f"their capacity is left out{tail}{land_words(held_land, False)}",
+                                      beyond, plant))
     return notices
+
+
+#: The most late committed projects a note on the terminal names (`_listed_notice`): past them it
+#: names these and counts the rest, and report.md lists them all.
+LATE_NAMED = 3
+
+
+def _listed_notice(text: str, projects: list[CommittedProject], plant: Callable[[CommittedProject], str]
+                   ) -> str:
+    """The notice `text` followed by ": " and every one of `projects`, "id (plant, year)" each
+    (`plant`: "400,000 t/yr LFP at ..."), joined by "; ". Past `LATE_NAMED` projects, a `Notice`
+    whose terminal form (`Notice.shown`) names the first `LATE_NAMED` by id, counts the rest ("and
+    9 more") and says where each is listed with its capacity, site and year: the run's files keep
+    the whole list (manifest.json and report.md's notices, under Input provenance; an infeasible
+    plan's conflicts.md); on the terminal a dozen projects' list pushed a solve's results off the
+    screen."""
+    whole = f"{text}: " + "; ".join(f"{p.id} ({plant(p)}, {p.online_year})" for p in projects)
+    if len(projects) <= LATE_NAMED:
+        return whole
+    return Notice(whole, f"{text}: {joined([p.id for p in projects], LATE_NAMED)}; report.md's notices (conflicts.md's "
+                         "for an infeasible plan) list each with its capacity, site and year")
 
 
 def land_after_committed(site_land: dict[str, float], land_after_redline: dict[tuple[str, str], float],
