@@ -71,7 +71,8 @@ def test_open_site_limit_with_small_sites() -> None:
         TARGET.format(room=40),
         "  - c1's 2 candidate sites have 4 ha of usable land, room for at most 40 t/yr of p "
         "[layers.sites.usable_area_field]",
-        "  - c1 may open at most 1 of its 2 candidate sites (all of them together have room for 40 t/yr of p) "
+        "  - c1 may open at most 1 of its 2 candidate sites (all of them together have room for 40 t/yr of p; "
+        "the 1 it may open, at most 20 t/yr of p) "
         "[constraints.agglomeration.max_open_sites_per_cluster.c1]",
         "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr",
     ]
@@ -409,3 +410,57 @@ def test_the_hosting_limit_names_the_cluster_of_its_committed_plants_even_when_f
     rule = next(number for number, c in diagnosis.numbered() if c is hosting)
     shaded = areas.frame.loc[(areas.frame["rule"] == rule) & (areas.frame["role"] == "cluster"), "place"]
     assert list(shaded) == ["c1", "c2"]
+
+
+def five_sites(**overrides: Any) -> ModelInputs:
+    """c1 holds s1 (2 ha), s2 (2 ha) and s3 (1 ha), c2 holds s4 (1 ha), c3 holds s5 (10 ha);
+    committed plants of p (10 t/yr each, 2030) stand at s1 in c1 and s4 in c2; p may be hosted in
+    2 clusters; c1 may open 2 sites, s1 (open already) among them; the P target is 90 t/yr."""
+    sites = ("s1", "s2", "s3", "s4", "s5")
+    hectares = {"s1": 2.0, "s2": 2.0, "s3": 1.0, "s4": 1.0, "s5": 10.0}
+    return strict(SITES=sites, CLUSTERS=("c1", "c2", "c3"),
+                  CANDIDATES=tuple((s, p) for s in sites for p in ("p", "q")),
+                  cluster_of_site={"s1": "c1", "s2": "c1", "s3": "c1", "s4": "c2", "s5": "c3"},
+                  max_clusters_per_product={"p": 2}, max_open_sites_per_cluster={"c1": 2},
+                  committed_units_per_yr={("s1", "p", 2030): 10.0, ("s4", "p", 2030): 10.0},
+                  capacity_target_units={("P", 2030): 90.0}, **{**land(hectares), **overrides})
+
+
+def test_the_hosting_limit_gives_the_room_at_the_sites_a_cluster_may_open() -> None:
+    """The committed plants host p in c1 and c2, the 2 clusters it may go to: c3's 100 t/yr is
+    out of reach. 90 - 20 committed = 70 must be added; c1's land takes 20 + 20 + 10 = 50 and
+    c2's 10, 60 in all: the conflict is the target, c1's land, c2's land and the hosting limit
+    (c1's open-site limit is not in it: without it 60 is still short). The least change keeps
+    c1's open-site limit: s1 and one more site, 20 + 20 = 40, and c2's 10: 50, so the target is
+    lowered by 70 - 50 = 20 (20/90 beats more land: a module is 1 ha against 1 or 2). The hosting
+    rule gives c1's room at the sites it may open, and what the two clusters take together, so
+    the figures shown add up to the change: before, it gave c1 50 and c2 10 (10 short, not 20)."""
+    lines = explained(five_sites())
+    assert lines[-1] == "the least change that makes a plan possible: lower the P target for 2030 by 20 t/yr"
+    assert ("  - p may be hosted in at most 2 clusters, adding capacity or with committed plants; "
+            "the most each cluster can take: c1 40 t/yr at the 2 sites it may open (50 t/yr at all 3), c2 10 t/yr, "
+            "c3 100 t/yr; committed projects of p already stand in c1, c2, the 2 clusters it may be hosted in: "
+            "together they can take 50 t/yr [constraints.differentiation.max_clusters_per_product.p]") in lines
+
+
+def test_the_open_site_limit_gives_the_room_of_the_sites_it_lets_open() -> None:
+    """As above with c1's open-site limit in the conflict: c2's land 2 ha (20 t/yr), so without
+    c1's limit 50 + 20 = 70 suffices; with it, s1 and one more site take 20 + 20 = 40, and 40 + 20
+    falls 10 short."""
+    hectares = {"s1": 2.0, "s2": 2.0, "s3": 1.0, "s4": 2.0, "s5": 10.0}
+    lines = explained(five_sites(**land(hectares)))
+    assert ("  - c1 may open at most 2 of its 3 candidate sites (all of them together have room for 50 t/yr of p; "
+            "the 2 it may open, at most 40 t/yr of p); s1 is open already with existing or committed plants and "
+            "counts toward it [constraints.agglomeration.max_open_sites_per_cluster.c1]") in lines
+
+
+def test_the_land_figure_is_not_cut_by_the_capacity_ceiling() -> None:
+    """s1 has 10 ha (100 t/yr of p), s2 3 ha (30 t/yr): the land takes 130 t/yr. The ceiling U =
+    max(1 x 30, 30 + 10) = 40 t/yr caps the added capacity of the whole group, said apart; the
+    land's figure is not the sum of the sites each cut at the ceiling (40 + 30 = 70, before).
+    Three modules cost 300 yuan against a budget of 250: conflict target and budget."""
+    inputs = strict(capacity_ceiling_factor=1.0, budget_yuan_per_yr={2030: 250.0}, **land({"s1": 10.0, "s2": 3.0}))
+    assert explained(inputs)[1] == (
+        "  - the P target needs 30 t/yr by 2030; existing capacity gives 0 t/yr, so 30 t/yr must be added "
+        "(the eligible land of all clusters could take 130 t/yr; the capacity ceiling of 40 t/yr in 2030 leaves "
+        "room to add 40 t/yr) [targets.capacity.P.2030]")

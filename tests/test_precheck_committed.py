@@ -71,10 +71,13 @@ def test_committed_separator_meets_the_strict_target_so_nothing_is_found_before_
 
 def test_separator_target_above_what_stands_is_found_with_the_committed_figure() -> None:
     """The same run with a separator target of 1,700: 30 + 1,600 = 1,630 stand, no land adds any,
-    70 short. Without the red line each site could add up to the ceiling, 1.5 * 1,700 = 2,550
-    million m2/yr, except qujing_cuifeng_gaojiatun, whose land holds 400: Kunming 6 * 2,550 =
-    15,300, Yuxi 5 * 2,550 = 12,750, Qujing 6 * 2,550 + 400 = 15,700, all of it inside the
-    red line."""
+    70 short. Without the red line each site's land holds floor(ha / 8.4) modules of 400 million
+    m2/yr, the capacity ceiling (1.5 * 1,700 = 2,550, which caps the whole group, not one site)
+    left out: Kunming 603, 79.8, 180, 90, 180 and 90 ha give 71 + 9 + 21 + 10 + 21 + 10 = 142
+    modules, 56,800; Yuxi 78.3 and 4 x 90 ha, 9 + 4 x 10 = 49, 19,600; Qujing 326.1, 12.9 and
+    5 x 90 ha, 38 + 1 + 5 x 10 = 89, 35,600; all of it inside the red line. (Before, each site
+    was cut at the ceiling first: 15,300, 12,750 and 15,700, figures of neither the land nor
+    the ceiling.)"""
     prepared = siting.load(SHIPPED, overrides=[*NO_SEPARATOR_LAND, "targets.capacity.separator={2024: 1700}"]).prepared
     units = {pid: product.unit for pid, product in prepared.loaded.catalog.products.items()}
     findings = presolve_findings(prepared.inputs, units, prepared.names)
@@ -84,7 +87,7 @@ def test_separator_target_above_what_stands_is_found_with_the_committed_figure()
         "m2/yr (Separator may be hosted in at most 1 cluster, adding capacity or with committed plants), "
         "short by 70 million m2/yr. Room per cluster: Kunming 0 "
         "million m2/yr (6 sites); Yuxi 0 million m2/yr (5 sites); Qujing 0 million m2/yr (7 sites). The red line "
-        "takes room for 15,300 million m2/yr in Kunming, 12,750 million m2/yr in Yuxi, 15,700 million m2/yr in "
+        "takes room for 56,800 million m2/yr in Kunming, 19,600 million m2/yr in Yuxi, 35,600 million m2/yr in "
         "Qujing. Relax the rules named, add sites or land, or set targets.strict: false"]
 
 

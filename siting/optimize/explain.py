@@ -94,7 +94,7 @@ from pydantic import BaseModel
 from pyomo.core.expr.visitor import identify_variables
 
 from models import MONEY_UNIT_YUAN, ModelInputs, build_model
-from models.families.agglomeration import pre_opened_sites
+from models.families.agglomeration import members_counted, pre_opened_sites
 from models.families.chain_balance import chain_applies
 from models.families.output_value import value_per_unit
 from models.families.proximity import nearest_sources, too_far
@@ -1359,6 +1359,7 @@ class Describer:
         self.words = Words(names)
         self.focus = self._focus_products(conflict)
         self._rooms: dict[frozenset[str], dict[tuple[str, str], float]] = {}
+        self._cluster_rooms: dict[frozenset[str], dict[tuple[str, str], float]] = {}
 
     def _focus_products(self, conflict: Sequence[RuleInstance]) -> tuple[str, ...]:
         inputs = self.inputs
@@ -1387,17 +1388,46 @@ class Describer:
         """A figure with its unit."""
         return _amount(value, unit)
 
+    def site_room(self, off: frozenset[str] = frozenset()) -> dict[tuple[str, str], float]:
+        """The most capacity (units/yr) each (site, product) can add on its land, with the families
+        `off` switched off: models.index max_added_units without the capacity ceiling, which caps
+        the whole target group, not one site, and which the target's sentence states apart."""
+        if off not in self._rooms:
+            relaxed = dataclasses.replace(self.inputs, enabled_families=self.inputs.enabled_families - off,
+                                          capacity_ceiling_factor=0.0)
+            self._rooms[off] = dict(compute_index(relaxed).max_added_units)
+        return self._rooms[off]
+
     def room(self, off: frozenset[str] = frozenset()) -> dict[tuple[str, str], float]:
         """The most capacity (units/yr) each (cluster, product) can add, with the families
-        `off` switched off (models.index max_added_units summed over the cluster's sites)."""
-        if off not in self._rooms:
-            relaxed = dataclasses.replace(self.inputs, enabled_families=self.inputs.enabled_families - off)
-            index = compute_index(relaxed)
+        `off` switched off (`site_room` summed over the cluster's sites)."""
+        if off not in self._cluster_rooms:
             room: dict[tuple[str, str], float] = defaultdict(float)
-            for (s, p), units in index.max_added_units.items():
+            for (s, p), units in self.site_room(off).items():
                 room[(self.inputs.cluster_of_site[s], p)] += units
-            self._rooms[off] = dict(room)
-        return self._rooms[off]
+            self._cluster_rooms[off] = dict(room)
+        return self._cluster_rooms[off]
+
+    def open_room(self, cluster: str, product: str) -> float | None:
+        """The most capacity (units/yr) of `product` that `cluster` can add at the sites its
+        open-site limit n_open[c] lets it open (models/families/agglomeration.py): the room
+        (`site_room`) of its sites open already, which count toward the limit, and of the
+        n_open[c] less their number with the most room among its other sites. None where that
+        does not cut the cluster's `room` (no limit, the family off, the limit above its sites),
+        or where a merged site opens its members one by one (`members_counted`: no single figure
+        per site)."""
+        inputs = self.inputs
+        limit = inputs.max_open_sites_per_cluster.get(cluster)
+        sites = self.sites_in(cluster)
+        if (limit is None or "agglomeration" not in inputs.enabled_families
+                or (members_counted(inputs) and any(inputs.site_multiplicity.get(s, 1) > 1 for s in sites))):
+            return None
+        rooms = self.site_room()
+        pre = set(pre_opened_sites(inputs))
+        others = sorted((rooms.get((s, product), 0.0) for s in sites if s not in pre), reverse=True)
+        most = (sum(rooms.get((s, product), 0.0) for s in sites if s in pre)
+                + sum(others[:max(limit - len(sites) + len(others), 0)]))
+        return most if most < self.room().get((cluster, product), 0.0) - 1e-9 else None
 
     def sites_in(self, cluster: str) -> list[str]:
         """The candidate sites of a cluster, in input order."""
@@ -1737,8 +1767,17 @@ class Describer:
         product = i.key[0]
         limit = self.inputs.max_clusters_per_product[product]
         room = self.room()
+        unit = self.unit(product)
         per_cluster = [(c, room.get((c, product), 0.0)) for c in self.inputs.CLUSTERS]
-        listed = ", ".join(f"{self.words.cluster(c)} {self.fmt(v, self.unit(product))}" for c, v in per_cluster)
+        # a cluster's most at the sites its open-site limit lets it open, where that cuts its room:
+        # the least change keeps that limit even when it is not a rule of the conflict
+        most = {c: self.open_room(c, product) for c, _v in per_cluster}
+        listed = ", ".join(
+            f"{self.words.cluster(c)} {self.fmt(v, unit)}" if most[c] is None else
+            (f"{self.words.cluster(c)} {self.fmt(most[c] or 0.0, unit)} at the "
+             f"{self.inputs.max_open_sites_per_cluster[c]} sites it may open "
+             f"({self.fmt(v, unit)} at all {len(self.sites_in(c))})")
+            for c, v in per_cluster)
         text = (f"{self.words.product(product)} may be hosted in at most {_count(limit, 'cluster')}, {HOSTED}; "
                 f"the most each cluster can take: {listed}")
         committed = sorted({self.inputs.cluster_of_site[s] for (s, p, _t), units
@@ -1747,6 +1786,10 @@ class Describer:
         if committed:
             text += (f"; committed projects of {self.words.product(product)} already stand in "
                      f"{self.words.clusters(committed)}")
+        if committed and len(committed) == limit < len(per_cluster):  # they use up the limit: no other may host it
+            together = sum(v if most[c] is None else most[c] or 0.0 for c, v in per_cluster if c in committed)
+            text += (f", the {_count(limit, 'cluster')} it may be hosted in: "
+                     f"{'it' if limit == 1 else 'together they'} can take {self.fmt(together, unit)}")
         # the clusters the rule involves: those that can take more of the product and those its
         # committed plants stand in (hosting it whatever is built: they count against the limit
         # even where no more can be added), in the clusters' order, as conflicts.png shades them
@@ -1788,8 +1831,12 @@ class Describer:
         limit = self.inputs.max_open_sites_per_cluster[cluster]
         sites = self.sites_in(cluster)
         room = self._room_text(cluster)
+        opened = [f"{self.fmt(v, self.unit(p))} of {self.words.product(p)}" for p in self.focus
+                  if limit > 0 and (v := self.open_room(cluster, p)) is not None]  # none to tell at a limit of 0
         text = (f"{self.words.cluster(cluster)} may open at most {limit} of its {_count(len(sites), 'candidate site')}"
-                + (f" (all of them together have room for {room})" if room else ""))
+                + (f" (all of them together have room for {room}"
+                   + (f"; the {limit} it may open, at most {', '.join(opened)}" if opened else "") + ")"
+                   if room else ""))
         # sites with existing or committed plants are open already and count toward the limit
         # (models/families/agglomeration.py): name them, as they use it up before anything is built
         already = [s for s in pre_opened_sites(self.inputs) if self.inputs.cluster_of_site[s] == cluster]
