@@ -19,7 +19,7 @@ FILE = ("  - --out | the output folder is an existing file, not a folder (got af
 SITES = ("  - scenario.yaml: nope.geojson: sites layer not found; check --set layers.sites.path (a relative path in "
          "--set starts at the current folder)")
 CELLS = ("  - scenario.yaml: --set targets.capacity.cells.2024 | must be a number (got 'abc'); write the number alone, "
-         "in units/yr, e.g. 50000")
+         "in GWh/yr, e.g. 10")
 
 
 def refused(folder: Path, capsys: pytest.CaptureFixture[str], command: list[str]) -> list[str]:

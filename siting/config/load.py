@@ -32,7 +32,7 @@ import stat
 import types
 import typing
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,7 +70,7 @@ from siting.config.schema import (
     year_key,
     year_of_key,
 )
-from siting.config.units import joined
+from siting.config.units import amount_text, joined, per_year
 from siting.config.urls import is_url, url_words
 from siting.config.words import close_key, close_match, unit_change
 
@@ -1659,10 +1659,13 @@ def _key_as_written(locator: Locator, loc: tuple[Any, ...], key: Any
 
 
 def format_validation_errors(locator: Locator, model: type[BaseModel], error: ValidationError,
-                             price_paths: list[str] | None = None) -> list[str]:
+                             price_paths: list[str] | None = None,
+                             units: Mapping[str, tuple[str, str]] | None = None) -> list[str]:
     """One problem per pydantic error, at the file and line that wrote the key; one per figure by
     price path and year given in another shape, with an example under `price_paths`
-    (`shape_problems`)."""
+    (`shape_problems`). `units`: product or target group -> (its catalog unit per year, an
+    example figure in it), for the fix of a figure in units/yr given as no number
+    (`product_units`, `number_fix`); None where the catalog is not known."""
     problems, errors = shape_problems(locator, model, error.errors(), price_paths)
     problems, errors = invalid_key_problems(locator, errors, problems)
     # A key given under its old name is reported once, as replaced, not also as missing.
@@ -1712,7 +1715,7 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
         elif err["type"] == "path_type":
             problems.append(f"{where}: {key} | {path_type_problem(got, _written_number(locator, bare, got))}")
         elif err["type"] in TYPE_HINTS:
-            problems.append(f"{where}: {key} | {type_problem(err['type'], shown, model, bare)}")
+            problems.append(f"{where}: {key} | {type_problem(err['type'], shown, model, bare, units)}")
         elif err["type"] in ("literal_error", "enum"):
             problems.append(f"{where}: {key} | {plain_message(err['msg'])} (got {shown}); give one of those")
         else:  # a rule's message may say itself what was given
@@ -1910,25 +1913,53 @@ def field_description(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str
     return found
 
 
-def number_fix(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
+def number_fix(model: type[BaseModel], loc: tuple[Any, ...],
+               units: Mapping[str, tuple[str, str]] | None = None) -> str:
     """How to write the figure at `loc` of `model` that was given as no number: the number alone,
     in the unit its description ends with, with an example in that unit ("write the number alone,
-    in bn yuan, e.g. 0.5"); without a unit known, the number alone."""
+    in bn yuan, e.g. 0.5"); without a unit known, the number alone. A figure in units/yr of a
+    product or target group that `units` gives (product or group -> (unit per year, example),
+    `product_units`), named on the way to it (`targets.capacity.cells.2024`), is in that
+    product's unit ("in GWh/yr, e.g. 10")."""
     name, description = field_description(model, loc)
     unit = re.search(r"\(([^()]*)\)$", description)
     how, example = NUMBER_EXAMPLES.get(unit.group(1), ("", "")) if unit else ("", "")
     example = FIELD_EXAMPLES.get(name, example)
+    if unit and unit.group(1) == "units/yr" and units:
+        own = next((units[str(k)] for k in loc if str(k) in units), None)
+        if own is not None:
+            how, example = f"in {own[0]}", own[1]
     return "write the number alone" + (f", {how}" if how else "") + (f", e.g. {example}" if example else "")
 
 
-def type_problem(kind: str, shown: str, model: type[BaseModel], loc: tuple[Any, ...]) -> str:
+def type_problem(kind: str, shown: str, model: type[BaseModel], loc: tuple[Any, ...],
+                 units: Mapping[str, tuple[str, str]] | None = None) -> str:
     """What is wrong with the value `shown` (as `_shown` shows it) given at `loc` of `model`, of
     the pydantic error type `kind` (one of TYPE_HINTS), and how to fix it: "must be a number (got
-    '0.5 bn'); write the number alone, in bn yuan, e.g. 0.5" (`number_fix`)."""
+    '0.5 bn'); write the number alone, in bn yuan, e.g. 0.5" (`number_fix`, with `units`)."""
     what, fix = TYPE_HINTS[kind]
     if kind in ("float_parsing", "float_type"):
-        fix = number_fix(model, loc)
+        fix = number_fix(model, loc, units)
     return f"{what} (got {shown}); {fix}"
+
+
+def product_units(catalog: Catalog | None, data: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    """Product or target group -> (its catalog unit per year, an example figure in it: the
+    capacity of the product's largest module, as the catalog gives it), for the fix of a figure
+    in units/yr given as no number (`number_fix`): "cells" -> ("GWh/yr", "10"). A target group
+    (`targets.groups` of the scenario as read, `data`) takes its first product's unit and module;
+    a group or product the catalog does not define, or of no module, is left out."""
+    if catalog is None:
+        return {}
+    units = {product: (per_year(spec.unit), amount_text(max(m.capacity for m in spec.modules)).replace(",", ""))
+             for product, spec in catalog.products.items() if spec.modules}
+    targets = data.get("targets")
+    groups = targets.get("groups") if isinstance(targets, Mapping) else None
+    for group, members in (groups.items() if isinstance(groups, Mapping) else ()):
+        first = next((str(m) for m in members if str(m) in units), None) if isinstance(members, list) else None
+        if first is not None and str(group) not in units:
+            units[str(group)] = units[first]
+    return units
 
 
 def percent_values(model: BaseModel, loc: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], float]]:
@@ -3337,6 +3368,16 @@ def load_scenario(path: Path | str, variant: str | None = None, overrides: tuple
     return loaded
 
 
+def scenario_schema_problems(locator: Locator, error: ValidationError | None, catalog: Catalog | None,
+                             data: Mapping[str, Any]) -> list[str]:
+    """The problems of the scenario's schema `error` (none without one), said once its catalog is
+    read (None: not readable), so that a figure in units/yr given as no number is given an
+    example in its product's unit (`product_units`)."""
+    if error is None:
+        return []
+    return format_validation_errors(locator, Scenario, error, units=product_units(catalog, data))
+
+
 def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) -> LoadedScenario:
     """load_scenario for one variant (or none), without checking the other variants."""
     data, node = read_mapping(path, "scenario", "scenario")
@@ -3357,13 +3398,15 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
         locator.add(origin, variants[variant] or {})
     problems += apply_overrides(path, data, locator, overrides)
     faults = Faults()
+    schema_error: ValidationError | None = None
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:  # the rest is still checked, as far as it passes the schema
-        problems += format_validation_errors(locator, Scenario, exc)
+        schema_error = exc  # said here once the catalog is read, for the units of its products
         scenario, faults = salvaged(Scenario, data, Faults.of(exc), STAND_INS)
+    schema_at = len(problems)
     if scenario is None:
-        raise InputError(problems)
+        raise InputError(problems + scenario_schema_problems(locator, schema_error, None, data))
     catalog_path: Path | None = None
     catalog: Catalog | None = None
     keys = CatalogKeys()
@@ -3384,6 +3427,7 @@ def _load_one(path: Path, variant: str | None, overrides: tuple[Override, ...]) 
                 problems += check_catalog_years(catalog_path, catalog_node, catalog_data, scenario.years,
                                                 scenario.price_path, catalog_faults,
                                                 (locator.where(("years",)), locator.key(("years",))))
+    problems[schema_at:schema_at] = scenario_schema_problems(locator, schema_error, catalog, data)
     checks = ReferenceCheck(locator, scenario, catalog, faults, data, keys)
     problems += checks.run()
     committed = passed = CommittedProjects()  # passed: its projects that passed the schema, with problems
