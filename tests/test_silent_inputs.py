@@ -60,16 +60,16 @@ def test_a_usable_area_field_the_scenario_names_must_be_in_the_layer(folder: Pat
     edit(folder / "scenario.yaml", SITES, "sites: {path: sites.geojson, usable_area_field: usable_area}")
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        f"  - sites.geojson: field 'usable_area' | missing from the sites layer (has: {COLUMNS}); add it or set "
-        "layers.sites.usable_area_field to the right field name\n")
+        f"  - sites.geojson: field 'usable_area' | missing from the sites layer (has: {COLUMNS}); did you mean "
+        "'usable_area_ha'? set layers.sites.usable_area_field: usable_area_ha, or add the field 'usable_area'\n")
 
 
 def test_a_usable_area_field_named_for_point_sites_is_refused_the_same_way(folder: Path, capsys):
     edit(folder / "scenario.yaml", SITES, "sites: {path: sites.geojson, usable_area_field: area_ha}")
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        f"  - sites.geojson: field 'area_ha' | missing from the sites layer (has: {COLUMNS}); add it or set "
-        "layers.sites.usable_area_field to the right field name\n")
+        f"  - sites.geojson: field 'area_ha' | missing from the sites layer (has: {COLUMNS}); did you mean "
+        "'usable_area_ha'? set layers.sites.usable_area_field: usable_area_ha, or add the field 'area_ha'\n")
 
 
 def test_polygon_sites_without_the_default_field_use_their_drawn_areas_with_a_notice(folder: Path):

@@ -109,7 +109,7 @@ from siting.config.schema import (
     too_large_message,
 )
 from siting.config.units import joined
-from siting.config.words import LIKENESS, close_match
+from siting.config.words import LIKENESS, close_key, close_match
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 PUNCTUAL = ("Point",)
@@ -1613,7 +1613,8 @@ def check_layer(
         return frame, problems
     columns = [str(c) for c in frame.columns if c != frame.geometry.name]
     missing = {k: f for k, f in fields.items() if f not in frame.columns}
-    problems += [missing_field_problem(at, name, role, columns, field_key(role, canonical))
+    problems += [missing_field_problem(at, name, role, columns, field_key(role, canonical),
+                                       [*fields.values(), *(optional or {}).values()])
                  for canonical, name in missing.items()]
     if missing:
         return frame, problems
@@ -1704,10 +1705,14 @@ def other_case(name: str, columns: Iterable[str]) -> list[str]:
     return [c for c in columns if c != name and c.casefold() == name.casefold()]
 
 
-def missing_field_problem(at: str, name: str, role: str, columns: Sequence[str], key: str | None) -> str:
+def missing_field_problem(at: str, name: str, role: str, columns: Sequence[str], key: str | None,
+                          taken: Iterable[str] = ()) -> str:
     """The problem of a field `name` that the layer of `role` (file shown as `at`, with `columns`)
     lacks, naming the setting `key` that names it: when a column is that name in other letter
-    case, it says so and gives the exact setting that reads it."""
+    case, it says so and gives the exact setting that reads it; when a column is close to it (a
+    slip, `close_key`, as a misspelt scenario key is offered), "did you mean" it, with the
+    setting that reads it, unless another setting reads that column already (`taken`: the
+    `source_id` of a sources layer is never the `resource` meant)."""
     has = ", ".join(columns)
     alike = other_case(name, columns)
     if alike and key:
@@ -1717,7 +1722,11 @@ def missing_field_problem(at: str, name: str, role: str, columns: Sequence[str],
     if alike:
         return (f"{at}: field '{name}' | missing from the {role} layer, which has {either(alike)}, differing from "
                 f"it only in letter case (has: {has}); rename the field to '{name}'")
-    fix = f"add it or set {key} to the right field name" if key else "add it"
+    close = close_key(name, [c for c in columns if c not in set(taken)]) if key else None
+    if close is not None:
+        fix = f"did you mean '{close}'? set {key}: {close}, or add the field '{name}'"
+    else:
+        fix = f"add it or set {key} to the right field name" if key else "add it"
     return f"{at}: field '{name}' | missing from the {role} layer (has: {has}); {fix}"
 
 
