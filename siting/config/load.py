@@ -3716,10 +3716,38 @@ def calibration_plants_file(locator: Locator, scenario: Scenario, folder: Path, 
 
 def unknown_variant_problem(path: Path, variant: str, variants: dict[str, Any]) -> str:
     """The problem of a variant `variant` that the scenario `path` does not define (`variants`,
-    its variants): the one it is like, else those it defines."""
+    its variants): the one it is like, else those it defines; for a file that defines none, the
+    scenario files beside it that extend it (`extending_files`), which stand for its variants:
+    the one whose name holds `variant` ("scenarios/yunnan_2024_strict_redline.yaml extends this
+    file: run it instead"), else all of them."""
     close = close_match(variant, list(variants))
     hint = f"did you mean '{close}'?" if close else f"defined: {', '.join(variants) or '(none)'}"
+    extending = extending_files(path) if not variants else []
+    named = [p for p in extending if variant.casefold() in p.stem.casefold()]
+    if len(named) == 1:
+        hint += f"; {shown_path(named[0])} extends this file: run it instead"
+    elif extending:
+        hint += (f"; the scenario files that extend this file stand for its variants: "
+                 f"{', '.join(shown_path(p) for p in named or extending)}; run one of them instead")
     return f"{shown_path(path)}: variants | no variant named '{variant}'; {hint}"
+
+
+def extending_files(path: Path) -> list[Path]:
+    """The scenario files in the folder of the scenario `path` (`*.yaml`, `*.yml`) whose
+    `extends:` names it, by name; a file that cannot be read, or read as YAML, is passed over
+    (it is no run of this one)."""
+    found = []
+    for other in sorted([*path.parent.glob("*.yaml"), *path.parent.glob("*.yml")]):
+        try:
+            if other.resolve() == path.resolve():
+                continue
+            data = yaml.safe_load(other.read_text(encoding="utf-8"))
+        except (OSError, UnicodeError, yaml.YAMLError):
+            continue
+        base = data.get("extends") if isinstance(data, dict) else None
+        if isinstance(base, str) and (other.parent / base).resolve() == path.resolve():
+            found.append(other)
+    return found
 
 
 def apply_variant(path: Path, origin: Origin, data: dict[str, Any], variants: dict[str, Any],
