@@ -39,6 +39,7 @@ import os
 import signal
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -58,6 +59,37 @@ if TYPE_CHECKING:
     from siting.config.units import Names
     from siting.prepare.problem import Prepared
     from siting.runs.job import RunResult
+
+#: When this module was first imported (`time.perf_counter()` seconds): where the system does not
+#: say when the process started (`process_age_s`), the start of the command's own process.
+IMPORTED = time.perf_counter()
+
+
+def process_age_s() -> float | None:
+    """Wall seconds since this process started, as the system keeps it (Linux: the start time in
+    /proc/self/stat against the boot clock, to 1/CLK_TCK s, 0.01 s as a rule), so the Python's own
+    start-up and every import are counted; None where the system does not say (no /proc, another
+    system, a figure that cannot be read) or says something impossible (below 0)."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()  # the name before, in brackets, may hold spaces
+        age = time.clock_gettime(time.CLOCK_BOOTTIME) - int(fields[19]) / os.sysconf("SC_CLK_TCK")  # field 22
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+    return age if age >= 0 else None
+
+
+def command_started(own_process: bool) -> float:
+    """When the command began (`time.perf_counter()` seconds): in its own process (`main`'s
+    own_process: cli.py, the installed `siting`) when the process started (`process_age_s`; where
+    the system does not say, when this module was imported, IMPORTED); in a program calling `main`
+    (a test, a notebook), now."""
+    now = time.perf_counter()
+    if not own_process:
+        return now
+    age = process_age_s()
+    return min(now - age, IMPORTED) if age is not None else IMPORTED
+
 
 #: Progress on standard error unless `--quiet`; code that embeds `main` may set this False to
 #: make `--quiet` the default.
@@ -171,10 +203,39 @@ def format_summary(result: RunResult, settings: Sequence[str] = ()) -> str:
     # the written files' notices: the run's, and an input changed since the run read it (as the manifest says)
     changed = [n for n in changed_inputs(result.prepared.input_sha256) if n not in result.prepared.notices]
     lines += notice_lines([*result.prepared.notices, *changed])
-    # Every phase with its seconds, as manifest.json's `run` gives them; wrapped at the table width.
-    lines += wrap_items("time: ", [f"{k} {v:.2f} s" for k, v in result.timings.items()], width)
+    # Every phase with its seconds, as manifest.json's `run` gives them, the solver's phases together
+    # (the status line's "solved in"); wrapped at the table width.
+    lines += wrap_items("time: ", time_items(result.timings, "screening" in result.model_size), width)
     lines.append(f"outputs written to {folder_named(result.out_dir)}")
     return "\n".join(lines)
+
+
+#: The phases of the solver's searches, as the progress lines and manifest.json's `run.timings_s` name them.
+SOLVER_PHASES = ("bound", "solve")
+
+
+def time_items(timings: Mapping[str, float], screened: bool = False) -> list[str]:
+    """The items of the summary's closing `time:` line from `timings` (seconds per phase, under
+    manifest.json's `run.timings_s` keys, in its order): each phase as "load 0.20 s", but the
+    solver's, "bound" and "solve" (SOLVER_PHASES), given as one item in the place of "bound",
+    "solver 49.90 s (bound 49.90 s, solve 0.00 s)": their sum, the time the status
+    line says the run was "solved in", then each phase as the progress lines name it. With
+    candidate cells (`screened`) the screened rounds build their models within the solve: "build"
+    is then one of the solver's items too, first, and in its sum. Without both solver phases (a
+    solve that did not run them) every phase is an item of its own."""
+    inside = ("build", *SOLVER_PHASES) if screened else SOLVER_PHASES
+    if not all(phase in timings for phase in SOLVER_PHASES):
+        return [f"{phase} {seconds:.2f} s" for phase, seconds in timings.items()]
+    parts = [(phase, seconds) for phase, seconds in timings.items() if phase in inside]
+    solver = (f"solver {sum(seconds for _phase, seconds in parts):.2f} s ("
+              + ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in parts) + ")")
+    items: list[str] = []
+    for phase, seconds in timings.items():
+        if phase == "bound":
+            items.append(solver)
+        elif phase not in inside:
+            items.append(f"{phase} {seconds:.2f} s")
+    return items
 
 
 def notice_lines(notices: Sequence[str], said: str = "", width: int | None = None) -> list[str]:
@@ -971,18 +1032,22 @@ def check_text(args: argparse.Namespace) -> str:
     (siting/runs/pool.py `excluded_pairs`, as a comparison counts them); the folder a solve would
     write to and what solve will do with it (siting/deliver/folders.py `what_a_run_does`: create,
     write into or replace it); what the solve would do with the options of solve given (`solve_options_text`); the
-    notices as solve prints them (`notice_lines`); and "ready to solve" with the seconds it took,
-    by phase."""
-    import time
-
+    notices as solve prints them (`notice_lines`); and "ready to solve" with the seconds it took
+    from the command's start (`args.started`, `command_started`: in its own process, from the
+    process's start, Python's start-up and its imports included; without it, from the check's
+    start), by phase: "start-up" (from the command's start to the check's: Python, its imports,
+    the arguments), then the check's own, so that the first figure is the whole command's time."""
     from siting.deliver.folders import what_a_run_does
     from siting.deliver.tables import terminal_width, wrap_columns
     from siting.runs.pool import excluded_pairs
 
     width = terminal_width()
-    started = time.perf_counter()
+    began = time.perf_counter()
+    started = getattr(args, "started", None)
+    started = began if started is None else min(started, began)
     prepared, target, timings = checked_problem(args)
     took = time.perf_counter() - started
+    timings = {"start-up": began - started, **timings}
     inputs, names = prepared.inputs, prepared.names
     cells = set(prepared.candidate_cells)
     sites = [s for s in inputs.SITES if s not in cells]
@@ -1389,12 +1454,14 @@ def main(argv: list[str] | None = None, own_process: bool = False) -> int:
     returns: after a stop, what the command started is left to its end (`progress.ending_on_stop`:
     the local Dask cluster's workers, as Ctrl-C cuts its start or its close short), which the stop
     then takes a fraction of a second, not seconds; a program calling `main` keeps nothing of it."""
+    started = command_started(own_process)
     if own_process:
         open_closed_streams()
     try:
         args = parsed_arguments(argv)
     except (StdoutRefused, BrokenPipeError) as exc:  # --help or --version refused, or its reader gone
         return _error_exit(exc, False, own_process) or 0
+    args.started = started  # `check` counts its time from it
     quiet = getattr(args, "quiet", False) or not PROGRESS_BY_DEFAULT
     folders = written_folders()
     if folders is not None:

@@ -71,10 +71,12 @@ def test_check_keeps_the_bracket_of_its_time_line_whole(
     assert all(len(line) <= 60 for line in time_lines)
     assert all(line.count("(") == line.count(")") for line in time_lines), time_lines
     assert re.fullmatch(r"ready to solve: checked in \d+\.\d\d s", time_lines[0]), time_lines
-    assert re.fullmatch(r"  \(load \d+\.\d\d s, preprocess \d+\.\d\d s\)", time_lines[1]), time_lines
+    assert re.fullmatch(r"  \(start-up \d+\.\d\d s, load \d+\.\d\d s, preprocess \d+\.\d\d s\)", time_lines[1]), \
+        time_lines
     # where it fits, one line as before
     last = check_lines(120, monkeypatch, capsys)[-1]
-    assert re.fullmatch(r"ready to solve: checked in \d+\.\d\d s \(load \d+\.\d\d s, preprocess \d+\.\d\d s\)", last)
+    assert re.fullmatch(r"ready to solve: checked in \d+\.\d\d s \(start-up \d+\.\d\d s, load \d+\.\d\d s, "
+                        r"preprocess \d+\.\d\d s\)", last)
 
 
 def test_check_keeps_the_bracket_of_the_pairs_kept_out_whole(
