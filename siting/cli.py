@@ -992,6 +992,22 @@ def solve_options_text(args: argparse.Namespace, prepared: Prepared) -> str:
     return "; ".join(said)
 
 
+def solver_text(args: argparse.Namespace, prepared: Prepared) -> str:
+    """What `check` says of the solve's stopping rule: the relative gap the plan is to be proven
+    within, as given (solver.rel_gap, a share, in percent: "gap 0.1% (solver.rel_gap)"), the
+    absolute gap if one is given (solver.abs_gap_bn_yuan), and the time limit in s, --time-limit's
+    where given, else the scenario's (solver.time_limit_s)."""
+    from siting.config.units import slack_percent
+
+    solver = prepared.loaded.scenario.solver
+    text = f"gap {slack_percent(solver.rel_gap)} (solver.rel_gap)"
+    if solver.abs_gap_bn_yuan is not None:
+        text += f" or {solver.abs_gap_bn_yuan:g} bn yuan (solver.abs_gap_bn_yuan)"
+    limit, said = ((args.time_limit, "--time-limit") if args.time_limit is not None
+                   else (solver.time_limit_s, "solver.time_limit_s"))
+    return f"{text}, time limit {limit:g} s ({said})"
+
+
 def checked_problem(args: argparse.Namespace) -> tuple[Prepared, Path, dict[str, float]]:
     """What `siting solve` does before it solves (siting.api `run`, siting/runs/job.py `run_solve`),
     writing nothing: the scenario loaded, with the problems of its layers and of the output folder
@@ -1028,7 +1044,8 @@ def check_text(args: argparse.Namespace) -> str:
     """The `check` command's text (`checked_problem` checks, writing nothing): the scenario's name;
     its clusters; the sites of the sites layer the model holds, by cluster, and those dropped
     outside every cluster; the candidate cells by cluster, if any; the products and years; the
-    site-product pairs the red line and the proximity rule keep out of the candidates
+    gap and time limit the solve stops at (`solver_text`); the site-product pairs the red line and
+    the proximity rule keep out of the candidates
     (siting/runs/pool.py `excluded_pairs`, as a comparison counts them); the folder a solve would
     write to and what solve will do with it (siting/deliver/folders.py `what_a_run_does`: create,
     write into or replace it); what the solve would do with the options of solve given (`solve_options_text`); the
@@ -1069,6 +1086,7 @@ def check_text(args: argparse.Namespace) -> str:
                        width)
     years = list(inputs.YEARS)
     lines.append(f"years     {years[0]}-{years[-1]}" if len(years) > 1 else f"years     {years[0]}")
+    lines += wrap_text(f"solver    {solver_text(args, prepared)}", width)
     kept_out = excluded_pairs(inputs)
     said = [f"{words} {n:,}" + ("" if family in inputs.enabled_families else " (rule off)")
             for (words, n), family in zip(kept_out.items(), ("redline", "proximity"), strict=True)]

@@ -59,15 +59,16 @@ def test_check_small_scenario_summary_and_nothing_written(small: Path, tmp_path:
     assert code == 0, err
     assert "Traceback" not in err
     lines = out.splitlines()
-    assert lines[:6] == [
+    assert lines[:7] == [
         "scenario  small",
         "clusters  2: West, East",
         "sites     4 eligible (West 2, East 2), 0 dropped outside every cluster",
         "products  3: FePO4, LFP, Cells",
         "years     2023-2024",
+        "solver    gap 0% (solver.rel_gap), time limit 60 s (solver.time_limit_s)",
         "site-product pairs kept out: red line 3, proximity 2 (of 12 candidate pairs)",
     ]
-    assert lines[6] == f"output folder {(small / 'out').resolve()} does not exist: solve will create it"
+    assert lines[7] == f"output folder {(small / 'out').resolve()} does not exist: solve will create it"
     assert lines[-1].startswith("ready to solve: checked in ")
     assert "load " in lines[-1] and "preprocess " in lines[-1]
     assert not (small / "out").exists()
@@ -105,7 +106,7 @@ def test_check_says_what_solve_will_do_with_the_output_folder(small: Path, tmp_p
     for folder in (empty, earlier):
         code, out, err = check(capsys, str(small / "scenario.yaml"), "--out", str(folder))
         assert code == 0, err
-        said[folder.name] = out.splitlines()[6]
+        said[folder.name] = out.splitlines()[7]
     assert said == {
         "empty": f"output folder {empty} is empty: solve will write its outputs into it",
         "earlier": f"output folder {earlier} holds the outputs of an earlier run (its .siting-run marker): solve "
@@ -174,13 +175,14 @@ def test_check_shipped_scenario(capsys):
     code, out, err = check(capsys, str(SHIPPED))
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[:6] == [
+    assert lines[:7] == [
         "scenario  yunnan_2024",
         "clusters  3: Kunming, Yuxi, Qujing",
         "sites     18 eligible (Kunming 6, Yuxi 5, Qujing 7), 0 dropped outside every cluster",
         "products  11: FePO4, Li2CO3, LFP, NCM precursor, NCM, Anode, Separator, Electrolyte, Copper foil, Cells, "
         "Recycling",
         "years     2022-2024",
+        "solver    gap 0.1% (solver.rel_gap), time limit 300 s (solver.time_limit_s)",
         "site-product pairs kept out: red line 8, proximity 31 (of 198 candidate pairs)",
     ]
     assert "note: 12 committed projects come online after the plan's last year 2024" in out
@@ -233,7 +235,7 @@ def test_check_takes_the_options_of_solve_and_says_what_solve_would_do(small: Pa
     assert code == 0, err
     lines = out.splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("with these options"))  # the folder's line wrapped
-    folder_line = " ".join(line.strip() for line in lines[6:at])
+    folder_line = " ".join(line.strip() for line in lines[7:at])
     assert folder_line == f"output folder {out_dir} does not exist: solve will create it"
     assert lines[at:at + 3] == [
         "with these options solve would: search 2 near-optimal alternatives within 5% of the optimum's cost; price "

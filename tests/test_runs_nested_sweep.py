@@ -61,7 +61,7 @@ def test_a_sweep_names_the_runs_started_from_the_first_and_the_bounds_they_carry
         "pairs and leave the same land at every site: the same model): a gap of 0.00%, where its own solve proved ")
     assert "; run04 lake=3000,rel_gap=0.2 against the bound of run03 lake=3000,rel_gap=0, " in bound
     assert " ".join(bound.split()) in printed
-    moved = notes[-1].strip()
+    moved = next(note for note in notes if note.startswith("Runs that moved")).strip()  # before the notices
     assert moved.startswith("Runs that moved to another run's plan, and so may report another plan than `siting "
                             "solve` gives for the same settings: run04 lake=3000,rel_gap=0.2 took the plan of run03 "
                             "lake=3000,rel_gap=0 as it is ")

@@ -70,7 +70,7 @@ from siting.config.schema import (
     year_key,
     year_of_key,
 )
-from siting.config.units import amount_text, joined, per_year
+from siting.config.units import amount_text, joined, per_year, slack_percent
 from siting.config.urls import is_url, url_words
 from siting.config.words import close_key, close_match, unit_change
 
@@ -1990,6 +1990,56 @@ def percent_notices(loaded: LoadedScenario) -> list[Notice]:
         notices.append(key_notice(loaded, loc, (
             f"{key} | looks like a share, not a percent (got {shown}, read as {shown} %); give "
             f"{hundred} for {hundred} %, or leave it if {shown} % is meant")))
+    return notices
+
+
+#: A relative gap (solver.rel_gap, a share) of at least this is taken for a percent written where
+#: a share is asked (0.1 for 0.1 %, which is 0.001): a plan proven only within 5 % of the best
+#: possible cannot tell apart plans billions of yuan apart (the shipped plan's 5 % is some 10 bn
+#: yuan). An estimate of what is plausible, not a bound of the schema (below 1).
+GAP_SLIP_SHARE = 0.05
+
+#: A red-line buffer or setback (m) above 0 and below this is taken for one written in km where m
+#: are asked (2 for 2 km): a few metres of exclusion round a protected area is less than the
+#: drawing error of its polygon. An estimate of what is plausible, not a bound of the schema.
+BUFFER_SLIP_M = 10.0
+
+
+def gap_slip_notices(loaded: LoadedScenario) -> list[Notice]:
+    """A notice for a relative gap (solver.rel_gap, a share: 0.01 is 1 %) above `GAP_SLIP_SHARE`
+    (5 %, asked for quick runs, passes), which looks like a percent written as the share (0.1 for 0.1 %), the mirror of
+    `percent_notices`. A notice, not a refusal: the solve stops within the gap as given. It names
+    the file and line that wrote the key (`key_notice`)."""
+    gap = loaded.scenario.solver.rel_gap
+    if gap <= GAP_SLIP_SHARE:
+        return []
+    loc = ("solver", "rel_gap")
+    key = loaded.at(*loc)[1]
+    shown, meant = figure_beside(gap, GAP_SLIP_SHARE, grouped=False), notice_figure(gap / 100)
+    percent = slack_percent(gap)
+    return [key_notice(loaded, loc, (
+        f"{key} | {percent} is a wide gap: a plan up to {percent} dearer than the best may be taken as optimal "
+        f"(got {shown}, read as {percent}); give {meant} for {shown} %, or leave it if {percent} is meant"))]
+
+
+def buffer_slip_notices(loaded: LoadedScenario) -> list[Notice]:
+    """A notice for each red-line distance in m (constraints.redline.buffer_m and its setbacks_m)
+    above 0 and below `BUFFER_SLIP_M`, which looks like one written in km (2 for 2 km). A notice,
+    not a refusal: the red line keeps out what the distance as given keeps out. Each names the
+    file and line that wrote the key (`key_notice`)."""
+    rule = loaded.scenario.constraints.redline
+    given = [(("constraints", "redline", "buffer_m"), rule.buffer_m)]
+    given += [(("constraints", "redline", "setbacks_m", str(product), str(category)), metres)
+              for product, by_category in rule.setbacks_m.items() for category, metres in by_category.items()]
+    notices = []
+    for loc, metres in given:
+        if not 0 < metres < BUFFER_SLIP_M:
+            continue
+        key = loaded.at(*loc)[1]
+        shown = figure_beside(metres, BUFFER_SLIP_M)
+        notices.append(key_notice(loaded, loc, (
+            f"{key} | above 0 and below {BUFFER_SLIP_M:g} m (got {shown}, in m): given in km? {shown} km is written "
+            f"{notice_figure(metres * 1000).replace(',', '')}; or leave it if {shown} m is meant")))
     return notices
 
 

@@ -21,8 +21,10 @@ from siting.config.errors import Notice, listed
 from siting.config.load import (
     STAND_INS,
     LoadedScenario,
+    buffer_slip_notices,
     catalog_notices,
     figure_beside,
+    gap_slip_notices,
     key_notice,
     notice_figure,
     percent_notices,
@@ -101,8 +103,12 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: froze
     without a red-line layer (`redline_layer_notices`), and a figure in per cent given below 1,
     which looks like a share (siting/config/load.py `percent_notices`), and an output-value target
     or capex budget below a million yuan, which looks like bn yuan (`yuan_scale_notices`), a
-    catalog price or capex far below what a plant's figures allow (`catalog_notices`), and the
-    candidate cells' land price in another unit (`candidate_land_price_notices`).
+    catalog price or capex far below what a plant's figures allow (`catalog_notices`), the
+    candidate cells' land price in another unit (`candidate_land_price_notices`), a relative gap
+    of 5 % or more, which looks like a percent (`gap_slip_notices`), and a red-line distance
+    below 10 m, which looks like km (`buffer_slip_notices`); a proximity limit far beyond every
+    site's distance to a source, which looks like m, is siting/prepare/inputs.py
+    `loose_limit_notices`'.
 
     `loaded` may be what passed of a scenario with problems (`siting.config.load.Salvage`): its
     mappings hold only the entries that passed the schema, so each is checked as it is. Nothing
@@ -124,6 +130,7 @@ def check_against_layers(loaded: LoadedScenario, layers: LayerSet, faulty: froze
     notices += yuan_scale_notices(loaded)
     notices += catalog_notices(loaded)
     notices += candidate_land_price_notices(loaded)
+    notices += gap_slip_notices(loaded) + buffer_slip_notices(loaded)
     notices += lead_time_notices(loaded)
     if "sources" in faulty:  # which resources the sources offer is not known
         return problems, notices
