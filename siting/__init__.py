@@ -24,8 +24,8 @@ The errors a caller may catch: `InputError` (bad input or arguments; its `proble
 one, naming the file, the key or field and the fix), `OutputFolderError` (an InputError: the
 output folder may not be written), `PlanInfeasible` (the rules cannot be met together) and
 `NoSolution` (the solver stopped without a plan); the last two carry the run's `notices`, which
-often say why. The names are imported on first use, so `import siting` stays fast. docs/PYTHON.md
-has more.
+often say why. The names are imported on first use, so `import siting` stays fast.
+docs/PYTHON.md has more.
 """
 
 from __future__ import annotations

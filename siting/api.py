@@ -1682,7 +1682,9 @@ class Batch:
             None in a row of text (`pd.isna` finds both; `unit` is "" for a row without a unit).
         runs: one summary per run in order (plain data, money in yuan, capacity in units/yr;
             its type, CaseSummary, is not exported, as a caller never makes one): `label`, `ok`,
-            `error`, `notices`, `scenario_name`, `status`, `objective_yuan`, `gap` (a share),
+            `error`, `notices`, `scenario_name`, `status` (the solver's word, as the CSVs give
+            it), `status_words` (the same in the words of the run's report and the Markdown
+            tables: "stopped at the time limit with a plan"), `objective_yuan`, `gap` (a share),
             `best_bound_yuan`, `solve_time_s`, `costs` (component -> yuan), `out_dir` (the run's
             folder, "" when nothing was kept); the figures the table is made of: `final_year`,
             `capacity` (cluster -> product -> capacity), `group_capacity` and `group_targets`
