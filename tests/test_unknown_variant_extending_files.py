@@ -47,3 +47,24 @@ def test_without_extending_files_the_message_is_as_before(folder: Path, capsys: 
     monkeypatch.chdir(folder)
     assert refused_lines(folder, capsys, ["check", "scenario.yaml", "--variant", "strict"]) == [
         "error: 1 problem in the input:", HEAD.format("strict")]
+
+
+def test_files_the_loader_would_refuse_are_passed_over_not_a_traceback_nor_a_hang(
+        folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """Beside the extending file: YAML nested 20,000 levels deep (PyYAML's reader recursed past
+    Python's limit: RecursionError), a symbolic link to itself (Path.resolve: RuntimeError), a
+    named pipe no one writes to (reading it blocked for ever; with O_NONBLOCK absent, only
+    `read_yaml`'s check of the file's kind keeps it from the read), and an `extends:` holding a NUL
+    (no path: ValueError). Each is passed over, as the loader refuses it; the message is the one
+    the extending file alone gives."""
+    import os
+
+    monkeypatch.chdir(folder)
+    (folder / "scenario_strict_redline.yaml").write_text("extends: scenario.yaml\nname: strict\n")
+    (folder / "deep.yaml").write_text("[" * 20_000 + "]" * 20_000)
+    (folder / "loop.yaml").symlink_to("loop.yaml")
+    (folder / "nul.yaml").write_text('extends: "scenario\\0.yaml"\n')
+    os.mkfifo(folder / "pipe.yaml")
+    assert refused_lines(folder, capsys, ["check", "scenario.yaml", "--variant", "strict"]) == [
+        "error: 1 problem in the input:",
+        HEAD.format("strict") + "; scenario_strict_redline.yaml extends this file: run it instead"]

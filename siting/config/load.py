@@ -3784,19 +3784,22 @@ def unknown_variant_problem(path: Path, variant: str, variants: dict[str, Any]) 
 
 def extending_files(path: Path) -> list[Path]:
     """The scenario files in the folder of the scenario `path` (`*.yaml`, `*.yml`) whose
-    `extends:` names it, by name; a file that cannot be read, or read as YAML, is passed over
-    (it is no run of this one)."""
+    `extends:` names it, by name. Each is read as a scenario file is (`read_yaml`), so that one
+    the loader would refuse (not UTF-8 YAML, larger than MAX_YAML_BYTES, nested deeper than
+    MAX_YAML_DEPTH, a named pipe that would block the read, a symbolic link in a loop, an
+    `extends:` no path can be) is passed over: it is no run of this one, and the message this
+    list is for must still be given."""
     found = []
     for other in sorted([*path.parent.glob("*.yaml"), *path.parent.glob("*.yml")]):
         try:
             if other.resolve() == path.resolve():
                 continue
-            data = yaml.safe_load(other.read_text(encoding="utf-8"))
-        except (OSError, UnicodeError, yaml.YAMLError):
+            data, _node = read_yaml(other)
+            base = data.get("extends") if isinstance(data, dict) else None
+            if isinstance(base, str) and (other.parent / base).resolve() == path.resolve():
+                found.append(other)
+        except (InputError, OSError, RuntimeError, ValueError):  # RuntimeError: a symbolic link loop
             continue
-        base = data.get("extends") if isinstance(data, dict) else None
-        if isinstance(base, str) and (other.parent / base).resolve() == path.resolve():
-            found.append(other)
     return found
 
 
