@@ -153,3 +153,27 @@ def test_a_compare_writes_the_rows_that_differ_to_comparison_md(small_compare_ru
     note = markdown[table_end + 2:].splitlines()[0]
     assert note.endswith(" rows in which every run equals the baseline are left out; comparison.csv has every row.")
     assert note in small_compare_run.stdout
+
+
+def test_a_row_whose_figures_round_alike_but_whose_difference_shows_is_kept() -> None:
+    """Transport of 1.854 and 1.846 bn yuan: both "1.85" as shown, but the difference the table
+    prints is -0.008 bn yuan, "-0.01": the row stays (the shipped scenario against its
+    no-differentiation file gave land of 1.35 and 1.35 bn yuan, a difference of -0.01, and the row
+    was left out as one where every run equals the baseline). Capex, 64.25 in both, is left out."""
+    base = run("yunnan_2024", 120_000.0, 673_000.0, costs={"capex": 64.25e9, "transport": 1.854e9})
+    other = run("yunnan_2024_strict_redline", 320_000.0, 473_000.0,
+                costs={"capex": 64.25e9, "transport": 1.846e9})
+    runs = [base, other]
+    shown, _left_out = rows_that_differ(comparison_display(comparison_table(runs), runs), runs)
+    metrics = list(shown["metric"])
+    assert "cost: transport" in metrics
+    assert "cost: capex (annuities)" not in metrics
+    row = shown.loc[shown["metric"] == "cost: transport"]
+    assert [cells[2:] for cells in table_files_cells(row)] == [["1.85", "1.85", "-0.01"]]
+
+
+def table_files_cells(frame: pd.DataFrame) -> list[list[str]]:
+    """The rows of `frame` as comparison.md writes their cells."""
+    from siting.deliver.tables import in_file_units, table_cells
+
+    return table_cells(in_file_units(frame))

@@ -1047,8 +1047,10 @@ def rows_that_differ(shown: pd.DataFrame, summaries: Sequence[CaseSummary]) -> t
     """The comparison as a reader sees it (`shown`: `comparison_display`'s frame, its `metric`
     column in words) without the rows where every run's cell, as the tables write it (money in bn
     yuan to 2 decimals, capacities to the unit: siting/deliver/tables.py `table_cells`), is the
-    baseline's (the first run of `summaries`), and how many rows were left out. A planner reads the
-    rows that differ; comparison.csv keeps every row (`left_out_note` says so under the table).
+    baseline's (the first run of `summaries`) and every difference, as shown, is 0 (figures that
+    round to the same text may differ by 0.01 as shown: such a row stays), and how many rows were
+    left out. A planner reads the rows that differ; comparison.csv keeps every row (`left_out_note`
+    says so under the table).
     Never left out: the rows of ALWAYS_SHOWN, "sites built on" where SITES_ROWS follow it (the
     count may stay while the sites change), "targets short" where some run misses a target (the
     same shortfall in every run is still one to read), and a row with a difference NOT_COMPARABLE (objectives
@@ -1059,20 +1061,32 @@ def rows_that_differ(shown: pd.DataFrame, summaries: Sequence[CaseSummary]) -> t
     runs = [s.label for s in summaries if s.label in shown.columns]
     if len(runs) < 2 or "metric" not in shown.columns:
         return shown, 0
-    texts = table_cells(in_file_units(shown[["metric", "unit", *runs]] if "unit" in shown.columns
-                                      else shown[["metric", *runs]]))
-    first = len(texts[0]) - len(runs) if texts else 0
     differences = [c for c in shown.columns if c not in ("metric", "unit", *runs)]
+    texts = table_cells(in_file_units(shown[["metric", "unit", *runs, *differences]] if "unit" in shown.columns
+                                      else shown[["metric", *runs, *differences]]))
+    first = len(texts[0]) - len(runs) - len(differences) if texts else 0
     kept_always = {*ALWAYS_SHOWN, *(["sites built on"] if shown["metric"].isin(SITES_ROWS).any() else [])}
     keep = []
     for (_, row), cells in zip(shown.iterrows(), texts, strict=True):
-        values = cells[first:]
+        values = cells[first:first + len(runs)]
         keep.append(row["metric"] in kept_always or any(v != values[0] for v in values[1:])
                     or any(row[c] == NOT_COMPARABLE for c in differences)
+                    # two figures rounded to the same text whose difference, as shown, is not 0
+                    # (1.353 and 1.345 bn yuan: 1.35 and 1.35, a difference of -0.01)
+                    or any(_nonzero(text) for text in cells[first + len(runs):])
                     or (row["metric"] == TARGETS_SHORT_ROW and any(v not in ("", "none") for v in values)))
     kept = shown.loc[keep].reset_index(drop=True)
     kept.attrs = dict(shown.attrs)
     return kept, len(keep) - sum(keep)
+
+
+def _nonzero(text: str) -> bool:
+    """Whether a cell of a column of differences, as the tables write it, is a figure other than
+    0 ("-0.01", "200,000"; not "0.00", "-0.00", "same", "", a range "0.00 to 0.00")."""
+    try:
+        return float(text.replace(",", "")) != 0
+    except ValueError:
+        return False
 
 
 def left_out_note(count: int, full: str) -> str:
