@@ -79,16 +79,26 @@ def process_age_s() -> float | None:
     return age if age >= 0 else None
 
 
+#: The most seconds Python's own start-up may take before this module is imported (the
+#: interpreter and its site hooks: tens of milliseconds as a rule): a process older than that at the
+#: import was something else before (a wrapper script that ended in `exec python cli.py ...`, whose
+#: fork the system dates the process from), so its age is not the command's.
+PRE_IMPORT_MAX_S = 1.0
+
+
 def command_started(own_process: bool) -> float:
     """When the command began (`time.perf_counter()` seconds): in its own process (`main`'s
-    own_process: cli.py, the installed `siting`) when the process started (`process_age_s`; where
-    the system does not say, when this module was imported, IMPORTED); in a program calling `main`
-    (a test, a notebook), now."""
+    own_process: cli.py, the installed `siting`) when the process started (`process_age_s`),
+    unless that lies more than PRE_IMPORT_MAX_S before this module's import (the process ran
+    something else first and exec'd Python) or the system does not say: then at the import,
+    IMPORTED; in a program calling `main` (a test, a notebook), now."""
     now = time.perf_counter()
     if not own_process:
         return now
     age = process_age_s()
-    return min(now - age, IMPORTED) if age is not None else IMPORTED
+    if age is None or IMPORTED - (now - age) > PRE_IMPORT_MAX_S:
+        return IMPORTED
+    return min(now - age, IMPORTED)
 
 
 #: Progress on standard error unless `--quiet`; code that embeds `main` may set this False to
