@@ -93,7 +93,8 @@ def test_check_options_as_solve(small: Path, tmp_path: Path, capsys,
 def test_check_says_what_solve_will_do_with_the_output_folder(small: Path, tmp_path: Path, capsys,
         monkeypatch: pytest.MonkeyPatch):
     """Not "may be written": what solve's own rule (siting/deliver/folders.py) will do with the
-    folder, an empty one written into, one an earlier run wrote (its marker) replaced."""
+    folder, an empty one written into, one an earlier run wrote (its marker) replaced, and one a
+    comparison wrote named as such: all of it goes, not only "an earlier run"."""
     monkeypatch.setenv("COLUMNS", "400")  # the folder's line unwrapped, whatever its path
     from siting.deliver.folders import write_marker
 
@@ -102,8 +103,14 @@ def test_check_says_what_solve_will_do_with_the_output_folder(small: Path, tmp_p
     earlier = tmp_path / "earlier"
     earlier.mkdir()
     write_marker(earlier)
+    compared = tmp_path / "compared"  # a comparison of 2 runs: its table, each run's folder marked
+    for run in ("a", "b"):
+        (compared / run).mkdir(parents=True)
+        write_marker(compared / run)
+    (compared / "comparison.csv").write_text("metric\n", encoding="utf-8")
+    write_marker(compared, ["comparison.csv", "a/", "b/"])
     said = {}
-    for folder in (empty, earlier):
+    for folder in (empty, earlier, compared):
         code, out, err = check(capsys, str(small / "scenario.yaml"), "--out", str(folder))
         assert code == 0, err
         said[folder.name] = out.splitlines()[7]
@@ -111,6 +118,8 @@ def test_check_says_what_solve_will_do_with_the_output_folder(small: Path, tmp_p
         "empty": f"output folder {empty} is empty: solve will write its outputs into it",
         "earlier": f"output folder {earlier} holds the outputs of an earlier run (its .siting-run marker): solve "
                    "will replace them with its own",
+        "compared": f"output folder {compared} holds a comparison of 2 runs (its .siting-run marker): solve will "
+                    "replace it whole with its own outputs",
     }
 
 

@@ -1419,9 +1419,14 @@ def what_a_run_does(target: Path) -> str:
     through, in words that follow the folder's name, as `siting check` says it: "does not exist:
     solve will create it" (and the folders above it that are missing), "is empty: solve will write
     its outputs into it", or "holds the outputs of an earlier run (its .siting-run marker): solve
-    will replace them with its own" (the module's rule: only a new folder, an empty one or one a
-    run wrote gets past the check)."""
+    will replace them with its own", naming what the earlier run wrote where its marker says
+    (`held_kind`: "holds a comparison of 3 runs (its .siting-run marker): solve will replace it
+    whole with its own outputs") (the module's rule: only a new folder, an empty one or one a run
+    wrote gets past the check)."""
     if is_ours(target):
+        held = held_kind(target)
+        if held is not None:
+            return f"holds {held[1]} (its {MARKER} marker): solve will replace it whole with its own outputs"
         return f"holds the outputs of an earlier run (its {MARKER} marker): solve will replace them with its own"
     if target.is_dir():
         return "is empty: solve will write its outputs into it"
