@@ -46,3 +46,13 @@ def test_the_settings_are_given_as_typed_a_path_unquoted_a_text_of_digits_quoted
                             ("sites.a.name", "1000"), ("constraints.redline.categories", ["lake", "forest_park"])])
     assert given == ["layers.redline.path=redline.geojson", "output.folder=~/x", "sites.a.name='1000'",
                      "constraints.redline.categories=[lake, forest_park]"]
+
+
+def test_the_settings_line_can_be_pasted_into_a_shell() -> None:
+    """A value with a quote, a glob's brackets or a shell's `$` is quoted as a shell reads it, so the
+    line can be typed again (before: only a value with a space was quoted, and `--set t=it's` opened
+    a quote the line never closed); a plain KEY=VALUE stays as typed."""
+    assert settings_lines(["t=it's", "constraints.redline.categories=[lake,forest]", "a.b=$HOME",
+                           "constraints.redline.buffer_m=2000"], 1_000) == [
+        "settings  --set 't=it'\"'\"'s' --set 'constraints.redline.categories=[lake,forest]' --set 'a.b=$HOME' "
+        "--set constraints.redline.buffer_m=2000"]

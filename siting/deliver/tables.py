@@ -592,8 +592,9 @@ def table_files(frame: pd.DataFrame, stem: str, note: str = "") -> dict[str, str
 
 def settings_lines(settings: Sequence[str], width: int) -> list[str]:
     """The summary's "settings  --set KEY=VALUE ..." lines: the `settings` given with --set, in
-    their order, each as typed, quoted as a shell reads it where it holds a space
-    (`--set 'constraints.redline.categories=[lake, forest_park]'`: the line tells one setting
+    their order, each as typed, quoted as a shell reads it (`shlex.quote`) where it holds a space
+    or a character a shell would read otherwise (a quote, `;`, `$`, `*`, brackets:
+    `--set 'constraints.redline.categories=[lake, forest_park]'`: the line tells one setting
     from the next, and can be typed again), in lines of at most `width` terminal columns
     (`display_width`) broken only between settings, never inside one nor between "--set" and
     its KEY=VALUE; the lines after the first two spaces in, as `wrap_text` indents; a setting
@@ -604,7 +605,7 @@ def settings_lines(settings: Sequence[str], width: int) -> list[str]:
     lines: list[str] = []
     line = "settings "
     for setting in settings:
-        item = "--set " + (shlex.quote(setting) if any(char.isspace() for char in setting) else setting)
+        item = "--set " + shlex.quote(setting)
         if line != "settings " and display_width(line) + 1 + display_width(item) > width:
             lines.append(line)
             line = " "
