@@ -161,7 +161,7 @@ class ModelInputs:
     years_after_horizon: int = 0
     enabled_families: frozenset[str] = frozenset()
 
-    # ---- Economics (docs/FORMULATION.md, "Economics"). Every default keeps a plain-data
+    # ---- Economics (docs/FORMULATION.md, "Parameters" and "Objective"). Every default keeps a plain-data
     # instance without these figures meaningful: no lead time, no cost, no trade limit.
 
     # Time. YEARS must be consecutive calendar years (opex and annuities count every year).
