@@ -96,7 +96,7 @@ def test_the_stages_are_the_subpackages():
     subpackages = sorted(p.parent.name for p in (ROOT / "siting").glob("*/__init__.py"))
     assert subpackages == sorted(STAGES)
     top_level = sorted(p.name for p in (ROOT / "siting").glob("*.py"))
-    assert top_level == ["__init__.py", "api.py", "cli.py"]
+    assert top_level == ["__init__.py", "__main__.py", "api.py", "cli.py"]  # __main__: `python -m siting`
     for name in STAGES:
         tree = parsed_module(f"siting.{name}")
         assert ast.get_docstring(tree), f"siting/{name}/__init__.py has no docstring"
