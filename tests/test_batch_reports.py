@@ -64,26 +64,29 @@ def test_a_swept_yuan_setting_reads_as_typed_in_every_output(folder: Path, tmp_p
     assert [line.split(",")[1:3] for line in csv[1:]] == [["1e8", "optimal"], ["5e9", "optimal"]]
     assert [line.split(",")[10] for line in csv[1:]] == ["3", "2"]
     markdown = (out / "sweep.md").read_text().splitlines()
-    assert markdown[0].startswith(f"| run | {key} | status | objective_bn_yuan |")
+    assert markdown[0].startswith(f"| run | {key} | status | objective (bn yuan) | gap (%) | absolute gap (bn yuan) |")
     assert markdown[2].startswith("| run01 site_fixed_cost_yuan=1e8 | 1e8 | optimal within the gap | -22.72 |")
-    # The terminal: the key as typed (its header wrapped after each "."), and whether each objective
-    # differs from the first beyond the gaps; the columns that do not fit follow in a second table.
+    # The terminal: the key as typed (its header wrapped after each ".", never inside a word), the
+    # other headers in words with their units, and whether each objective differs from the first
+    # beyond the gaps; the columns that do not fit follow in further tables.
     lines = printed.splitlines()
     assert [line.split() for line in lines[:5]] == [
-        ["run", "constraints.", "status", "objective_bn_yuan", "vs_first", "gap_percent"],
-        ["agglomeration."],
+        ["run", "constraints.", "status", "objective", "vs_first", "gap", "(%)", "absolute", "gap"],
+        ["agglomeration.", "(bn", "yuan)", "(bn", "yuan)"],
         ["site_fixed_cost_yuan"],
-        ["run01", "site_fixed_cost_yuan=1e8", "1e8", "optimal", "within", "the", "gap", "-22.72", "0.00"],
-        ["run02", "site_fixed_cost_yuan=5e9", "5e9", "optimal", "within", "the", "gap", "-13.54", "proven", "0.00"]]
+        ["run01", "site_fixed_cost_yuan=1e8", "1e8", "optimal", "within", "the", "gap", "-22.72", "0.00", "0.00"],
+        ["run02", "site_fixed_cost_yuan=5e9", "5e9", "optimal", "within", "the", "gap", "-13.54", "proven", "0.00",
+         "0.00"]]
     # the pairs each rule keeps out and the land free for new modules, the same in both runs
     assert [line.split() for line in lines[6:18]] == [
-        ["run", "gap_bn_yuan", "started_from", "sites_built_on", "pairs_kept_", "pairs_kept_", "land_free_ha"],
-        ["out_redline", "out_"], ["proximity"],
-        ["run01", "site_fixed_cost_yuan=1e8", "0.00", "3", "3", "2", "158"],
-        ["run02", "site_fixed_cost_yuan=5e9", "0.00", "2", "3", "2", "158"], [],
-        ["run", "Cathode", "Cells"], ["capacity", "capacity"], ["(t/yr)", "(GWh/yr)"],
-        ["run01", "site_fixed_cost_yuan=1e8", "280,000", "10"],
-        ["run02", "site_fixed_cost_yuan=5e9", "230,000", "10"], []]
+        ["run", "started_from", "sites", "built", "site-product", "site-product", "land", "free", "Cathode"],
+        ["on", "pairs", "kept", "pairs", "kept", "for", "new", "capacity"],
+        ["out:", "red", "line", "out:", "proximity", "modules", "(ha)", "(t/yr)"],
+        ["run01", "site_fixed_cost_yuan=1e8", "3", "3", "2", "158", "280,000"],
+        ["run02", "site_fixed_cost_yuan=5e9", "2", "3", "2", "158", "230,000"], [],
+        ["run", "Cells"], ["capacity"], ["(GWh/yr)"],
+        ["run01", "site_fixed_cost_yuan=1e8", "10"],
+        ["run02", "site_fixed_cost_yuan=5e9", "10"], []]
     assert "keeps out" not in printed  # no run keeps out other pairs than the first
 
 

@@ -72,7 +72,7 @@ def test_the_sweep_says_a_stop_at_the_time_limit_as_the_report_does() -> None:
     solver's word."""
     table = sweep_table(RUNS, [{"buffer_m": 0}, {"buffer_m": 500}])
     rows = sweep_text(table, "sweep.csv", RUNS).splitlines()
-    assert [STOPPED in line for line in rows[1:3]] == [True, True]
+    assert [STOPPED in line for line in rows if line.startswith("yunnan_2024")][:2] == [True, True]
     assert SOLVER not in "\n".join(rows)
     assert list(sweep_display(table, RUNS)["status"]) == [STOPPED, STOPPED]
     assert [line.split(" | ")[2] for line in markdown_table(sweep_display(table, RUNS)).splitlines()[2:]] == [

@@ -264,29 +264,30 @@ def test_the_sweep_shows_every_capacity_column_by_name() -> None:
     assert max(len(line) for line in text.splitlines()) <= TERMINAL_WIDTH
     assert sweep_capacity_note(table) in " ".join(text.split())
     assert text.splitlines()[:13] == [
-        "run                  constraints.  status                  objective_  vs_first                 gap_percent  "
-        "gap_bn_yuan",
-        "                     redline.                              bn_yuan",
+        "run                  constraints.  status                  objective  vs_first                 "
+        "gap (%)  absolute gap",
+        "                     redline.                              (bn yuan)                                "
+        "       (bn yuan)",
         "                     buffer_m",
-        "run01 buffer_m=0                0  optimal within the gap       10.12                                  2.00  "
-        "       0.21",
-        "run02 buffer_m=500            500  optimal within the gap       10.06  within solver tolerance         2.00  "
-        "       0.21",
-        "run03 buffer_m=1000          1000  optimal within the gap       10.01  within solver tolerance         2.00  "
-        "       0.21",
+        "run01 buffer_m=0                0  optimal within the gap      10.12                              "
+        "2.00          0.21",
+        "run02 buffer_m=500            500  optimal within the gap      10.06  within solver tolerance     "
+        "2.00          0.21",
+        "run03 buffer_m=1000          1000  optimal within the gap      10.01  within solver tolerance     "
+        "2.00          0.21",
         "",
-        "run                  started_from  sites_built_on    Cathode     Anode        Separator  Copper foil"
-        "     Cells",
-        "                                                    capacity  capacity         capacity     capacity"
-        "  capacity",
-        "                                                      (t/yr)    (t/yr)  (million m2/yr)       (t/yr)"
-        "  (GWh/yr)",
-        "run01 buffer_m=0                                1  1,493,000   740,000            2,030      100,000"
-        "        73",
-        "run02 buffer_m=500                              2  1,493,000   740,000            2,030      100,000"
-        "        73",
-        "run03 buffer_m=1000                             3  1,493,000   740,000            2,030      100,000"
-        "        73"]
+        "run                  started_from  sites built    Cathode     Anode        Separator  Copper foil   "
+        "  Cells",
+        "                                            on   capacity  capacity         capacity     capacity  "
+        "capacity",
+        "                                                   (t/yr)    (t/yr)  (million m2/yr)       (t/yr)  "
+        "(GWh/yr)",
+        "run01 buffer_m=0                             1  1,493,000   740,000            2,030      100,000   "
+        "     73",
+        "run02 buffer_m=500                           2  1,493,000   740,000            2,030      100,000   "
+        "     73",
+        "run03 buffer_m=1000                          3  1,493,000   740,000            2,030      100,000   "
+        "     73"]
     assert list(sweep_display(table).columns)[-5:] == [
         "Cathode capacity (t/yr)", "Anode capacity (t/yr)", "Separator capacity (million m2/yr)",
         "Copper foil capacity (t/yr)", "Cells capacity (GWh/yr)"]

@@ -2,7 +2,7 @@
 comparison.csv does in its rows `objective difference: proven low` / `... high`: the columns
 `vs_first_low_bn_yuan` and `vs_first_high_bn_yuan` right after `vs_first`, empty for the first run,
 a run without a plan and a run whose objective weighs the years otherwise; sweep.md gives the range
-in one column, `vs_first_range_bn_yuan`, rounded outward, as comparison.md does.
+in one column, `vs_first: proven range (bn yuan)`, rounded outward, as comparison.md does.
 Hand-made runs with the figures of docs/COMPARING.md's comparison (objective UB, best bound LB, yuan):
     a  UB 10,059,141,700  LB 9,856,967,210
     b  UB 10,011,454,600  LB 9,869,019,550   range [-190,122,150, 154,487,390]: within tolerance
@@ -47,7 +47,7 @@ def test_sweep_md_gives_the_range_in_one_column_rounded_outward() -> None:
     table = sweep_table(runs(), [{"k": n} for n in range(4)])
     markdown = table_files(sweep_display(table), "sweep")["sweep.md"]
     header = markdown.splitlines()[0]
-    assert "vs_first_range_bn_yuan" in header and "vs_first_low" not in header
+    assert "| vs_first: proven range (bn yuan) |" in header and "vs_first_low" not in header
     assert "| -0.20 to 0.16 |" in markdown and "| -0.67 to -0.27 |" in markdown
 
 

@@ -74,7 +74,8 @@ def test_a_sweep_of_the_red_line_lists_what_it_keeps_out_and_maps_the_changes(tm
     assert csv[1].endswith(",3,3,2,158,280000,10")
     assert csv[2].endswith(",4,0,2,258,480000,30")
     md = (out / "sweep.md").read_text(encoding="utf-8")
-    assert "| sites_built_on | pairs_kept_out_redline | pairs_kept_out_proximity | land_free_ha |" in md
+    assert ("| sites built on | site-product pairs kept out: red line | site-product pairs kept out: proximity "
+            "| land free for new modules (ha) |") in md
     assert ("- The red line keeps 3 site-product pairs out in run01 enabled=true and not in run02 enabled=false: "
             "West lakeside (FePO4, LFP, Cells).") in md
     assert "- run02 enabled=false: land free for new modules differs by 1 ha or more at 1 site" in md

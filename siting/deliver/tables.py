@@ -50,6 +50,13 @@ TERMINAL_CELL = 40
 #: (a swept setting such as `constraints.agglomeration.site_fixed_cost_yuan`, in yuan as typed).
 AS_GIVEN = "columns_as_given"
 
+#: The key of a frame's `attrs` holding the headers in words that the tables for people give
+#: (`markdown_table`, siting/runs/tables.py `terminal_tables`), keyed by each column's name as the
+#: files give it, after `in_file_units` ("objective_bn_yuan" -> "objective (bn yuan)"): those
+#: tables find money and percent columns by these names, and rename a column only once its cells
+#: are text. A column not named keeps its name; the CSV files (`csv_text`) keep every name.
+HEADERS = "headers_in_words"
+
 
 def _units_of(products: Sequence[str], catalog: Any) -> str:
     units = sorted({catalog.products[p].unit for p in products if p in catalog.products})
@@ -420,10 +427,12 @@ def markdown_table(frame: pd.DataFrame) -> str:
     """A Markdown table of the frame, money in bn yuan and gaps and other percentages (a column
     named `..._percent`) in percent (`in_file_units`), both with 2 decimals; columns mostly of
     numbers right-aligned; swept settings (the frame's `attrs[AS_GIVEN]`) as typed; ids in words
-    where the frame gives them (`shown_values`)."""
+    where the frame gives them (`shown_values`); headers in words where the frame gives them
+    (`attrs[HEADERS]`, by the columns' names in the files), others as the files name them."""
     as_given = tuple(frame.attrs.get(AS_GIVEN, ()))
+    words = frame.attrs.get(HEADERS) or {}
     frame = in_file_units(shown_values(frame))
-    header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
+    header = "| " + " | ".join(str(words.get(str(c), c)) for c in frame.columns) + " |"
     rule = "|" + "|".join("---:" if right else "---" for right in numeric_columns(frame)) + "|"
     body = ["| " + " | ".join(markdown_text(c).replace("|", "/") for c in row) + " |"
             for row in table_cells(frame, as_given)]

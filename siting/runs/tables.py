@@ -69,6 +69,7 @@ from siting.deliver.styles import (
 )
 from siting.deliver.tables import (  # noqa: F401 (terminal_width and NARROWEST_WIDTH, given here too)
     AS_GIVEN,
+    HEADERS,
     NARROWEST_WIDTH,
     NEAR_ZERO_SHARE,
     TERMINAL_CELL,
@@ -1307,20 +1308,29 @@ HEADER_WIDTH = 12
 
 
 def _header_parts(text: str) -> list[str]:
-    """A header's parts, each ending after a "." or a space: the pieces `header_lines` keeps whole
-    wherever they fit."""
-    return [part for part in re.split(r"(?<=[. ])", text) if part]
+    """A header's parts, each ending after a "." or a space outside parentheses (a unit such as
+    "(bn yuan)" stays on one line): the pieces `header_lines` keeps whole wherever they fit."""
+    return [part for part in re.split(r"(?<=[. ])(?![^()]*\))", text) if part]
 
 
-def header_lines(text: str, width: int) -> list[str]:
+#: Where `header_lines` breaks a header's part wider than the line: after a "-" or "_"
+#: ("yunnan_2024_no_" | "differentiation"); SETTING_BREAK, for a swept setting's key as typed,
+#: never ("buffer_m" is a word of "constraints.redline.buffer_m": it breaks after its dots only).
+HEADER_BREAK = r"(?<=[-_])"
+SETTING_BREAK = r"(?!)"
+
+
+def header_lines(text: str, width: int, inside: str = HEADER_BREAK) -> list[str]:
     """A column header over lines of at most `width` characters, broken after a "." or a space (a
-    line does not end on the space), and inside a part between those after a "-" or "_" only where
-    the part is wider than `width`, the part then beginning a line: "constraints.agglomeration.
+    line does not end on the space; not inside parentheses: "objective (bn yuan)" at 12 ->
+    ["objective", "(bn yuan)"]), and inside a part between those where `inside` matches (after a
+    "-" or "_", HEADER_BREAK; never with SETTING_BREAK) only where the part is wider than `width`,
+    the part then beginning a line: "constraints.agglomeration.
     site_fixed_cost_yuan" at 20 -> ["constraints.", "agglomeration.", "site_fixed_cost_yuan"],
     "yunnan_2024_no_differentiation" at 15 -> ["yunnan_2024_no_", "differentiation"],
     "buf_base-buf8 vs buf_base" at 12 -> ["buf_base-", "buf8 vs", "buf_base"]. A piece between
     breaks wider than `width` takes a line of its own, whole: a word is never broken inside."""
-    return _broken(_header_parts(text), r"(?<=[-_])", width, len)
+    return _broken(_header_parts(text), inside, width, len)
 
 
 #: Where a part of a cell wider than its column breaks (`cell_lines`): after a "-" or "_" that
@@ -1396,31 +1406,33 @@ def _longest_word(parts: Sequence[str], inside: str, measure: Any) -> int:
     return max((measure(piece.rstrip()) for part in parts for piece in re.split(inside, part)), default=0)
 
 
-def _column_layout(header: str, cells: Sequence[str]) -> tuple[int, list[str]]:
+def _column_layout(header: str, cells: Sequence[str], inside: str = HEADER_BREAK) -> tuple[int, list[str]]:
     """A terminal column's width and its header's lines: the header wrapped (`header_lines`) to the
     narrowest width, no narrower than the widest cell nor HEADER_WIDTH, over which it takes at most
     HEADER_LINES lines, then again to the column's width, its widest cell or header line
-    ("objective_bn_yuan" over cells of 5 characters: "objective_" and "bn_yuan")."""
+    ("objective (bn yuan)" over cells of 5 characters: "objective" and "(bn yuan)"); `inside`
+    where a part wider than the line may break (`header_lines`)."""
     widest = max((display_width(c) for c in cells), default=0)
     lines = [header]
     for width in range(max(widest, HEADER_WIDTH), len(header) + 1):
-        lines = header_lines(header, width)
+        lines = header_lines(header, width, inside)
         if len(lines) <= HEADER_LINES:
             break
     width = max(widest, *(len(line) for line in lines))
-    return width, header_lines(header, width)  # a piece wider than asked may leave room to join lines
+    return width, header_lines(header, width, inside)  # a piece wider than asked may leave room to join lines
 
 
-def _whole_parts(header: str, cells: Sequence[str], width: int) -> tuple[int, list[str]] | None:
+def _whole_parts(header: str, cells: Sequence[str], width: int,
+                 inside: str = HEADER_BREAK) -> tuple[int, list[str]] | None:
     """A wider layout of a terminal column `width` wide whose header (`header_lines`) breaks one of
     its parts (`_header_parts`: a run's name, a word) inside: the narrowest width keeping each part
     whole and its lines, or None where none is broken or the header would take more than
     HEADER_LINES lines ("buf_base-buf8 vs buf_base" at 12: 13, "buf_base-buf8", "vs buf_base")."""
     longest = max(len(part.rstrip()) for part in _header_parts(header)) if header else 0
-    if longest <= width or len(header_lines(header, longest)) > HEADER_LINES:
+    if longest <= width or len(header_lines(header, longest, inside)) > HEADER_LINES:
         return None
     widest = max((display_width(c) for c in cells), default=0)
-    lines = header_lines(header, longest)
+    lines = header_lines(header, longest, inside)
     return max(widest, *(len(line) for line in lines)), lines
 
 
@@ -1441,8 +1453,10 @@ def terminal_tables(frame: pd.DataFrame, keys: int, width: int = TERMINAL_WIDTH)
     """`frame` as aligned terminal tables, each at most `width` terminal columns wide (a Chinese
     character takes two: `display_width`), with no column left out: cells as the files give them
     (money in bn yuan, gaps in percent, swept settings as typed: siting/deliver/tables.py
-    `text_table`). Unless the whole table fits with each header on one line, each header is
-    wrapped over at most HEADER_LINES lines (`_column_layout`), and the columns that do not fit
+    `text_table`), headed in words where the frame gives them (`attrs[HEADERS]`, by the columns'
+    names in the files: "objective (bn yuan)"). Unless the whole table fits with each header on one
+    line, each header is wrapped over at most HEADER_LINES lines (`_column_layout`; a swept
+    setting's key only after its dots, SETTING_BREAK), and the columns that do not fit
     beside the others go on in a further table; where a table leaves room, a column whose header
     broke a run's name or a word takes it to keep them whole ("buf_base-buf8" over "vs buf_base",
     not "buf_", "base-buf8 vs", "buf_base"); every table begins with the first `keys` columns,
@@ -1456,16 +1470,19 @@ def terminal_tables(frame: pd.DataFrame, keys: int, width: int = TERMINAL_WIDTH)
     when the longest words of those columns (broken at spaces, and inside after "-" or "_") and
     the two spaces between each are."""
     as_given = tuple(frame.attrs.get(AS_GIVEN, ()))
+    words = frame.attrs.get(HEADERS) or {}
     shown = in_file_units(frame)
     texts = table_cells(shown, as_given)
     cut = [row[0] for row in texts if any(display_width(cell) > TERMINAL_CELL for cell in row)]
     texts = [[cut_cell(cell, TERMINAL_CELL) for cell in row] for row in texts]
     right = [numeric and i >= keys for i, numeric in enumerate(numeric_columns(shown))]
-    cells = [(str(name), [row[i] for row in texts]) for i, name in enumerate(shown.columns)]
+    # each header in words where the frame gives them (by the files' names), once the cells are text
+    cells = [(str(words.get(str(name), name)), [row[i] for row in texts]) for i, name in enumerate(shown.columns)]
+    breaks = [SETTING_BREAK if name in as_given else HEADER_BREAK for name in shown.columns]
     layouts = [(max([display_width(name), *(display_width(cell) for cell in column)]), [name])
                for name, column in cells]
     if sum(w + 2 for w, _lines in layouts) - 2 > width:
-        layouts = [_column_layout(name, column) for name, column in cells]
+        layouts = [_column_layout(name, column, inside) for (name, column), inside in zip(cells, breaks, strict=True)]
     blocks: list[list[int]] = []
     for i in range(keys, len(layouts)):
         if not blocks or sum(layouts[j][0] + 2 for j in [*range(keys), *blocks[-1]]) + layouts[i][0] > width:
@@ -1474,14 +1491,14 @@ def terminal_tables(frame: pd.DataFrame, keys: int, width: int = TERMINAL_WIDTH)
     for block in blocks:  # the room a table leaves keeps names whole, from its first column on
         room = width - (sum(layouts[j][0] + 2 for j in [*range(keys), *block]) - 2)
         for j in block:
-            wider = _whole_parts(*cells[j], layouts[j][0])
+            wider = _whole_parts(*cells[j], layouts[j][0], breaks[j])
             if wider and wider[0] - layouts[j][0] <= room:
                 room -= wider[0] - layouts[j][0]
                 layouts[j] = wider
     tables = []
     for block in blocks or [[]]:
         order = [*range(keys), *block]
-        shape = _narrowed({j: (*cells[j], *layouts[j]) for j in order}, width, keys)
+        shape = _narrowed({j: (*cells[j], *layouts[j]) for j in order}, width, keys, breaks)
         headers = [flush(shape[j][1], right[j] and " " not in cells[j][0]) for j in order]  # a name, one piece
         height = max(map(len, headers))
         rows = [[header[n] if n < len(header) else "" for header in headers] for n in range(height)]
@@ -1496,7 +1513,7 @@ def terminal_tables(frame: pd.DataFrame, keys: int, width: int = TERMINAL_WIDTH)
 
 
 def _narrowed(columns: dict[int, tuple[str, Sequence[str], int, list[str]]], width: int,
-              keys: int) -> dict[int, tuple[int, list[str]]]:
+              keys: int, breaks: Sequence[str] = ()) -> dict[int, tuple[int, list[str]]]:
     """The width and header lines of each column of a terminal table (index -> its header, cells,
     width and header lines), as they are where the table fits in `width` terminal columns; where
     it does not (its row labels and one column are wider), narrowed one column at a time, the
@@ -1507,12 +1524,15 @@ def _narrowed(columns: dict[int, tuple[str, Sequence[str], int, list[str]]], wid
     so that a label breaks between its phrases ("site-product pairs kept out:" over "red line"),
     and further only where the table does not fit so (a label of one phrase is narrowed as any
     other column); a narrowed column's header is wrapped again (`header_lines`) and
-    its cells go on in lines under their row (`cell_lines`)."""
+    its cells go on in lines under their row (`cell_lines`). `breaks` gives, by index, where a
+    header's part wider than its line may break (`header_lines`; HEADER_BREAK for those it leaves
+    out)."""
+    inside = {j: breaks[j] if j < len(breaks) else HEADER_BREAK for j in columns}
     widths = {j: layout for j, (_name, _cells, layout, _lines) in columns.items()}
     if sum(widths.values()) + 2 * (len(widths) - 1) <= width:
         return {j: (layout, lines) for j, (_name, _cells, layout, lines) in columns.items()}
     indents = {j: LABEL_INDENT if j < keys else "" for j in columns}
-    least = {j: max(_longest_word(_header_parts(name), r"(?<=[-_])", len),
+    least = {j: max(_longest_word(_header_parts(name), inside[j], len),
                     *(len(indents[j]) + _longest_word(re.split(r"(?<= )", cell), CELL_BREAK, display_width)
                       for cell in cells))
              for j, (name, cells, _layout, _lines) in columns.items()}
@@ -1534,7 +1554,7 @@ def _narrowed(columns: dict[int, tuple[str, Sequence[str], int, list[str]]], wid
         if widths[j] == layout:
             shape[j] = (layout, lines)
             continue
-        header = header_lines(name, widths[j])
+        header = header_lines(name, widths[j], inside[j])
         wrapped = [line for cell in cells for line in cell_lines(cell, widths[j], indents[j], j < keys)]
         shape[j] = (max([*(len(line) for line in header), *(display_width(line) for line in wrapped)]), header)
     return shape
@@ -1654,7 +1674,10 @@ def sweep_display(table: pd.DataFrame, summaries: Sequence[CaseSummary] = ()) ->
     `status_in_words` gives it ("optimal within the gap"), each capacity column named in words with its
     unit, as sweep.png titles its panel ("Cathode capacity (t/yr)" for
     `capacity_cathode_t_per_yr`, `_capacity_title`); without CROSS_FAILED_COLUMN, which the note
-    under the table gives whole (`cross_failed_note`). sweep.csv keeps `table`'s words and names."""
+    under the table gives whole (`cross_failed_note`); the other columns headed in words
+    (`attrs[HEADERS]`: SWEEP_HEADERS, `sweep_headers`), which the tables for people apply once money is
+    in bn yuan and gaps in percent (siting/deliver/tables.py `markdown_table`, `terminal_tables`).
+    sweep.csv keeps `table`'s words and names."""
     titles = {c: _capacity_title(c, table) for c in table.columns if str(c) in table.attrs.get("capacity_columns", {})}
     shown = table.drop(columns=[CROSS_FAILED_COLUMN], errors="ignore")
     if "status" in shown.columns:
@@ -1664,7 +1687,33 @@ def sweep_display(table: pd.DataFrame, summaries: Sequence[CaseSummary] = ()) ->
                                      else status_in_words(v) for label, v in zip(labels, shown["status"], strict=True)],
                                     index=shown.index, dtype=object)
     # the proven range against the first run in one column, rounded outward (`vs_first_range_bn_yuan`)
-    return shown_values(shown).rename(columns=titles)
+    out = shown_values(shown).rename(columns=titles)
+    out.attrs[HEADERS] = sweep_headers(summaries)
+    return out
+
+
+#: The sweep's columns, by their names in sweep.csv (money in bn yuan, gaps in percent), headed in
+#: words in sweep.md and on the terminal (`sweep_display`), as compare's rows name them with their
+#: unit ("objective" in bn yuan, ABSOLUTE_GAP_ROW, LAND_ROW). `vs_first`, `started_from` and
+#: `bound_from` keep their names, which the notes under the table give (`sweep_range_note`,
+#: CROSS_START_NOTE, `bound_note`) for sweep.csv too; the proven range against the first run is
+#: headed as compare's RANGE_ROW after the column it belongs to. A swept setting keeps its key as
+#: typed; the pairs each family keeps out are headed by `sweep_headers`.
+SWEEP_HEADERS = {"objective_bn_yuan": "objective (bn yuan)", "gap_percent": "gap (%)",
+                 "gap_bn_yuan": f"{ABSOLUTE_GAP_ROW} (bn yuan)",
+                 "vs_first_range_bn_yuan": "vs_first: proven range (bn yuan)",
+                 "sites_built_on": "sites built on"}
+
+
+def sweep_headers(summaries: Sequence[CaseSummary] = ()) -> dict[str, str]:
+    """The headers in words of sweep.md and the terminal's sweep table, by the columns' names in
+    sweep.csv: SWEEP_HEADERS, the pairs each rule family keeps out as compare's rows EXCLUDED_ROW
+    name them ("pairs_kept_out_redline" -> "site-product pairs kept out: red line", for the
+    families of FAMILY_SUBJECTS and of the runs' `excluded_pairs`), and the land free for new
+    modules as compare's row LAND_ROW, with its unit ("land free for new modules (ha)")."""
+    families = dict.fromkeys([*FAMILY_SUBJECTS, *(f for s in summaries if s.ok for f in s.excluded_pairs)])
+    return {**SWEEP_HEADERS, **{kept_out_column(f): f"{EXCLUDED_ROW}{f}" for f in families},
+            LAND_COLUMN: f"{LAND_ROW} (ha)"}
 
 
 def sweep_text(table: pd.DataFrame, more: str, summaries: Sequence[CaseSummary] = (),
