@@ -10,6 +10,10 @@ means, what an output file holds and what the gap means.
   was about 900); a shortened cell links to the section below the table that holds the detail.
 - docs/USAGE.md has a section "What the gap means" in the words of report.md's "Read this first",
   and the README's sample paragraph links to it.
+- docs/USAGE.md, "Net cost", "Progress" and "Output folders" (each was one paragraph of 30 to 45
+  lines) lead with a short paragraph and give their details as a list: no paragraph outside a
+  list, and no bullet, runs over `MAX_BULLET_LINES` lines.
+- docs/SCENARIOS.md, "Rule families": no line under the heading repeats it ("The rule families:").
 """
 
 from __future__ import annotations
@@ -17,8 +21,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 USAGE = (ROOT / "docs" / "USAGE.md").read_text(encoding="utf-8")
+SCENARIOS = (ROOT / "docs" / "SCENARIOS.md").read_text(encoding="utf-8")
 OUTPUTS = (ROOT / "docs" / "OUTPUTS.md").read_text(encoding="utf-8")
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 REPORT_PY = (ROOT / "siting" / "deliver" / "report.py").read_text(encoding="utf-8")
@@ -27,6 +34,8 @@ REPORT_PY = (ROOT / "siting" / "deliver" / "report.py").read_text(encoding="utf-
 MAX_BULLET_LINES = 6
 #: The most words a cell of OUTPUTS.md's table of files may hold.
 MAX_CELL_WORDS = 250
+#: The sections of docs/USAGE.md that lead with a short paragraph and list their details.
+LISTED_SECTIONS = ("## Net cost", "## Progress", "## Output folders")
 
 
 def section(text: str, heading: str) -> str:
@@ -68,6 +77,35 @@ def test_no_exit_code_bullet_runs_long() -> None:
     assert long_bullets == [], f"docs/USAGE.md, Exit codes: bullets over {MAX_BULLET_LINES} lines"
     for code in ("- 0:", "- 1:", "- 2:", "- 130 or 143:"):
         assert f"\n{code}" in codes, f"docs/USAGE.md, Exit codes: no bullet {code!r}"
+
+
+def long_blocks(text: str, most: int) -> list[str]:
+    """The paragraphs and bullets (each bullet's wrapped lines, its sub-bullets apart) of the
+    Markdown `text`, code blocks left out, that run over `most` lines, each as its first words and
+    its number of lines."""
+    text = re.sub(r"^```.*?^```", "", text, flags=re.MULTILINE | re.DOTALL)
+    blocks = [block for paragraph in text.split("\n\n") for block in re.split(r"\n(?=\s*- )", paragraph)]
+    return [f"{block.strip()[:40]}... ({len(block.strip().splitlines())} lines)"
+            for block in blocks if len(block.strip().splitlines()) > most]
+
+
+@pytest.mark.parametrize("heading", LISTED_SECTIONS)
+def test_long_sections_lead_short_and_list_their_details(heading: str) -> None:
+    """The section's first paragraph is a lead of at most `MAX_BULLET_LINES` lines, a list
+    follows, and no paragraph or bullet of it runs longer."""
+    text = section(USAGE, heading).strip()
+    lead = text.split("\n\n")[0]
+    assert not lead.startswith("- ") and len(lead.splitlines()) <= MAX_BULLET_LINES, \
+        f"docs/USAGE.md, {heading[3:]}: no short lead paragraph"
+    assert "\n- " in text, f"docs/USAGE.md, {heading[3:]}: its details are no list"
+    assert long_blocks(text, MAX_BULLET_LINES) == [], \
+        f"docs/USAGE.md, {heading[3:]}: paragraphs or bullets over {MAX_BULLET_LINES} lines"
+
+
+def test_rule_families_do_not_repeat_their_heading() -> None:
+    families = section(SCENARIOS, "## Rule families")
+    assert families.lstrip().startswith("- `targets`"), \
+        f"docs/SCENARIOS.md, Rule families: {families.strip().splitlines()[0]!r} before the list"
 
 
 def test_outputs_table_cells_are_short_and_link_their_detail() -> None:
