@@ -38,6 +38,7 @@ import math
 import os
 import signal
 import sys
+import textwrap
 import threading
 import time
 import traceback
@@ -641,7 +642,19 @@ def option_problems(args: argparse.Namespace) -> InputError | None:
 
 
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
-    """Help with each option's default, left out where there is none to state (None, off, empty)."""
+    """Help with each option's default, left out where there is none to state (None, off, empty),
+    and a description or epilog wrapped line by line: each line of its text is a paragraph of its
+    own, one starting with "- " a list item whose wrapped lines are indented under its text, never
+    broken inside a word at its hyphen (`committed-projects`, `--time-limit`)."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        filled = []
+        for line in text.splitlines():
+            words = " ".join(line.split())
+            hang = "  " if words.startswith("- ") else ""
+            filled.append(textwrap.fill(words, width, initial_indent=indent, subsequent_indent=indent + hang,
+                                        break_on_hyphens=False))
+        return "\n".join(filled)
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
         text = action.help or ""
@@ -650,30 +663,35 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
         return super()._get_help_string(action)
 
 
-#: What `siting show --help` says the command does, and what it checks and leaves unchecked
-#: (siting/config/load.py `load_scenario` is what it runs).
-SHOW_DESCRIPTION = (
-    "Print the fully resolved scenario (extends, variant and --set applied). It checks the scenario file and "
-    "every variant against the schema (keys, types, ranges, references between settings, solver options), "
-    "reads and checks the catalog and committed-projects files it names, and checks that the calibration files "
-    "and the allowed-zone layer exist. It opens no layer: whether the layers (clusters, sites, red line, "
-    "sources, context, allowed zone) exist, are readable, have a known CRS and hold the columns and ids the "
-    "scenario names is checked by `siting check`, which writes nothing, and by `siting solve` (and `compare` and "
-    "`sweep`) before it solves, as is the output folder.")
+#: What `siting show --help` says below its options: what `show` checks and what it leaves
+#: unchecked (siting/config/load.py `load_scenario` is what it runs); its one-line description
+#: is the command's help.
+SHOW_EPILOG = (
+    "It checks the scenario file and every variant against the schema (keys, types, ranges, references between "
+    "settings, solver options), reads and checks the catalog and committed-projects files it names, and checks "
+    "that the calibration files and the allowed-zone layer exist.\n"
+    "It opens no layer: whether the layers (clusters, sites, red line, sources, context, allowed zone) exist, are "
+    "readable, have a known CRS and hold the columns and ids the scenario names is checked by `siting check`, "
+    "which writes nothing, and by `siting solve` (and `compare` and `sweep`) before it solves, as is the output "
+    "folder.")
 
-#: What `siting check --help` says the command does (`check_text` is what it runs).
-CHECK_DESCRIPTION = (
-    "Make every check `siting solve` makes before it solves, and solve nothing: load and check the scenario, its "
-    "catalog and committed projects, read and check every layer (files, CRS, columns, ids, the sites the scenario "
-    "names), preprocess (red line, setbacks, candidate cells), build the model's inputs, and check the output "
-    "folder the solve would write to (--out, or the scenario's output.folder) as solve does, making none of its "
-    "folders and removing nothing. It prints the scenario's clusters, sites, candidate cells, products and years, the "
-    "site-product pairs the red line and the proximity rule keep out, what the solve would do with the options of "
-    "solve given (--rule-costs, --alternatives, --slack, --time-limit, checked as solve checks them, so that a "
-    "solve command line runs as a check with 'solve' changed to 'check'), the notes a solve prints, and 'ready to "
-    "solve' with the seconds it took. It writes no file and leaves every folder as it was (to learn that the "
-    "output folder can be made, it makes an empty folder beside it and removes it at once, as solve does). Bad "
-    "input ends with the message and exit code (2) of solve.")
+#: What `siting check --help` says below its options (`check_text` is what it runs; docs/USAGE.md,
+#: "Checking before a run"); its one-line description is the command's help.
+CHECK_EPILOG = (
+    "check makes every check `siting solve` makes before it solves, and solves nothing:\n"
+    "- it loads and checks the scenario, its catalog and committed projects;\n"
+    "- it reads and checks every layer (files, CRS, columns, ids, the sites the scenario names);\n"
+    "- it preprocesses (red line, setbacks, candidate cells) and builds the model's inputs;\n"
+    "- it checks the output folder the solve would write to (--out, or the scenario's output.folder) as solve "
+    "does, making none of its folders and removing nothing;\n"
+    "- it takes the options of solve (--rule-costs, --alternatives, --slack, --time-limit), checked as solve "
+    "checks them, so that a solve command line runs as a check with 'solve' changed to 'check'.\n"
+    "It prints the scenario's clusters, sites, candidate cells, products and years, the site-product pairs the red "
+    "line and the proximity rule keep out, what the solve would do with the options of solve given, the notes a "
+    "solve prints, and 'ready to solve' with the seconds it took.\n"
+    "It writes no file and leaves every folder as it was (to learn that the output folder can be made, it makes "
+    "an empty folder beside it and removes it at once, as solve does). Bad input ends with the message and exit "
+    "code (2) of solve. More: docs/USAGE.md, \"Checking before a run\".")
 
 
 #: What `--quiet` says of the progress it leaves out, by command (`solve` and the batches by default).
@@ -753,8 +771,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="print the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, text: str, description: str | None = None) -> argparse.ArgumentParser:
-        made = sub.add_parser(name, help=text, description=description or text, formatter_class=HelpFormatter)
+    def command(name: str, text: str, epilog: str | None = None) -> argparse.ArgumentParser:
+        """The command `name`, whose one-line `text` is both its line in `siting --help` and the
+        description of its own help; `epilog`, where given, the detail below its options."""
+        made = sub.add_parser(name, help=text, description=text, epilog=epilog, formatter_class=HelpFormatter)
         made.set_defaults(**{COMMAND_PARSER: made})  # its own usage for an argument it does not know (`main`)
         return made
 
@@ -772,11 +792,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_solve_options(solve)
     add_common(solve)
     show = command("show", "print the fully resolved scenario (extends, variant and --set applied); checks its "
-                   "settings, not its layers (siting check does)", SHOW_DESCRIPTION)
+                   "settings, not its layers (siting check does)", SHOW_EPILOG)
     add_scenario(show)
     add_quiet_debug(show, quiet=None)
     check = command("check", "check a scenario, its layers and the output folder as solve does before solving, "
-                    "without solving or writing anything", CHECK_DESCRIPTION)
+                    "without solving or writing anything", CHECK_EPILOG)
     add_scenario(check)
     check.add_argument("--out", type=flag_value("--out", out_folder), default=None, metavar="DIR",
                        help="the output folder solve would write to, checked as solve checks it (default: the "

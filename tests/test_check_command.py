@@ -15,6 +15,7 @@ leave 31 pairs out of reach: the lithium-clay source is prospective, so Li2CO3 i
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import json
 import shutil
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from siting.cli import main
+from siting.cli import build_parser, main
 from tests.conftest import SHIPPED
 
 DATA = Path(__file__).parent / "data" / "small"
@@ -231,6 +232,49 @@ def test_check_in_help(capsys):
         main(["check", "--help"])
     text = capsys.readouterr().out
     assert "--out DIR" in text and "--variant NAME" in text and "--set KEY=VALUE" in text
+
+
+#: Every command of `siting`, as its parser names them (argparse keeps them on its subparsers action).
+COMMANDS = list(next(action.choices for action in build_parser()._actions
+                     if isinstance(action, argparse._SubParsersAction)))
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_each_commands_description_is_at_most_two_lines_of_its_help(command: str, capsys, monkeypatch):
+    """`check --help` led with a 20-line paragraph (`show --help` with 10) where the other commands
+    give one line: the description, between the usage and the arguments, is the command's line of
+    `siting --help`, at most 2 lines at 80 columns, its detail below the options."""
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    blocks = capsys.readouterr().out.split("\n\n")
+    assert blocks[0].startswith(f"usage: siting {command} ")
+    description = blocks[1].splitlines()
+    assert len(description) <= 2, f"siting {command} --help: a description of {len(description)} lines"
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listed = " ".join(capsys.readouterr().out.split())
+    assert f"{command} {' '.join(description).strip()}" in listed, description
+
+
+def test_check_help_keeps_its_detail_below_the_options(capsys, monkeypatch):
+    """What check does, prints and leaves as it was stands below the options, one step a line."""
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    epilog = capsys.readouterr().out.split("\n\n")[-1]
+    assert epilog.startswith("check makes every check `siting solve` makes before it solves, and solves\n")
+    assert [line[:24] for line in epilog.splitlines() if line.startswith("- ")] == [
+        "- it loads and checks th", "- it reads and checks ev", "- it preprocesses (red l",
+        "- it checks the output f", "- it takes the options o"]
+    text = " ".join(epilog.split())
+    for words in ("(files, CRS, columns, ids, the sites the scenario names)",
+                  "so that a solve command line runs as a check with 'solve' changed to 'check'",
+                  "the site-product pairs the red line and the proximity rule keep out",
+                  "'ready to solve' with the seconds it took",
+                  "it makes an empty folder beside it and removes it at once, as solve does",
+                  "Bad input ends with the message and exit code (2) of solve"):
+        assert words in text, words
 
 
 def test_check_takes_the_options_of_solve_and_says_what_solve_would_do(small: Path, tmp_path: Path, capsys):

@@ -192,7 +192,9 @@ def test_show_s_help_says_it_opens_no_layer_and_what_checks_them(capsys):
     with pytest.raises(SystemExit):
         main(["show", "--help"])
     text = " ".join(capsys.readouterr().out.split())
-    assert ("Print the fully resolved scenario (extends, variant and --set applied). It checks the scenario file and "
+    assert ("print the fully resolved scenario (extends, variant and --set applied); checks its settings, not its "
+            "layers (siting check does) positional arguments:") in text
+    assert ("It checks the scenario file and "
             "every variant against the schema (keys, types, ranges, references between settings, solver options), "
             "reads and checks the catalog and committed-projects files it names, and checks that the calibration "
             "files and the allowed-zone layer exist. It opens no layer: whether the layers (clusters, sites, red "
