@@ -347,13 +347,16 @@ def opened_sites_text(result: RunResult) -> str:
 def rule_costs_text(table: pd.DataFrame, names: Names) -> str:
     """The terminal's rule-cost table (siting/optimize/relax.py `rule_cost_table`) under its title:
     per rule its cost in bn yuan, the range the two solves prove it in (rounded outward, in one
-    column: siting/deliver/tables.py `shown_values`), whether that range reaches 0
-    (`within_solver_tolerance` in words, relax.py `WITHIN_WORDS`: "yes: not proven, may be 0"),
-    and the status in the solve summary's words; when every re-solve is "optimal within the gap"
-    the title says so and the column is left out. The relaxed objectives and their gaps, relative
-    and absolute, which the range is made of, are left to rule_costs.md and .csv, as a line under
-    the table says with what the range is, so that the columns up to `within_solver_tolerance`
-    fit the terminal's width.
+    column: siting/deliver/tables.py `shown_values`) and whether that range reaches 0
+    (`within_solver_tolerance` in words, relax.py `WITHIN_WORDS`: "yes: not proven, may be 0"):
+    86 columns, within 100. The relaxed objectives and their gaps, relative and absolute, which
+    the range is made of, are left to rule_costs.md and .csv, as a line under the table says with
+    what the range is. How the re-solves ended, as a solve says it (relax.py `said_status`), is
+    no column, its words being too long to fit beside the verdict in 120 columns: when every
+    re-solve ended alike the title says how ("every re-solve optimal within the gap", "every
+    re-solve stopped at the time limit with a plan"); otherwise each re-solve not "optimal within
+    the gap" is named under the table with how it ended ("market  stopped at the time limit with
+    a plan"), a line per rule, wrapped at the terminal's width.
 
     The sites each relaxed plan adds and drops follow the table, one line per rule that changes
     any, by their `names` ("differentiation  added: Lake park  dropped: Hill park"), wrapped at
@@ -361,7 +364,7 @@ def rule_costs_text(table: pd.DataFrame, names: Names) -> str:
     same cost (relax.py `SITES_CAVEAT`). A relaxed solve whose relative gap is measured against
     a net objective near zero (its note in rule_costs.md, relax.py `NEAR_ZERO_MARK`) is named in
     a note pointing to its absolute gap."""
-    from siting.deliver.tables import display_width, terminal_width
+    from siting.deliver.tables import display_width, shown_values, terminal_width
     from siting.optimize.relax import NEAR_ZERO_MARK, STATUS_WORDS, in_words
 
     width = terminal_width()
@@ -371,14 +374,22 @@ def rule_costs_text(table: pd.DataFrame, names: Names) -> str:
                  if NEAR_ZERO_MARK in str(note or "")]
     table = in_words(table.drop(columns=["objective_relaxed_yuan", "gap", "absolute_gap_yuan", "sites_added",
                                          "sites_dropped"]), names)
+    ended = [(str(rule), str(status), str(words)) for rule, status, words
+             in zip(table["rule"], table["status"], shown_values(table)["status"], strict=True)]
     title = "cost of each rule (objective minus the objective with that rule relaxed)"
-    if len(table) and (table["status"] == "optimal").all():
-        title += f"; every re-solve {STATUS_WORDS['optimal']}"
-        table = table.drop(columns="status")
-    shown = text_table(table, width, more="rule_costs.csv", labels=2 if "status" in table else 1)
+    if len({words for _, _, words in ended}) == 1:
+        title += f"; every re-solve {ended[0][2]}"
+        ended = []
+    ended = [(rule, words) for rule, status, words in ended if status != "optimal"]
+    shown = text_table(table.drop(columns="status"), width, more="rule_costs.csv", labels=1)
     lines = [*wrap_text(title, width), shown,
              *wrap_text("(the range: where the gaps of the two solves prove the cost lies; the relaxed objectives and "
                         "gaps: rule_costs.md)", width)]
+    if ended:
+        lines.append(f"re-solves that did not end {STATUS_WORDS['optimal']}:")
+        room = max(display_width(rule) for rule, _ in ended)
+        for rule, words in ended:
+            lines += wrap_text(f"  {rule}{' ' * (room - display_width(rule))}  {words}", width)
     if sites:
         lines.append("sites of the plan each relaxed solve ended on:")
         room = max(display_width(rule) for rule, _, _ in sites)

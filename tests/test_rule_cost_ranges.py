@@ -25,8 +25,9 @@ from siting.runs.tables import objective_range
 
 def report(objective: float | None, bound: float | None, gap: float | None, proven: bool = True) -> SolveReport:
     """A solve that found a plan of cost `objective` (yuan, None: no plan) with best bound `bound`
-    and relative gap `gap` (a share); `proven`: it reached the gap it was asked for."""
-    return SolveReport(termination="convergenceCriteriaSatisfied" if proven else "timeLimit",
+    and relative gap `gap` (a share); `proven`: it reached the gap it was asked for, or else it
+    stopped at its time limit (HiGHS's termination `maxTimeLimit`)."""
+    return SolveReport(termination="convergenceCriteriaSatisfied" if proven else "maxTimeLimit",
                        has_solution=objective is not None, proven_optimal=proven and objective is not None,
                        infeasible=False, objective_yuan=objective, best_bound_yuan=bound, gap=gap, solve_time_s=0.0,
                        solver_version="")
@@ -94,9 +95,10 @@ def test_rule_costs_md_gives_the_range_in_one_column_rounded_outward_and_says_wh
         "|  |  |  |",
         "| agglomeration | optimal within the gap | 9.90 | 0.10 | 0.00 to 0.30 | 2.00 | 0.20 | yes: not proven, may "
         "be 0 |  |  |  |",
-        "| market | feasible (not proven optimal) | 9.00 | 1.00 | at least 0.81 |  |  | no: proven above 0 |  |  | the "
-        "relaxed solve stopped before its gap with no proven bound: its optimum may lie anywhere below its objective |",
-        "| budget | no solution |  |  |  |  |  |  |  |  |  |"]
+        "| market | stopped at the time limit with a plan | 9.00 | 1.00 | at least 0.81 |  |  | no: proven above 0 "
+        "|  |  | the relaxed solve stopped before its gap with no proven bound: its optimum may lie anywhere below its "
+        "objective |",
+        "| budget | stopped at the time limit without a plan |  |  |  |  |  |  |  |  |  |"]
     assert md[7] == RULE_COST_NOTE
     assert RULE_COST_NOTE.startswith("rule_cost_bn_yuan is the base objective less the objective with the rule "
                                      "relaxed; each solve proves its optimum only to its gap, so the rule's cost is "
@@ -105,21 +107,21 @@ def test_rule_costs_md_gives_the_range_in_one_column_rounded_outward_and_says_wh
 
 def test_the_terminal_gives_the_cost_its_range_and_whether_it_is_proven() -> None:
     """The relaxed objectives and gaps are left to rule_costs.md, so that the cost, its range and
-    the verdict come first; the sites, all empty here, would follow the table."""
+    the verdict come first; how the two re-solves stopped at their time limit ended follows the
+    table, as a solve says it; the sites, all empty here, would follow that."""
     assert rule_costs_text(hand_table(), Names()).splitlines() == [
         "cost of each rule (objective minus the objective with that rule relaxed)",
-        "rule             status                         rule_cost_bn_yuan  rule_cost_range_bn_yuan    "
-        "within_solver_tolerance",
-        "differentiation  optimal within the gap                      0.40             0.21 to 0.72         "
-        "no: proven above 0",
-        "agglomeration    optimal within the gap                      0.10             0.00 to 0.30  "
-        "yes: not proven, may be 0",
-        "market           feasible (not proven optimal)               1.00            at least 0.81         "
-        "no: proven above 0",
-        "budget           no solution",
+        "rule             rule_cost_bn_yuan  rule_cost_range_bn_yuan    within_solver_tolerance",
+        "differentiation               0.40             0.21 to 0.72         no: proven above 0",
+        "agglomeration                 0.10             0.00 to 0.30  yes: not proven, may be 0",
+        "market                        1.00            at least 0.81         no: proven above 0",
+        "budget",
         "(1 more column: note; see rule_costs.csv)",
         "(the range: where the gaps of the two solves prove the cost lies; the relaxed objectives and gaps: "
-        "rule_costs.md)"]
+        "rule_costs.md)",
+        "re-solves that did not end optimal within the gap:",
+        "  market  stopped at the time limit with a plan",
+        "  budget  stopped at the time limit without a plan"]
 
 
 def test_a_range_end_of_more_than_9_digits_is_rounded_outward() -> None:

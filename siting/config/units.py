@@ -23,7 +23,23 @@ MONEY_UNIT = "bn yuan"
 SHOWN_AS = "values_shown_as"
 """The key of a table's `attrs` giving, per column, the words its values read as in the tables for
 people (Markdown and terminal; siting/deliver/tables.py `shown_values`): value -> words, and in a
-column of comma-separated ids each id -> its words. The CSV files keep the values."""
+column of comma-separated ids each id -> its words; or, where one value reads in different words
+from row to row, the words of each row (`RowWords`). The CSV files keep the values."""
+
+
+@dataclass(frozen=True)
+class RowWords:
+    """A column's words in a table's `attrs[SHOWN_AS]` given row by row, for a value that reads in
+    different words from one row to the next: the cell of the row whose `key` column holds k reads
+    as `words[k]`; that of a row `words` lacks as `otherwise` says its value (value -> words), or as
+    it is. The rule costs' status (siting/optimize/relax.py `in_words`): "feasible (not proven
+    optimal)", which rule_costs.csv keeps, reads "stopped at the time limit with a plan" in the row
+    of a re-solve that stopped at its time limit, "stopped at an iteration or node limit with a
+    plan" in that of one stopped at an iteration limit."""
+
+    key: str
+    words: Mapping[str, str]
+    otherwise: Mapping[str, str] = field(default_factory=dict)
 
 # Codes whose parts are acronyms or chemical formulae, written as such in words.
 _WORD_FORMS = {

@@ -31,7 +31,16 @@ from siting.config.progress import (  # noqa: F401 (the width of the output, giv
     TERMINAL_WIDTH,
     terminal_width,
 )
-from siting.config.units import MONEY_UNIT, SHOWN_AS, cost_label, per_year, rounded_outward, steady_span, to_bn
+from siting.config.units import (
+    MONEY_UNIT,
+    SHOWN_AS,
+    RowWords,
+    cost_label,
+    per_year,
+    rounded_outward,
+    steady_span,
+    to_bn,
+)
 from siting.deliver.geojson import format_number
 from siting.optimize.results import Plan, SteadyState, clean
 from siting.optimize.tolerance import (  # noqa: F401 (the gap figures, given here too)
@@ -363,7 +372,9 @@ def table_cells(frame: pd.DataFrame, as_given: Sequence[str] = ()) -> list[list[
 
 def shown_values(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame as the tables for people show it: every column named in `frame.attrs[SHOWN_AS]`
-    with its values in words (value -> words: "optimal" -> "optimal within the gap"), a cell of
+    with its values in words (value -> words: "optimal" -> "optimal within the gap"; or row by
+    row, siting/config/units.py `RowWords`: "feasible (not proven optimal)" -> "stopped at the time
+    limit with a plan" in the row of the re-solve that stopped so), a cell of
     comma-separated ids whose ids all have words as those words joined by "; " (names may hold
     commas: "chenggong,yimen" -> "Chenggong industrial park; Yimen county"); each proven range,
     two columns `<name>_low_yuan` and `<name>_high_yuan`, as one column `<name>_range_bn_yuan` in
@@ -378,7 +389,14 @@ def shown_values(frame: pd.DataFrame) -> pd.DataFrame:
         return frame
     out = frame.copy()
     for column in columns:
-        out[column] = [_in_words(value, words_of[column]) for value in out[column]]
+        words = words_of[column]
+        if isinstance(words, RowWords):
+            keys = list(frame[words.key]) if words.key in frame.columns else [None] * len(frame)
+            out[column] = [_in_words(value, {value: words.words[key]} if isinstance(value, str)
+                                     and isinstance(key, str) and key in words.words else words.otherwise)
+                           for key, value in zip(keys, out[column], strict=True)]
+        else:
+            out[column] = [_in_words(value, words) for value in out[column]]
     for name in ranges:
         low, high = f"{name}{LOW_END}", f"{name}{HIGH_END}"
         out.insert(list(out.columns).index(low), f"{name}_range_bn_yuan",

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +44,7 @@ import pyomo.core as pyo
 
 from models import RULE_COST_FAMILIES, ModelInputs, build_model, family, set_family_active
 from siting.config import progress
-from siting.config.units import SHOWN_AS, Names
+from siting.config.units import SHOWN_AS, Names, RowWords, plain_status
 from siting.optimize.counts import solve_by_counts
 from siting.optimize.results import Plan, clean, extract_plan, outward
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
@@ -128,7 +128,7 @@ def _here(inputs: ModelInputs, settings: SolverSettings, name: str, base: PlanVa
     counter.begin(name)
     counter.beat()
     cost = relaxed_solve(inputs, settings, name, base)
-    counter.advance(name, cost.report.status)
+    counter.advance(name, said_status(cost.report))
     return cost
 
 
@@ -142,7 +142,7 @@ def _in_workers(inputs: ModelInputs, settings: SolverSettings, names: list[str],
 
     def counted(name: str, cost: RuleCost) -> None:
         done[name] = cost
-        counter.advance(name, cost.report.status)
+        counter.advance(name, said_status(cost.report))
 
     run_handed_over(names, workers, lambda pool, name: pool.submit(relaxed_solve, inputs, settings, name, base),
                     counter.begin, counted, counter.beat, progress.BEAT_S)
@@ -296,9 +296,10 @@ def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleC
     range lies above 0, "" without a relaxed plan; rule_costs.md and the terminal say what it
     means (WITHIN_WORDS: "yes: not proven, may be 0").
 
-    `status` is the solve report's ("optimal": proven within the gap asked for) and the sites are
-    ids, in the table and rule_costs.csv; rule_costs.md and the terminal give them in words
-    (`in_words`, with `names`)."""
+    `status` is the solve report's ("optimal": proven within the gap asked for, "feasible (not
+    proven optimal)") and the sites are ids, in the table and rule_costs.csv; rule_costs.md and
+    the terminal give them in words (`in_words`, with `names`; each status as a solve says how it
+    ended, `said_status`: "stopped at the time limit with a plan")."""
     base_sites = set(base_plan.opened_sites)
     rows = []
     for cost in costs:
@@ -331,25 +332,41 @@ def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleC
     table = pd.DataFrame(rows, columns=["rule", "status", "objective_relaxed_yuan", "rule_cost_yuan",
                                         "rule_cost_low_yuan", "rule_cost_high_yuan", "gap", "absolute_gap_yuan",
                                         "within_solver_tolerance", "sites_added", "sites_dropped", "note"])
-    return in_words(table, names)
+    return in_words(table, names, {cost.family: said_status(cost.report) for cost in costs})
 
 
 #: A re-solve's status ("optimal": proven within the asked gap) in the words of the solve summary
-#: (siting/config/progress.py OUTCOME_WORDS).
+#: (siting/config/progress.py OUTCOME_WORDS), for a row whose re-solve's own words the table lacks.
 STATUS_WORDS = progress.OUTCOME_WORDS
 
 
-def in_words(table: pd.DataFrame, names: Names | None = None) -> pd.DataFrame:
+def said_status(report: SolveReport) -> str:
+    """How a re-solve ended, in the words a solve's report.md and manifest (`solver.status_text`)
+    and the tables of compare and sweep give a run: siting/config/units.py `plain_status` of HiGHS's
+    termination and whether a plan was found ("optimal within the gap", "stopped at the time limit
+    with a plan", "stopped at the time limit without a plan"). The progress line of the rule costs
+    says this of each re-solve done, rule_costs.md and the terminal of its row."""
+    return plain_status(report.termination, report.has_solution)
+
+
+def in_words(table: pd.DataFrame, names: Names | None = None, said: Mapping[str, str] | None = None
+             ) -> pd.DataFrame:
     """The rule-cost `table` with the words its tables for people give (`attrs[SHOWN_AS]`,
-    siting/deliver/tables.py `shown_values`): the status "optimal" as the solve summary says it,
-    "optimal within the gap", `within_solver_tolerance` as whether the rule's cost is proven
-    (WITHIN_WORDS), and the sites added and dropped by their names (`names`; their ids without
-    them; a table without those columns, as the terminal shows it, has none to name). The values,
-    which rule_costs.csv holds, are not changed."""
+    siting/deliver/tables.py `shown_values`): each row's status as its re-solve's words `said`
+    (rule -> `said_status`: "stopped at the time limit with a plan"; None: those the table has
+    already, as `rule_cost_table` made it; a row without them, "optimal" as the solve summary says
+    it, "optimal within the gap", STATUS_WORDS), `within_solver_tolerance` as whether the rule's
+    cost is proven (WITHIN_WORDS), and the sites added and dropped by their names (`names`; their
+    ids without them; a table without those columns, as the terminal shows it, has none to name).
+    The values, which rule_costs.csv holds ("feasible (not proven optimal)"), are not changed."""
     names = names or Names()
+    if said is None:
+        kept = (table.attrs.get(SHOWN_AS) or {}).get("status")
+        said = kept.words if isinstance(kept, RowWords) else {}
     sites = {site for column in ("sites_added", "sites_dropped") if column in table for cell in table[column]
              if cell for site in str(cell).split(",")}
     named = {site: names.site(site) for site in sorted(sites)}
-    table.attrs[SHOWN_AS] = {"status": dict(STATUS_WORDS), "within_solver_tolerance": dict(WITHIN_WORDS),
-                             "sites_added": named, "sites_dropped": named}
+    table.attrs[SHOWN_AS] = {"status": RowWords("rule", dict(said), dict(STATUS_WORDS)),
+                             "within_solver_tolerance": dict(WITHIN_WORDS), "sites_added": named,
+                             "sites_dropped": named}
     return table
