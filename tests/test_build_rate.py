@@ -219,7 +219,7 @@ def test_a_module_limit_below_the_target_is_named_in_the_diagnosis() -> None:
         "[constraints.build_rate.max_modules_per_site_per_yr]",
         "  - at most 1 module may be decided at one site in one year, so at most 1 module at c2's 1 site in 2030 "
         "[constraints.build_rate.max_modules_per_site_per_yr]",
-        "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr",
+        "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr, to 20 t/yr",
     ]
 
 

@@ -228,8 +228,8 @@ def test_infeasible_plan_exits_1_names_the_rules_and_writes_only_the_diagnosis(s
         "conflict 1)\n"
         "      - investment in 2024 may not exceed 1.30 bn yuan "
         "[constraints.budget.capex_yuan_per_yr.2024=1300000000]\n"
-        "  the least change that makes a plan possible: lower the Cells target for 2024 by 10 GWh/yr; lower the "
-        "Cathode target for 2024 by 40,000 t/yr\n"
+        "  the least change that makes a plan possible: lower the Cells target for 2024 by 10 GWh/yr, to 0 GWh/yr; "
+        "lower the Cathode target for 2024 by 40,000 t/yr, to 80,000 t/yr\n"
         f"the diagnosis (conflicts.md, conflicts.png) is in {out}\n")
     # targets and budgets name no place: no layer without features (and so without a geometry type) is written
     assert sorted(p.name for p in out.iterdir()) == [".siting-run", "conflicts.md", "conflicts.png"]
@@ -340,5 +340,5 @@ def test_an_overlapping_conflict_not_found_in_its_time_leaves_the_first_proven(s
     assert ("  2 rules cannot be met together; dropping any one of them resolves this conflict; another conflict "
             "remains:\n") in err
     assert "ran out of time" not in err
-    assert ("  the least change that makes a plan possible: lower the Cells target for 2024 by 10 GWh/yr; raise the "
-            "2023 budget by 1.00 bn yuan\n") in err
+    assert ("  the least change that makes a plan possible: lower the Cells target for 2024 by 10 GWh/yr, to 0 "
+            "GWh/yr; raise the 2023 budget by 1.00 bn yuan\n") in err

@@ -36,8 +36,8 @@ def test_a_lead_time_past_the_target_year_is_named_as_the_cause() -> None:
         "production, capacity and raw material; dropping it makes a plan possible:",
         "  - the P target needs 30 t/yr by 2030; existing capacity gives 0 t/yr, so 30 t/yr must be added, but "
         f"{LEAD_1} [targets.capacity.P.2030; years]",
-        "the least change that makes a plan possible: lower the P target for 2030 by 30 t/yr, or start the plan "
-        "in 2029 or earlier (years), or shorten the lead time of p (the catalog's lead_time_yr) to 0 yr",
+        "the least change that makes a plan possible: lower the P target for 2030 by 30 t/yr, to 0 t/yr, or start "
+        "the plan in 2029 or earlier (years), or shorten the lead time of p (the catalog's lead_time_yr) to 0 yr",
     ]
 
 

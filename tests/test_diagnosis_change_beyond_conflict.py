@@ -28,7 +28,7 @@ def test_a_change_beyond_the_conflict_named_says_what_it_alone_needs(monkeypatch
     inputs = make_inputs(targets_strict=True, budget_yuan_per_yr={2030: 100.0}, **land({"s1": 1.0, "s2": 1.0}))
     diagnosis = explain_infeasibility(inputs, SETTINGS, UNITS)
     assert diagnosis.more_conflicts
-    assert [c.change for c in diagnosis.changes()] == ["lower the P target for 2030 by 10 t/yr",
+    assert [c.change for c in diagnosis.changes()] == ["lower the P target for 2030 by 10 t/yr, to 20 t/yr",
                                                        "raise the 2030 budget by 100 yuan"]
     said = "\n".join(diagnosis.lines())
     assert ("this change also resolves another conflict, not yet named, among the rules kept as they are (a larger "

@@ -108,7 +108,7 @@ def test_the_least_change_proves_the_conflict_that_the_first_solve_left_undecide
     diagnosis = explain_infeasibility(too_little_land(), SETTINGS, UNITS)
     assert diagnosis.lines() == [
         "3 rules cannot be met together; dropping any one of them makes a plan possible:", *RULES,
-        "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr"]
+        "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr, to 20 t/yr"]
     assert diagnosis.conflict_proven and diagnosis.irreducible
 
 
@@ -131,7 +131,7 @@ def test_a_change_found_without_a_proven_conflict_is_not_called_needed(monkeypat
     assert diagnosis.lines() == [
         UNDECIDED_HEAD, *RULES,
         "a change under which a plan exists (the diagnosis proved no conflict, so it may not be needed): lower the P "
-        "target for 2030 by 10 t/yr"]
+        "target for 2030 by 10 t/yr, to 20 t/yr"]
 
 
 def test_the_diagnosis_folder_says_an_undecided_diagnosis_as_such(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -219,7 +219,7 @@ def test_the_least_change_offers_the_prospective_source_within_reach() -> None:
         (RuleInstance("proximity", ("c1", "ore")), "Ore pit lies within 10 km of s1"),
         (RuleInstance("proximity", ("c2", "ore")), "")]
     assert diagnosis.lines()[-2:] == [
-        "the least change that makes a plan possible: lower the P target for 2030 by 30 t/yr",
+        "the least change that makes a plan possible: lower the P target for 2030 by 30 t/yr, to 0 t/yr",
         "another change that may make a plan possible: include the prospective sources "
         "(spatial.include_prospective_sources=true): Ore pit lies within 10 km of s1"]
 

@@ -45,7 +45,7 @@ RULES = [
     "  - c1's 1 candidate site has 1 ha of usable land, room for at most 10 t/yr of p [layers.sites.usable_area_field]",
     "  - c2's 1 candidate site has 1 ha of usable land, room for at most 10 t/yr of p [layers.sites.usable_area_field]",
 ]
-LEAST = "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr"
+LEAST = "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr, to 20 t/yr"
 
 
 def five_rules() -> ModelInputs:

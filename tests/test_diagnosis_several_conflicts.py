@@ -63,7 +63,7 @@ def test_two_conflicts_are_both_reported_with_one_change_that_makes_a_plan() -> 
         "    - c2's 1 candidate site has 1 ha of usable land, room for at most 10 t/yr of p, 10 t/yr of q "
         "[layers.sites.usable_area_field]",
         "the least change that makes a plan possible: let q into 1 more cluster; lower the P target for 2030 by "
-        "10 t/yr"]
+        "10 t/yr, to 20 t/yr"]
     report = conflicts_markdown(diagnosis, "small", (), "")
     assert "| rule | conflict | what it asks | scenario setting |" in report
     assert f"| 1 | 1 | {HOSTING.split(' [')[0]} |" in report
@@ -112,4 +112,4 @@ def test_a_target_is_never_lowered_by_more_than_itself() -> None:
     assert [c.instance for c in diagnosis.conflicts] == [RuleInstance("output_value_target", (2030,))]
     assert diagnosis.conflicts[0].relax_by == 999_999_900.0
     assert diagnosis.lines()[-1] == ("the least change that makes a plan possible: lower the output value target for "
-                                     "2030 by 1.00 bn yuan")
+                                     "2030 by 1.00 bn yuan, to 0 yuan")

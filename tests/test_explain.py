@@ -56,7 +56,7 @@ def test_too_little_land_in_both_clusters() -> None:
         "[layers.sites.usable_area_field]",
         "  - c2's 1 candidate site has 1 ha of usable land, room for at most 10 t/yr of p "
         "[layers.sites.usable_area_field]",
-        "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr",
+        "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr, to 20 t/yr",
     ]
 
 
@@ -74,7 +74,7 @@ def test_open_site_limit_with_small_sites() -> None:
         "  - c1 may open at most 1 of its 2 candidate sites (all of them together have room for 40 t/yr of p; "
         "the 1 it may open, at most 20 t/yr of p) "
         "[constraints.agglomeration.max_open_sites_per_cluster.c1]",
-        "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr",
+        "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr, to 20 t/yr",
     ]
 
 
@@ -93,7 +93,7 @@ def test_red_line_excludes_one_site_and_cuts_the_other() -> None:
         "  - the red line cuts the land for p at 1 of c2's 1 site: only 1 c2 site lies outside it, with room for "
         "10 t/yr of p (without the red line 1,000 t/yr) "
         "[constraints.redline.buffer_m; constraints.redline.setbacks_m]",
-        "the least change that makes a plan possible: lower the P target for 2030 by 20 t/yr",
+        "the least change that makes a plan possible: lower the P target for 2030 by 20 t/yr, to 10 t/yr",
     ]
 
 
@@ -111,7 +111,7 @@ def test_hosting_limit_with_two_small_clusters() -> None:
         "  - p may be hosted in at most 1 cluster, adding capacity or with committed plants; "
         "the most each cluster can take: c1 20 t/yr, c2 20 t/yr "
         "[constraints.differentiation.max_clusters_per_product.p]",
-        "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr",
+        "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr, to 20 t/yr",
     ]
 
 
@@ -142,7 +142,7 @@ def test_every_rule_gives_a_cluster_the_same_room_when_the_red_line_cuts_it() ->
         "  - p may be hosted in at most 1 cluster, adding capacity or with committed plants; "
         "the most each cluster can take: c1 20 t/yr, c2 10 t/yr "
         "[constraints.differentiation.max_clusters_per_product.p]",
-        "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr",
+        "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr, to 20 t/yr",
     ]
 
 
@@ -206,7 +206,7 @@ def test_source_supply_below_the_output_value_target() -> None:
         "2 rules cannot be met together; dropping any one of them makes a plan possible:",
         "  - output value must reach 100 yuan in 2030 [targets.output_value_yuan.2030]",
         "  - the only source of ore supplies at most 10 t/yr in 2030 [layers.sources.supply_field]",
-        "the least change that makes a plan possible: lower the output value target for 2030 by 50 yuan",
+        "the least change that makes a plan possible: lower the output value target for 2030 by 50 yuan, to 50 yuan",
     ]
 
 
@@ -322,8 +322,8 @@ def test_an_infeasible_run_writes_the_diagnosis_folder_and_its_map(tmp_path: Pat
         "[layers.sites.usable_area_field=usable_area_ha]\n"
         "    - West may open at most 0 of its 2 candidate sites (all of them together have room for 50 GWh/yr of "
         "Cells) [constraints.agglomeration.max_open_sites_per_cluster.west=0]\n"
-        "  the least change that makes a plan possible: lower the Cells target for 2024 by 10 GWh/yr; find 2 ha "
-        "more usable land in East\n"
+        "  the least change that makes a plan possible: lower the Cells target for 2024 by 10 GWh/yr, to 20 GWh/yr; "
+        "find 2 ha more usable land in East\n"
         f"the diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, conflicts.png) is in {out}\n")
     assert sorted(p.name for p in out.iterdir()) == [
         ".siting-run", "conflict_sites.geojson", "conflict_sites.qml", "conflicts.geojson", "conflicts.md",
@@ -436,7 +436,8 @@ def test_the_hosting_limit_gives_the_room_at_the_sites_a_cluster_may_open() -> N
     rule gives c1's room at the sites it may open, and what the two clusters take together, so
     the figures shown add up to the change: before, it gave c1 50 and c2 10 (10 short, not 20)."""
     lines = explained(five_sites())
-    assert lines[-1] == "the least change that makes a plan possible: lower the P target for 2030 by 20 t/yr"
+    assert lines[-1] == ("the least change that makes a plan possible: lower the P target for 2030 by 20 t/yr, "
+                         "to 70 t/yr")
     assert ("  - p may be hosted in at most 2 clusters, adding capacity or with committed plants; "
             "the most each cluster can take: c1 40 t/yr at the 2 sites it may open (50 t/yr at all 3), c2 10 t/yr, "
             "c3 100 t/yr; committed projects of p already stand in c1, c2, the 2 clusters it may be hosted in: "

@@ -282,7 +282,7 @@ def test_the_diagnosis_names_clusters_and_products_and_keeps_the_settings_ids() 
         "  - P may be hosted in at most 1 cluster, adding capacity or with committed plants; "
         "the most each cluster can take: Kunming 20 t/yr, Yuxi 20 t/yr "
         "[constraints.differentiation.max_clusters_per_product.p]",
-        "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr"]
+        "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr, to 20 t/yr"]
     assert presolve_findings(inputs, NAMES.units, NAMES) == [
         "capacity target P 2030: needs 30 t/yr, existing capacity gives 0 t/yr, and the eligible land can add at "
         "most 20 t/yr (P may be hosted in at most 1 cluster, adding capacity or with committed plants), "

@@ -25,8 +25,8 @@ INFEASIBLE = (
     "      - the Cells target needs 10 GWh/yr by 2024; existing capacity gives 0 GWh/yr, so 10 GWh/yr must be "
     "added (the eligible land of all clusters could take 70 GWh/yr) [targets.capacity.cells.2024=10]\n"
     "      - investment in 2024 may not exceed 1.30 bn yuan [constraints.budget.capex_yuan_per_yr.2024=1300000000]\n"
-    "  the least change that makes a plan possible: lower the Cells target for 2024 by 10 GWh/yr; lower the "
-    "Cathode target for 2024 by 40,000 t/yr\n"
+    "  the least change that makes a plan possible: lower the Cells target for 2024 by 10 GWh/yr, to 0 "
+    "GWh/yr; lower the Cathode target for 2024 by 40,000 t/yr, to 80,000 t/yr\n"
     "calibration: the rules do not admit the real plants: conflict 1 holds yeyang_lfp_phase1 (400,000 t/yr LFP "
     "at Yuxi high-tech zone, 2023) and the cells target, which together need 613.3 ha more than the land gives\n"
     f"the diagnosis (conflicts.md, conflicts.geojson, conflict_sites.geojson, conflicts.png) is in {FOLDER}")

@@ -122,7 +122,7 @@ def test_a_target_the_checks_find_out_of_reach_is_explained_without_the_full_sea
         "[layers.sites.usable_area_field]",
         "  - c2's 1 candidate site has 1 ha of usable land, room for at most 10 t/yr of p "
         "[layers.sites.usable_area_field]",
-        "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr",
+        "the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr, to 20 t/yr",
     ]
 
 

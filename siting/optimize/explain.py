@@ -604,6 +604,10 @@ class Conflict:
     alternative: str = ""
     """Another change that makes the rule attainable, in words, which the least change names
     after its own ("start the plan in 2023 or earlier ..."); "" when there is none."""
+    relax_to: float | None = None
+    """What a target becomes under the change, in `unit`: the target less `relax_by` as the change
+    states it, so that the two figures add up to the target (`_lowered_to`); None for other rules
+    and where the rule need not change."""
 
 
 @dataclass(frozen=True)
@@ -789,6 +793,10 @@ class Diagnosis:
 HOSTED = "adding capacity or with committed plants"
 
 
+#: Where the capacity ceiling cuts a cluster's room in the hosting rule (`Describer._hosting_room`).
+CEILING_CUT = "within the capacity ceiling"
+
+
 #: What the diagnosis says when its conflict holds no rule.
 NO_RULE_TO_BLAME = ("no rule that the diagnosis relaxes (targets, land, red line, proximity, supply, chain balance, "
                     "differentiation, agglomeration, budget, demonstrations, build rate) is to blame: the model's "
@@ -869,11 +877,13 @@ def relax_text(conflict: Conflict, words: Words | None = None) -> str:
     w = words or Words()
     i = conflict.instance
     amount = _amount(_shown_up(conflict.relax_by, conflict.unit), conflict.unit)
+    # a target says what it becomes: "by 87 GWh/yr, to 413 GWh/yr"
+    to = "" if conflict.relax_to is None else f", to {_amount_to(conflict.relax_to, conflict.relax_by, conflict.unit)}"
     key = i.key
     texts: dict[str, Callable[[], str]] = {
-        "capacity_target": lambda: f"lower the {w.product(key[0])} target for {key[1]} by {amount}",
+        "capacity_target": lambda: f"lower the {w.product(key[0])} target for {key[1]} by {amount}{to}",
         "capacity_ceiling": lambda: f"raise the {w.product(key[0])} capacity ceiling by {amount}",
-        "output_value_target": lambda: f"lower the output value target for {key[0]} by {amount}",
+        "output_value_target": lambda: f"lower the output value target for {key[0]} by {amount}{to}",
         "land": lambda: f"find {amount} more usable land in {w.cluster(key[0])}",
         "redline": lambda: f"let {w.product(key[1])} into red-line land in {w.cluster(key[0])}",
         "proximity": lambda: (f"let products needing {w.resource(key[1])} into {w.cluster(key[0])} sites beyond the "
@@ -900,19 +910,45 @@ def relax_text(conflict: Conflict, words: Words | None = None) -> str:
     return texts[i.kind]() + (f", or {conflict.alternative}" if conflict.alternative else "")
 
 
+def _shown_step(value: float, unit: str) -> float:
+    """The precision `_amount` shows a positive `value` at: 0.01 bn yuan, a whole unit, or 3
+    significant figures."""
+    if unit == "yuan":
+        return 1e7 if value >= 1e7 else 1.0
+    if value >= 100:
+        return 1.0
+    return 10.0 ** (math.floor(math.log10(value)) - 2)
+
+
 def _shown_up(value: float, unit: str) -> float:
-    """`value` rounded up to the precision `_amount` shows it at (0.01 bn yuan, a whole unit, or
-    3 significant figures), so that a change stated is never less than the one a solve found."""
+    """`value` rounded up to the precision `_amount` shows it at (`_shown_step`), so that a
+    change stated is never less than the one a solve found."""
     if value <= 0:
         return value
-    if unit == "yuan":
-        step = 1e7 if value >= 1e7 else 1.0
-    elif value >= 100:
-        step = 1.0
-    else:
-        step = 10.0 ** (math.floor(math.log10(value)) - 2)
+    step = _shown_step(value, unit)
     steps = value / step
     return math.ceil(steps - 1e-6) * step  # solver noise below a millionth of a step does not round up
+
+
+def _lowered_to(whole: float, by: float, unit: str) -> float:
+    """What a target of `whole` becomes when lowered by `by` (both in `unit`): `whole` less `by`
+    as `_amount` shows it (`_shown_up`), rounded down to the precision of that figure, so that
+    the two figures stated add up to the target (to within that precision) and the target stated
+    is never more than the change allows; never below 0."""
+    if by <= 0:
+        return whole
+    step = _shown_step(by, unit)
+    return max(math.floor((whole - _shown_up(by, unit)) / step + 1e-6) * step, 0.0)
+
+
+def _amount_to(value: float, by: float, unit: str) -> str:
+    """A target lowered to `value` (`_lowered_to`), in words: a whole number as `_amount` gives
+    it, else at the precision its change `by` is shown at ("413 GWh/yr" beside "by 87 GWh/yr",
+    "29.876 t/yr" beside "by 0.124 t/yr")."""
+    if unit == "yuan" or by <= 0 or abs(value - round(value)) < 1e-9:
+        return _amount(value, unit)
+    decimals = max(0, -math.floor(math.log10(_shown_step(by, unit)) + 1e-9))
+    return f"{value:,.{decimals}f} {unit}".strip()
 
 
 def _count(n: int, noun: str) -> str:
@@ -1429,6 +1465,29 @@ class Describer:
                 + sum(others[:max(limit - len(sites) + len(others), 0)]))
         return most if most < self.room().get((cluster, product), 0.0) - 1e-9 else None
 
+    def ceiling_left(self, group: str) -> tuple[float, float] | None:
+        """The capacity ceiling of a target group and what it leaves to add, (U[g], U[g] - E - C)
+        in units/yr: U[g] of models/index.py `group_ceilings` caps the group's capacity in the
+        plan's last year, E + C its capacity standing then (`standing_capacity`: existing, and
+        committed online by the last year), so no decision adds more than the difference (0 when
+        what stands exceeds it). None where the group has no ceiling (no positive target, the
+        factor 0 or the targets family off)."""
+        ceiling = group_ceilings(self.inputs).get(group)
+        if ceiling is None:
+            return None
+        members = self.inputs.TARGET_GROUPS.get(group, (group,))
+        standing = sum(standing_capacity(self.inputs, members, self.inputs.YEARS[-1]))
+        return ceiling, max(ceiling - standing, 0.0)
+
+    def ceiling_room(self, product: str) -> float | None:
+        """The most capacity (units/yr) of `product` that the capacity ceilings let the plan add,
+        over all clusters together: the least that `ceiling_left` leaves over the target groups
+        holding the product (the other products of a group may add nothing). None where no
+        ceiling holds the product."""
+        left = [pair[1] for group, members in self.inputs.TARGET_GROUPS.items() if product in members
+                if (pair := self.ceiling_left(group)) is not None]
+        return min(left) if left else None
+
     def sites_in(self, cluster: str) -> list[str]:
         """The candidate sites of a cluster, in input order."""
         return [s for s in self.inputs.SITES if self.inputs.cluster_of_site[s] == cluster]
@@ -1447,10 +1506,12 @@ class Describer:
             unit = "yuan"
         keys = parts.pop("settings", (tuple(KIND_FAMILY[instance.kind][1].split(".")),))
         whole = self._target(instance)
+        to = None
         if whole is not None:  # never lowered by more than all of it (rounded up to the figure shown)
             relax = min(relax, whole)
+            to = _lowered_to(whole, relax, unit) if relax > 0 else None
         made = Conflict(instance=instance, setting=setting_text(keys, self.scenario), relax_by=relax, unit=unit,
-                        **parts)
+                        relax_to=to, **parts)
         if instance.kind == "recycling_demo" and relax > 0:
             return dataclasses.replace(made, change=self._demo_change(parts_of_slack or {}))
         return dataclasses.replace(made, change=relax_text(made, self.words))
@@ -1569,14 +1630,12 @@ class Describer:
             return {"sentence": text, "unit": unit, "alternative": lead_time_change(self, blocked, year),
                     "settings": (("targets", "capacity", group, year), ("years",))}
         text += f" (the eligible land of all clusters could take {self.fmt(addable, unit)}"
-        ceiling = group_ceilings(self.inputs).get(group)
-        last = self.inputs.YEARS[-1]
         # the ceiling caps the whole group in the last year, not one cluster at a time: said apart
         # from the land's figure, which stays the sum of the clusters' room
-        capped = None if ceiling is None else max(ceiling - sum(standing_capacity(self.inputs, members, last)), 0.0)
-        if ceiling is not None and capped is not None and capped < addable - 1e-9:
-            text += (f"; the capacity ceiling of {self.fmt(ceiling, unit)} in {last} leaves room to add "
-                     f"{self.fmt(capped, unit)}")
+        left = self.ceiling_left(group)
+        if left is not None and left[1] < addable - 1e-9:
+            text += (f"; the capacity ceiling of {self.fmt(left[0], unit)} in {self.inputs.YEARS[-1]} leaves room to "
+                     f"add {self.fmt(left[1], unit)}")
         text += ")"
         if blocked:
             text += f"; {lead_time_text(self, blocked, year)}"
@@ -1769,15 +1828,15 @@ class Describer:
         room = self.room()
         unit = self.unit(product)
         per_cluster = [(c, room.get((c, product), 0.0)) for c in self.inputs.CLUSTERS]
-        # a cluster's most at the sites its open-site limit lets it open, where that cuts its room:
-        # the least change keeps that limit even when it is not a rule of the conflict
-        most = {c: self.open_room(c, product) for c, _v in per_cluster}
-        listed = ", ".join(
-            f"{self.words.cluster(c)} {self.fmt(v, unit)}" if most[c] is None else
-            (f"{self.words.cluster(c)} {self.fmt(most[c] or 0.0, unit)} at the "
-             f"{self.inputs.max_open_sites_per_cluster[c]} sites it may open "
-             f"({self.fmt(v, unit)} at all {len(self.sites_in(c))})")
-            for c, v in per_cluster)
+        # a cluster's most at the sites its open-site limit lets it open, where that cuts its room,
+        # and no more than the capacity ceiling leaves to add, where that cuts it further: the
+        # least change keeps both even when they are not rules of the conflict
+        opened = {c: self.open_room(c, product) for c, _v in per_cluster}
+        ceiling = self.ceiling_room(product)
+        most = {c: v if opened[c] is None else opened[c] or 0.0 for c, v in per_cluster}
+        if ceiling is not None:
+            most = {c: min(v, ceiling) for c, v in most.items()}
+        listed = ", ".join(self._hosting_room(c, product, v, opened[c], most[c]) for c, v in per_cluster)
         text = (f"{self.words.product(product)} may be hosted in at most {_count(limit, 'cluster')}, {HOSTED}; "
                 f"the most each cluster can take: {listed}")
         committed = sorted({self.inputs.cluster_of_site[s] for (s, p, _t), units
@@ -1787,15 +1846,37 @@ class Describer:
             text += (f"; committed projects of {self.words.product(product)} already stand in "
                      f"{self.words.clusters(committed)}")
         if committed and len(committed) == limit < len(per_cluster):  # they use up the limit: no other may host it
-            together = sum(v if most[c] is None else most[c] or 0.0 for c, v in per_cluster if c in committed)
+            together = sum(most[c] for c in committed)
+            cut = ceiling is not None and ceiling < together - 1e-9  # the ceiling caps the clusters together too
             text += (f", the {_count(limit, 'cluster')} it may be hosted in: "
-                     f"{'it' if limit == 1 else 'together they'} can take {self.fmt(together, unit)}")
+                     f"{'it' if limit == 1 else 'together they'} can take "
+                     f"{self.fmt(min(together, ceiling) if cut and ceiling is not None else together, unit)}"
+                     + (f" {CEILING_CUT}" if cut else ""))
         # the clusters the rule involves: those that can take more of the product and those its
         # committed plants stand in (hosting it whatever is built: they count against the limit
         # even where no more can be added), in the clusters' order, as conflicts.png shades them
         involved = tuple(c for c, v in per_cluster if v > 0 or c in committed)
         return {"sentence": text, "unit": "clusters", "clusters": involved,
                 "settings": (("constraints", "differentiation", "max_clusters_per_product", product),)}
+
+    def _hosting_room(self, cluster: str, product: str, room: float, opened: float | None, most: float) -> str:
+        """One cluster's figure in the hosting rule's list, in units/yr of `product`: its `room` on
+        all of its land, `opened` at the sites its open-site limit lets it open (None where that
+        does not cut it: `open_room`) and `most`, the lesser of those and what the capacity ceiling
+        leaves to add (`ceiling_room`). Where a limit cuts the room, the figure says which and
+        gives the uncut ones in brackets, as the land rule gives its room outside the red line
+        ("c3 80 t/yr within the capacity ceiling (100 t/yr on all of its land)")."""
+        name, unit = self.words.cluster(cluster), self.unit(product)
+        limit = self.inputs.max_open_sites_per_cluster.get(cluster)
+        sites = "at the one site it may open" if limit == 1 else f"at the {limit} sites it may open"
+        every = f"at all {len(self.sites_in(cluster))}"
+        if most < (room if opened is None else opened) - 1e-9:  # the ceiling cuts it
+            uncut = (f"{self.fmt(room, unit)} on all of its land" if opened is None else
+                     f"{self.fmt(opened, unit)} {sites}, {self.fmt(room, unit)} {every}")
+            return f"{name} {self.fmt(most, unit)} {CEILING_CUT} ({uncut})"
+        if opened is None:
+            return f"{name} {self.fmt(room, unit)}"
+        return f"{name} {self.fmt(opened, unit)} {sites} ({self.fmt(room, unit)} {every})"
 
     def _lead_share(self, i: RuleInstance) -> dict[str, Any]:
         cluster = i.key[0]

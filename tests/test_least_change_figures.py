@@ -1,0 +1,80 @@
+"""The least change states what a lowered target becomes, and the hosting rule's figure of each
+cluster is cut at the capacity ceiling, on the hand-made instances of tests/test_explain.py
+(module p10 = 10 t/yr of p on 1 ha; siting/optimize/explain.py `relax_text`,
+`Describer._hosting_room`)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from test_explain import explained, five_sites, strict
+from test_families import land
+
+from siting.optimize.explain import Describer, RuleInstance, relax_text
+
+UNITS = {"p": "t", "q": "t"}
+HOSTING = "[constraints.differentiation.max_clusters_per_product.p]"
+
+
+def test_the_least_change_says_what_the_target_becomes() -> None:
+    """Each site has 1 ha: 20 t/yr against the target of 30. The target is lowered by 10, to 20:
+    the two figures add up to the target."""
+    lines = explained(strict(**land({"s1": 1.0, "s2": 1.0})))
+    assert lines[-1] == ("the least change that makes a plan possible: lower the P target for 2030 by 10 t/yr, "
+                         "to 20 t/yr")
+
+
+@pytest.mark.parametrize(("slack", "change"), [
+    (0.1234, "lower the P target for 2030 by 0.124 t/yr, to 29.876 t/yr"),  # by rounded up, to at its precision
+    (10.0, "lower the P target for 2030 by 10 t/yr, to 20 t/yr"),
+    (45.0, "lower the P target for 2030 by 30 t/yr, to 0 t/yr"),  # never by more than the whole target
+])
+def test_the_target_lowered_to_adds_up_with_the_change(slack: float, change: str) -> None:
+    """The target of 30 t/yr less the change as shown (rounded up to 3 significant figures) is
+    the figure the target becomes, shown at the change's precision, so that by + to = 30."""
+    describe = Describer(strict(), UNITS)
+    conflict = describe.conflict(RuleInstance("capacity_target", ("P", 2030)), slack)
+    assert conflict.change == change
+    assert relax_text(conflict) == change
+
+
+def test_the_output_value_target_says_what_it_becomes() -> None:
+    """An output value target of 100 yuan lowered by 50 yuan (the slack row is in million yuan)
+    becomes 50 yuan."""
+    describe = Describer(strict(capacity_target_units={}, output_value_target_yuan={2030: 100.0}), UNITS)
+    conflict = describe.conflict(RuleInstance("output_value_target", (2030,)), 50.0 / 1e6)
+    assert conflict.change == "lower the output value target for 2030 by 50 yuan, to 50 yuan"
+    assert conflict.relax_to == 50.0
+
+
+def test_the_hosting_rule_cuts_each_cluster_at_the_capacity_ceiling() -> None:
+    """five_sites with capacity_ceiling_factor 1: U = max(1 x 90, 90 + a module's 10) = 100 t/yr
+    of p in 2030, less the 20 committed: 80 may be added. c3's land takes 100 (10 ha), more than
+    the ceiling lets the plan add: its figure is 80, said as cut by the ceiling, with the whole
+    land's 100 in brackets, as the land rule gives its room outside the red line. c1's 40 and c2's
+    10 are below 80 and stand. The least change is as without the ceiling: c1 and c2 together
+    take 50 of the 70 to add, so the target is lowered by 20, to 70."""
+    lines = explained(five_sites(capacity_ceiling_factor=1.0))
+    assert ("  - p may be hosted in at most 2 clusters, adding capacity or with committed plants; "
+            "the most each cluster can take: c1 40 t/yr at the 2 sites it may open (50 t/yr at all 3), c2 10 t/yr, "
+            "c3 80 t/yr within the capacity ceiling (100 t/yr on all of its land); committed projects of p already "
+            f"stand in c1, c2, the 2 clusters it may be hosted in: together they can take 50 t/yr {HOSTING}") in lines
+    assert lines[-1] == ("the least change that makes a plan possible: lower the P target for 2030 by 20 t/yr, "
+                         "to 70 t/yr")
+
+
+def test_the_ceiling_cuts_a_cluster_the_open_site_limit_cuts_already() -> None:
+    """As above with s6 (10 ha) in c3 too and c3 allowed 1 open site: c3's land takes 200, the 1
+    site it may open 100, and the ceiling lets the plan add 80: its figure is 80, with both the
+    others in brackets."""
+    inputs = five_sites(capacity_ceiling_factor=1.0)
+    sites = (*inputs.SITES, "s6")
+    inputs = dataclasses.replace(inputs, SITES=sites, CANDIDATES=tuple((s, p) for s in sites for p in ("p", "q")),
+                                 cluster_of_site={**inputs.cluster_of_site, "s6": "c3"},
+                                 max_open_sites_per_cluster={"c1": 2, "c3": 1},
+                                 **land({**inputs.site_land_ha, "s6": 10.0}))
+    describe = Describer(inputs, UNITS, [RuleInstance("product_hosting_limit", ("p",))])
+    sentence = describe.conflict(RuleInstance("product_hosting_limit", ("p",)), 0.0).sentence
+    assert ("c3 80 t/yr within the capacity ceiling (100 t/yr at the one site it may open, 200 t/yr at all 2)"
+            in sentence)
