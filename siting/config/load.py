@@ -3767,19 +3767,35 @@ def calibration_plants_file(locator: Locator, scenario: Scenario, folder: Path, 
 def unknown_variant_problem(path: Path, variant: str, variants: dict[str, Any]) -> str:
     """The problem of a variant `variant` that the scenario `path` does not define (`variants`,
     its variants): the one it is like, else those it defines; for a file that defines none, the
-    scenario files beside it that extend it (`extending_files`), which stand for its variants:
-    the one whose name holds `variant` ("scenarios/yunnan_2024_strict_redline.yaml extends this
-    file: run it instead"), else all of them."""
+    scenario files beside it that extend it (`extending_hint`), which stand for its variants."""
     close = close_match(variant, list(variants))
     hint = f"did you mean '{close}'?" if close else f"defined: {', '.join(variants) or '(none)'}"
-    extending = extending_files(path) if not variants else []
-    named = [p for p in extending if variant.casefold() in p.stem.casefold()]
-    if len(named) == 1:
-        hint += f"; {shown_path(named[0])} extends this file: run it instead"
-    elif extending:
-        hint += (f"; the scenario files that extend this file stand for its variants: "
-                 f"{', '.join(shown_path(p) for p in named or extending)}; run one of them instead")
+    extending = extending_hint(path, variant) if not variants else None
+    if extending:
+        hint += f"; {extending}"
     return f"{shown_path(path)}: variants | no variant named '{variant}'; {hint}"
+
+
+def extending_hint(path: Path, variant: str, this: str = "this file", verb: str = "run",
+                   passed: Sequence[Path] = ()) -> str | None:
+    """The scenario files beside the scenario `path` that extend it (`extending_files`), which
+    stand for the variants of a file that defines none, offered for the variant `variant` it was
+    asked for: the one whose name holds `variant` ("scenarios/yunnan_2024_strict_redline.yaml
+    extends this file: run it instead"), else all of them (one alone in the same words). `this`
+    names `path` in the words, `verb` is what to do with them ('run' for solve and check,
+    'compare' for compare); the files among `passed` (those already given: a comparison's) are
+    not offered, nor the others when one named like `variant` is among them. None when there is
+    none to offer."""
+    extending = extending_files(path)
+    named = [p for p in extending if variant.casefold() in p.stem.casefold()]
+    given = {p.resolve() for p in passed}
+    offered = [p for p in named or extending if p.resolve() not in given]
+    if len(offered) == 1:
+        return f"{shown_path(offered[0])} extends {this}: {verb} it instead"
+    if offered:
+        return (f"the scenario files that extend {this} stand for its variants: "
+                f"{', '.join(shown_path(p) for p in offered)}; {verb} one of them instead")
+    return None
 
 
 def extending_files(path: Path) -> list[Path]:

@@ -31,6 +31,8 @@ from siting.config.load import (
     LoadedScenario,
     Override,
     absolute_paths,
+    extending_hint,
+    home_path,
     load_scenario,
     name_max,
     ordinal,
@@ -346,6 +348,7 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
     raised: dict[str, list[str]] = {}  # each problem found in loading -> the files that found it
     defined: list[str] = []
     unlisted: list[str] = []  # the files whose variants are not known: a variant named may be one of them
+    bare: list[Path] = []  # the files read that define no variants: files beside them may stand for those
     loadable: list[tuple[Path, str | None, LoadedScenario]] = []  # labelled once all are known (`run_labels`)
     limit = run_name_limit(destination) if destination is not None else None
     for path in paths:
@@ -357,6 +360,8 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
             unlisted.append(shown_path(path))
             continue
         defined.extend(v for v in own if v not in defined)
+        if not own:
+            bare.append(home_path(path))
         for variant in [None, *(v for v in own if variants is None or v in variants)]:
             try:
                 loaded = load_checked(path, variant, overrides)[0]
@@ -381,8 +386,12 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
     for name in dict.fromkeys(variants or ()):
         if name not in defined:
             readable = " that could be read" if unlisted else ""
+            given = [home_path(p) for p in paths]
+            hints = [hint for hint in (extending_hint(p, name, shown_path(p), "compare", given)
+                                       for p in dict.fromkeys(bare)) if hint]
+            ending = "; ".join(["name one of those"] * bool(defined or not hints) + hints)
             problems.append(f"{variants_name} {name} | no scenario file of the comparison{readable} defines a variant "
-                            f"named '{name}' (defined: {', '.join(defined) or 'none'}{unknown}); name one of those")
+                            f"named '{name}' (defined: {', '.join(defined) or 'none'}{unknown}); {ending}")
     if not problems and len(cases) < 2:
         problems.append(f"{paths_name} | needs at least two scenarios (or one file with variants) to compare")
     # a variant's fault is found by every load of its file, a base file's by each file extending it
