@@ -18,7 +18,7 @@ import pandas as pd
 from models import FAMILIES, ModelInputs, ModuleSpec, RecyclingDemo
 from models.costs import capacity_shortfall_penalty_yuan_per_unit_yr, value_shortfall_penalty_yuan_per_yuan
 from siting.config.errors import Notice
-from siting.config.load import LoadedScenario, plan_years
+from siting.config.load import LoadedScenario, key_notice, notice_figure, plan_years
 from siting.config.schema import CommittedProject
 from siting.config.units import Names, bn_yuan, joined, steady_span
 from siting.prepare.layers import file_notice
@@ -567,12 +567,13 @@ def km_figure(km: float) -> str:
     return f"{km:,.0f}" if float(km).is_integer() else f"{km:,.1f}"
 
 
-def loose_limit_notices(loaded: LoadedScenario, inputs: ModelInputs) -> list[str]:
+def loose_limit_notices(loaded: LoadedScenario, inputs: ModelInputs) -> list[Notice]:
     """A notice for each limit of constraints.proximity.max_distance_km more than
     `LOOSE_LIMIT_FACTOR` times the farthest road km (`inputs.arc_km`) from any site to any active
     source of its resource, while the rule is on: the limit excludes no site and cuts no arc, and
     may be metres typed for km. A resource without an active source, or whose every source lies at
-    its sites (0 km), is left out."""
+    its sites (0 km), is left out. Each names the file and line that wrote the key, as the other
+    notices of a slip of unit do (siting/config/load.py `key_notice`, `buffer_slip_notices`)."""
     if "proximity" not in inputs.enabled_families:
         return []
     farthest: dict[str, float] = {}
@@ -587,10 +588,13 @@ def loose_limit_notices(loaded: LoadedScenario, inputs: ModelInputs) -> list[str
     for resource, limit in inputs.max_distance_km.items():
         reach = farthest.get(resource, 0.0)
         if reach > 0.0 and limit > LOOSE_LIMIT_FACTOR * reach:
-            key = loaded.at("constraints", "proximity", "max_distance_km", resource)[1]
-            notices.append(f"{key}: {km_figure(limit)} km is beyond every site's distance to a {resource} source "
-                           f"(the farthest is {km_figure(round(reach, 1))} km): the rule excludes nothing; was it "
-                           "meant in metres?")
+            loc = ("constraints", "proximity", "max_distance_km", resource)
+            key = loaded.at(*loc)[1]
+            shown = km_figure(limit)
+            notices.append(key_notice(loaded, loc, (
+                f"{key} | beyond every site's distance to a {resource} source, so the rule excludes nothing (got "
+                f"{shown}, in km; the farthest is {km_figure(round(reach, 1))} km): given in m? {shown} m is written "
+                f"{notice_figure(limit / 1000).replace(',', '')}; or leave it if {shown} km is meant")))
     return notices
 
 
