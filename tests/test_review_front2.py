@@ -90,15 +90,16 @@ def test_a_value_that_is_no_number_gets_an_example_in_its_unit():
 
 
 def test_a_catalog_figure_that_is_no_number_gets_an_example_in_its_unit(folder: Path):
-    """A module's capacity and land, whose descriptions gave no unit before: the product's units
-    per year, ha."""
+    """A module's capacity and land, whose descriptions gave no unit before: the product's unit
+    per year (t/yr; its only module is the one at fault, so no example:
+    tests/test_catalog_figure_unit_example.py), ha."""
     edit(folder / "catalog.yaml", "{id: lfp_50kt, capacity: 50000,", "{id: lfp_50kt, capacity: 50 kt,")
     edit(folder / "catalog.yaml", "fixed_opex_yuan_per_yr: 0, lifetime_yr: 20, land_ha: 10}",
          "fixed_opex_yuan_per_yr: 0, lifetime_yr: 20, land_ha: 10 ha}")
     found = [p.replace(f"{folder}/", "") for p in problems(load_scenario, folder / "scenario.yaml")]
     assert found == [
         "catalog.yaml:20: products.lfp.modules[0] (lfp_50kt).capacity | must be a number (got '50 kt'); write the "
-        "number alone, in units/yr, e.g. 50000",
+        "number alone, in t/yr",
         "catalog.yaml:20: products.lfp.modules[0] (lfp_50kt).land_ha | must be a number (got '10 ha'); write the "
         "number alone, in ha, e.g. 20"]
 

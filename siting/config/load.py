@@ -1962,6 +1962,27 @@ def product_units(catalog: Catalog | None, data: Mapping[str, Any]) -> dict[str,
     return units
 
 
+def catalog_product_units(data: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    """Product -> (its unit per year, an example figure in it: the capacity of its largest module)
+    of a catalog as read (`data`), which failed its schema, for the fix of a figure in units/yr
+    of the catalog given as no number (`number_fix`), as `product_units` gives for the scenario's:
+    "cells" -> ("GWh/yr", "10"). Only what passes is used: a product without a unit written as
+    text is left out, and one whose modules give no capacity that is a positive number has its
+    unit with no example ("in GWh/yr")."""
+    products = data.get("products")
+    units: dict[str, tuple[str, str]] = {}
+    for product, spec in (products.items() if isinstance(products, Mapping) else ()):
+        unit = spec.get("unit") if isinstance(spec, Mapping) else None
+        if not isinstance(unit, str) or not unit.strip():
+            continue
+        modules = spec.get("modules")
+        capacities = [float(m["capacity"]) for m in (modules if isinstance(modules, list) else ())
+                      if isinstance(m, Mapping) and isinstance(m.get("capacity"), (int, float))
+                      and not isinstance(m.get("capacity"), bool) and 0 < m["capacity"] < math.inf]
+        units[str(product)] = (per_year(unit), amount_text(max(capacities)).replace(",", "") if capacities else "")
+    return units
+
+
 def percent_values(model: BaseModel, loc: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], float]]:
     """(key path, value) of every figure in per cent (a key ending `_pct`) that `model` and the
     settings groups within it give (not null)."""
@@ -3578,7 +3599,8 @@ def read_catalog(path: Path) -> tuple[Catalog | None, yaml.Node | None, CatalogK
         paths = data.get("price_paths")
         origin = catalog_origin(path, node, data.get("products"))
         problems = format_validation_errors(Locator([(origin, data)], origin), Catalog, exc,
-                                            [str(p) for p in paths] if isinstance(paths, dict) else None)
+                                            [str(p) for p in paths] if isinstance(paths, dict) else None,
+                                            catalog_product_units(data))
         found = Faults.of(exc)
         part, faults = salvaged(Catalog, data, found)
         keys = CatalogKeys(faults.keys(data, "products"), faults.keys(data, "price_paths"),
