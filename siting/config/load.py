@@ -2637,8 +2637,9 @@ def _link_end(path: Path, target: str | None) -> str:
 
 
 def which_is(shown: str, target: Path) -> str:
-    """A missing file's path as given (`shown`, quoted), and the file it names (`shown_path`) when
-    that reads otherwise: "'other.yaml', which is small/other.yaml", or "'nope.yaml'" alone."""
+    """A path as given (`shown`, quoted) of a file that is missing or no file, and the file it
+    names (`shown_path`) when that reads otherwise: "'other.yaml', which is small/other.yaml", or
+    "'nope.yaml'" alone."""
     named = shown_path(target)
     same = shown == named or Path(shown).as_posix() == named
     return repr(shown) if same else f"{shown!r}, which is {named}"
@@ -2672,7 +2673,9 @@ def _reference_problem(where: str, shown: str, target: Path, what: str, origin: 
     is a file that exists: a path the system cannot look at (`too_long_words`,
     `unsearchable_words`), a broken symbolic link, nothing there, a folder, or what is not a
     regular file (a device, a named pipe: `not_a_file_words`) (`referenced_file`,
-    `allowed_zone_problems`)."""
+    `allowed_zone_problems`). Each gives the path as written and the file it names (`which_is`),
+    as the layers' problems name theirs: a scenario file in another folder than the current one
+    names its catalog as 'catalog.yaml', which is that folder's."""
     got = which_is(shown, target)
     too_long = too_long_words(target)
     if too_long is not None:
@@ -2687,10 +2690,10 @@ def _reference_problem(where: str, shown: str, target: Path, what: str, origin: 
         return (f"{where} | no such file (got {got}); give the path of {what} "
                 f"({path_start_words(shown, origin.command_line)}){near_path(target, shown)}")
     if target.is_dir():
-        return f"{where} | is a folder, not a file (got {shown!r}); give the path of {what}"
+        return f"{where} | is a folder, not a file (got {got}); give the path of {what}"
     kind = not_a_file_words(target)
     if kind is not None:
-        return f"{where} | is {kind}, not a file (got {shown!r}); give the path of {what}"
+        return f"{where} | is {kind}, not a file (got {got}); give the path of {what}"
     return None
 
 
