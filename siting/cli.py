@@ -1090,13 +1090,15 @@ def check_text(args: argparse.Namespace) -> str:
     (siting/runs/pool.py `excluded_pairs`, as a comparison counts them); the folder a solve would
     write to and what solve will do with it (siting/deliver/folders.py `what_a_run_does`: create,
     write into or replace it); what the solve would do with the options of solve given (`solve_options_text`); the
-    notices as solve prints them (`notice_lines`); and "ready to solve" with the seconds it took
+    notices as solve prints them (`notice_lines`), but for where a solve will list what they count
+    (siting/prepare/inputs.py `before_solving`); and "ready to solve" with the seconds it took
     from the command's start (`args.started`, `command_started`: in its own process, from the
     process's start, Python's start-up and its imports included; without it, from the check's
     start), by phase: "start-up" (from the command's start to the check's: Python, its imports,
     the arguments), then the check's own, so that the first figure is the whole command's time."""
     from siting.deliver.folders import what_a_run_does
     from siting.deliver.tables import terminal_width, wrap_columns
+    from siting.prepare.inputs import before_solving
     from siting.runs.pool import excluded_pairs
 
     width = terminal_width()
@@ -1138,7 +1140,7 @@ def check_text(args: argparse.Namespace) -> str:
     lines += wrap_text(f"output folder {folder_named(target)} {what_a_run_does(target)}", width)
     would = solve_options_text(args, prepared)
     lines += wrap_text(f"with these options solve would: {would}", width) if would else []
-    lines += notice_lines(prepared.notices)
+    lines += notice_lines([before_solving(n) for n in prepared.notices])
     lines += bracketed_items(f"ready to solve: checked in {took:.2f} s", [f"{k} {v:.2f} s" for k, v in timings.items()],
                              width)
     return "\n".join(lines)

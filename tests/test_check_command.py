@@ -204,7 +204,8 @@ def test_check_shipped_scenario_names_three_late_projects_and_counts_the_rest(ca
     """The shipped scenario's 12 committed projects online in 2025 make a note of 4 lines at 120
     columns (12 with each project's capacity, site and year, which pushed a solve's results off
     the screen): what they are, their land, the first three ids, "and 9 more", and where the whole
-    list is."""
+    list will be: check writes no report.md, so not "report.md's notices ... list each", as a
+    solve's note says (tests/test_late_committed_notices.py), but that a solve lists them there."""
     monkeypatch.setenv("COLUMNS", "120")
     code, out, err = check(capsys, str(SHIPPED))
     assert code == 0, err
@@ -216,8 +217,8 @@ def test_check_shipped_scenario_names_three_late_projects_and_counts_the_rest(ca
         "note: 12 committed projects come online after the plan's last year 2024: their capacity is left out of "
         "the plan's years and runs in the steady state that stands for 2025-2038 (objective.years_after_horizon); "
         "the land they take, 613.3 ha, is kept from new modules: yuneng_lfp_rest, yuneng_fepo4_rest, "
-        "yuntianhua_lfp and 9 more; report.md's notices (conflicts.md's for an infeasible plan) list each with "
-        "its capacity, site and year")
+        "yuntianhua_lfp and 9 more; a solve lists each with its capacity, site and year in report.md's notices "
+        "(conflicts.md's for an infeasible plan)")
 
 
 def test_check_in_help(capsys):

@@ -346,6 +346,14 @@ def _late_notices(late: list[CommittedProject], steady_ids: set[int], horizon: t
 #: names these and counts the rest, and report.md lists them all.
 LATE_NAMED = 3
 
+#: Where the terminal form of a note of many late committed projects says they are all listed
+#: (`_listed_notice`): true once a solve has written its folder.
+LATE_LISTED = "report.md's notices (conflicts.md's for an infeasible plan) list each with its capacity, site and year"
+
+#: The same for `siting check`, which writes no report.md (`before_solving`).
+LATE_LISTED_BEFORE_SOLVING = ("a solve lists each with its capacity, site and year in report.md's notices "
+                              "(conflicts.md's for an infeasible plan)")
+
 
 def _listed_notice(text: str, projects: list[CommittedProject], plant: Callable[[CommittedProject], str]
                    ) -> str:
@@ -359,8 +367,16 @@ def _listed_notice(text: str, projects: list[CommittedProject], plant: Callable[
     whole = f"{text}: " + "; ".join(f"{p.id} ({plant(p)}, {p.online_year})" for p in projects)
     if len(projects) <= LATE_NAMED:
         return whole
-    return Notice(whole, f"{text}: {joined([p.id for p in projects], LATE_NAMED)}; report.md's notices (conflicts.md's "
-                         "for an infeasible plan) list each with its capacity, site and year")
+    return Notice(whole, f"{text}: {joined([p.id for p in projects], LATE_NAMED)}; {LATE_LISTED}")
+
+
+def before_solving(notice: str) -> str:
+    """The notice `notice` as `siting check` shows it, which writes no files: a note of many late
+    committed projects (`_listed_notice`) says a solve's report.md will list them
+    (`LATE_LISTED_BEFORE_SOLVING`), not that report.md does; any other notice as it is."""
+    if isinstance(notice, Notice) and notice.shown.endswith(LATE_LISTED):
+        return Notice(str(notice), notice.shown[:-len(LATE_LISTED)] + LATE_LISTED_BEFORE_SOLVING)
+    return notice
 
 
 def land_after_committed(site_land: dict[str, float], land_after_redline: dict[tuple[str, str], float],
