@@ -16,6 +16,8 @@ from siting.config.units import joined
     (["'a'", "'b'", "'c'"], {"last": "or"}, "'a', 'b' or 'c'"),
     (["a", "b", "c"], {"limit": 3}, "a, b and c"),
     (["a", "b", "c", "d", "e"], {"limit": 2}, "a, b and 3 more"),
+    (["a", "b", "c", "d"], {"limit": 3}, "a, b, c and d"),  # one left over is named: "and 1 more" is no shorter
+    (["a", "b", "c", "d", "e"], {"limit": 3}, "a, b, c and 2 more"),
     (iter(["2022", "2023"]), {}, "2022 and 2023"),
 ])
 def test_phrases_are_joined_as_a_sentence_says_them(parts, kwargs, text) -> None:

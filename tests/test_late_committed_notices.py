@@ -63,8 +63,9 @@ def test_many_late_projects_make_a_short_terminal_note_and_a_full_list_for_the_f
     state (N = 3: 2025-2027), one (2030) after it, each 10,000 t LFP (2 ha: 10 ha per 50,000 t):
     the steady state's notice, of four, names all four in the run's files (manifest.json and
     report.md keep `str(notice)`, "id (plant, year)" each) but on the terminal (`Notice.shown`)
-    only the first three and "and 1 more", with where the whole list is; the one after it is named
-    as before. A dozen such projects' list pushed a solve's results off the screen."""
+    only their ids, with where the whole list is: all four, as "and 1 more" would be no shorter
+    (before: "p1, p2, p3 and 1 more"); the one after it is named as before. A dozen such projects'
+    list pushed a solve's results off the screen."""
     from siting.config.errors import shown_notice
 
     folder = tmp_path / "small"
@@ -83,7 +84,7 @@ def test_many_late_projects_make_a_short_terminal_note_and_a_full_list_for_the_f
         "p1 (10,000 t/yr LFP at East city, 2025); p2 (10,000 t/yr LFP at East city, 2025); "
         "p3 (10,000 t/yr LFP at East city, 2026); p4 (10,000 t/yr LFP at East city, 2027)")
     assert shown_notice(steady[0]) == head + (
-        "p1, p2, p3 and 1 more; report.md's notices (conflicts.md's for an infeasible plan) list each with its "
+        "p1, p2, p3 and p4; report.md's notices (conflicts.md's for an infeasible plan) list each with its "
         "capacity, site and year")
     assert ("committed project p5 (10,000 t/yr LFP at East city) comes online in 2030, after the plan's last year "
             "2024: its capacity is left out") in "\n".join(map(shown_notice, problem.notices))

@@ -153,10 +153,11 @@ def capitalised(text: str) -> str:
 def joined(parts: Iterable[str], limit: int | None = None, last: str = "and") -> str:
     """Phrases joined as a sentence says them: "a", "a and b", "a, b and c" ("" for none; `last`
     "or" gives "a, b or c"). With `limit`, past that many phrases the first `limit` and a count
-    of the rest: "a, b and 3 more". The phrases are taken as given (quote them first if they
+    of the rest: "a, b and 3 more"; but one past it is named, not counted ("a, b and c", no
+    longer than "a, b and 1 more"). The phrases are taken as given (quote them first if they
     need it)."""
     items = list(parts)
-    if limit is not None and len(items) > limit:
+    if limit is not None and len(items) > limit + 1:
         return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
     if len(items) <= 1:
         return items[0] if items else ""

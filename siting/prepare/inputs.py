@@ -343,7 +343,8 @@ def _late_notices(late: list[CommittedProject], steady_ids: set[int], horizon: t
 
 
 #: The most late committed projects a note on the terminal names (`_listed_notice`): past them it
-#: names these and counts the rest, and report.md lists them all.
+#: names these and counts the rest (one more is named, not counted: siting/config/units.py
+#: `joined`), and report.md lists them all.
 LATE_NAMED = 3
 
 #: Where the terminal form of a note of many late committed projects says they are all listed
@@ -360,10 +361,10 @@ def _listed_notice(text: str, projects: list[CommittedProject], plant: Callable[
     """The notice `text` followed by ": " and every one of `projects`, "id (plant, year)" each
     (`plant`: "400,000 t/yr LFP at ..."), joined by "; ". Past `LATE_NAMED` projects, a `Notice`
     whose terminal form (`Notice.shown`) names the first `LATE_NAMED` by id, counts the rest ("and
-    9 more") and says where each is listed with its capacity, site and year: the run's files keep
-    the whole list (manifest.json and report.md's notices, under Input provenance; an infeasible
-    plan's conflicts.md); on the terminal a dozen projects' list pushed a solve's results off the
-    screen."""
+    9 more"; one past them is named: "p1, p2, p3 and p4", `joined`) and says where each is listed
+    with its capacity, site and year: the run's files keep the whole list (manifest.json and
+    report.md's notices, under Input provenance; an infeasible plan's conflicts.md); on the
+    terminal a dozen projects' list pushed a solve's results off the screen."""
     whole = f"{text}: " + "; ".join(f"{p.id} ({plant(p)}, {p.online_year})" for p in projects)
     if len(projects) <= LATE_NAMED:
         return whole
