@@ -9,6 +9,7 @@ Set SITING_QGIS_PYTHON to use another interpreter that has them.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -158,8 +159,11 @@ app.exitQgis()
 '''
 
 
+@functools.cache
 def qgis_available() -> str | None:
-    """None if QGIS_PYTHON can import qgis.core, else the reason it cannot."""
+    """None if QGIS_PYTHON can import qgis.core, else the reason it cannot. Asked once in a
+    process (some 0.4 s each time, starting QGIS_PYTHON): the `qgis` fixture of every module
+    that draws with QGIS (some thirty) takes the first answer."""
     if shutil.which(QGIS_PYTHON) is None and not Path(QGIS_PYTHON).exists():
         return f"{QGIS_PYTHON} not found"
     check = subprocess.run([QGIS_PYTHON, "-c", "import qgis.core"], capture_output=True, text=True, timeout=120,
@@ -512,3 +516,21 @@ def test_qgis_places_every_built_site_label_and_no_two_labels_overlap(seen: dict
     for (_l1, text1, a), (_l2, text2, b) in itertools.combinations(placed, 2):
         overlap = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
         assert overlap[0] <= 0 or overlap[1] <= 0, (text1, text2)
+
+
+def test_qgis_is_asked_for_once_in_a_process(monkeypatch: pytest.MonkeyPatch):
+    """`qgis_available` starts QGIS_PYTHON once: the next module's `qgis` fixture takes its answer."""
+    asked = []
+
+    def run(args: list[str], **_kwargs: object) -> subprocess.CompletedProcess[str]:
+        asked.append(args)
+        return subprocess.CompletedProcess(args, 0, "", "")
+
+    qgis_available.cache_clear()
+    monkeypatch.setattr(shutil, "which", lambda _name: QGIS_PYTHON)
+    monkeypatch.setattr(subprocess, "run", run)
+    try:
+        assert [qgis_available(), qgis_available()] == [None, None]
+        assert asked == [[QGIS_PYTHON, "-c", "import qgis.core"]]
+    finally:
+        qgis_available.cache_clear()  # the next to ask starts the real QGIS_PYTHON
