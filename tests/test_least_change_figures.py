@@ -78,3 +78,24 @@ def test_the_ceiling_cuts_a_cluster_the_open_site_limit_cuts_already() -> None:
     sentence = describe.conflict(RuleInstance("product_hosting_limit", ("p",)), 0.0).sentence
     assert ("c3 80 t/yr within the capacity ceiling (100 t/yr at the one site it may open, 200 t/yr at all 2)"
             in sentence)
+
+
+@pytest.mark.parametrize(("slack_yuan", "change"), [
+    # a change below 0.01 bn yuan is shown in yuan: the target it leaves is too, not "100.00 bn yuan"
+    (5e6, "lower the output value target for 2030 by 5,000,000 yuan, to 99,995,000,000 yuan"),
+    (2.345e9, "lower the output value target for 2030 by 2.35 bn yuan, to 97.65 bn yuan"),
+    (1.2e11, "lower the output value target for 2030 by 100.00 bn yuan, to 0 yuan"),  # all of it
+])
+def test_an_output_value_target_becomes_what_adds_up_with_its_change(slack_yuan: float, change: str) -> None:
+    """An output value target of 100 bn yuan: the figure it becomes is in the terms of its change
+    (bn yuan from 0.01 bn yuan, else yuan), so that by + to = 100 bn yuan as read."""
+    describe = Describer(strict(capacity_target_units={}, output_value_target_yuan={2030: 1e11}), UNITS)
+    conflict = describe.conflict(RuleInstance("output_value_target", (2030,)), slack_yuan / 1e6)
+    assert conflict.change == change
+
+
+def test_a_target_lowered_to_a_decimal_has_no_trailing_zeros() -> None:
+    """The target of 30 t/yr lowered by 0.5 t/yr becomes 29.5 t/yr, as the change reads, not 29.500."""
+    describe = Describer(strict(), UNITS)
+    conflict = describe.conflict(RuleInstance("capacity_target", ("P", 2030)), 0.5)
+    assert conflict.change == "lower the P target for 2030 by 0.5 t/yr, to 29.5 t/yr"

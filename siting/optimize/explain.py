@@ -942,13 +942,18 @@ def _lowered_to(whole: float, by: float, unit: str) -> float:
 
 
 def _amount_to(value: float, by: float, unit: str) -> str:
-    """A target lowered to `value` (`_lowered_to`), in words: a whole number as `_amount` gives
-    it, else at the precision its change `by` is shown at ("413 GWh/yr" beside "by 87 GWh/yr",
-    "29.876 t/yr" beside "by 0.124 t/yr")."""
-    if unit == "yuan" or by <= 0 or abs(value - round(value)) < 1e-9:
+    """A target lowered to `value` (`_lowered_to`), in words, in the terms its change `by` is
+    shown in, so that the two figures add up to the target as read: a whole number as `_amount`
+    gives it, else at the precision of the change and without trailing zeros ("413 GWh/yr" beside
+    "by 87 GWh/yr", "29.876 t/yr" beside "by 0.124 t/yr", "29.5 t/yr" beside "by 0.5 t/yr"); an
+    amount of yuan in bn yuan where the change is (0.01 bn yuan or more), else in whole yuan
+    ("99,995,000,000 yuan" beside "by 5,000,000 yuan", not "100.00 bn yuan"); nothing, "0 yuan"."""
+    if unit == "yuan":
+        return f"{value / 1e9:,.2f} bn yuan" if by >= 1e7 and value > 0 else f"{value:,.0f} yuan"
+    if by <= 0 or abs(value - round(value)) < 1e-9:
         return _amount(value, unit)
     decimals = max(0, -math.floor(math.log10(_shown_step(by, unit)) + 1e-9))
-    return f"{value:,.{decimals}f} {unit}".strip()
+    return f"{f'{value:,.{decimals}f}'.rstrip('0').rstrip('.')} {unit}".strip()
 
 
 def _count(n: int, noun: str) -> str:
