@@ -445,9 +445,12 @@ def _marker_unreadable(folder: Path) -> bool:
 
 
 def _shown_names(names: list[str]) -> str:
-    """Up to SHOWN_FOREIGN of `names`, comma-separated, with a count of the rest."""
-    return ", ".join(names[:SHOWN_FOREIGN]) + (f" and {len(names) - SHOWN_FOREIGN} more"
-                                               if len(names) > SHOWN_FOREIGN else "")
+    """Up to SHOWN_FOREIGN of `names`, comma-separated, with a count of the rest; one past them is
+    named, not counted ("f1.txt, ..., f6.txt", no longer than "f1.txt, ..., f5.txt and 1 more"), as
+    siting/config/units.py `joined` does."""
+    if len(names) <= SHOWN_FOREIGN + 1:
+        return ", ".join(names)
+    return ", ".join(names[:SHOWN_FOREIGN]) + f" and {len(names) - SHOWN_FOREIGN} more"
 
 
 def held_by(folder: Path) -> str:
