@@ -40,9 +40,9 @@ def test_a_price_in_wan_yuan_per_t_is_named(folder: Path, monkeypatch: pytest.Mo
     assert slip_notices(folder) == [
         "catalog.yaml:18: products.lfp.price_yuan_per_unit | below 10 % of what one t costs to make at the catalog's "
         "own prices (its inputs, raw resources and other variable costs): base 2023: 5 yuan/t against 17,000; base "
-        "2024: 4 yuan/t against 15,000; flat 2023: 4 yuan/t against 15,000; and 1 more: given in 万 yuan/t, or per "
-        "a smaller unit than t? Prices are in yuan/t (4 万 yuan/t is written 40000); the plan uses the figures as "
-        "given"]
+        "2024: 4 yuan/t against 15,000; flat 2023: 4 yuan/t against 15,000; flat 2024: 4 yuan/t against 15,000: "
+        "given in 万 yuan/t, or per a smaller unit than t? Prices are in yuan/t (4 万 yuan/t is written 40000); "
+        "the plan uses the figures as given"]
 
 
 def test_a_capex_in_wan_yuan_is_named(folder: Path, monkeypatch: pytest.MonkeyPatch):

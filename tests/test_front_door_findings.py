@@ -81,8 +81,9 @@ def test_a_source_out_of_range_is_named_with_each_thing_wrong(folder: Path, caps
 
 
 def test_a_polygon_is_named_by_its_first_vertex_out_of_range_and_many_are_counted():
-    """Seven features, six out of range: the first five named, "and 1 more"; a polygon by its
-    first vertex out of range, (1, 91), not by its first vertex, (1, 89)."""
+    """Seven features, six out of range: all six named, as "and 1 more" would be no shorter than
+    the sixth (siting/config/units.py `cut_at`); a polygon by its first vertex out of range,
+    (1, 91), not by its first vertex, (1, 89)."""
     geometries = [box(0, 89, 1, 91)] + [Point(10 + i, 100) for i in range(5)] + [Point(1, 1)]
     frame = gpd.GeoDataFrame({"id": [f"f{i}" for i in range(7)]}, geometry=geometries, crs="EPSG:4326")
     assert lonlat_problem(frame, Path("zones.geojson"), "redline", "zone_id") == (
@@ -90,7 +91,8 @@ def test_a_polygon_is_named_by_its_first_vertex_out_of_range_and_many_are_counte
         "(zone_id 'f0'), latitude 91 outside -90 to 90 (at x 1, y 91); the 2nd feature (zone_id 'f1'), latitude 100 "
         "outside -90 to 90 (at x 10, y 100); the 3rd feature (zone_id 'f2'), latitude 100 outside -90 to 90 (at x "
         "11, y 100); the 4th feature (zone_id 'f3'), latitude 100 outside -90 to 90 (at x 12, y 100); the 5th feature "
-        "(zone_id 'f4'), latitude 100 outside -90 to 90 (at x 13, y 100); and 1 more; the layer's other feature lies "
+        "(zone_id 'f4'), latitude 100 outside -90 to 90 (at x 13, y 100); the 6th feature (zone_id 'f5'), latitude "
+        "100 outside -90 to 90 (at x 14, y 100); the layer's other feature lies "
         "in range, so the layer is not in projected metres; " + IN_RANGE_FIX.format(its="their"))
     assert shapely.get_coordinates(geometries[0])[:2].tolist() == [[1.0, 89.0], [1.0, 91.0]]  # the first in range
 
@@ -170,8 +172,9 @@ def test_the_notice_reaches_the_terminal_the_report_and_the_manifest(folder: Pat
     assert f"- {notice}\n" in (folder / "out" / "report.md").read_text()
 
 
-def test_many_sites_are_counted_and_the_first_five_named():
-    """Seven polygon sites of 100 m x 100 m (1 ha) in UTM 48N, six without a usable area, one with."""
+def test_six_sites_are_all_named():
+    """Seven polygon sites of 100 m x 100 m (1 ha) in UTM 48N, six without a usable area, one with:
+    the sixth named, not "and 1 more" (siting/config/units.py `cut_at`)."""
     squares = [box(500000 + 1000 * i, 2700000, 500100 + 1000 * i, 2700100) for i in range(7)]
     sites = gpd.GeoDataFrame({"id": [f"s{i}" for i in range(7)], "usable_area_ha": [None] * 6 + [5.0]},
                              geometry=squares, crs=UTM)
@@ -182,8 +185,8 @@ def test_many_sites_are_counted_and_the_first_five_named():
         "s.gpkg: field 'area' is empty for 6 polygon sites, so their drawn polygons' areas (on the ellipsoid of "
         "EPSG:32648) are used as usable land: the 1st feature (site_id 's0'), 1 ha; the 2nd feature (site_id 's1'), 1 "
         "ha; the 3rd feature (site_id 's2'), 1 ha; the 4th feature (site_id 's3'), 1 ha; the 5th feature (site_id "
-        "'s4'), 1 ha; and 1 more; give the usable area in ha there where a site can use less than the polygon it is "
-        "drawn as"]
+        "'s4'), 1 ha; the 6th feature (site_id 's5'), 1 ha; give the usable area in ha there where a site can use "
+        "less than the polygon it is drawn as"]
 
 
 # --- 3. output folders from home folders that are not there, and parents that cannot be made -----

@@ -70,7 +70,7 @@ from siting.config.schema import (
     year_key,
     year_of_key,
 )
-from siting.config.units import amount_text, joined, per_year, slack_percent
+from siting.config.units import amount_text, cut_list, joined, per_year, slack_percent
 from siting.config.urls import is_url, url_words
 from siting.config.words import close_key, close_match, unit_change
 
@@ -3882,8 +3882,7 @@ def unknown_value(where: str, key: str, value: str, known: list[str], kind: str,
     elif said is not None:
         hint = f"did you mean '{words[said]}' ({said})?"
     else:
-        more = f" and {len(known) - KNOWN_SHOWN} more" if len(known) > KNOWN_SHOWN else ""
-        hint = f"choose one of: {', '.join(known[:KNOWN_SHOWN]) or '(none defined)'}{more}"
+        hint = f"choose one of: {cut_list(known, KNOWN_SHOWN, ', ') or '(none defined)'}"
     return f"{where}: {key} | unknown {kind} (got {value!r}); {hint}"
 
 
@@ -3933,8 +3932,7 @@ def unknown_site_problems(committed: CommittedProjects, site_ids: Sequence[str],
             return f"{site!r} in {project}" if len(rows) == 1 else f"{site!r} in {len(rows)}, from {project}"
 
         got = [named(site, rows) for site, rows in unmatched.items()]
-        more = f"; and {len(got) - KNOWN_SHOWN} more" if len(got) > KNOWN_SHOWN else ""
-        shown = "; ".join(got[:KNOWN_SHOWN]) + more
+        shown = cut_list(got, KNOWN_SHOWN)
         count = sum(len(rows) for rows in unmatched.values())
         problems.append((first, f"{entries[first].where}: {key(first, 'site')} | unknown sites in "
                                 f"{count} committed projects (got {shown}); the sites layer's ids come from its "
@@ -4068,14 +4066,12 @@ def catalog_unit_notices(path: Path, node: yaml.Node | None, catalog: Catalog) -
         low = [entry for entry in low if 0 < entry[2] < PRICE_COST_SHARE * entry[3]]
         if low:
             loc = ("products", pid, "price_yuan_per_unit")
-            figures = "; ".join(f"{path_id} {year}: {figure_beside(price, PRICE_COST_SHARE * cost)} yuan/{unit} "
-                                f"against {cost:,.0f}"
-                                for path_id, year, price, cost in low[:PRICE_SLIPS_SHOWN])
-            more = f"; and {len(low) - PRICE_SLIPS_SHOWN} more" if len(low) > PRICE_SLIPS_SHOWN else ""
+            figures = cut_list((f"{path_id} {year}: {figure_beside(price, PRICE_COST_SHARE * cost)} yuan/{unit} "
+                                f"against {cost:,.0f}" for path_id, year, price, cost in low), PRICE_SLIPS_SHOWN)
             notices.append(
                 f"{origin.where(loc)}: {origin.key(loc)} | below {PRICE_COST_SHARE * 100:g} % of what one {unit} "
                 f"costs to make at the catalog's own prices (its inputs, raw resources and other variable costs): "
-                f"{figures}{more}: given in 万 yuan/{unit}, or per a smaller unit than {unit}? Prices are in "
+                f"{figures}: given in 万 yuan/{unit}, or per a smaller unit than {unit}? Prices are in "
                 f"yuan/{unit} (4 万 yuan/{unit} is written 40000); the plan uses the figures as given")
         prices = [(price, path_id, year) for path_id, by_year in product.price_yuan_per_unit.items()
                   for year, price in sorted(by_year.items()) if price > 0]

@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 BN = 1e9
 """Yuan in one billion yuan."""
@@ -150,15 +150,41 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+T = TypeVar("T")
+
+
+def cut_at(items: Iterable[T], limit: int) -> tuple[list[T], int]:
+    """The `items` a list cut at `limit` shows, and how many it counts instead of showing: the
+    first `limit` and the count of the rest when two or more are past it; all, and 0, when at
+    most one is (one past the limit is shown, not counted: "and 1 more" is no shorter than the
+    item). The one rule of every list that names some items and counts the rest."""
+    every = list(items)
+    if len(every) > limit + 1:
+        return every[:limit], len(every) - limit
+    return every, 0
+
+
+def cut_list(parts: Iterable[str], limit: int, sep: str = "; ", what: str = "") -> str:
+    """Phrases joined by `sep` alone (no "and" before the last), the first `limit` of them and a
+    count of the rest as `cut_at` cuts them: "a; b; c", "a; b; and 3 more", with `sep` ", "
+    "a, b and 3 more" (no comma before the "and"); `what` names what the rest are ("and 3 more
+    sites"; always plural, as at least two are counted). "" for none."""
+    shown, rest = cut_at(parts, limit)
+    if not rest:
+        return sep.join(shown)
+    tail = f"and {rest} more{' ' + what if what else ''}"
+    return sep.join([*shown, tail]) if sep.strip() != "," else f"{sep.join(shown)} {tail}"
+
+
 def joined(parts: Iterable[str], limit: int | None = None, last: str = "and") -> str:
     """Phrases joined as a sentence says them: "a", "a and b", "a, b and c" ("" for none; `last`
     "or" gives "a, b or c"). With `limit`, past that many phrases the first `limit` and a count
     of the rest: "a, b and 3 more"; but one past it is named, not counted ("a, b and c", no
-    longer than "a, b and 1 more"). The phrases are taken as given (quote them first if they
-    need it)."""
+    longer than "a, b and 1 more"; `cut_at`). The phrases are taken as given (quote them first
+    if they need it)."""
     items = list(parts)
-    if limit is not None and len(items) > limit + 1:
-        return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
+    if limit is not None and cut_at(items, limit)[1]:
+        return cut_list(items, limit, ", ")
     if len(items) <= 1:
         return items[0] if items else ""
     return f"{', '.join(items[:-1])} {last} {items[-1]}"

@@ -61,6 +61,7 @@ from siting.config.units import (
     bn_yuan,
     bound_bn,
     cost_label,
+    cut_list,
     joined,
     per_year,
     product_label,
@@ -754,9 +755,8 @@ def _sales_reasons(inputs: ModelInputs, plan: Plan, units: Mapping[str, str], ye
     by_product = sold.groupby("product", sort=False)[["sales", "revenue_yuan"]].sum()
     order = sorted(by_product.itertuples(), key=lambda r: (-r.revenue_yuan, inputs.PRODUCTS.index(r.Index)))
     named = [f"{product_label(r.Index)} {_qty(float(r.sales), units[r.Index])} for {bn_yuan(float(r.revenue_yuan))}"
-             for r in order[:NAMED_SALES]]
-    more = len(order) - NAMED_SALES
-    items = ", ".join(named) + (f" and {more} more product{'s' if more > 1 else ''}" if more > 0 else "")
+             for r in order]
+    items = cut_list(named, NAMED_SALES, ", ", "products")
     costs = year_costs(inputs, plan)[year]
     total = sum(costs.values())
     running = sum(costs[k] for k in RUNNING_PARTS)

@@ -122,7 +122,7 @@ from siting.config.load import (
     too_long_words,
     unsearchable_words,
 )
-from siting.config.units import joined
+from siting.config.units import cut_list, joined
 from siting.deliver.geojson import json_text
 
 #: The file every output folder holds; its presence makes the folder ours to replace.
@@ -447,10 +447,8 @@ def _marker_unreadable(folder: Path) -> bool:
 def _shown_names(names: list[str]) -> str:
     """Up to SHOWN_FOREIGN of `names`, comma-separated, with a count of the rest; one past them is
     named, not counted ("f1.txt, ..., f6.txt", no longer than "f1.txt, ..., f5.txt and 1 more"), as
-    siting/config/units.py `joined` does."""
-    if len(names) <= SHOWN_FOREIGN + 1:
-        return ", ".join(names)
-    return ", ".join(names[:SHOWN_FOREIGN]) + f" and {len(names) - SHOWN_FOREIGN} more"
+    siting/config/units.py `cut_at` rules for every list."""
+    return cut_list(names, SHOWN_FOREIGN, ", ")
 
 
 def held_by(folder: Path) -> str:

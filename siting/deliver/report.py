@@ -37,6 +37,7 @@ from siting.config.units import (
     capitalised,
     cluster_names,
     cost_label,
+    cut_list,
     gap_text,
     joined,
     per_year,
@@ -1492,10 +1493,8 @@ def _value_short_reasons(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan
     made = cap.groupby("product", sort=False)["production"].sum()
     values = sorted(((float(v) * value_per_unit(inputs, str(p), year), str(p)) for p, v in made.items() if v > 0),
                     key=lambda item: (-item[0], inputs.PRODUCTS.index(item[1])))
-    named = ", ".join(f"{product_label(p)} {bn_yuan(v)}" for v, p in values[:NAMED_PRODUCTS])
-    more = len(values) - NAMED_PRODUCTS
-    detail = (f": {named}" + (f" and {more} more product{'s' if more > 1 else ''}" if more > 0 else "")
-              + " bn yuan/yr") if values else ""
+    named = cut_list((f"{product_label(p)} {bn_yuan(v)}" for v, p in values), NAMED_PRODUCTS, ", ", "products")
+    detail = f": {named} bn yuan/yr" if values else ""
     given = _given_phrase(plan, inputs.PRODUCTS, year)
     if lead is None:
         reasons.append(f"the plants running in {year} make {bn_yuan(split.added + split.given)} bn yuan/yr of output "

@@ -29,7 +29,7 @@ from models.families.output_value import value_per_unit
 from models.index import is_on
 from siting.config.errors import NoSolution
 from siting.config.highs import LOOSEST_TOLERANCE
-from siting.config.units import Names, per_year, product_label
+from siting.config.units import Names, cut_at, per_year, product_label
 from siting.optimize.solve import SolveReport, SolverSettings
 from siting.prepare.layers import GATEWAY_NODE
 
@@ -212,7 +212,8 @@ def _whole(values: list[tuple[Any, float]], describe: Callable[[Any], str]) -> l
             off.append(f"{describe(key)}: {value:.9g}")
         whole.append(int(count))
     if off:
-        shown = off[:10] + ([f"... and {len(off) - 10} more"] if len(off) > 10 else [])
+        shown, rest = cut_at(off, 10)
+        shown += [f"... and {rest} more"] if rest else []
         raise NoSolution(
             f"the solver returned {len(off)} whole-number decision(s) farther than {INTEGRALITY_TOLERANCE:g} "
             "from a whole number, so no plan can be written:\n" + "\n".join(f"  - {line}" for line in shown)

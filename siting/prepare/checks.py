@@ -33,7 +33,7 @@ from siting.config.load import (
     unknown_value,
     yuan_scale_notices,
 )
-from siting.config.units import Names, product_label
+from siting.config.units import Names, cut_at, product_label
 from siting.config.words import close_match
 from siting.prepare.layers import LAND_PRICE_MIN_YUAN_PER_HA, LayerSet, km_to
 
@@ -654,7 +654,8 @@ def nothing_buildable(inputs: ModelInputs, names: Names | None = None) -> str | 
                 counts[reason] += 1
                 parts.append(f"{reason} ({', '.join(names.product(p) for p in products)})")
         lines.append(f"{names.site_and_id(site)}: {'; '.join(parts)}")
-    shown = lines[:20] + ([f"... and {len(lines) - 20} more sites"] if len(lines) > 20 else [])
+    shown, rest = cut_at(lines, 20)
+    shown += [f"... and {rest} more sites"] if rest else []
     summary = ", ".join(f"{reason} at {n} site{'s' if n != 1 else ''}" for reason, n in counts.items() if n)
     if counts["land"]:
         summary += "; land: too little usable land for one module" + (" after the red line" if redline_on else "")

@@ -108,7 +108,7 @@ from siting.config.schema import (
     crs_label,
     too_large_message,
 )
-from siting.config.units import joined
+from siting.config.units import cut_at, cut_list, joined
 from siting.config.words import LIKENESS, close_key, close_match
 
 POLYGONAL = ("Polygon", "MultiPolygon")
@@ -1356,8 +1356,7 @@ def lonlat_problem(frame: gpd.GeoDataFrame, path: Path, role: str, id_field: str
     points = xy[outside[first]]
     each = [f"{named_features([row], ids, id_field)}, {_out_of_range(float(x), float(y))}"
             for row, (x, y) in zip(rows.tolist(), points.tolist(), strict=True)]
-    shown = "; ".join(each[:OUT_OF_RANGE_SHOWN]) + (f"; and {len(each) - OUT_OF_RANGE_SHOWN} more"
-                                                    if len(each) > OUT_OF_RANGE_SHOWN else "")
+    shown = cut_list(each, OUT_OF_RANGE_SHOWN)
     one = len(rows) == 1
     count = "1 feature lies" if one else f"{len(rows)} features lie"
     others = len(frame) - len(rows)
@@ -1563,10 +1562,10 @@ def _repair(frame: gpd.GeoDataFrame, invalid: pd.Series, path: Path, geometry_ty
         return frame
     geometries = "geometry" if len(others) == 1 else "geometries"
     first = "" if len(others) == 1 else " in the first"
-    shown = areas[:REPAIRS_SHOWN] + ([f"and {len(areas) - REPAIRS_SHOWN} more"] if len(areas) > REPAIRS_SHOWN else [])
+    shown = cut_list(areas, REPAIRS_SHOWN)
     repaired_rows = [int(rows[k]) for k in others]
     notices.append(f"{path}: repaired the invalid {geometries} of {named_features(repaired_rows, ids, id_field)}: "
-                   f"{reasons[others[0]]}{first}" + "".join(f"; {a}" for a in shown))
+                   f"{reasons[others[0]]}{first}" + (f"; {shown}" if shown else ""))
     return frame
 
 
@@ -1915,10 +1914,11 @@ def features_got(frame: gpd.GeoDataFrame, where: np.ndarray | pd.Series, id_fiel
     if len(set(values)) == 1:
         return f"{features_where(frame, where, id_field)} (got {values[0]})"
     ids = list(frame["id"]) if "id" in frame.columns and id_field is not None else None
-    each = [named_features([row], ids, id_field if ids is not None else None) for row in rows[:limit]]
+    named, rest = cut_at(rows, limit)
+    each = [named_features([row], ids, id_field if ids is not None else None) for row in named]
     each = [(text if i == 0 else text.replace(" feature", "", 1)) + f" (got {value})"
             for i, (text, value) in enumerate(zip(each, values, strict=False))]
-    return joined(each + ([f"{len(rows) - limit} more"] if len(rows) > limit else []))
+    return joined(each + ([f"{rest} more"] if rest else []))
 
 
 def _is_listed(value: object) -> bool:
@@ -2504,11 +2504,7 @@ def _allowed_zone(loaded: LoadedScenario, zone: AllowedZone, policy: str, notice
 def _held_values(values: Sequence[str], most: int = 10) -> str:
     """The values a field holds, each quoted so that a space or a decimal shows, the first `most`
     of them: "'a' and 'b'", "'a', 'b', 'c' and 7 more"."""
-    shown = [f"'{v}'" for v in values[:most]]
-    rest = len(values) - len(shown)
-    if rest:
-        return f"{', '.join(shown)} and {rest} more"
-    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+    return joined([f"'{v}'" for v in values], most)
 
 
 #: Canonical column -> the setting naming its field, in the clusters and the sites layer (a
@@ -2880,8 +2876,7 @@ def _drawn_area_notices(sites: gpd.GeoDataFrame, shown: str, layer: SitesLayer,
             areas = []
     ids = list(sites["id"])
     each = [named_features([row], ids, layer.id_field) + (areas[i] if areas else "") for i, row in enumerate(rows)]
-    named = "; ".join(each[:DRAWN_AREAS_SHOWN]) + (f"; and {len(each) - DRAWN_AREAS_SHOWN} more"
-                                                   if len(each) > DRAWN_AREAS_SHOWN else "")
+    named = cut_list(each, DRAWN_AREAS_SHOWN)
     one = len(rows) == 1
     measured = f" (on the ellipsoid of {working.to_string()})" if areas and working is not None else ""
     drawn_area = "its drawn polygon's area" if one else "their drawn polygons' areas"
@@ -3219,8 +3214,7 @@ def _usable_above_footprint(sites: gpd.GeoDataFrame, path: Path, layer: SitesLay
     rows = np.flatnonzero(above)
     each = [f"{named_features([row], ids, layer.id_field)}: {area_text(usable[row], 'ha')} usable in a footprint "
             f"of {area_text(footprint[row], 'ha')}" for row in rows]
-    named = "; ".join(each[:DRAWN_AREAS_SHOWN]) + (f"; and {len(each) - DRAWN_AREAS_SHOWN} more"
-                                                   if len(each) > DRAWN_AREAS_SHOWN else "")
+    named = cut_list(each, DRAWN_AREAS_SHOWN)
     return [f"{shown_path(path)}: field '{layer.usable_area_field}' | more usable land than the polygon's own area "
             f"for {named}; usable land is part of the footprint, so give at most the polygon's area (a tolerance of "
             f"{USABLE_AREA_TOLERANCE * 100:g} % is allowed), leave the field empty to use the drawn area, or draw the "

@@ -36,6 +36,7 @@ import shapely
 from siting.config.errors import InputError
 from siting.config.load import figure_beside, notice_figure, shown_path
 from siting.config.schema import SitesLayer, projected_crs_in_metres
+from siting.config.units import cut_list
 from siting.prepare.layers import (
     LONLAT_MAX_SEGMENT_DEG,
     POLYGONAL,
@@ -419,8 +420,7 @@ def point_land_problems(drawn: gpd.GeoDataFrame, placed: gpd.GeoDataFrame, clust
                     f"cluster '{cluster}' of {area_text(whole, 'ha')}")
     if not each:
         return []
-    named = "; ".join(each[:POINT_LAND_SHOWN]) + (f"; and {len(each) - POINT_LAND_SHOWN} more"
-                                                  if len(each) > POINT_LAND_SHOWN else "")
+    named = cut_list(each, POINT_LAND_SHOWN)
     return [f"{sites_path}: field '{layer.usable_area_field}' | more usable land than the whole area of the site's "
             f"cluster for {named}; a point site's usable land lies in its cluster: give it in ha (a figure in m2 is "
             f"{M2_PER_HA:,.0f} times too large: 300,000 m2 is 30 ha), or draw the site's outline as a polygon"]

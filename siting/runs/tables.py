@@ -47,6 +47,7 @@ from siting.config.units import (
     amount_text,
     bound_bn,
     cost_label,
+    cut_at,
     finite_number,
     gap_text,
     joined,
@@ -526,7 +527,9 @@ def _plural(count: int, word: str) -> str:
 def _sites_listed(pairs: Sequence[tuple[str, str]], shown: int) -> tuple[dict[str, list[str]], int]:
     """The pairs by site (site -> its products, in the pairs' order) and how many sites a list of
     at most `shown` pairs takes, whole sites only, or the first site alone when it has more (which
-    `pairs_text` then names with its count of products)."""
+    `pairs_text` then names with its count of products). One pair left over is taken too, as
+    siting/config/units.py `cut_at` shows one item past its limit: "and 1 more pair at 1 site" is
+    no shorter than the site and its product."""
     by_site: dict[str, list[str]] = {}
     for site, product in pairs:
         by_site.setdefault(site, []).append(product)
@@ -537,6 +540,8 @@ def _sites_listed(pairs: Sequence[tuple[str, str]], shown: int) -> tuple[dict[st
         taken, count = taken + 1, count + len(products)
         if count >= shown:
             break
+    if len(pairs) - count == 1:
+        taken += 1
     return by_site, taken
 
 
@@ -676,11 +681,13 @@ def _land_items(base: CaseSummary, other: CaseSummary, names: dict[str, str], sh
         why = f"; no product admitted in {shut}" if shut else ""
         return f"{names.get(site, site)} {_hectares(old)} -> {_hectares(new)} ({new - old:+,.1f}{why})"
 
-    parts = [entry(site) for site in changed[:shown]]
-    if len(changed) > shown:
+    named, rest = cut_at(changed, shown)
+    parts = [entry(site) for site in named]
+    if rest:
         everywhere = f"each run's sites.geojson gives every site's, field `{LAND_FIELD}`"
-        where = everywhere if not more else more if len(changed) <= SITES_SHOWN else f"{more} lists more; {everywhere}"
-        parts.append(f"and {_plural(len(changed) - shown, 'more site')}, "
+        whole = not cut_at(changed, SITES_SHOWN)[1]  # the list the file `more` gives is whole
+        where = everywhere if not more else more if whole else f"{more} lists more; {everywhere}"
+        parts.append(f"and {_plural(rest, 'more site')}, "
                      f"{math.fsum(change[site] for site in changed[shown:]):+,.1f} together ({where})")
     if small:
         parts.append(others if changed else others.replace("the other ", "").replace("1 other site", "1 site"))
@@ -708,8 +715,9 @@ def sites_changed_note(summaries: Sequence[CaseSummary], shown: int = TERMINAL_S
             changed = _changed_sites(base, other, added)
             if not changed:
                 continue
-            listed = "; ".join(_site_named(base, other, site, names) for site in changed[:shown])
-            cut = f"; and {len(changed) - shown:,} more ({more})" if len(changed) > shown else ""
+            named, rest = cut_at(changed, shown)
+            listed = "; ".join(_site_named(base, other, site, names) for site in named)
+            cut = f"; and {rest:,} more ({more})" if rest else ""
             new, old = (other, base) if added else (base, other)
             items.append(f"{new.label} builds on {_plural(len(changed), 'site')} that {old.label} does not: "
                          f"{listed}{cut}.")
