@@ -346,13 +346,15 @@ def opened_sites_text(result: RunResult) -> str:
 
 def rule_costs_text(table: pd.DataFrame, names: Names) -> str:
     """The terminal's rule-cost table (siting/optimize/relax.py `rule_cost_table`) under its title:
-    per rule its cost in bn yuan, the range the two solves prove it in (rounded outward, in one
-    column: siting/deliver/tables.py `shown_values`) and whether that range reaches 0
-    (`within_solver_tolerance` in words, relax.py `WITHIN_WORDS`: "yes: not proven, may be 0"):
-    86 columns, within 100. The relaxed objectives and their gaps, relative and absolute, which
-    the range is made of, are left to rule_costs.md and .csv, as a line under the table says with
-    what the range is. How the re-solves ended, as a solve says it (relax.py `said_status`), is
-    no column, its words being too long to fit beside the verdict in 120 columns: when every
+    per rule whether the range the two solves prove its cost in reaches 0 (`within_solver_tolerance`
+    in words, relax.py `WITHIN_WORDS`: "yes: not proven, may be 0"), that range (rounded outward,
+    in one column: siting/deliver/tables.py `shown_values`) and the cost, in bn yuan, headed in
+    words (relax.py `PRINTED_HEADERS`: "within solver tolerance", "range (bn yuan)", "cost (bn
+    yuan)"): 75 columns, within 80; at 60 the cost is left out, the verdict kept. The relaxed
+    objectives and their gaps, relative and absolute, which the range is made of, are left to
+    rule_costs.md and .csv, as a line under the table says with what the range is. How the
+    re-solves ended, as a solve says it (relax.py `said_status`), is no column, its words being
+    too long to fit beside the verdict in 120 columns: when every
     re-solve ended alike the title says how ("every re-solve optimal within the gap", "every
     re-solve stopped at the time limit with a plan"); otherwise each re-solve not "optimal within
     the gap" is named under the table with how it ended ("market  stopped at the time limit with
@@ -364,16 +366,17 @@ def rule_costs_text(table: pd.DataFrame, names: Names) -> str:
     same cost (relax.py `SITES_CAVEAT`). A relaxed solve whose relative gap is measured against
     a net objective near zero (its note in rule_costs.md, relax.py `NEAR_ZERO_MARK`) is named in
     a note pointing to its absolute gap."""
-    from siting.deliver.tables import display_width, shown_values, terminal_width
-    from siting.optimize.relax import NEAR_ZERO_MARK, STATUS_WORDS, in_words
+    from siting.deliver.tables import HEADERS, display_width, shown_values, terminal_width
+    from siting.optimize.relax import NEAR_ZERO_MARK, PRINTED_HEADERS, STATUS_WORDS, in_words
 
     width = terminal_width()
     sites = [(str(rule), str(added or ""), str(dropped or "")) for rule, added, dropped
              in zip(table["rule"], table["sites_added"], table["sites_dropped"], strict=True) if added or dropped]
     near_zero = [str(rule) for rule, note in zip(table["rule"], table["note"], strict=True)
                  if NEAR_ZERO_MARK in str(note or "")]
-    table = in_words(table.drop(columns=["objective_relaxed_yuan", "gap", "absolute_gap_yuan", "sites_added",
-                                         "sites_dropped"]), names)
+    table = in_words(table[["rule", "status", "within_solver_tolerance", "rule_cost_low_yuan", "rule_cost_high_yuan",
+                            "rule_cost_yuan", "note"]], names)  # in the order of PRINTED_HEADERS
+    table.attrs[HEADERS] = dict(PRINTED_HEADERS)
     ended = [(str(rule), str(status), str(words)) for rule, status, words
              in zip(table["rule"], table["status"], shown_values(table)["status"], strict=True)]
     title = "cost of each rule (objective minus the objective with that rule relaxed)"

@@ -217,8 +217,8 @@ def test_rule_costs_md_and_the_terminal_say_the_status_and_the_sites_in_words() 
     assert rule_costs_text(table, NAMES).splitlines() == [
         "cost of each rule (objective minus the objective with that rule relaxed); every re-solve optimal within "
         "the gap",
-        "rule           rule_cost_bn_yuan  rule_cost_range_bn_yuan  within_solver_tolerance  note",
-        "agglomeration               1.00             0.80 to 1.18       no: proven above 0",
+        "rule           within solver tolerance  range (bn yuan)  cost (bn yuan)  note",
+        "agglomeration       no: proven above 0     0.80 to 1.18            1.00",
         "(the range: where the gaps of the two solves prove the cost lies; the relaxed objectives and gaps: "
         "rule_costs.md)",
         "sites of the plan each relaxed solve ended on:",

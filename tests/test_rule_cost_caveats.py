@@ -70,8 +70,7 @@ def test_the_terminal_names_the_sites_of_each_relaxed_plan_and_says_they_are_one
     """The sites follow the table, one line per rule that changes any (the budget's changes
     none), by their names; the note under them says what they are."""
     lines = rule_costs_text(hand_table(), NAMES).splitlines()
-    assert lines[4:10] == [
-        "(1 more column: note; see rule_costs.csv)",
+    assert lines[4:9] == [
         "(the range: where the gaps of the two solves prove the cost lies; the relaxed objectives and gaps: "
         "rule_costs.md)",
         "sites of the plan each relaxed solve ended on:",

@@ -105,23 +105,52 @@ def test_rule_costs_md_gives_the_range_in_one_column_rounded_outward_and_says_wh
                                      "proven only to lie in rule_cost_range_bn_yuan")
 
 
-def test_the_terminal_gives_the_cost_its_range_and_whether_it_is_proven() -> None:
-    """The relaxed objectives and gaps are left to rule_costs.md, so that the cost, its range and
-    the verdict come first; how the two re-solves stopped at their time limit ended follows the
-    table, as a solve says it; the sites, all empty here, would follow that."""
-    assert rule_costs_text(hand_table(), Names()).splitlines() == [
-        "cost of each rule (objective minus the objective with that rule relaxed)",
-        "rule             rule_cost_bn_yuan  rule_cost_range_bn_yuan    within_solver_tolerance",
-        "differentiation               0.40             0.21 to 0.72         no: proven above 0",
-        "agglomeration                 0.10             0.00 to 0.30  yes: not proven, may be 0",
-        "market                        1.00            at least 0.81         no: proven above 0",
-        "budget",
-        "(1 more column: note; see rule_costs.csv)",
-        "(the range: where the gaps of the two solves prove the cost lies; the relaxed objectives and gaps: "
-        "rule_costs.md)",
-        "re-solves that did not end optimal within the gap:",
-        "  market  stopped at the time limit with a plan",
-        "  budget  stopped at the time limit without a plan"]
+#: The printed table of `hand_table`, its widest case ("differentiation", "yes: not proven, may
+#: be 0", 15 + 25 + 15 + 14 columns and two spaces between: 75): the verdict, the range and the cost.
+PRINTED = ["rule               within solver tolerance  range (bn yuan)  cost (bn yuan)",
+           "differentiation         no: proven above 0     0.21 to 0.72            0.40",
+           "agglomeration    yes: not proven, may be 0     0.00 to 0.30            0.10",
+           "market                  no: proven above 0    at least 0.81            1.00",
+           "budget"]
+
+#: How the two re-solves stopped at their time limit ended, under the table.
+STOPPED = ["re-solves that did not end optimal within the gap:", "  market  stopped at the time limit with a plan",
+           "  budget  stopped at the time limit without a plan"]
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120])
+def test_the_terminal_gives_the_cost_its_range_and_whether_it_is_proven(monkeypatch: pytest.MonkeyPatch,
+                                                                         width: int) -> None:
+    """The relaxed objectives and gaps are left to rule_costs.md, so that the verdict, the range
+    and the cost come first, headed in words: 75 columns, within 80, where the verdict was left
+    out at 86 under the files' names; at 60 the cost is left out (named as rule_costs.csv names
+    it), the verdict kept; at 120 the note, cut, fits beside them. How the two re-solves stopped
+    at their time limit ended follows the table, as a solve says it; the sites, all empty here,
+    would follow that."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    lines = rule_costs_text(hand_table(), Names()).splitlines()
+    title = "cost of each rule (objective minus the objective with that rule relaxed)"
+    if width == 60:
+        assert lines == [
+            "cost of each rule (objective minus the objective with that", "  rule relaxed)",
+            *(line[:59].rstrip() for line in PRINTED),
+            "(2 more columns: rule_cost_bn_yuan, note; see", "  rule_costs.csv)",
+            "(the range: where the gaps of the two solves prove the cost",
+            "  lies; the relaxed objectives and gaps: rule_costs.md)", *STOPPED]
+    elif width == 80:
+        assert lines == [title, *PRINTED, "(1 more column: note; see rule_costs.csv)",
+                         "(the range: where the gaps of the two solves prove the cost lies; the relaxed",
+                         "  objectives and gaps: rule_costs.md)", *STOPPED]
+    elif width == 100:
+        assert lines == [title, *PRINTED, "(1 more column: note; see rule_costs.csv)",
+                         "(the range: where the gaps of the two solves prove the cost lies; the relaxed objectives and "
+                         "gaps:", "  rule_costs.md)", *STOPPED]
+    else:
+        assert lines == [title, f"{PRINTED[0]}{' ' * 37}note", *PRINTED[1:3],
+                         f"{PRINTED[3]}  the relaxed solve stopped before its...", PRINTED[4],
+                         "(the range: where the gaps of the two solves prove the cost lies; the relaxed objectives and "
+                         "gaps: rule_costs.md)", *STOPPED]
+    assert max(len(line) for line in lines) <= width
 
 
 def test_a_range_end_of_more_than_9_digits_is_rounded_outward() -> None:

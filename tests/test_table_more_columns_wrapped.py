@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from siting.deliver.tables import display_width, text_table
+from siting.deliver.tables import HEADERS, display_width, text_table
 
 #: The calibration table of the shipped scenario that chooses its sites, in 60 columns: product,
 #: unit, planned_added and observed fit (product ncm_precursor); within_km, share and reference_plants do not.
@@ -36,3 +36,16 @@ def test_a_file_with_spaces_in_its_name_is_never_broken() -> None:
 def test_a_closing_line_that_fits_is_one_line() -> None:
     assert text_table(FRAME.iloc[:, :6], 60, "calibration.csv").splitlines()[-1] == (
         "(2 more columns: within_km, share; see calibration.csv)")
+
+
+def test_headers_in_words_are_shown_and_the_closing_line_names_the_columns_as_the_file_does() -> None:
+    """A frame giving its headers in words (`attrs[HEADERS]`, by the files' names: money in bn
+    yuan) is headed in them, as markdown_table heads it; a column left out is named as the file
+    names it, since the closing line sends the reader there. Columns: "item" 4 wide, "cost (bn
+    yuan)" 14, "range" 12, "gap (%)" 7; with two spaces between, 4 + 14 + 12 + 6 = 36 fits in 40
+    columns, 36 + 2 + 7 = 45 does not."""
+    frame = pd.DataFrame({"item": ["a"], "cost_yuan": [1.5e9], "range": ["1.00 to 2.00"], "gap": [0.01]})
+    frame.attrs[HEADERS] = {"cost_bn_yuan": "cost (bn yuan)", "gap_percent": "gap (%)"}
+    assert text_table(frame, 40, "costs.csv", labels=1).splitlines() == [
+        "item  cost (bn yuan)         range", "a               1.50  1.00 to 2.00", "(1 more column: gap_percent; see",
+        "  costs.csv)"]

@@ -573,11 +573,15 @@ def text_table(frame: pd.DataFrame, width: int = TERMINAL_WIDTH, more: str = "",
     not fit are left out with a closing line naming them (and `more`, where the whole table is),
     or, `continued`, go on in further tables under it, each beginning with the row labels again,
     so that every column is shown; that closing line wrapped (`wrap_text`), each column and the
-    file named whole; a line still wider (a long header alone) is cut at `width`; money in bn yuan
-    and gaps in percent (`in_file_units`); ids in words where the frame gives them (`shown_values`)."""
+    file named whole, the columns by the names the files give them; a line still wider (a long
+    header alone) is cut at `width`; money in bn yuan and gaps in percent (`in_file_units`); ids in
+    words where the frame gives them (`shown_values`); headers in words where the frame gives them
+    (`attrs[HEADERS]`, by the columns' names in the files, as `markdown_table` heads them)."""
     as_given = tuple(frame.attrs.get(AS_GIVEN, ()))
+    words = frame.attrs.get(HEADERS) or {}
     frame = in_file_units(shown_values(frame))
-    header = [str(c) for c in frame.columns]
+    names = [str(c) for c in frame.columns]
+    header = [str(words.get(name, name)) for name in names]
     cells = [header] + [[cut_cell(c, TERMINAL_CELL) for c in row] for row in table_cells(frame, as_given)]
     widths = [max(display_width(row[i]) for row in cells) for i in range(len(header))]  # terminal columns
     if continued and sum(widths) + 2 * (len(header) - 1) > width and len(header) > labels > 0:
@@ -602,7 +606,7 @@ def text_table(frame: pd.DataFrame, width: int = TERMINAL_WIDTH, more: str = "",
              for row in cells]
     lines = [cut_cell(line, width) for line in lines]
     if shown < len(header):
-        left = header[shown:]
+        left = names[shown:]
         glued = more.replace(" ", "\u00a0")  # the file never broken: wrap_text breaks only at spaces
         closing = (f"({len(left)} more column{'s' if len(left) != 1 else ''}: {', '.join(left)}"
                    + (f"; see {glued}" if more else "") + ")")

@@ -211,6 +211,15 @@ def rule_cost_range(base: SolveReport, relaxed: SolveReport) -> tuple[float, flo
 #: solves prove that the rule costs anything (rule_costs.csv keeps "yes" and "no").
 WITHIN_WORDS = {"yes": "yes: not proven, may be 0", "no": "no: proven above 0"}
 
+#: The printed rule-cost table's columns (siting/cli.py `rule_costs_text`), by their names in the
+#: files (rule_costs.md's), in the order printed, with the headers it gives them: the verdict first,
+#: so that it is the last column a narrow terminal leaves out (rule 15 columns, the verdict's
+#: words 25, the range 15 and the cost 14 with two spaces between: 75 columns; without the cost,
+#: 59), then the range it is read from and the point cost. rule_costs.csv and .md keep the names.
+PRINTED_HEADERS = {"rule": "rule", "within_solver_tolerance": "within solver tolerance",
+                   "rule_cost_range_bn_yuan": "range (bn yuan)", "rule_cost_bn_yuan": "cost (bn yuan)",
+                   "note": "note"}
+
 #: What the sites a relaxed plan adds or drops are (rule_costs.md's note, the terminal's): those of
 #: one plan among several of nearly the same cost, which the relaxed solve's gap does not tell apart.
 SITES_CAVEAT = ("sites_added and sites_dropped are those of the one plan the relaxed solve ended on: other plans "
