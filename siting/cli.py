@@ -274,12 +274,13 @@ def folder_named(path: Path | str) -> str:
     return home_named(path)
 
 
-def wrap_text(text: str, width: int) -> list[str]:
-    """`text` in lines of at most `width` terminal columns, the lines after the first two spaces
-    in (siting/deliver/tables.py `wrap_text`, imported when first used)."""
+def wrap_text(text: str, width: int, indent: str = "  ") -> list[str]:
+    """`text` in lines of at most `width` terminal columns, the lines after the first beginning
+    with `indent`, two spaces unless given (siting/deliver/tables.py `wrap_text`, imported when
+    first used)."""
     from siting.deliver.tables import wrap_text as wrapped
 
-    return wrapped(text, width)
+    return wrapped(text, width, indent)
 
 
 def screening_lines(screening: Mapping[str, Any], money: Callable[[float | None], str], width: int) -> list[str]:
@@ -344,6 +345,24 @@ def opened_sites_text(result: RunResult) -> str:
     return sites_built_text(result.plan, result.prepared.inputs, run_names(result).site)
 
 
+#: The fewest terminal columns `labelled_lines` leaves its text beside the labels: a label wider
+#: than the terminal allows hangs the lines after the first less deep.
+LABELLED_TEXT_MIN = 20
+
+
+def labelled_lines(label: str, room: int, text: str, width: int) -> list[str]:
+    """`text` after `label` two spaces in, the label padded to `room` terminal columns
+    (`display_width`) and two spaces ("  market  stopped at the time limit with a plan"), in lines
+    of at most `width` columns (`wrap_text`), the lines after the first hanging under the text,
+    not under the label, so that a wrapped site name never stands where a label would ("Tonghai
+    county" read as a rule); no deeper than leaves LABELLED_TEXT_MIN columns for the text."""
+    from siting.deliver.tables import display_width
+
+    lead = f"  {label}{' ' * (room - display_width(label))}  "
+    hang = min(display_width(lead), max(width - LABELLED_TEXT_MIN, 2))
+    return wrap_text(lead + text, width, " " * hang)
+
+
 def rule_costs_text(table: pd.DataFrame, names: Names) -> str:
     """The terminal's rule-cost table (siting/optimize/relax.py `rule_cost_table`) under its title:
     per rule whether the range the two solves prove its cost in reaches 0 (`within_solver_tolerance`
@@ -358,11 +377,13 @@ def rule_costs_text(table: pd.DataFrame, names: Names) -> str:
     re-solve ended alike the title says how ("every re-solve optimal within the gap", "every
     re-solve stopped at the time limit with a plan"); otherwise each re-solve not "optimal within
     the gap" is named under the table with how it ended ("market  stopped at the time limit with
-    a plan"), a line per rule, wrapped at the terminal's width.
+    a plan"), a line per rule, wrapped at the terminal's width under the words, not the rule
+    (`labelled_lines`).
 
     The sites each relaxed plan adds and drops follow the table, one line per rule that changes
     any, by their `names` ("differentiation  added: Lake park  dropped: Hill park"), wrapped at
-    the table's width, and a note that they are those of one plan among several of nearly the
+    the table's width under the sites (`labelled_lines`: a wrapped site name never stands where a
+    rule would), and a note that they are those of one plan among several of nearly the
     same cost (relax.py `SITES_CAVEAT`). A relaxed solve whose relative gap is measured against
     a net objective near zero (its note in rule_costs.md, relax.py `NEAR_ZERO_MARK`) is named in
     a note pointing to its absolute gap."""
@@ -392,14 +413,14 @@ def rule_costs_text(table: pd.DataFrame, names: Names) -> str:
         lines.append(f"re-solves that did not end {STATUS_WORDS['optimal']}:")
         room = max(display_width(rule) for rule, _ in ended)
         for rule, words in ended:
-            lines += wrap_text(f"  {rule}{' ' * (room - display_width(rule))}  {words}", width)
+            lines += labelled_lines(rule, room, words, width)
     if sites:
         lines.append("sites of the plan each relaxed solve ended on:")
         room = max(display_width(rule) for rule, _, _ in sites)
         for rule, added, dropped in sites:
-            said = [f"{word}: {'; '.join(names.site(s) for s in ids.split(','))}"
+            said = [f"{word}:\u00a0{'; '.join(names.site(s) for s in ids.split(','))}"  # no "dropped:" ending a line
                     for word, ids in (("added", added), ("dropped", dropped)) if ids]
-            lines += wrap_text(f"  {rule}{' ' * (room - display_width(rule))}  {'  '.join(said)}", width)
+            lines += labelled_lines(rule, room, "  ".join(said), width)
         lines += wrap_text("note: each is one plan among several of nearly the same cost: plans within the relaxed "
                            "solve's gap may build elsewhere, so another solve of the same relaxation (a compare run) "
                            "may add or drop other sites; read them as an example, not as the rule's proven effect",

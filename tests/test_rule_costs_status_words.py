@@ -5,7 +5,7 @@ time limit with a plan" in the progress line, rule_costs.md and the printed tabl
 solver's "feasible (not proven optimal)" stays in rule_costs.csv, for scripts (as `solver.status`
 and comparison.csv keep it). The printed table keeps what a reader needs first, the rule, the
 verdict, the proven range and the cost, within 80 columns (the verdict still at 60), and names how
-the re-solves that stopped ended under it.
+the re-solves that stopped ended under it, each wrapped line under the words, not the rule.
 
 The re-solves are made by hand, as siting/optimize/counts.py reports one: HiGHS's termination
 `maxTimeLimit` (a stop at the time limit) with a plan of 9 bn yuan and bound 8.91 bn yuan (gap
@@ -180,3 +180,79 @@ def test_the_progress_line_says_it_as_a_solve_does(monkeypatch: pytest.MonkeyPat
     assert [cost.family for cost in costs] == ["redline", "budget", "market"]
     said = [line.split(" done (")[1].split("), ")[0] for line in stream.getvalue().splitlines() if " done (" in line]
     assert said == ["redline: optimal within the gap", f"budget: {STOPPED_BARE}", f"market: {STOPPED}"]
+
+
+def plan(sites: tuple[str, ...]) -> Plan:
+    """A plan building on `sites` (ids), with nothing else in it."""
+    return Plan(pd.DataFrame(columns=["site", "cluster", "product", "year", "module", "modules", "capacity_added",
+                                      "capex_yuan"]), pd.DataFrame(), pd.DataFrame(), {}, pd.DataFrame(),
+                pd.DataFrame(), sites)
+
+
+#: The shipped case's names of the sites `sited` builds on.
+SITE_NAMES = Names(sites={"tonghai": "Tonghai county", "yimen": "Yimen county", "etdz": "Qujing ETDZ",
+                          "jiangchuan": "Jiangchuan district", "huaning": "Huaning county",
+                          "zhanyi": "Zhanyi industrial park (green hydro-aluminium park)",
+                          "malong": "Malong district"})
+
+
+def sited() -> pd.DataFrame:
+    """The base plan builds on Tonghai, Yimen and Qujing ETDZ. The red line relaxed (as in COSTS)
+    swaps Tonghai for Jiangchuan; differentiation relaxed, stopped at an iteration limit with a
+    plan of 9 bn yuan (as the market's in COSTS), adds Huaning, Zhanyi and Malong and drops
+    Tonghai and Qujing ETDZ; the budget's re-solve has no plan."""
+    costs = [RuleCost("redline", COSTS[0].report, plan(("jiangchuan", "yimen", "etdz"))),
+             RuleCost("differentiation", report("iterationLimit", 9e9, 8.91e9),
+                      plan(("yimen", "huaning", "zhanyi", "malong"))),
+             COSTS[2]]
+    return rule_cost_table(BASE, plan(("tonghai", "yimen", "etdz")), costs, SITE_NAMES)
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_wrapped_lines_under_the_table_hang_under_their_words_not_under_the_rules(
+        monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    """How a re-solve ended and the sites a relaxed plan ended on go on, where they wrap, under
+    the text after the rule's name (19 columns in, after "  differentiation  "), so that no
+    wrapped site name ("Tonghai county") stands where a rule's would; "dropped:" stays with the
+    first site it names. The table keeps the verdict at each width (at 60 the cost is left out)."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    lines = rule_costs_text(sited(), SITE_NAMES).splitlines()
+    first_row = lines[lines.index("rule             within solver tolerance  range (bn yuan)"
+                              + ("  cost (bn yuan)" if width > 60 else "")) + 1]
+    assert first_row.startswith("redline               no: proven above 0     0.40 to 0.60")
+    under = lines[lines.index("re-solves that did not end optimal within the gap:"):]
+    under = under[:next(i for i, line in enumerate(under) if line.startswith("note: "))]
+    hang = " " * 19
+    if width == 60:
+        assert under == [
+            "re-solves that did not end optimal within the gap:",
+            "  differentiation  stopped at an iteration or node limit",
+            f"{hang}with a plan",
+            "  budget           stopped at the time limit without a plan",
+            "sites of the plan each relaxed solve ended on:",
+            "  redline          added: Jiangchuan district",
+            f"{hang}dropped: Tonghai county",
+            "  differentiation  added: Huaning county; Zhanyi industrial",
+            f"{hang}park (green hydro-aluminium park); Malong",
+            f"{hang}district  dropped: Tonghai county; Qujing",
+            f"{hang}ETDZ"]
+    elif width == 80:
+        assert under == [
+            "re-solves that did not end optimal within the gap:",
+            "  differentiation  stopped at an iteration or node limit with a plan",
+            "  budget           stopped at the time limit without a plan",
+            "sites of the plan each relaxed solve ended on:",
+            "  redline          added: Jiangchuan district  dropped: Tonghai county",
+            "  differentiation  added: Huaning county; Zhanyi industrial park (green",
+            f"{hang}hydro-aluminium park); Malong district  dropped: Tonghai",
+            f"{hang}county; Qujing ETDZ"]
+    else:
+        assert under == [
+            "re-solves that did not end optimal within the gap:",
+            "  differentiation  stopped at an iteration or node limit with a plan",
+            "  budget           stopped at the time limit without a plan",
+            "sites of the plan each relaxed solve ended on:",
+            "  redline          added: Jiangchuan district  dropped: Tonghai county",
+            "  differentiation  added: Huaning county; Zhanyi industrial park (green hydro-aluminium park);",
+            f"{hang}Malong district  dropped: Tonghai county; Qujing ETDZ"]
+    assert max(len(line) for line in lines) <= width

@@ -532,9 +532,10 @@ _FIGURE = re.compile(r"(?<![\w.,])(\d(?:[\d,.]*\d)?) ")
 _LABELLED = re.compile(r"(?<!\S)(\S+) ([-+]?\d[\d,.]*\u00a0?%(?:[,;)]+(?=\s|$)|$))")
 
 
-def wrap_text(text: str, width: int) -> list[str]:
+def wrap_text(text: str, width: int, indent: str = "  ") -> list[str]:
     """`text` in lines of at most `width` terminal columns (`wrap_columns`: a Chinese character
-    takes two, as the terminal draws it), the lines after the first indented by two spaces, broken
+    takes two, as the terminal draws it), the lines after the first beginning with `indent` (two
+    spaces unless given: a hanging indent under a label, as "  market  " leads its text), broken
     at spaces but never between a figure and the word after it ("400,000 t/yr", "0.24 s"), inside
     the money unit ("0.49 bn yuan"), nor inside a hyphenated word; a word longer than a line has a
     line of its own. A line never starts with a bare "%", and a list item's label stays with the
@@ -542,8 +543,9 @@ def wrap_text(text: str, width: int) -> list[str]:
     The spaces a line breaks at are dropped, others kept, as textwrap keeps them."""
     glued = _FIGURE.sub("\\1\u00a0", text).replace(" %", "\u00a0%")
     glued = glued.replace(MONEY_UNIT, MONEY_UNIT.replace(" ", "\u00a0"))
-    glued = _LABELLED.sub(lambda m: m[0] if display_width(m[0]) > width - 2 else f"{m[1]}\u00a0{m[2]}", glued)
-    return [line.replace("\u00a0", " ") for line in wrap_columns(glued, width, "  ")]
+    room = width - display_width(indent)
+    glued = _LABELLED.sub(lambda m: m[0] if display_width(m[0]) > room else f"{m[1]}\u00a0{m[2]}", glued)
+    return [line.replace("\u00a0", " ") for line in wrap_columns(glued, width, indent)]
 
 
 def _columns_start(text: str, columns: int) -> str:
