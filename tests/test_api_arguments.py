@@ -131,7 +131,7 @@ def test_run_compare_and_sweep_name_their_output_folder_out(folder: Path):
     assert problems(siting.sweep, scenario, {BUFFER: [0, 500]}, notes) == said
     assert problems(siting.compare, [scenario, scenario], variants=["strict"]) == [
         "variants strict | no scenario file of the comparison defines a variant named 'strict' (defined: none); "
-        "name one of those"]
+        "none of them has variants: drop variants, or add 'strict' to a file's variants"]
     assert problems(siting.run, folder / "scenario.yaml", "") == [
         "out | must name a folder, or be None (got ''); give e.g. out='outputs/run1'"]
 

@@ -4,7 +4,9 @@ scenarios/yunnan_2024_strict_redline.yaml), is told those files stand for its va
 `siting solve A.yaml --variant V` is (tests/test_unknown_variant_extending_files.py): the one
 whose name holds the variant asked ("compare it instead"), else every one; none already in the
 comparison (a file of the comparison that defines none is offered the files that extend it in
-turn). Solves nothing. The small scenario of tests/data/small (`folder`, tests/conftest.py),
+turn). With nothing to offer there is nothing to name: the file named like the variant that is
+compared already is said to be ("drop --variant"), else the files are said to have no variants.
+Solves nothing. The small scenario of tests/data/small (`folder`, tests/conftest.py),
 run from its folder."""
 
 from __future__ import annotations
@@ -49,17 +51,19 @@ def test_every_extending_file_not_compared_is_named_when_none_is_named_like_the_
         "extends scenario_cells.yaml: compare it instead"]
 
 
-def test_the_file_named_like_the_variant_already_compared_is_not_offered_again(
+def test_the_file_named_like_the_variant_already_compared_is_said_to_be(
         folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(folder)
     siblings(folder)
     assert refused_lines(folder, capsys, ["compare", "scenario.yaml", "scenario_strict_redline.yaml", "--variant",
                                           "strict"]) == [
-        "error: 1 problem in the input:", HEAD.format("strict") + "name one of those"]
+        "error: 1 problem in the input:", HEAD.format("strict") + "scenario_strict_redline.yaml, which extends "
+        "scenario.yaml, is in the comparison already: drop --variant"]
 
 
-def test_without_extending_files_the_message_is_as_before(folder: Path, capsys: pytest.CaptureFixture[str],
-                                                         monkeypatch: pytest.MonkeyPatch):
+def test_without_extending_files_the_files_are_said_to_have_no_variants(
+        folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(folder)
     assert refused_lines(folder, capsys, ["compare", "scenario.yaml", "--variant", "strict"]) == [
-        "error: 1 problem in the input:", HEAD.format("strict") + "name one of those"]
+        "error: 1 problem in the input:", HEAD.format("strict") + "none of them has variants: drop --variant, or add "
+        "'strict' to a file's variants"]

@@ -16,7 +16,8 @@ from siting.config.errors import InputError
 
 MISSING = "missing.yaml: no such scenario file; check its path (a relative path starts at the current folder)"
 VARIANT = ("{name} zz | no scenario file of the comparison that could be read defines a variant named 'zz' "
-           "(defined: none; missing.yaml could not be read, so its variants are not known); name one of those")
+           "(defined: none; missing.yaml could not be read, so its variants are not known); none of those read has "
+           "variants: drop {name}, or mend missing.yaml if 'zz' is one of its variants")
 OUT = ("{name} | the output folder is a folder without a .siting-run marker, holding files siting did not write: "
        "mine.txt (got notes); choose another folder, or empty this one: a run replaces only an empty folder or one "
        "it wrote")

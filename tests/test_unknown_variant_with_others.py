@@ -57,7 +57,7 @@ def test_compare_names_a_variant_no_file_defines_beside_the_sets_problem(folder:
     assert lines == ["error: 3 problems in the input:", f"  - {THREADS}",
                      f"  - {THREADS.replace('scenario.yaml', 'other.yaml')}",
                      "  - --variant nope | no scenario file of the comparison defines a variant named 'nope' "
-                     "(defined: none); name one of those"]
+                     "(defined: none); none of them has variants: drop --variant, or add 'nope' to a file's variants"]
 
 
 def test_an_unknown_variant_is_not_said_to_meet_the_base_runs_folder(folder: Path, capsys, monkeypatch):

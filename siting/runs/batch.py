@@ -31,6 +31,7 @@ from siting.config.load import (
     LoadedScenario,
     Override,
     absolute_paths,
+    extending_files,
     extending_hint,
     home_path,
     load_scenario,
@@ -386,16 +387,40 @@ def compared_cases(paths: Sequence[Path], time_limit_s: float | None, variants: 
     for name in dict.fromkeys(variants or ()):
         if name not in defined:
             readable = " that could be read" if unlisted else ""
-            given = [home_path(p) for p in paths]
-            hints = [hint for hint in (extending_hint(p, name, shown_path(p), "compare", given)
-                                       for p in dict.fromkeys(bare)) if hint]
-            ending = "; ".join(["name one of those"] * bool(defined or not hints) + hints)
+            ending = unknown_variant_ending(name, defined, bare, [home_path(p) for p in paths], unread, variants_name)
             problems.append(f"{variants_name} {name} | no scenario file of the comparison{readable} defines a variant "
                             f"named '{name}' (defined: {', '.join(defined) or 'none'}{unknown}); {ending}")
     if not problems and len(cases) < 2:
         problems.append(f"{paths_name} | needs at least two scenarios (or one file with variants) to compare")
     # a variant's fault is found by every load of its file, a base file's by each file extending it
     return cases, inputs, named_problems(problems, raised, paths)
+
+
+def unknown_variant_ending(name: str, defined: Sequence[str], bare: Sequence[Path], given: Sequence[Path],
+                           unread: Sequence[str], variants_name: str) -> str:
+    """What to do about the variant `name` that no scenario file of a comparison defines, the
+    end of its problem (`compared_cases`). `defined` are the variants the files define, `bare`
+    the files read that define none, `given` the comparison's files, `unread` those that could
+    not be read (as the messages name them), `variants_name` what the problems call the variants
+    (`--variant`, `variants`). With variants defined: "name one of those", then the files beside
+    a bare file that extend it (`extending_hint`: they stand for its variants). With none, there
+    is nothing to name: a file named like `name` that extends a bare file and is compared already
+    is said to be ("drop --variant"), the other extending files are offered, and without any of
+    those the files are said to have no variants, with what to do instead."""
+    hints = [hint for hint in (extending_hint(p, name, shown_path(p), "compare", given)
+                               for p in dict.fromkeys(bare)) if hint]
+    if defined:
+        return "; ".join(["name one of those", *hints])
+    compared = {p.resolve() for p in given}
+    already = [f"{shown_path(other)}, which extends {shown_path(p)}, is in the comparison already: drop "
+               f"{variants_name}" for p in dict.fromkeys(bare) for other in extending_files(p)
+               if name.casefold() in other.stem.casefold() and other.resolve() in compared]
+    if already or hints:
+        return "; ".join([*already, *hints])
+    if unread:
+        return (f"none of those read has variants: drop {variants_name}, or mend {', '.join(unread)} if "
+                f"'{name}' is one of {'its' if len(unread) == 1 else 'their'} variants")
+    return f"none of them has variants: drop {variants_name}, or add '{name}' to a file's variants"
 
 
 def raised_by(raised: dict[str, list[str]], path: Path, problems: Sequence[str]) -> list[str]:
