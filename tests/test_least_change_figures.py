@@ -99,3 +99,25 @@ def test_a_target_lowered_to_a_decimal_has_no_trailing_zeros() -> None:
     describe = Describer(strict(), UNITS)
     conflict = describe.conflict(RuleInstance("capacity_target", ("P", 2030)), 0.5)
     assert conflict.change == "lower the P target for 2030 by 0.5 t/yr, to 29.5 t/yr"
+
+
+@pytest.mark.parametrize(("target", "hectares", "needs", "change"), [
+    # 130.5 less 10.5 is 120: the target read as "130" (rounded half to even) would not add up
+    (130.5, 6.0, "needs 130.5 t/yr by 2030; existing capacity gives 0 t/yr, so 130.5 t/yr must be added",
+     "lower the P target for 2030 by 10.5 t/yr, to 120 t/yr"),
+    # 30.25 less 10.3 is 19.95: not "needs 30.2 t/yr" (3 significant figures), nor "to 19.9 t/yr"
+    (30.25, 1.0, "needs 30.25 t/yr by 2030; existing capacity gives 0 t/yr, so 30.25 t/yr must be added",
+     "lower the P target for 2030 by 10.3 t/yr, to 19.95 t/yr"),
+    # a whole target is shown as before
+    (130.0, 6.0, "needs 130 t/yr by 2030; existing capacity gives 0 t/yr, so 130 t/yr must be added",
+     "lower the P target for 2030 by 10 t/yr, to 120 t/yr"),
+])
+def test_a_target_with_decimals_is_shown_as_given(target: float, hectares: float, needs: str, change: str) -> None:
+    """Each of the two sites has `hectares` of land (10 t/yr of p a hectare): 20 t/yr, or 120
+    with 6 ha each. The diagnosis states the P target as the scenario gives it, decimals and all,
+    and what must be added with them (nothing stands), so that the least change's two figures,
+    the change rounded up to 3 significant figures (10.25 -> 10.3) and what the target becomes,
+    add up to the target as read."""
+    lines = explained(strict(capacity_target_units={("P", 2030): target}, **land({"s1": hectares, "s2": hectares})))
+    assert lines[1].startswith(f"  - the P target {needs} (the eligible land")
+    assert lines[-1] == f"the least change that makes a plan possible: {change}"

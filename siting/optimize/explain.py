@@ -932,28 +932,61 @@ def _shown_up(value: float, unit: str) -> float:
 
 def _lowered_to(whole: float, by: float, unit: str) -> float:
     """What a target of `whole` becomes when lowered by `by` (both in `unit`): `whole` less `by`
-    as `_amount` shows it (`_shown_up`), rounded down to the precision of that figure, so that
-    the two figures stated add up to the target (to within that precision) and the target stated
+    as `_amount` shows it (`_shown_up`), rounded down to the precision of that figure or of the
+    target as given (`_given_step`: 0.5 for 450.5), the finer, so that the two figures stated add
+    up to the target as `_target_amount` shows it (450.5 less 27.5 is 423) and the target stated
     is never more than the change allows; never below 0."""
     if by <= 0:
         return whole
-    step = _shown_step(by, unit)
+    step = _shown_step(by, unit) if unit == "yuan" else min(_shown_step(by, unit), _given_step(whole))
     return max(math.floor((whole - _shown_up(by, unit)) / step + 1e-6) * step, 0.0)
+
+
+def _given_step(value: float) -> float:
+    """The precision a figure is given at: 1 for a whole number, else 10**-d for its d decimals
+    (at most 6, as `_target_amount` shows them): 0.1 for 450.5, 0.01 for 30.25."""
+    text = f"{abs(value):.6f}".rstrip("0")
+    return 10.0 ** -len(text.split(".")[1]) if not text.endswith(".") else 1.0
 
 
 def _amount_to(value: float, by: float, unit: str) -> str:
     """A target lowered to `value` (`_lowered_to`), in words, in the terms its change `by` is
     shown in, so that the two figures add up to the target as read: a whole number as `_amount`
-    gives it, else at the precision of the change and without trailing zeros ("413 GWh/yr" beside
-    "by 87 GWh/yr", "29.876 t/yr" beside "by 0.124 t/yr", "29.5 t/yr" beside "by 0.5 t/yr"); an
-    amount of yuan in bn yuan where the change is (0.01 bn yuan or more), else in whole yuan
-    ("99,995,000,000 yuan" beside "by 5,000,000 yuan", not "100.00 bn yuan"); nothing, "0 yuan"."""
+    gives it, else at the precision of the change or of its own decimals (a target given with
+    decimals keeps them: `_target_amount`), the finer, and without trailing zeros ("413 GWh/yr"
+    beside "by 87 GWh/yr", "29.876 t/yr" beside "by 0.124 t/yr", "29.5 t/yr" beside "by 0.5 t/yr",
+    "19.95 t/yr" for 30.25 beside "by 10.3 t/yr"); an amount of yuan in bn yuan where the change
+    is (0.01 bn yuan or more), else in whole yuan ("99,995,000,000 yuan" beside "by 5,000,000
+    yuan", not "100.00 bn yuan"); nothing, "0 yuan"."""
     if unit == "yuan":
         return f"{value / 1e9:,.2f} bn yuan" if by >= 1e7 and value > 0 else f"{value:,.0f} yuan"
     if by <= 0 or abs(value - round(value)) < 1e-9:
         return _amount(value, unit)
-    decimals = max(0, -math.floor(math.log10(_shown_step(by, unit)) + 1e-9))
+    step = min(_shown_step(by, unit), _given_step(value))
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
     return f"{f'{value:,.{decimals}f}'.rstrip('0').rstrip('.')} {unit}".strip()
+
+
+def _target_amount(value: float, unit: str) -> str:
+    """A target as the scenario gives it, in words: a whole number or an amount of yuan as
+    `_amount` gives it ("450 GWh/yr", "100.00 bn yuan"), else with its decimals and without
+    trailing zeros ("450.5 GWh/yr", not "450 GWh/yr"; "12.345 t/yr", not "12.3 t/yr"), as
+    `_amount_to` gives the figure a target is lowered to, so that the change and that figure add
+    up to the target as read. Decimals past the sixth (float noise) are not shown."""
+    if unit == "yuan" or abs(value - round(value)) < 1e-9:
+        return _amount(value, unit)
+    return f"{f'{value:,.6f}'.rstrip('0').rstrip('.')} {unit}".strip()
+
+
+def _needed_amount(target: float, standing: float, unit: str) -> str:
+    """What a target of `target` needs added to the capacity `standing` (both in `unit`), in
+    words: with a target given with decimals and a whole standing capacity, with the target's
+    decimals (`_target_amount`: "417.5 GWh/yr" for 450.5 less 33, not "418 GWh/yr"), else as
+    `_amount` gives it; never below 0."""
+    needed = max(target - standing, 0.0)
+    if needed > 0 and abs(standing - round(standing)) < 1e-9:
+        return _target_amount(needed, unit)
+    return _amount(needed, unit)
 
 
 def _count(n: int, noun: str) -> str:
@@ -1628,8 +1661,8 @@ class Describer:
         blocked = lead_time_blocked(self.inputs, members, year)
         # the sum of the clusters' room, as the land, hosting and open-site rules give it per cluster
         addable = sum(v for (_c, p), v in room.items() if p in members and p not in blocked)
-        text = (f"the {self.words.product(group)} target needs {self.fmt(target, unit)} by {year}; {standing_words}, "
-                f"so {self.fmt(max(target - standing, 0.0), unit)} must be added")
+        text = (f"the {self.words.product(group)} target needs {_target_amount(target, unit)} by {year}; "
+                f"{standing_words}, so {_needed_amount(target, standing, unit)} must be added")
         if len(blocked) == len(members):
             text += f", but {lead_time_text(self, blocked, year)}"
             return {"sentence": text, "unit": unit, "alternative": lead_time_change(self, blocked, year),
@@ -1666,13 +1699,13 @@ class Describer:
         settings: tuple[tuple[Any, ...], ...] = (("targets", "capacity_ceiling_factor"),)
         reach_year, reach_goal, later = ceiling_reach(inputs, group) or (year, goal, 0.0)
         if phi * goal >= reach_goal + later + largest:
-            term = f"{factor}, {self.fmt(goal, unit)}"
+            term = f"{factor}, {_target_amount(goal, unit)}"
         else:
             reached = "the target" if len(goals) <= 1 else f"the {reach_year} target"
             module = f" plus the largest module, {self.fmt(largest, unit)}," if largest > 0 else ""
             committed = (f" plus the committed capacity online after {reach_year} by {inputs.YEARS[-1]}, "
                          f"{self.fmt(later, unit)}," if later > 0 else "")
-            term = f"{reached}, {self.fmt(reach_goal, unit)},{committed}{module} which is more than {factor}"
+            term = f"{reached}, {_target_amount(reach_goal, unit)},{committed}{module} which is more than {factor}"
             settings = (("targets", "capacity", group, reach_year), *settings)
         text = (f"{self.words.product(group)} capacity may not exceed {self.fmt(ceiling, unit)} in "
                 f"{inputs.YEARS[-1]} ({term})")
@@ -2196,7 +2229,7 @@ def _capacity_finding(describe: Describer, group: str, year: int, target: float)
                       f"{lead_time_change(describe, blocked, year)}")
     clusters = "; ".join(f"{describe.words.cluster(c)} {describe.fmt(v, unit)} "
                          f"({_count(len(describe.sites_in(c)), 'site')})" for c, v in per_cluster.items())
-    text = (f"capacity target {describe.words.product(group)} {year}: needs {describe.fmt(target, unit)}, "
+    text = (f"capacity target {describe.words.product(group)} {year}: needs {_target_amount(target, unit)}, "
             f"{standing_words}, and the eligible land can add at most "
             f"{describe.fmt(addable, unit)}"
             + (f" ({'; '.join(limited)})" if limited else "")
@@ -2709,7 +2742,7 @@ def _build_rate_finding(describe: Describer, group: str, year: int, target: floa
     years = (f"in {decided[0]}" if len(decided) == 1 else f"in {decided[0]} and {decided[1]}" if len(decided) == 2
              else f"from {decided[0]} to {decided[-1]}")  # the plan's years are consecutive
     keys = " or ".join(key.split(":")[0] for key in _rate_settings(inputs).split("; "))
-    return (f"capacity target {describe.words.product(group)} {year}: needs {describe.fmt(target, unit)}, "
+    return (f"capacity target {describe.words.product(group)} {year}: needs {_target_amount(target, unit)}, "
             f"{standing_words}, and the eligible land could add {describe.fmt(addable, unit)}, but the build rate "
             f"({_rate_settings(inputs)}, per site and year) lets the {_count(len(sites), 'site')} with room decide at "
             f"most {describe.fmt(most, unit)} of it that counts by {year} (modules decided {years}), short by "
