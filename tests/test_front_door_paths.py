@@ -270,8 +270,8 @@ def test_a_product_s_resources_are_checked_with_its_schema_problems(base: Path):
          "resources_t_per_unit: {phosphate_rock: 2.0, manganese: 0.1}")
     assert problems(load_scenario, "small/scenario.yaml") == [
         "small/catalog.yaml:10: products.fepo4.output_value_yuan_per_unit | replaced by price_yuan_per_unit; give the "
-        "price by price path and year, e.g. price_yuan_per_unit: {observed: {2022: 22000, 2023: 15000, 2024: "
-        "10000}}",
+        "price by price path and year, in yuan/t, e.g. price_yuan_per_unit: {base: {2022: 12000, 2023: 12000, 2024: "
+        "12000}} (the 12000 given, in every year)",
         "small/catalog.yaml:13: products.fepo4.resources_t_per_unit.manganese | no entry for resource 'manganese' in "
         "resources; add its price and import terms there"]
     edit(base / "small" / "catalog.yaml", "lithium_clay: {unit: t, price_yuan_per_t: 50,",

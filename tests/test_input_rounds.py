@@ -110,7 +110,7 @@ BROKEN_SECTIONS = {
     "a catalog price broken": (
         CATALOG, "{base: {2023: 50000, 2024: 40000}", "{base: {2023: 50000, 2024: x}",
         "catalog.yaml:18: products.lfp.price_yuan_per_unit.base.2024 | must be a number (got 'x'); write the "
-        "number alone, in yuan/unit, e.g. 10000"),
+        "number alone, in yuan/t, e.g. 50000 (its base price for 2023)"),
     # the scenario's price_path and every product's prices name paths of a broken mapping
     "catalog price paths broken": (
         CATALOG, 'price_paths: {base: "invented prices, falling", flat: "invented prices, constant"}',

@@ -352,7 +352,7 @@ LFP_YEAR = ("catalog.yaml:18: products.lfp.price_yuan_per_unit.base | no price f
      "'fepo5'); choose one of: fepo4, lfp, cells"),
     ("flat: {2023: 40000, 2024: 40000}}\n    modules:\n      - {id: lfp", "flat: {2023: x, 2024: 40000}}\n    "
      "modules:\n      - {id: lfp", "catalog.yaml:18: products.lfp.price_yuan_per_unit.flat.2023 | must be a number "
-     "(got 'x'); write the number alone, in yuan/unit, e.g. 10000"),
+     "(got 'x'); write the number alone, in yuan/t, e.g. 50000 (its base price for 2023)"),
 ], ids=["a module's capex", "a repeated module id", "an unknown input", "a price on the other path"])
 def test_a_missing_price_year_comes_with_the_other_problems_of_the_catalog(folder: Path, old: str, new: str,
                                                                           problem: str):

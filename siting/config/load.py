@@ -1660,12 +1660,17 @@ def _key_as_written(locator: Locator, loc: tuple[Any, ...], key: Any
 
 def format_validation_errors(locator: Locator, model: type[BaseModel], error: ValidationError,
                              price_paths: list[str] | None = None,
-                             units: Mapping[str, tuple[str, str]] | None = None) -> list[str]:
+                             units: Mapping[str, tuple[str, str]] | None = None,
+                             prices: Mapping[str, tuple[str, str]] | None = None,
+                             data: Mapping[str, Any] | None = None) -> list[str]:
     """One problem per pydantic error, at the file and line that wrote the key; one per figure by
     price path and year given in another shape, with an example under `price_paths`
     (`shape_problems`). `units`: product or target group -> (its catalog unit per year, an
     example figure in it), for the fix of a figure in units/yr given as no number
-    (`product_units`, `number_fix`); None where the catalog is not known."""
+    (`product_units`, `number_fix`); None where the catalog is not known. `prices`: product ->
+    (the unit of its figures in yuan/unit, an example price), with `data`, the file as read, for
+    the fix of a price given as no number or under its old key (`catalog_product_prices`,
+    `replaced_hint`)."""
     problems, errors = shape_problems(locator, model, error.errors(), price_paths)
     problems, errors = invalid_key_problems(locator, errors, problems)
     # A key given under its old name is reported once, as replaced, not also as missing.
@@ -1685,7 +1690,7 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
         written = None if loc and loc[-1] == "[key]" else _written_number(locator, bare, got)
         shown = written or _shown(got)
         if err["type"] == "extra_forbidden" and str(loc[-1]) in REPLACED_KEYS:
-            problems.append(f"{where}: {key} | replaced by {REPLACED_KEYS[str(loc[-1])]}")
+            problems.append(f"{where}: {key} | replaced by {replaced_hint(str(loc[-1]), bare, data, prices)}")
         elif err["type"] == "extra_forbidden":
             options = allowed_keys(model, loc[:-1])
             close = close_key(str(loc[-1]), options)
@@ -1715,7 +1720,7 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
         elif err["type"] == "path_type":
             problems.append(f"{where}: {key} | {path_type_problem(got, _written_number(locator, bare, got))}")
         elif err["type"] in TYPE_HINTS:
-            problems.append(f"{where}: {key} | {type_problem(err['type'], shown, model, bare, units)}")
+            problems.append(f"{where}: {key} | {type_problem(err['type'], shown, model, bare, units, prices)}")
         elif err["type"] in ("literal_error", "enum"):
             problems.append(f"{where}: {key} | {plain_message(err['msg'])} (got {shown}); give one of those")
         else:  # a rule's message may say itself what was given
@@ -1914,13 +1919,17 @@ def field_description(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str
 
 
 def number_fix(model: type[BaseModel], loc: tuple[Any, ...],
-               units: Mapping[str, tuple[str, str]] | None = None) -> str:
+               units: Mapping[str, tuple[str, str]] | None = None,
+               prices: Mapping[str, tuple[str, str]] | None = None) -> str:
     """How to write the figure at `loc` of `model` that was given as no number: the number alone,
     in the unit its description ends with, with an example in that unit ("write the number alone,
     in bn yuan, e.g. 0.5"); without a unit known, the number alone. A figure in units/yr of a
     product or target group that `units` gives (product or group -> (unit per year, example),
     `product_units`), named on the way to it (`targets.capacity.cells.2024`), is in that
-    product's unit ("in GWh/yr, e.g. 10")."""
+    product's unit ("in GWh/yr, e.g. 10"); one in yuan/unit of a product that `prices` gives
+    (`catalog_product_prices`) is in yuan per that product's unit, and a price has the
+    product's own price as its example ("in yuan/GWh, e.g. 500000000 (its base price for 2023)"),
+    the other figures none."""
     name, description = field_description(model, loc)
     unit = re.search(r"\(([^()]*)\)$", description)
     how, example = NUMBER_EXAMPLES.get(unit.group(1), ("", "")) if unit else ("", "")
@@ -1929,17 +1938,23 @@ def number_fix(model: type[BaseModel], loc: tuple[Any, ...],
         own = next((units[str(k)] for k in loc if str(k) in units), None)
         if own is not None:
             how, example = f"in {own[0]}", own[1]
+    if unit and unit.group(1) == "yuan/unit" and prices:
+        priced = next((prices[str(k)] for k in loc if str(k) in prices), None)
+        if priced is not None:
+            how, example = f"in {priced[0]}", priced[1] if name == "price_yuan_per_unit" else ""
     return "write the number alone" + (f", {how}" if how else "") + (f", e.g. {example}" if example else "")
 
 
 def type_problem(kind: str, shown: str, model: type[BaseModel], loc: tuple[Any, ...],
-                 units: Mapping[str, tuple[str, str]] | None = None) -> str:
+                 units: Mapping[str, tuple[str, str]] | None = None,
+                 prices: Mapping[str, tuple[str, str]] | None = None) -> str:
     """What is wrong with the value `shown` (as `_shown` shows it) given at `loc` of `model`, of
     the pydantic error type `kind` (one of TYPE_HINTS), and how to fix it: "must be a number (got
-    '0.5 bn'); write the number alone, in bn yuan, e.g. 0.5" (`number_fix`, with `units`)."""
+    '0.5 bn'); write the number alone, in bn yuan, e.g. 0.5" (`number_fix`, with `units` and
+    `prices`)."""
     what, fix = TYPE_HINTS[kind]
     if kind in ("float_parsing", "float_type"):
-        fix = number_fix(model, loc, units)
+        fix = number_fix(model, loc, units, prices)
     return f"{what} (got {shown}); {fix}"
 
 
@@ -1981,6 +1996,66 @@ def catalog_product_units(data: Mapping[str, Any]) -> dict[str, tuple[str, str]]
                       and not isinstance(m.get("capacity"), bool) and 0 < m["capacity"] < math.inf]
         units[str(product)] = (per_year(unit), amount_text(max(capacities)).replace(",", "") if capacities else "")
     return units
+
+
+def catalog_product_prices(data: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    """Product -> (the unit of its figures per unit, an example price in it, labelled) of a
+    catalog as read (`data`), which failed its schema, for the fix of a figure in yuan/unit given
+    as no number (`number_fix`) and of a price under its old key (`replaced_hint`): "cells" ->
+    ("yuan/GWh", "500000000 (its base price for 2023)"), the product's first price that is a
+    positive number (price paths and years in the order written), else no example. A product
+    without a unit written as text is left out."""
+    products = data.get("products")
+    prices: dict[str, tuple[str, str]] = {}
+    for product, spec in (products.items() if isinstance(products, Mapping) else ()):
+        unit = spec.get("unit") if isinstance(spec, Mapping) else None
+        if not isinstance(unit, str) or not unit.strip():
+            continue
+        by_path = spec.get("price_yuan_per_unit")
+        found = [(f"{number:.15g}", f"its {path} price for {year}")
+                 for path, years in (by_path.items() if isinstance(by_path, Mapping) else ())
+                 for year, number in (years.items() if isinstance(years, Mapping) else ())
+                 if _positive_number(number)]
+        prices[str(product)] = (f"yuan/{unit.strip()}", f"{found[0][0]} ({found[0][1]})" if found else "")
+    return prices
+
+
+def _positive_number(value: Any) -> bool:
+    """Whether `value` as read is a number (not true/false) above 0 and finite."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < math.inf
+
+
+def replaced_hint(old: str, loc: tuple[Any, ...], data: Mapping[str, Any] | None,
+                  prices: Mapping[str, tuple[str, str]] | None) -> str:
+    """What replaced the key `old` given at `loc` and how to write it (`REPLACED_KEYS`). A
+    product's old output_value_yuan_per_unit in the catalog as read (`data`) is told the unit of
+    the product's prices (`prices`: `catalog_product_prices`), and its example is written under
+    the catalog's first price path with the first figure the old key gave that is a positive
+    number, in every year of the example: "in yuan/GWh, e.g. price_yuan_per_unit: {base: {2022:
+    400000000, ...}} (the 400000000 given, in every year)", not the 22000 of a product in t; the
+    shape alone where it gave none."""
+    own = next((prices[str(k)] for k in loc[:-1] if prices and str(k) in prices), None)
+    if old != "output_value_yuan_per_unit" or own is None or not isinstance(data, Mapping):
+        return REPLACED_KEYS[old]
+    spec: Any = data
+    for key in loc[:-1]:
+        spec = spec.get(key) if isinstance(spec, Mapping) else None
+    value = _first_positive(spec.get(old) if isinstance(spec, Mapping) else None)
+    paths = data.get("price_paths")
+    path = str(next(iter(paths))) if isinstance(paths, Mapping) and paths else "observed"
+    years = ", ".join(f"{year}: {'...' if value is None else f'{value:.15g}'}" for year in EXAMPLE_YEARS)
+    given = "" if value is None else f" (the {value:.15g} given, in every year)"
+    return (f"price_yuan_per_unit; give the price by price path and year, in {own[0]}, e.g. price_yuan_per_unit: "
+            f"{{{path}: {{{years}}}}}{given}")
+
+
+def _first_positive(value: Any) -> float | None:
+    """The first number above 0 in `value` as read: itself, or within its mappings and lists
+    (in the order written); None where there is none."""
+    if _positive_number(value):
+        return float(value)
+    inner = value.values() if isinstance(value, Mapping) else value if isinstance(value, list) else ()
+    return next((found for item in inner if (found := _first_positive(item)) is not None), None)
 
 
 def percent_values(model: BaseModel, loc: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], float]]:
@@ -3603,7 +3678,7 @@ def read_catalog(path: Path) -> tuple[Catalog | None, yaml.Node | None, CatalogK
         origin = catalog_origin(path, node, data.get("products"))
         problems = format_validation_errors(Locator([(origin, data)], origin), Catalog, exc,
                                             [str(p) for p in paths] if isinstance(paths, dict) else None,
-                                            catalog_product_units(data))
+                                            catalog_product_units(data), catalog_product_prices(data), data)
         found = Faults.of(exc)
         part, faults = salvaged(Catalog, data, found)
         keys = CatalogKeys(faults.keys(data, "products"), faults.keys(data, "price_paths"),
