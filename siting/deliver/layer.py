@@ -26,6 +26,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -106,6 +107,29 @@ class OutputLayer:
     @property
     def field_names(self) -> list[str]:
         return [name for name, _kind in self.fields]
+
+    @cached_property
+    def _columns(self) -> dict[str, list[Any]]:
+        """The columns `column` has read so far (name -> values), kept with the layer."""
+        return {}
+
+    def column(self, name: str) -> list[Any]:
+        """`frame[name].tolist()`: the column's values in the frame's order, read from the frame
+        once per layer and kept (a GeoDataFrame's column costs some 50 us to read, and an export
+        reads each layer's fields for its GeoJSON, its style and several times for the web map).
+        The list is the layer's own: not to be changed, as the frame is not once the layer is made.
+        Raises KeyError where the frame has no column `name`."""
+        found = self._columns.get(name)
+        if found is None:
+            found = self._columns[name] = self.frame[name].tolist()
+        return found
+
+    def rows(self, columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """`records(self.frame, columns)`, each column read once per layer (`column`): each
+        feature's fields as a new dict of `columns` (every column of the frame but `geometry`
+        where None), in the frame's order."""
+        names = [c for c in self.frame.columns if c != "geometry"] if columns is None else list(columns)
+        return [dict(zip(names, row, strict=True)) for row in zip(*(self.column(c) for c in names), strict=True)]
 
 
 def records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:
@@ -323,7 +347,7 @@ def feature_collection_text(layer: OutputLayer) -> str:
     if coordinates is None:  # a geometry `coordinate_lists` leaves to shapely's mapping
         coordinates = [_lists(shapely.geometry.mapping(g)["coordinates"]) for g in geometries]
     features = []
-    for props, geometry, coords in zip(records(layer.frame, names), geometries, coordinates, strict=True):
+    for props, geometry, coords in zip(layer.rows(names), geometries, coordinates, strict=True):
         features.append({"type": "Feature", "id": props["id"], "properties": props,
                          "geometry": {"type": geometry.geom_type, "coordinates": coords}})
     # allow_nan=False: JSON has no NaN or Infinity; a non-finite value is a bug, never written.

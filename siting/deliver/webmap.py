@@ -362,7 +362,7 @@ def largest_built(sites: OutputLayer) -> float:
     frame = sites.frame
     if "capex_yuan" not in frame.columns or "status" not in frame.columns:
         return 0.0
-    return max((float(c or 0.0) for c, s in zip(frame["capex_yuan"], frame["status"], strict=True)
+    return max((float(c or 0.0) for c, s in zip(sites.column("capex_yuan"), sites.column("status"), strict=True)
                 if str(s) == "built"), default=0.0)
 
 
@@ -379,7 +379,7 @@ def site_features(sites: OutputLayer, products: Sequence[str], years: Sequence[i
     largest = largest_built(sites) if marker_top_yuan is None else float(marker_top_yuan)
     grouped: dict[str, list[dict[str, Any]]] = {s: [] for s in STATUS_LABELS}
     points = _geometries([g if g.geom_type == "Point" else shapely.point_on_surface(g) for g in frame.geometry])
-    for row, point in zip(_records(frame), points, strict=True):
+    for row, point in zip(sites.rows(), points, strict=True):
         status = str(row["status"])
         colour = STATUS_COLOURS.get(status, GREY)
         built = status == "built"
@@ -415,7 +415,7 @@ def sites_label(status: str, count: int, marker_top_yuan: float = 0.0) -> str:
 
 def cluster_features(clusters: OutputLayer, products: Sequence[str]) -> list[dict[str, Any]]:
     features = []
-    for row, geometry in zip(_records(clusters.frame), _geometries(clusters.frame.geometry), strict=True):
+    for row, geometry in zip(clusters.rows(), _geometries(clusters.frame.geometry), strict=True):
         name = str(row.get("name") or row["id"])
         rows = [("cluster", str(row["id"])), ("sites built on", str(row["sites_built_on"])),
                 ("capex", bn_yuan(float(row["capex_yuan"])))]
@@ -451,7 +451,7 @@ def redline_features(redline: OutputLayer) -> list[dict[str, Any]]:
     every product and for some (`exclusion_reach`)."""
     features = []
     colours = redline_colours([str(c) for c in redline.frame["category"]])
-    for row, geometry in zip(_records(redline.frame), _geometries(redline.frame.geometry), strict=True):
+    for row, geometry in zip(redline.rows(), _geometries(redline.frame.geometry), strict=True):
         category = str(row["category"])
         used = bool(row["used"])
         colour = colours[category] if used else GREY
@@ -491,7 +491,7 @@ SETBACK_HATCH = (
 
 def zone_features(zones: OutputLayer) -> list[dict[str, Any]]:
     features = []
-    for row, geometry in zip(_records(zones.frame), _geometries(zones.frame.geometry), strict=True):
+    for row, geometry in zip(zones.rows(), _geometries(zones.frame.geometry), strict=True):
         buffer = row["kind"] == "buffer"
         title = (f"Red-line buffer: {quantity(float(row['max_distance_m']))} m" if buffer
                  else f"Setback up to {quantity(float(row['max_distance_m']))} m")
@@ -537,7 +537,7 @@ def source_features(sources: OutputLayer, years: Sequence[int], colours: Mapping
     and in the QGIS style; each with its status, supply, whether the plan may use it and what it
     ships per year."""
     features = []
-    for row, geometry in zip(_records(sources.frame), _geometries(sources.frame.geometry), strict=True):
+    for row, geometry in zip(sources.rows(), _geometries(sources.frame.geometry), strict=True):
         hollow = unused_prospective(row["status"], row["in_model"])
         rows = [("resource", str(row["resource"])), ("status", str(row["status"])),
                 ("supply", f"{quantity(float(row['supply_t_per_yr']))} t/yr"),
@@ -583,7 +583,7 @@ def flow_features(flows: OutputLayer, years: Sequence[int], colours: Mapping[str
              zip(*(frame[c] for c in tonnes), strict=True)] if tonnes and len(frame) else [0.0] * len(frame)
     top = max(peaks, default=0.0)
     features = []
-    for n, (row, geometry) in enumerate(zip(_records(frame), _geometries(frame.geometry), strict=True)):
+    for n, (row, geometry) in enumerate(zip(flows.rows(), _geometries(frame.geometry), strict=True)):
         rows = [("resource", str(row["resource"])),
                 ("road distance", f"{measure(float(row['km']))} km (straight line x detour factor)")]
         rows += [(str(t), f"{quantity(float(row.get(f'tonnes_{t}', 0.0)))} t/yr") for t in years]
@@ -605,12 +605,12 @@ def on_site_features(sites: OutputLayer | None, sources: OutputLayer | None, yea
     without the layers. The raw-material flows' overlay holds them."""
     if sites is None or sources is None or "on_site_sources" not in sites.frame.columns:
         return []
-    at = {str(row["id"]): (row, point) for row, point in zip(_records(sources.frame), _geometries(
+    at = {str(row["id"]): (row, point) for row, point in zip(sources.rows(), _geometries(
         [g if g.geom_type == "Point" else shapely.point_on_surface(g) for g in sources.frame.geometry]), strict=True)}
     frame = sites.frame
     names = frame_site_names(frame)
     features = []
-    for row, name in zip(_records(frame), names, strict=True):
+    for row, name in zip(sites.rows(), names, strict=True):
         drawn = [(t, float(row.get(f"on_site_t_{t}") or 0.0)) for t in years]
         for source in (k for k in str(row.get("on_site_sources") or "").split(",") if k in at):
             if not any(v > 0 for _t, v in drawn):
@@ -650,7 +650,7 @@ def unlined_flows(flows: OutputLayer | None, plan_flows: pd.DataFrame | None) ->
     Without `plan_flows`, none."""
     if plan_flows is None or not len(plan_flows):
         return []
-    drawn = {_leg_key(row) for row in _records(flows.frame)} if flows is not None else set()
+    drawn = {_leg_key(row) for row in flows.rows()} if flows is not None else set()
     ordered = product_flow_rows(plan_flows)
     rows = [dict(zip(ordered.columns, values, strict=True)) for values in ordered.itertuples(index=False)]
     return [row for row in rows if float(row["units"]) > 0 and _leg_key(row) not in drawn]
@@ -702,7 +702,7 @@ def hub_points(hubs: OutputLayer | None) -> dict[str, dict[str, Any]]:
     """Hub node -> its point on the page (`_geometries`), from the hubs layer."""
     if hubs is None:
         return {}
-    rows = _records(hubs.frame)
+    rows = hubs.rows()
     return {str(row["node"]): geometry for row, geometry in zip(rows, _geometries(hubs.frame.geometry), strict=True)
             if row["kind"] == "hub"}
 
@@ -754,7 +754,7 @@ def place_names(sites: OutputLayer | None, hubs: OutputLayer | None) -> dict[tup
     if sites is not None and len(sites.frame):
         frame = sites.frame
         names.update({("site", str(i)): n for i, n in zip(frame["id"], frame_site_names(frame), strict=True)})
-    for row in _records(hubs.frame) if hubs is not None else []:
+    for row in hubs.rows() if hubs is not None else []:
         name = str(row.get("name") or row["node"])
         if row["kind"] == "gateway":
             names[("gateway", str(row["node"]))] = f"{name} (gateway)"
@@ -795,7 +795,7 @@ def product_flow_features(flows: OutputLayer, products: Sequence[str], units: Ma
     product's popups call the widest the widest drawn and give the most a leg without a line
     carries."""
     frame = flows.frame
-    rows = _records(frame)
+    rows = flows.rows()
     geometries = _geometries(frame.geometry)
     colours = product_colours([*products, *sorted({str(r["product"]) for r in rows} - set(products))])
     tops: dict[str, float] = {}
@@ -849,7 +849,7 @@ def hub_features(hubs: OutputLayer) -> list[dict[str, Any]]:
     """The hubs (white dots) and the gateway (a larger dot under them, where it lies at a hub),
     the ends of the product flows, each with its popup."""
     features = []
-    rows = list(zip(_records(hubs.frame), _geometries(hubs.frame.geometry), strict=True))
+    rows = list(zip(hubs.rows(), _geometries(hubs.frame.geometry), strict=True))
     for row, geometry in sorted(rows, key=lambda item: item[0]["kind"] != "gateway"):
         name = str(row.get("name") or row["node"])
         if row["kind"] == "gateway":
@@ -882,7 +882,7 @@ def product_flows_note(flows: OutputLayer | None, products: Sequence[str], units
     if not lined and not unlined:
         return ""
     order = {p: i for i, p in enumerate(products)}
-    rows = sorted([*(_records(flows.frame) if lined and flows is not None else []), *unlined],
+    rows = sorted([*(flows.rows() if lined and flows is not None else []), *unlined],
                   key=lambda row: order.get(str(row["product"]), len(order)))
     shown = list(dict.fromkeys(flow_unit(row, units) for row in rows))
     mixed = f" (products are in different units: {', '.join(shown)})" if len(shown) > 1 else ""
@@ -949,7 +949,7 @@ def gateway_hub(hubs: OutputLayer | None) -> str:
     """The name of the hub the gateway stands at (the same point in the hubs layer), "" for none."""
     if hubs is None or not len(hubs.frame):
         return ""
-    rows = list(zip(_records(hubs.frame), hubs.frame.geometry, strict=True))
+    rows = list(zip(hubs.rows(), hubs.frame.geometry, strict=True))
     gates = [geometry for row, geometry in rows if row["kind"] == "gateway"]
     return next((str(row.get("name") or row["node"]) for row, geometry in rows
                  if row["kind"] == "hub" and any(geometry.equals(g) for g in gates)), "")
