@@ -2429,8 +2429,8 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
         if extra.sources:
             notes.append("Sources:\n" + "\n".join(textwrap.fill(s, 58, subsequent_indent="  ")
                                                   for s in extra.sources))
-        lay_out_margin(figure, entries, "\n\n".join(notes), [heading], letters)
-        clear_title(figure, heading)
+        margin = lay_out_margin(figure, entries, "\n\n".join(notes), [heading], letters)
+        clear_title(figure, heading, margin)
     return figure
 
 
@@ -2456,9 +2456,11 @@ def _margin(figure: Figure, entries: Callable[[float, float], tuple[list[object]
     return legend, text
 
 
-def _shortfall(figure: Figure, legend: Legend, notes: Annotation) -> tuple[float, float]:
+def _shortfall(figure: Figure, legend: Legend, notes: Annotation) -> tuple[float, float, Bbox]:
     """How far (pixels) the notes run below the page's bottom edge and the legend or the notes
-    past its right edge, PAGE_EDGE points kept free; 0 or less where they fit."""
+    past its right edge, PAGE_EDGE points kept free; 0 or less where they fit. Then the legend's
+    box as measured (display coordinates), which stays its box until the page or the legend
+    changes."""
     renderer = figure.canvas.get_renderer()
     edge = PAGE_EDGE * figure.dpi / 72
     page = figure.bbox
@@ -2469,7 +2471,7 @@ def _shortfall(figure: Figure, legend: Legend, notes: Annotation) -> tuple[float
         notes_box = notes.get_window_extent(renderer)
     finally:
         notes.xycoords = anchor
-    return edge - notes_box.y0, max(legend_box.x1, notes_box.x1) - (page.x1 - edge)
+    return edge - notes_box.y0, max(legend_box.x1, notes_box.x1) - (page.x1 - edge), legend_box
 
 
 def grow_page(figure: Figure, inches: float, anchored: Sequence[Text] = ()) -> None:
@@ -2515,7 +2517,11 @@ def lay_out_margin(figure: Figure, entries: Callable[[float, float], tuple[list[
     page grows at the bottom by whole PAGE_STEP_IN steps until the notes fit (`grow_page`, which
     keeps the `anchored` texts in place too). `entries(font, spacing)` gives the legend's handles
     and labels for that font (points) and row spacing; `lettering` fits their texts to the fonts.
-    Returns the legend and the notes."""
+    Returns the legend and the notes. Where the page keeps its size, the notes are left hanging
+    from the legend's box as measured for the fit (their `xycoords`, display coordinates): the
+    legend's box wherever nothing moves it, so that neither `clear_title` nor drawing the notes
+    lays the legend out again to find it (about 30 ms of CPU each); where the page grows, they
+    hang from the legend itself."""
     measured: dict[tuple[float, float], tuple[float, float, float, int]] = {}  # fonts -> spacing, shortfall, rows
     for n, style in enumerate(MARGIN_STYLES):
         font, spacing, notes_font = style
@@ -2524,7 +2530,7 @@ def lay_out_margin(figure: Figure, entries: Callable[[float, float], tuple[list[
                                                                          *measured[font, notes_font]):
             continue
         legend, text = _margin(figure, entries, notes, style, lettering)
-        below, past = _shortfall(figure, legend, text)
+        below, past, legend_box = _shortfall(figure, legend, text)
         if (below <= 0 and past <= 0) or last:
             break
         measured[font, notes_font] = (spacing, below, past, len(legend.get_texts()))
@@ -2533,6 +2539,8 @@ def lay_out_margin(figure: Figure, entries: Callable[[float, float], tuple[list[
     if below > 0:
         step = PAGE_STEP_IN * figure.dpi
         grow_page(figure, PAGE_STEP_IN * math.ceil(below / step), anchored)
+    else:
+        text.xycoords = legend_box
     return legend, text
 
 
@@ -2579,19 +2587,26 @@ def grow_page_top(figure: Figure, inches: float, anchored: Sequence[Text] = ()) 
         text.set_position((x, 1 - (1 - y) * old / new))
 
 
-def clear_title(figure: Figure, heading: Text) -> None:
+def clear_title(figure: Figure, heading: Text, margin: tuple[Legend, Annotation] | None = None) -> None:
     """Make the page taller at the top, in whole PAGE_STEP_IN steps, until the title `heading`
     ends TITLE_GAP points above the map's frame and the legends (`grow_page_top`, which keeps
-    the title in place from the top and all else from the bottom); nothing where it does."""
+    the title in place from the top and all else from the bottom); nothing where it does.
+    `margin`: the legend and the notes `lay_out_margin` made; where the notes hang from the
+    legend's box as measured (a `Bbox`), that is the legend's box here, not laid out again, and
+    where the page grows they hang from the legend itself again, as drawn after the move."""
     renderer = figure.canvas.get_renderer()
+    known = margin is not None and isinstance(margin[1].xycoords, Bbox)
     tops = [ax.get_window_extent(renderer).y1 for ax in figure.axes]
-    tops += [legend.get_window_extent(renderer).y1 for legend in figure.legends]
+    tops += [margin[1].xycoords.y1 if known and legend is margin[0] else legend.get_window_extent(renderer).y1
+             for legend in figure.legends]
     if not tops:
         return
     short = max(tops) + TITLE_GAP * figure.dpi / 72 - heading.get_window_extent(renderer).y0
     if short > 0:
         step = PAGE_STEP_IN * figure.dpi
         grow_page_top(figure, PAGE_STEP_IN * math.ceil(short / step), [heading])
+        if known:
+            margin[1].xycoords = margin[0]
 
 
 def _span(years: Sequence[int]) -> str:
