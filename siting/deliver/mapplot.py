@@ -613,6 +613,9 @@ class LabelPlacer:
         #: Boxes labels keep off, as rows (x0, y0, x1, y1) in display coordinates; `_count` rows used.
         self._taken = np.empty((64, 4))
         self._count = 0
+        #: The `_count` boxes kept off as shapely boxes, made once after each `block` for the
+        #: leaders tried (`_leader_through`) rather than for each; None: not made since.
+        self._taken_shapes: np.ndarray | None = None
         #: Round symbols labels keep off, as rows (x, y, radius, gap) in display coordinates; `_round`
         #: rows used.
         self._circles = np.empty((64, 4))
@@ -631,6 +634,8 @@ class LabelPlacer:
         #: The polygons of the lines kept off with `block_lines(hiding=True)` (display coordinates),
         #: by what it returned: the areas a label that must be placed keeps its box off.
         self._hidden_areas: dict[int, np.ndarray] = {}
+        #: HIDDEN_SHARE of each of `_hidden_areas`' polygons' areas, by the same key, measured once.
+        self._hidden_shares: dict[int, np.ndarray] = {}
         self._next_key = 0
         #: The leaders drawn (`place`), as straight lines in display coordinates: a later label
         #: keeps its box off them, as off a label.
@@ -647,6 +652,7 @@ class LabelPlacer:
             self._taken = np.concatenate([self._taken, np.empty_like(self._taken)])
         self._taken[self._count] = (box.x0, box.y0, box.x1, box.y1)
         self._count += 1
+        self._taken_shapes = None
 
     def block_circle(self, x: float, y: float, radius_points: float, gap_points: float = 0.0) -> None:
         """Keep labels off a round symbol of `radius_points` (to the outer edge of its outline)
@@ -690,6 +696,7 @@ class LabelPlacer:
         polygons = parts[np.isin(kind, [3])]
         if hiding and len(polygons):
             self._hidden_areas[self._next_key] = shapely.transform(polygons, self.ax.transData.transform)
+            self._hidden_shares[self._next_key] = HIDDEN_SHARE * shapely.area(self._hidden_areas[self._next_key])
         self._next_key += 1
         return self._line_keys[-1]
 
@@ -701,6 +708,7 @@ class LabelPlacer:
         self._line_keys = [self._line_keys[i] for i in kept]
         self._line_hiding = [self._line_hiding[i] for i in kept]
         self._hidden_areas = {k: v for k, v in self._hidden_areas.items() if k not in keys}
+        self._hidden_shares = {k: v for k, v in self._hidden_shares.items() if k not in keys}
 
     def _crossing(self, boxes: Sequence[Bbox], hiding_only: bool = False) -> np.ndarray:
         """The length (display units) of the lines kept off (`block_lines`) that each of the
@@ -777,9 +785,11 @@ class LabelPlacer:
         coordinates) runs through the boxes kept off (labels, the north arrow, the scale bar)."""
         if leader is None or not self._count:
             return 0.0
-        taken = self._taken[: self._count]
-        boxes = shapely.box(taken[:, 0], taken[:, 1], taken[:, 2], taken[:, 3])
-        return float(shapely.length(shapely.intersection(boxes, shapely.LineString([leader[:2], leader[2:]]))).sum())
+        if self._taken_shapes is None:
+            taken = self._taken[: self._count]
+            self._taken_shapes = shapely.box(taken[:, 0], taken[:, 1], taken[:, 2], taken[:, 3])
+        line = shapely.LineString([leader[:2], leader[2:]])
+        return float(shapely.length(shapely.intersection(self._taken_shapes, line)).sum())
 
     def block_flows(self, geometries: Sequence[shapely.Geometry] | np.ndarray, widths_points: Sequence[float]) -> None:
         """Keep labels off the lines of `geometries` (shapely lines in data coordinates, e.g. the
@@ -819,9 +829,9 @@ class LabelPlacer:
             return 0.0
         shape = shapely.box(box.x0, box.y0, box.x1, box.y1)
         total = 0.0
-        for polygons in self._hidden_areas.values():
+        for key, polygons in self._hidden_areas.items():
             shared = shapely.area(shapely.intersection(polygons, shape))
-            total += float(shared[shared > HIDDEN_SHARE * shapely.area(polygons)].sum())
+            total += float(shared[shared > self._hidden_shares[key]].sum())
         return total
 
     def _on_leaders(self, box: Bbox) -> float:
