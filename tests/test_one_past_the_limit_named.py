@@ -11,6 +11,8 @@ import json
 from pathlib import Path
 
 import pytest
+from test_config_refusals import LAYER_IDS, committed
+from test_layer_input import eight_sites
 
 from siting.config.errors import NoSolution
 from siting.config.load import unknown_site_problems, unknown_value
@@ -18,8 +20,6 @@ from siting.config.units import cut_at, cut_list
 from siting.optimize.results import _whole
 from siting.runs.tables import pairs_text
 from tests.conftest import run_bad
-from tests.test_config_refusals import LAYER_IDS, committed
-from tests.test_layer_input import eight_sites
 
 
 @pytest.mark.parametrize(("items", "limit", "shown", "rest"), [
