@@ -232,24 +232,26 @@ def test_a_missing_lifetime_is_told_its_typical_value_unit_and_source(base: Path
 
 #: How the small catalog writes fepo4's prices.
 FEPO4_PRICES = "price_yuan_per_unit: {base: {2023: 12000, 2024: 10000}, flat: {2023: 10000, 2024: 10000}}"
-#: The end of the message of a price given in another shape, under the small catalog's price paths.
-PRICE_FIX = ("write it as e.g. price_yuan_per_unit: {base: {2022: 22000, 2023: 15000, 2024: 10000}, flat: {2022: "
-             "10000, 2023: 10000, 2024: 10000}}, in yuan per unit of the product, under each price path of "
-             "price_paths")
+#: The end of the message of a price given in another shape: in fepo4's unit, t, under the small
+#: catalog's first price path (tests/test_catalog_price_unit_example.py).
+PRICE_FIX = "in yuan/t, under each price path of price_paths"
 
 
-@pytest.mark.parametrize(("written", "got"), [
-    ("price_yuan_per_unit: 10000", "10000"),
-    ("price_yuan_per_unit: {2023: 12000, 2024: 10000}", "years 2023, 2024 with no price path above them"),
-    ("price_yuan_per_unit: {base: [12000, 10000], flat: 10000}", "'base': a list; 'flat': 10000"),
+@pytest.mark.parametrize(("written", "got", "example"), [
+    ("price_yuan_per_unit: 10000", "10000", "{base: {2022: 10000, 2023: 10000, 2024: 10000}} (the 10000 given, in "
+     "every year)"),
+    ("price_yuan_per_unit: {2023: 12000, 2024: 10000}", "years 2023, 2024 with no price path above them",
+     "{base: {2023: 12000, 2024: 10000}} (the prices given, under base)"),
+    ("price_yuan_per_unit: {base: [12000, 10000], flat: 10000}", "'base': a list; 'flat': 10000",
+     "{base: {2022: 12000, 2023: 12000, 2024: 12000}} (the 12000 given, in every year)"),
 ])
-def test_a_price_in_another_shape_is_one_problem_with_an_example(base: Path, written: str, got: str):
+def test_a_price_in_another_shape_is_one_problem_with_an_example(base: Path, written: str, got: str, example: str):
     """Before: "must be a mapping of keys to values ...; write one 'key: value' line per entry under
     it", and for years without a path, four problems, two telling to quote the years as text."""
     edit(base / "small" / "catalog.yaml", FEPO4_PRICES, written)
     assert problems(load_scenario, "small/scenario.yaml") == [
         f"small/catalog.yaml:10: products.fepo4.price_yuan_per_unit | must give prices by price path, then year (got "
-        f"{got}); {PRICE_FIX}"]
+        f"{got}); write it as e.g. price_yuan_per_unit: {example}, {PRICE_FIX}"]
 
 
 def test_an_import_price_in_another_shape_is_told_its_shape(base: Path):

@@ -1535,7 +1535,9 @@ def _is_shape_error(err: Any, depth: int) -> bool:
 
 
 def shape_problems(locator: Locator, model: type[BaseModel], errors: list[Any],
-                   price_paths: list[str] | None = None) -> tuple[list[str], list[Any]]:
+                   price_paths: list[str] | None = None,
+                   prices: Mapping[str, tuple[str, str]] | None = None,
+                   data: Mapping[str, Any] | None = None) -> tuple[list[str], list[Any]]:
     """One problem per figure given by price path and year (price_yuan_per_unit,
     import_price_yuan_per_t) whose shape is wrong, however many errors pydantic found in it, with
     a one-line example of the right shape under the catalog's own `price_paths` (when known); and
@@ -1543,7 +1545,12 @@ def shape_problems(locator: Locator, model: type[BaseModel], errors: list[Any],
 
         products.lfp.price_yuan_per_unit | must give prices by price path, then year (got years 2022 and
         2024 with no price path above them); write it as e.g. price_yuan_per_unit: {observed: {2022: ...}}, ...
-    """
+
+    A product's price, with the unit of its prices known (`prices`: `catalog_product_prices`) and
+    the file as read (`data`), is told in that unit with what it gave as the example, under the
+    first price path (`own_price_example`): "write it as e.g. price_yuan_per_unit: {base: {2022:
+    400000000, 2023: 400000000, 2024: 400000000}} (the 400000000 given, in every year), in yuan/GWh",
+    not the generic 22000 "in yuan per unit of the product"."""
     fields: dict[tuple[Any, ...], list[Any]] = {}
     rest = []
     for err in errors:
@@ -1567,12 +1574,16 @@ def shape_problems(locator: Locator, model: type[BaseModel], errors: list[Any],
                 if len(e["loc"]) == len(field) + 1 and not isinstance(e["loc"][-1], int)]
         paths = (price_paths or ["observed", "flat_2024"])[:2]
         values = [first, (flat,) * len(EXAMPLE_YEARS)]
-        example = ", ".join(f"{p}: {{{', '.join(f'{y}: {v}' for y, v in zip(EXAMPLE_YEARS, values[i], strict=True))}}}"
-                            for i, p in enumerate(paths))
+        example = "{" + ", ".join(
+            f"{p}: {{{', '.join(f'{y}: {v}' for y, v in zip(EXAMPLE_YEARS, values[i], strict=True))}}}"
+            for i, p in enumerate(paths)) + "}"
+        own = next((prices[str(k)] for k in field[:-1] if prices and str(k) in prices), None)
+        if name == "price_yuan_per_unit" and own is not None and isinstance(data, Mapping):
+            example, unit = own_price_example(_read_at(data, _bare(field)), paths[0]), own[0]
         bare = _bare(tuple(found[0]["loc"]))
         origin = locator.origin(bare)
         problems.append(f"{origin.where(bare)}: {origin.key(mapping_keys_as_text(model, field))} | must give {what} "
-                        f"by price path, then year (got {'; '.join(got)}); write it as e.g. {name}: {{{example}}}, "
+                        f"by price path, then year (got {'; '.join(got)}); write it as e.g. {name}: {example}, "
                         f"in {unit}, under each price path of price_paths")
     return problems, rest
 
@@ -1671,7 +1682,7 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
     (the unit of its figures in yuan/unit, an example price), with `data`, the file as read, for
     the fix of a price given as no number or under its old key (`catalog_product_prices`,
     `replaced_hint`)."""
-    problems, errors = shape_problems(locator, model, error.errors(), price_paths)
+    problems, errors = shape_problems(locator, model, error.errors(), price_paths, prices, data)
     problems, errors = invalid_key_problems(locator, errors, problems)
     # A key given under its old name is reported once, as replaced, not also as missing.
     replaced = {(tuple(e["loc"][:-1]), REPLACED_KEYS[str(e["loc"][-1])].split(";")[0].strip())
@@ -2037,16 +2048,35 @@ def replaced_hint(old: str, loc: tuple[Any, ...], data: Mapping[str, Any] | None
     own = next((prices[str(k)] for k in loc[:-1] if prices and str(k) in prices), None)
     if old != "output_value_yuan_per_unit" or own is None or not isinstance(data, Mapping):
         return REPLACED_KEYS[old]
-    spec: Any = data
-    for key in loc[:-1]:
-        spec = spec.get(key) if isinstance(spec, Mapping) else None
-    value = _first_positive(spec.get(old) if isinstance(spec, Mapping) else None)
     paths = data.get("price_paths")
     path = str(next(iter(paths))) if isinstance(paths, Mapping) and paths else "observed"
-    years = ", ".join(f"{year}: {'...' if value is None else f'{value:.15g}'}" for year in EXAMPLE_YEARS)
-    given = "" if value is None else f" (the {value:.15g} given, in every year)"
     return (f"price_yuan_per_unit; give the price by price path and year, in {own[0]}, e.g. price_yuan_per_unit: "
-            f"{{{path}: {{{years}}}}}{given}")
+            f"{own_price_example(_read_at(data, (*loc[:-1], old)), path)}")
+
+
+def _read_at(data: Any, loc: tuple[Any, ...]) -> Any:
+    """The value at the key path `loc` of a file as read (`data`); None where a key on the way is
+    not there or lies under no mapping."""
+    for key in loc:
+        data = data.get(key) if isinstance(data, Mapping) else None
+    return data
+
+
+def own_price_example(value: Any, path: str) -> str:
+    """A product's prices by price path and year written as the example of a fix, under the price
+    path `path`, from what a file gave in another shape or under an old key (`value`, as read):
+    prices by year, each a number above 0, as given ("{base: {2023: 500000000, 2024: 400000000}}
+    (the prices given, under base)"); else the first number above 0 in it in every year of the
+    example ("{base: {2022: 400000000, 2023: 400000000, 2024: 400000000}} (the 400000000 given, in
+    every year)"); the shape alone ("{base: {2022: ..., 2023: ..., 2024: ...}}") where it gave none."""
+    if (isinstance(value, Mapping) and value and all(_positive_number(v) for v in value.values())
+            and all(isinstance(k, int) and not isinstance(k, bool) for k in value)):
+        years = ", ".join(f"{year}: {figure:.15g}" for year, figure in value.items())
+        return f"{{{path}: {{{years}}}}} (the prices given, under {path})"
+    figure = _first_positive(value)
+    years = ", ".join(f"{year}: {'...' if figure is None else f'{figure:.15g}'}" for year in EXAMPLE_YEARS)
+    given = "" if figure is None else f" (the {figure:.15g} given, in every year)"
+    return f"{{{path}: {{{years}}}}}{given}"
 
 
 def _first_positive(value: Any) -> float | None:
