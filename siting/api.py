@@ -89,7 +89,7 @@ from siting.config.schema import (
     is_schema_comment,
     number_text,
 )
-from siting.config.units import per_year
+from siting.config.units import cut_list, per_year
 from siting.config.urls import is_url, url_words
 from siting.deliver.folders import check_destination, input_files, scenario_folder, staging_problems
 from siting.optimize.results import Plan, SteadyState, time_limit_named
@@ -556,10 +556,10 @@ def _table_problem(table: pd.DataFrame, named: str, wanted: str, instead: str) -
     kind, its shape (rows x columns) and its first columns, with one of its columns (a Series) or
     `instead` (a dict, a list) as the fix."""
     kind = f"{type(table).__module__.split('.')[0]} {type(table).__name__}"  # pandas DataFrame, geopandas GeoDataFrame
-    names = [str(c) for c in table.columns[:5]] + (["..."] if len(table.columns) > 5 else [])
+    names = cut_list([str(c) for c in table.columns], 5, ", ")  # past 5, "and N more"
     rows, columns = table.shape
     shape = (f"{rows} row{'s' * (rows != 1)} x {columns} column{'s' * (columns != 1)}"
-             + (f": {', '.join(names)}" if names else ""))
+             + (f": {names}" if names else ""))
     column = f"df[{table.columns[0]!r}]" if columns else "df['<column>']"
     return (f"{named} | must be {wanted}, not a table (got a {kind} of {shape}); give one of its columns ({column}, "
             f"a Series) or {instead}")

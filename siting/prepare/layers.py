@@ -2615,7 +2615,8 @@ def price_scale_notices(frame: gpd.GeoDataFrame, column: str, field_name: str, s
     land price in yuan/ha: the column's name says which) is likely given in another unit: a
     tariff above TARIFF_MAX_YUAN_PER_KWH (fen/kWh, yuan/MWh), a land price above 0 and below
     LAND_PRICE_MIN_YUAN_PER_HA (万 yuan/亩, yuan/m2). A notice, not a refusal: the plan is solved
-    with the figures as given. `field_name`: the field as the file names it; `shown`: the file."""
+    with the figures as given. `field_name`: the field as the file names it; `shown`: the file.
+    The figures follow the features, cut where their names are: past 5, "and N more"."""
     values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
     if "tariff" in column:
         slip = np.nan_to_num(values, nan=0.0) > TARIFF_MAX_YUAN_PER_KWH
@@ -2628,8 +2629,7 @@ def price_scale_notices(frame: gpd.GeoDataFrame, column: str, field_name: str, s
     if not slip.any():
         return []
     limit = TARIFF_MAX_YUAN_PER_KWH if "tariff" in column else LAND_PRICE_MIN_YUAN_PER_HA
-    figures = ", ".join(figure_beside(v, limit, grouped=False) for v in values[slip][:5]) + (
-        ", ..." if slip.sum() > 5 else "")
+    figures = cut_list([figure_beside(v, limit, grouped=False) for v in values[slip]], 5, ", ")  # as the features
     return [f"{shown}: field '{field_name}' | {what[0]} for {features_where(frame, slip, id_field)} (got {figures}): "
             f"given in {what[1]}? {what[2][0].upper()}{what[2][1:]}; the plan uses the figures as given"]
 

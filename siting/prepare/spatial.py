@@ -455,7 +455,8 @@ def point_land_notices(placed: gpd.GeoDataFrame, drawn_ids: Sequence[str], sites
     """A notice naming the point sites of `placed` (placed in their clusters, with `usable_area_ha`)
     with more than POINT_USABLE_NOTICE_HA of usable land, likely typed in m2; a notice, not a
     refusal (`point_land_problems` refuses more than the cluster's area). `drawn_ids`: the sites'
-    ids in the file's order, which names them; `sites_path` names the file and `layer` its fields."""
+    ids in the file's order, which names them; `sites_path` names the file and `layer` its fields.
+    The figures follow the sites, cut where their names are: past POINT_LAND_SHOWN, "and N more"."""
     if "usable_area_ha" not in placed.columns or not len(placed):
         return []
     usable = pd.to_numeric(placed["usable_area_ha"], errors="coerce").to_numpy(dtype=float)
@@ -465,8 +466,7 @@ def point_land_notices(placed: gpd.GeoDataFrame, drawn_ids: Sequence[str], sites
         return []
     row_of = {site: row for row, site in enumerate(drawn_ids)}
     rows = [row_of[site] for site in placed["id"].to_numpy()[large]]
-    figures = ", ".join(ha_beside(v, POINT_USABLE_NOTICE_HA) for v in usable[large][:POINT_LAND_SHOWN]) + (
-        ", ..." if large.sum() > POINT_LAND_SHOWN else "")
+    figures = cut_list([ha_beside(v, POINT_USABLE_NOTICE_HA) for v in usable[large]], POINT_LAND_SHOWN, ", ")
     return [f"{sites_path}: field '{layer.usable_area_field}' | more than {POINT_USABLE_NOTICE_HA:,.0f} ha usable at "
             f"a point site for {named_features(rows, list(drawn_ids), layer.id_field)} (got {figures}): given in m2? "
             "It is in ha (300,000 m2 is 30 ha); the plan uses the figures as given"]
