@@ -8,10 +8,10 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from test_explain import explained, five_sites, strict
+from test_explain import explained, five_sites, ore_inputs, strict
 from test_families import land
 
-from siting.optimize.explain import Describer, RuleInstance, relax_text
+from siting.optimize.explain import Describer, RuleInstance, presolve_findings, relax_text
 
 UNITS = {"p": "t", "q": "t"}
 HOSTING = "[constraints.differentiation.max_clusters_per_product.p]"
@@ -121,3 +121,23 @@ def test_a_target_with_decimals_is_shown_as_given(target: float, hectares: float
     lines = explained(strict(capacity_target_units={("P", 2030): target}, **land({"s1": hectares, "s2": hectares})))
     assert lines[1].startswith(f"  - the P target {needs} (the eligible land")
     assert lines[-1] == f"the least change that makes a plan possible: {change}"
+
+
+@pytest.mark.parametrize(("goal", "target", "change"), [
+    # 123.456 less 23.46 is 99.996: before, "must reach 123.46 bn yuan" beside "by 23.46 bn yuan, to 99.99 bn yuan"
+    (123.456e9, "123.456 bn yuan", "by 23.46 bn yuan, to 99.996 bn yuan"),
+    # a target of whole hundredths of a bn yuan is shown as before
+    (123.45e9, "123.45 bn yuan", "by 23.45 bn yuan, to 100.00 bn yuan"),
+])
+def test_an_output_value_target_with_decimals_is_shown_as_given(goal: float, target: str, change: str) -> None:
+    """ore_inputs with p worth 1 bn yuan a tonne and 100 t/yr of ore: at most 100 bn yuan of
+    output value, against a strict target of `goal` yuan (targets.output_value_yuan is in yuan).
+    The diagnosis and the pre-solve check state the target with its decimals in bn yuan, so that
+    the least change, rounded up to the hundredth of a bn yuan, and what the target becomes add
+    up to it."""
+    inputs = dataclasses.replace(ore_inputs(), output_value_target_yuan={2030: goal},
+                                 output_value_yuan_per_unit={"p": 1e9, "q": 0.0}, supply_t_per_yr={("k", 2030): 100.0})
+    lines = explained(inputs)
+    assert lines[1] == f"  - output value must reach {target} in 2030 [targets.output_value_yuan.2030]"
+    assert lines[-1] == f"the least change that makes a plan possible: lower the output value target for 2030 {change}"
+    assert presolve_findings(inputs, UNITS)[0].startswith(f"output value target 2030: needs {target}, but full use")

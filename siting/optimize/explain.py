@@ -935,10 +935,13 @@ def _lowered_to(whole: float, by: float, unit: str) -> float:
     as `_amount` shows it (`_shown_up`), rounded down to the precision of that figure or of the
     target as given (`_given_step`: 0.5 for 450.5), the finer, so that the two figures stated add
     up to the target as `_target_amount` shows it (450.5 less 27.5 is 423) and the target stated
-    is never more than the change allows; never below 0."""
+    is never more than the change allows; never below 0. An amount of yuan keeps the decimals in
+    bn yuan it is given with (`_given_yuan_step`: 0.001 bn yuan for 123.456 bn yuan, which less
+    23.46 is 99.996)."""
     if by <= 0:
         return whole
-    step = _shown_step(by, unit) if unit == "yuan" else min(_shown_step(by, unit), _given_step(whole))
+    given = _given_yuan_step(whole) if unit == "yuan" else _given_step(whole)
+    step = min(_shown_step(by, unit), given)
     return max(math.floor((whole - _shown_up(by, unit)) / step + 1e-6) * step, 0.0)
 
 
@@ -949,6 +952,23 @@ def _given_step(value: float) -> float:
     return 10.0 ** -len(text.split(".")[1]) if not text.endswith(".") else 1.0
 
 
+def _given_yuan_step(value: float) -> float:
+    """The precision an amount of yuan is given at, as `_target_amount` shows it: 0.01 bn yuan
+    (1e7 yuan) for a figure of whole hundredths of a bn yuan (100 bn, 30.25 bn), else its last
+    decimal in bn yuan down to whole yuan (1e6 yuan for 123.456 bn yuan); 1 yuan below 0.01 bn
+    yuan, which `_amount` shows in whole yuan."""
+    if abs(value) < 1e7:
+        return 1.0
+    return 10.0 ** (9 - max(2, len(f"{abs(value) / 1e9:.9f}".rstrip("0").split(".")[1])))
+
+
+def _bn_yuan(value: float) -> str:
+    """An amount of yuan in bn yuan, to the hundredth and past it as far as its digits go, down to
+    whole yuan, without trailing zeros past the hundredth: "100.00 bn yuan", "123.456 bn yuan"."""
+    whole, _dot, decimals = f"{value / 1e9:,.9f}".partition(".")
+    return f"{whole}.{decimals.rstrip('0').ljust(2, '0')} bn yuan"
+
+
 def _amount_to(value: float, by: float, unit: str) -> str:
     """A target lowered to `value` (`_lowered_to`), in words, in the terms its change `by` is
     shown in, so that the two figures add up to the target as read: a whole number as `_amount`
@@ -956,10 +976,11 @@ def _amount_to(value: float, by: float, unit: str) -> str:
     decimals keeps them: `_target_amount`), the finer, and without trailing zeros ("413 GWh/yr"
     beside "by 87 GWh/yr", "29.876 t/yr" beside "by 0.124 t/yr", "29.5 t/yr" beside "by 0.5 t/yr",
     "19.95 t/yr" for 30.25 beside "by 10.3 t/yr"); an amount of yuan in bn yuan where the change
-    is (0.01 bn yuan or more), else in whole yuan ("99,995,000,000 yuan" beside "by 5,000,000
-    yuan", not "100.00 bn yuan"); nothing, "0 yuan"."""
+    is (0.01 bn yuan or more), with the decimals of the target it is lowered from (`_bn_yuan`:
+    "99.996 bn yuan" for 123.456 beside "by 23.46 bn yuan"), else in whole yuan ("99,995,000,000
+    yuan" beside "by 5,000,000 yuan", not "100.00 bn yuan"); nothing, "0 yuan"."""
     if unit == "yuan":
-        return f"{value / 1e9:,.2f} bn yuan" if by >= 1e7 and value > 0 else f"{value:,.0f} yuan"
+        return _bn_yuan(value) if by >= 1e7 and value > 0 else f"{value:,.0f} yuan"
     if by <= 0 or abs(value - round(value)) < 1e-9:
         return _amount(value, unit)
     step = min(_shown_step(by, unit), _given_step(value))
@@ -968,12 +989,16 @@ def _amount_to(value: float, by: float, unit: str) -> str:
 
 
 def _target_amount(value: float, unit: str) -> str:
-    """A target as the scenario gives it, in words: a whole number or an amount of yuan as
-    `_amount` gives it ("450 GWh/yr", "100.00 bn yuan"), else with its decimals and without
-    trailing zeros ("450.5 GWh/yr", not "450 GWh/yr"; "12.345 t/yr", not "12.3 t/yr"), as
-    `_amount_to` gives the figure a target is lowered to, so that the change and that figure add
-    up to the target as read. Decimals past the sixth (float noise) are not shown."""
-    if unit == "yuan" or abs(value - round(value)) < 1e-9:
+    """A target as the scenario gives it, in words: a whole number as `_amount` gives it ("450
+    GWh/yr"), else with its decimals and without trailing zeros ("450.5 GWh/yr", not "450
+    GWh/yr"; "12.345 t/yr", not "12.3 t/yr"), as `_amount_to` gives the figure a target is
+    lowered to, so that the change and that figure add up to the target as read. Decimals past
+    the sixth (float noise) are not shown. An amount of yuan of 0.01 bn yuan or more is in bn
+    yuan with its decimals past the hundredth (`_bn_yuan`: "100.00 bn yuan", "123.456 bn yuan",
+    not "123.46 bn yuan"), a smaller one in whole yuan."""
+    if unit == "yuan":
+        return _bn_yuan(value) if abs(value) >= 1e7 else _amount(value, unit)
+    if abs(value - round(value)) < 1e-9:
         return _amount(value, unit)
     return f"{f'{value:,.6f}'.rstrip('0').rstrip('.')} {unit}".strip()
 
@@ -1714,7 +1739,7 @@ class Describer:
     def _output_value_target(self, i: RuleInstance) -> dict[str, Any]:
         year = i.key[0]
         goal = self.inputs.output_value_target_yuan[year]
-        return {"sentence": f"output value must reach {_amount(goal, 'yuan')} in {year}",
+        return {"sentence": f"output value must reach {_target_amount(goal, 'yuan')} in {year}",
                 "settings": (("targets", "output_value_yuan", year),)}
 
     def _land(self, i: RuleInstance) -> dict[str, Any]:
@@ -2494,7 +2519,7 @@ def _joint_finding(describe: Describer, year: int, groups: Sequence[str], goal: 
             if g in needs]
     if goal > 0:
         targets.append(RuleInstance("output_value_target", (year,)))
-        each.append(f"output value {_amount(goal, 'yuan')}")
+        each.append(f"output value {_target_amount(goal, 'yuan')}")
     offered: dict[str, float] = dict.fromkeys(inputs.CLUSTERS, 0.0)
     for site in inputs.SITES:
         levels = [inputs.index.land_ha[pair] for pair in inputs.index.build_pairs if pair[0] == site]
@@ -2609,10 +2634,10 @@ def _value_finding(describe: Describer, year: int, goal: float) -> str | None:
     relax = "Relax the rules that limit the land or the sources, add sources, or set targets.strict: false"
     timing = _value_timing(describe, year, per_unit, standing, added)
     if timing is None:
-        return (f"output value target {year}: needs {_amount(goal, 'yuan')}, but full use of existing capacity"
+        return (f"output value target {year}: needs {_target_amount(goal, 'yuan')}, but full use of existing capacity"
                 f"{committed} and of all the eligible land can give at most {_amount(bound, 'yuan')}{notes}. {relax}")
-    return (f"output value target {year}: needs {_amount(goal, 'yuan')}, but full use of existing capacity{committed} "
-            f"and of the modules the eligible land can take that produce in {year} can give at most "
+    return (f"output value target {year}: needs {_target_amount(goal, 'yuan')}, but full use of existing capacity"
+            f"{committed} and of the modules the eligible land can take that produce in {year} can give at most "
             f"{_amount(bound, 'yuan')}{notes}. {timing}. {relax}")
 
 
