@@ -201,10 +201,16 @@ def _time_limit_named() -> Iterator[None]:
 
 def _shown(value: Any) -> str:
     """`value` as a problem's `(got ...)` shows it: its repr (a path's as its text), that of
-    anything but a text or a path cut at 120 characters."""
+    anything but a text or a path cut at 120 characters; a repr of several lines (a pandas
+    DataFrame's or Series', a numpy array's) as its kind and shape ("a pandas DataFrame of shape
+    (2, 3)"), so that the problem stays one line."""
     if isinstance(value, (str, os.PathLike)):
         return repr(os.fspath(value))
     text = repr(value)
+    if "\n" in text:
+        shape = getattr(value, "shape", None)
+        kind = f"a {type(value).__module__.split('.')[0]} {type(value).__name__}"
+        return f"{kind} of shape {shape}" if isinstance(shape, tuple) else kind
     return text if len(text) <= 120 else f"{text[:117]}..."
 
 
