@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from test_rule_cost_ranges import no_plan
 
 from siting.cli import rule_costs_text
 from siting.config import progress
@@ -45,13 +46,6 @@ def report(termination: str, objective: float | None, bound: float | None) -> So
                        proven_optimal=objective is not None and termination == "convergenceCriteriaSatisfied",
                        infeasible=False, objective_yuan=objective, best_bound_yuan=bound, gap=gap, solve_time_s=0.0,
                        solver_version="")
-
-
-def no_plan() -> Plan:
-    """A plan that opens no site (these rows compare no sites)."""
-    return Plan(pd.DataFrame(columns=["site", "cluster", "product", "year", "module", "modules", "capacity_added",
-                                      "capex_yuan"]), pd.DataFrame(), pd.DataFrame(), {}, pd.DataFrame(),
-                pd.DataFrame(), ())
 
 
 BASE = report("convergenceCriteriaSatisfied", 10e9, 9.9e9)

@@ -1995,18 +1995,23 @@ def catalog_product_units(data: Mapping[str, Any]) -> dict[str, tuple[str, str]]
     "cells" -> ("GWh/yr", "10"). Only what passes is used: a product without a unit written as
     text is left out, and one whose modules give no capacity that is a positive number has its
     unit with no example ("in GWh/yr")."""
-    products = data.get("products")
     units: dict[str, tuple[str, str]] = {}
-    for product, spec in (products.items() if isinstance(products, Mapping) else ()):
-        unit = spec.get("unit") if isinstance(spec, Mapping) else None
-        if not isinstance(unit, str) or not unit.strip():
-            continue
+    for product, spec, unit in _products_with_units(data):
         modules = spec.get("modules")
         capacities = [float(m["capacity"]) for m in (modules if isinstance(modules, list) else ())
-                      if isinstance(m, Mapping) and isinstance(m.get("capacity"), (int, float))
-                      and not isinstance(m.get("capacity"), bool) and 0 < m["capacity"] < math.inf]
-        units[str(product)] = (per_year(unit), amount_text(max(capacities)).replace(",", "") if capacities else "")
+                      if isinstance(m, Mapping) and _positive_number(m.get("capacity"))]
+        units[product] = (per_year(unit), amount_text(max(capacities)).replace(",", "") if capacities else "")
     return units
+
+
+def _products_with_units(data: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any], str]]:
+    """(name, spec, unit) of each product of a catalog as read (`data`, which may have failed its
+    schema) whose unit is written as text, in the order written."""
+    products = data.get("products")
+    for product, spec in (products.items() if isinstance(products, Mapping) else ()):
+        unit = spec.get("unit") if isinstance(spec, Mapping) else None
+        if isinstance(unit, str) and unit.strip():
+            yield str(product), spec, unit
 
 
 def catalog_product_prices(data: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
@@ -2016,18 +2021,14 @@ def catalog_product_prices(data: Mapping[str, Any]) -> dict[str, tuple[str, str]
     ("yuan/GWh", "500000000 (its base price for 2023)"), the product's first price that is a
     positive number (price paths and years in the order written), else no example. A product
     without a unit written as text is left out."""
-    products = data.get("products")
     prices: dict[str, tuple[str, str]] = {}
-    for product, spec in (products.items() if isinstance(products, Mapping) else ()):
-        unit = spec.get("unit") if isinstance(spec, Mapping) else None
-        if not isinstance(unit, str) or not unit.strip():
-            continue
+    for product, spec, unit in _products_with_units(data):
         by_path = spec.get("price_yuan_per_unit")
         found = [(f"{number:.15g}", f"its {path} price for {year}")
                  for path, years in (by_path.items() if isinstance(by_path, Mapping) else ())
                  for year, number in (years.items() if isinstance(years, Mapping) else ())
                  if _positive_number(number)]
-        prices[str(product)] = (f"yuan/{unit.strip()}", f"{found[0][0]} ({found[0][1]})" if found else "")
+        prices[product] = (f"yuan/{unit.strip()}", f"{found[0][0]} ({found[0][1]})" if found else "")
     return prices
 
 
