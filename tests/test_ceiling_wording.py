@@ -73,14 +73,15 @@ def test_a_group_without_modules_is_held_to_its_target() -> None:
 def test_the_diagnosis_of_a_target_far_below_the_standing_capacity_names_the_module_term() -> None:
     """40 t/yr of p stand at s1; target 1 in 2030 (a target given in the wrong unit), phi 1.5:
     U = max(1.5, 1 + 10) = 11 < 40, so the ceiling alone cannot hold; the least change raises it
-    by 40 - 11 = 29. It cites the target with the factor, either of which moves it."""
+    by 40 - 11 = 29, to 40. It cites the target with the factor, either of which moves it."""
     inputs = make_inputs(existing_capacity_units_per_yr={("s1", "p"): 40.0}, capacity_ceiling_factor=1.5,
                          capacity_target_units={("P", 2030): 1.0})
     diagnosis = explain_infeasibility(inputs, SETTINGS, UNITS)
     assert [(c.sentence, c.setting, c.change) for c in diagnosis.conflicts] == [
         ("P capacity may not exceed 11 t/yr in 2030 (the target, 1 t/yr, plus the largest module, 10 t/yr, which is "
          "more than capacity_ceiling_factor 1.5 times the target)",
-         "targets.capacity.P.2030; targets.capacity_ceiling_factor", "raise the P capacity ceiling by 29 t/yr")]
+         "targets.capacity.P.2030; targets.capacity_ceiling_factor",
+         "raise the P capacity ceiling by 29 t/yr, to 40 t/yr")]
 
 
 # --- capacity targets given in the wrong unit -------------------------------------------------

@@ -48,6 +48,21 @@ def test_the_output_value_target_says_what_it_becomes() -> None:
     assert conflict.relax_to == 50.0
 
 
+@pytest.mark.parametrize(("slack", "change"), [
+    (29.0, "raise the P capacity ceiling by 29 t/yr, to 89 t/yr"),
+    (5.3333, "raise the P capacity ceiling by 5.34 t/yr, to 65.34 t/yr"),  # by rounded up, to at its precision
+])
+def test_the_raised_capacity_ceiling_says_what_it_becomes(slack: float, change: str) -> None:
+    """Target 30, capacity_ceiling_factor 2: U = max(2 x 30, 30 + a module's 10) = 60 t/yr. The
+    ceiling raised by the change as shown (rounded up to 3 significant figures) becomes 60 plus
+    that, so that the two figures add up to the ceiling the diagnosis states."""
+    describe = Describer(strict(capacity_ceiling_factor=2.0), UNITS)
+    conflict = describe.conflict(RuleInstance("capacity_ceiling", ("P",)), slack)
+    assert conflict.sentence.startswith("P capacity may not exceed 60 t/yr in 2030")
+    assert conflict.change == change
+    assert relax_text(conflict) == change
+
+
 def test_the_hosting_rule_cuts_each_cluster_at_the_capacity_ceiling() -> None:
     """five_sites with capacity_ceiling_factor 1: U = max(1 x 90, 90 + a module's 10) = 100 t/yr
     of p in 2030, less the 20 committed: 80 may be added. c3's land takes 100 (10 ha), more than

@@ -163,7 +163,8 @@ class PlanInfeasible(Exception):
     `diagnosis.conflicts` the rules of the conflict, each with `sentence` (the rule with its
     figures), `setting` (the scenario keys that state it, `key=value`), `relax_by` and `unit`
     (how much it must give in the least change that makes a plan possible, 0 when it need not),
-    `relax_to` (for a target, what it becomes under that change; None otherwise), `change` (that
+    `relax_to` (for a target or a capacity ceiling, what it becomes under that change; None
+    otherwise), `change` (that
     in words), `sites` and `clusters` (ids); `diagnosis.changes()` the rules
     the least change relaxes.
     `presolve`: what the checks before the solve found out of reach, in words (empty when none).

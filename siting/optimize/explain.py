@@ -605,9 +605,9 @@ class Conflict:
     """Another change that makes the rule attainable, in words, which the least change names
     after its own ("start the plan in 2023 or earlier ..."); "" when there is none."""
     relax_to: float | None = None
-    """What a target becomes under the change, in `unit`: the target less `relax_by` as the change
-    states it, so that the two figures add up to the target (`_lowered_to`); None for other rules
-    and where the rule need not change."""
+    """What a target or a capacity ceiling becomes under the change, in `unit`: the target less
+    `relax_by` as the change states it (`_lowered_to`), the ceiling more (`_raised_to`), so that
+    the two figures add up; None for other rules and where the rule need not change."""
 
 
 @dataclass(frozen=True)
@@ -877,12 +877,12 @@ def relax_text(conflict: Conflict, words: Words | None = None) -> str:
     w = words or Words()
     i = conflict.instance
     amount = _amount(_shown_up(conflict.relax_by, conflict.unit), conflict.unit)
-    # a target says what it becomes: "by 87 GWh/yr, to 413 GWh/yr"
+    # a target or a ceiling says what it becomes: "by 87 GWh/yr, to 413 GWh/yr"
     to = "" if conflict.relax_to is None else f", to {_amount_to(conflict.relax_to, conflict.relax_by, conflict.unit)}"
     key = i.key
     texts: dict[str, Callable[[], str]] = {
         "capacity_target": lambda: f"lower the {w.product(key[0])} target for {key[1]} by {amount}{to}",
-        "capacity_ceiling": lambda: f"raise the {w.product(key[0])} capacity ceiling by {amount}",
+        "capacity_ceiling": lambda: f"raise the {w.product(key[0])} capacity ceiling by {amount}{to}",
         "output_value_target": lambda: f"lower the output value target for {key[0]} by {amount}{to}",
         "land": lambda: f"find {amount} more usable land in {w.cluster(key[0])}",
         "redline": lambda: f"let {w.product(key[1])} into red-line land in {w.cluster(key[0])}",
@@ -945,6 +945,18 @@ def _lowered_to(whole: float, by: float, unit: str) -> float:
     return max(math.floor((whole - _shown_up(by, unit)) / step + 1e-6) * step, 0.0)
 
 
+def _raised_to(whole: float, by: float, unit: str) -> float:
+    """What a capacity ceiling of `whole` becomes when raised by `by` (both in `unit`): `whole`
+    plus `by` as `_amount` shows it (`_shown_up`), rounded up to the precision of that figure or
+    of the ceiling (`_given_step`), the finer, so that the two figures stated add up to the
+    ceiling and the ceiling stated is never less than the change asks (60 raised by 5.33 is
+    65.33)."""
+    if by <= 0:
+        return whole
+    step = min(_shown_step(by, unit), _given_step(whole))
+    return math.ceil((whole + _shown_up(by, unit)) / step - 1e-6) * step
+
+
 def _given_step(value: float) -> float:
     """The precision a figure is given at: 1 for a whole number, else 10**-d for its d decimals
     (at most 6, as `_target_amount` shows them): 0.1 for 450.5, 0.01 for 30.25."""
@@ -970,7 +982,8 @@ def _bn_yuan(value: float) -> str:
 
 
 def _amount_to(value: float, by: float, unit: str) -> str:
-    """A target lowered to `value` (`_lowered_to`), in words, in the terms its change `by` is
+    """A target lowered to `value` (`_lowered_to`), or a ceiling raised to it (`_raised_to`), in
+    words, in the terms its change `by` is
     shown in, so that the two figures add up to the target as read: a whole number as `_amount`
     gives it, else at the precision of the change or of its own decimals (a target given with
     decimals keeps them: `_target_amount`), the finer, and without trailing zeros ("413 GWh/yr"
@@ -1573,6 +1586,8 @@ class Describer:
         if whole is not None:  # never lowered by more than all of it (rounded up to the figure shown)
             relax = min(relax, whole)
             to = _lowered_to(whole, relax, unit) if relax > 0 else None
+        elif instance.kind == "capacity_ceiling" and relax > 0:
+            to = _raised_to(group_ceilings(self.inputs).get(instance.key[0], 0.0), relax, unit)
         made = Conflict(instance=instance, setting=setting_text(keys, self.scenario), relax_by=relax, unit=unit,
                         relax_to=to, **parts)
         if instance.kind == "recycling_demo" and relax > 0:
