@@ -49,9 +49,9 @@ def test_two_capacity_targets_that_fit_alone_but_not_together() -> None:
         "strict targets 2030 together, which the checks of each alone let pass: they need P 30 t/yr added, "
         "Q 20 t/yr added; at the most capacity per hectare their modules give they take at least 5.0 ha, and the "
         "eligible sites offer 4.0 ha (c1 2.0 ha; c2 2.0 ha); without the sites' usable land they could be met "
-        "together: at most 80.0% of each can be met together. Lower one of targets.capacity.P.2030, "
-        "targets.capacity.Q.2030, change the red line (constraints.redline), proximity (constraints.proximity), "
-        "or more sites or land, or set targets.strict: false"]
+        "together: at most 80.0% of each can be met together. Lower targets.capacity.P.2030 or "
+        "targets.capacity.Q.2030; change constraints.redline or constraints.proximity; add sites or usable land; "
+        "or set targets.strict: false"]
     assert [t for t, _text in presolve_checks(inputs, UNITS)] == [RuleInstance("capacity_target", ("P", 2030)),
                                                                   RuleInstance("capacity_target", ("Q", 2030))]
     assert proven(inputs) == ["capacity_target", "capacity_target", "land", "land"]
@@ -73,9 +73,9 @@ def test_an_output_value_target_and_a_capacity_target_on_the_same_land() -> None
     assert presolve_findings(inputs, UNITS) == [
         "strict targets 2030 together, which the checks of each alone let pass: they need Q 20 t/yr added, "
         "output value 150 yuan; the eligible sites offer 4.0 ha (c1 2.0 ha; c2 2.0 ha); without the sites' usable "
-        "land they could be met together: at most 80.0% of each can be met together. Lower one of "
-        "targets.capacity.Q.2030, targets.output_value_yuan.2030, change the red line (constraints.redline), "
-        "proximity (constraints.proximity), or more sites or land, or set targets.strict: false"]
+        "land they could be met together: at most 80.0% of each can be met together. Lower "
+        "targets.capacity.Q.2030 or targets.output_value_yuan.2030; change constraints.redline or "
+        "constraints.proximity; add sites or usable land; or set targets.strict: false"]
     assert proven(inputs) == ["capacity_target", "land", "land", "output_value_target"]
 
 
@@ -91,9 +91,9 @@ def test_the_output_value_under_the_ceilings_and_the_land_together() -> None:
         "strict targets 2030 together, which the checks of each alone let pass: they need P 10 t/yr added, "
         "output value 150 yuan; the eligible sites offer 4.0 ha (c1 2.0 ha; c2 2.0 ha); without the sites' usable "
         "land, or without the capacity ceilings they could be met together: at most 93.3% of each can be met "
-        "together. Lower one of targets.capacity.P.2030, targets.output_value_yuan.2030, change the red line "
-        "(constraints.redline), proximity (constraints.proximity), or more sites or land; "
-        "targets.capacity_ceiling_factor, or set targets.strict: false"]
+        "together. Lower targets.capacity.P.2030 or targets.output_value_yuan.2030; change constraints.redline, "
+        "constraints.proximity or targets.capacity_ceiling_factor; add sites or usable land; "
+        "or set targets.strict: false"]
     assert "capacity_ceiling" in proven(inputs)
 
 
@@ -104,3 +104,19 @@ def test_an_output_value_just_within_reach_under_the_ceilings_is_no_finding() ->
                    capacity_ceiling_factor=1.0, output_value_yuan_per_unit={"p": 5.0, "q": 2.0})
     assert presolve_findings(inputs, UNITS) == []
     assert explain_infeasibility(inputs, SETTINGS, UNITS).feasible
+
+
+def test_the_advice_lists_the_settings_of_the_ceilings_and_the_shares_by_their_full_keys() -> None:
+    """The shipped scenario's finding for an output value of 300 bn yuan in 2024 names the
+    capacity ceilings and the value shares: the advice is one list of changes, any one of which
+    helps, each setting by its full key (before: "change targets.capacity_ceiling_factor;
+    constraints.differentiation.min_cluster_value_share or lead_share_min, or set ...")."""
+    from siting.optimize.explain import _joint_advice
+
+    assert _joint_advice(["targets.capacity.cells.2024", "targets.output_value_yuan.2024"], ["ceiling", "shares"]) == (
+        "Lower targets.capacity.cells.2024 or targets.output_value_yuan.2024; change targets.capacity_ceiling_factor, "
+        "constraints.differentiation.min_cluster_value_share or constraints.differentiation.lead_share_min; "
+        "or set targets.strict: false")
+    assert _joint_advice(["targets.output_value_yuan.2024"], ["supply"]) == (
+        "Lower targets.output_value_yuan.2024; raise the sources' supply or the import caps; "
+        "or set targets.strict: false")

@@ -2493,15 +2493,31 @@ class _JointProgram:
         return float(value) if least_land else -float(value)
 
 
-#: What each limit of JOINT_LIMITS is, and the settings that move it, for `_joint_finding`.
-JOINT_WORDS = {
-    "land": ("the sites' usable land", "the red line (constraints.redline), proximity (constraints.proximity), "
-             "or more sites or land"),
-    "ceiling": ("the capacity ceilings", "targets.capacity_ceiling_factor"),
-    "supply": ("the raw-material sources", "the sources' supply or the import caps"),
+#: What each limit of JOINT_LIMITS is, the settings that move it (full scenario keys) and what
+#: else moves it, in words, for `_joint_finding`.
+JOINT_WORDS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "land": ("the sites' usable land", ("constraints.redline", "constraints.proximity"),
+             ("add sites or usable land",)),
+    "ceiling": ("the capacity ceilings", ("targets.capacity_ceiling_factor",), ()),
+    "supply": ("the raw-material sources", (), ("raise the sources' supply or the import caps",)),
     "shares": ("the value shares of the clusters and of their lead products",
-               "constraints.differentiation.min_cluster_value_share or lead_share_min"),
+               ("constraints.differentiation.min_cluster_value_share", "constraints.differentiation.lead_share_min"),
+               ()),
 }
+
+
+def _joint_advice(keys: Sequence[str], limits: Sequence[str]) -> str:
+    """What to do about strict targets that cannot be met together, as a list of the changes any
+    one of which helps, each naming the settings it moves by their full keys: the targets `keys`
+    (lowered), the settings of the `limits` (JOINT_WORDS), what else moves those, and the targets
+    made soft. "Lower targets.capacity.P.2030 or targets.output_value_yuan.2030; change
+    constraints.redline, constraints.proximity or targets.capacity_ceiling_factor; add sites or
+    usable land; or set targets.strict: false"."""
+    settings = list(dict.fromkeys(key for limit in limits for key in JOINT_WORDS[limit][1]))
+    others = list(dict.fromkeys(text for limit in limits for text in JOINT_WORDS[limit][2]))
+    parts = [f"Lower {joined(keys, last='or')}"] if keys else []
+    parts += [f"change {joined(settings, last='or')}"] if settings else []
+    return "; ".join([*parts, *others, "or set targets.strict: false"])
 
 
 def _joint_finding(describe: Describer, year: int, groups: Sequence[str], goal: float
@@ -2551,14 +2567,12 @@ def _joint_finding(describe: Describer, year: int, groups: Sequence[str], goal: 
     keys += [f"targets.output_value_yuan.{year}"] if goal > 0 else []
     if causes:
         cause = "without " + ", or without ".join(JOINT_WORDS[c][0] for c in causes) + " they could be met together"
-        moves = "; ".join(JOINT_WORDS[c][1] for c in causes)
     else:
         named = ", ".join(JOINT_WORDS[c][0] for c in binding)
         cause = f"{named} together keep them from being met together"
-        moves = "; ".join(JOINT_WORDS[c][1] for c in binding)
     text = (f"strict targets {year} together, which the checks of each alone let pass: they need "
             f"{', '.join(each)}; {land}; {cause}: at most {math.floor(share * 1000) / 10:.1f}% of each can be met "
-            f"together. Lower one of {', '.join(keys)}, change {moves}, or set targets.strict: false")
+            f"together. {_joint_advice(keys, causes or binding)}")
     return targets, text
 
 
