@@ -47,6 +47,8 @@ def test_a_cut_shows_one_past_the_limit_and_counts_two(items, limit: int, shown:
     (["a", "b", "c", "d"], {"sep": ", "}, "a, b, c, d"),
     (["a", "b", "c", "d", "e"], {"sep": ", "}, "a, b, c and 2 more"),
     (["a", "b", "c", "d", "e"], {"sep": ", ", "what": "products"}, "a, b, c and 2 more products"),
+    ([f"p{i}" for i in range(1237)], {}, "p0; p1; p2; and 1,234 more"),  # thousands separated
+    ([f"p{i}" for i in range(1237)], {"sep": ", ", "what": "sites"}, "p0, p1, p2 and 1,234 more sites"),
 ])
 def test_a_cut_list_joins_by_its_separator_alone(parts: list[str], kwargs: dict, text: str) -> None:
     assert cut_list(parts, 3, **kwargs) == text

@@ -168,11 +168,12 @@ def cut_list(parts: Iterable[str], limit: int, sep: str = "; ", what: str = "") 
     """Phrases joined by `sep` alone (no "and" before the last), the first `limit` of them and a
     count of the rest as `cut_at` cuts them: "a; b; c", "a; b; and 3 more", with `sep` ", "
     "a, b and 3 more" (no comma before the "and"); `what` names what the rest are ("and 3 more
-    sites"; always plural, as at least two are counted). "" for none."""
+    sites"; always plural, as at least two are counted). The count has thousands separated, as
+    the project writes counts ("and 1,234 more"). "" for none."""
     shown, rest = cut_at(parts, limit)
     if not rest:
         return sep.join(shown)
-    tail = f"and {rest} more{' ' + what if what else ''}"
+    tail = f"and {rest:,} more{' ' + what if what else ''}"
     return sep.join([*shown, tail]) if sep.strip() != "," else f"{sep.join(shown)} {tail}"
 
 
