@@ -89,9 +89,11 @@ def test_six_features_with_different_bad_values_are_all_named(folder: Path, caps
         "(site_id 'w_mine_2') (got -5) and the 6th (site_id 'w_lake_2') (got -6); use a value >= 0\n")
 
 
-@pytest.mark.parametrize(("count", "last"), [(11, "  - x10: 0.5"), (12, "  - ... and 2 more")])
+@pytest.mark.parametrize(("count", "last"), [(11, "  - x10: 0.5"), (12, "  - ... and 2 more"),
+                                           (1244, "  - ... and 1,234 more")])
 def test_eleven_decisions_far_from_whole_are_all_named(count: int, last: str) -> None:
-    """Ten are named: an eleventh too (before: "... and 1 more"), a twelfth and more counted."""
+    """Ten are named: an eleventh too (before: "... and 1 more"), a twelfth and more counted, with
+    a thousands separator."""
     with pytest.raises(NoSolution) as caught:
         _whole([(i, 0.5) for i in range(count)], lambda i: f"x{i}")
     lines = str(caught.value).splitlines()

@@ -213,7 +213,7 @@ def _whole(values: list[tuple[Any, float]], describe: Callable[[Any], str]) -> l
         whole.append(int(count))
     if off:
         shown, rest = cut_at(off, 10)
-        shown += [f"... and {rest} more"] if rest else []
+        shown += [f"... and {rest:,} more"] if rest else []
         raise NoSolution(
             f"the solver returned {len(off)} whole-number decision(s) farther than {INTEGRALITY_TOLERANCE:g} "
             "from a whole number, so no plan can be written:\n" + "\n".join(f"  - {line}" for line in shown)

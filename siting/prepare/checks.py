@@ -655,7 +655,7 @@ def nothing_buildable(inputs: ModelInputs, names: Names | None = None) -> str | 
                 parts.append(f"{reason} ({', '.join(names.product(p) for p in products)})")
         lines.append(f"{names.site_and_id(site)}: {'; '.join(parts)}")
     shown, rest = cut_at(lines, 20)
-    shown += [f"... and {rest} more sites"] if rest else []
+    shown += [f"... and {rest:,} more sites"] if rest else []
     summary = ", ".join(f"{reason} at {n} site{'s' if n != 1 else ''}" for reason, n in counts.items() if n)
     if counts["land"]:
         summary += "; land: too little usable land for one module" + (" after the red line" if redline_on else "")
