@@ -723,7 +723,8 @@ CHECK_EPILOG = (
     "checks them, so that a solve command line runs as a check with 'solve' changed to 'check'.\n"
     "It prints the scenario's clusters, sites, candidate cells, products and years, the site-product pairs the red "
     "line and the proximity rule keep out, what the solve would do with the options of solve given, the notes a "
-    "solve prints, and 'ready to solve' with the seconds it took.\n"
+    "solve prints, with strict targets those the checks solve makes before solving find likely out of reach (solve "
+    "will stop to diagnose them), and 'ready to solve' with the seconds it took.\n"
     "It writes no file and leaves every folder as it was (to learn that the output folder can be made, it makes "
     "an empty folder beside it and removes it at once, as solve does). Bad input ends with the message and exit "
     "code (2) of solve. More: docs/USAGE.md, \"Checking before a run\".")
@@ -1115,7 +1116,9 @@ def check_text(args: argparse.Namespace) -> str:
     write to and what solve will do with it (siting/deliver/folders.py `what_a_run_does`: create,
     write into or replace it); what the solve would do with the options of solve given (`solve_options_text`); the
     notices as solve prints them (`notice_lines`), but for where a solve will list what they count
-    (siting/prepare/inputs.py `before_solving`); and "ready to solve" with the seconds it took
+    (siting/prepare/inputs.py `before_solving`); the strict targets solve's checks before the MIP
+    find likely out of reach (`presolve_lines`: a warning, the exit code stays 0); and "ready to
+    solve" with the seconds it took
     from the command's start (`args.started`, `command_started`: in its own process, from the
     process's start, Python's start-up and its imports included; without it, from the check's
     start), by phase: "start-up" (from the command's start to the check's: Python, its imports,
@@ -1130,6 +1133,7 @@ def check_text(args: argparse.Namespace) -> str:
     started = getattr(args, "started", None)
     started = began if started is None else min(started, began)
     prepared, target, timings = checked_problem(args)
+    out_of_reach = presolve_lines(prepared, width)
     took = time.perf_counter() - started
     timings = {"start-up": began - started, **timings}
     inputs, names = prepared.inputs, prepared.names
@@ -1165,9 +1169,35 @@ def check_text(args: argparse.Namespace) -> str:
     would = solve_options_text(args, prepared)
     lines += wrap_text(f"with these options solve would: {would}", width) if would else []
     lines += notice_lines([before_solving(n) for n in prepared.notices])
+    lines += out_of_reach
     lines += bracketed_items(f"ready to solve: checked in {took:.2f} s", [f"{k} {v:.2f} s" for k, v in timings.items()],
                              width)
     return "\n".join(lines)
+
+
+def presolve_lines(prepared: Prepared, width: int) -> list[str]:
+    """What `check` says of the strict targets that solve's checks before the MIP find out of
+    reach (siting/optimize/explain.py `presolve_findings`, run as siting/optimize/run.py
+    `solve_prepared` runs them: only with targets.strict, on the same inputs, units and names):
+    a "targets" line saying that solve will stop before solving to diagnose them and end without
+    a plan where the diagnosis confirms them (the findings are a shortcut, the diagnosis the
+    proof: "likely"), then each finding as solve's message lists it, "  - ...", wrapped at
+    `width` terminal columns with its later lines indented by four spaces. Empty when the
+    targets are not strict or nothing is found. A warning, as check's notes: check still exits 0."""
+    from siting.optimize.explain import presolve_findings
+
+    if not prepared.inputs.targets_strict:
+        return []
+    units = {pid: product.unit for pid, product in prepared.loaded.catalog.products.items()}
+    findings = presolve_findings(prepared.inputs, units, prepared.names)
+    if not findings:
+        return []
+    these, them = ("this", "it") if len(findings) == 1 else ("these", "them")
+    lines = wrap_text(f"targets   likely out of reach (targets.strict: true): solve will stop before solving to "
+                      f"diagnose {these}, and end without a plan if the diagnosis confirms {them}:", width)
+    for finding in findings:
+        lines += wrap_text(f"  - {finding}", width, "    ")
+    return lines
 
 
 def bracketed_items(lead: str, items: Sequence[str], width: int) -> list[str]:
