@@ -2099,6 +2099,29 @@ SOURCE_RIM = 1.0
 SOURCE_ZORDER = 10.0
 #: The area (points^2) of a source's triangle.
 SOURCE_SIZE = 45.0
+#: How much wider each triangle under another at the very same point is drawn (`source_sizes`):
+#: a source one place further down a shared point's stack is (1 + SOURCE_NEST_STEP) times as
+#: wide again, so that a band of its colour shows round the one drawn over it.
+SOURCE_NEST_STEP = 1.2
+
+
+def source_sizes(xy: np.ndarray, hollow: np.ndarray) -> np.ndarray:
+    """The area (points^2) of each source's triangle as `draw_sources` draws it: SOURCE_SIZE,
+    except where sources stand at the very same point (`xy`, data coordinates, one row per
+    source; the shipped layer puts Wenshan's aluminium and manganese at one town seat), whose
+    triangles would hide all but the last drawn: those are nested, the first drawn (the filled
+    before the hollow, each in the layer's order: `hollow`, one boolean per source) the widest,
+    each drawn over it SOURCE_NEST_STEP of SOURCE_SIZE's width narrower, the last at
+    SOURCE_SIZE, so that every one shows."""
+    sizes = np.full(len(xy), SOURCE_SIZE)
+    order = [i for i in range(len(xy)) if not hollow[i]] + [i for i in range(len(xy)) if hollow[i]]
+    above: dict[tuple[float, float], int] = {}
+    for i in reversed(order):
+        key = (float(xy[i, 0]), float(xy[i, 1]))
+        over = above.get(key, 0)
+        sizes[i] = SOURCE_SIZE * (1 + SOURCE_NEST_STEP * over) ** 2
+        above[key] = over + 1
+    return sizes
 
 
 def source_rim(edge: float) -> list[path_effects.AbstractPathEffect]:
@@ -2112,20 +2135,22 @@ def draw_sources(ax: Axes, sources: gpd.GeoDataFrame | None, colours: Mapping[st
     """Sources as triangles in their resource's colour (working CRS), above the pies
     (SOURCE_ZORDER), each with a white rim (`source_rim`) so that it shows on a pie of any
     colour: filled with an ink edge, or hollow with an edge of that colour for a prospective
-    source the plan may not use (`unused_prospective`). Returns the resources drawn filled and
+    source the plan may not use (`unused_prospective`); sources at the very same point nested,
+    each showing round the one drawn over it (`source_sizes`). Returns the resources drawn filled and
     those drawn hollow."""
     if sources is None:
         return set(), set()
     hollow = _hollow(sources)
     xy = _anchor_points(sources)
+    sizes = source_sizes(xy, hollow)
     resources = [str(r) for r in sources["resource"]]
     if (~hollow).any():
-        ax.scatter(xy[~hollow, 0], xy[~hollow, 1], marker="^", s=SOURCE_SIZE,
+        ax.scatter(xy[~hollow, 0], xy[~hollow, 1], marker="^", s=sizes[~hollow],
                    c=[_rgb(colours[r]) for r, h in zip(resources, hollow, strict=True) if not h],
                    edgecolors=[_rgb(INK)], linewidths=SOURCE_EDGE, zorder=SOURCE_ZORDER,
                    path_effects=source_rim(SOURCE_EDGE))
     if hollow.any():
-        ax.scatter(xy[hollow, 0], xy[hollow, 1], marker="^", s=SOURCE_SIZE, facecolors="none",
+        ax.scatter(xy[hollow, 0], xy[hollow, 1], marker="^", s=sizes[hollow], facecolors="none",
                    edgecolors=[_rgb(colours[r]) for r, h in zip(resources, hollow, strict=True) if h],
                    linewidths=HOLLOW_EDGE, zorder=SOURCE_ZORDER, path_effects=source_rim(HOLLOW_EDGE))
     return ({r for r, h in zip(resources, hollow, strict=True) if not h},
@@ -2152,15 +2177,15 @@ def pie_marks(sites: gpd.GeoDataFrame | None, sources: gpd.GeoDataFrame | None,
               rings: Sequence[tuple[float, float]]) -> list[tuple[float, float, float]]:
     """The marks a pie moved off its site keeps off (`displaced_centres`): x, y (data
     coordinates) and the radius (points) of the circle round each as drawn. The sources'
-    triangles (`draw_sources`) with their white rim, the marks of the sites not built
+    triangles (`draw_sources`, at their `source_sizes`) with their white rim, the marks of the sites not built
     (`draw_other_sites`) and the dashed rings (`draw_unlined`, at `rings`) with their white edge:
     the triangles and rings are drawn above the pies, and a pie would hide a site's mark."""
     found: list[tuple[float, float, float]] = []
     if sources is not None and len(sources):
-        filled = mark_reach("^", SOURCE_SIZE, SOURCE_EDGE + 2 * SOURCE_RIM)
-        hollow = mark_reach("^", SOURCE_SIZE, HOLLOW_EDGE + 2 * SOURCE_RIM)
-        found += [(float(x), float(y), hollow if h else filled)
-                  for (x, y), h in zip(_anchor_points(sources), _hollow(sources), strict=True)]
+        xy, hollow = _anchor_points(sources), _hollow(sources)
+        found += [(float(x), float(y),
+                   mark_reach("^", float(size), (HOLLOW_EDGE if h else SOURCE_EDGE) + 2 * SOURCE_RIM))
+                  for (x, y), h, size in zip(xy, hollow, source_sizes(xy, hollow), strict=True)]
     if sites is not None and len(sites):
         status = sites["status"].to_numpy()
         for (x, y), kind in zip(_anchor_points(sites), status, strict=True):
