@@ -36,7 +36,7 @@ def test_forced_changes_are_named_and_the_marks_stay():
     root = parse(diff_style("Polygon", {"removed"}))
     assert root.get("labelsEnabled") == "1"
     rules = {r.get("description"): r for r in root.findall("labeling/rules/rule")}
-    assert set(rules) == {"marks", "forced"}
+    assert set(rules) == {"marks", "forced", "unbuilt"}
     assert rules["forced"].get("filter") == 'coalesce("forced", false)'
     text = rules["forced"].find("settings/text-style")
     assert text is not None and "site" in text.get("fieldName")

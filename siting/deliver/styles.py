@@ -2214,6 +2214,31 @@ def forced_names() -> ET.Element:
     return settings
 
 
+#: The z-index of the name of a site the run builds nothing on whose change it shows
+#: (`unbuilt_names`): with the forced changes' names, above the change marks.
+UNBUILT_NAME_Z = CHANGE_MARK_Z + 1
+
+
+def unbuilt_names(added_fields: Sequence[str]) -> tuple[str, ET.Element]:
+    """The filter and the labelling settings that name a site whose change the run's own layers
+    leave unnamed, since the run builds nothing there and its sites layer names only the sites it
+    builds on: a site `removed` (the baseline built there), or whose options changed where neither
+    plan adds anything (`added_fields`, diff.geojson's `new_<product>` fields, all null or 0; with
+    none given, removed sites only), such as a park a stricter red line shuts out. Named by its
+    whole name (`name`, else its id), as the sites layer names the others, not bold, drawn always
+    (at the best place PAL finds: a change the sheet does not name is not seen; the stricter red
+    line's four such sites lie among the lakes, where every place is taken); a change the run's
+    rules force is named by `forced_names` instead."""
+    quoted = _quoted("change")
+    unbuilt = f"{quoted} = {_text_literal('removed')}"
+    if added_fields:
+        nothing = " + ".join(f"coalesce({_quoted(f)}, 0)" for f in added_fields)
+        unbuilt = f"({unbuilt} OR {quoted} = {_text_literal(OPTIONS_CHANGED)} AND {nothing} = 0)"
+    node = labeling(f"coalesce({_quoted('name')}, {_quoted('site')})", 7, AROUND_POINT, priority=9,
+                    z_index=UNBUILT_NAME_Z, always_show_expression="true")
+    return f"{unbuilt} AND NOT {FORCED_TEST}", node.find("settings")
+
+
 def diff_style(geometry_type: str, changes: Collection[str] | None = None,
                aliases: Mapping[str, str] | None = None, forced: Mapping[str, bool] | None = None) -> str:
     """QML for `compare`'s diff.geojson: sites by `change` against the baseline (CHANGE_LABELS);
@@ -2233,8 +2258,11 @@ def diff_style(geometry_type: str, changes: Collection[str] | None = None,
     geometry, so the symbol is a fill for polygon sites and a marker for point sites; an added or
     resized site, whose symbol the run's pie covers, is marked again above the pie
     (`change_marks`), and a change the run's rules force (FORCED_TEST) is ringed in its change's
-    colour (`forced_ring`) and named (`forced_names`) at any scale: the labelling is rule-based,
-    "marks" and "forced". `aliases`: the names QGIS shows for the fields (`change_aliases`)."""
+    colour (`forced_ring`) and named (`forced_names`) at any scale, and a site the run builds
+    nothing on, removed or whose options changed, which no layer of the run names, is named where
+    there is room (`unbuilt_names`): the labelling is rule-based, "marks", "forced" and
+    "unbuilt". `aliases`: the names QGIS shows for the fields (`change_aliases`; its `new_*`
+    fields tell the sites the run builds nothing on)."""
     polygonal = GEOMETRY_CODE.get(geometry_type, 0) == 2
 
     def change_symbol(change: str, hollow: bool, apart: bool = False) -> ET.Element:
@@ -2275,13 +2303,16 @@ def diff_style(geometry_type: str, changes: Collection[str] | None = None,
                             change_symbol(c, False, apart=True)) for c in CHANGE_COLOURS]
     apart = any(c.endswith(NOT_COMPARABLE_CLASS) for c in shown)
     attribute = CHANGE_CLASS_APART if apart else CHANGE_CLASS if mixed else "change"
+    unbuilt_filter, unbuilt_settings = unbuilt_names([f for f in aliases or {} if f.startswith("new_")])
     root = element("qgis", {"labelsEnabled": "1", "styleCategories": "AllStyleCategories",
                             "version": QGIS_VERSION},
                    categorized(attribute, categories, shown), element(
                        "labeling", {"type": "rule-based"}, element("rules", {"key": "{diff-labels}"}, element(
                            "rule", {"description": "marks", "key": "{diff-marks}"}, change_marks().find("settings")),
                            element("rule", {"description": "forced", "filter": FORCED_TEST,
-                                            "key": "{diff-forced}"}, forced_names()))))
+                                            "key": "{diff-forced}"}, forced_names()),
+                           element("rule", {"description": "unbuilt", "filter": unbuilt_filter,
+                                            "key": "{diff-unbuilt}"}, unbuilt_settings))))
     if aliases:
         root.append(element("aliases", None, *(element("alias", {"field": f, "name": a}) for f, a in aliases.items())))
     code = element("layerGeometryType")
