@@ -106,11 +106,15 @@ def test_a_resource_on_the_map_only_says_why_and_has_no_import_terms(folder: Pat
 
 
 def test_a_resource_without_price_yuan_per_t_is_refused(folder: Path, capsys):
-    """Leaving the price out does not put a resource on the map only: null is written."""
+    """Leaving the price out does not put a resource on the map only: null is written. The message
+    says what the key holds and in what unit (the schema's description), not a bare "add it", so
+    that a catalog of an older schema can be ported from the message alone."""
     edit(folder / "catalog.yaml", "lithium_clay: {unit: t, price_yuan_per_t: 50, ", "lithium_clay: {unit: t, ")
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - catalog.yaml:4: resources.lithium_clay.price_yuan_per_t | required key is missing; add it\n")
+        "  - catalog.yaml:4: resources.lithium_clay.price_yuan_per_t | required key is missing; add it: price paid "
+        "at an in-province source; null: on the map only, not priced, and no product may draw on it "
+        "(sources.price_yuan_per_t says why) (yuan/t)\n")
 
 
 def test_the_shipped_scenarios_load_without_notices_of_their_own_data():

@@ -92,4 +92,5 @@ def test_a_module_id_that_reads_as_a_path_is_quoted_and_one_without_id_is_named_
         "error: 2 problems in the input:\n"
         "  - catalog.yaml:20: products.lfp.modules[0] ('lfp.50kt').capacity | must be greater than 0 (got -5); "
         "give a value in that range\n"
-        "  - catalog.yaml:33: products.cells.modules[0].id | required key is missing; add it\n")
+        "  - catalog.yaml:33: products.cells.modules[0].id | required key is missing; add it: id of the module "
+        "size, unique in the catalog, e.g. lfp_50kt\n")

@@ -1465,8 +1465,9 @@ REPLACED_KEYS = {
 }
 
 
-#: How to add a required key that is missing, where "add it" is not enough: a figure of the
-#: catalog with the value it typically takes, its unit and the source the shipped catalog gives.
+#: How to add a required key that is missing, where the schema's description of the key (the hint
+#: of any other, `missing_problem`) is not enough: a figure of the catalog with the value it
+#: typically takes, its unit and the source the shipped catalog gives.
 MISSING_HINTS: dict[str, str] = {
     "lifetime_yr": "add the years over which the module's capex is recovered: typically 15 yr for a chemical or "
                    "materials plant, 10 yr for a cell line, e.g. lifetime_yr: 15, with its source under the module's "
@@ -1709,7 +1710,7 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
                     f"allowed keys: {', '.join(options)}")
             problems.append(f"{where}: {key} | unknown key; {hint}")
         elif err["type"] == "missing":
-            problems.append(f"{where}: {key} | {missing_problem(loc, origin.command_line)}")
+            problems.append(f"{where}: {key} | {missing_problem(loc, origin.command_line, model)}")
         elif err["type"] in EMPTY_ERRORS and not (got.strip() if isinstance(got, str) else got):
             empty = empty_problem(err["type"], got, str(loc[-1]), origin.command_line)
             problems.append(f"{where}: {key} | {empty}")
@@ -1783,14 +1784,23 @@ def swapped_gateway_fix(locator: Locator, loc: tuple[Any, ...], got: Any) -> str
     return f"it is a longitude, and lon ({lon:g}) a latitude: put the longitude in lon and the latitude in lat"
 
 
-def missing_problem(loc: tuple[Any, ...], command_line: bool) -> str:
+def missing_problem(loc: tuple[Any, ...], command_line: bool, model: type[BaseModel] | None = None) -> str:
     """What to say of the required key at `loc` that is missing: from a file, with its hint
-    (MISSING_HINTS); where the command line's or a call's overrides wrote it (`command_line`),
-    that the empty mapping given there for its group cleared it (`_writes`)."""
+    (MISSING_HINTS), else what the schema `model` says the key holds (`add it: price paid at an
+    in-province source; ... (yuan/t)`), so that the reader learns what to write without opening
+    the schema; where the command line's or a call's overrides wrote it (`command_line`), that the
+    empty mapping given there for its group cleared it (`_writes`)."""
     if command_line:
         return (f"required key is missing: the empty mapping given for {dotted(loc[:-1])} cleared it; give the key "
                 "in that mapping, or leave the setting out to keep the file's")
-    return f"required key is missing; {MISSING_HINTS.get(str(loc[-1]), 'add it')}"
+    hint = MISSING_HINTS.get(str(loc[-1]))
+    if hint is None:
+        hint = "add it"
+        name, described = field_description(model, loc) if model is not None else ("", "")
+        if name == str(loc[-1]) and described.strip():
+            described = described.strip()
+            hint += f": {described if described[1:2].isupper() else described[0].lower() + described[1:]}"
+    return f"required key is missing; {hint}"
 
 
 def hinted_once(problems: list[str]) -> list[str]:
