@@ -101,7 +101,8 @@ def test_module_lifetime_is_required_and_lead_time_is_no_boolean(folder: Path):
         "the module's capex is recovered: typically 15 yr for a chemical or materials plant, 10 yr for a cell line, "
         "e.g. lifetime_yr: 15, with its source under the module's sources, e.g. lifetime_yr: 'assumption: 15 years "
         "for chemical and materials plants (typical depreciation 10-20 years)'",
-        "catalog.yaml:35: products.cells.lead_time_yr | must be a number, not true/false (got true); give a number"]
+        "catalog.yaml:35: products.cells.lead_time_yr | must be a number, not true/false (got true); give a number, in "
+        "yr, e.g. 1"]
 
 
 def test_a_resource_without_its_terms_and_a_product_with_two_caps(folder: Path):

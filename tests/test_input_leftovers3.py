@@ -112,8 +112,10 @@ def test_not_finite_numbers_stay_refused(folder: Path):
     edit(folder / "scenario.yaml", "redline: {buffer_m: 1000}", "redline: {buffer_m: .inf}")
     edit(folder / "scenario.yaml", "  discount_rate: 0.1", "  discount_rate: 1e999")
     assert problems_of(folder) == [
-        "scenario.yaml:21: constraints.redline.buffer_m | must be a finite number (got inf); give a finite value",
-        "scenario.yaml:32: objective.discount_rate | must be a finite number (got 1e999); give a finite value"]
+        "scenario.yaml:21: constraints.redline.buffer_m | must be a finite number (got inf); give a finite number, "
+        "in m, e.g. 500",
+        "scenario.yaml:32: objective.discount_rate | must be a finite number (got 1e999); give a finite number, as a "
+        "share, e.g. 0.05 for 5 %"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -106,7 +106,7 @@ def test_infinite_module_capacity_in_the_catalog(folder: Path):
     assert problems(folder) == [
         f"{(folder / 'catalog.yaml').resolve()}:20: products.lfp.modules[0] (lfp_50kt).capacity "
         "| must be a finite number "
-        "(got inf); give a finite value".replace(f"{folder}/", "")]
+        "(got inf); give a finite number, in t/yr".replace(f"{folder}/", "")]
 
 
 def test_nan_in_targets_and_inf_text_in_a_mapping_of_numbers(folder: Path):
@@ -114,21 +114,25 @@ def test_nan_in_targets_and_inf_text_in_a_mapping_of_numbers(folder: Path):
     edit(folder / "scenario.yaml", "{phosphate_rock: 50}", "{phosphate_rock: -.inf}")
     edit(folder / "scenario.yaml", "discount_rate: 0.1", "discount_rate: .NaN")
     assert problems(folder) == [
-        "scenario.yaml:18: targets.capacity.cathode.2024 | must be a finite number (got 'nan'); give a finite value",
+        "scenario.yaml:18: targets.capacity.cathode.2024 | must be a finite number (got 'nan'); give a finite "
+        "number, in t/yr, e.g. 50000",
         "scenario.yaml:23: constraints.proximity.max_distance_km.phosphate_rock | must be a finite number (got -inf); "
-        "give a finite value",
-        "scenario.yaml:32: objective.discount_rate | must be a finite number (got nan); give a finite value"]
+        "give a finite number, in km, e.g. 50",
+        "scenario.yaml:32: objective.discount_rate | must be a finite number (got nan); give a finite number, as a "
+        "share, e.g. 0.05 for 5 %"]
 
 
 def test_set_override_of_inf_is_refused(folder: Path, capsys):
     key, values = parse_override("constraints.redline.buffer_m=inf")
     assert problems(folder, overrides=((key, values[0]),)) == [
-        "scenario.yaml: --set constraints.redline.buffer_m | must be a finite number (got 'inf'); give a finite value"]
+        "scenario.yaml: --set constraints.redline.buffer_m | must be a finite number (got 'inf'); give a finite "
+        "number, in m, e.g. 500"]
     code = main(["show", str(folder / "scenario.yaml"), "--set", "targets.capacity.cells.2024=.inf"])
     err = capsys.readouterr().err
     assert code == 2
     assert err == (f"error: 1 problem in the input:\n  - {folder / 'scenario.yaml'}: --set "
-                   "targets.capacity.cells.2024 | must be a finite number (got inf); give a finite value\n")
+                   "targets.capacity.cells.2024 | must be a finite number (got inf); give a finite number, in GWh/yr, "
+                   "e.g. 10\n")
 
 
 # ---------------------------------------------------------------------------------------------

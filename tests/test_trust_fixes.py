@@ -251,13 +251,13 @@ def test_boolean_buffer_in_the_scenario_is_refused(folder: Path, capsys):
     edit(folder / "scenario.yaml", "buffer_m: 1000", "buffer_m: true")
     assert refused(folder, capsys) == PROBLEM + (
         "scenario.yaml:21: constraints.redline.buffer_m | must be a number, not true/false (got true); give a "
-        "number\n")
+        "number, in m, e.g. 500\n")
 
 
 def test_boolean_buffer_on_the_command_line_is_refused(folder: Path, capsys):
     assert refused(folder, capsys, "--set", "constraints.redline.buffer_m=true") == PROBLEM + (
         "scenario.yaml: --set constraints.redline.buffer_m | must be a number, not true/false (got true); give a "
-        "number\n")
+        "number, in m, e.g. 500\n")
 
 
 def test_boolean_sweep_value_is_refused_before_any_folder(folder: Path, capsys):
@@ -267,21 +267,26 @@ def test_boolean_sweep_value_is_refused_before_any_folder(folder: Path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
     assert hashes(folder.parent) == before
-    assert "--set constraints.redline.buffer_m | must be a number, not true/false (got true); give a number" in err
+    assert ("--set constraints.redline.buffer_m | must be a number, not true/false (got true); give a number, in m, "
+            "e.g. 500") in err
 
 
-@pytest.mark.parametrize(("where", "old", "new", "key"), [
-    ("catalog.yaml", "land_ha: 10}", "land_ha: true}", "catalog.yaml:20: products.lfp.modules[0] (lfp_50kt).land_ha"),
-    ("scenario.yaml", "years: [2023, 2024]", "years: [2023, true]", "scenario.yaml:3: years[1]"),
-    ("scenario.yaml", "rel_gap: 0", "rel_gap: false", "scenario.yaml:34: solver.rel_gap"),
+@pytest.mark.parametrize(("where", "old", "new", "key", "fix"), [
+    ("catalog.yaml", "land_ha: 10}", "land_ha: true}", "catalog.yaml:20: products.lfp.modules[0] (lfp_50kt).land_ha",
+     ", in ha, e.g. 20"),
+    ("scenario.yaml", "years: [2023, 2024]", "years: [2023, true]", "scenario.yaml:3: years[1]", ""),
+    ("scenario.yaml", "rel_gap: 0", "rel_gap: false", "scenario.yaml:34: solver.rel_gap",
+     ", as a share, e.g. 0.05 for 5 %"),
 ], ids=["catalog_land", "year", "rel_gap"])
-def test_boolean_refused_for_other_numbers(folder: Path, where: str, old: str, new: str, key: str):
+def test_boolean_refused_for_other_numbers(folder: Path, where: str, old: str, new: str, key: str, fix: str):
+    """A true/false given for a number is refused with the fix a value that is no number gets: the
+    number's unit and an example in it (none for a year)."""
     edit(folder / where, old, new)
     with pytest.raises(InputError) as err:
         load_scenario(folder / "scenario.yaml")
     shown = "true" if new.count("true") or new.count("yes") else "false"
     assert [p.replace(f"{folder}/", "") for p in err.value.problems] == [
-        f"{key} | must be a number, not true/false (got {shown}); give a number"]
+        f"{key} | must be a number, not true/false (got {shown}); give a number{fix}"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1714,11 +1714,13 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
         elif err["type"] in EMPTY_ERRORS and not (got.strip() if isinstance(got, str) else got):
             empty = empty_problem(err["type"], got, str(loc[-1]), origin.command_line)
             problems.append(f"{where}: {key} | {empty}")
-        elif err["type"] == "finite_number":
-            problems.append(f"{where}: {key} | must be a finite number (got {shown}); give a finite value")
+        elif err["type"] == "finite_number":  # with the unit and an example, as for a value that is no number
+            fix = number_fix(model, bare, units, prices).replace("write the number alone", "give a finite number", 1)
+            problems.append(f"{where}: {key} | must be a finite number (got {shown}); {fix}")
         elif err["type"] == "bool_not_number":
             said = "true" if got is True else "false" if got is False else shown  # as YAML writes it
-            problems.append(f"{where}: {key} | must be a number, not true/false (got {said}); give a number")
+            fix = number_fix(model, bare, units, prices).replace("write the number alone", "give a number", 1)
+            problems.append(f"{where}: {key} | must be a number, not true/false (got {said}); {fix}")
         elif err["type"] == "less_than_equal" and err.get("ctx", {}).get("le") in (MAX_YUAN, MAX_QUANTITY):
             problems.append(f"{where}: {key} | {too_large_message(err['ctx']['le'])} (got {shown}); give a "
                             "smaller value, or the figure in larger units")
@@ -1915,7 +1917,7 @@ NUMBER_EXAMPLES: dict[str, tuple[str, str]] = {
 }
 
 #: Examples of figures whose unit's example does not fit them (`NUMBER_EXAMPLES`), by key.
-FIELD_EXAMPLES: dict[str, str] = {"lat": "25.04", "land_price_yuan_per_ha": "1500000"}
+FIELD_EXAMPLES: dict[str, str] = {"lat": "25.04", "land_price_yuan_per_ha": "1500000", "lead_time_yr": "1"}
 
 
 def field_description(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, str]:
