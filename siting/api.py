@@ -904,7 +904,7 @@ class Solution:
         rounded to 9 significant digits (as in costs.csv and the manifest), so their sum differs
         from it by up to half a unit of the 9th digit of each component, summed (50 yuan for a
         component in the tens of billions, 500 in the hundreds of billions): up to 1,660.5 yuan on
-        the shipped scenario, where it is 10 yuan. Unrounded, the components are the objective's
+        the shipped scenario, where it is 1.6 yuan. Unrounded, the components are the objective's
         terms at the plan's values and sum to it, but for whole-number decisions the solver
         returned within its tolerance of a whole number, made whole in the components."""
         return self.report.objective_yuan or 0.0
