@@ -194,8 +194,8 @@ def test_product_flows_layer_orders_its_fields_as_product_flows_csv(small_run):
     first = (out / "product_flows.csv").read_text().splitlines()[1].split(",")
     assert first == ["hub_to_gateway", "east", "gateway", "cells", "GWh/yr", "2024", "8", "50.5766709"]
     assert features[0]["properties"] == {"id": "hub_to_gateway:east->gateway:cells:2024", "kind": "hub_to_gateway",
-                                         "from": "east", "to": "gateway", "from_name": "East", "to_name": "Gate",
-                                         "product": "cells", "unit": "GWh/yr",
+                                         "from": "east", "to": "gateway", "from_name": "East hub",
+                                         "to_name": "Gate (gateway)", "product": "cells", "unit": "GWh/yr",
                                          "year": 2024, "units": 8.0, "km": 50.6, "width_mm": 3.0,
                                          "offset_mm": -0.988}
     assert list(pyogrio.read_info(out / "plan.gpkg", layer="product_flows")["fields"]) == ["id", *columns]

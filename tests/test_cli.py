@@ -89,7 +89,7 @@ def test_solve_writes_every_output_with_hand_checked_plan(small_run: MadeRun):
     assert mine["capex_yuan"] == 4.0e9  # 4 x 5亿 + 2 x 10亿
     assert by_id["e_far"]["properties"]["added_cells_2023"] == 10.0
     assert by_id["w_mine"]["geometry"] == {"type": "Point", "coordinates": [102.1, 24.6]}
-    assert by_id["w_lake"]["properties"]["excluded_redline"] == "fepo4,lfp,cells"
+    assert by_id["w_lake"]["properties"]["excluded_redline"] == "fepo4, lfp, cells"
     assert by_id["e_city"]["properties"]["excluded_proximity"] == "fepo4"
     # Every property keeps one JSON type across features (QGIS reads mixed types as NULL); null,
     # a field without a value (an unbuilt site's main_product), is of every type.

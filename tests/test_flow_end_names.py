@@ -2,7 +2,10 @@
 `to_name` (after `to`), flows.geojson's `source_name` and `site_name` (after `site`), each the
 name the end's own layer gives it (sites.geojson for a site, hubs.geojson for a hub or the
 gateway, sources.geojson for a source), null where that layer gives none; plan.gpkg has the
-same fields."""
+same fields. A hub and the gateway are named in the report's words (siting/deliver/layer.py
+`network_end_name`): the shipped Kunming hub and the gateway, both `name` "Kunming" in
+hubs.geojson, were both "Kunming", so that "Qujing" -> "Kunming" stood for hub_to_hub and
+hub_to_gateway flows alike; they are "Kunming hub" and "Kunming (gateway)"."""
 
 from __future__ import annotations
 
@@ -30,14 +33,16 @@ def gpkg_columns(path: Path, table: str) -> list[str]:
 
 def named_nodes(folder: Path) -> dict[tuple[str, str], Any]:
     """(kind of end, id) -> name: the sites as sites.geojson (and site_areas.geojson, where a
-    polygon site is) names them, the hubs and the gateway as hubs.geojson does."""
+    polygon site is) names them, the hubs and the gateway as hubs.geojson does, with " hub" or
+    " (gateway)" after it."""
     nodes: dict[tuple[str, str], Any] = {}
     for layer in ("sites", "site_areas"):
         if (folder / f"{layer}.geojson").exists():
             nodes.update({("site", k): n for k, n in names_by(folder, layer, "id").items()})
     for feature in features(folder, "hubs"):
         props = feature["properties"]
-        nodes[(str(props["kind"]), str(props["node"]))] = props["name"]
+        kind = str(props["kind"])
+        nodes[(kind, str(props["node"]))] = f"{props['name']} hub" if kind == "hub" else f"{props['name']} (gateway)"
     return nodes
 
 
@@ -98,7 +103,8 @@ def test_flows_name_their_source_and_site(small_run):
 def test_an_end_without_a_name_is_null() -> None:
     """With hub c2 at s2 (tests/test_trade_outputs.py `chain_places`: cluster c1 named "C one", c2
     without a name, the gateway "Kunming station"), the sites named s1 but not s2: a site without a
-    name is null, a hub is named as hubs.geojson names it (c2 by its id), the gateway by its name."""
+    name is null, a hub is named as hubs.geojson names it (c2 by its id) with " hub", the gateway
+    by its name with " (gateway)"."""
     from test_table_details import hand_plan
     from test_trade_outputs import chain_places
 
@@ -107,9 +113,24 @@ def test_an_end_without_a_name_is_null() -> None:
     places, points = chain_places(s2_at_its_hub=True)
     layer = product_flows_layer(places, hand_plan(), points, site_names={"s1": "Site one", "s2": None})
     assert [(row["id"], row["from_name"], row["to_name"]) for _i, row in layer.frame.iterrows()] == [
-        ("gateway_to_hub:gateway->c2:u:2030", "Kunming station", "c2"),
-        ("hub_to_gateway:c2->gateway:d:2030", "c2", "Kunming station"),
-        ("hub_to_hub:c1->c2:u:2030", "C one", "c2"),
-        ("site_to_hub:s1->c1:u:2030", "Site one", "C one")]
+        ("gateway_to_hub:gateway->c2:u:2030", "Kunming station (gateway)", "c2 hub"),
+        ("hub_to_gateway:c2->gateway:d:2030", "c2 hub", "Kunming station (gateway)"),
+        ("hub_to_hub:c1->c2:u:2030", "C one hub", "c2 hub"),
+        ("site_to_hub:s1->c1:u:2030", "Site one", "C one hub")]
     bare = product_flows_layer(places, hand_plan(), points)
     assert list(bare.frame["from_name"])[-1] is None
+
+
+def test_a_hub_and_the_gateway_of_one_name_are_told_apart() -> None:
+    """The gateway named "C one" as cluster c1 is: before, the hub_to_hub flow c1 -> c2 and the
+    gateway's flows both had an end "C one"; now "C one hub" and "C one (gateway)"."""
+    from test_table_details import hand_plan
+    from test_trade_outputs import chain_places
+
+    from siting.deliver.layers import product_flows_layer
+
+    places, (hubs, gateway) = chain_places(s2_at_its_hub=True)
+    layer = product_flows_layer(places, hand_plan(), (hubs, gateway.assign(name=["C one"])))
+    names = {row["kind"]: (row["from_name"], row["to_name"]) for _i, row in layer.frame.iterrows()}
+    assert names["hub_to_hub"] == ("C one hub", "c2 hub")
+    assert names["gateway_to_hub"] == ("C one (gateway)", "c2 hub")

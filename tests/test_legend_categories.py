@@ -119,7 +119,7 @@ def test_flows_list_only_the_resources_that_flow_in_the_colours_of_every_resourc
     assert categories(root) == ["copper", "phosphate_rock"]
     assert category_colours(root) == {"copper": rgba(RESOURCE_PALETTE[1], 220),
                                       "phosphate_rock": rgba(RESOURCE_PALETTE[6], 220)}
-    assert [c.get("label") for c in root.iter("category")] == ["copper", "phosphate rock"]
+    assert [c.get("label") for c in root.iter("category")] == ["Copper", "Phosphate rock"]
     # Only phosphate rock flows: its colour stays the 7th.
     alone = parse_text(flows_style(flows_layer(["phosphate_rock"]), RESOURCES))
     assert category_colours(alone) == {"phosphate_rock": rgba(RESOURCE_PALETTE[6], 220)}

@@ -210,7 +210,7 @@ def test_the_raw_material_flows_legend_keys_a_site_drawing_on_its_own_source():
     assert on_site == {("phosphate_rock",): (50000.0, "North park")}
     qml = style_for(flows, ["phosphate_rock"], on_site=on_site)
     root = ET.fromstring(qml.split("\n", 1)[1])
-    label = "phosphate rock (no line: up to 50,000 t/yr drawn from a source on site: North park)"
+    label = "Phosphate rock (no line: up to 50,000 t/yr drawn from a source on site: North park)"
     assert [(c.get("value"), c.get("label")) for c in root.iter("category")] == [
         (f"{KEY_ONLY_CATEGORY}phosphate_rock", label)]
     (ring,) = [s for s in root.iter("symbol") if s.get("name") == "0"]

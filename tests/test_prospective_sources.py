@@ -191,8 +191,9 @@ def test_the_qgis_style_draws_left_out_prospective_sources_hollow(runs: tuple[ap
         "\"resource\" || if(\"status\" = 'prospective' AND NOT \"in_model\", ':prospective', '')")
     categories = renderer.findall("categories/category")
     assert [(c.get("value"), c.get("label")) for c in categories] == [
-        ("lithium_clay:prospective", "lithium clay (prospective, not used)"), ("phosphate_rock", "phosphate rock"),
-        ("phosphate_rock:prospective", "phosphate rock (prospective, not used)")]
+        ("lithium_clay:prospective", "Lithium clay source (prospective, not used)"),
+        ("phosphate_rock", "Phosphate rock source"),
+        ("phosphate_rock:prospective", "Phosphate rock source (prospective, not used)")]
     symbols = {s.get("name"): s for s in renderer.findall("symbols/symbol")}
     colours = resource_colours(["lithium_clay", "phosphate_rock"])
 

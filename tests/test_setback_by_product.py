@@ -55,7 +55,7 @@ def test_each_product_gets_its_own_reach_and_land():
         "c": "s: lake 300 m, nature_reserve 500 m, 120 ha outside",
     }
     # The summary fields are unchanged.
-    assert [overlaps["a"].fields()[f] for f in OVERLAP_FIELDS] == ["p,s", "lake 100 m, lake 300 m", 25.0, 15.0]
+    assert [overlaps["a"].fields()[f] for f in OVERLAP_FIELDS] == ["p, s", "lake 100 m, lake 300 m", 25.0, 15.0]
     assert NO_OVERLAP.fields()[FIELD] == ""
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -305,6 +305,39 @@ def make_layer(name: str, title: str, frame: gpd.GeoDataFrame, columns: Sequence
                         dtype=object)  # values kept as coerced: no column made numeric or text by pandas
     typed = geo_frame(data, _as_types(geometries, geometry_type), WGS84)
     return OutputLayer(name, title, typed, fields, geometry_type, notices)
+
+
+def network_end_name(kind: str, name: str) -> str:
+    """A hub's or the gateway's name in words, as the report, the web map and product_flows'
+    `from_name` and `to_name` give it: `kind` "hub" -> "<name> hub" ("Kunming hub"), "gateway" ->
+    "<name> (gateway)" ("Kunming (gateway)"), so that a hub and a gateway of one name (the
+    shipped Kunming hub and the gateway at Kunming) are told apart; `name` is the hubs layer's
+    `name` (the cluster's name, or the gateway's). Raises ValueError for another `kind`."""
+    if kind == "hub":
+        return f"{name} hub"
+    if kind == "gateway":
+        return f"{name} (gateway)"
+    raise ValueError(f"a network end's kind must be 'hub' or 'gateway', got {kind!r}")
+
+
+#: How the layers join a list of ids in one attribute value (`excluded_redline`,
+#: `excluded_proximity`, `setback_products`, `on_site_sources`, clusters' `products_added`,
+#: redline_zones' `products`, diff.geojson's `kept_out_base` and `kept_out_new`): "fepo4, li2co3".
+ID_LIST_SEPARATOR = ", "
+
+
+def id_list(ids: Iterable[Any]) -> str:
+    """Ids joined into one attribute value (ID_LIST_SEPARATOR): ["fepo4", "li2co3"] -> "fepo4,
+    li2co3"; "" for none."""
+    return ID_LIST_SEPARATOR.join(str(i) for i in ids)
+
+
+def id_items(value: Any) -> list[str]:
+    """The ids of an attribute value `id_list` wrote, each stripped, in order ("fepo4, li2co3"
+    and "fepo4,li2co3", as earlier versions wrote it, -> ["fepo4", "li2co3"]); [] for null or ""."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return []
+    return [item.strip() for item in str(value).split(",") if item.strip()]
 
 
 #: The layers whose features name a site, each as (the fields of a site's id, the fields of its

@@ -19,7 +19,17 @@ from models.families.redline import usable_land_ha
 from siting.config.units import capitalised, per_year
 from siting.deliver.geojson import WGS84, lines_between, normalised_geometries
 from siting.deliver.geopackage import GEOMETRY_COLUMN
-from siting.deliver.layer import AMOUNT, MEASURE, FieldKind, OutputLayer, geo_frame, infer_kind, make_layer
+from siting.deliver.layer import (
+    AMOUNT,
+    MEASURE,
+    FieldKind,
+    OutputLayer,
+    geo_frame,
+    id_list,
+    infer_kind,
+    make_layer,
+    network_end_name,
+)
 from siting.deliver.styles import LANE_FIELDS, flow_lanes, unused_prospective
 from siting.deliver.tables import product_flow_rows
 from siting.optimize.results import GATEWAY, Plan, clean
@@ -177,7 +187,7 @@ def site_status(inputs: ModelInputs, plan: Plan, dropped: tuple[str, ...]) -> di
 def _excluded_list(inputs: ModelInputs, site: str, excluded: frozenset[tuple[str, str]], family: str) -> str:
     if family not in inputs.enabled_families:
         return ""
-    return ",".join(p for p in inputs.PRODUCTS if (site, p) in excluded)
+    return id_list(p for p in inputs.PRODUCTS if (site, p) in excluded)
 
 
 def _names(frame: gpd.GeoDataFrame) -> list[Any]:
@@ -481,7 +491,7 @@ def zone_overlaps(spatial: SpatialResult, inputs: ModelInputs, plan: Plan,
         planar = float(shapely.area(polygons[i]))
         drawn = footprint.get(site, math.nan)
         scale = drawn * M2_PER_HA / planar if planar > 0 and math.isfinite(drawn) else 1.0
-        overlaps[site] = ZoneOverlap(",".join(p for p, _z in hit), ", ".join(words),
+        overlaps[site] = ZoneOverlap(id_list(p for p, _z in hit), ", ".join(words),
                                      clean(float(shapely.area(inside)) * scale / M2_PER_HA),
                                      clean(min(land.get((site, p), 0.0) for p, _z in hit)),
                                      "; ".join(product_zone_text(p, reach_of.get((i, n), []), land.get((site, p), 0.0))
@@ -650,7 +660,7 @@ def sites_layer(loaded_sites: gpd.GeoDataFrame, spatial: SpatialResult, inputs: 
         row.update(standing.get(site_id, no_standing))
         row["main_product"] = best
         row["demonstration"] = plan.demo_sites.get(site_id, 0) > 0
-        row["on_site_sources"] = ",".join(sorted(local_sources.get(site_id, ())))
+        row["on_site_sources"] = id_list(sorted(local_sources.get(site_id, ())))
         for t in inputs.YEARS:
             row[f"on_site_t_{t}"] = clean(local_tonnes.get((site_id, t), 0.0)) if site_id in local_sources else 0.0
         rows.append(row)
@@ -764,7 +774,7 @@ def clusters_layer(loaded_clusters: gpd.GeoDataFrame, inputs: ModelInputs, plan:
             "name": name,
             "sites_built_on": len(set(built_site[mine].tolist())),
             "capex_yuan": clean(float(capex[mine].sum())),
-            "products_added": ",".join(p for p in inputs.PRODUCTS if p in products),
+            "products_added": id_list(p for p in inputs.PRODUCTS if p in products),
         }
         for p in inputs.PRODUCTS:
             row[f"added_{p}"] = clean(float(added[mine & (built_product == p)].sum()))
@@ -912,8 +922,9 @@ def product_flows_layer(spatial: SpatialResult, plan: Plan, points: tuple[gpd.Ge
     (mm, to the right of its direction) from the leg, so that the lines of one leg stand side by
     side on every map (siting/deliver/styles.py `flow_lanes`; the order across a leg follows
     `units`' products). `from_name` and `to_name` name the ends: a site as `site_names` does
-    (the sites layer's names, `end_names`), a hub and the gateway as `points` do (as the hubs
-    layer does); null where they give none.
+    (the sites layer's names, `end_names`), a hub and the gateway by the names `points` give them
+    (as the hubs layer does) in the report's words (`network_end_name`: "Kunming hub", "Kunming
+    (gateway)", told apart where a hub and the gateway share a name); null where they give none.
     A flow of 0 km (a site standing on its hub, as the preprocessing measures it), or between two
     points that are the same point as written, has no line; product_flows.csv holds it."""
     hubs, gateway = points
@@ -925,8 +936,8 @@ def product_flows_layer(spatial: SpatialResult, plan: Plan, points: tuple[gpd.Ge
         at[("hub", str(cluster_id))] = point
     at[("gateway", GATEWAY)] = gateway.geometry.iloc[0]
     named: dict[tuple[str, str], str | None] = {("site", k): n for k, n in (site_names or {}).items()}
-    named.update({("hub", k): n for k, n in end_names(hubs).items()})
-    named.update({("gateway", k): n for k, n in end_names(gateway).items()})
+    for kind, frame in (("hub", hubs), ("gateway", gateway)):
+        named.update({(kind, k): None if n is None else network_end_name(kind, n) for k, n in end_names(frame).items()})
     ends = {"site_to_hub": ("site", "hub"), "hub_to_site": ("hub", "site"), "hub_to_hub": ("hub", "hub"),
             "gateway_to_hub": ("gateway", "hub"), "hub_to_gateway": ("hub", "gateway")}
     flows = product_flow_rows(plan.product_flows)
@@ -1099,7 +1110,7 @@ def redline_zones_layer(spatial: SpatialResult, products: tuple[str, ...], rule:
     rows = [{
         "id": zone.id,
         "kind": zone.kind,
-        "products": ",".join(zone.products),
+        "products": id_list(zone.products),
         "distances_m": ", ".join(f"{c} {d:g}" for c, d in zone.distances),
         "max_distance_m": max(d for _c, d in zone.distances),
         "area_km2": clean(round(float(area) / M2_PER_KM2, 3)),

@@ -100,7 +100,7 @@ from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox, Transform
 
 from siting.config.units import amount_text, bn_yuan, joined, per_year, product_label
-from siting.deliver.layer import OutputLayer
+from siting.deliver.layer import OutputLayer, id_items
 from siting.deliver.mapinfo import (
     LayerBasis,
     MapContext,
@@ -1733,7 +1733,7 @@ def on_site_draws(sites: gpd.GeoDataFrame | None, sources: gpd.GeoDataFrame | No
     found = []
     columns = [t for t in years if f"on_site_t_{t}" in sites.columns]
     for _i, row in sites.iterrows():
-        ids = [k for k in str(row["on_site_sources"] or "").split(",") if k]
+        ids = id_items(row["on_site_sources"])
         drawn = [(t, float(row[f"on_site_t_{t}"] or 0.0)) for t in columns]
         drawn = [(t, v) for t, v in drawn if v > 0]
         if ids and drawn:

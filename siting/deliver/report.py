@@ -63,7 +63,7 @@ from siting.deliver.drivers import (
     value_split,
     weighted_words,
 )
-from siting.deliver.layer import OutputLayer
+from siting.deliver.layer import OutputLayer, id_items
 from siting.deliver.layers import prospective_left_out, prospective_left_out_km
 from siting.deliver.mapinfo import (
     EQUAL_AREA_CRS,
@@ -1853,7 +1853,7 @@ def site_proximity(loaded: LoadedScenario, inputs: ModelInputs, layers: Sequence
     left_out = {} if spatial.include_prospective_sources or sources is None else prospective_left_out(sources)
     km = prospective_left_out_km(sites, sources, spatial.working_crs, spatial.detour_factor) \
         if left_out and sources is not None else {}
-    excluded = {str(site): [p for p in str(codes or "").split(",") if p]
+    excluded = {str(site): id_items(codes)
                 for site, codes in zip(sites.frame["id"], sites.frame["excluded_proximity"], strict=True)}
     return proximity_reasons(inputs, excluded, left_out, km)
 
@@ -2055,7 +2055,7 @@ def on_site_blocks(frame: Any, names: Mapping[str, str] | None = None) -> list[B
         return []
     years = sorted(int(c.rsplit("_", 1)[1]) for c in frame.columns if c.startswith("on_site_t_"))
     rows = [[names.get(str(row["id"]), str(row["id"])),
-             ", ".join(names.get(k, k) for k in str(row["on_site_sources"]).split(",") if k),
+             ", ".join(names.get(k, k) for k in id_items(row["on_site_sources"])),
              *(f"{float(row[f'on_site_t_{t}']):,.0f}" for t in years)]
             for _i, row in frame.iterrows() if row["on_site_sources"]]
     if not rows:

@@ -67,8 +67,18 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from siting.config.units import BN, MONEY_UNIT, amount_text, bn_yuan, frame_site_names, joined, per_year, product_label
-from siting.deliver.layer import OutputLayer
+from siting.config.units import (
+    BN,
+    MONEY_UNIT,
+    amount_text,
+    bn_yuan,
+    capitalised,
+    frame_site_names,
+    joined,
+    per_year,
+    product_label,
+)
+from siting.deliver.layer import OutputLayer, id_items
 from siting.deliver.mapinfo import PROXY_FLAGS, YES_WORDS, says_yes
 from siting.optimize.tolerance import WITHIN, range_text
 
@@ -1114,8 +1124,15 @@ def resource_colours(resources: Sequence[str]) -> dict[str, tuple[int, int, int]
 
 
 def resource_label(resource: str) -> str:
-    """A resource code in words for a legend: "phosphate_rock" -> "phosphate rock"."""
+    """A resource code in words for a sentence: "phosphate_rock" -> "phosphate rock"."""
     return resource.replace("_", " ")
+
+
+def resource_legend_label(resource: str, suffix: str = "") -> str:
+    """A resource code as a QGIS legend entry, capitalised as map.png's legend gives it
+    (siting/deliver/mapplot.py `source_rows`): "aluminium" -> "Aluminium", with `suffix`
+    " source" -> "Aluminium source"."""
+    return capitalised(resource_label(resource)) + suffix
 
 
 def year_groups(style: str) -> list[tuple[int, bool]]:
@@ -1184,7 +1201,7 @@ def on_site_widest(sites: OutputLayer | None, sources: OutputLayer | None) -> di
     widest: dict[tuple[str, ...], tuple[float, str]] = {}
     for ids, name, row in zip(frame["on_site_sources"], names, drawn_by_row, strict=True):
         drawn = max((float(v) for v in row if v is not None and not pd.isna(v)), default=0.0)
-        resources = tuple(sorted({kinds[k] for k in str(ids or "").split(",") if k in kinds}))
+        resources = tuple(sorted({kinds[k] for k in id_items(ids) if k in kinds}))
         if resources and drawn > 0 and (resources not in widest or widest[resources][0] < drawn):
             widest[resources] = (drawn, name)
     return widest
@@ -1192,10 +1209,11 @@ def on_site_widest(sites: OutputLayer | None, sources: OutputLayer | None) -> di
 
 def on_site_label(resources: Sequence[str], drawn: tuple[float, str]) -> str:
     """The raw-material flows' legend label of what a site draws from a source on site
-    (`on_site_widest`: the most and where): "petroleum coke (no line: up to 300,000 t/yr drawn
+    (`on_site_widest`: the most and where): "Petroleum coke (no line: up to 300,000 t/yr drawn
     from a source on site: Anning industrial park, Caopu area)", as `unlined_only_label` keys a
     product moving only on legs without a line."""
-    return (f"{joined([resource_label(r) for r in resources])} (no line: up to {amount(drawn[0], 't/yr')} drawn from "
+    return (f"{capitalised(joined([resource_label(r) for r in resources]))} (no line: up to "
+            f"{amount(drawn[0], 't/yr')} drawn from "
             f"a source on site: {drawn[1]})")
 
 
@@ -1226,7 +1244,7 @@ def flows_style(layer: OutputLayer, resources: Sequence[str],
     # Only the resources that flow; their colours are those of every resource (as the sources'),
     # so that a resource has one colour in every layer and in map.png.
     present = values_in(layer, "resource")
-    categories = [Category(r, resource_label(r), symbol("line", r, simple_line(rgba(colours[r], 220), 1, width)))
+    categories = [Category(r, resource_legend_label(r), symbol("line", r, simple_line(rgba(colours[r], 220), 1, width)))
                   for r in sorted(colours) if r in present]
     categories += [Category(KEY_ONLY_CATEGORY + ",".join(kept), on_site_label(kept, drawn), unlined_symbol(""))
                    for kept, drawn in sorted((on_site or {}).items())]
@@ -1559,7 +1577,8 @@ def source_classes(frame: pd.DataFrame) -> list[str]:
 def sources_style(layer: OutputLayer, resources: Sequence[str]) -> str:
     """Sources by resource (`SOURCE_CLASS`), marker area proportional to supply, labelled with the
     name: a triangle filled with the resource's colour, or hollow with an outline of it for a
-    prospective source the plan may not use ("<resource> (prospective, not used)" in the legend).
+    prospective source the plan may not use; in the legend "Aluminium source" and "Lithium clay
+    source (prospective, not used)", as map.png's (`resource_legend_label`).
     Only the classes the layer's sources have are listed, each resource's used sources first."""
     top = _largest(layer, ["supply_t_per_yr"])
     low, high = SOURCE_MARKER_MM
@@ -1570,8 +1589,9 @@ def sources_style(layer: OutputLayer, resources: Sequence[str]) -> str:
         filled = simple_marker("triangle", rgba(colours[r]), rgba(INK), 3, size)
         hollow = simple_marker("triangle", rgba(colours[r], 0), rgba(colours[r]), 3, size,
                                outline_width=HOLLOW_OUTLINE_MM)
-        categories += [Category(r, resource_label(r), symbol("marker", r, filled)),
-                       Category(r + UNUSED_PROSPECTIVE, f"{resource_label(r)} ({UNUSED_PROSPECTIVE_WORDS})",
+        categories += [Category(r, resource_legend_label(r, " source"), symbol("marker", r, filled)),
+                       Category(r + UNUSED_PROSPECTIVE,
+                                resource_legend_label(r, f" source ({UNUSED_PROSPECTIVE_WORDS})"),
                                 symbol("marker", r + UNUSED_PROSPECTIVE, hollow))]
     present = set(source_classes(layer.frame)) if len(layer.frame) else set()
     return qml_document(layer, categorized(SOURCE_CLASS, categories, present),
@@ -1635,7 +1655,7 @@ def redline_zones_style(layer: OutputLayer) -> str:
             sym = symbol("fill", zone_id, simple_fill(rgba(BUFFER, 0), rgba(BUFFER), style="no", width=0.4),
                          buffer_ticks())
         else:
-            names = ", ".join(product_label(p) for p in products.split(",") if p)
+            names = ", ".join(product_label(p) for p in id_items(products))
             label = f"Setback up to {amount(distance, 'm')} for {names}"
             sym = symbol("fill", zone_id, simple_fill(rgba(SETBACK, SETBACK_HATCH_ALPHA), rgba(SETBACK),
                                                       style="f_diagonal", width=0.4))

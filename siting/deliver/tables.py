@@ -417,7 +417,7 @@ def _in_words(value: Any, words: Mapping[str, str]) -> Any:
         return value
     if value in words:
         return words[value]
-    items = value.split(",")
+    items = [item.strip() for item in value.split(",")]  # "fepo4, li2co3" as the layers join ids
     return "; ".join(words[item] for item in items) if all(item in words for item in items) else value
 
 

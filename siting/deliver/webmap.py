@@ -43,7 +43,7 @@ import shapely
 
 from siting.config.units import amount_text, bn_yuan, capitalised, frame_site_names, joined, per_year, product_label
 from siting.deliver.geojson import WGS84, coordinate_lists
-from siting.deliver.layer import OutputLayer, records
+from siting.deliver.layer import OutputLayer, id_items, network_end_name, records
 from siting.deliver.mapinfo import layer_basis
 from siting.deliver.styles import (
     BUFFER,
@@ -91,6 +91,13 @@ SITE_FILL_OPACITY = 0.85
 #: The ink ring (px) round an eligible site's amber marker, which no flow line has: no hue is far
 #: enough from the separator's yellow for every reader (siting/deliver/styles.py ELIGIBLE_RING_MM).
 ELIGIBLE_WEIGHT = 2.5
+
+#: The radius (px) of a source's marker.
+SOURCE_RADIUS = 4
+#: How much wider (px) a source's marker is for each source drawn over it at the very same point
+#: (`source_radii`): its ring round the next as wide as a lone marker's radius, as map.png's
+#: nested triangles each show a band round the next (mapplot.py SOURCE_NEST_STEP).
+SOURCE_NEST_PX = 4
 
 STATUS_COLOURS = {
     "built": BUILT, "standing": STANDING, "eligible_unused": ELIGIBLE, "excluded_redline": GREY,
@@ -169,7 +176,7 @@ def land_rows(row: Mapping[str, Any]) -> list[tuple[str, str]]:
         rows.append(("new modules take", f"{measure(used)} ha"))
     if row.get("setback_products"):
         codes = str(row["setback_products"])
-        one = len([p for p in codes.split(",") if p]) == 1  # several: zones that may differ by product
+        one = len(id_items(codes)) == 1  # several: zones that may differ by product
         rows += [(f"inside the zone{'' if one else 's'} of {_products(codes)}",
                   f"{measure(float(row.get('setback_overlap_ha') or 0.0))} ha, within "
                   f"{reach_text(str(row.get('setback_reach') or ''))}" + ("" if one else " (the farthest of them)")),
@@ -180,7 +187,7 @@ def land_rows(row: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def _products(codes: str) -> str:
-    return ", ".join(product_label(p) for p in codes.split(",") if p)
+    return ", ".join(product_label(p) for p in id_items(codes))
 
 
 def _rows(rows: Sequence[tuple[str, str]]) -> str:
@@ -530,21 +537,41 @@ def cell_features(cells: OutputLayer, products: Sequence[str]) -> list[dict[str,
 LEFT_OUT_PROSPECTIVE = "no: prospective, left out (spatial.include_prospective_sources is false)"
 
 
+def source_radii(geometries: Sequence[Mapping[str, Any]]) -> list[int]:
+    """The radius (px) of each source's marker, given the markers' geometries on the page (from
+    `_geometries`, in drawing order): SOURCE_RADIUS, except where sources stand at the very same
+    point on the page (the shipped layer puts Wenshan's aluminium and manganese at one town seat),
+    whose markers would hide all but the last drawn, and whose popups but the last's could not be
+    reached: those are nested as map.png nests its triangles (mapplot.py `source_sizes`), the
+    first drawn the widest, each drawn over it SOURCE_NEST_PX narrower, the last at SOURCE_RADIUS,
+    so that each shows as a ring round the next and takes the click on that ring."""
+    radii = [SOURCE_RADIUS] * len(geometries)
+    above: dict[str, int] = {}
+    for i in reversed(range(len(geometries))):
+        key = json.dumps(geometries[i]["coordinates"])
+        over = above.get(key, 0)
+        radii[i] = SOURCE_RADIUS + SOURCE_NEST_PX * over
+        above[key] = over + 1
+    return radii
+
+
 def source_features(sources: OutputLayer, years: Sequence[int], colours: Mapping[str, Sequence[int]]
                     ) -> list[dict[str, Any]]:
     """Sources as markers filled with their resource's colour (faint where the plan may not use
     them), a prospective source the plan may not use hollow, outlined in that colour as on map.png
     and in the QGIS style; each with its status, supply, whether the plan may use it and what it
-    ships per year."""
+    ships per year. Sources at the very same point are nested (`source_radii`), so that each shows
+    and its popup opens."""
     features = []
-    for row, geometry in zip(sources.rows(), _geometries(sources.frame.geometry), strict=True):
+    geometries = _geometries(sources.frame.geometry)
+    for row, geometry, radius in zip(sources.rows(), geometries, source_radii(geometries), strict=True):
         hollow = unused_prospective(row["status"], row["in_model"])
         rows = [("resource", str(row["resource"])), ("status", str(row["status"])),
                 ("supply", f"{quantity(float(row['supply_t_per_yr']))} t/yr"),
                 ("open to the plan", LEFT_OUT_PROSPECTIVE if hollow else "yes" if row["in_model"] else "no")]
         rows += [(f"shipped {t}", f"{quantity(float(row.get(f'shipped_t_{t}', 0.0)))} t/yr") for t in years]
         colour = colours.get(str(row["resource"]), GREY)
-        style = {"radius": 4, "color": _hex(INK), "weight": 1, "fillColor": _hex(colour),
+        style = {"radius": radius, "color": _hex(INK), "weight": 1, "fillColor": _hex(colour),
                  "fillOpacity": 0.9 if row["in_model"] else 0.3, "className": "source-marker", "pane": "sources"}
         if hollow:
             style.update({"color": _hex(colour), "weight": 2, "fillOpacity": 0.0})
@@ -612,7 +639,7 @@ def on_site_features(sites: OutputLayer | None, sources: OutputLayer | None, yea
     features = []
     for row, name in zip(sites.rows(), names, strict=True):
         drawn = [(t, float(row.get(f"on_site_t_{t}") or 0.0)) for t in years]
-        for source in (k for k in str(row.get("on_site_sources") or "").split(",") if k in at):
+        for source in (k for k in id_items(row.get("on_site_sources")) if k in at):
             if not any(v > 0 for _t, v in drawn):
                 continue
             found, point = at[source]
@@ -749,17 +776,16 @@ def unlined_features(unlined: Sequence[Mapping[str, Any]], hubs: OutputLayer | N
 
 def place_names(sites: OutputLayer | None, hubs: OutputLayer | None) -> dict[tuple[str, str], str]:
     """(end, id) -> a product flow's end in words: a site by its map name (`site_names`, as the
-    report's tables name it), a hub as "<cluster name> hub", the gateway as "<name> (gateway)"."""
+    report's tables name it), a hub as "<cluster name> hub", the gateway as "<name> (gateway)"
+    (`network_end_name`, as product_flows.geojson's `from_name` and `to_name`)."""
     names: dict[tuple[str, str], str] = {}
     if sites is not None and len(sites.frame):
         frame = sites.frame
         names.update({("site", str(i)): n for i, n in zip(frame["id"], frame_site_names(frame), strict=True)})
     for row in hubs.rows() if hubs is not None else []:
         name = str(row.get("name") or row["node"])
-        if row["kind"] == "gateway":
-            names[("gateway", str(row["node"]))] = f"{name} (gateway)"
-        else:
-            names[("hub", str(row["node"]))] = f"{name} hub"
+        kind = "gateway" if row["kind"] == "gateway" else "hub"
+        names[(kind, str(row["node"]))] = network_end_name(kind, name)
     return names
 
 
@@ -853,12 +879,12 @@ def hub_features(hubs: OutputLayer) -> list[dict[str, Any]]:
     for row, geometry in sorted(rows, key=lambda item: item[0]["kind"] != "gateway"):
         name = str(row.get("name") or row["node"])
         if row["kind"] == "gateway":
-            title = f"{name} (gateway)"
+            title = network_end_name("gateway", name)
             rows_shown = [("kind", "gateway: imports arrive and sales out of the region leave here")]
             style = {"radius": 8, "color": _hex(INK), "weight": 2, "fillColor": _hex(INK), "fillOpacity": 0.25,
                      "className": "hub-marker", "pane": "hubs"}
         else:
-            title = f"{name} hub"
+            title = network_end_name("hub", name)
             rows_shown = [("kind", "hub: the cluster's sites send and receive products through it"),
                           ("cluster", str(row.get("cluster") or row["node"]))]
             style = {"radius": 4.5, "color": _hex(INK), "weight": 2, "fillColor": "#ffffff", "fillOpacity": 1.0,

@@ -58,7 +58,7 @@ from siting.config.units import (
 )
 from siting.config.words import unit_of
 from siting.deliver.geojson import format_number
-from siting.deliver.layer import MEASURE
+from siting.deliver.layer import MEASURE, id_list
 from siting.deliver.manifest import written_gap_yuan
 from siting.deliver.styles import (
     DIFFERENCE_FIELDS,
@@ -1801,8 +1801,15 @@ def change_of(base: dict[str, float], other: dict[str, float]) -> str:
 
 
 def _diff_products(summaries: Sequence[CaseSummary]) -> list[str]:
-    """The products some run adds at some site, as diff.geojson lists them."""
-    return list(dict.fromkeys(p for s in summaries if s.ok for a in s.site_added.values() for p in a))
+    """The products some run adds at some site, as diff.geojson lists them: in the catalog's
+    order, as the sites and hubs layers list theirs (each run's `units` names its products in
+    the model's order, the catalog's, before its target groups; the runs' orders merged, the
+    baseline's first); a product no run's `units` names after them, in order of first
+    appearance."""
+    ok = [s for s in summaries if s.ok]
+    added = dict.fromkeys(p for s in ok for a in s.site_added.values() for p in a)
+    ordered = [p for p in dict.fromkeys(p for s in ok for p in s.units) if p in added]
+    return [*ordered, *(p for p in added if p not in ordered)]
 
 
 def _bn_yuan(value: float | None) -> float | None:
@@ -1886,7 +1893,7 @@ def diff_geojson(summaries: Sequence[CaseSummary]) -> str:
             for product in products:
                 props[f"base_{product}"] = float(before.get(product, 0.0))
                 props[f"new_{product}"] = float(after.get(product, 0.0))
-            props.update(zip(OPTION_FIELDS, (", ".join(_kept_out_at(base, site)), ", ".join(_kept_out_at(other, site)),
+            props.update(zip(OPTION_FIELDS, (id_list(_kept_out_at(base, site)), id_list(_kept_out_at(other, site)),
                                              _land_at(base, site), _land_at(other, site)), strict=True))
             props[FORCED_FIELD] = forced_change(base, other, site)
             features.append({"type": "Feature", "id": props["id"], "properties": props, "geometry": geometry})
