@@ -22,7 +22,14 @@ import pytest
 
 from siting.config.units import product_label
 from siting.deliver.layers import STATUSES
-from siting.deliver.styles import DEMO_KEY, DEMO_LABEL, KEY_ONLY_CATEGORY, PROXY_KEY_LABEL, RENDERERS, resource_label
+from siting.deliver.styles import (
+    DEMO_KEY,
+    DEMO_LABEL,
+    KEY_ONLY_CATEGORY,
+    PROXY_KEY_LABEL,
+    RENDERERS,
+    resource_legend_label,
+)
 from tests.conftest import MadeRun, copied
 
 QGIS_PYTHON = os.environ.get("SITING_QGIS_PYTHON", "/usr/bin/python3")
@@ -395,7 +402,7 @@ def test_qgis_plan_layout_exports_to_pdf(seen: dict[str, tuple[Path, dict]], cas
     if raw:
         keyed = [c.get("label") for c in ET.fromstring((folder / "flows.qml").read_text(encoding="utf-8")).iter(
             "category") if str(c.get("value")).startswith(KEY_ONLY_CATEGORY)]  # draws on site: no line
-        assert lines_of("Raw-material flows") == [resource_label(r) for r in sorted(
+        assert lines_of("Raw-material flows") == [resource_legend_label(r) for r in sorted(
             {f["properties"]["resource"] for f in raw})] + keyed
     redline = json.loads((folder / "redline.geojson").read_text())["features"]
     labels = {c.get("value"): c.get("label") for c in ET.fromstring(

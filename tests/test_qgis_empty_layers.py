@@ -133,7 +133,7 @@ def test_qgis_opens_the_empty_layers_of_plan_qgs_typed_and_styled(
     assert not any(top.startswith("Red-line") for top in tops)
     at = legend.index([0, "Raw-material flows (t/yr)\nno lines in this plan"])
     assert [text.replace("\n", " ") for _depth, text in legend[at + 1:at + 2]] == [
-        "phosphate rock (no line: up to 1,000,000 t/yr drawn from a source on site: West mine park)"]
+        "Phosphate rock (no line: up to 1,000,000 t/yr drawn from a source on site: West mine park)"]
     assert legend[at + 2][0] == 0
     assert not any("widest 1 t/yr" in text for _depth, text in legend)
 

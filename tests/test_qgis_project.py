@@ -255,7 +255,7 @@ def test_legend_text_does_not_repeat(runs: Path):
             labels = [c.get("label") for c in parse(qml).findall("renderer-v2/categories/category")]
             assert len(labels) == len(set(labels)), qml.name
     flows = [c.get("label") for c in parse(runs / "one" / "flows.qml").findall("renderer-v2/categories/category")]
-    assert flows == ["phosphate rock"]  # the plan ships no lithium clay: its source is in sources.qml only
+    assert flows == ["Phosphate rock"]  # the plan ships no lithium clay: its source is in sources.qml only
     legend = items(root.find("Layouts/Layout"))["legend"]
     assert legend.get("wrapChar") == LEGEND_BREAK
 
