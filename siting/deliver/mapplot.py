@@ -2056,7 +2056,7 @@ def legend_handles(products: Sequence[str], colours: Mapping[str, tuple[int, int
                 labels.append(f"red-line buffer {distance / 1000:g} km")
             else:
                 handles.append(Patch(facecolor="none", edgecolor=_rgb(SETBACK), hatch="/", linewidth=0.9))
-                names = ", ".join(product_label(p) for p in str(products_text).split(",") if p)
+                names = ", ".join(product_label(p) for p in id_items(products_text))
                 labels.append(textwrap.fill(f"setback up to {distance / 1000:g} km for {names}", 46))
     for handle, label in source_rows(resources, flowing, hollow, filled):
         handles.append(handle)
