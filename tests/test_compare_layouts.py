@@ -25,7 +25,14 @@ import pandas as pd
 from test_qgis import QGIS_PYTHON, qgis  # noqa: F401 (the fixture skipping without QGIS)
 
 from siting.config.units import capitalised
-from siting.deliver.qgisproject import RUNS_GROUP, TITLE_FRAME_MM, TITLE_PT, compare_project_text, run_heading
+from siting.deliver.qgisproject import (
+    RUNS_GROUP,
+    TITLE_FRAME_MM,
+    TITLE_PT,
+    CarriedBound,
+    compare_project_text,
+    run_heading,
+)
 from siting.deliver.styles import WITHIN, RunDifference, diff_style
 from tests.conftest import MadeRun, copied
 
@@ -86,6 +93,46 @@ def test_a_compared_run_s_title_ends_with_what_the_gaps_prove_of_its_objective_d
     assert run_heading("b", "a", "compared", plan, RunDifference("same plan", 0.0, 0.0)) == f"{head}\nb: same plan as a"
     assert run_heading("b", "a", "compared", plan, RunDifference()) == head
     assert run_heading("a", "a", "baseline", plan, RunDifference("proven", 0.4, 0.5)).count("\n") == 1
+
+
+#: A plan.qgs title of a run solved to a 20 % gap (tests/test_runs_nested_compare.py's strict20):
+#: its own solve proved 12.71 %, 2.79 bn yuan.
+OWN_SOLVE = ("strict20: capacity plan 2023-2024\noptimal within the gap, gap 12.71% (tolerance 20.00%), objective "
+             "-21.95 bn yuan (discounted)\nabsolute gap 2.79 bn yuan (objective less best bound)")
+#: The same run's gap against the bound of small, as comparison.csv holds it (3.50865875 %, 0.7699997 bn
+#: yuan: comparison.md's 3.51 and 0.77, rounded up), with its own solve's (a share of 0.1270435, 2.7882 bn yuan).
+CARRIED = CarriedBound("small", 0.0350865875, 0.7699997e9, 0.1270435, 2.7882e9)
+
+
+def test_a_run_whose_bound_was_carried_gives_the_gaps_comparison_md_gives():
+    """A run whose gap comparison.md measures against another run's bound (siting/runs/pool.py
+    `carry_bounds`): its sheet's title gives that gap, in percent on the outcome line and in bn
+    yuan on the line under it, rounded up as comparison.md's rows `gap` and `absolute gap` give
+    them (3.51 %, 0.77), naming the run whose bound it is and the file, with the gaps its own solve
+    proved (those of its plan.qgs title, 12.71 %, 2.79 bn yuan) beside them, labelled. Without a
+    bound of its own solve, the gap goes before the objective; a run of its own bound keeps its
+    plan's lines."""
+    assert run_heading("strict20", "strict20", "baseline", OWN_SOLVE, carried=CARRIED) == (
+        "strict20 (baseline): capacity plan 2023-2024\n"
+        "optimal within the gap, gap 3.51% (tolerance 20.00%), objective -21.95 bn yuan (discounted)\n"
+        "absolute gap 0.77 bn yuan against the bound of small, as comparison.md gives the gaps (its own solve's: "
+        "12.71%, 2.79 bn yuan)")
+    stopped = "b: capacity plan 2023-2024\nstopped at the time limit with a plan, objective -21.95 bn yuan (discounted)"
+    unbounded = CarriedBound("a", 0.0350865875, 0.7699997e9, None, None)
+    assert run_heading("b", "a", "compared", stopped, RunDifference("proven", 0.472501207, 0.472501207),
+                       unbounded) == (
+        "b against the baseline a: capacity plan 2023-2024\n"
+        "stopped at the time limit with a plan, gap 3.51%, objective -21.95 bn yuan (discounted)\n"
+        "absolute gap 0.77 bn yuan against the bound of a, as comparison.md gives the gaps (its own solve proved no "
+        "bound)\n"
+        "b against a: objective difference proven (proven range 0.47 to 0.48 bn yuan)")
+    settings = OWN_SOLVE.replace("\n", "\nsettings  --set solver.rel_gap=0.2\n", 1)
+    assert run_heading("strict20", "a", "compared", settings, carried=CARRIED).split("\n")[1:4] == [
+        "settings  --set solver.rel_gap=0.2",
+        "optimal within the gap, gap 3.51% (tolerance 20.00%), objective -21.95 bn yuan (discounted)",
+        "absolute gap 0.77 bn yuan against the bound of small, as comparison.md gives the gaps (its own solve's: "
+        "12.71%, 2.79 bn yuan)"]
+    assert run_heading("strict20", "strict20", "baseline", OWN_SOLVE).split("\n")[1:] == OWN_SOLVE.split("\n")[1:]
 
 
 def test_each_run_is_a_map_theme_of_its_layers(small_compare_run: MadeRun):

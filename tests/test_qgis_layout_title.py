@@ -32,6 +32,7 @@ from siting.deliver.qgisproject import (
     TITLE_FLOOR_PT,
     TITLE_FRAME_MM,
     TITLE_PT,
+    CarriedBound,
     _plan_title,
     project_document,
     run_heading,
@@ -48,13 +49,17 @@ ALTERNATIVE = MapTitle("yunnan_2024_strict_redline", plain_status("nearOptimalAl
 #: A plan stopped at a limit with a plan, at a large gap.
 STOPPED = MapTitle("yunnan_2024_strict_redline", plain_status("iterationLimit", True), 6.125, -1234.56e9,
                    YEARS).text()
-#: The longest titles: those two, a compared run's in compare.qgs (four lines), and a scenario
+#: The longest titles: those two, a compared run's in compare.qgs (four lines), the same with the
+#: gap measured against the bound of the baseline (its gap line naming that run and its own solve's), and a scenario
 #: whose name (letters, digits and _ . -, of any length) is wider than the page at any size.
 LONGEST = {
     "alternative": ALTERNATIVE,
     "stopped": STOPPED,
     "compared": run_heading("yunnan_2024_strict_redline", "yunnan_2024", "compared", STOPPED,
                             RunDifference(WITHIN, -1234.56, 1234.56)),
+    "carried bound": run_heading("yunnan_2024_strict_redline", "yunnan_2024", "compared", STOPPED,
+                                 RunDifference(WITHIN, -1234.56, 1234.56),
+                                 CarriedBound("yunnan_2024", 5.125, 1234.56e9 * 5.125, 6.125, 1234.56e9 * 6.125)),
     "long name": MapTitle("_".join(["yunnan_2024_strict_redline_variant"] * 8), plain_status("maxTimeLimit", True),
                           6.125, -1234.56e9, YEARS, plan="alternative alt10 of 10").text(),
 }

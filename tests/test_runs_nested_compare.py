@@ -21,6 +21,8 @@ plan, dearer than the strict run's, with a proven range of the difference reachi
 from __future__ import annotations
 
 import json
+import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +31,7 @@ from test_comparison import assert_base
 from test_cross_start import LOOSE_FIRST_YUAN
 
 from siting.cli import main
+from siting.deliver.qgisproject import _plan_title
 from siting.runs.batch import compare
 from siting.runs.pool import CROSS_TOLERANCE
 from siting.runs.tables import COMPARE_CROSS_NOTE, moved_note, nesting_sentences
@@ -126,3 +129,38 @@ def test_a_stricter_baseline_carries_the_looser_runs_bound(pond: Path, tmp_path:
             "as much land or more for every product at every site and excludes nothing the stricter one admits), so "
             "the optimum of small is no higher than the baseline's: its proven range ends at 0 at the highest."
             ) in printed
+
+
+def markdown_row(markdown: str, metric: str) -> list[str]:
+    """The cells of comparison.md's table row `metric` after its metric: unit, then each column."""
+    (line,) = [line for line in markdown.splitlines() if line.startswith(f"| {metric} |")]
+    return [cell.strip() for cell in line.strip("|").split("|")][1:]
+
+
+def test_the_sheet_of_a_run_carrying_a_bound_gives_the_gaps_comparison_md_gives(pond: Path, tmp_path: Path):
+    """strict20 carries the bound of small (as above): compare.qgs's sheet of strict20 and its
+    project abstract give the gap comparison.md gives, in percent (3.51) and in bn yuan (0.77),
+    against the bound of small, not only the gap of strict20's own solve (12.71 %, 2.79 bn yuan,
+    its plan.qgs title's), which they give beside it, labelled; small's sheet, of its own bound,
+    gives its plan.qgs title's lines as they are."""
+    out = tmp_path / "cmp"
+    assert main(["compare", str(pond / "strict20.yaml"), str(pond / "scenario.yaml"), "--out", str(out),
+                 "--workers", "1"]) == 0
+    markdown = (out / "comparison.md").read_text()
+    header = markdown_row(markdown, "metric")
+    column = header.index("strict20")
+    gap, absolute = (markdown_row(markdown, metric)[column] for metric in ("gap", "absolute gap"))
+    root = ET.fromstring((out / "compare.qgs").read_text(encoding="utf-8").split("\n", 1)[1])
+    sheets = {layout.get("name"): _plan_title(layout) for layout in root.findall("Layouts/Layout")}
+    own = {sub: _plan_title(ET.fromstring((out / sub / "plan.qgs").read_text(encoding="utf-8").split("\n", 1)[1]))
+           for sub in ("strict20", "small")}
+    own_gap = re.search(r", gap ([^ ,]*%)", own["strict20"]).group(1)
+    own_yuan = re.search(r"\nabsolute gap (.*) \(objective less best bound\)$", own["strict20"]).group(1)
+    assert (own_gap, own_yuan) != (f"{gap}%", f"{absolute} bn yuan")  # the own solve's bound is another
+    lines = sheets["strict20 (baseline)"].split("\n")
+    assert lines[1] == own["strict20"].split("\n")[1].replace(f", gap {own_gap}", f", gap {gap}%")
+    assert lines[2] == (f"absolute gap {absolute} bn yuan against the bound of small, as comparison.md gives the "
+                        f"gaps (its own solve's: {own_gap}, {own_yuan})")
+    assert sheets["small"].split("\n")[1:3] == own["small"].split("\n")[1:]
+    abstract = root.findtext("projectMetadata/abstract")
+    assert "\n".join(lines) in abstract and own["strict20"].split("\n", 1)[1] not in abstract

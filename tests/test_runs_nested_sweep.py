@@ -18,6 +18,7 @@ The pond scenario of tests/test_runs_nested_compare.py swept over the cells' lak
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +27,7 @@ from test_comparison import assert_base
 from test_runs_nested_compare import pond  # noqa: F401  (the fixture)
 
 from siting.cli import main
+from siting.deliver.qgisproject import _plan_title
 
 RUNS = ["run01 lake=0,rel_gap=0", "run02 lake=0,rel_gap=0.2", "run03 lake=3000,rel_gap=0",
         "run04 lake=3000,rel_gap=0.2"]
@@ -66,3 +68,11 @@ def test_a_sweep_names_the_runs_started_from_the_first_and_the_bounds_they_carry
                             "solve` gives for the same settings: run04 lake=3000,rel_gap=0.2 took the plan of run03 "
                             "lake=3000,rel_gap=0 as it is ")
     assert "within 0.00%" not in moved  # the gap its own bound proved, not the one carried
+    # compare.qgs's sheets give the gaps sweep.md gives (0.00 % against the bound carried), not their own
+    root = ET.fromstring((out / "compare.qgs").read_text(encoding="utf-8").split("\n", 1)[1])
+    sheets = {layout.get("name"): _plan_title(layout).split("\n") for layout in root.findall("Layouts/Layout")}
+    for run, source in ((RUNS[1], RUNS[0]), (RUNS[3], RUNS[2])):
+        assert ", gap 0.00% (tolerance 20.00%)," in sheets[run][2]
+        assert sheets[run][3].startswith(f"absolute gap 0.00 bn yuan against the bound of {source}, as sweep.md gives "
+                                         "the gaps (its own solve's: ")
+    assert sheets[RUNS[2]][3] == "absolute gap 0.00 bn yuan (objective less best bound)"

@@ -64,7 +64,8 @@ moves it on the map. Each run is a map theme (Project > Map Themes, `map_theme`)
 layout of its own, both named as its group: the layout's map follows the theme, its title names
 the run and its part in the comparison with its plan's outcome, objective and gap and, for a
 compared run, what the gaps prove of its objective difference against the baseline
-(`run_heading`), its names stand where the layout places them, as plan.qgs's
+(`run_heading`; the gap of a run measured against another run's bound as comparison.md gives
+it, `CarriedBound`), its names stand where the layout places them, as plan.qgs's
 (`run_layout_names`), and its legend keys only that run's layers, so that a sheet of one run
 cannot be taken for another (`compare_project_text`). A plan.qgs of a run of a comparison or
 sweep draws its pies on the batch's scale (`with_sites_capex_scale`), as its sites.qml and
@@ -96,7 +97,7 @@ import shapely.affinity
 import shapely.ops
 
 from siting.config.schema import crs_label
-from siting.config.units import capitalised
+from siting.config.units import bound_bn, capitalised, gap_text
 from siting.deliver.layer import OutputLayer, layer_of_text, read_layer
 from siting.deliver.layers import LAYER_NAMES, LAYER_ORDER, LAYER_TITLES
 from siting.deliver.mapinfo import PROXY_LEADS, LayerBasis, MapTitle, layer_basis, redline_extent_text, title_lines
@@ -2867,8 +2868,65 @@ def map_theme(name: str, layers: Sequence[ProjectLayer], shown: Collection[str],
                            *(element("checked-group-node", {"id": group}) for group in groups)))
 
 
+@dataclass(frozen=True)
+class CarriedBound:
+    """A run's gap as a batch's table gives it where it is measured against the proven bound of
+    another run, whose rules admit every plan of this run's (siting/runs/pool.py `carry_bounds`),
+    rather than against the bound of the run's own solve, which its plan.qgs title gives.
+
+    source: the label of the run whose bound it is (`CaseSummary.bound_from`). gap, gap_yuan: the
+    gap against that bound, a share and in yuan, as the table's rows `gap` and `absolute gap`
+    hold them (siting/runs/tables.py `shown_gaps`; None: none). own_gap, own_gap_yuan: the gap of
+    the run's own solve, a share and in yuan (objective less its own bound), as its plan.qgs,
+    report and manifest give it; None where its own solve proved no bound. table: the file that
+    gives the gaps so ("comparison.md", "sweep.md")."""
+
+    source: str
+    gap: float | None
+    gap_yuan: float | None
+    own_gap: float | None
+    own_gap_yuan: float | None
+    table: str = "comparison.md"
+
+    def gap_line(self) -> str:
+        """The title's line of the absolute gap for a run whose bound was carried, in place of its
+        plan's (`MapTitle.gap_text`), rounded up as the table shows it (`bound_bn`, `gap_text`):
+        "absolute gap 0.77 bn yuan against the bound of small, as comparison.md gives the gaps
+        (its own solve's: 12.71%, 2.79 bn yuan)"; "... (its own solve proved no bound)"."""
+        own = ("its own solve proved no bound" if self.own_gap is None else
+               f"its own solve's: {gap_text(self.own_gap)}, {bound_bn(self.own_gap_yuan, up=True)}")
+        return (f"absolute gap {bound_bn(self.gap_yuan, up=True)} against the bound of {self.source}, as "
+                f"{self.table} gives the gaps ({own})")
+
+
+#: The gap in percent of a plan title's outcome line (siting/deliver/mapinfo.py `outcome_text`).
+_OUTCOME_GAP = re.compile(r", gap [^ ,]*%")
+
+
+def carried_lines(lines: Sequence[str], carried: CarriedBound) -> list[str]:
+    """A plan title's lines (`MapTitle.text`: name and years, settings, the outcome line ending
+    with the objective, then the absolute gap where there is one) with the gaps of `carried` in
+    place of those of the run's own solve: the outcome line's gap in percent (`outcome_text`; put
+    before the objective where the own solve proved none) and the absolute gap's line
+    (`CarriedBound.gap_line`, which names the bound's run and gives the own solve's gaps). A
+    title of one line (none) gets the gap line under it."""
+    kept = list(lines)
+    if len(kept) < 2:
+        return [*kept, carried.gap_line()]
+    has_gap = len(kept) > 2 and kept[-1].startswith("absolute gap ")
+    at = len(kept) - 2 if has_gap else len(kept) - 1
+    percent = "" if carried.gap is None else f", gap {gap_text(carried.gap)}"
+    outcome = kept[at]
+    if _OUTCOME_GAP.search(outcome):
+        outcome = _OUTCOME_GAP.sub(percent, outcome, count=1)
+    elif ", objective " in outcome:
+        outcome = outcome.replace(", objective ", f"{percent}, objective ", 1)
+    kept[at] = outcome
+    return [*kept[:at + 1], carried.gap_line(), *kept[at + 2 if has_gap else at + 1:]]
+
+
 def run_heading(label: str, base_label: str, role: str, plan_title: str,
-                difference: RunDifference | None = None) -> str:
+                difference: RunDifference | None = None, carried: CarriedBound | None = None) -> str:
     """The title of a run's layout in compare.qgs: the run, what it is in the comparison and its
     years; then the rest of its plan's title (`MapTitle.text`: its solver outcome, objective in
     bn yuan and proven gap, in percent and in bn yuan), so that a sheet of one run can be taken
@@ -2878,12 +2936,18 @@ def run_heading(label: str, base_label: str, role: str, plan_title: str,
     shown without a baseline to compare with: the baseline wrote no plan). `plan_title`: the
     run's plan.qgs layout title ("" where it has none). E.g. "b against the baseline a: capacity
     plan 2022-2024" with the lines of b's outcome under it, then "b against a: objective
-    difference proven (proven range 0.47 to 0.48 bn yuan)"."""
+    difference proven (proven range 0.47 to 0.48 bn yuan)". `carried`: for a run whose gap the
+    batch's table measures against another run's bound, the gaps as the table gives them, in
+    place of the plan's (`carried_lines`: the bound's run named, the own solve's gaps kept beside
+    them); None (a run's own bound): the plan's lines as they are."""
     lines = plan_title.split("\n") if plan_title else [""]
     span = _PLAN_SPAN.search(lines[0])
     who = {"baseline": f"{label} (baseline)", "compared": f"{label} against the baseline {base_label}"}.get(role, label)
+    lines = [who + (f": {span.group(1)}" if span else ""), *lines[1:]]
+    if carried is not None:
+        lines = carried_lines(lines, carried)
     against = difference_line(label, base_label, difference) if role == "compared" and difference else ""
-    return "\n".join([who + (f": {span.group(1)}" if span else ""), *lines[1:], *([against] if against else [])])
+    return "\n".join([*lines, *([against] if against else [])])
 
 
 @dataclass(frozen=True)
@@ -2991,7 +3055,7 @@ def _run_plan_layers(folder: Path, sub: str, label: str, qgs: ET.Element, styles
 def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geometry: str, diff_qml: str,
                          diff_changes: Mapping[str, Collection[str]] | None = None,
                          differences: Mapping[str, RunDifference] | None = None,
-                         diff: str | None = None) -> str | None:
+                         diff: str | None = None, carried: Mapping[str, CarriedBound] | None = None) -> str | None:
     """`compare.qgs` for a comparison folder whose runs' outputs are in subfolders: `runs` is
     (label, subfolder) per run, the baseline first. The runs draw their sites at the same places,
     so the layer panel shows one run at a time: a group per run, "<label> (baseline)" first,
@@ -3032,8 +3096,10 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
     those under the groups shown, every other run's hidden) and a print layout of that name
     whose map follows the theme, so that each sheet shows its run whatever the layer panel
     shows: titled with the run, "(baseline)" or "against the baseline <label>", its years, its
-    plan's solver outcome, objective and gap and, for a compared run, its objective difference
-    against the baseline as the proven gaps show it (`run_heading`, `difference_line`: a
+    plan's solver outcome, objective and gap (for a run whose gap the batch's table measures
+    against another run's bound, `carried`: label -> its `CarriedBound`, that gap, as the table
+    gives it, naming the bound's run, with its own solve's beside it) and, for a compared run, its
+    objective difference against the baseline as the proven gaps show it (`run_heading`, `difference_line`: a
     difference within solver tolerance given as such, with the range it is proven to lie in; a run
     whose objective weighs the years otherwise than the baseline's as not comparable, and why); its
     legend keys only that run's layers and those under the groups, each with what its features
@@ -3119,7 +3185,8 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
         name = f"{label} (baseline)" if role == "baseline" else label
         own.sort(key=lambda layer: COMPARE_ORDER.index(layer.layer_id.removesuffix(f"_{sub}_layer")))
         shown.append(_Run(label, sub, name, role, tuple(keyed_plainly(layer, label) for layer in own),
-                          run_heading(label, base_label, role, _plan_title(qgs), difference), note,
+                          run_heading(label, base_label, role, _plan_title(qgs), difference,
+                                      (carried or {}).get(label)), note,
                           proxy_redline_line(basis)))
     under: list[ProjectLayer] = []
     if (folder / base_sub / "context.qml").is_file():

@@ -94,6 +94,7 @@ from siting.runs.tables import (
     CROSS_START_NOTE,
     SETTINGS,
     bound_note,
+    carried_bound,
     comparison_csv,
     comparison_display,
     comparison_table,
@@ -887,13 +888,17 @@ def scenario_file_names(scenarios: Sequence[Path]) -> list[str]:
     return [Path(os.path.relpath(path, common)).as_posix() for path in absolute]
 
 
-def map_files(cases: Sequence[Case], summaries: list[CaseSummary], folder: Path) -> dict[str, str]:
+def map_files(cases: Sequence[Case], summaries: list[CaseSummary], folder: Path, sweep: bool = False
+              ) -> dict[str, str]:
     """The map files of a comparison or sweep folder `folder` whose runs are `cases`, the first the
     baseline (a sweep's first run): diff.geojson and diff.qml, each run's changes against the
     baseline (siting/runs/tables.py `diff_geojson`), only where the baseline and some other run have
     a plan (`diff_written`: without two plans to compare, an empty layer would say "nothing
     changed"); and compare.qgs, every run's sites and its changes against the baseline in one QGIS
-    project (siting/deliver/qgisproject.py `compare_project_text`), where it gives one."""
+    project (siting/deliver/qgisproject.py `compare_project_text`), where it gives one, whose
+    sheet of a run whose gap is measured against another run's bound gives that gap as the
+    batch's table does, comparison.md's or (`sweep`) sweep.md's (siting/runs/tables.py
+    `carried_bound`), not the gap of the run's own solve that its plan.qgs gives."""
     diff = diff_geojson(summaries)
     changes = diff_changes(diff)
     diff_qml = diff_style(geometry_type_of(diff), {c for run in changes.values() for c in run},
@@ -901,7 +906,8 @@ def map_files(cases: Sequence[Case], summaries: list[CaseSummary], folder: Path)
     files = {"diff.geojson": diff, "diff.qml": diff_qml} if diff_written(summaries) else {}
     project = compare_project_text(folder, [(case.label, case.out_dir.as_posix()) for case in cases],
                                    geometry_type_of(diff), diff_qml, changes, diff_runs(diff),
-                                   diff if "diff.geojson" in files else None)
+                                   diff if "diff.geojson" in files else None,
+                                   {s.label: c for s in summaries if (c := carried_bound(s, sweep)) is not None})
     if project is not None:
         files["compare.qgs"] = project
     return files
@@ -1065,7 +1071,7 @@ def sweep(path: Path, settings: Sequence[str], destination: Path | None, workers
                                  "sweep.md": f"{head}\n\n{shown['sweep.md']}" if head else shown["sweep.md"],
                                  "sweep.png": lambda target: sweep_plot(table, keys, target, title)}
         assert folder is not None, "a batch that writes files writes them in a folder"
-        files.update(map_files(cases, summaries, folder))  # each run's changes against the first, on a map
+        files.update(map_files(cases, summaries, folder, sweep=True))  # each run's changes against the first
         return table, files
 
     if destination is None:

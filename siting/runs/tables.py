@@ -60,6 +60,7 @@ from siting.config.words import unit_of
 from siting.deliver.geojson import format_number
 from siting.deliver.layer import MEASURE, id_list
 from siting.deliver.manifest import written_gap_yuan
+from siting.deliver.qgisproject import CarriedBound
 from siting.deliver.styles import (
     DIFFERENCE_FIELDS,
     FORCED_FIELD,
@@ -113,8 +114,8 @@ def _metric_rows(summary: CaseSummary, products: Sequence[str], clusters: Sequen
     rows["objective"] = ("yuan", summary.objective_yuan)
     for name, value in summary.costs.items():
         rows[f"{COST_ROW}{cost_label(name)}"] = ("yuan", value)
-    share, yuan = written_gaps(summary)  # agreeing: both 0 for float noise
-    rows["gap"] = ("share", summary.gap if share else share)  # as solved, for the difference of gaps (`_up` below)
+    share, yuan = comparison_gaps(summary)  # agreeing: both 0 for float noise
+    rows["gap"] = ("share", share)
     rows[ABSOLUTE_GAP_ROW] = ("yuan", yuan)
     rows["sites built on"] = ("count", len(summary.sites_opened))
     for family, count in summary.excluded_pairs.items():  # what a stricter rule keeps out, plan or not
@@ -846,6 +847,30 @@ def written_gaps(summary: CaseSummary) -> tuple[float | None, float | None]:
     if raw is not None and ends and round(raw / 10.0 ** (math.floor(math.log10(max(ends))) - 8), 3) == 0:
         return 0.0, 0.0
     return _up(share), yuan
+
+
+def comparison_gaps(summary: CaseSummary) -> tuple[float | None, float | None]:
+    """Run `summary`'s proven gap as comparison.csv's rows `gap` (a share, as solved, for the
+    difference of gaps: `_up` rounds it up as written) and `absolute gap` (yuan) hold it: those of
+    `written_gaps`, which agree (both 0 for float noise)."""
+    share, yuan = written_gaps(summary)
+    return (summary.gap if share else share), yuan
+
+
+def carried_bound(summary: CaseSummary, sweep: bool = False) -> CarriedBound | None:
+    """For a run whose gap is measured against another run's proven bound (`bound_from`,
+    siting/runs/pool.py `carry_bounds`), that gap as comparison.md gives it (`comparison_gaps`),
+    or sweep.md with `sweep` (`written_gaps`), with the run whose bound it is and the gap of the
+    run's own solve, a share (`own_gap`) and in yuan (its objective less its own bound, as its
+    plan.qgs title gives it: siting/deliver/mapinfo.py `MapTitle.gap_text`), for compare.qgs's
+    sheet of the run (siting/deliver/qgisproject.py `run_heading`); None for a run whose bound is
+    its own, or without a plan."""
+    if not (summary.ok and summary.bound_from):
+        return None
+    share, yuan = written_gaps(summary) if sweep else comparison_gaps(summary)
+    return CarriedBound(summary.bound_from, share, yuan, summary.own_gap,
+                        absolute_gap_yuan(summary.objective_yuan, summary.own_gap),
+                        "sweep.md" if sweep else "comparison.md")
 
 
 def _end(value: float | None, up: bool) -> float | None:
