@@ -863,9 +863,17 @@ class Solution:
         return state
 
     def __repr__(self) -> str:
-        """Name, status, objective, gap and how many sites the plan builds on, on one line."""
+        """Name, status, objective, gap and how many sites the plan builds on, on one line; the
+        objective at the decimals of the terminal's objective line (`trio_texts`: "0.095 bn yuan"
+        where two decimals would not add up with its bound and gap)."""
+        from siting.config.units import trio_texts
+        from siting.deliver.tables import absolute_gap_yuan
+
+        report = self.report
+        objective = trio_texts(report.objective_yuan, report.best_bound_yuan,
+                               absolute_gap_yuan(report.objective_yuan, report.gap))[0]
         return (f"Solution({self.problem.name!r}: {self.status}, "
-                f"objective {self.objective_yuan / 1e9:,.2f} bn yuan, sites built on: {len(self.opened_sites)})")
+                f"objective {objective}, sites built on: {len(self.opened_sites)})")
 
     @property
     def status(self) -> str:

@@ -131,7 +131,7 @@ def format_summary(result: RunResult, settings: Sequence[str] = ()) -> str:
     order, so that a plan made with them is not read as the scenario file's own."""
     import pandas as pd
 
-    from siting.config.units import bound_bn, cost_label, per_year, product_label
+    from siting.config.units import cost_label, per_year, product_label, trio_texts
     from siting.deliver.manifest import changed_inputs
     from siting.deliver.mapinfo import solve_outcome, time_limit_held, unproven_text
     from siting.deliver.tables import absolute_gap_yuan, near_zero_note, terminal_width
@@ -150,9 +150,11 @@ def format_summary(result: RunResult, settings: Sequence[str] = ()) -> str:
     # The gap in bn yuan beside the bound it is measured to; the status line's percentage is a share
     # of the net objective, which a note says is misleading when that is near zero.
     absolute = absolute_gap_yuan(report.objective_yuan, report.gap)
-    # The bound rounded down and the gap up (`bound_bn`): never shown as more than was proven.
-    objective = (f"objective {money(report.objective_yuan)} (discounted), best bound {bound_bn(report.best_bound_yuan)}"
-                 + (f", absolute gap {bound_bn(absolute, up=True)}" if absolute is not None else ""))
+    # The bound rounded down and the gap up (`bound_bn`): never shown as more than was proven; all
+    # three at the decimals at which they add up (`trio_texts`: "0.095", not "0.10" less "0.09").
+    shown, bound, gap = trio_texts(report.objective_yuan, report.best_bound_yuan, absolute)
+    objective = (f"objective {shown} (discounted), best bound {bound}"
+                 + (f", absolute gap {gap}" if absolute is not None else ""))
     lines += wrap_text(objective, width)
     steady = inputs.STEADY_YEAR
     if steady is not None and steady in inputs.year_weight:

@@ -76,16 +76,64 @@ def rounded_outward(value: float, decimals: int, up: bool) -> float:
     return (math.ceil(scaled) if up else math.floor(scaled)) / 10 ** decimals
 
 
-def bound_bn(yuan: float | None, up: bool = False, unit: bool = True) -> str:
-    """A proven figure in bn yuan with two decimals, rounded so that it claims no more than was
-    proven: a lower bound (of a minimised cost) down, a figure proven at most (`up`: a gap in yuan,
-    how much cheaper the best plan may be) up: a best bound of -196.264448 bn yuan reads
-    "-196.27 bn yuan", not "-196.26", which is more than was proven; an absolute gap of 0.191
-    reads "0.20". Without `unit`, the bare figure; None or not finite -> "n/a"."""
+def bound_bn(yuan: float | None, up: bool = False, unit: bool = True, digits: int = 2) -> str:
+    """A proven figure in bn yuan with `digits` decimals (two unless told), rounded so that it
+    claims no more than was proven: a lower bound (of a minimised cost) down, a figure proven at
+    most (`up`: a gap in yuan, how much cheaper the best plan may be) up: a best bound of
+    -196.264448 bn yuan reads "-196.27 bn yuan", not "-196.26", which is more than was proven; an
+    absolute gap of 0.191 reads "0.20". Without `unit`, the bare figure; None or not finite -> "n/a"."""
     if yuan is None or not math.isfinite(yuan):
         return "n/a"
-    text = f"{rounded_outward(to_bn(yuan), 2, up):z,.2f}"
+    text = f"{rounded_outward(to_bn(yuan), digits, up):z,.{digits}f}"
     return f"{text} {MONEY_UNIT}" if unit else text
+
+
+#: The most decimals of bn yuan `trio_decimals` gives an objective, its bound and its gap:
+#: 0.000001 bn yuan is 1,000 yuan.
+TRIO_MOST_DECIMALS = 6
+
+
+def trio_decimals(objective_yuan: float | None, bound_yuan: float | None, gap_yuan: float | None) -> int:
+    """The decimals of bn yuan at which a solve's objective (rounded to nearest, `bn_yuan`), its
+    best bound (rounded down) and its absolute gap (objective less bound, rounded up; `bound_bn`)
+    read so that they add up for a reader: the least number from 2 up at which the objective
+    shown less the bound shown is the gap shown, or is within one unit of the last decimal where
+    the gap shown is at least ten such units (that unit then a tenth of the gap or less); at most
+    TRIO_MOST_DECIMALS, where the three agree to 1,000 yuan. Each figure in yuan. Where the gap is
+    not the objective less the bound (to 1,000 yuan: a screened model's bound beside the full
+    instance's gap, a bound carried from another solve), no number of decimals makes them add up:
+    2, as every figure reads.
+
+    Rounded on its own, each to two decimals, a small figure or a gap under 0.01 bn yuan reads
+    "objective 0.10, best bound 0.09, absolute gap 0.00" (0.0953 bn yuan, proven optimal: to
+    nearest, down and up); at three decimals, "0.095, 0.095, 0.000". The shipped scenario's
+    -196.09, -196.29 and 0.20 add up at two. 2 where a figure is missing (None or not finite)."""
+    figures = (objective_yuan, bound_yuan, gap_yuan)
+    if any(f is None or not math.isfinite(f) for f in figures):
+        return 2
+    assert objective_yuan is not None and bound_yuan is not None and gap_yuan is not None  # for the type checker
+    if abs(objective_yuan - bound_yuan - gap_yuan) > BN * 10.0 ** -TRIO_MOST_DECIMALS:
+        return 2
+    for digits in range(2, TRIO_MOST_DECIMALS):
+        unit = decimal.Decimal(1).scaleb(-digits)
+        objective = decimal.Decimal(bn_number(objective_yuan, digits).replace(",", ""))
+        bound = decimal.Decimal(bound_bn(bound_yuan, unit=False, digits=digits).replace(",", ""))
+        gap = decimal.Decimal(bound_bn(gap_yuan, up=True, unit=False, digits=digits).replace(",", ""))
+        off = abs(objective - bound - gap)
+        if bound <= objective and (off == 0 or (off <= unit and gap >= 10 * unit)):
+            return digits
+    return TRIO_MOST_DECIMALS
+
+
+def trio_texts(objective_yuan: float | None, bound_yuan: float | None,
+               gap_yuan: float | None) -> tuple[str, str, str]:
+    """A solve's objective, best bound and absolute gap (yuan each) as texts with the unit, at the
+    decimals at which they add up (`trio_decimals`): the objective to nearest, the bound down and
+    the gap up, so that neither claims more than was proven: (0.0953e9, 0.0953e9, 0) ->
+    ("0.095 bn yuan", "0.095 bn yuan", "0.000 bn yuan"). A missing figure reads "n/a"."""
+    digits = trio_decimals(objective_yuan, bound_yuan, gap_yuan)
+    return (bn_yuan(objective_yuan, digits), bound_bn(bound_yuan, digits=digits),
+            bound_bn(gap_yuan, up=True, digits=digits))
 
 
 def gap_text(share: float) -> str:

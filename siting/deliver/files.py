@@ -383,7 +383,7 @@ def map_title(loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport |
                     report.objective_yuan, list(inputs.YEARS), rule.official_share_pct, rule.official_share_source,
                     loaded.scenario.layers.redline is not None, tolerance,
                     absolute * 1e9 if absolute and report.proven_optimal else None, which, kind, excess,
-                    tuple(given_settings(loaded.overrides)))
+                    tuple(given_settings(loaded.overrides)), report.best_bound_yuan)
 
 
 def map_png(layers: Sequence[OutputLayer], loaded: LoadedScenario, inputs: ModelInputs, report: SolveReport,
@@ -823,13 +823,15 @@ class SolveOutcome:
     """What map.png's title says of a solve (`map_title`): the `SolveReport` fields of those
     names. termination: HiGHS's; has_solution: whether there is a plan; proven_optimal: whether
     it is proven within the gap asked for; objective_yuan: the discounted objective (yuan, None
-    without a plan); gap: the proven gap (a share, None without one)."""
+    without a plan); gap: the proven gap (a share, None without one); best_bound_yuan: the bound
+    that gap is measured against (yuan; None: the objective less the gap, `MapTitle.trio`)."""
 
     termination: str
     has_solution: bool
     proven_optimal: bool
     objective_yuan: float | None
     gap: float | None
+    best_bound_yuan: float | None = None
 
 
 def folder_map_layers(folder: Path) -> list[OutputLayer]:

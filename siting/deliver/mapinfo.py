@@ -24,6 +24,7 @@ from siting.config.units import (  # noqa: F401 (site_names, frame_site_names: r
     plain_status,
     site_names,
     slack_percent,
+    trio_texts,
 )
 from siting.deliver.layer import OutputLayer
 from siting.deliver.tables import absolute_gap_yuan, settings_lines
@@ -238,6 +239,9 @@ class MapTitle:
     kind: str = ""
     excess: str = ""
     settings: tuple[str, ...] = ()
+    #: The solve's best bound (yuan), from which the objective and the absolute gap take the decimals
+    #: at which the three add up (`trio`); None: the objective less the absolute gap.
+    bound_yuan: float | None = None
 
     def text(self) -> str:
         """The title's lines: scenario and years, then `plan` where given ("yunnan_2024: capacity
@@ -246,7 +250,7 @@ class MapTitle:
         (`outcome_text`), `kind` where given (on a line of its own, the objective under it), and
         objective; where there is a gap and an objective, the gap in bn
         yuan (`gap_text`), as the terminal's objective line gives it; last, `excess` where given."""
-        objective = (f"objective {bn_yuan(self.objective_yuan)} (discounted)"
+        objective = (f"objective {self.trio()[0]} (discounted)"
                      if self.objective_yuan is not None else "no objective")
         span = f"{self.years[0]}-{self.years[-1]}" if self.years else ""
         gap = self.gap_text()
@@ -262,7 +266,18 @@ class MapTitle:
         terminal's words: "absolute gap 0.20 bn yuan (objective less best bound)"; "" without a
         gap or an objective."""
         absolute = absolute_gap_yuan(self.objective_yuan, self.gap)
-        return "" if absolute is None else f"absolute gap {bound_bn(absolute, up=True)} (objective less best bound)"
+        return "" if absolute is None else f"absolute gap {self.trio()[2]} (objective less best bound)"
+
+    def trio(self) -> tuple[str, str, str]:
+        """The objective, its best bound (objective less the absolute gap) and the absolute gap as
+        the terminal's objective line gives them, at the decimals at which they add up
+        (`trio_texts`): "0.095 bn yuan" where two decimals would read "0.10"; "n/a" for a figure
+        the run lacks."""
+        absolute = absolute_gap_yuan(self.objective_yuan, self.gap)
+        bound = self.bound_yuan
+        if bound is None and absolute is not None and self.objective_yuan is not None:
+            bound = self.objective_yuan - absolute
+        return trio_texts(self.objective_yuan, bound, absolute)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ from siting.config.units import (
     product_label,
     slack_below_gap,
     steady_span,
+    trio_texts,
     yuan_per_unit,
 )
 from siting.deliver.drivers import (
@@ -255,17 +256,18 @@ def solve_blocks(manifest: Mapping[str, Any], discount: str = "") -> list[Block]
     tolerance = solver["settings"].get("rel_gap")
     absolute_tolerance = solver["settings"].get("abs_gap_bn_yuan")
     screening = manifest.get("screening")
+    # At the decimals at which they add up, as the terminal's objective line (`trio_texts`).
+    objective, bound, absolute_text = trio_texts(solver.get("objective_yuan"), solver["best_bound_yuan"], absolute)
     rows = [
         ["status", plain_status(solver["termination"], solver.get("objective_yuan") is not None)],
         ["proven within the asked gap", "yes" if solver["proven_within_gap"] else "no"],
-        ["objective (discounted)", f"{bn_yuan(solver['objective_yuan'])} bn yuan"],
+        ["objective (discounted)", objective],
         *([["discounting", capitalised(discount)]] if discount else []),
-        ["best bound" + (" (merged model's)" if screening else ""), "n/a" if solver["best_bound_yuan"] is None
-         else bound_bn(solver["best_bound_yuan"])],
+        ["best bound" + (" (merged model's)" if screening else ""), bound],
         ["gap" + (" of the full instance" if screening else ""), "n/a" if gap is None
          else gap_text(gap) + ("" if tolerance is None else f" (tolerance {tolerance:.2%}"
                               + (f" or {absolute_tolerance:,.2f} bn yuan" if absolute_tolerance else "") + ")")],
-        ["absolute gap (objective less best bound)", "n/a" if absolute is None else bound_bn(absolute, up=True)],
+        ["absolute gap (objective less best bound)", absolute_text],
         model_row(manifest),
     ]
     if screening:
@@ -1161,8 +1163,10 @@ def base_plan_text(inputs: ModelInputs, report: SolveReport, plan: Plan, names: 
     measured (this folder's plan.csv): -194.89 bn yuan, proven within 1.00 % (best bound
     -196.84 bn yuan); it adds capacity at Caopu; ... A base solve with other settings ...". An
     objective or bound the solve did not give reads "none"."""
-    objective = "none" if report.objective_yuan is None else f"{bn_yuan(report.objective_yuan)} bn yuan"
-    bound = "none" if report.best_bound_yuan is None else bound_bn(report.best_bound_yuan)
+    shown, bound_text, _ = trio_texts(report.objective_yuan, report.best_bound_yuan,
+                                      absolute_gap_yuan(report.objective_yuan, report.gap))  # as the Solve table
+    objective = "none" if report.objective_yuan is None else shown
+    bound = "none" if report.best_bound_yuan is None else bound_text
     proven = "" if report.gap is None else f", proven within {gap_text(report.gap)[:-1]} % (best bound {bound})"
     return (f"Base plan, from which each rule's cost is measured (this folder's plan.csv): {objective}{proven}; "
             f"it adds capacity at {sites_built_text(plan, inputs, names.site)}. A base solve with other settings "

@@ -666,7 +666,8 @@ def outcome_of(folder: Path, summary: CaseSummary) -> SolveOutcome:
     solver = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["solver"]
     return SolveOutcome(str(solver["termination"]), summary.objective_yuan is not None,
                         bool(solver["proven_within_gap"]), summary.objective_yuan,
-                        summary.own_gap if summary.bound_from else summary.gap)
+                        summary.own_gap if summary.bound_from else summary.gap,
+                        None if summary.bound_from else summary.best_bound_yuan)
 
 
 def redraw_run(case: Case, folder: str, outcome: SolveOutcome, top: float) -> tuple[bool, float]:

@@ -54,6 +54,7 @@ from siting.config.units import (
     per_year,
     product_label,
     rounded_outward,
+    trio_texts,
     unit_slug,
 )
 from siting.config.words import unit_of
@@ -2285,8 +2286,9 @@ def near_zero_runs_note(summaries: Sequence[CaseSummary]) -> str:
         if not summary.ok or absolute is None or summary.gap is None \
                 or not near_zero_note(summary.objective_yuan, summary.gap, summary.costs):
             continue
-        parts.append(f"{summary.label} (net objective {(summary.objective_yuan or 0.0) / BN:,.2f} {MONEY_UNIT}, "
-                     f"gap {gap_text(summary.gap)}, absolute gap {bound_bn(absolute, up=True)})")
+        objective, _, absolute_text = trio_texts(summary.objective_yuan, summary.best_bound_yuan, absolute)
+        parts.append(f"{summary.label} (net objective {objective}, "  # at the decimals at which they add up
+                     f"gap {gap_text(summary.gap)}, absolute gap {absolute_text})")
     if not parts:
         return ""
     one = len(parts) == 1

@@ -1,0 +1,123 @@
+"""A solve's objective, best bound and absolute gap read so that they add up.
+
+Each is rounded its own way: the objective to nearest, the bound down and the gap up
+(siting/config/units.py `bound_bn`: a figure shown claims no more than was proven). At two
+decimals a small figure, or a gap under 0.01 bn yuan, then read "objective 0.10 bn yuan,
+best bound 0.09 bn yuan, absolute gap 0.00 bn yuan": 0.10 - 0.09 is not 0.00. `trio_texts`
+gives the three at the least number of decimals from two at which the objective shown less the
+bound shown is the gap shown (or within one unit of the last decimal, where the gap shown is at
+least ten such units).
+
+The small scenario (tests/data/small) with a site opening cost of 18.6342 bn yuan opens one
+site and nets 95,319,965.5 yuan, proven optimal (bound the same, gap 0):
+- two decimals: 0.10 (to nearest), 0.09 (down), 0.00 (up): 0.10 - 0.09 = 0.01, not 0.00;
+- three: 0.095, 0.095, 0.000: 0.095 - 0.095 = 0.000.
+"""
+
+from __future__ import annotations
+
+import decimal
+import re
+
+import pytest
+from conftest import SMALL, MadeRun, run_once, small_inputs
+
+import siting
+from siting.config.units import TRIO_MOST_DECIMALS, trio_decimals, trio_texts
+
+BN = 1e9
+
+#: The site opening cost at which the small scenario nets 95,319,965.5 yuan (module docstring).
+SMALL_SET = "constraints.agglomeration.site_fixed_cost_yuan=18.6342e9"
+SMALL_OBJECTIVE = 95_319_965.5
+
+
+def figures(texts: tuple[str, str, str]) -> tuple[decimal.Decimal, ...]:
+    """The three texts' figures ("0.095 bn yuan" -> 0.095)."""
+    return tuple(decimal.Decimal(t.removesuffix(" bn yuan").replace(",", "")) for t in texts)
+
+
+def adds_up(texts: tuple[str, str, str]) -> bool:
+    """Whether bound <= objective and objective - bound = gap, exactly or, where the gap shown
+    is ten units of the last decimal or more, within one unit."""
+    objective, bound, gap = figures(texts)
+    unit = decimal.Decimal(1).scaleb(objective.as_tuple().exponent)
+    off = abs(objective - bound - gap)
+    return bound <= objective and (off == 0 or (off <= unit and gap >= 10 * unit))
+
+
+def test_a_small_objective_proven_optimal_reads_with_three_decimals() -> None:
+    """0.0953 bn yuan, bound the same, gap 0: "0.10", "0.09", "0.00" at two decimals."""
+    assert trio_texts(SMALL_OBJECTIVE, SMALL_OBJECTIVE, 0.0) == ("0.095 bn yuan", "0.095 bn yuan", "0.000 bn yuan")
+
+
+def test_a_gap_under_the_rounding_step_reads_with_the_decimals_it_needs() -> None:
+    """-22.7136967 bn yuan, gap 0: "-22.71" to nearest and "-22.72" down at two decimals;
+    -7.03338003 with a bound 10 yuan under it: "-7.033" and "-7.034" at three, the same at four."""
+    objective = -22_713_696_700.0
+    assert trio_texts(objective, objective, 0.0) == ("-22.714 bn yuan", "-22.714 bn yuan", "0.000 bn yuan")
+    assert trio_texts(-7_033_380_030.0, -7_033_380_040.0, 0.0) == (
+        "-7.0334 bn yuan", "-7.0334 bn yuan", "0.0000 bn yuan")
+
+
+def test_a_gap_a_unit_off_by_a_sixth_reads_with_three_decimals() -> None:
+    """-22.716 less -22.767, 0.051: "-22.72" less "-22.77" is 0.05, the gap up "0.06"."""
+    assert trio_texts(-22.716 * BN, -22.767 * BN, 0.051 * BN) == (
+        "-22.716 bn yuan", "-22.767 bn yuan", "0.051 bn yuan")
+
+
+def test_the_shipped_scenarios_figures_keep_two_decimals() -> None:
+    """The shipped run: -196,091,235,531.62 yuan within 0.1 %: a gap of 0.19609 bn yuan, bound
+    -196.28732: -196.09, -196.29 (down), 0.20 (up), which add up; and a bound one cent off
+    (-196.30 against a gap of 0.20) is within a tenth of the gap: two decimals still."""
+    objective = -196_091_235_531.62
+    gap = 0.001 * abs(objective)
+    assert trio_texts(objective, objective - gap, gap) == ("-196.09 bn yuan", "-196.29 bn yuan", "0.20 bn yuan")
+    assert trio_decimals(-196.094 * BN, -196.2951 * BN, 0.1989 * BN) == 2  # -196.09, -196.30, 0.20
+
+
+def test_figures_not_of_each_other_keep_two_decimals() -> None:
+    """A bound 0.196 bn yuan under the objective beside a gap of 1.96 bn yuan (a screened model's
+    bound beside the full instance's gap): no decimals make them add up."""
+    assert trio_texts(-196.068 * BN, -196.264448 * BN, 1.9607 * BN) == (
+        "-196.07 bn yuan", "-196.27 bn yuan", "1.97 bn yuan")
+
+
+def test_missing_figures_read_n_a_at_two_decimals() -> None:
+    assert trio_texts(None, None, None) == ("n/a", "n/a", "n/a")
+    assert trio_texts(1.2345 * BN, None, None) == ("1.23 bn yuan", "n/a", "n/a")
+    assert trio_decimals(1.0, float("nan"), 0.0) == 2
+
+
+@pytest.mark.parametrize("objective_bn", [0.0953199655, -0.0049, 0.0051, -22.7136967, 1.23456789, -196.0912355,
+                                          -0.3339999, 12.3449999])
+@pytest.mark.parametrize("gap_bn", [0.0, 1e-7, 0.00049, 0.0051, 0.0449, 0.25])
+def test_the_three_add_up_or_reach_the_most_decimals(objective_bn: float, gap_bn: float) -> None:
+    texts = trio_texts(objective_bn * BN, (objective_bn - gap_bn) * BN, gap_bn * BN)
+    digits = trio_decimals(objective_bn * BN, (objective_bn - gap_bn) * BN, gap_bn * BN)
+    assert adds_up(texts) or digits == TRIO_MOST_DECIMALS, texts
+
+
+@pytest.fixture(scope="module")
+def small_net_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
+    """The small scenario solved with SMALL_SET: 0.0953 bn yuan, proven optimal."""
+    return run_once(tmp_path_factory, "small_net", small_inputs, extra=("--set", SMALL_SET))
+
+
+def test_every_output_gives_the_three_so_that_they_add_up(small_net_run: MadeRun) -> None:
+    """The terminal's objective line, report.md's Solve table, map.png's and plan.qgs's title
+    (`MapTitle.text`) all read 0.095, 0.095 and 0.000."""
+    assert ("objective 0.095 bn yuan (discounted), best bound 0.095 bn yuan, absolute gap 0.000 bn yuan"
+            in small_net_run.stdout)
+    report = (small_net_run.out / "report.md").read_text(encoding="utf-8")
+    assert "| objective (discounted) | 0.095 bn yuan |" in report
+    assert "| best bound | 0.095 bn yuan |" in report
+    assert "| absolute gap (objective less best bound) | 0.000 bn yuan |" in report
+    project = (small_net_run.out / "plan.qgs").read_text(encoding="utf-8")
+    assert re.search(r"objective 0\.095 bn yuan \(discounted\)&#10;absolute gap 0\.000 bn yuan", project)
+
+
+def test_a_solutions_repr_gives_the_objective_as_the_terminal_does() -> None:
+    found = siting.solve(SMALL / "scenario.yaml", overrides=[SMALL_SET])
+    assert found.objective_yuan == pytest.approx(SMALL_OBJECTIVE, abs=1.0)
+    assert "objective 0.095 bn yuan," in repr(found)
