@@ -1127,6 +1127,7 @@ def check_text(args: argparse.Namespace) -> str:
     the arguments), then the check's own, so that the first figure is the whole command's time."""
     from siting.deliver.folders import what_a_run_does
     from siting.deliver.tables import terminal_width, wrap_columns
+    from siting.prepare.checks import nothing_buildable
     from siting.prepare.inputs import before_solving
     from siting.runs.pool import excluded_pairs
 
@@ -1170,7 +1171,9 @@ def check_text(args: argparse.Namespace) -> str:
     lines += wrap_text(f"output folder {folder_named(target)} {what_a_run_does(target)}", width)
     would = solve_options_text(args, prepared)
     lines += wrap_text(f"with these options solve would: {would}", width) if would else []
-    lines += notice_lines([before_solving(n) for n in prepared.notices])
+    nothing = nothing_buildable(inputs, names)  # solve's first note: say it before solving too
+    lines += notice_lines([before_solving(n) for n in
+                           ([nothing] if nothing and nothing not in prepared.notices else []) + prepared.notices])
     lines += out_of_reach
     lines += bracketed_items(f"ready to solve: checked in {took:.2f} s", [f"{k} {v:.2f} s" for k, v in timings.items()],
                              width)

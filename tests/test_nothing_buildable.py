@@ -29,3 +29,17 @@ def test_the_command_line_writes_it(tmp_path: Path) -> None:
     assert "status    optimal within the gap, gap 0.00%" in done.stdout
     assert "nothing can be built" in done.stdout + done.stderr  # the notice says why
     assert (tmp_path / "out" / "plan.csv").read_text(encoding="utf-8").count("\n") == 1  # the header alone
+
+
+def test_check_says_it_before_solving(capsys) -> None:
+    """check says what solve's first note will say, so that a planner learns it without solving:
+    nothing can be built, and why, site by site; it still exits 0 (a plan building nothing is a
+    plan)."""
+    from siting.cli import main
+
+    assert main(["check", str(DATA / "scenario.yaml")]) == 0
+    out = capsys.readouterr().out
+    note = out.index("note: nothing can be built: every candidate site is excluded for every product")
+    assert "West mine park (w_mine): land (Pp)" in out[note:]
+    assert note < out.index("ready to solve")
+    assert out.count("nothing can be built") == 1
