@@ -41,3 +41,15 @@ def test_id_items_reads_both_forms():
     assert id_items("fepo4, li2co3") == id_items("fepo4,li2co3") == ["fepo4", "li2co3"]
     assert id_items("") == id_items(None) == id_items(float("nan")) == []
     assert id_list(["fepo4", "li2co3"]) == "fepo4, li2co3" and id_list([]) == ""
+
+
+def test_the_web_map_s_site_popup_names_on_site_sources_once_spaced():
+    """A site drawing from two sources on site ("rock_a, rock_b", as the layer joins them) reads
+    "rock_a, rock_b" in its popup; it read "rock_a,  rock_b" (the old form's "," widened again)."""
+    from siting.deliver.webmap import site_popup
+
+    row = {"id": "s1", "name": "North park", "cluster": "c", "status": "built", "on_site_sources": "rock_a, rock_b"}
+    popup = site_popup(row, [], [], {})
+    assert "draws from a source on site</th><td>rock_a, rock_b</td>" in popup
+    old_form = site_popup({**row, "on_site_sources": "rock_a,rock_b"}, [], [], {})
+    assert "draws from a source on site</th><td>rock_a, rock_b</td>" in old_form

@@ -325,7 +325,7 @@ def site_popup(row: Mapping[str, Any], products: Sequence[str], years: Sequence[
     elif row.get("excluded_proximity"):
         rows.append(("no source within reach for", _products(str(row["excluded_proximity"]))))
     if row.get("on_site_sources"):
-        rows.append(("draws from a source on site", str(row["on_site_sources"]).replace(",", ", ")))
+        rows.append(("draws from a source on site", ", ".join(id_items(row["on_site_sources"]))))
     added = site_capacities(row, products, years)
     extra = ""
     if added:
