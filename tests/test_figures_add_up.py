@@ -117,6 +117,15 @@ def test_every_output_gives_the_three_so_that_they_add_up(small_net_run: MadeRun
     assert re.search(r"objective 0\.095 bn yuan \(discounted\)&#10;absolute gap 0\.000 bn yuan", project)
 
 
+def test_the_cost_tables_total_gives_the_objective_as_the_solve_table_does(small_net_run: MadeRun) -> None:
+    """report.md's cost table ends on the objective, net of sales revenue: 0.095 as the Solve table
+    gives it above, not a "0.10" of the same figure; the components keep two decimals (site
+    opening 18.63). report.html's tables are the same blocks."""
+    report = (small_net_run.out / "report.md").read_text(encoding="utf-8")
+    assert "| total, net of sales revenue (the objective) | 0.095 |  |" in report
+    assert "| site opening | 18.63 |" in report
+
+
 def test_a_solutions_repr_gives_the_objective_as_the_terminal_does() -> None:
     found = siting.solve(SMALL / "scenario.yaml", overrides=[SMALL_SET])
     assert found.objective_yuan == pytest.approx(SMALL_OBJECTIVE, abs=1.0)

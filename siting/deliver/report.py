@@ -45,6 +45,7 @@ from siting.config.units import (
     product_label,
     slack_below_gap,
     steady_span,
+    trio_decimals,
     trio_texts,
     yuan_per_unit,
 )
@@ -179,9 +180,10 @@ def amount(value: float | None) -> str:
     return amount_text(value)
 
 
-def bn_yuan(value: float | None) -> str:
-    """Yuan as a bare bn-yuan figure with 2 decimals, for cells under a "bn yuan" header."""
-    return "n/a" if value is None else f"{value / 1e9:,.2f}"
+def bn_yuan(value: float | None, digits: int = 2) -> str:
+    """Yuan as a bare bn-yuan figure with `digits` decimals (2 unless told), for cells under a "bn
+    yuan" header: 95_320_000 -> "0.10", with 3 digits "0.095"."""
+    return "n/a" if value is None else f"{value / 1e9:,.{digits}f}"
 
 
 def rounding_note(values_yuan: Sequence[float]) -> str:
@@ -1174,12 +1176,27 @@ def base_plan_text(inputs: ModelInputs, report: SolveReport, plan: Plan, names: 
             "that one.")
 
 
-def cost_blocks(plan: Plan, discount: str = "") -> list[Block]:
+def objective_digits(manifest: Mapping[str, Any]) -> int:
+    """The decimals of bn yuan at which the report's Solve table gives the objective
+    (`solve_blocks`: `trio_decimals` of the objective, best bound and absolute gap), so that the
+    cost table's total, the objective, reads as it does there: 3 for a small plan proven optimal
+    (0.0953 bn yuan: "0.095", not "0.10"), 2 for the shipped plan. 2 for a near-optimal
+    alternative's report, whose Solve table gives its objective with 2."""
+    solver = manifest["solver"]
+    if solver["termination"] == ALTERNATIVE_TERMINATION:
+        return 2
+    objective = solver.get("objective_yuan")
+    return trio_decimals(objective, solver.get("best_bound_yuan"), absolute_gap_yuan(objective, solver.get("gap")))
+
+
+def cost_blocks(plan: Plan, discount: str = "", digits: int = 2) -> list[Block]:
     """Every cost component (discounted) with its share of the gross cost (the sum of the components
     above zero); when there is revenue, the gross cost, then sales revenue as a negative cost, then
     the total, net of it: the objective. Revenue and the net total have no share (a share of the
     gross cost would read as a part of it); the note gives the revenue as a share of the gross cost,
-    after how the figures are discounted (`discount`: `discount_text`, where given)."""
+    after how the figures are discounted (`discount`: `discount_text`, where given). The total
+    that is the objective has `digits` decimals (`objective_digits`: as the Solve table gives the
+    objective), every other figure 2."""
     gross = sum(v for v in plan.costs.values() if v > 0)
     total = sum(plan.costs.values())
 
@@ -1189,12 +1206,12 @@ def cost_blocks(plan: Plan, discount: str = "") -> list[Block]:
     rows = [[cost_label(name), bn_yuan(value), share(value)] for name, value in plan.costs.items() if value >= 0]
     revenue = {name: value for name, value in plan.costs.items() if value < 0}
     if not revenue:
-        rows.append(["total (the objective)", bn_yuan(total), share(total)])
+        rows.append(["total (the objective)", bn_yuan(total, digits), share(total)])
         note = "Nothing is sold out of the province: the total is the gross cost, and the objective."
     else:
         rows.append(["gross cost (the components above)", bn_yuan(gross), share(gross)])
         rows += [[cost_label(name), bn_yuan(value), ""] for name, value in revenue.items()]
-        rows.append(["total, net of sales revenue (the objective)", bn_yuan(total), ""])
+        rows.append(["total, net of sales revenue (the objective)", bn_yuan(total, digits), ""])
         comes_to = f"; sales revenue comes to {-sum(revenue.values()) / gross:.1%} of it" if gross > 0 else ""
         note = ("Sales out of the province earn revenue, shown as a negative cost; the total, net of it, is the "
                 f"objective. Shares are of the gross cost, the sum of the cost components before revenue "
@@ -2792,7 +2809,7 @@ def report_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan, layer
     blocks += calibration_blocks(calibration, names, solve_standing(manifest))
     blocks += capacity_blocks(loaded, inputs, plan, names, clusters)
     blocks += cluster_role_blocks(inputs, plan, clusters)
-    blocks += cost_blocks(plan, discount_text(inputs))
+    blocks += cost_blocks(plan, discount_text(inputs), objective_digits(manifest))
     blocks += trade_blocks(loaded, plan, names, clusters)
     blocks += steady_state_blocks(loaded, inputs, plan, names, clusters)
     solver = manifest["solver"]
