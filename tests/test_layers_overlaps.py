@@ -82,7 +82,7 @@ def test_each_built_site_reports_the_zones_of_what_it_builds():
     assert [(z.id, z.products) for z in zones] == [("buffer", ("p",)), ("setback_1", ("s",))]
     plan = plan_of([("c", "s"), ("a", "s"), ("b", "s"), ("a", "p"), ("c", "p"), ("d", "p"), ("e", "s")])
     assert zone_overlaps(spatial, inputs, plan, zones) == {
-        "a": ZoneOverlap("p,s", "lake 100 m, lake 300 m", 25.0, 15.0),
+        "a": ZoneOverlap("p, s", "lake 100 m, lake 300 m", 25.0, 15.0),
         "b": ZoneOverlap("s", "nature_reserve 500 m", 15.0, 5.0),
         "c": ZoneOverlap("s", "lake 300 m, nature_reserve 500 m", 20.0, 120.0),
     }
