@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import decimal
 import re
+from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import SMALL, MadeRun, run_once, small_inputs
 
 import siting
 from siting.config.units import TRIO_MOST_DECIMALS, trio_decimals, trio_texts
+from siting.deliver.tables import DECIMALS, markdown_table
 
 BN = 1e9
 
@@ -130,3 +133,74 @@ def test_a_solutions_repr_gives_the_objective_as_the_terminal_does() -> None:
     found = siting.solve(SMALL / "scenario.yaml", overrides=[SMALL_SET])
     assert found.objective_yuan == pytest.approx(SMALL_OBJECTIVE, abs=1.0)
     assert "objective 0.095 bn yuan," in repr(found)
+
+
+#: The sweep of the site opening cost over the scenario's 0.1 bn yuan (-22.7157 bn yuan, proven
+#: optimal: -22.72 adds up at two decimals) and SMALL_SET's (0.0953 bn yuan: three decimals).
+SWEEP_SET = "constraints.agglomeration.site_fixed_cost_yuan=1e8,18.6342e9"
+
+
+def net_inputs(folder: Path) -> list[Path]:
+    """A copy of tests/data/small in `folder`/small with net.yaml, the scenario with SMALL_SET's
+    site opening cost: [scenario.yaml, net.yaml]."""
+    (scenario,) = small_inputs(folder)
+    net = scenario.parent / "net.yaml"
+    net.write_text("extends: scenario.yaml\nname: net\nconstraints:\n  agglomeration:\n"
+                   "    site_fixed_cost_yuan: 18.6342e9\n", encoding="utf-8")
+    return [scenario, net]
+
+
+@pytest.fixture(scope="module")
+def net_compare_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
+    """`siting compare scenario.yaml net.yaml`: -22.7157 and 0.0953 bn yuan, both proven optimal."""
+    return run_once(tmp_path_factory, "net_compare", net_inputs, "compare", ("--workers", "1"))
+
+
+@pytest.fixture(scope="module")
+def net_sweep_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
+    """`siting sweep scenario.yaml --set SWEEP_SET`: the runs of `net_compare_run`."""
+    return run_once(tmp_path_factory, "net_sweep", small_inputs, "sweep", ("--set", SWEEP_SET, "--workers", "1"))
+
+
+def test_a_comparison_gives_the_objective_and_gap_at_the_decimals_of_its_runs(net_compare_run: MadeRun) -> None:
+    """net's report reads 0.095 (three decimals); the baseline's -22.72 adds up at two. The rows
+    of the objective and the absolute gap take the more, three, for every run and difference, so
+    that the row reads evenly: -22.716 (its report's -22.72, closer), 0.095 (not "0.10", which
+    is not net's 0.095); comparison.md and the terminal alike. comparison.csv holds the figures to
+    9 significant digits, as before; the cost rows keep two decimals."""
+    markdown = (net_compare_run.out / "comparison.md").read_text(encoding="utf-8")
+    assert "| objective | bn yuan | -22.716 | 0.095 | 22.811 |" in markdown
+    assert "| absolute gap | bn yuan | 0.000 | 0.000 | 0.000 |" in markdown
+    assert "| cost: site opening | bn yuan | 0.20 | 18.63 | 18.43 |" in markdown
+    assert re.search(r"\nobjective +bn yuan +-22\.716 +0\.095 +22\.811\n", net_compare_run.stdout)
+    assert re.search(r"\nabsolute gap +bn yuan +0\.000 +0\.000 +0\.000\n", net_compare_run.stdout)
+    net_report = (net_compare_run.out / "net" / "report.md").read_text(encoding="utf-8")
+    assert "| objective (discounted) | 0.095 bn yuan |" in net_report
+    csv = (net_compare_run.out / "comparison.csv").read_text(encoding="utf-8")
+    assert "\nobjective,bn yuan,-22.7156967,0.0953199655,22.8110166\n" in csv
+
+
+def test_a_sweep_gives_the_objective_and_gap_at_the_decimals_of_its_runs(net_sweep_run: MadeRun) -> None:
+    """The sweep of `net_compare_run`'s runs: sweep.md's and the terminal's columns of the
+    objective and the absolute gap at three decimals, every run; sweep.csv as before."""
+    markdown = (net_sweep_run.out / "sweep.md").read_text(encoding="utf-8")
+    assert "| optimal within the gap | -22.716 | 0.00 | 0.000 |  |" in markdown
+    assert "| optimal within the gap | 0.095 | 0.00 | 0.000 | proven | 22.81 to 22.82 |" in markdown
+    assert re.search(r"site_fixed_cost_yuan=18\.6342e9 +18\.6342e9 +optimal within the gap +0\.095 +proven +0\.00\n",
+                     net_sweep_run.stdout)
+    assert re.search(r"site_fixed_cost_yuan=1e8 +0\.000 ", net_sweep_run.stdout)
+    csv = (net_sweep_run.out / "sweep.csv").read_text(encoding="utf-8")
+    assert ",optimal,0.0953199655,0,0,proven," in csv
+
+
+def test_money_decimals_of_a_table_apply_to_the_columns_and_rows_named() -> None:
+    """`attrs[DECIMALS]` names a column (by its name in the files) or a row (by its metric); every
+    other figure keeps two decimals, a proven gap rounded up at the decimals shown."""
+    frame = pd.DataFrame({"run": ["a"], "objective_yuan": [95_319_965.5], "gap_yuan": [1_000_001.0],
+                          "other_yuan": [95_319_965.5]})
+    assert markdown_table(frame).splitlines()[2] == "| a | 0.10 | 0.01 | 0.10 |"
+    frame.attrs[DECIMALS] = {"objective_bn_yuan": 3, "gap_bn_yuan": 3}
+    assert markdown_table(frame).splitlines()[2] == "| a | 0.095 | 0.002 | 0.10 |"
+    rows = pd.DataFrame({"metric": ["objective", "cost"], "unit": ["yuan", "yuan"], "a": [95_319_965.5] * 2})
+    rows.attrs[DECIMALS] = {"objective": 3}
+    assert markdown_table(rows).splitlines()[2:] == ["| objective | bn yuan | 0.095 |", "| cost | bn yuan | 0.10 |"]

@@ -40,6 +40,7 @@ from siting.config.units import (
     rounded_outward,
     steady_span,
     to_bn,
+    trio_decimals,
 )
 from siting.deliver.geojson import format_number
 from siting.optimize.results import Plan, SteadyState, clean
@@ -65,6 +66,22 @@ AS_GIVEN = "columns_as_given"
 #: tables find money and percent columns by these names, and rename a column only once its cells
 #: are text. A column not named keeps its name; the CSV files (`csv_text`) keep every name.
 HEADERS = "headers_in_words"
+
+#: The key of a frame's `attrs` giving the decimals of bn yuan of some of its figures in the tables
+#: for people (`markdown_table`, siting/runs/tables.py `terminal_tables`): a column, by its name as
+#: the files give it ("objective_bn_yuan"), or a row, by its `metric` ("objective"), -> decimals
+#: (`solve_decimals`: 3 where a table's run reads "0.095 bn yuan" in its own report). Every other
+#: money figure has 2; the CSV files (`csv_text`) write every figure to 9 significant digits.
+DECIMALS = "money_decimals"
+
+
+def solve_decimals(objective_yuan: float | None, bound_yuan: float | None, gap: float | None) -> int:
+    """The decimals of bn yuan at which a solve's objective line (the terminal's, report.md's Solve
+    table) gives its objective, best bound and absolute gap: siting/config/units.py
+    `trio_decimals` of the objective (yuan), the best bound (yuan) and the proven `gap` (a share of
+    |objective|) in yuan (`absolute_gap_yuan`). 3 for a small plan proven optimal (0.0953 bn
+    yuan, "0.095"), 2 for the shipped plan and wherever a figure is missing."""
+    return trio_decimals(objective_yuan, bound_yuan, absolute_gap_yuan(objective_yuan, gap))
 
 
 def _units_of(products: Sequence[str], catalog: Any) -> str:
@@ -329,10 +346,10 @@ ROUND_OFF = 1e-9
 PROVEN_GAP_COLUMNS = ("gap_percent", "gap_bn_yuan", "absolute_gap_bn_yuan")
 
 
-def _fmt(value: Any, money: bool = False, up: bool = False) -> str:
-    """A cell as text: money with 2 decimals (rounded up with `up`: a proven gap,
-    siting/config/units.py `rounded_outward`), whole or large numbers without decimals, others to 4
-    significant digits. A value that rounds to zero is written without a minus sign ("0.00", not
+def _fmt(value: Any, money: bool = False, up: bool = False, digits: int = 2) -> str:
+    """A cell as text: money with `digits` decimals (2 unless told; rounded up with `up`: a proven
+    gap, siting/config/units.py `rounded_outward`), whole or large numbers without decimals, others
+    to 4 significant digits. A value that rounds to zero is written without a minus sign ("0.00", not
     "-0.00"), and one smaller than ROUND_OFF as 0."""
     if value is None:
         return ""
@@ -344,28 +361,36 @@ def _fmt(value: Any, money: bool = False, up: bool = False) -> str:
         if abs(value) < ROUND_OFF:
             value = 0
         if money:
-            return f"{rounded_outward(value, 2, up=True) if up else value:z,.2f}"
+            return f"{rounded_outward(value, digits, up=True) if up else value:z,.{digits}f}"
         if isinstance(value, int) or float(value).is_integer() or abs(value) >= 1000:
             return f"{value:z,.0f}"
         return f"{value:z.4g}"
     return str(value)
 
 
-def table_cells(frame: pd.DataFrame, as_given: Sequence[str] = ()) -> list[list[str]]:
+def table_cells(frame: pd.DataFrame, as_given: Sequence[str] = (),
+                decimals: Mapping[str, int] | None = None) -> list[list[str]]:
     """Each row's cells as text: money (a `_bn_yuan` column, or a row whose `unit` is bn yuan) and
     percentages (a `_percent` column such as `gap_percent`, or a row whose `unit` is %) with 2 decimals, as the
     terminal summary and the report give them, a proven gap (PROVEN_GAP_COLUMNS) rounded up; the
-    columns `as_given` (swept settings) as typed."""
+    columns `as_given` (swept settings) as typed. `decimals` (a frame's `attrs[DECIMALS]`): the
+    money columns (by name) and rows (by `metric`) with other decimals than 2."""
+    decimals = decimals or {}
     two_decimals = [str(c).endswith(("_bn_yuan", "_percent")) for c in frame.columns]
     up = [str(c) in PROVEN_GAP_COLUMNS for c in frame.columns]
     typed = [c in as_given for c in frame.columns]
+    digits = [decimals.get(str(c), 2) if str(c).endswith("_bn_yuan") else 2 for c in frame.columns]
     unit_at = list(frame.columns).index("unit") if "unit" in frame.columns else None
+    metric_at = list(frame.columns).index("metric") if "metric" in frame.columns else None
     rows = []
     for row in frame.itertuples(index=False):
         unit = str(row[unit_at]) if unit_at is not None else ""
         row_two = unit.startswith(MONEY_UNIT) or unit == "%"
+        row_digits = (decimals.get(str(row[metric_at]), 2) if metric_at is not None and unit.startswith(MONEY_UNIT)
+                      else None)
         rows.append([str(v) if typed[i] and v is not None
-                     else _fmt(v, two_decimals[i] or (row_two and i != unit_at), up[i] and not typed[i])
+                     else _fmt(v, two_decimals[i] or (row_two and i != unit_at), up[i] and not typed[i],
+                               digits[i] if row_digits is None else row_digits)
                      for i, v in enumerate(row)])
     return rows
 
@@ -443,17 +468,19 @@ def markdown_text(text: object) -> str:
 
 def markdown_table(frame: pd.DataFrame) -> str:
     """A Markdown table of the frame, money in bn yuan and gaps and other percentages (a column
-    named `..._percent`) in percent (`in_file_units`), both with 2 decimals; columns mostly of
+    named `..._percent`) in percent (`in_file_units`), both with 2 decimals (money where the frame's
+    `attrs[DECIMALS]` gives others, with those: `table_cells`); columns mostly of
     numbers right-aligned; swept settings (the frame's `attrs[AS_GIVEN]`) as typed; ids in words
     where the frame gives them (`shown_values`); headers in words where the frame gives them
     (`attrs[HEADERS]`, by the columns' names in the files), others as the files name them."""
     as_given = tuple(frame.attrs.get(AS_GIVEN, ()))
     words = frame.attrs.get(HEADERS) or {}
+    decimals = frame.attrs.get(DECIMALS) or {}
     frame = in_file_units(shown_values(frame))
     header = "| " + " | ".join(str(words.get(str(c), c)) for c in frame.columns) + " |"
     rule = "|" + "|".join("---:" if right else "---" for right in numeric_columns(frame)) + "|"
     body = ["| " + " | ".join(markdown_text(c).replace("|", "/") for c in row) + " |"
-            for row in table_cells(frame, as_given)]
+            for row in table_cells(frame, as_given, decimals)]
     return "\n".join([header, rule, *body]) + "\n"
 
 

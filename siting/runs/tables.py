@@ -72,6 +72,7 @@ from siting.deliver.styles import (
 )
 from siting.deliver.tables import (  # noqa: F401 (terminal_width and NARROWEST_WIDTH, given here too)
     AS_GIVEN,
+    DECIMALS,
     HEADERS,
     NARROWEST_WIDTH,
     NEAR_ZERO_SHARE,
@@ -85,6 +86,7 @@ from siting.deliver.tables import (  # noqa: F401 (terminal_width and NARROWEST_
     numeric_columns,
     padded,
     shown_values,
+    solve_decimals,
     table_cells,
     terminal_width,
     wrap_columns,
@@ -994,13 +996,16 @@ def comparison_display(table: pd.DataFrame, summaries: Sequence[CaseSummary]) ->
     note under the table gives whole (`cross_failed_note`), nor SCENARIO_FILE_ROW, which
     comparison.md gives in a line before it (`scenario_files_line`); every row (the terminal and
     comparison.md then leave out those where every run equals the baseline: `rows_that_differ`).
-    comparison.csv keeps `table`'s
+    The rows of the objective and the absolute gap (rounded up) give their figures at the
+    decimals of bn yuan of `table_decimals` (`attrs[DECIMALS]`: "0.095" beside a run whose report
+    reads so), every other money row at 2. comparison.csv keeps `table`'s
     ids, its solver's status, its two rows of the range in numbers, that row, and plain headers."""
     labels = metric_labels(summaries)
     shown = table.loc[~table["metric"].isin([CROSS_FAILED_ROW, SCENARIO_FILE_ROW])].reset_index(drop=True)
     said = {s.label: run_status_words(s) for s in summaries if s.ok}  # in the words of each run's report
+    digits = table_decimals(summaries)  # the objective and absolute gap as each run's report gives them
     for metric, words in (("status", status_in_words), (TARGETS_SHORT_ROW, targets_in_words), ("gap", _gap_up),
-                          (ABSOLUTE_GAP_ROW, _gap_up_yuan)):
+                          (ABSOLUTE_GAP_ROW, lambda v: _gap_up_yuan(v, digits))):
         rows = shown["metric"] == metric
         for summary in summaries:
             if summary.label in shown.columns and rows.any():
@@ -1035,7 +1040,35 @@ def comparison_display(table: pd.DataFrame, summaries: Sequence[CaseSummary]) ->
         if not verdicts.empty and str(verdicts[column].iloc[0]).startswith(NOT_COMPARABLE):
             shown.loc[money, column] = NOT_COMPARABLE
     shown["metric"] = [labels.get(m, m) for m in shown["metric"]]
-    return shown.rename(columns=headers)
+    shown = shown.rename(columns=headers)
+    if digits != 2:
+        shown.attrs[DECIMALS] = {labels.get(m, m): digits for m in ("objective", ABSOLUTE_GAP_ROW)}
+    return shown
+
+
+def run_decimals(summary: CaseSummary) -> int:
+    """The decimals of bn yuan at which run `summary`'s own outputs give its objective (its report's
+    Solve table, its plan.qgs title: siting/deliver/tables.py `solve_decimals`): 3 for a small plan
+    proven optimal (0.0953 bn yuan, "0.095"), 2 for the shipped plan and for a run without a plan.
+    For a run whose gap is measured against another run's bound (`bound_from`), the more of those
+    of its own solve (its report's) and of the gap the table gives (`carried_bound`)."""
+    if not summary.ok or summary.objective_yuan is None:
+        return 2
+    objective = summary.objective_yuan
+    digits = solve_decimals(objective, summary.best_bound_yuan, summary.gap)
+    if summary.bound_from:  # its report gives its own solve's bound: objective less its own gap
+        own = absolute_gap_yuan(objective, summary.own_gap)
+        digits = max(digits, solve_decimals(objective, None if own is None else objective - own, summary.own_gap))
+    return digits
+
+
+def table_decimals(summaries: Sequence[CaseSummary]) -> int:
+    """The decimals of bn yuan of the objective and the absolute gap in a comparison's or sweep's
+    tables for people (comparison.md, sweep.md, the terminal's): the most of its runs'
+    (`run_decimals`), so that a column or row reads evenly and each run's objective reads as its
+    report gives it or closer ("-22.716" beside a run of 0.095 bn yuan; its report, -22.72). 2
+    where every run adds up at 2, as the shipped runs do."""
+    return max((run_decimals(s) for s in summaries), default=2)
 
 
 def _gap_up(share: Any) -> Any:
@@ -1045,10 +1078,11 @@ def _gap_up(share: Any) -> Any:
     return rounded_outward(100.0 * share, 2, up=True) / 100.0 if finite_number(share) else share
 
 
-def _gap_up_yuan(yuan: Any) -> Any:
-    """A run's proven absolute gap (yuan) rounded up at the 2 decimals of bn yuan the tables show:
-    1,960,019,600 -> 1.97e9 ("1.97"); text and empty cells as they are."""
-    return rounded_outward(yuan / BN, 2, up=True) * BN if finite_number(yuan) else yuan
+def _gap_up_yuan(yuan: Any, digits: int = 2) -> Any:
+    """A run's proven absolute gap (yuan) rounded up at the decimals of bn yuan the tables show
+    (`digits`, 2 unless told: `table_decimals`): 1,960,019,600 -> 1.97e9 ("1.97"); text and
+    empty cells as they are."""
+    return rounded_outward(yuan / BN, digits, up=True) * BN if finite_number(yuan) else yuan
 
 
 #: The unit of a difference of two percentages: percentage points.
@@ -1506,7 +1540,7 @@ def terminal_tables(frame: pd.DataFrame, keys: int, width: int = TERMINAL_WIDTH)
     as_given = tuple(frame.attrs.get(AS_GIVEN, ()))
     words = frame.attrs.get(HEADERS) or {}
     shown = in_file_units(frame)
-    texts = table_cells(shown, as_given)
+    texts = table_cells(shown, as_given, frame.attrs.get(DECIMALS))
     cut = [row[0] for row in texts if any(display_width(cell) > TERMINAL_CELL for cell in row)]
     texts = [[cut_cell(cell, TERMINAL_CELL) for cell in row] for row in texts]
     right = [numeric and i >= keys for i, numeric in enumerate(numeric_columns(shown))]
@@ -1710,8 +1744,9 @@ def sweep_display(table: pd.DataFrame, summaries: Sequence[CaseSummary] = ()) ->
     `capacity_cathode_t_per_yr`, `_capacity_title`); without CROSS_FAILED_COLUMN, which the note
     under the table gives whole (`cross_failed_note`); the other columns headed in words
     (`attrs[HEADERS]`: SWEEP_HEADERS, `sweep_headers`), which the tables for people apply once money is
-    in bn yuan and gaps in percent (siting/deliver/tables.py `markdown_table`, `terminal_tables`).
-    sweep.csv keeps `table`'s words and names."""
+    in bn yuan and gaps in percent (siting/deliver/tables.py `markdown_table`, `terminal_tables`);
+    the objective and the absolute gap at the decimals of bn yuan of `table_decimals`
+    (`attrs[DECIMALS]`), every other money column at 2. sweep.csv keeps `table`'s words and names."""
     titles = {c: _capacity_title(c, table) for c in table.columns if str(c) in table.attrs.get("capacity_columns", {})}
     shown = table.drop(columns=[CROSS_FAILED_COLUMN], errors="ignore")
     if "status" in shown.columns:
@@ -1723,6 +1758,9 @@ def sweep_display(table: pd.DataFrame, summaries: Sequence[CaseSummary] = ()) ->
     # the proven range against the first run in one column, rounded outward (`vs_first_range_bn_yuan`)
     out = shown_values(shown).rename(columns=titles)
     out.attrs[HEADERS] = sweep_headers(summaries)
+    digits = table_decimals(summaries)  # the objective and absolute gap as each run's report gives them
+    if digits != 2:
+        out.attrs[DECIMALS] = {"objective_bn_yuan": digits, "gap_bn_yuan": digits}
     return out
 
 
