@@ -1359,9 +1359,11 @@ def run_command(args: argparse.Namespace) -> int:
         if args.alternatives:
             from siting.config.units import slack_percent
             from siting.deliver.explore import near_optimal_line
-            from siting.deliver.tables import terminal_width
+            from siting.deliver.tables import solve_decimals, terminal_width
             slack = api.DEFAULT_SLACK if args.slack is None else args.slack
-            found = near_optimal_line(result.near_optimal) or (
+            report = result.report  # the optimum's cost as its objective line above gives it
+            digits = solve_decimals(report.objective_yuan, report.best_bound_yuan, report.gap)
+            found = near_optimal_line(result.near_optimal, digits) or (
                 f"{args.alternatives} near-optimal alternative{'s' if args.alternatives != 1 else ''} within "
                 f"{slack_percent(slack)} of the optimum")
             # the folder's line, a path, is not wrapped

@@ -204,3 +204,33 @@ def test_money_decimals_of_a_table_apply_to_the_columns_and_rows_named() -> None
     rows = pd.DataFrame({"metric": ["objective", "cost"], "unit": ["yuan", "yuan"], "a": [95_319_965.5] * 2})
     rows.attrs[DECIMALS] = {"objective": 3}
     assert markdown_table(rows).splitlines()[2:] == ["| objective | bn yuan | 0.095 |", "| cost | bn yuan | 0.10 |"]
+
+
+@pytest.fixture(scope="module")
+def net_alternatives_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
+    """The small scenario with SMALL_SET and `--alternatives 2 --slack 1`: the optimum, 0.0953 bn
+    yuan proven optimal, and one alternative, alt01, of 0.1027 bn yuan (+7.73 %)."""
+    return run_once(tmp_path_factory, "net_alternatives", small_inputs,
+                    extra=("--set", SMALL_SET, "--alternatives", "2", "--slack", "1"))
+
+
+def test_the_alternatives_give_the_optimum_as_its_objective_line_does(net_alternatives_run: MadeRun) -> None:
+    """The optimum's objective line reads 0.095; alternatives.md's cost column, the terminal's line
+    on the alternatives, the optimum's report.md section on them and the names of plan.qgs's map
+    themes give its cost so, not "0.10", and each plan's at as many decimals: alt01 0.103, which
+    at two decimals read "0.10", as the optimum, 7.73 % above it."""
+    out, stdout = net_alternatives_run.out, net_alternatives_run.stdout
+    assert "objective 0.095 bn yuan (discounted)" in stdout
+    alternatives = (out / "alternatives.md").read_text(encoding="utf-8")
+    assert "\n| optimum | 0.095 | 0.00 |" in alternatives
+    assert "\n| alt01 | 0.103 | 7.73 |" in alternatives
+    line = " ".join(stdout.split())
+    assert "within 100% of the optimum (0.095 bn yuan; up to" in line
+    assert "alt01 0.103 bn yuan, +7.73%" in line
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "within 100% of this plan's cost (0.095 bn yuan; up to" in report
+    assert "no plan costs less than the bound (0.095 bn yuan)" in report
+    assert "| `alt01/` | 0.103 | 7.73% |" in report
+    project = (out / "plan.qgs").read_text(encoding="utf-8")
+    assert 'name="optimum: 0.095 bn yuan, the cost-optimal plan' in project
+    assert 'name="alt01, scope clusters: 0.103 bn yuan, +7.73% over the optimum"' in project

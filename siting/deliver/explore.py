@@ -95,7 +95,7 @@ from siting.deliver.styles import (
     values_in,
     with_aliases,
 )
-from siting.deliver.tables import csv_text, markdown_table
+from siting.deliver.tables import DECIMALS, csv_text, markdown_table, solve_decimals
 from siting.optimize.alternatives import (
     SCOPE_CLUSTERS,
     SCOPE_SITES,
@@ -1210,6 +1210,9 @@ def alternatives_markdown(plans: Sequence[Alternative], inputs: ModelInputs, sla
     if cheaper:
         lines.append(cheaper)
     shown = shown_comparison(table, inputs, names)
+    digits = optimum_decimals(plans)  # each plan's cost as the optimum's report gives its objective
+    if digits != 2:
+        shown.attrs[DECIMALS] = {"cost_bn_yuan": digits}
     marks = within_gap_marks(table, gap)
     if any(marks):
         shown.insert(list(shown.columns).index("over_optimum_percent") + 1, "within_gap", marks)
@@ -1348,14 +1351,27 @@ def within_gap_marks(table: pd.DataFrame, gap: float | None) -> list[str]:
     return ["yes" if flag else "" for flag in within_gap(list(table["over_optimum"]), gap)]
 
 
-def near_optimal_line(record: Mapping[str, Any] | None) -> str:
+def optimum_decimals(plans: Sequence[Alternative]) -> int:
+    """The decimals of bn yuan at which the optimum's own outputs (the terminal's objective line,
+    its report's Solve table) give its objective (siting/deliver/tables.py `solve_decimals` of
+    its solve report): 3 for a small plan proven optimal (0.0953 bn yuan, "0.095"), 2 for the
+    shipped plan and without plans. alternatives.md gives every plan's cost with as many."""
+    if not plans:
+        return 2
+    report = plans[0].report
+    return solve_decimals(report.objective_yuan, report.best_bound_yuan, report.gap)
+
+
+def near_optimal_line(record: Mapping[str, Any] | None, digits: int = 2) -> str:
     """The terminal's line on the alternatives found (before the line on what was written: "2
     alternatives in alt01/ and alt02/, compared in alternatives.md, ..."), from the optimum's
     `near_optimal` record (siting/optimize/alternatives.py
     `near_optimal_record`): how many, within which slack, each one's cost and its excess over the
     optimum's ("2 near-optimal alternatives within 5% of the optimum (10.06 bn yuan; up to 0.50 bn
     yuan more): alt01 10.36 bn yuan, +2.96%; alt02 10.31 bn yuan, +2.48%"; the slack in yuan by
-    `slack_amount_text`), with the optimum's gap where the slack is below it."""
+    `slack_amount_text`), with the optimum's gap where the slack is below it. The costs have
+    `digits` decimals of bn yuan (2 unless told: the optimum's objective line's, `optimum_decimals`:
+    "0.095 bn yuan" for a small plan proven optimal, as the line above gives it)."""
     if not record:
         return ""
     rows = list(record.get("plans") or [])
@@ -1368,9 +1384,9 @@ def near_optimal_line(record: Mapping[str, Any] | None) -> str:
     # excess lies within the gap, as report.md and alternatives.md do (`within_gap`)
     inside = within_gap([0.0, *(float(r.get("over_optimum") or 0.0) for r in found)],
                         None if below or gap is None else float(gap))[1:]
-    each = "; ".join(f"{r['plan']} {cost_over_text(r, float(gap) if flag and gap is not None else None)}"
+    each = "; ".join(f"{r['plan']} {cost_over_text(r, float(gap) if flag and gap is not None else None, '', digits)}"
                      for r, flag in zip(found, inside, strict=True))
-    optimum = bn_yuan(rows[0].get("cost_yuan")) if rows else "n/a"
+    optimum = bn_yuan(rows[0].get("cost_yuan"), digits) if rows else "n/a"
     allowed = slack_amount_text(record)
     return (f"{len(found)} near-optimal alternative{'s' if len(found) != 1 else ''} within {slack_percent(slack)} "
             "of the optimum "
@@ -1378,13 +1394,14 @@ def near_optimal_line(record: Mapping[str, Any] | None) -> str:
             + below)
 
 
-def cost_over_text(row: Mapping[str, Any], within: float | None = None, over: str = "") -> str:
+def cost_over_text(row: Mapping[str, Any], within: float | None = None, over: str = "", digits: int = 2) -> str:
     """An alternative's cost and its excess over the optimum's, as the terminal words them
     (`near_optimal_line`): "10.36 bn yuan, +2.96%", `over` after the share (" over the
     optimum"); with `within` (the optimum's proven gap, a share, where the excess lies within
     it: siting/optimize/alternatives.py `within_gap`), "(within the optimum's proven gap of
-    1.70%, not proven dearer)" after. `row`: the alternative's row of the `near_optimal` record."""
-    return f"{bn_yuan(row.get('cost_yuan'))}, {excess_text(row, within, over)}"
+    1.70%, not proven dearer)" after. `row`: the alternative's row of the `near_optimal` record.
+    The cost has `digits` decimals of bn yuan (2 unless told: `optimum_decimals`)."""
+    return f"{bn_yuan(row.get('cost_yuan'), digits)}, {excess_text(row, within, over)}"
 
 
 def excess_text(row: Mapping[str, Any], within: float | None = None, over: str = "") -> str:
@@ -1395,27 +1412,30 @@ def excess_text(row: Mapping[str, Any], within: float | None = None, over: str =
                    else "")
 
 
-def plan_theme_names(record: Mapping[str, Any] | None) -> dict[str, str]:
+def plan_theme_names(record: Mapping[str, Any] | None, digits: int = 2) -> dict[str, str]:
     """Per plan of a near-optimal set (the optimum's `near_optimal` record, siting/optimize/alternatives.py
     `near_optimal_record`), its name in the optimum's plan.qgs (its group, map theme and print
     layout: siting/deliver/qgisproject.py `ShownPlans`): the optimum's "optimum: 10.06 bn yuan, the
     cost-optimal plan, proven within 1.70%"; an alternative's its label, its kind (`scope`, as
     alternatives.md and the terminal say) and its cost over the optimum's, with whether that lies
     within the optimum's proven gap (`cost_over_text`, `within_gap`): "alt01, scope sites: 10.36
-    bn yuan, +2.96% over the optimum". No name holds "/" (a map theme names a group by its path)."""
+    bn yuan, +2.96% over the optimum". No name holds "/" (a map theme names a group by its path).
+    The costs have `digits` decimals of bn yuan (2 unless told: the optimum's objective line's,
+    `optimum_decimals`, which its plan.qgs title gives)."""
     rows = list((record or {}).get("plans") or [])
     if not rows:
         return {}
     gap = (record or {}).get("optimum_gap")
     gap = float(gap) if gap is not None else None
     proven = f", proven within {gap_text(gap)}" if gap is not None and math.isfinite(gap) else ", no gap proven"
-    names = {str(rows[0]["plan"]): f"{rows[0]['plan']}: {bn_yuan(rows[0].get('cost_yuan'))}, the cost-optimal plan"
+    names = {str(rows[0]["plan"]): f"{rows[0]['plan']}: {bn_yuan(rows[0].get('cost_yuan'), digits)}, "
+                                   "the cost-optimal plan"
                                    f"{proven}"}
     inside = within_gap([0.0, *(float(r.get("over_optimum") or 0.0) for r in rows[1:])], gap)
     for row, flag in zip(rows[1:], inside[1:], strict=True):
         scope = f", scope {row['scope']}" if row.get("scope") else ""
         names[str(row["plan"])] = (f"{row['plan']}{scope}: "
-                                   f"{cost_over_text(row, gap if flag else None, ' over the optimum')}")
+                                   f"{cost_over_text(row, gap if flag else None, ' over the optimum', digits)}")
     return {label: name.replace("/", "-") for label, name in names.items()}
 
 

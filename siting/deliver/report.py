@@ -354,7 +354,9 @@ def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str],
     those it drops: `differing_text`), and its kind (`ALTERNATIVE_KINDS`, by its scope; no column
     for a record without scopes); when every alternative is of kind sites, that they leave the
     split among the clusters untested (the near-ties caveat `near_ties_blocks` gives a run
-    without alternatives); nothing for a run without alternatives."""
+    without alternatives); nothing for a run without alternatives. The costs and the bound have
+    the decimals of the Solve table's objective (`objective_digits`: "0.095" for a small plan proven
+    optimal, as the Solve table above gives it)."""
     record = manifest.get("near_optimal")
     if not record or record.get("plan") != "optimum":
         return []
@@ -363,12 +365,13 @@ def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str],
         return []
     gap = record.get("optimum_gap")
     kinds = any(row.get("scope") for row in plans)
+    digits = objective_digits(manifest) if "solver" in manifest else 2  # a manifest of the solve's figures
     rows = []
     for row in plans:
         over = float(row.get("over_optimum") or 0.0)
         within = " (within the optimum's gap)" if gap is not None and abs(over) <= float(gap) else ""
         over_bound = row.get("over_bound")
-        rows.append([f"`{row['plan']}/`", bn_yuan(row.get("cost_yuan")), f"{over:z.2%}{within}",
+        rows.append([f"`{row['plan']}/`", bn_yuan(row.get("cost_yuan"), digits), f"{over:z.2%}{within}",
                      "n/a" if over_bound is None else gap_text(float(over_bound)),
                      differing_text(list(row.get("sites_differing") or []), names, built)]
                     + ([ALTERNATIVE_KINDS.get(row.get("scope") or "", row.get("scope") or "")] if kinds else []))
@@ -379,10 +382,10 @@ def alternatives_blocks(manifest: Mapping[str, Any], names: Mapping[str, str],
     allowed = f"; {allowed}" if allowed else ""
     text = (f"{count} near-optimal alternative{'s' if count != 1 else ''} within {slack_percent(slack)} of this "
             "plan's cost "
-            f"({bn_yuan(record.get('optimum_cost_yuan'))} bn yuan{allowed}), each as different as possible from "
-            "the plans before it, in its own folder; alternatives.md compares them. Over the optimum's proven bound "
-            "is a proven figure: no plan costs less than the bound"
-            + ("" if bound is None else f" ({bound_bn(bound)})")
+            f"({bn_yuan(record.get('optimum_cost_yuan'), digits)} bn yuan{allowed}), each as different as possible "
+            "from the plans before it, in its own folder; alternatives.md compares them. Over the optimum's proven "
+            "bound is a proven figure: no plan costs less than the bound"
+            + ("" if bound is None else f" ({bound_bn(bound, digits=digits)})")
             + ". Sites that differ are those built on by the alternative or by this plan, not both"
             + (": those the alternative added (built on by it only) and dropped (built on by this plan only)."
                if built is not None else "."))

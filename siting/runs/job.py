@@ -601,6 +601,7 @@ def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, t
     comparison)."""
     from siting.deliver.explore import alternatives_files as explore_files
     from siting.deliver.explore import (
+        optimum_decimals,
         plan_theme_names,
         robustness_kinds,
         robustness_layer,
@@ -613,7 +614,8 @@ def plans_files(prepared: Prepared, plans: list[Alternative], size: ModelSize, t
 
     files: dict[str, str | Callable[[Path], None]] = {}
     pie_top = plans_pie_scale([alternative.plan for alternative in plans])
-    names = plan_theme_names(near_optimal_record(plans, slack, "optimum"))
+    # each plan's cost as the optimum's plan.qgs title gives its objective
+    names = plan_theme_names(near_optimal_record(plans, slack, "optimum"), optimum_decimals(plans))
     shown: list[ShownPlan] = []
     counter = progress.steps(len(plans), "alternatives' files")
     try:
