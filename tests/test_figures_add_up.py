@@ -26,7 +26,10 @@ from conftest import SMALL, MadeRun, run_once, small_inputs
 
 import siting
 from siting.config.units import TRIO_MOST_DECIMALS, trio_decimals, trio_texts
+from siting.deliver.qgisproject import run_heading
 from siting.deliver.tables import DECIMALS, markdown_table
+from siting.runs.pool import CaseSummary
+from siting.runs.tables import carried_bound, table_decimals
 
 BN = 1e9
 
@@ -234,3 +237,28 @@ def test_the_alternatives_give_the_optimum_as_its_objective_line_does(net_altern
     project = (out / "plan.qgs").read_text(encoding="utf-8")
     assert 'name="optimum: 0.095 bn yuan, the cost-optimal plan' in project
     assert 'name="alt01, scope clusters: 0.103 bn yuan, +7.73% over the optimum"' in project
+
+
+def test_a_carried_bounds_sheet_gives_the_gaps_at_the_decimals_of_the_table() -> None:
+    """A run of 0.0953 bn yuan whose own solve proved 2 % (0.0019 bn yuan: its plan.qgs title,
+    0.095 less 0.09 at two decimals is 0.01, which adds up) and whose gap against the bound carried
+    from net is 0: comparison.md gives its objective and absolute gap at three decimals
+    (`table_decimals`), and so does its compare.qgs sheet's gap line, not "0.00 bn yuan" under an
+    objective of 0.095; its own solve's gap at the decimals of its plan.qgs title. A run of
+    -22.7157 bn yuan whose own solve proved 4,543 yuan: four decimals both."""
+    objective = SMALL_OBJECTIVE
+    summary = CaseSummary(label="net20", ok=True, status="optimal", objective_yuan=objective, gap=0.0,
+                          best_bound_yuan=objective, bound_from="net", own_gap=0.02)
+    assert table_decimals([summary]) == 3
+    title = ("net20: capacity plan 2023-2024\noptimal within the gap, gap 2.00% (tolerance 20.00%), objective "
+             "0.095 bn yuan (discounted)\nabsolute gap 0.01 bn yuan (objective less best bound)")
+    heading = run_heading("net20", "net20", "baseline", title, carried=carried_bound(summary, digits=3))
+    assert heading.split("\n")[1:] == [
+        "optimal within the gap, gap 0.00% (tolerance 20.00%), objective 0.095 bn yuan (discounted)",
+        "absolute gap 0.000 bn yuan against the bound of net, as comparison.md gives the gaps (its own solve's: "
+        "2.00%, 0.01 bn yuan)"]
+    large = CaseSummary(label="b", ok=True, status="optimal", objective_yuan=-22_715_696_700.0, gap=0.0,
+                        best_bound_yuan=-22_715_696_700.0, bound_from="a", own_gap=2e-7)
+    assert carried_bound(large, sweep=True, digits=table_decimals([large])).gap_line() == (
+        "absolute gap 0.0000 bn yuan against the bound of a, as sweep.md gives the gaps (its own solve's: 0.01%, "
+        "0.0001 bn yuan)")

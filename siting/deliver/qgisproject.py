@@ -2879,7 +2879,10 @@ class CarriedBound:
     hold them (siting/runs/tables.py `shown_gaps`; None: none). own_gap, own_gap_yuan: the gap of
     the run's own solve, a share and in yuan (objective less its own bound), as its plan.qgs,
     report and manifest give it; None where its own solve proved no bound. table: the file that
-    gives the gaps so ("comparison.md", "sweep.md")."""
+    gives the gaps so ("comparison.md", "sweep.md"). digits: the decimals of bn yuan at which that
+    table gives the absolute gap (siting/runs/tables.py `table_decimals`); own_digits: those at
+    which the run's plan.qgs title gives its objective and its own gap (siting/deliver/mapinfo.py
+    `MapTitle.trio`): 3 beside a small plan proven optimal ("0.095 bn yuan"), 2 unless told."""
 
     source: str
     gap: float | None
@@ -2887,15 +2890,20 @@ class CarriedBound:
     own_gap: float | None
     own_gap_yuan: float | None
     table: str = "comparison.md"
+    digits: int = 2
+    own_digits: int = 2
 
     def gap_line(self) -> str:
         """The title's line of the absolute gap for a run whose bound was carried, in place of its
-        plan's (`MapTitle.gap_text`), rounded up as the table shows it (`bound_bn`, `gap_text`):
+        plan's (`MapTitle.gap_text`), rounded up as the table shows it (`bound_bn`, `gap_text`, at
+        its `digits`; the own solve's at `own_digits`, as the objective line above it):
         "absolute gap 0.77 bn yuan against the bound of small, as comparison.md gives the gaps
         (its own solve's: 12.71%, 2.79 bn yuan)"; "... (its own solve proved no bound)"."""
         own = ("its own solve proved no bound" if self.own_gap is None else
-               f"its own solve's: {gap_text(self.own_gap)}, {bound_bn(self.own_gap_yuan, up=True)}")
-        return (f"absolute gap {bound_bn(self.gap_yuan, up=True)} against the bound of {self.source}, as "
+               f"its own solve's: {gap_text(self.own_gap)}, "
+               f"{bound_bn(self.own_gap_yuan, up=True, digits=self.own_digits)}")
+        return (f"absolute gap {bound_bn(self.gap_yuan, up=True, digits=self.digits)} against the bound of "
+                f"{self.source}, as "
                 f"{self.table} gives the gaps ({own})")
 
 

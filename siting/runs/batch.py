@@ -120,6 +120,7 @@ from siting.runs.tables import (
     sweep_plot,
     sweep_range_note,
     sweep_table,
+    table_decimals,
     time_limited_runs_note,
     tolerance_note,
     unproven_runs_note,
@@ -908,7 +909,8 @@ def map_files(cases: Sequence[Case], summaries: list[CaseSummary], folder: Path,
     project = compare_project_text(folder, [(case.label, case.out_dir.as_posix()) for case in cases],
                                    geometry_type_of(diff), diff_qml, changes, diff_runs(diff),
                                    diff if "diff.geojson" in files else None,
-                                   {s.label: c for s in summaries if (c := carried_bound(s, sweep)) is not None})
+                                   {s.label: c for s in summaries
+                                    if (c := carried_bound(s, sweep, table_decimals(summaries))) is not None})
     if project is not None:
         files["compare.qgs"] = project
     return files

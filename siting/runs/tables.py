@@ -860,20 +860,25 @@ def comparison_gaps(summary: CaseSummary) -> tuple[float | None, float | None]:
     return (summary.gap if share else share), yuan
 
 
-def carried_bound(summary: CaseSummary, sweep: bool = False) -> CarriedBound | None:
+def carried_bound(summary: CaseSummary, sweep: bool = False, digits: int = 2) -> CarriedBound | None:
     """For a run whose gap is measured against another run's proven bound (`bound_from`,
     siting/runs/pool.py `carry_bounds`), that gap as comparison.md gives it (`comparison_gaps`),
     or sweep.md with `sweep` (`written_gaps`), with the run whose bound it is and the gap of the
     run's own solve, a share (`own_gap`) and in yuan (its objective less its own bound, as its
     plan.qgs title gives it: siting/deliver/mapinfo.py `MapTitle.gap_text`), for compare.qgs's
     sheet of the run (siting/deliver/qgisproject.py `run_heading`); None for a run whose bound is
-    its own, or without a plan."""
+    its own, or without a plan. The gap has the table's `digits` of bn yuan (`table_decimals`),
+    the own solve's those of the run's plan.qgs title (`solve_decimals` of its objective and its
+    own gap, as siting/runs/batch.py `outcome_of` draws it)."""
     if not (summary.ok and summary.bound_from):
         return None
     share, yuan = written_gaps(summary) if sweep else comparison_gaps(summary)
-    return CarriedBound(summary.bound_from, share, yuan, summary.own_gap,
-                        absolute_gap_yuan(summary.objective_yuan, summary.own_gap),
-                        "sweep.md" if sweep else "comparison.md")
+    objective = summary.objective_yuan
+    own = absolute_gap_yuan(objective, summary.own_gap)
+    own_digits = solve_decimals(objective, None if own is None or objective is None else objective - own,
+                                summary.own_gap)
+    return CarriedBound(summary.bound_from, share, yuan, summary.own_gap, own,
+                        "sweep.md" if sweep else "comparison.md", digits, own_digits)
 
 
 def _end(value: float | None, up: bool) -> float | None:
