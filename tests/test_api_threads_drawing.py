@@ -19,8 +19,7 @@ from siting.deliver import mapplot
 
 
 class _Drawn:
-    def savefig(self, *_args: Any, **_kwargs: Any) -> None:
-        pass
+    """A figure drawn: `render_map` hands it to `save_opaque_png`, stubbed below."""
 
 
 def test_two_threads_draw_in_the_default_style_and_leave_the_callers(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -38,6 +37,7 @@ def test_two_threads_draw_in_the_default_style_and_leave_the_callers(monkeypatch
         return _Drawn()
 
     monkeypatch.setattr(mapplot, "map_figure", figure)
+    monkeypatch.setattr(mapplot, "save_opaque_png", lambda *_args: None)
     with matplotlib.rc_context({"lines.linewidth": 7.0}):
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
             drawings = [pool.submit(mapplot.render_map, Path("unused.png"), [], None, [], "EPSG:4326")

@@ -21,7 +21,7 @@ def _title(overrides: tuple[tuple[str, object], ...]) -> str:
     """map.png's title text for the small scenario loaded with `overrides`, a proven optimum."""
     loaded = load_scenario(SMALL / "scenario.yaml", None, overrides)
     report = SimpleNamespace(termination="optimal", has_solution=True, proven_optimal=True, gap=0.0,
-                             objective_yuan=1.5e9)
+                             objective_yuan=1.5e9, best_bound_yuan=1.5e9)
     return map_title(loaded, SimpleNamespace(YEARS=[2023, 2024]), report).text()
 
 
