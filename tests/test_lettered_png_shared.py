@@ -7,17 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 import siting.deliver.explore as explore
+import siting.deliver.mapplot as mapplot
 
 
 class _Figure:
-    def savefig(self, buffer: Any, **_kwargs: Any) -> None:
-        buffer.write(b"png")
+    """A figure drawn: its PNG is written by `save_opaque_png`, stubbed below to write b"png"."""
 
 
 def test_both_figures_go_through_lettered_png(monkeypatch) -> None:
     made: list[tuple[str, Any]] = []
     monkeypatch.setattr(explore, "conflicts_figure", lambda *args: _Figure())
     monkeypatch.setattr(explore, "robustness_figure", lambda *args: _Figure())
+    monkeypatch.setattr(mapplot, "save_opaque_png", lambda _figure, buffer: buffer.write(b"png"))
     original = explore.lettered_png
 
     def recorded(name: str, figure: Any, notices: Any = None) -> bytes:

@@ -1,4 +1,5 @@
-"""map.png is written as red, green and blue only (siting/deliver/mapplot.py `save_opaque_png`):
+"""map.png (and conflicts.png and robustness.png, drawn by siting/deliver/explore.py) is written as
+red, green and blue only (siting/deliver/mapplot.py `save_opaque_png`):
 its page is opaque, so the alpha channel matplotlib's `savefig` writes held 255 everywhere and
 cost a quarter of the bytes zlib compresses (9-11 % of the file measured on the shipped and the
 small test scenario's maps). The pixels are those `savefig` gives; a page that is not opaque keeps
@@ -71,3 +72,16 @@ def test_a_page_that_is_not_opaque_keeps_its_alpha_channel():
     image = Image.open(written)
     assert image.mode == "RGBA"
     assert (np.asarray(image)[..., 3] < 255).any()
+
+
+def test_conflicts_and_robustness_pngs_are_written_the_same_way():
+    """explore.py's pictures at PNG_DPI: RGB, the pixels savefig gives."""
+    from siting.deliver.explore import PNG_DPI, _png
+
+    figure = page()
+    figure.set_dpi(PNG_DPI)
+    image = Image.open(io.BytesIO(_png(figure)))
+    saved = io.BytesIO()
+    page().savefig(saved, dpi=PNG_DPI, format="png", metadata={"Software": None})
+    assert image.mode == "RGB"
+    assert np.array_equal(np.asarray(image), np.asarray(Image.open(saved))[..., :3])

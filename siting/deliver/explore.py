@@ -337,8 +337,12 @@ def _rgb(colour: Sequence[int], alpha: float = 1.0) -> tuple[float, float, float
 
 
 def _png(figure: Any) -> bytes:
+    """conflicts.png's or robustness.png's bytes: `figure` (drawn at PNG_DPI) written as map.png is
+    (siting/deliver/mapplot.py `save_opaque_png`: red, green and blue where the page is opaque)."""
+    from siting.deliver.mapplot import save_opaque_png
+
     buffer = io.BytesIO()
-    figure.savefig(buffer, dpi=PNG_DPI, format="png", metadata={"Software": None})
+    save_opaque_png(figure, buffer)
     return buffer.getvalue()
 
 
