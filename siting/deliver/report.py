@@ -233,8 +233,9 @@ def site_display_names(sites: Any, cells: Sequence[str] = ()) -> dict[str, str]:
 
 
 def _products_text(codes: str) -> str:
-    """A comma-separated list of product codes in words: "fepo4,li2co3" -> "FePO4, Li2CO3"."""
-    return ", ".join(product_label(code.strip()) for code in str(codes).split(",") if code.strip())
+    """A list of product codes as the layers join them (`id_list`) in words: "fepo4, li2co3" -> "FePO4,
+    Li2CO3"."""
+    return ", ".join(product_label(code) for code in id_items(codes))
 
 
 def _products_and(codes: str) -> str:
@@ -2010,7 +2011,7 @@ def _zone_overlap_line(row: Any, site: str, distance_m: Callable[[str, str], flo
     it: "...: 936 ha of its area lie within the 1 km forest park setback and the 5 km lake setback,
     the zone of FePO4, which it builds; its plant must stand on the 432.1 ha outside them; NCM and
     Anode, which it builds too, have narrower zones here and more land"."""
-    products = [p.strip() for p in str(row.setback_products).split(",") if p.strip()]
+    products = id_items(row.setback_products)
     reach = [item.strip().rsplit(" ", 2) for item in str(row.setback_reach).split(",") if item.strip()]
     farthest = [(category, float(metres)) for category, metres, _unit in reach]
     widest = [p for p in products if distance_m is None
