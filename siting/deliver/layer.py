@@ -309,12 +309,14 @@ def make_layer(name: str, title: str, frame: gpd.GeoDataFrame, columns: Sequence
 
 def network_end_name(kind: str, name: str) -> str:
     """A hub's or the gateway's name in words, as the report, the web map and product_flows'
-    `from_name` and `to_name` give it: `kind` "hub" -> "<name> hub" ("Kunming hub"), "gateway" ->
-    "<name> (gateway)" ("Kunming (gateway)"), so that a hub and a gateway of one name (the
-    shipped Kunming hub and the gateway at Kunming) are told apart; `name` is the hubs layer's
-    `name` (the cluster's name, or the gateway's). Raises ValueError for another `kind`."""
+    `from_name` and `to_name` give it: `kind` "hub" -> "<name> hub" ("Kunming hub"; a name that
+    ends in "hub" already, in any letter case, as it is: "Dianzhong Hub", not "Dianzhong Hub
+    hub"), "gateway" -> "<name> (gateway)" ("Kunming (gateway)"), so that a hub and a gateway of
+    one name (the shipped Kunming hub and the gateway at Kunming) are told apart; `name` is the
+    hubs layer's `name` (the cluster's name, or the gateway's). Raises ValueError for another
+    `kind`."""
     if kind == "hub":
-        return f"{name} hub"
+        return name if name.rstrip().casefold().endswith("hub") else f"{name} hub"
     if kind == "gateway":
         return f"{name} (gateway)"
     raise ValueError(f"a network end's kind must be 'hub' or 'gateway', got {kind!r}")

@@ -921,8 +921,8 @@ def product_flows_note(flows: OutputLayer | None, products: Sequence[str], units
         return text + " " + unlined_text(unlined, units, places) + unlined_only_text(
             unlined_only(flows, unlined, places), products, units)
     at = gateway_hub(hubs)
-    return text + (f" The gateway stands at {at} hub: the imports and sales between them have no line "
-                   "(product_flows.csv lists them)." if at else "")
+    return text + (f" The gateway stands at {network_end_name('hub', at)}: the imports and sales between them have "
+                   "no line (product_flows.csv lists them)." if at else "")
 
 
 def unlined_only_text(only: Mapping[str, tuple[float, str]], products: Sequence[str], units: Mapping[str, str]
