@@ -2612,8 +2612,12 @@ def swept_axis(table: pd.DataFrame, key: str) -> tuple[pd.Series, str, list[floa
     return positions, label, [float(i) for i in range(len(names))], names
 
 
+#: The dots per inch sweep.png is drawn at (`sweep_figure`): 100, matplotlib's default.
+SWEEP_DPI = 100
+
+
 def sweep_figure(table: pd.DataFrame, keys: Sequence[str], title: str) -> Any:
-    """The sweep plot as a matplotlib Figure on an Agg canvas: objective (bn yuan) and each
+    """The sweep plot as a matplotlib Figure on an Agg canvas, at SWEEP_DPI: objective (bn yuan) and each
     group's final-year capacity (its unit per year) against the first swept key whose value
     differs between runs (`varying_keys`: a setting of one value, which every run has, is not
     drawn); with a second such key, one line per value of it. A capacity panel shows the group's final-year target
@@ -2633,7 +2637,7 @@ def sweep_figure(table: pd.DataFrame, keys: Sequence[str], title: str) -> Any:
     panels = 1 + len(capacity_columns)
     cols = min(3, panels)
     rows = math.ceil(panels / cols)
-    fig = Figure(figsize=(4.5 * cols, 3.4 * rows))
+    fig = Figure(figsize=(4.5 * cols, 3.4 * rows), dpi=SWEEP_DPI)
     FigureCanvasAgg(fig)
     axes = fig.subplots(rows, cols, squeeze=False)
     swept = varying_keys(table, keys)
@@ -2808,10 +2812,12 @@ def varying_keys(table: pd.DataFrame, keys: Sequence[str]) -> list[str]:
 
 
 def sweep_plot(table: pd.DataFrame, keys: Sequence[str], path: Path, title: str) -> None:
-    """Write `sweep_figure` as a PNG to `path`, drawn in matplotlib's default style whatever the
-    caller's settings (a matplotlibrc, a notebook's rcParams), one thread's drawing at a time
-    (siting/deliver/mapplot.py `drawn_in_default_style`), as the maps are."""
-    from siting.deliver.mapplot import drawn_in_default_style
+    """Write `sweep_figure` as a PNG to `path` (SWEEP_DPI), drawn in matplotlib's default style
+    whatever the caller's settings (a matplotlibrc, a notebook's rcParams), one thread's drawing
+    at a time (siting/deliver/mapplot.py `drawn_in_default_style`), and written as the maps are
+    (`save_opaque_png`: red, green and blue only where the page is opaque, as its white face
+    makes it; the pixels `savefig` gives)."""
+    from siting.deliver.mapplot import drawn_in_default_style, save_opaque_png
 
     with drawn_in_default_style():
-        sweep_figure(table, keys, title).savefig(path, dpi=100, metadata={"Software": None})
+        save_opaque_png(sweep_figure(table, keys, title), path)
