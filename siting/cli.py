@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 from siting import __version__
 from siting.config import progress
 from siting.config.errors import InputError, NoSolution, OutputFolderError, PlanInfeasible, shown_notice
-from siting.config.units import steady_span
+from siting.config.units import id_items, steady_span
 from siting.config.urls import is_url, url_words
 
 if TYPE_CHECKING:
@@ -420,7 +420,7 @@ def rule_costs_text(table: pd.DataFrame, names: Names) -> str:
         lines.append("sites of the plan each relaxed solve ended on:")
         room = max(display_width(rule) for rule, _, _ in sites)
         for rule, added, dropped in sites:
-            said = [f"{word}:\u00a0{'; '.join(names.site(s) for s in ids.split(','))}"  # no "dropped:" ending a line
+            said = [f"{word}:\u00a0{'; '.join(names.site(s) for s in id_items(ids))}"  # no "dropped:" ending a line
                     for word, ids in (("added", added), ("dropped", dropped)) if ids]
             lines += labelled_lines(rule, room, "  ".join(said), width)
         lines += wrap_text("note: each is one plan among several of nearly the same cost: plans within the relaxed "

@@ -30,7 +30,7 @@ import shapely
 from test_candidate_scenario import CELLS_A, ZONE_A, with_cells
 
 from models import ModelInputs, ModuleSpec
-from siting.config.units import amount_text, cluster_names, product_label
+from siting.config.units import amount_text, cluster_names, id_items, product_label
 from siting.deliver.geopackage import FIXED_TIMESTAMP, GEOMETRY_COLUMN
 from siting.deliver.layer import AMOUNT, MEASURE, Precision, feature_collection_text, field_precision, make_layer
 from siting.deliver.layers import (
@@ -205,7 +205,7 @@ def test_shipped_layers_promote_mixed_polygons_to_multipolygon(shipped: Path):
     zones = json.loads((shipped / "redline_zones.geojson").read_text())["features"]
     assert [(z["id"], z["properties"]["kind"], z["properties"]["max_distance_m"]) for z in zones] == [
         ("buffer", "buffer", 1000.0), ("setback_1", "setback", 5000.0)]
-    assert "fepo4" in zones[1]["properties"]["products"].split(",")
+    assert "fepo4" in id_items(zones[1]["properties"]["products"])
 
 
 def test_polygon_holes_run_clockwise_and_exteriors_counter_clockwise():

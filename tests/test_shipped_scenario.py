@@ -14,6 +14,7 @@ import pytest
 import shapely
 from test_output_validity import output_problems
 
+from siting.config.units import id_items
 from siting.runs.job import RunResult, run_solve
 from tests.conftest import MadeRun
 
@@ -98,11 +99,11 @@ def test_the_shipped_plan_builds_only_on_land_outside_its_products_zones(result:
     for site in built.itertuples(index=False):
         products = {c.split("_", 1)[1].rsplit("_", 1)[0] for c in sites.columns
                     if c.startswith("added_") and getattr(site, c) > 0}
-        reaching = [zone for zone in zones.itertuples(index=False) if products & set(zone.products.split(","))
+        reaching = [zone for zone in zones.itertuples(index=False) if products & set(id_items(zone.products))
                     and shapely.area(shapely.intersection(site.geometry, zone.geometry)) >= 1.0]
         if reaching:
             union = shapely.union_all([zone.geometry for zone in reaching])
-            inside[site.id] = (products & {p for zone in reaching for p in zone.products.split(",")},
+            inside[site.id] = (products & {p for zone in reaching for p in id_items(zone.products)},
                                float(shapely.area(shapely.intersection(site.geometry, union))) / 1e4)
     assert inside == {}
     assert {(s.id, s.setback_products, s.setback_reach, s.setback_overlap_ha, s.land_outside_setback_ha)

@@ -181,6 +181,29 @@ def bn_number(yuan: float | None, digits: int = 2) -> str:
     return f"{value if value != 0 else 0.0:,.{digits}f}"
 
 
+#: How the outputs join a list of ids in one value: the layers' attributes (`excluded_redline`,
+#: `excluded_proximity`, `setback_products`, `on_site_sources`, clusters' `products_added`,
+#: redline_zones' `products`, diff.geojson's `kept_out_base` and `kept_out_new`) and the tables'
+#: cells (rule_costs.csv's `sites_added` and `sites_dropped`, comparison.csv's sites added and
+#: dropped): "fepo4, li2co3". Here, not in siting/deliver/layer.py (which gives them too), so that
+#: the stages before deliver (siting/optimize/relax.py) write and read them alike.
+ID_LIST_SEPARATOR = ", "
+
+
+def id_list(ids: Iterable[Any]) -> str:
+    """Ids joined into one attribute value (ID_LIST_SEPARATOR): ["fepo4", "li2co3"] -> "fepo4,
+    li2co3"; "" for none."""
+    return ID_LIST_SEPARATOR.join(str(i) for i in ids)
+
+
+def id_items(value: Any) -> list[str]:
+    """The ids of an attribute value `id_list` wrote, each stripped, in order ("fepo4, li2co3"
+    and "fepo4,li2co3", as earlier versions wrote it, -> ["fepo4", "li2co3"]); [] for null or ""."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return []
+    return [item.strip() for item in str(value).split(",") if item.strip()]
+
+
 def product_label(code: str) -> str:
     """A product code in words: "ncm_precursor" -> "NCM precursor", "copper_foil" -> "Copper foil"."""
     parts = [_WORD_FORMS.get(part.lower(), part.lower()) for part in code.split("_") if part]

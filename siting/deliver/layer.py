@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -35,6 +35,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+# How the layers join a list of ids in one attribute value, and read it back: siting/config/units.py.
+from siting.config.units import ID_LIST_SEPARATOR as ID_LIST_SEPARATOR
+from siting.config.units import id_items as id_items
+from siting.config.units import id_list as id_list
 from siting.deliver.geojson import COORDINATE_DECIMALS, WGS84, coordinate_lists, normalised_geometries
 
 FieldKind = Literal["string", "integer", "real", "boolean"]
@@ -320,26 +324,6 @@ def network_end_name(kind: str, name: str) -> str:
     if kind == "gateway":
         return f"{name} (gateway)"
     raise ValueError(f"a network end's kind must be 'hub' or 'gateway', got {kind!r}")
-
-
-#: How the layers join a list of ids in one attribute value (`excluded_redline`,
-#: `excluded_proximity`, `setback_products`, `on_site_sources`, clusters' `products_added`,
-#: redline_zones' `products`, diff.geojson's `kept_out_base` and `kept_out_new`): "fepo4, li2co3".
-ID_LIST_SEPARATOR = ", "
-
-
-def id_list(ids: Iterable[Any]) -> str:
-    """Ids joined into one attribute value (ID_LIST_SEPARATOR): ["fepo4", "li2co3"] -> "fepo4,
-    li2co3"; "" for none."""
-    return ID_LIST_SEPARATOR.join(str(i) for i in ids)
-
-
-def id_items(value: Any) -> list[str]:
-    """The ids of an attribute value `id_list` wrote, each stripped, in order ("fepo4, li2co3"
-    and "fepo4,li2co3", as earlier versions wrote it, -> ["fepo4", "li2co3"]); [] for null or ""."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return []
-    return [item.strip() for item in str(value).split(",") if item.strip()]
 
 
 #: The layers whose features name a site, each as (the fields of a site's id, the fields of its

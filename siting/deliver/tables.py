@@ -36,6 +36,7 @@ from siting.config.units import (
     SHOWN_AS,
     RowWords,
     cost_label,
+    id_items,
     per_year,
     rounded_outward,
     steady_span,
@@ -442,8 +443,8 @@ def _in_words(value: Any, words: Mapping[str, str]) -> Any:
         return value
     if value in words:
         return words[value]
-    items = [item.strip() for item in value.split(",")]  # "fepo4, li2co3" as the layers join ids
-    return "; ".join(words[item] for item in items) if all(item in words for item in items) else value
+    items = id_items(value)  # "fepo4, li2co3" as the outputs join ids
+    return "; ".join(words[item] for item in items) if items and all(item in words for item in items) else value
 
 
 def numeric_columns(frame: pd.DataFrame) -> list[bool]:

@@ -44,7 +44,7 @@ import pyomo.core as pyo
 
 from models import RULE_COST_FAMILIES, ModelInputs, build_model, family, set_family_active
 from siting.config import progress
-from siting.config.units import SHOWN_AS, Names, RowWords, plain_status
+from siting.config.units import SHOWN_AS, Names, RowWords, id_items, id_list, plain_status
 from siting.optimize.counts import solve_by_counts
 from siting.optimize.results import Plan, clean, extract_plan, outward
 from siting.optimize.solve import PlanValues, SolveReport, SolverSettings, plan_values
@@ -329,8 +329,8 @@ def rule_cost_table(base_report: SolveReport, base_plan: Plan, costs: list[RuleC
             "gap": None if cost.report.gap is None else outward(cost.report.gap, up=True),
             "absolute_gap_yuan": None if absolute is None else outward(absolute, up=True),
             "within_solver_tolerance": "" if low is None else "yes" if low == 0 else "no",
-            "sites_added": ",".join(s for s in cost.plan.opened_sites if s not in base_sites) if cost.plan else "",
-            "sites_dropped": ",".join(s for s in base_plan.opened_sites if s not in sites) if cost.plan else "",
+            "sites_added": id_list(s for s in cost.plan.opened_sites if s not in base_sites) if cost.plan else "",
+            "sites_dropped": id_list(s for s in base_plan.opened_sites if s not in sites) if cost.plan else "",
             "note": "; ".join(n for n in (
                 gap_not_reached_text(base_report.status, base_report.gap, base_report.objective_yuan)
                 .replace("the solve", "the base solve", 1),
@@ -373,7 +373,7 @@ def in_words(table: pd.DataFrame, names: Names | None = None, said: Mapping[str,
         kept = (table.attrs.get(SHOWN_AS) or {}).get("status")
         said = kept.words if isinstance(kept, RowWords) else {}
     sites = {site for column in ("sites_added", "sites_dropped") if column in table for cell in table[column]
-             if cell for site in str(cell).split(",")}
+             for site in id_items(cell)}
     named = {site: names.site(site) for site in sorted(sites)}
     table.attrs[SHOWN_AS] = {"status": RowWords("rule", dict(said), dict(STATUS_WORDS)),
                              "within_solver_tolerance": dict(WITHIN_WORDS), "sites_added": named,

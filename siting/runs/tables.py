@@ -430,7 +430,7 @@ def sites_changed(base: CaseSummary, other: CaseSummary, added: bool, names: dic
         return ""
     changed = _changed_sites(base, other, added)
     if names is None:
-        return ", ".join(changed) or "none"
+        return id_list(changed) or "none"
     return "; ".join(_site_named(base, other, site, names) for site in changed) or "none"
 
 
