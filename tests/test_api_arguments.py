@@ -115,7 +115,7 @@ def test_an_unknown_override_is_named_as_the_argument_in_every_call(folder: Path
 def test_an_override_out_of_range_is_named_as_the_argument(folder: Path):
     said = problems(siting.load, folder / "scenario.yaml", overrides={BUFFER: -5})
     assert said == [f"{folder / 'scenario.yaml'}: overrides constraints.redline.buffer_m | must be greater than or "
-                    "equal to 0 (got -5); give a value in that range"]
+                    "equal to 0 (got -5); give a value in that range, in m"]
 
 
 def test_run_compare_and_sweep_name_their_output_folder_out(folder: Path):

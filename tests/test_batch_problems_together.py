@@ -24,7 +24,7 @@ BAD_BUFFER = "constraints.redline.buffer_m=-3"
 CATEGORY = ("{file}: --set constraints.redline.categories | unknown red-line category (got 'nope'); choose one of: "
             "lake")
 NEGATIVE = ("scenario.yaml: --set constraints.redline.buffer_m | must be greater than or equal to 0 (got -3); give a "
-            "value in that range")
+            "value in that range, in m")
 UNMARKED = ("--out | the output folder is a folder without a .siting-run marker, holding files siting did not "
             "write: mine.txt (got {out}); choose another folder, or empty this one: a run replaces only an empty "
             "folder or one it wrote")

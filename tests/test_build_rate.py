@@ -275,7 +275,7 @@ def problems(path: Path | str, *overrides: tuple[str, object]) -> list[str]:
      "decimals"),
     ((("constraints.build_rate.max_capex_yuan_per_site_per_yr", -5),),
      "--set constraints.build_rate.max_capex_yuan_per_site_per_yr | must be greater than 0 (got -5); give a value "
-     "in that range"),
+     "in that range, in yuan/yr"),
     ((("constraints.build_rate.max_capex_yuan_per_site_per_yr", "2 bn"),),
      "--set constraints.build_rate.max_capex_yuan_per_site_per_yr | must be a number (got '2 bn'); write the number "
      "alone, in yuan/yr, e.g. 1.5e9"),

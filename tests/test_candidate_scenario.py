@@ -160,7 +160,7 @@ def test_a_cell_id_taken_by_a_park_is_refused(folder: Path, capsys: pytest.Captu
 
 @pytest.mark.parametrize(("block", "message"), [
     ("{cell_size_m: -5}", "scenario.yaml:39: candidates.cell_size_m | must be greater than 0 (got -5); give "
-     "a value in that range"),
+     "a value in that range, in m"),
     ("{cell_size_m: 1000, min_usable_ha: yes}", "scenario.yaml:39: candidates.min_usable_ha | must be a number "
      "(got 'yes'); write the number alone, in ha, e.g. 20"),
     ("{cell_size: 1000}", "scenario.yaml:39: candidates.cell_size | unknown key; did you mean 'cell_size_m'? "

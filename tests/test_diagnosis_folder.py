@@ -264,7 +264,7 @@ FOREIGN = ("--out | the output folder was written by siting but now also holds m
 CATEGORY = ("scenario.yaml: --set constraints.redline.categories | unknown red-line category (got 'nope'); choose one "
             "of: lake")
 NEGATIVE = ("scenario.yaml: --set constraints.redline.buffer_m | must be greater than or equal to 0 (got -3); give a "
-            "value in that range")
+            "value in that range, in m")
 
 
 @pytest.fixture

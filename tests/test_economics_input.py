@@ -122,7 +122,7 @@ def test_network_gateway_is_required_and_checked(folder: Path):
     edit(folder / "scenario.yaml", "lon: 102.75", "lon: 302.75")
     assert problems(folder) == [
         "scenario.yaml:38: network.gateway.lon | must be less than or equal to 180 (got 302.75)"
-        "; give a value in that range"]
+        "; give a value in that range, in degrees"]
     edit(folder / "scenario.yaml",
          'network: {gateway: {name: Gate, lon: 302.75, lat: 24.75, source: "assumption: invented for tests"}}\n', "")
     assert problems(folder) == [

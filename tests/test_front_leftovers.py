@@ -27,7 +27,7 @@ MISSING = ("out/missing.yaml: no such scenario file; check its path (a relative 
 MISSING_LAYER = ("out/missing.geojson: sites layer not found; check --set layers.sites.path (a relative path in "
                  "--set starts at the current folder)")
 NEGATIVE = ("scenario.yaml: --set constraints.redline.buffer_m | must be greater than or equal to 0 (got -3); give a "
-            "value in that range")
+            "value in that range, in m")
 SWEPT = "constraints.redline.buffer_m=0,500"
 
 

@@ -225,7 +225,7 @@ def test_the_setting_is_read_in_bn_yuan(folder: Path) -> None:
 
 
 @pytest.mark.parametrize(("value", "problem"), [
-    ("-0.5", "must be greater than or equal to 0 (got -0.5); give a value in that range"),
+    ("-0.5", "must be greater than or equal to 0 (got -0.5); give a value in that range, in bn yuan"),
     (".nan", "must be a finite number (got nan); give a finite number, in bn yuan, e.g. 0.5"),
 ])
 def test_a_negative_or_no_number_is_refused_naming_the_file_and_field(folder: Path, value: str,

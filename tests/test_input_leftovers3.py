@@ -93,7 +93,7 @@ def test_an_unquoted_number_out_of_range_is_shown_as_written_not_as_text(folder:
     edit(folder / "scenario.yaml", "  folder: out\n", "  folder: 1e3\n")
     assert problems_of(folder) == [
         "scenario.yaml:21: constraints.redline.buffer_m | must be greater than or equal to 0 (got -1e3); give a "
-        "value in that range",
+        "value in that range, in m",
         "scenario.yaml:36: output.folder | must be a path (got 1e3, read as a number); quote it: '1e3'"]
 
 

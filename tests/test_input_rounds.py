@@ -43,7 +43,7 @@ def test_problems_of_both_rounds_come_by_line(folder: Path, capsys):
         "  - scenario.yaml:19: targets.capacity.cells.2030 | year 2030 is outside the scenario's years "
         "[2023, 2024]; use one of them or extend 'years'\n"
         "  - scenario.yaml:32: objective.discount_rate | must be greater than or equal to 0 (got -1); give a value "
-        "in that range\n"
+        "in that range, as a share\n"
     )
 
 
@@ -54,7 +54,7 @@ def test_a_catalog_schema_problem_and_a_scenario_reference_problem_come_together
         "error: 2 problems in the input:\n"
         "  - catalog.yaml:20: products.lfp.modules[0] (lfp_50kt).capacity "
         "| must be greater than 0 (got -5); give a value in "
-        "that range\n"
+        "that range, in t/yr\n"
         "  - scenario.yaml:5: price_path | unknown price path (got 'bas'); did you mean 'base'?\n"
     )
 
@@ -66,7 +66,7 @@ def test_a_catalog_schema_problem_and_a_catalog_reference_problem_come_together(
         "error: 2 problems in the input:\n"
         "  - catalog.yaml:20: products.lfp.modules[0] (lfp_50kt).capacity "
         "| must be greater than 0 (got -5); give a value in "
-        "that range\n"
+        "that range, in t/yr\n"
         "  - catalog.yaml:34: products.cells.inputs | unknown product (got 'lfx'); choose one of: fepo4, lfp, cells\n"
     )
 
@@ -285,7 +285,7 @@ def test_a_catalog_problem_leaves_the_layers_read_as_far_as_they_need_no_catalog
     assert load_bad(folder) == (
         "2 problems in the input:\n"
         "  - catalog.yaml:20: products.lfp.modules[0] (lfp_50kt).capacity | must be greater than 0 (got -5); give a "
-        f"value in that range\n  - {NO_SITE_ID}")
+        f"value in that range, in t/yr\n  - {NO_SITE_ID}")
 
 
 def test_a_scenario_schema_problem_and_a_sites_layer_problem_come_in_one_message_on_the_command_line(

@@ -345,7 +345,7 @@ LFP_YEAR = ("catalog.yaml:18: products.lfp.price_yuan_per_unit.base | no price f
 
 @pytest.mark.parametrize(("old", "new", "problem"), [
     ("capex_yuan: 1000000000", "capex_yuan: -5", "catalog.yaml:20: products.lfp.modules[0] (lfp_50kt).capex_yuan | "
-     "must be greater than or equal to 0 (got -5); give a value in that range"),
+     "must be greater than or equal to 0 (got -5); give a value in that range, in yuan"),
     ("id: lfp_50kt", "id: fepo4_100kt", "catalog.yaml:20: products.lfp.modules[0] (fepo4_100kt).id | module id "
      "'fepo4_100kt' is already used by product 'fepo4'; module ids must be unique"),
     ("inputs: {fepo4: 1.0}", "inputs: {fepo5: 1.0}", "catalog.yaml:21: products.lfp.inputs | unknown product (got "
@@ -366,7 +366,7 @@ def test_a_broken_price_of_a_year_is_that_year_given(folder: Path):
     edit(folder / "catalog.yaml", "{base: {2023: 50000, 2024: 40000}", "{base: {2023: 50000, 2024: -4}")
     assert loader_problems(folder) == [
         "catalog.yaml:18: products.lfp.price_yuan_per_unit.base.2024 | must be greater than or equal to 0 (got -4); "
-        "give a value in that range"]
+        "give a value in that range, in yuan/t"]
 
 
 def test_a_resource_on_the_map_only_gets_no_year_problem_for_import_prices_it_may_not_have(folder: Path):

@@ -73,7 +73,7 @@ def test_a_catalog_module_problem_names_the_module_by_its_id(folder: Path, capsy
     assert run_bad(folder, capsys) == (
         "error: 1 problem in the input:\n"
         "  - catalog.yaml:20: products.lfp.modules[0] (lfp_50kt).capacity | must be greater than 0 (got -5); give "
-        "a value in that range\n")
+        "a value in that range, in t/yr\n")
 
 
 def test_a_repeated_module_id_names_the_module_by_its_id(folder: Path, capsys) -> None:
@@ -91,6 +91,6 @@ def test_a_module_id_that_reads_as_a_path_is_quoted_and_one_without_id_is_named_
     assert run_bad(folder, capsys) == (
         "error: 2 problems in the input:\n"
         "  - catalog.yaml:20: products.lfp.modules[0] ('lfp.50kt').capacity | must be greater than 0 (got -5); "
-        "give a value in that range\n"
+        "give a value in that range, in t/yr\n"
         "  - catalog.yaml:33: products.cells.modules[0].id | required key is missing; add it: id of the module "
         "size, unique in the catalog, e.g. lfp_50kt\n")

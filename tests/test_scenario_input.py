@@ -262,7 +262,7 @@ def test_errors_inside_a_variant_name_the_variant_and_its_line(folder: Path):
     # does not hide a reference problem), then the others'
     assert problems(folder, variant="wide") == [
         "scenario.yaml:42: variants.wide.constraints.redline.buffer_m | must be greater than or equal to 0 "
-        "(got -5); give a value in that range", anode, typo]
+        "(got -5); give a value in that range, in m", anode, typo]
     edit(folder / "scenario.yaml", "{buffer_m: -5}", "{buffer_m: 5}")
     assert problems(folder, variant="wide") == [anode, typo]
     assert problems(folder, variant="typo") == [typo, anode]
@@ -274,7 +274,7 @@ def test_error_in_a_variant_defined_by_a_base_names_the_base_file(folder: Path):
     (folder / "sub" / "child.yaml").write_text("extends: ../scenario.yaml\nname: child\n")
     assert problems(folder, "sub/child.yaml", variant="far") == [
         "scenario.yaml:41: variants.far.spatial.detour_factor | must be greater than or equal to 1 (got 0.5)"
-        "; give a value in that range"]
+        "; give a value in that range, in km per km"]
 
 
 def test_errors_in_a_base_name_the_base_file_and_its_line(folder: Path):
@@ -287,7 +287,7 @@ def test_errors_in_a_base_name_the_base_file_and_its_line(folder: Path):
         "extends: ../scenario.yaml\nname: child\ntargets:\n  capacity:\n    cells: {2030: 10}\n")
     assert problems(folder, "sub/child.yaml") == [
         "scenario.yaml:21: constraints.redline.buffer_m | must be greater than or equal to 0 (got -1000)"
-        "; give a value in that range",
+        "; give a value in that range, in m",
         "sub/child.yaml:5: targets.capacity.cells.2030 | year 2030 is outside the scenario's years [2023, 2024]; use "
         "one of them or extend 'years'"]
     edit(folder / "scenario.yaml", "redline: {buffer_m: -1000}", "redline: {buffer_m: 1000}")

@@ -18,7 +18,8 @@ from tests.conftest import edit
 
 YEAR = ("years[1] | must be a calendar year from 1950 to 2200 (got 0x10), the years a catalog gives its figures "
         "for; give a year in that range")
-BUFFER = "constraints.redline.buffer_m | must be greater than or equal to 0 (got {got}); give a value in that range"
+BUFFER = ("constraints.redline.buffer_m | must be greater than or equal to 0 (got {got}); give a value in that range, "
+          "in m")
 
 
 def problems(capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:

@@ -21,7 +21,7 @@ EMPTY_OUT = "--out | must name a folder (got ''); give e.g. --out outputs/run1"
 TIME_LIMIT = "--time-limit | must be a finite number of seconds greater than 0 (got '-1'); give e.g. --time-limit 60"
 TYPO = "small/scenario.yaml:21: constraints.redline.bufer_m | unknown key; did you mean 'buffer_m'?"
 NEGATIVE = ("small/scenario.yaml: --set constraints.redline.buffer_m | must be greater than or equal to 0 (got -3); "
-            "give a value in that range")
+            "give a value in that range, in m")
 
 
 @pytest.fixture

@@ -66,12 +66,12 @@ def test_a_fault_inside_a_swept_list_names_the_value_that_holds_it(folder: Path,
         "error: 3 problems in the input:",
         f"  - scenario.yaml: --set years[0] (in the swept value [1900, 2024]) | {year}",
         "  - scenario.yaml: --set constraints.redline.buffer_m | must be greater than or equal to 0 (got -5); give a "
-        "value in that range",
+        "value in that range, in m",
         f"  - scenario.yaml: --set years[0] (in the swept value [1900, 2023]) | {year}"]
     assert refused(folder, capsys, ["sweep", "scenario.yaml", "--set", "targets.capacity.cells={2024: -5},{2024: 5}",
                                     "--out", "sw"]) == [
         "error: 1 problem in the input:",
         "  - scenario.yaml: --set targets.capacity.cells.2024 (in the swept value {2024: -5}) | must be greater than "
-        "or equal to 0 (got -5); give a value in that range"]
+        "or equal to 0 (got -5); give a value in that range, in GWh/yr"]
     assert refused(folder, capsys, ["sweep", "scenario.yaml", "--set", "years=[1900, 2024]", "--out", "sw"]) == [
         "error: 1 problem in the input:", f"  - scenario.yaml: --set years[0] | {year}"]

@@ -1725,7 +1725,7 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
             problems.append(f"{where}: {key} | {too_large_message(err['ctx']['le'])} (got {shown}); give a "
                             "smaller value, or the figure in larger units")
         elif err["type"] in BOUND_ERRORS:
-            fix = swapped_gateway_fix(locator, bare, got) or "give a value in that range"
+            fix = swapped_gateway_fix(locator, bare, got) or range_fix(model, bare, units, prices)
             problems.append(f"{where}: {key} | {plain_message(err['msg'])} (got {shown}); {fix}")
         elif err["type"] == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == NAME_PATTERN:
             example = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(got)).strip("_") or "yunnan_2024"
@@ -1953,6 +1953,17 @@ def number_fix(model: type[BaseModel], loc: tuple[Any, ...],
     (`catalog_product_prices`) is in yuan per that product's unit, and a price has the
     product's own price as its example ("in yuan/GWh, e.g. 500000000 (its base price for 2023)"),
     the other figures none."""
+    how, example = number_unit(model, loc, units, prices)
+    return "write the number alone" + (f", {how}" if how else "") + (f", e.g. {example}" if example else "")
+
+
+def number_unit(model: type[BaseModel], loc: tuple[Any, ...],
+                units: Mapping[str, tuple[str, str]] | None = None,
+                prices: Mapping[str, tuple[str, str]] | None = None) -> tuple[str, str]:
+    """The unit of the figure at `loc` of `model` in words and an example in it, as `number_fix`
+    and `range_fix` say them: ("in m", "500"), ("in GWh/yr", "10") for a product's figure in
+    units/yr that `units` gives, ("in yuan/GWh", "500000000 (its base price for 2023)") for a
+    price that `prices` gives; ("", "") where the field's description ends with no known unit."""
     name, description = field_description(model, loc)
     unit = re.search(r"\(([^()]*)\)$", description)
     how, example = NUMBER_EXAMPLES.get(unit.group(1), ("", "")) if unit else ("", "")
@@ -1965,7 +1976,17 @@ def number_fix(model: type[BaseModel], loc: tuple[Any, ...],
         priced = next((prices[str(k)] for k in loc if str(k) in prices), None)
         if priced is not None:
             how, example = f"in {priced[0]}", priced[1] if name == "price_yuan_per_unit" else ""
-    return "write the number alone" + (f", {how}" if how else "") + (f", e.g. {example}" if example else "")
+    return how, example
+
+
+def range_fix(model: type[BaseModel], loc: tuple[Any, ...],
+              units: Mapping[str, tuple[str, str]] | None = None,
+              prices: Mapping[str, tuple[str, str]] | None = None) -> str:
+    """How to fix the figure at `loc` of `model` given out of its range: "give a value in that
+    range", in its unit where one is known (`number_unit`: "give a value in that range, in m"),
+    with no example, which might lie outside the range."""
+    how, _example = number_unit(model, loc, units, prices)
+    return "give a value in that range" + (f", {how}" if how else "")
 
 
 def type_problem(kind: str, shown: str, model: type[BaseModel], loc: tuple[Any, ...],
