@@ -5,6 +5,7 @@ which agrees with WGS 84 to about a metre, is not. Messages are matched whole.""
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -95,3 +96,13 @@ def test_a_working_crs_on_cgcs2000_takes_wgs84_layers_without_a_notice():
     assert ballpark_notice(pyproj.CRS("EPSG:4490"), working, Path("a.geojson"), "sites") is None
     assert ballpark_notice(pyproj.CRS("EPSG:4610"), working, Path("a.geojson"), "sites") is not None
     assert ballpark_notice(pyproj.CRS("EPSG:4326"), pyproj.CRS("EPSG:32648"), Path("a.geojson"), "sites") is None
+
+
+def test_a_working_crs_whose_best_transformation_needs_a_missing_grid_warns_in_no_raw_python_warning():
+    """WGS 84 to EPSG:32148 (NAD83 / Washington North): PROJ's best transformation needs the grid
+    us_noaa_WO.tif, which is not installed, and TransformerGroup says so in a UserWarning naming
+    pyproj's own file. Before, that warning reached the terminal five times (once per layer) ahead
+    of the clean message refusing the working CRS; the notice names missing grids in words."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert ballpark_notice(pyproj.CRS("EPSG:4326"), pyproj.CRS("EPSG:32148"), Path("a.geojson"), "sites") is None

@@ -1296,10 +1296,14 @@ def ballpark_notice(crs: pyproj.CRS, target: pyproj.CRS, path: Path, role: str) 
     if {_datum_code(crs), _datum_code(target)} <= set(COINCIDENT_DATUMS):
         return None  # asked first: PROJ's look-ups below take a millisecond a layer
     try:
-        exact = TransformerGroup(crs, target, always_xy=True, allow_ballpark=False)
-        if exact.transformers:
-            return None
-        ballpark = pyproj.Transformer.from_crs(crs, target, always_xy=True)
+        with warnings.catch_warnings():
+            # PROJ's "Best transformation is not available due to missing Grid": the notice
+            # below names the missing grids in words; the raw warning would reach the terminal
+            warnings.simplefilter("ignore", UserWarning)
+            exact = TransformerGroup(crs, target, always_xy=True, allow_ballpark=False)
+            if exact.transformers:
+                return None
+            ballpark = pyproj.Transformer.from_crs(crs, target, always_xy=True)
     except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError):
         return None  # no transformation at all: `_crs_problem` refuses the layer
     datum = crs.datum.name if crs.datum is not None else crs.name
