@@ -138,8 +138,21 @@ def test_site_inside_two_overlapping_clusters_is_an_error_naming_both():
     with pytest.raises(InputError) as err:
         preprocess(layers, ["p"], buffer_rule(0), UTM, "error", 1.0)
     assert err.value.problems == [
-        "sites.geojson: site shared | lies inside two overlapping clusters, 'west' and 'east'; clusters must not "
-        "overlap: correct the cluster polygons so that each site lies in one"]
+        "clusters.geojson: clusters 'west' and 'east' | overlap: site shared of sites.geojson lies inside both; "
+        "clusters must not overlap: correct the cluster polygons so that each site lies in one"]
+
+
+def test_clusters_overlapping_under_several_sites_are_one_problem_of_the_clusters_file():
+    """The fault is in the clusters layer: before, each site inside the overlap was a problem of
+    its own, naming sites.geojson (six such lines for one overlap of the shipped clusters)."""
+    west, east = box(102.0, 24.5, 102.6, 25.0), box(102.4, 24.5, 103.0, 25.0)
+    layers = lonlat_layers([("a", Point(102.5, 24.7)), ("alone", Point(102.8, 24.7)), ("b", Point(102.45, 24.8))],
+                           [("west", west), ("east", east)])
+    with pytest.raises(InputError) as err:
+        preprocess(layers, ["p"], buffer_rule(0), UTM, "error", 1.0)
+    assert err.value.problems == [
+        "clusters.geojson: clusters 'west' and 'east' | overlap: sites a, b of sites.geojson lie inside both; "
+        "clusters must not overlap: correct the cluster polygons so that each site lies in one"]
 
 
 def test_lonlat_polygon_site_area_is_measured_along_its_true_edges():

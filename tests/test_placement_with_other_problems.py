@@ -11,8 +11,8 @@ import pytest
 
 from siting.cli import main
 
-OVERLAP = ("sites.geojson: site w_lake | lies inside two overlapping clusters, 'west' and 'east'; clusters must not "
-           "overlap: correct the cluster polygons so that each site lies in one")
+OVERLAP = ("clusters.geojson: clusters 'west' and 'east' | overlap: site w_lake of sites.geojson lies inside both; "
+           "clusters must not overlap: correct the cluster polygons so that each site lies in one")
 
 
 @pytest.fixture

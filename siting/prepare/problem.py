@@ -241,9 +241,11 @@ def placement_problems(loaded: LoadedScenario, layers: LayerSet, layer_problems:
             check_study_area(layers, crs, name, where, key)
         drawn, clusters = to_working_crs(layers.sites, crs), to_working_crs(layers.clusters, crs)
         # placed with "drop", so that a site outside every cluster hides no other site's problem
+        clusters_path = layers.paths.get("clusters")
         placed, dropped = assign_clusters(drawn, clusters, "drop",
                                           shown_path(sites_path) if sites_path is not None else "sites", [],
-                                          str(sites_path) if sites_path is not None else None)
+                                          str(sites_path) if sites_path is not None else None,
+                                          shown_path(clusters_path) if clusters_path is not None else "clusters")
     except InputError as exc:
         return list(exc.problems)
     shown = shown_path(sites_path) if sites_path is not None else "sites"

@@ -473,8 +473,8 @@ def point_land_notices(placed: gpd.GeoDataFrame, drawn_ids: Sequence[str], sites
 
 
 def assign_clusters(sites: gpd.GeoDataFrame, clusters: gpd.GeoDataFrame, policy: str, sites_path: str,
-                    notices: list[str] | None = None, notice_path: str | None = None
-                    ) -> tuple[gpd.GeoDataFrame, tuple[str, ...]]:
+                    notices: list[str] | None = None, notice_path: str | None = None,
+                    clusters_path: str = "clusters") -> tuple[gpd.GeoDataFrame, tuple[str, ...]]:
     """Each site joins the cluster that holds its representative point (working CRS).
 
     A polygon site is placed by its point on surface (always inside the polygon). A cluster
@@ -485,7 +485,8 @@ def assign_clusters(sites: gpd.GeoDataFrame, clusters: gpd.GeoDataFrame, policy:
 
     - a point inside one cluster joins it, whatever other cluster's edge it lies on;
     - a point inside two clusters (more than the tolerance into each) is an error naming both:
-      clusters must not overlap;
+      clusters must not overlap; it is the clusters layer's (`clusters_path`, as shown), one per
+      set of overlapping clusters, naming the sites inside them (in `sites_path`);
     - a point on the edges of two or more clusters and inside none (their shared edge) joins the
       first of them in the clusters layer;
     - a site in no cluster is an error naming it, or, with policy "drop", is dropped and listed.
@@ -506,15 +507,13 @@ def assign_clusters(sites: gpd.GeoDataFrame, clusters: gpd.GeoDataFrame, policy:
     site_ids = sites["id"].to_numpy()
     site_names = sites["name"].to_numpy() if "name" in sites.columns else None
     assigned: list[object] = [None] * len(sites)
-    problems = []
+    overlaps: dict[tuple[int, ...], list[str]] = {}
     said: list[str] = []
     for s, candidates in sorted(near.items()):
         deep = [c for c in candidates if shapely.contains(cluster_geoms[c], points[s])
                 and shapely.distance(shapely.boundary(cluster_geoms[c]), points[s]) > CLUSTER_TOLERANCE_M]
         if len(deep) > 1:
-            names = " and ".join(repr(str(cluster_ids[c])) for c in deep)
-            problems.append(f"{sites_path}: site {site_ids[s]} | lies inside two overlapping clusters, {names}; "
-                            "clusters must not overlap: correct the cluster polygons so that each site lies in one")
+            overlaps.setdefault(tuple(deep), []).append(str(site_ids[s]))
         assigned[s] = cluster_ids[deep[0]] if deep else cluster_ids[candidates[0]]
         if len(candidates) > 1 and len(deep) <= 1:
             name = site_names[s] if site_names is not None else None
@@ -522,8 +521,9 @@ def assign_clusters(sites: gpd.GeoDataFrame, clusters: gpd.GeoDataFrame, policy:
                                                    and name != site_ids[s] else "")
             said.append(_border_notice(notice_path or sites_path, site, [str(cluster_ids[c]) for c in candidates],
                                        str(cluster_ids[deep[0]]) if deep else None))
-    if problems:
-        raise InputError(problems)
+    if overlaps:
+        raise InputError([_overlap_problem(clusters_path, [str(cluster_ids[c]) for c in deep], inside, sites_path)
+                          for deep, inside in overlaps.items()])
     if notices is not None:
         notices.extend(said)
     out = sites.copy()
@@ -533,6 +533,18 @@ def assign_clusters(sites: gpd.GeoDataFrame, clusters: gpd.GeoDataFrame, policy:
     if outside:
         raise InputError(outside)
     return out.loc[out["cluster"].notna()].copy(), orphans
+
+
+def _overlap_problem(clusters_path: str, clusters: Sequence[str], sites: Sequence[str], sites_path: str) -> str:
+    """The problem of the clusters `clusters` (ids, in layer order) of the file `clusters_path`
+    that overlap where the sites `sites` (ids, of the file `sites_path`) lie inside each of them
+    (`assign_clusters`)."""
+    names = " and ".join(repr(c) for c in clusters)
+    where = (f"site {sites[0]} of {sites_path} lies" if len(sites) == 1 else
+             f"sites {', '.join(sites)} of {sites_path} lie")
+    return (f"{clusters_path}: clusters {names} | overlap: {where} inside "
+            f"{'both' if len(clusters) == 2 else 'each of them'}; clusters must not overlap: correct the cluster "
+            "polygons so that each site lies in one")
 
 
 def orphan_problems(orphans: Sequence[str], policy: str, sites_path: str) -> list[str]:
@@ -808,9 +820,11 @@ def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings,
     notices: list[str] = []
     sites_path = layers.paths.get("sites")
     # placed with "drop", so that a site outside every cluster hides no other site's problem
+    clusters_path = layers.paths.get("clusters")
     sites, dropped = assign_clusters(sites, clusters, "drop",
                                      shown_path(sites_path) if sites_path is not None else "sites", notices,
-                                     str(sites_path) if sites_path is not None else None)
+                                     str(sites_path) if sites_path is not None else None,
+                                     shown_path(clusters_path) if clusters_path is not None else "clusters")
     land_problems = orphan_problems(dropped, sites_outside_clusters,
                                     shown_path(sites_path) if sites_path is not None else "sites")
     land_problems += point_land_problems(to_working_crs(layers.sites, crs), sites, clusters, crs,
