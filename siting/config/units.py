@@ -173,6 +173,18 @@ def bn_yuan(yuan: float | None, digits: int = 2) -> str:
     return f"{bn_number(yuan, digits)} {MONEY_UNIT}"
 
 
+def nonzero_decimals(yuan: float | None, least: int = 2) -> int:
+    """The fewest decimals of bn yuan from `least` up to TRIO_MOST_DECIMALS at which `yuan`,
+    rounded to nearest (`bn_number`), reads other than 0, so that an amount that is not 0 does not
+    read "0.00": 4,766,000 yuan (5 % of 0.0953 bn yuan) -> 3 ("0.005"), 9,532 yuan -> 5
+    ("0.00001"), 9.81e9 yuan -> 2 ("9.81"). `least` for 0, for an amount that reads 0 even at
+    TRIO_MOST_DECIMALS (under 500 yuan), and for None or a figure that is not finite."""
+    if yuan is None or not math.isfinite(yuan) or yuan == 0:
+        return least
+    return next((digits for digits in range(least, TRIO_MOST_DECIMALS + 1) if round(to_bn(yuan), digits) != 0),
+                least)
+
+
 def bn_number(yuan: float | None, digits: int = 2) -> str:
     """Yuan as a bare billion-yuan number for a table whose header carries the unit; None -> "n/a"."""
     if yuan is None or not math.isfinite(yuan):

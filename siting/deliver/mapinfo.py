@@ -21,6 +21,7 @@ from siting.config.units import (  # noqa: F401 (site_names, frame_site_names: r
     frame_site_names,
     gap_text,
     joined,
+    nonzero_decimals,
     plain_status,
     site_names,
     slack_percent,
@@ -96,13 +97,15 @@ def slack_amount_text(record: Mapping[str, Any]) -> str:
     (siting/optimize/alternatives.py `near_optimal_record`): "up to 9.81 bn yuan more" (slack x
     |optimum|), and where sales revenue makes the net optimum differ from the cost before it, that
     amount as a share of the latter: "up to 9.81 bn yuan more, 1.21% of its 811.00 bn yuan of costs
-    before sales revenue". Empty without the optimum's cost."""
+    before sales revenue". The amount has two decimals, or the fewest more (at most six) at which it
+    reads other than 0 (`nonzero_decimals`): 5 % of 0.0953 bn yuan is "up to 0.005 bn yuan more",
+    not "0.00". Empty without the optimum's cost."""
     optimum = record.get("optimum_cost_yuan")
     if optimum is None:
         return ""
     slack = float(record.get("slack") or 0.0)
     allowed = slack * abs(float(optimum))
-    text = f"up to {bn_yuan(allowed)} more"
+    text = f"up to {bn_yuan(allowed, nonzero_decimals(allowed))} more"
     gross = record.get("optimum_gross_cost_yuan")
     if gross is not None and float(gross) > 0 and abs(float(gross) - float(optimum)) > 1e-9 * max(1.0, float(gross)):
         text += f", {allowed / float(gross):.2%} of its {bn_yuan(gross)} of costs before sales revenue"
