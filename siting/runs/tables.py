@@ -45,12 +45,14 @@ from siting.config.units import (
     BN,
     MONEY_UNIT,
     amount_text,
+    bn_number,
     bound_bn,
     cost_label,
     cut_at,
     finite_number,
     gap_text,
     joined,
+    nonzero_decimals,
     per_year,
     product_label,
     rounded_outward,
@@ -1027,6 +1029,8 @@ def comparison_display(table: pd.DataFrame, summaries: Sequence[CaseSummary]) ->
                     shown.loc[shown["metric"] == row, column] = sites_changed(summaries[0], summary,
                                                                               row == SITES_ADDED_ROW, names)
     headers = delta_headers(table, summaries)
+    for summary in summaries[1:]:
+        _differences_shown(shown, summary, summaries[0], digits)
     metrics = list(shown["metric"])
     shares = shown["unit"] == "share"
     for column in headers:
@@ -1049,6 +1053,32 @@ def comparison_display(table: pd.DataFrame, summaries: Sequence[CaseSummary]) ->
     if digits != 2:
         shown.attrs[DECIMALS] = {labels.get(m, m): digits for m in ("objective", ABSOLUTE_GAP_ROW)}
     return shown
+
+
+def _differences_shown(shown: pd.DataFrame, summary: CaseSummary, base: CaseSummary, digits: int) -> None:
+    """Each money difference of run `summary` against the baseline `base` in `shown` (a comparison
+    table, money in yuan, with a column of each run and one of its differences, `delta_column`:
+    `comparison_display`) that reads 0 at the decimals of bn yuan its row shows (`digits` for the
+    objective and the absolute gap, 2 for the others) although the two figures it is the
+    difference of read differently there, as text at the fewest more decimals that show it
+    (siting/config/units.py `nonzero_decimals`, at most six): a site opening cost of 18.6362
+    against 18.6342 bn yuan reads "18.64" against "18.63", and their difference "0.002", not
+    "0.00". A difference that reads 0 beside figures that read the same stays a number (its row
+    may be left out: `rows_that_differ`), as does every other cell."""
+    column = delta_column(summary, base)
+    if not {column, summary.label, base.label} <= set(shown.columns):
+        return
+    for i in shown.index[shown["unit"].isin(["yuan", "yuan/yr"])]:
+        metric, value = shown.at[i, "metric"], shown.at[i, column]
+        figures = (shown.at[i, summary.label], shown.at[i, base.label])
+        if metric in (RANGE_LOW_ROW, RANGE_HIGH_ROW) or not finite_number(value) \
+                or not all(finite_number(f) for f in figures):
+            continue
+        places = digits if metric in ("objective", ABSOLUTE_GAP_ROW) else 2
+        more = nonzero_decimals(value, places)
+        if more > places and bn_number(figures[0], places) != bn_number(figures[1], places):
+            shown[column] = shown[column].astype(object)
+            shown.at[i, column] = bn_number(value, more)
 
 
 def run_decimals(summary: CaseSummary) -> int:
