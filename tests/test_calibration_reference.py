@@ -62,7 +62,8 @@ def test_a_reference_file_reports_its_site_with_its_other_problems_in_one_pass(
         "error: 3 problems in the input:\n"
         "  - case/calibration.yaml:3: price_path | unknown price path (got 'nope'); choose one of: base, flat\n"
         "  - case/plants.yaml:1: [0] (a).site | unknown site (got 'e_cty'); did you mean 'e_city'?\n"
-        "  - case/plants.yaml:2: [1] (b).capacity | must be greater than 0 (got -5); give a value in that range\n")
+        "  - case/plants.yaml:2: [1] (b).capacity | must be greater than 0 (got -5); give a value in that range, "
+        "in t/yr\n")
 
 
 def test_the_reference_plants_are_those_read_with_the_scenario(tmp_path: Path) -> None:

@@ -162,7 +162,7 @@ def test_committed_project_errors_name_file_line_and_key(folder: Path):
     assert problems(folder) == [
         "committed_projects.yaml:4: [0] (a).product | unknown product (got 'lpf'); did you mean 'lfp'?",
         "committed_projects.yaml:13: [1] (a).capacity | must be greater than 0 (got -5); give a value in that "
-        "range",
+        "range, in t/yr",
         "committed_projects.yaml:15: [1] (a).status | must be 'signed', 'construction' or 'producing' (got "
         "'planned'); give one of those",
         "committed_projects.yaml:17: [1] (a).colour | unknown key; allowed keys: id, name, site, product, "

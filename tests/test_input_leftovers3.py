@@ -144,7 +144,8 @@ def test_a_plants_file_reports_all_its_problems_as_a_committed_projects_file_doe
     assert err == (
         "error: 3 problems in the input:\n"
         "  - real.yaml:1: [0] (a).site | unknown site (got 'e_cty'); did you mean 'e_city'?\n"
-        "  - real.yaml:2: [1] (b).capacity | must be greater than 0 (got -5); give a value in that range\n"
+        "  - real.yaml:2: [1] (b).capacity | must be greater than 0 (got -5); give a value in that range, in "
+        "t/yr\n"
         "  - real.yaml:3: [2] (c).product | unknown product (got 'lfq'); choose one of: fepo4, lfp, cells\n")
     assert not (folder / "out").exists()
 
@@ -189,5 +190,5 @@ def test_a_reference_file_of_mode_choose_is_checked_before_the_solve(folder: Pat
         load_scenario("calibration.yaml")
     assert refused.value.problems == [
         "calibration.yaml:3: price_path | unknown price path (got 'nope'); choose one of: base, flat",
-        "real.yaml:2: [1] (b).capacity | must be greater than 0 (got -5); give a value in that range",
+        "real.yaml:2: [1] (b).capacity | must be greater than 0 (got -5); give a value in that range, in t/yr",
         "real.yaml:3: [2] (c).product | unknown product (got 'lfq'); choose one of: fepo4, lfp, cells"]

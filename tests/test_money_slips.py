@@ -81,7 +81,7 @@ ENTRIES = ("- {id: p1, name: A, site: e_city, product: lfp, capacity: 1000, onli
            "- {id: p1, name: D, site: yuxi_hightech, product: lfp, capacity: -5, online_year: 2024, status: built, "
            "source: 'assumption: invented for tests'}\n")
 ENTRY_PROBLEMS = [
-    "{f}:4: [3] (p1).capacity | must be greater than 0 (got -5); give a value in that range",
+    "{f}:4: [3] (p1).capacity | must be greater than 0 (got -5); give a value in that range, in t/yr",
     "{f}:4: [3] (p1).status | must be 'signed', 'construction' or 'producing' (got 'built')",
     "{f}:4: [3] (p1).id | id 'p1' is already used by entry [0]; ids must be unique",
     "{f}:4: [3] (p1).site | unknown site (got 'yuxi_hightech'); choose one of: "]

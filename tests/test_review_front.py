@@ -153,9 +153,10 @@ def test_a_committed_project_without_a_usable_id_is_named_by_its_position(folder
     """An id that would read as part of the key path is quoted; one that is empty is left out."""
     assert committed_problems(folder, {"id": "''", "capacity": -5}, {"id": "'lfp plant.2'", "capacity": -5}) == [
         "committed_projects.yaml:1: [0].id | must not be empty (got ''); give it an id of its own",
-        "committed_projects.yaml:5: [0].capacity | must be greater than 0 (got -5); give a value in that range",
+        "committed_projects.yaml:5: [0].capacity | must be greater than 0 (got -5); give a value in that range, "
+        "in t/yr",
         "committed_projects.yaml:13: [1] ('lfp plant.2').capacity | must be greater than 0 (got -5); give a value "
-        "in that range"]
+        "in that range, in t/yr"]
 
 
 def test_committed_projects_give_each_project_key_for_later_checks(folder: Path):

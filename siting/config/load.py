@@ -1963,12 +1963,14 @@ def number_unit(model: type[BaseModel], loc: tuple[Any, ...],
     """The unit of the figure at `loc` of `model` in words and an example in it, as `number_fix`
     and `range_fix` say them: ("in m", "500"), ("in GWh/yr", "10") for a product's figure in
     units/yr that `units` gives, ("in yuan/GWh", "500000000 (its base price for 2023)") for a
-    price that `prices` gives; ("", "") where the field's description ends with no known unit."""
+    price that `prices` gives; ("", "") where the field's description ends with no known unit. A
+    figure in ENTRY_PRODUCT_UNIT (a committed project's `capacity`, in the unit of the product
+    its entry names) takes its unit from `units` by its own key (`entry_product_units`)."""
     name, description = field_description(model, loc)
     unit = re.search(r"\(([^()]*)\)$", description)
     how, example = NUMBER_EXAMPLES.get(unit.group(1), ("", "")) if unit else ("", "")
     example = FIELD_EXAMPLES.get(name, example)
-    if unit and unit.group(1) == "units/yr" and units:
+    if unit and unit.group(1) in ("units/yr", ENTRY_PRODUCT_UNIT) and units:
         own = next((units[str(k)] for k in loc if str(k) in units), None)
         if own is not None:
             how, example = f"in {own[0]}", own[1]
@@ -1977,6 +1979,26 @@ def number_unit(model: type[BaseModel], loc: tuple[Any, ...],
         if priced is not None:
             how, example = f"in {priced[0]}", priced[1] if name == "price_yuan_per_unit" else ""
     return how, example
+
+
+#: The unit a field's description ends with where the figure is in the unit per year of the
+#: product its entry names (a committed project's `capacity`, siting/config/schema.py
+#: `CommittedProject`), not one a key on the way to it names (`number_unit`).
+ENTRY_PRODUCT_UNIT = "the product's units/yr"
+
+
+def entry_product_units(model: type[BaseModel], entry: Mapping[str, Any],
+                        units: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """Each field of `model` in ENTRY_PRODUCT_UNIT -> the unit per year of the product `entry`
+    (an entry as read) names, with an example (`units`: product -> (unit per year, example),
+    `product_units`), for `number_unit` to say a value of it out of range or no number in that
+    unit: {"capacity": ("t/yr", "50000")} for a committed project of LFP; {} for an entry whose
+    product `units` does not give."""
+    own = units.get(str(entry.get("product")))
+    if own is None:
+        return {}
+    return {name: own for name, field in model.model_fields.items()
+            if (field.description or "").endswith(f"({ENTRY_PRODUCT_UNIT})")}
 
 
 def range_fix(model: type[BaseModel], loc: tuple[Any, ...],
@@ -4518,6 +4540,7 @@ def committed_projects_found(path: Path, catalog: Catalog | None, products: list
     positions: list[int] = []
     unread: list[SiteEntry] = []
     seen: dict[str, int] = {}
+    units = product_units(catalog, {})  # a capacity's unit in its messages, its product's
     for i, item in enumerate(data):
         if not isinstance(item, dict):
             problems.append(f"{Origin(path, node, (i,)).where(())}: [{i}] | expected a mapping of keys (got "
@@ -4535,7 +4558,8 @@ def committed_projects_found(path: Path, catalog: Catalog | None, products: list
         try:
             project = CommittedProject.model_validate(item)
         except ValidationError as exc:
-            problems += format_validation_errors(Locator([(origin, item)], origin), CommittedProject, exc)
+            problems += format_validation_errors(Locator([(origin, item)], origin), CommittedProject, exc,
+                                                 units=entry_product_units(CommittedProject, item, units))
             # its id, product and site are still checked where they are valid themselves, so that
             # their problems come with the others
             faulty = {error["loc"][0] for error in exc.errors() if error["loc"]}
