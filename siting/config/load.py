@@ -1688,9 +1688,11 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
     # A key given under its old name is reported once, as replaced, not also as missing.
     replaced = {(tuple(e["loc"][:-1]), REPLACED_KEYS[str(e["loc"][-1])].split(";")[0].strip())
                 for e in errors if e["type"] == "extra_forbidden" and str(e["loc"][-1]) in REPLACED_KEYS}
+    # A required key missing where an unknown key is a slip of it is said once, with the slip.
+    meant = misspelt_required(model, errors)
     for err in errors:
         loc = tuple(err["loc"])
-        if err["type"] == "missing" and (loc[:-1], str(loc[-1])) in replaced:
+        if err["type"] == "missing" and (loc[:-1], str(loc[-1])) in replaced | set(meant.values()):
             continue
         loc, found = _key_as_written(locator, loc, err.get("input"))
         bare = tuple(k for k in loc if k != "[key]")
@@ -1706,7 +1708,8 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
         elif err["type"] == "extra_forbidden":
             options = allowed_keys(model, loc[:-1])
             close = close_key(str(loc[-1]), options)
-            hint = (f"did you mean '{close}'?{unit_change(str(loc[-1]), close)}" if close else
+            required = " (required, missing)" if tuple(err["loc"]) in meant else ""
+            hint = (f"did you mean '{close}'{required}?{unit_change(str(loc[-1]), close)}" if close else
                     f"allowed keys: {', '.join(options)}")
             problems.append(f"{where}: {key} | unknown key; {hint}")
         elif err["type"] == "missing":
@@ -1743,6 +1746,23 @@ def format_validation_errors(locator: Locator, model: type[BaseModel], error: Va
             message = _rule_message(err["msg"], written, got, shown, read_as)
             problems.append(f"{where}: {key} | {message}")
     return hinted_once(in_file_order(problems))
+
+
+def misspelt_required(model: type[BaseModel], errors: list[Any]) -> dict[tuple[Any, ...], tuple[tuple[Any, ...], str]]:
+    """The unknown keys among pydantic's `errors` that are a slip (`close_key`) of a required key
+    missing beside them: the unknown key's location -> (the mapping's location, the missing key),
+    so that `yeers` given for `years` is one problem ("did you mean 'years' (required, missing)?"),
+    not also "years | required key is missing"."""
+    missing = {(tuple(e["loc"][:-1]), str(e["loc"][-1])) for e in errors if e["type"] == "missing" and e["loc"]}
+    meant = {}
+    for err in errors:
+        loc = tuple(err["loc"])
+        if err["type"] != "extra_forbidden" or not loc or str(loc[-1]) in REPLACED_KEYS:
+            continue
+        close = close_key(str(loc[-1]), allowed_keys(model, loc[:-1]))
+        if close is not None and (loc[:-1], close) in missing:
+            meant[loc] = (loc[:-1], close)
+    return meant
 
 
 def invalid_key_problems(locator: Locator, errors: list[Any], problems: list[str]) -> tuple[list[str], list[Any]]:

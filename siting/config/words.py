@@ -28,7 +28,8 @@ wherever it is made:
   one more at its end (`lakes` for `lake`). A letter changed, or added inside a code, names
   another material (`nca` and `ncm`, `lmfp` and `lfp`), and a code
   is as alike by the ratio to many a longer one (`lco` and `li2co3`); so is a short name of a
-  zone (`zonea` and `zoneb`).
+  zone (`zonea` and `zoneb`). A key of the schema is no code (`close_key`): a short one is also
+  offered for a value one edit from it (`yeers` for `years`, `nmae` for `name`), as a long one is.
 """
 
 from __future__ import annotations
@@ -133,14 +134,16 @@ def short_slip(a: str, b: str) -> bool:
     return one_edit_apart(a, b) and (len(a) < len(b) or a.startswith(b))
 
 
-def close_match(value: str, known: Iterable[str], likeness: float = LIKENESS) -> str | None:
+def close_match(value: str, known: Iterable[str], likeness: float = LIKENESS, codes: bool = True) -> str | None:
     """The one of `known` that `value` is most like, letter case aside: the likest when at least
     `likeness` alike (difflib's ratio), else the first one edit from it (`one_edit_apart`, both
     of `TYPO_MIN_CHARS` or more); never one that differs from it only in its numbers
     (`numbered_alike`) or its last mark (`marked_alike`), nor one that is a part of it, or it a
     part of the name, by letters joined before (`prefixed`). A short value (`SHORT_CHARS` or
     fewer) is matched only to a name it is a slip of with every letter kept (`short_slip`),
-    unless the caller asks for no likeness at all (`likeness` 0: the likest, whatever it is).
+    unless the caller asks for no likeness at all (`likeness` 0: the likest, whatever it is);
+    where `known` are names of no codes (`codes` False: the keys of the schema, `close_key`),
+    also to one a letter changed or added from it (`one_edit_apart`: `yeers` for `years`).
     None when none is found."""
     wanted = str(value).casefold()
     folded: dict[str, str] = {}
@@ -151,7 +154,8 @@ def close_match(value: str, known: Iterable[str], likeness: float = LIKENESS) ->
     if len(wanted) <= SHORT_CHARS and likeness > 0:
         if wanted in folded:  # letter case aside, the name itself
             return folded[wanted]
-        slips = [name for name in folded if short_slip(wanted, name)]
+        slips = [name for name in folded if short_slip(wanted, name)
+                 or (not codes and min(len(name), len(wanted)) >= TYPO_MIN_CHARS and one_edit_apart(wanted, name))]
         found = difflib.get_close_matches(wanted, slips, n=1, cutoff=0.0)
         return folded[found[0]] if found else None
     found = difflib.get_close_matches(wanted, list(folded), n=1, cutoff=likeness)
@@ -239,9 +243,10 @@ def close_key(value: str, known: Iterable[str]) -> str | None:
     whose name without its unit (`unit_stem`) `value` is a slip of, typed with its unit left out
     (`bufer` for `buffer_m`, which `close_match` alone does not offer: two letters apart, and
     short). A stem shared by two keys (`buffer_m` and `buffer_km`) offers neither. None when none
-    is found."""
+    is found. A short key is no code: one edit from it is a slip (`yeers` for `years`), as for a
+    long one (`close_match` with `codes` False)."""
     keys = [str(k) for k in known]
-    close = close_match(value, keys)
+    close = close_match(value, keys, codes=False)
     if close is not None:
         return close
     stems: dict[str, list[str]] = {}
@@ -249,5 +254,5 @@ def close_key(value: str, known: Iterable[str]) -> str | None:
         stem = unit_stem(key)
         if stem != key and stem not in keys:
             stems.setdefault(stem, []).append(key)
-    found = close_match(unit_stem(value), [stem for stem, named in stems.items() if len(named) == 1])
+    found = close_match(unit_stem(value), [stem for stem, named in stems.items() if len(named) == 1], codes=False)
     return stems[found][0] if found is not None else None
