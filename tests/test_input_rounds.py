@@ -441,8 +441,9 @@ def test_a_site_in_no_cluster_is_named_in_the_sites_file_relative_to_the_current
     (folder / SITES).write_text(json.dumps(sites))
     assert solve_from(folder.parent, "small/scenario.yaml", monkeypatch, capsys) == (
         "error: 1 problem in the input:\n"
-        "  - small/sites.geojson: sites e_far | lie in no cluster polygon; move them, remove them, or set "
-        "spatial.sites_outside_clusters: drop\n")
+        "  - small/sites.geojson: site 'e_far' | lies in no cluster polygon of small/clusters.geojson; move the "
+        "site inside a cluster, extend a cluster polygon to cover it, remove it, or set "
+        "spatial.sites_outside_clusters: drop to plan without it\n")
 
 
 def test_shown_path_is_relative_under_the_current_folder_and_absolute_elsewhere(tmp_path: Path, monkeypatch):

@@ -19,8 +19,9 @@ from siting.cli import main
 from siting.config.errors import InputError
 from siting.prepare.problem import prepare
 
-OUTSIDE = ("sites.geojson: sites e_far | lie in no cluster polygon; move them, remove them, or set "
-           "spatial.sites_outside_clusters: drop")
+OUTSIDE = ("sites.geojson: site 'e_far' | lies in no cluster polygon of clusters.geojson; move the site inside a "
+           "cluster, extend a cluster polygon to cover it, remove it, or set spatial.sites_outside_clusters: drop to "
+           "plan without it")
 LAND = ("sites.geojson: field 'usable_area_ha' | more usable land than the whole area of the site's cluster for the "
         "3rd feature (site_id 'e_city'): 300,000 ha usable in cluster 'east' of 280,116 ha; a point site's usable "
         "land lies in its cluster: give it in ha (a figure in m2 is 10,000 times too large: 300,000 m2 is 30 ha), or "
@@ -61,7 +62,8 @@ def test_preprocess_names_both():
     with pytest.raises(InputError) as err:
         run(layers, rule(0))
     assert len(err.value.problems) == 2
-    assert err.value.problems[0] == ("sites: sites out | lie in no cluster polygon; move them, remove them, or set "
-                                     "spatial.sites_outside_clusters: drop")
+    assert err.value.problems[0] == ("sites: site 'out' | lies in no cluster polygon of clusters; move the site inside "
+                                     "a cluster, extend a cluster polygon to cover it, remove it, or set "
+                                     "spatial.sites_outside_clusters: drop to plan without it")
     assert err.value.problems[1].startswith("sites: field 'usable_area_ha' | more usable land than the whole area of "
                                             "the site's cluster for the 1st feature")

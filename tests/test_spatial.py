@@ -188,8 +188,8 @@ def test_site_outside_every_cluster_is_named_or_dropped():
     with pytest.raises(InputError) as err:
         run(layers, rule(0))
     assert err.value.problems == [
-        "sites: sites out | lie in no cluster polygon; move them, remove them, or set "
-        "spatial.sites_outside_clusters: drop"
+        "sites: site 'out' | lies in no cluster polygon of clusters; move the site inside a cluster, extend a "
+        "cluster polygon to cover it, remove it, or set spatial.sites_outside_clusters: drop to plan without it"
     ]
     dropped = run(layers, rule(0), policy="drop")
     assert dropped.dropped_sites == ("out",)

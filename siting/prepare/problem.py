@@ -249,7 +249,8 @@ def placement_problems(loaded: LoadedScenario, layers: LayerSet, layer_problems:
     except InputError as exc:
         return list(exc.problems)
     shown = shown_path(sites_path) if sites_path is not None else "sites"
-    return (orphan_problems(dropped, loaded.scenario.spatial.sites_outside_clusters, shown)
+    return (orphan_problems(dropped, loaded.scenario.spatial.sites_outside_clusters, shown,
+                            shown_path(clusters_path) if clusters_path is not None else "clusters")
             + point_land_problems(drawn, placed, clusters, crs, shown,
                                   as_in_file(loaded.scenario.layers.sites, sites_path)))
 

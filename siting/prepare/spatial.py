@@ -36,7 +36,7 @@ import shapely
 from siting.config.errors import InputError
 from siting.config.load import figure_beside, notice_figure, shown_path
 from siting.config.schema import SitesLayer, projected_crs_in_metres
-from siting.config.units import cut_list
+from siting.config.units import cut_list, joined
 from siting.prepare.layers import (
     LONLAT_MAX_SEGMENT_DEG,
     POLYGONAL,
@@ -529,7 +529,7 @@ def assign_clusters(sites: gpd.GeoDataFrame, clusters: gpd.GeoDataFrame, policy:
     out = sites.copy()
     out["cluster"] = assigned
     orphans = tuple(out.loc[out["cluster"].isna(), "id"])
-    outside = orphan_problems(orphans, policy, sites_path)
+    outside = orphan_problems(orphans, policy, sites_path, clusters_path)
     if outside:
         raise InputError(outside)
     return out.loc[out["cluster"].notna()].copy(), orphans
@@ -547,16 +547,33 @@ def _overlap_problem(clusters_path: str, clusters: Sequence[str], sites: Sequenc
             "polygons so that each site lies in one")
 
 
-def orphan_problems(orphans: Sequence[str], policy: str, sites_path: str) -> list[str]:
-    """The problem of the sites `orphans` (their ids) that lie in no cluster, under the policy
-    `policy` (`spatial.sites_outside_clusters`): with "error", one naming them in the sites file
-    `sites_path`; none with "drop", or without such sites. A caller that places the sites with
-    "drop" lists it beside the problems of the sites placed (`point_land_problems`), which it
-    would otherwise hide (`assign_clusters` raises it)."""
+#: How many sites outside every cluster a problem names before it counts the rest (`orphan_problems`).
+ORPHANS_NAMED = 10
+
+
+def orphan_problems(orphans: Sequence[str], policy: str, sites_path: str,
+                    clusters_path: str = "clusters") -> list[str]:
+    """The problem of the sites `orphans` (their ids) that lie in no cluster polygon of the file
+    `clusters_path`, under the policy `policy` (`spatial.sites_outside_clusters`): with "error",
+    one naming them in the sites file `sites_path`, in the number they are, and the fixes; none
+    with "drop", or without such sites:
+
+        sites.geojson: site 'far' | lies in no cluster polygon of clusters.geojson; move the site
+        inside a cluster, extend a cluster polygon to cover it, remove it, or set
+        spatial.sites_outside_clusters: drop to plan without it
+
+    A caller that places the sites with "drop" lists it beside the problems of the sites placed
+    (`point_land_problems`), which it would otherwise hide (`assign_clusters` raises it)."""
     if not orphans or policy != "error":
         return []
-    return [f"{sites_path}: sites {', '.join(orphans)} | lie in no cluster polygon; move them, "
-            "remove them, or set spatial.sites_outside_clusters: drop"]
+    sites = joined([repr(str(site)) for site in orphans], ORPHANS_NAMED)
+    if len(orphans) == 1:
+        named, lies, it, them, polygon = f"site {sites}", "lies", "it", "the site", "a cluster polygon"
+    else:
+        named, lies, it, them, polygon = f"sites {sites}", "lie", "them", "the sites", "the cluster polygons"
+    return [f"{sites_path}: {named} | {lies} in no cluster polygon of {clusters_path}; move {them} inside a "
+            f"cluster, extend {polygon} to cover {it}, remove {it}, or set spatial.sites_outside_clusters: drop to "
+            f"plan without {it}"]
 
 
 def _border_notice(path: str, site: str, clusters: Sequence[str], inside: str | None) -> str:
@@ -826,7 +843,8 @@ def preprocess(layers: LayerSet, products: Sequence[str], rule: RedlineSettings,
                                      str(sites_path) if sites_path is not None else None,
                                      shown_path(clusters_path) if clusters_path is not None else "clusters")
     land_problems = orphan_problems(dropped, sites_outside_clusters,
-                                    shown_path(sites_path) if sites_path is not None else "sites")
+                                    shown_path(sites_path) if sites_path is not None else "sites",
+                                    shown_path(clusters_path) if clusters_path is not None else "clusters")
     land_problems += point_land_problems(to_working_crs(layers.sites, crs), sites, clusters, crs,
                                          shown_path(sites_path) if sites_path is not None else "sites",
                                          as_in_file(sites_layer or SitesLayer(path="sites"), sites_path))
