@@ -3,7 +3,11 @@ add up to the total shown in its last row, a sentence under the table says why."
 
 from __future__ import annotations
 
-from siting.deliver.report import rounding_note
+from types import SimpleNamespace
+
+import pandas as pd
+
+from siting.deliver.report import ClusterRole, capex_by_cluster_note, cost_blocks, rounding_note, rounding_notes
 
 
 def test_three_rows_rounded_down_say_they_do_not_add_up() -> None:
@@ -26,3 +30,45 @@ def test_the_small_plan_adds_up_and_says_nothing_of_rounding(small_run) -> None:
     text = (small_run.out / "report.md").read_text(encoding="utf-8")
     assert "| all years |  |  |  |  |  |  |  | 9.50 |" in text
     assert "rounded to 0.01 bn yuan on its own" not in text
+
+
+def test_a_cluster_column_that_does_not_add_up_says_so_and_one_that_does_says_nothing() -> None:
+    """Output value 47.494 + 30.044 + 27.404 = 104.942, shown 104.94, while the rows show 47.49 +
+    30.04 + 27.40 = 104.93; capex 2.00 + 3.00 = 5.00 either way."""
+    assert rounding_notes({"output value 2024": [47.494e9, 30.044e9, 27.404e9], "capex": [2.0e9, 3.0e9]}) == (
+        "Each row is rounded to 0.01 bn yuan on its own: the rows of output value 2024 as shown add up to 104.93, "
+        "the total of the unrounded figures is 104.94 bn yuan.")
+    assert rounding_notes({"capex": [2.0e9, 3.0e9]}) == ""
+
+
+def _role(cluster: str, capex: float) -> ClusterRole:
+    return ClusterRole(cluster, 0.0, 0.0, 0.0, (), (), capex)
+
+
+def test_a_cluster_s_capex_unlike_its_module_rows_as_shown_says_why() -> None:
+    """Yuxi's modules cost 1.004 bn yuan three times: its rows show 1.00 each, 3.00 in all, its
+    capex 3.012 shows 3.01; Qujing's one module shows the same in both tables."""
+    builds = pd.DataFrame({"cluster": ["yuxi", "yuxi", "yuxi", "qujing"],
+                           "capex_yuan": [1.004e9, 1.004e9, 1.004e9, 2.5e9]})
+    roles = [_role("yuxi", 3.012e9), _role("qujing", 2.5e9)]
+    assert capex_by_cluster_note(roles, builds, {"yuxi": "Yuxi"}) == (
+        "A cluster's capex is the total of its modules' unrounded capex; the modules table rounds each row to "
+        "0.01 bn yuan on its own, and there Yuxi's add up to 3.00 against its 3.01 bn yuan here.")
+    assert capex_by_cluster_note([_role("qujing", 2.5e9)], builds, {}) == ""
+
+
+def test_cost_components_that_do_not_add_up_to_the_gross_cost_say_so() -> None:
+    """Three components of 1.004 bn yuan show 1.00 each, 3.00 in all, under a gross cost of 3.01;
+    with components of 1.00, 2.00 and 0.50 no sentence."""
+    plan = SimpleNamespace(costs={"capex": 1.004e9, "land": 1.004e9, "fixed_opex": 1.004e9, "sales": -5.0e9})
+    note = cost_blocks(plan)[-1].content  # type: ignore[arg-type]
+    assert note.endswith(" Each component is rounded to 0.01 bn yuan on its own: the rows as shown add up to 3.00, "
+                         "the total of the unrounded figures is 3.01 bn yuan.")
+    plan = SimpleNamespace(costs={"capex": 1.0e9, "land": 2.0e9, "fixed_opex": 0.5e9, "sales": -5.0e9})
+    assert "rounded to 0.01 bn yuan" not in cost_blocks(plan)[-1].content  # type: ignore[arg-type]
+
+
+def test_the_small_plan_s_clusters_and_costs_add_up_and_say_nothing(small_run) -> None:
+    text = (small_run.out / "report.md").read_text(encoding="utf-8")
+    assert "A cluster's capex is the total of its modules' unrounded capex" not in text
+    assert "Each component is rounded" not in text

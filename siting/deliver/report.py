@@ -191,12 +191,46 @@ def rounding_note(values_yuan: Sequence[float]) -> str:
     the rows as shown do not add up to the total as shown, because each is rounded on its own:
     [1.004e9, 1.004e9, 1.004e9] -> "Each row is rounded to 0.01 bn yuan on its own: the rows as
     shown add up to 3.00, the total of the unrounded figures is 3.01 bn yuan."; "" where they agree."""
-    shown = math.fsum(round(v / 1e9, 2) for v in values_yuan)
-    total = math.fsum(values_yuan)
-    if bn_yuan(shown * 1e9) == bn_yuan(total):
+    return rounding_notes({"": values_yuan})
+
+
+def _rounded_sums(values_yuan: Sequence[float]) -> tuple[str, str]:
+    """The bn-yuan figures `values_yuan` added up as shown (each rounded to 0.01 bn yuan) and as
+    the total of them shows (`bn_yuan`), both as shown."""
+    return bn_yuan(math.fsum(round(v / 1e9, 2) for v in values_yuan) * 1e9), bn_yuan(math.fsum(values_yuan))
+
+
+def rounding_notes(columns: Mapping[str, Sequence[float]]) -> str:
+    """`rounding_note` for a table of several columns of bn-yuan figures with a total each: column
+    label -> its figures (yuan; the label "" for a table of one). One sentence naming each column
+    whose rows as shown do not add up to its total as shown: {"capex": [1.004e9] * 3} -> "Each
+    row is rounded to 0.01 bn yuan on its own: the rows of capex as shown add up to 3.00, the total
+    of the unrounded figures is 3.01 bn yuan."; "" where every column adds up."""
+    parts = []
+    for label, values in columns.items():
+        shown, total = _rounded_sums(values)
+        if shown != total:
+            rows = f"the rows of {label}" if label else "the rows"
+            parts.append(f"{rows} as shown add up to {shown}, the total of the unrounded figures is {total} bn yuan")
+    return f"Each row is rounded to 0.01 bn yuan on its own: {'; '.join(parts)}." if parts else ""
+
+
+def capex_by_cluster_note(roles: Sequence[ClusterRole], builds: pd.DataFrame, clusters: Mapping[str, str]) -> str:
+    """A sentence for the clusters table where a cluster's capex as shown (the unrounded sum of its
+    modules') differs from its rows of the modules table as shown, each rounded to 0.01 bn yuan on
+    its own (`capacity_blocks`); "" where every cluster's agree. `builds`: plan.builds (cluster,
+    capex_yuan); `clusters`: id -> name."""
+    differ = []
+    for role in roles:
+        capex = [float(v) for v in builds.loc[builds["cluster"] == role.cluster, "capex_yuan"]]
+        shown, _ = _rounded_sums(capex)
+        if len(capex) > 1 and shown != bn_yuan(role.capex):
+            differ.append(f"{clusters.get(role.cluster, role.cluster)}'s add up to {shown} against its "
+                          f"{bn_yuan(role.capex)}")
+    if not differ:
         return ""
-    return (f"Each row is rounded to 0.01 bn yuan on its own: the rows as shown add up to {bn_yuan(shown * 1e9)}, "
-            f"the total of the unrounded figures is {bn_yuan(total)} bn yuan.")
+    return ("A cluster's capex is the total of its modules' unrounded capex; the modules table rounds each row to "
+            f"0.01 bn yuan on its own, and there {joined(differ)} bn yuan here.")
 
 
 def _unit(loaded: LoadedScenario, inputs: ModelInputs, target: str, kind: str) -> str:
@@ -1054,6 +1088,11 @@ def cluster_role_blocks(inputs: ModelInputs, plan: Plan, clusters: Mapping[str, 
                           f"the output value the cluster adds. A cluster hosts the products it adds or has committed "
                           f"plants of by {last}. Capex is the investment in the modules, not discounted."),
                Block("table", Table(header, rows, frozenset({1, 2, 3, 4, 6, 8})))]
+    notes = [rounding_notes({"output value added at nameplate": [r.added_value for r in roles],
+                             f"output value {last}": [r.output_value for r in roles],
+                             "capex": [r.capex for r in roles]}) if len(roles) > 1 else "",
+             capex_by_cluster_note(roles, plan.builds, clusters)]
+    blocks += [Block("p", " ".join(n for n in notes if n))] if any(notes) else []
     if not on:
         blocks.append(Block("p", "Differentiation (constraints.differentiation) is switched off in this scenario: "
                                  "none of its minimums applies to the plan."))
@@ -1228,6 +1267,9 @@ def cost_blocks(plan: Plan, discount: str = "", digits: int = 2) -> list[Block]:
                  "bn yuan.")
     if discount:
         note = f"Every figure of this table is {discount}. {note}"
+    if revenue or digits == 2:  # the total they add up to is shown as they are, to 0.01 bn yuan
+        rounded = rounding_note([v for v in plan.costs.values() if v > 0])
+        note += f" {rounded.replace('Each row', 'Each component')}" if rounded else ""
     return [Block("h2", "Cost breakdown (discounted)"),
             Block("table", Table(["component", "bn yuan", "share of the gross cost"], rows, frozenset({1, 2}))),
             Block("p", note)]
