@@ -104,7 +104,8 @@ def test_summarise_gives_the_words_of_the_manifest() -> None:
 
     def summary(report: object) -> CaseSummary:
         return summarise("run01", SimpleNamespace(plan=solution.result, prepared=solution.problem.prepared,
-                                                  report=report, model_size=solution.model_size, out_dir=""))
+                                                  report=report, model_size=solution.model_size, out_dir="",
+                                                  timings={}))
 
     assert summary(solution.report).status_words == "optimal within the gap"
     limited = dataclasses.replace(solution.report, termination="maxTimeLimit", proven_optimal=False)

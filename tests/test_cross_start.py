@@ -38,7 +38,7 @@ import siting.runs.pool as pool
 from models import ModelInputs, build_model
 from siting.config.errors import NoSolution
 from siting.optimize.results import clean, outward
-from siting.optimize.run import KNOWN_BOUND_ABOVE_GAP, FixedStart, Solved, solve_fixed_start
+from siting.optimize.run import KNOWN_BOUND_ABOVE_GAP, PLAN_COSTING, FixedStart, OwnSearch, Solved, solve_fixed_start
 from siting.optimize.solve import PlanValues, new_solver, plan_cost, plan_values, solve_model
 from siting.runs.batch import sweep
 from siting.runs.pool import CROSS_TOLERANCE, Case, CaseSummary, cheaper, cheapest, proven_by, run_cases
@@ -244,13 +244,15 @@ OPTIMUM_PLAN = {("s1", "p", "p10", 2030): 3}
 HAND_BOUND_YUAN = 290.0
 
 
-def taken(rel_gap: float, bound_yuan: float = HAND_BOUND_YUAN, **inputs: Any) -> tuple[Solved, list[str], dict]:
+def taken(rel_gap: float, bound_yuan: float = HAND_BOUND_YUAN, own_search: OwnSearch | None = None,
+          **inputs: Any) -> tuple[Solved, list[str], dict]:
     """The 300-yuan plan taken as the plan of the hand instance (`inputs` replaced) with the
-    bound `bound_yuan`, the asked gap `rel_gap`: the solved plan, the notices and the timings."""
+    bound `bound_yuan`, the asked gap `rel_gap` and the run's own search `own_search`: the solved
+    plan, the notices and the timings."""
     notices: list[str] = []
     timings: dict[str, float] = {}
     fixed = FixedStart(solved_plan(make_inputs(), OPTIMUM_PLAN), bound_yuan, "run02", own_yuan=20_100.0,
-                       searches={"count_relaxation": {"bound_yuan": bound_yuan}})
+                       searches={"count_relaxation": {"bound_yuan": bound_yuan}}, own_search=own_search)
     settings = dataclasses.replace(SETTINGS, rel_gap=rel_gap)
     return solve_fixed_start(make_inputs(**inputs), settings, timings, fixed, notices), notices, timings
 
@@ -279,6 +281,23 @@ def test_a_plan_taken_with_a_bound_is_reported_as_a_solve_within_its_gap():
     assert solved.size["searches"] == {"count_relaxation": {"bound_yuan": HAND_BOUND_YUAN},
                                        "plan_from": {"run": "run02", "objective_yuan": cost}}
     assert sorted(timings) == ["bound", "build", "solve"] and timings["bound"] == 0.0
+
+
+def test_a_plan_taken_records_the_run_s_own_search_beside_the_costing():
+    """With the run's own search known (a bound phase of 12.5 s, a solve phase of 0.5 s, 13.2 s of
+    solver wall time, the options it held: a time limit of 60 s, a gap of 5 %, one HiGHS option
+    of the scenario's), the plan taken is recorded as that search plus the costing step: the
+    timings bound 12.5 and solve 0.5 as the search measured them, the LP's seconds under
+    PLAN_COSTING, the solver wall time 13.2 s plus them, and the search's options, not the LP's
+    (whose MIP heuristics HiGHS ran off: siting/optimize/solve.py `small_mip`)."""
+    options = (("mip_rel_gap", 0.05), ("presolve", "on"), ("time_limit", 60.0))
+    own = OwnSearch(bound_s=12.5, solve_s=0.5, wall_s=13.2, highs_options=options)
+    solved, _notices, timings = taken(0.05, own_search=own)
+    assert sorted(timings) == ["bound", "build", PLAN_COSTING, "solve"]
+    assert (timings["bound"], timings["solve"]) == (12.5, 0.5) and timings[PLAN_COSTING] > 0
+    assert solved.report.solve_time_s == 13.2 + timings[PLAN_COSTING]
+    assert solved.report.highs_options == options
+    assert solved.report.status == "optimal"
 
 
 def test_a_plan_taken_above_its_gap_is_not_called_optimal():
@@ -414,6 +433,26 @@ def test_a_cheaper_plan_proven_by_the_run_s_own_bound_is_taken_without_a_search(
     assert f"the best bound, {bound / 1e9:.4f} bn yuan, was proven by this run's own earlier solve" in notice
     assert notice in (out / "loose" / "report.md").read_text()
     assert sorted(p.name for p in out.iterdir()) == ["loose", "mid", "strict"]
+
+
+def test_a_plan_taken_as_it_is_keeps_the_record_of_the_run_s_own_search(
+        crossed: tuple[list[CaseSummary], Watch, Path]):
+    """The loose run's manifest, once it took mid's plan as it is, describes the run, not the LP
+    that costed the plan: the solver options are the scenario's (none, as mid's), not the MIP
+    heuristics the LP ran without; the timings' bound and solve are those its own solve measured,
+    the LP's seconds are under PLAN_COSTING, and the solver wall time is that solve's plus them.
+    The summary keeps that search (`CaseSummary.own_search`) for a later round."""
+    summaries, counted, out = crossed
+    manifest = json.loads((out / "loose" / "manifest.json").read_text())
+    mid = json.loads((out / "mid" / "manifest.json").read_text())
+    assert manifest["solver"]["settings"]["options"] == mid["solver"]["settings"]["options"] == {}
+    assert manifest["solver"]["settings"]["rel_gap"] == 0.2
+    first = counted.first[0].own_search  # the loose run's own solve
+    assert first is not None and first.bound_s > 0
+    timings = manifest["run"]["timings_s"]
+    assert (timings["bound"], timings["solve"]) == (round(first.bound_s, 3), round(first.solve_s, 3))
+    assert manifest["run"]["solver_wall_time_s"] == pytest.approx(first.wall_s + timings[PLAN_COSTING], abs=2e-3)
+    assert summaries[0].own_search == first
 
 
 @pytest.mark.parametrize("weaken", ["halved", "none", "halved, let through"])

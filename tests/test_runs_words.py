@@ -97,7 +97,7 @@ def test_the_sweeps_capacity_is_what_the_targets_count(tmp_path: Path) -> None:
     assert sorted(production["production"]) == [0.0, 8.0]
     summary = summarise("run01", SimpleNamespace(plan=plan, prepared=solution.problem.prepared,
                                                  report=solution.report, model_size=solution.model_size,
-                                                 out_dir=""))
+                                                 out_dir="", timings={}))
     achieved = {str(r.target): float(r.achieved) for r in plan.targets.itertuples()}
     assert summary.group_capacity == achieved == {"cathode": 280_000.0, "cells": 20.0}
 

@@ -201,6 +201,38 @@ def _solve_prepared(prepared: Prepared, settings: SolverSettings, timings: dict[
 
 
 @dataclass(frozen=True)
+class OwnSearch:
+    """What a run's own search measured and ran with, kept so that a run that later takes
+    another run's plan as it is (`FixedStart`, `solve_fixed_start`) records the search that
+    proved its bound, not only the step that costed the plan.
+
+    bound_s: the seconds of its bound phase (the manifest's `run.timings_s.bound`);
+    solve_s: the seconds of its solve phase (`run.timings_s.solve`);
+    wall_s: its solver wall-clock seconds (the report's `solve_time_s`, the manifest's
+        `run.solver_wall_time_s`);
+    highs_options: the HiGHS options it held, by name (the report's `highs_options`, the
+        manifest's `solver.settings`).
+    """
+
+    bound_s: float
+    solve_s: float
+    wall_s: float
+    highs_options: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, report: SolveReport, timings: dict[str, float]) -> OwnSearch:
+        """The search that gave `report`, its phases timed in `timings` (seconds by phase)."""
+        return cls(timings.get("bound", 0.0), timings.get("solve", 0.0), report.solve_time_s,
+                   tuple(report.highs_options))
+
+
+#: The phase under which `solve_fixed_start` times its costing of the plan it takes (an LP), in
+#: the run's timings and the manifest's `run.timings_s`, beside the bound and solve phases of the
+#: run's own search.
+PLAN_COSTING = "plan_costing"
+
+
+@dataclass(frozen=True)
 class FixedStart:
     """A complete plan to take as a run's own, with a proven lower bound of the run's optimum
     that certifies it, so that no search is needed (`solve_fixed_start`).
@@ -212,7 +244,10 @@ class FixedStart:
     plan_from: whence the plan comes, as the notice names it (a run's label);
     own_yuan: the cost of the plan the earlier solve found (yuan; None: it found none);
     searches: the searches of the solve that proved the bound (`CountSolve.record`), kept in
-        the model size as a solve's own are.
+        the model size as a solve's own are;
+    own_search: the timings and HiGHS options of that solve (`OwnSearch`), which the run's
+        report and manifest give as its own; None: not known (the run's record then holds the
+        costing step alone, a bound phase of 0 s).
     """
 
     plan: PlanValues
@@ -220,6 +255,7 @@ class FixedStart:
     plan_from: str
     own_yuan: float | None = None
     searches: dict[str, Any] = dataclasses.field(default_factory=dict)
+    own_search: OwnSearch | None = None
 
 
 #: The termination of a `FixedStart` whose plan lies above the asked gap from its bound: no
@@ -246,7 +282,14 @@ def solve_fixed_start(inputs: ModelInputs, settings: SolverSettings, timings: di
     or `settings.abs_gap_yuan`), else KNOWN_BOUND_ABOVE_GAP, not
     proven. A notice says whence the plan and the bound come. The model size holds
     `fixed.searches` with, under "plan_from", the run the plan comes from and its cost here.
-    Timings: "build", "bound" (0: the bound was proven before) and "solve" (the LP).
+
+    The record is the run's, not the costing step's: with `fixed.own_search` the report's
+    `highs_options` are those the run's own search held (the scenario's; the LP here runs with
+    HiGHS's MIP heuristics off, which no one asked for, and whose options are not recorded), its
+    `solve_time_s` that search's wall seconds plus the LP's, and the timings "build" (this model),
+    "bound" and "solve" (the run's own search, as it measured them) and PLAN_COSTING (the LP
+    here). Without it: "bound" 0 (the bound was proven before), "solve" the LP, and the LP's
+    options and seconds.
 
     Raises NoSolution when the plan is not one of the model (a whole-number decision outside
     the model's variables or bounds, or continuous decisions that cannot complete it)."""
@@ -259,8 +302,15 @@ def solve_fixed_start(inputs: ModelInputs, settings: SolverSettings, timings: di
     solver = new_solver()
     with progress.phase("solve"):
         costed = plan_cost(model, fixed.plan, settings, solver)
-    timings["bound"] = 0.0
-    timings["solve"] = time.perf_counter() - started
+    costing_s = time.perf_counter() - started
+    own = fixed.own_search
+    if own is None:
+        timings["bound"] = 0.0
+        timings["solve"] = costing_s
+    else:
+        timings["bound"] = own.bound_s
+        timings["solve"] = own.solve_s
+        timings[PLAN_COSTING] = costing_s
     if costed is None or not costed.has_solution or costed.objective_yuan is None:
         why = "its whole-number decisions break this run's rules" if costed is None else \
             f"the rest of the plan cannot be completed under this run's rules (HiGHS: {costed.termination})"
@@ -272,9 +322,11 @@ def solve_fixed_start(inputs: ModelInputs, settings: SolverSettings, timings: di
     termination = "convergenceCriteriaSatisfied" if proven else KNOWN_BOUND_ABOVE_GAP
     report = dataclasses.replace(costed, termination=termination, proven_optimal=proven, best_bound_yuan=bound,
                                  gap=gap)
-    own = f", less than the {fixed.own_yuan / 1e9:.4f} bn yuan of this run's own plan" \
+    if own is not None:  # the run's own search, with the costing step's seconds
+        report = dataclasses.replace(report, highs_options=own.highs_options, solve_time_s=own.wall_s + costing_s)
+    own_cost = f", less than the {fixed.own_yuan / 1e9:.4f} bn yuan of this run's own plan" \
         if fixed.own_yuan is not None else ""
-    notices.append(f"{FIXED_START_OPENING.format(fixed.plan_from)} it costs {cost / 1e9:.4f} bn yuan here{own}; "
+    notices.append(f"{FIXED_START_OPENING.format(fixed.plan_from)} it costs {cost / 1e9:.4f} bn yuan here{own_cost}; "
                    f"the best bound, {bound / 1e9:.4f} bn yuan, was proven by this run's own earlier solve of the same "
                    "model, so the gap is that plan's against it and no new search ran")
     size["searches"] = {**{k: v for k, v in fixed.searches.items() if k != "plan_from"},

@@ -23,8 +23,9 @@ CROSS_TOLERANCE of it, moves to the cheapest such plan (the earliest run on a ti
 - when the run's own solve proved a lower bound LB of its optimum (the same model) and that
   plan, of cost c in the run, lies within the run's gap of it ((c - LB) / |c|, a proven gap of
   the run's model), the run takes the plan as it is, with that bound, without a new search
-  (siting/optimize/run.py `solve_fixed_start`: its outputs are those of a solve, and a notice
-  names the plan's run and says whence the bound comes);
+  (siting/optimize/run.py `solve_fixed_start`: its outputs are those of a solve, a notice
+  names the plan's run and says whence the bound comes, and its manifest's settings and timings
+  are those of its own search, `CaseSummary.own_search`, with the plan's costing beside them);
 - otherwise (no bound, or the plan lies above the run's gap from it) the run is solved again
   starting from that plan, and keeps that solve when it is no dearer than its own plan (it is
   no dearer than its start when HiGHS keeps the start, siting/optimize/counts.py). So is a run
@@ -108,7 +109,7 @@ from siting.optimize.workers import IMPORTING_MAIN_EXIT, default_workers, import
 
 if TYPE_CHECKING:
     from siting.config.load import MessagePaths
-    from siting.optimize.run import FixedStart
+    from siting.optimize.run import FixedStart, OwnSearch
     from siting.optimize.solve import PlanValues
 
 #: How often a run lost with its worker process is tried again before it is reported failed.
@@ -258,6 +259,11 @@ class CaseSummary:
     searches: dict[str, Any] = field(default_factory=dict, repr=False)
     """The searches of the solve behind `best_bound_yuan` (the model size's "searches": siting/
     optimize/counts.py `CountSolve.record`), as plain data; empty when the run has none."""
+    own_search: OwnSearch | None = field(default=None, repr=False)
+    """The timings and HiGHS options of the run's own search, the one behind `best_bound_yuan`
+    (siting/optimize/run.py `OwnSearch`), so that a run that takes another run's plan as it is in
+    a cross-start round records that search beside the costing of the plan; kept as it is when the
+    run takes a plan, whose costing is no search. None for a run without a plan."""
     plan_values: dict[str, dict[Any, float]] = field(default_factory=dict, repr=False, compare=False)
     """The plan's variable values, only while runs start from each other (empty otherwise)."""
     warm_from: str = ""
@@ -449,6 +455,8 @@ def cross_failed_notice(label: str, failures: Sequence[str]) -> str:
 
 def summarise(label: str, result: Any) -> CaseSummary:
     """Plain summary of a `RunResult`."""
+    from siting.optimize.run import OwnSearch
+
     plan, inputs = result.plan, result.prepared.inputs
     final = inputs.YEARS[-1]
     cap = plan.capacity.loc[plan.capacity["year"] == final]
@@ -468,7 +476,7 @@ def summarise(label: str, result: Any) -> CaseSummary:
         status_words=plain_status(result.report.termination, result.report.has_solution),
         objective_yuan=result.report.objective_yuan, gap=result.report.gap, solve_time_s=result.report.solve_time_s,
         best_bound_yuan=result.report.best_bound_yuan, searches=dict(result.model_size.get("searches") or {}),
-        own_time_limit_s=_time_limit_hit(result.report),
+        own_search=OwnSearch.of(result.report, result.timings), own_time_limit_s=_time_limit_hit(result.report),
         costs=dict(plan.costs), final_year=final, capacity=capacity, group_capacity=groups, group_targets=goals,
         targets_short=short,
         output_value={int(r.year): float(r.output_value_yuan) for r in plan.output_value.itertuples()},
@@ -2681,15 +2689,16 @@ def proven_by(cost: float, bound: float | None, rel_gap: float, abs_gap_yuan: fl
 
 def cross_check(case: Case, own_yuan: float | None, plans: dict[int, PlanValues], aside: Path,
                 bound_yuan: float | None = None, searches: dict[str, Any] | None = None,
-                names: dict[int, str] | None = None) -> CrossCheck:
+                names: dict[int, str] | None = None, own_search: OwnSearch | None = None) -> CrossCheck:
     """Cost each plan of `plans` (by case number) in `case` (siting/optimize/solve.py
     `plan_cost`, on the case's model built once), and when the cheapest plan that meets its
     rules (`cheapest`: the lowest case number on a tie) beats `own_yuan` (`cheaper`), move the
     case to it, into the folder `aside`, its plan kept:
     - when its cost lies within the case's gap of `bound_yuan` (`proven_by`), a proven lower
-      bound of the case's optimum from its own solve (whose searches are `searches`), by taking
-      it as it is (siting/optimize/run.py `FixedStart`, named by `names`, the cases' labels by
-      number), no search;
+      bound of the case's optimum from its own solve (whose searches are `searches`, its timings
+      and options `own_search`, which the run's record keeps as its own), by taking it as it is
+      (siting/optimize/run.py `FixedStart`, named by `names`, the cases' labels by number), no
+      search;
     - otherwise, or when that ends other than "optimal" (a plan above the gap after all, or a
       failure), by solving the case again from it (the plan as costed here, a complete start); a
       failure (any error) is then said in `not_taken` and in a notice of the new solve
@@ -2729,7 +2738,7 @@ def cross_check(case: Case, own_yuan: float | None, plans: dict[int, PlanValues]
     not_taken = ""
     if cost is not None and bound_yuan is not None and proven_by(cost, bound_yuan, settings.rel_gap,
                                                                  settings.abs_gap_yuan):
-        fixed = FixedStart(completed[chosen], bound_yuan, plan_from, own_yuan, dict(searches or {}))
+        fixed = FixedStart(completed[chosen], bound_yuan, plan_from, own_yuan, dict(searches or {}), own_search)
         try:
             taken = run_case(case_aside, fixed, keep_plan=True)
             if taken.disk_refused:  # the batch stops (`_run_tasks`): no search again
@@ -2824,7 +2833,8 @@ def cross_starts(cases: Sequence[Case], summaries: Sequence[CaseSummary], worker
             if isinstance(progress, Progress) else None
         tasks = [_Task(cases[i].label, cross_check,
                        (cases[i], current[i].objective_yuan, plans, _aside(cases[i].out_dir),
-                        current[i].best_bound_yuan, current[i].searches, {j: names[j] for j in plans}))
+                        current[i].best_bound_yuan, current[i].searches, {j: names[j] for j in plans},
+                        current[i].own_search))
                  for i, plans in work]
         try:
             checks = _run_tasks(tasks, workers, dask, _cross_hooks(cases, work, counter), f"siting-cross{number}")
@@ -2835,10 +2845,12 @@ def cross_starts(cases: Sequence[Case], summaries: Sequence[CaseSummary], worker
             kept = _kept(cases[i], current[i], check)
             if kept is not None:
                 own = current[i].own_objective_yuan if current[i].started_from else current[i].objective_yuan
+                # a plan taken as it is ran no search: the one behind its bound stays the run's own
+                search = current[i].own_search if check.taken and current[i].own_search else kept.own_search
                 current[i] = dataclasses.replace(kept, started_from=cases[check.chosen].label, own_objective_yuan=own,
                                                  not_taken=check.not_taken, warm_from=current[i].warm_from,
                                                  cross_failures=current[i].cross_failures,
-                                                 own_time_limit_s=current[i].own_time_limit_s)
+                                                 own_time_limit_s=current[i].own_time_limit_s, own_search=search)
                 if not check.same_plan:
                     fresh.append(i)
             elif failure := cross_failure(check, current[i].objective_yuan, names):
