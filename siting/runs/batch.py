@@ -92,6 +92,7 @@ from siting.runs.pool import (
 from siting.runs.tables import (
     COMPARE_CROSS_NOTE,
     CROSS_START_NOTE,
+    FIXED_SETTINGS,
     SETTINGS,
     bound_note,
     carried_bound,
@@ -1061,11 +1062,13 @@ def sweep(path: Path, settings: Sequence[str], destination: Path | None, workers
                                        moved_note(summaries), cross_failed_note(summaries),
                                        near_zero_runs_note(summaries), plan_notices_note(summaries, folders),
                                        failed_notices_note(summaries)) if n)
-        # sweep.csv by column name, sweep.md with the capacity columns in words
-        shown = table_files(sweep_display(table, summaries), "sweep", note)
-        # the settings of one value and the time limit, which every run has
+        # the settings of one value and the time limit, which every run has: in the line above the
+        # table, and in no column of sweep.md nor the terminal's (sweep.csv keeps each key's column)
         single = [(key, values[0][key]) for key in keys if len(values) > 1
                   and len({json.dumps(v.get(key), default=str) for v in values}) == 1]
+        table.attrs[FIXED_SETTINGS] = tuple(key for key, _value in single)
+        # sweep.csv by column name, sweep.md with the capacity columns in words
+        shown = table_files(sweep_display(table, summaries), "sweep", note)
         head = settings_note(single, time_limit_s)
         table.attrs[SETTINGS] = head  # the terminal prints it before the table (`sweep_text`)
         if destination is None:  # no files: the table alone

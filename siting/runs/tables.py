@@ -514,6 +514,12 @@ LAND_FIELD = "land_free_ha"
 #: before the table.
 SETTINGS = "settings"
 
+#: The key of a sweep table's `attrs` holding the keys of the settings given one value (every run
+#: has it) beside settings swept over several: the line SETTINGS names them, so sweep.md and the
+#: terminal show no column of one value for them (`sweep_display`); sweep.csv and the Python table
+#: keep a column per key given, as docs/PYTHON.md and `siting.sweep` promise scripts.
+FIXED_SETTINGS = "settings_of_one_value"
+
 
 def _land_free(summary: CaseSummary) -> dict[str, float]:
     """A run's `CaseSummary.land_free_ha`, empty for a run without a plan."""
@@ -1777,13 +1783,15 @@ def sweep_display(table: pd.DataFrame, summaries: Sequence[CaseSummary] = ()) ->
     `status_in_words` gives it ("optimal within the gap"), each capacity column named in words with its
     unit, as sweep.png titles its panel ("Cathode capacity (t/yr)" for
     `capacity_cathode_t_per_yr`, `_capacity_title`); without CROSS_FAILED_COLUMN, which the note
-    under the table gives whole (`cross_failed_note`); the other columns headed in words
-    (`attrs[HEADERS]`: SWEEP_HEADERS, `sweep_headers`), which the tables for people apply once money is
-    in bn yuan and gaps in percent (siting/deliver/tables.py `markdown_table`, `terminal_tables`);
+    under the table gives whole (`cross_failed_note`), nor the settings of one value
+    (`attrs[FIXED_SETTINGS]`), which the line on the settings applied to every run gives; the
+    other columns headed in words (`attrs[HEADERS]`: SWEEP_HEADERS, `sweep_headers`), which the
+    tables for people apply once money is in bn yuan and gaps in percent (siting/deliver/tables.py
+    `markdown_table`, `terminal_tables`);
     the objective and the absolute gap at the decimals of bn yuan of `table_decimals`
     (`attrs[DECIMALS]`), every other money column at 2. sweep.csv keeps `table`'s words and names."""
     titles = {c: _capacity_title(c, table) for c in table.columns if str(c) in table.attrs.get("capacity_columns", {})}
-    shown = table.drop(columns=[CROSS_FAILED_COLUMN], errors="ignore")
+    shown = table.drop(columns=[CROSS_FAILED_COLUMN, *table.attrs.get(FIXED_SETTINGS, ())], errors="ignore")
     if "status" in shown.columns:
         said = {s.label: run_status_words(s) for s in summaries if s.ok}
         labels = shown["run"] if "run" in shown.columns else pd.Series(None, index=shown.index, dtype=object)
