@@ -7,7 +7,14 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from siting.deliver.report import ClusterRole, capex_by_cluster_note, cost_blocks, rounding_note, rounding_notes
+from siting.deliver.report import (
+    ClusterRole,
+    capex_by_cluster_note,
+    cost_blocks,
+    rounding_note,
+    rounding_notes,
+    share_rounding_notes,
+)
 
 
 def test_three_rows_rounded_down_say_they_do_not_add_up() -> None:
@@ -62,8 +69,8 @@ def test_cost_components_that_do_not_add_up_to_the_gross_cost_say_so() -> None:
     with components of 1.00, 2.00 and 0.50 no sentence."""
     plan = SimpleNamespace(costs={"capex": 1.004e9, "land": 1.004e9, "fixed_opex": 1.004e9, "sales": -5.0e9})
     note = cost_blocks(plan)[-1].content  # type: ignore[arg-type]
-    assert note.endswith(" Each component is rounded to 0.01 bn yuan on its own: the rows as shown add up to 3.00, "
-                         "the total of the unrounded figures is 3.01 bn yuan.")
+    assert (" Each component is rounded to 0.01 bn yuan on its own: the rows as shown add up to 3.00, "
+            "the total of the unrounded figures is 3.01 bn yuan.") in note
     plan = SimpleNamespace(costs={"capex": 1.0e9, "land": 2.0e9, "fixed_opex": 0.5e9, "sales": -5.0e9})
     assert "rounded to 0.01 bn yuan" not in cost_blocks(plan)[-1].content  # type: ignore[arg-type]
 
@@ -72,3 +79,37 @@ def test_the_small_plan_s_clusters_and_costs_add_up_and_say_nothing(small_run) -
     text = (small_run.out / "report.md").read_text(encoding="utf-8")
     assert "A cluster's capex is the total of its modules' unrounded capex" not in text
     assert "Each component is rounded" not in text
+
+
+def test_shares_that_do_not_add_up_to_100_percent_say_so_and_those_that_do_say_nothing() -> None:
+    """Three equal parts show 33% each, 99% in all, under a total row of 100%; 51, 29 and 20 show
+    as they are. With 1 decimal, 1/3 each shows 33.3%, 99.9% in all."""
+    assert share_rounding_notes({"output value 2024": [1.0, 1.0, 1.0], "capex": [51.0, 29.0, 20.0]}, 0) == (
+        "Each share is rounded to 1% on its own: the shares of output value 2024 as shown add up to 99%, "
+        "the total of the unrounded shares is 100%.")
+    assert share_rounding_notes({"": [1.0, 1.0, 1.0]}, 1) == (
+        "Each share is rounded to 0.1% on its own: the shares as shown add up to 99.9%, the total of the "
+        "unrounded shares is 100.0%.")
+    assert share_rounding_notes({"capex": [51.0, 29.0, 20.0], "none": [0.0, 0.0]}, 0) == ""
+
+
+def test_cost_shares_that_add_up_to_100_1_percent_say_so() -> None:
+    """Shares of 64.25, 1.37, 17.79, 0.60, 221.04, 92.67, 385.48 and 1.89 of their 785.09 (the
+    shipped plan's at a 1 % gap): 8.2 + 0.2 + 2.3 + 0.1 + 28.2 + 11.8 + 49.1 + 0.2 = 100.1% against the
+    gross cost's 100.0%; halves of 50% and 50% add up."""
+    costs = dict(zip(["capex", "land", "fixed_opex", "opening", "variable", "raw", "imports", "transport"],
+                     [64.25e9, 1.37e9, 17.79e9, 0.60e9, 221.04e9, 92.67e9, 385.48e9, 1.89e9], strict=True))
+    note = cost_blocks(SimpleNamespace(costs={**costs, "sales": -980.98e9}))[-1].content  # type: ignore[arg-type]
+    assert note.endswith(" Each share is rounded to 0.1% on its own: the shares as shown add up to 100.1%, the "
+                         "total of the unrounded shares is 100.0%.")
+    plan = SimpleNamespace(costs={"capex": 1.0e9, "land": 1.0e9, "sales": -5.0e9})
+    assert "Each share" not in cost_blocks(plan)[-1].content  # type: ignore[arg-type]
+
+
+def test_the_small_plan_s_cost_shares_add_up_to_100_1_percent_and_its_cluster_shares_to_100(small_run) -> None:
+    """The small plan's cost shares, 32.6 + 0.6 + 0.0 + 3.4 + 60.5 + 2.6 + 0.0 + 0.4 + 0.0, come to
+    100.1%; its clusters' 44% + 56% and 43% + 57% to 100%: one sentence, under the cost breakdown."""
+    text = (small_run.out / "report.md").read_text(encoding="utf-8")
+    assert text.count("Each share is rounded") == 1
+    assert ("Each share is rounded to 0.1% on its own: the shares as shown add up to 100.1%, the total of the "
+            "unrounded shares is 100.0%.\n") in text

@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -213,6 +214,28 @@ def rounding_notes(columns: Mapping[str, Sequence[float]]) -> str:
             rows = f"the rows of {label}" if label else "the rows"
             parts.append(f"{rows} as shown add up to {shown}, the total of the unrounded figures is {total} bn yuan")
     return f"Each row is rounded to 0.01 bn yuan on its own: {'; '.join(parts)}." if parts else ""
+
+
+def share_rounding_notes(columns: Mapping[str, Sequence[float]], decimals: int) -> str:
+    """A sentence for a table of shares in percent with `decimals` decimals (`_share`: 0, the cost
+    breakdown: 1) under a total row of 100%, where the shares as shown, each rounded on its own,
+    do not add up to it: column label -> its parts (any one unit; their sum the whole; the label ""
+    for a table of one). {"output value 2024": [1, 1, 1]} with 0 decimals: 33% + 33% + 33% ->
+    "Each share is rounded to 1% on its own: the shares of output value 2024 as shown add up to
+    99%, the total of the unrounded shares is 100%."; "" where every column adds up, or has no
+    whole above 0 (its shares read "n/a")."""
+    parts = []
+    for label, values in columns.items():
+        whole = math.fsum(values)
+        if whole <= 0:
+            continue
+        shown = sum((Decimal(f"{v / whole:.{decimals}%}".rstrip("%")) for v in values), Decimal(0))
+        if shown != 100:
+            shares = f"the shares of {label}" if label else "the shares"
+            parts.append(f"{shares} as shown add up to {shown:.{decimals}f}%, the total of the unrounded shares is "
+                         f"{100:.{decimals}f}%")
+    step = f"{10 ** -decimals:.{decimals}f}"
+    return f"Each share is rounded to {step}% on its own: {'; '.join(parts)}." if parts else ""
 
 
 def capex_by_cluster_note(roles: Sequence[ClusterRole], builds: pd.DataFrame, clusters: Mapping[str, str]) -> str:
@@ -1091,6 +1114,9 @@ def cluster_role_blocks(inputs: ModelInputs, plan: Plan, clusters: Mapping[str, 
     notes = [rounding_notes({"output value added at nameplate": [r.added_value for r in roles],
                              f"output value {last}": [r.output_value for r in roles],
                              "capex": [r.capex for r in roles]}) if len(roles) > 1 else "",
+             share_rounding_notes({"output value added at nameplate": [r.added_value for r in roles],
+                                   f"output value {last}": [r.output_value for r in roles]}, 0)
+             if len(roles) > 1 else "",
              capex_by_cluster_note(roles, plan.builds, clusters)]
     blocks += [Block("p", " ".join(n for n in notes if n))] if any(notes) else []
     if not on:
@@ -1270,6 +1296,8 @@ def cost_blocks(plan: Plan, discount: str = "", digits: int = 2) -> list[Block]:
     if revenue or digits == 2:  # the total they add up to is shown as they are, to 0.01 bn yuan
         rounded = rounding_note([v for v in plan.costs.values() if v > 0])
         note += f" {rounded.replace('Each row', 'Each component')}" if rounded else ""
+    shares = share_rounding_notes({"": [v for v in plan.costs.values() if v >= 0]}, 1)
+    note += f" {shares}" if shares else ""
     return [Block("h2", "Cost breakdown (discounted)"),
             Block("table", Table(["component", "bn yuan", "share of the gross cost"], rows, frozenset({1, 2}))),
             Block("p", note)]
