@@ -11,6 +11,7 @@ from siting.deliver.report import (
     ClusterRole,
     capex_by_cluster_note,
     cost_blocks,
+    net_total_note,
     rounding_note,
     rounding_notes,
     share_rounding_notes,
@@ -113,3 +114,19 @@ def test_the_small_plan_s_cost_shares_add_up_to_100_1_percent_and_its_cluster_sh
     assert text.count("Each share is rounded") == 1
     assert ("Each share is rounded to 0.1% on its own: the shares as shown add up to 100.1%, the total of the "
             "unrounded shares is 100.0%.\n") in text
+
+
+def test_a_net_total_unlike_the_gross_cost_less_revenue_as_shown_says_so() -> None:
+    """Gross cost 1.00 + 1.006 = 2.006, shown 2.01 (its rows 1.00 and 1.01 add up to it); sales
+    -5.004 shown -5.00: 2.01 - 5.00 = -2.99 as shown, while the net total -2.998 shows -3.00. With
+    1.00 + 2.00 - 5.00 = -2.00 it adds up; with the total shown to 0.001 (-2.998) no sentence, the
+    figures being of other decimals."""
+    assert net_total_note(2.006e9, [-5.004e9], -2.998e9) == (
+        "Each row is rounded to 0.01 bn yuan on its own: the gross cost less sales revenue as shown comes to -2.99, "
+        "the total of the unrounded figures is -3.00 bn yuan.")
+    assert net_total_note(3.0e9, [-5.0e9], -2.0e9) == ""
+    plan = SimpleNamespace(costs={"capex": 1.0e9, "land": 1.006e9, "sales": -5.004e9})
+    assert cost_blocks(plan)[-1].content.endswith(  # type: ignore[arg-type]
+        "sales revenue comes to 249.5% of it. Each row is rounded to 0.01 bn yuan on its own: the gross cost less "
+        "sales revenue as shown comes to -2.99, the total of the unrounded figures is -3.00 bn yuan.")
+    assert "gross cost less sales revenue" not in cost_blocks(plan, digits=3)[-1].content  # type: ignore[arg-type]

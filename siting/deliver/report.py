@@ -238,6 +238,20 @@ def share_rounding_notes(columns: Mapping[str, Sequence[float]], decimals: int) 
     return f"Each share is rounded to {step}% on its own: {'; '.join(parts)}." if parts else ""
 
 
+def net_total_note(gross_yuan: float, revenue_yuan: Sequence[float], total_yuan: float) -> str:
+    """A sentence for the cost breakdown where the gross cost less the sales revenue, each as shown
+    to 0.01 bn yuan (`bn_yuan`), does not come to the total, net of it, as shown to 0.01 bn yuan
+    (yuan: the gross cost, the revenue rows as negative costs, the net total): 2.006e9 less 5.004e9
+    shows 2.01 - 5.00 = -2.99 against -2.998e9, shown -3.00 -> "Each row is rounded to 0.01 bn yuan
+    on its own: the gross cost less sales revenue as shown comes to -2.99, the total of the
+    unrounded figures is -3.00 bn yuan."; "" where they agree."""
+    shown, total = _rounded_sums([gross_yuan, *revenue_yuan])[0], bn_yuan(total_yuan)
+    if shown == total:
+        return ""
+    return (f"Each row is rounded to 0.01 bn yuan on its own: the gross cost less sales revenue as shown comes to "
+            f"{shown}, the total of the unrounded figures is {total} bn yuan.")
+
+
 def capex_by_cluster_note(roles: Sequence[ClusterRole], builds: pd.DataFrame, clusters: Mapping[str, str]) -> str:
     """A sentence for the clusters table where a cluster's capex as shown (the unrounded sum of its
     modules') differs from its rows of the modules table as shown, each rounded to 0.01 bn yuan on
@@ -1296,6 +1310,8 @@ def cost_blocks(plan: Plan, discount: str = "", digits: int = 2) -> list[Block]:
     if revenue or digits == 2:  # the total they add up to is shown as they are, to 0.01 bn yuan
         rounded = rounding_note([v for v in plan.costs.values() if v > 0])
         note += f" {rounded.replace('Each row', 'Each component')}" if rounded else ""
+    net = net_total_note(gross, list(revenue.values()), total) if revenue and digits == 2 else ""
+    note += f" {net}" if net else ""
     shares = share_rounding_notes({"": [v for v in plan.costs.values() if v >= 0]}, 1)
     note += f" {shares}" if shares else ""
     return [Block("h2", "Cost breakdown (discounted)"),
