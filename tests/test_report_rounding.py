@@ -9,12 +9,14 @@ import pandas as pd
 
 from siting.deliver.report import (
     ClusterRole,
+    capacity_total_note,
     capex_by_cluster_note,
     cost_blocks,
     net_total_note,
     rounding_note,
     rounding_notes,
     share_rounding_notes,
+    why_here_total_note,
 )
 
 
@@ -130,3 +132,43 @@ def test_a_net_total_unlike_the_gross_cost_less_revenue_as_shown_says_so() -> No
         "sales revenue comes to 249.5% of it. Each row is rounded to 0.01 bn yuan on its own: the gross cost less "
         "sales revenue as shown comes to -2.99, the total of the unrounded figures is -3.00 bn yuan.")
     assert "gross cost less sales revenue" not in cost_blocks(plan, digits=3)[-1].content  # type: ignore[arg-type]
+
+
+def test_a_capacity_row_unlike_its_total_as_shown_says_so() -> None:
+    """Added 1,000.4 (shown 1,000) and existing 0.4 come to 1,000.8, shown 1,001, while the row
+    as shown adds up to 1,000.4, shown 1,000; 40.4 + 0 + 0.4 + 33.4 = 74.2 adds up."""
+    assert capacity_total_note([["LFP", "t/yr", "1,000", "0.4", "1,001"],
+                                ["Cells", "GWh/yr", "40.4", "0", "0.4", "33.4", "74.2"]]) == (
+        "Each figure is rounded on its own: the row of LFP as shown adds up to 1,000, the total of the unrounded "
+        "figures is 1,001 t/yr.")
+    assert capacity_total_note([["Cells", "GWh/yr", "40.4", "0", "0.4", "33.4", "74.2"]]) == ""
+
+
+def test_a_why_here_row_unlike_its_total_as_shown_says_so() -> None:
+    """The shipped plan's at a 1 % gap: Yuxi high-tech zone's parts 9.6 + 590.6 + 0.6 + 4.2 = 605.0
+    against a total of 605.1; Qujing Cuifeng subdistrict's 1.4 + 7.9 + 0.0 + 0.0 = 9.3 adds up, the
+    cheapest other's 1.0 + 7.9 + 0.1 + 0.0 = 9.0 does not (8.9)."""
+    table = [["Yuxi high-tech zone", "Yuxi", "", "built here", "9.6", "590.6", "0.6", "4.2", "605.1", "", ""],
+             ["", "", "", "no other site of the cluster has the land", *[""] * 6, ""],
+             ["Qujing Cuifeng subdistrict", "Qujing", "", "built here", "1.4", "7.9", "0.0", "0.0", "9.3", "", ""],
+             ["", "", "", "cheapest other: Zhanyi", "1.0", "7.9", "0.1", "0.0", "8.9", "-0.4", ""]]
+    assert why_here_total_note(table) == (
+        "Each figure is rounded to 0.1 million yuan on its own: the parts of Yuxi high-tech zone as shown add up "
+        "to 605.0, the total of the unrounded figures is 605.1 million yuan/yr; the parts of Qujing Cuifeng "
+        "subdistrict's cheapest other, Zhanyi, as shown add up to 9.0, the total of the unrounded figures is 8.9 "
+        "million yuan/yr.")
+    assert why_here_total_note(table[2:3]) == ""
+
+
+def test_the_small_plan_s_capacity_rows_add_up_and_two_why_here_rows_do_not(small_run) -> None:
+    """The small plan's capacity rows add up as shown (100,000 + 150,000 + 20,000 + 10,000 = 280,000);
+    East city's parts 6.1 + 90.0 + 0.4 + 0.0 = 96.5 against 96.4 and East far's 4.5 + 250.0 + 1.9 + 0.0
+    = 256.4 against 256.5 do not, West mine park's 10.1 + 80.0 + 1.1 + 1.2 = 92.4 does: one sentence,
+    under the "Why here" table."""
+    text = (small_run.out / "report.md").read_text(encoding="utf-8")
+    assert text.count("Each figure is rounded") == 1
+    assert ("|  |  |  | no other site of the cluster has the land for all of these together |  |  |  |  |  |  | "
+            "East city would cost 21.9 million yuan/yr less but has 8 ha left where this needs 30 ha |\n\n"
+            "Each figure is rounded to 0.1 million yuan on its own: the parts of East city as shown add up to 96.5, "
+            "the total of the unrounded figures is 96.4 million yuan/yr; the parts of East far as shown add up to "
+            "256.4, the total of the unrounded figures is 256.5 million yuan/yr.\n\n## Sites\n") in text

@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -250,6 +250,52 @@ def net_total_note(gross_yuan: float, revenue_yuan: Sequence[float], total_yuan:
         return ""
     return (f"Each row is rounded to 0.01 bn yuan on its own: the gross cost less sales revenue as shown comes to "
             f"{shown}, the total of the unrounded figures is {total} bn yuan.")
+
+
+def _shown_sum(cells: Sequence[str]) -> Decimal | None:
+    """The figures of table cells added up as they are shown ("1,068,000", "3.5", "-0.4"); None
+    where a cell is not a figure ("n/a", "")."""
+    try:
+        return sum((Decimal(cell.replace(",", "")) for cell in cells), Decimal(0))
+    except InvalidOperation:
+        return None
+
+
+def capacity_total_note(rows: Sequence[Sequence[str]]) -> str:
+    """A sentence for the capacity table (`capacity_blocks`: product, unit, the added of each
+    cluster, existing, committed and the total, each as `amount` shows it) naming each row whose
+    figures as shown do not add up to its total as shown, each rounded on its own: ["Cells",
+    "GWh/yr", "40.4", "0", "0.4", "33.4", "74.2"] -> 40.4 + 0 + 0.4 + 33.4 = 74.2, no sentence;
+    ["LFP", "t/yr", "1,000", "0.4", "1,001"] -> "Each figure is rounded on its own: the row of LFP as
+    shown adds up to 1,000, the total of the unrounded figures is 1,001 t/yr."; "" where every row
+    adds up."""
+    parts = []
+    for row in rows:
+        shown = _shown_sum(row[2:-1])
+        if shown is not None and amount(float(shown)) != row[-1]:
+            parts.append(f"the row of {row[0]} as shown adds up to {amount(float(shown))}, the total of the unrounded "
+                         f"figures is {row[-1]} {row[1]}")
+    return f"Each figure is rounded on its own: {'; '.join(parts)}." if parts else ""
+
+
+def why_here_total_note(table: Sequence[Sequence[str]]) -> str:
+    """A sentence for the "Why here" table (siting/deliver/whyhere.py `why_here_text`: the cost
+    parts in columns 4-7, their total in 8, each to 0.1 million yuan) naming each row whose parts as
+    shown do not add up to its total as shown, each rounded on its own: parts 9.6, 590.6, 0.6 and
+    4.2 (605.0) under a total of 605.1 -> "Each figure is rounded to 0.1 million yuan on its own: the
+    parts of Yuxi high-tech zone as shown add up to 605.0, the total of the unrounded figures is
+    605.1 million yuan/yr."; a cheapest other site's row is named as the built site's ("Yimen
+    county's cheapest other, Huaning county"); "" where every row adds up."""
+    parts, built = [], ""
+    for row in table:
+        built = row[0] or built
+        shown = _shown_sum(row[4:8]) if row[8] else None
+        if shown is not None and f"{shown:,.1f}" != row[8]:
+            other = row[3].removeprefix("cheapest other: ")
+            site = built if row[0] else f"{built}'s cheapest other, {other},"
+            parts.append(f"the parts of {site} as shown add up to {shown:,.1f}, the total of the unrounded figures is "
+                         f"{row[8]} million yuan/yr")
+    return f"Each figure is rounded to 0.1 million yuan on its own: {'; '.join(parts)}." if parts else ""
 
 
 def capex_by_cluster_note(roles: Sequence[ClusterRole], builds: pd.DataFrame, clusters: Mapping[str, str]) -> str:
@@ -640,6 +686,8 @@ def why_here_blocks(rows: list[WhyHereRow], names: Mapping[str, str] | None = No
     blocks = [Block("h2", "Why here"), Block("p", text)]
     if table:
         blocks.append(Block("table", Table(header, table, frozenset(range(4, 10)))))
+        note = why_here_total_note(table)
+        blocks += [Block("p", note)] if note else []
     return blocks
 
 
@@ -1016,6 +1064,8 @@ def capacity_blocks(loaded: LoadedScenario, inputs: ModelInputs, plan: Plan,
         return [*blocks, Block("p", "No capacity in the plan.")]
     numeric = frozenset(range(2, len(header)))
     blocks.append(Block("table", Table(header, rows, numeric)))
+    note = capacity_total_note(rows)
+    blocks += [Block("p", note)] if note else []
     builds = plan.builds.sort_values(["year", "cluster", "site", "product", "module"], kind="stable")
     sizes = {mod.id: mod.capacity for spec in loaded.catalog.products.values() for mod in spec.modules}
     build_rows = []
