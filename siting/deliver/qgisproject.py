@@ -145,6 +145,7 @@ from siting.deliver.styles import (
     with_capex_scale,
     with_label_spots,
     with_pies_aside,
+    without_names_of,
     word_wrap,
 )
 
@@ -3147,6 +3148,8 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
         if compared and sub != base_sub:
             quoted = label.replace("'", "''")
             qml = diff_qml if diff_changes is None else only_categories(diff_qml, diff_changes.get(label, ()))
+            # a site the run's sites layer names (one where only its standing plants are) is not named again
+            qml = without_names_of(qml, [str(f.get("id")) for f in sites[sub] if f.get("status") == "standing"])
             difference = difference_of(label)
             # a run within solver tolerance whose changes of new capacity are classed plainly: its
             # rules force them (options changed and unchanged sites are classed plainly anyway)

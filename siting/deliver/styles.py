@@ -2342,6 +2342,25 @@ def diff_style(geometry_type: str, changes: Collection[str] | None = None,
     return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
 
 
+def without_names_of(qml: str, sites: Collection[str]) -> str:
+    """A diff style (`diff_style`, as written) whose rules naming a site ("forced", `forced_names`;
+    "unbuilt", `unbuilt_names`) leave out `sites` (diff.geojson's `site` ids): in compare.qgs, the
+    sites a run's own sites layer names already (a site where only existing or committed plants
+    stand, `labelled_statuses`, which the run may drop), so that none is named twice. Its marks,
+    symbols and legend unchanged; without `sites`, `qml` as it is."""
+    if not sites:
+        return qml
+    root = ET.fromstring(qml.split("\n", 1)[1])
+    listed = ", ".join(_text_literal(site) for site in sorted(sites))
+    for rule in root.findall("labeling/rules/rule"):
+        if rule.get("description") in ("forced", "unbuilt"):
+            test = rule.get("filter")
+            rule.set("filter", f"({test}) AND {_quoted('site')} NOT IN ({listed})" if test
+                     else f"{_quoted('site')} NOT IN ({listed})")
+    ET.indent(root, space="  ")
+    return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
+
+
 #: The capex scale's number in the sites style's expressions (`sites_style`): the largest
 #: circle's and pie's capex, after `scale_exp("capex_yuan", 0, `, `scale_linear("capex_yuan", 0, `
 #: or `sqrt("capex_yuan" / `.
