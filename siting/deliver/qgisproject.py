@@ -2940,7 +2940,9 @@ def run_heading(label: str, base_label: str, role: str, plan_title: str,
     years; then the rest of its plan's title (`MapTitle.text`: its solver outcome, objective in
     bn yuan and proven gap, in percent and in bn yuan), so that a sheet of one run can be taken
     for no other; last, for a compared run, what the proven gaps show of its objective against
-    the baseline's (`difference`: `difference_line`, none where its verdict is unknown). `role`
+    the baseline's (`difference`: `difference_line`, none where its verdict is unknown). The
+    plan's title of a batch's run ends ", run <label>" (siting/runs/job.py `run_which`), left out
+    here, since the title begins with the run. `role`
     is "baseline" (the baseline's), "compared" (a run compared with the baseline) or "" (a run
     shown without a baseline to compare with: the baseline wrote no plan). `plan_title`: the
     run's plan.qgs layout title ("" where it has none). E.g. "b against the baseline a: capacity
@@ -2952,7 +2954,9 @@ def run_heading(label: str, base_label: str, role: str, plan_title: str,
     lines = plan_title.split("\n") if plan_title else [""]
     span = _PLAN_SPAN.search(lines[0])
     who = {"baseline": f"{label} (baseline)", "compared": f"{label} against the baseline {base_label}"}.get(role, label)
-    lines = [who + (f": {span.group(1)}" if span else ""), *lines[1:]]
+    # a batch's run titles its plan "..., run <label>" (`run_which`), which `who` names already
+    years = span.group(1).removesuffix(f", run {label}") if span else ""
+    lines = [who + (f": {years}" if years else ""), *lines[1:]]
     if carried is not None:
         lines = carried_lines(lines, carried)
     against = difference_line(label, base_label, difference) if role == "compared" and difference else ""
