@@ -1717,6 +1717,8 @@ class Batch:
             run whose bound its gap is measured against, and its own gap), `admits` (label ->
             what this run relaxes of that run's rules, whose every plan it admits),
             `cross_failures`; and `searches` (those of the solve behind `best_bound_yuan`),
+            `own_search` (that solve's timings and HiGHS options, which a run that takes another
+            run's plan as it is keeps as its own record),
             `plan_values` and `rules` (variable values and model inputs, empty and None here:
             kept only while the runs are compared), `weighting` (how the objective weighs the
             years: the manifest's `objective_weighting` with the plan's `years`; runs whose

@@ -178,6 +178,11 @@ def spoil_catalog_schema(folder: Path) -> None:
     edit(folder / "catalog.yaml", "price_paths:", "price_pathz:")
 
 
+#: The one problem `spoil_catalog_schema` makes, as the command line lists it: the misspelt key
+#: beside the required key it misses.
+SPOILED_CATALOG = "  - catalog.yaml:3: price_pathz | unknown key; did you mean 'price_paths' (required, missing)?"
+
+
 def refused_lines(folder: Path, capsys: pytest.CaptureFixture[str], command: list[str]) -> list[str]:
     """The lines of standard error of `siting <command>`, refused (exit 2, no traceback), with the
     path of `folder` taken out."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MISSING_CATALOG, NO_CATALOG, refused_lines, spoil_catalog_schema
+from tests.conftest import MISSING_CATALOG, NO_CATALOG, SPOILED_CATALOG, refused_lines, spoil_catalog_schema
 
 REPEATED = "  - sites.geojson: field 'site_id' | duplicate id 'w_mine' (the 1st and 2nd features); ids must be unique"
 NEGATIVE = ("  - sites.geojson: field 'usable_area_ha' | negative for the 3rd feature (site_id 'e_city') (got -5); "
@@ -50,6 +50,7 @@ def test_a_catalog_failing_its_schema_hides_no_layer_value_problem(folder: Path,
     spoil_sites(folder)
     spoil_catalog_schema(folder)
     lines = refused_lines(folder, capsys, ["check", "scenario.yaml"])
-    assert lines[0] == "error: 4 problems in the input:"
+    assert lines[0] == "error: 3 problems in the input:"  # the misspelt required key is one problem
+    assert SPOILED_CATALOG in lines
     assert REPEATED in lines and NEGATIVE in lines
     assert not [line for line in lines if "unobtainium" in line]

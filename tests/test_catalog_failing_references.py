@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MISSING_CATALOG, NO_CATALOG, edit, refused_lines, spoil_catalog_schema
+from tests.conftest import MISSING_CATALOG, NO_CATALOG, SPOILED_CATALOG, edit, refused_lines, spoil_catalog_schema
 
 SITE = ("  - committed_projects.yaml:4: [0] (east_lfp).site | unknown site (got 'e_nowhere'); choose one of: w_mine, "
         "w_lake, e_city, e_far")
@@ -30,7 +30,8 @@ def test_a_catalog_failing_its_schema_hides_no_unknown_cluster(folder: Path, cap
     spoil_catalog_schema(folder)
     lines = refused_lines(folder, capsys, ["check", "scenario.yaml", "--set",
                                            "constraints.agglomeration.max_open_sites_per_cluster={nowhere: 1}"])
-    assert lines[0] == "error: 3 problems in the input:"
+    assert lines[0] == "error: 2 problems in the input:"  # the misspelt required key is one problem
+    assert SPOILED_CATALOG in lines
     assert [line for line in lines if "nowhere" in line] == [
         "  - scenario.yaml: --set constraints.agglomeration.max_open_sites_per_cluster.nowhere | unknown cluster (got "
         "'nowhere'); choose one of: west, east"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MISSING_CATALOG, NO_CATALOG, refused_lines, spoil_catalog_schema
+from tests.conftest import MISSING_CATALOG, NO_CATALOG, SPOILED_CATALOG, refused_lines, spoil_catalog_schema
 
 SITES = ("nope.geojson: sites layer not found; check --set layers.sites.path (a relative path in --set starts at the "
          "current folder)")
@@ -32,7 +32,8 @@ def test_a_catalog_failing_its_schema_hides_no_missing_layer(folder: Path, capsy
     (folder / "redline.geojson").unlink()
     spoil_catalog_schema(folder)
     lines = refused_lines(folder, capsys, ["check", "scenario.yaml", "--set", "layers.sites.path=nope.geojson"])
-    assert lines[0] == "error: 4 problems in the input:"
+    assert lines[0] == "error: 3 problems in the input:"  # the misspelt required key is one problem
+    assert SPOILED_CATALOG in lines
     assert [line for line in lines if "layer not found" in line] == [
         f"  - {SITES}",
         "  - redline.geojson: redline layer not found; check layers.redline.path at scenario.yaml:9 (relative paths "
