@@ -105,7 +105,9 @@ from siting.deliver.styles import (
     BUILT_MARKER_MM,
     CHANGE_MARK_MM,
     CHANGE_MARKER_MM,
+    CHANGE_NAME_PT,
     DOCTYPE,
+    FORCED_RING_MM,
     GATEWAY_MM,
     HUB_LABEL_PT,
     HUB_MM,
@@ -137,6 +139,7 @@ from siting.deliver.styles import (
     labelled_statuses,
     layout_only_labels,
     legend_keys,
+    naming_rule,
     only_categories,
     redline_colour,
     redline_word,
@@ -145,6 +148,7 @@ from siting.deliver.styles import (
     with_capex_scale,
     with_label_spots,
     with_pies_aside,
+    with_rule_label_spots,
     without_names_of,
     word_wrap,
 )
@@ -1617,7 +1621,9 @@ class _Named:
     runs (the nearest point no other mark covers, `_SheetPlacer.shore`; QGIS's callout ends
     there, `LabelSpot.shore_end`), None for a point's mark;
     `whole_shore`: its leader runs to the nearest point of its whole edge, under another mark or
-    not (`_name_farther`: a lake whose leader reaches no uncovered part clear of the marks)."""
+    not (`_name_farther`: a lake whose leader reaches no uncovered part clear of the marks);
+    `owner`: the id of the marks it does not keep off where not `site_id` (a change's name,
+    _CHANGE and its feature's id: its site's, `mark_id`)."""
 
     site_id: str
     x: float
@@ -1628,6 +1634,12 @@ class _Named:
     built: bool
     outline: Any = None
     whole_shore: bool = False
+    owner: str = ""
+
+    @property
+    def mark_id(self) -> str:
+        """The id of the marks that are its own (`_Mark.site_id`), which its name does not keep off."""
+        return self.owner or self.site_id
 
 
 #: A box on the sheet (x0, y0, x1, y1; mm, y down); a segment (x0, y0, x1, y1).
@@ -1751,7 +1763,7 @@ class _SheetPlacer:
         if cost >= bound:
             return cost
         for mark in self.marks:
-            if mark.site_id == site.site_id:
+            if mark.site_id == site.mark_id:
                 continue
             short = mark.radius + mark.clearance - _box_distance(box, mark.x, mark.y)
             if short > 0:
@@ -1841,7 +1853,7 @@ class _SheetPlacer:
     def _clear(self, site: _Named, leader: _Box) -> bool:
         """Whether a leader of `site`'s name passes over no other mark."""
         return all(_segment_distance(leader, mark.x, mark.y) >= mark.radius
-                   for mark in self.marks if mark.site_id != site.site_id)
+                   for mark in self.marks if mark.site_id != site.mark_id)
 
     @staticmethod
     def _candidate(site: _Named, reach: float, dx: int, dy: int, shore: Any = None, led: bool = True
@@ -1897,7 +1909,7 @@ def hub_label_box(text: str) -> tuple[float, float]:
 
 #: The prefixes of a hub's, a source's and a water's id among the names `_SheetPlacer` places (a
 #: hub, a source, a red-line polygon and a site may share an id).
-_HUB, _SOURCE, _WATER = "hub:", "source:", "water:"
+_HUB, _SOURCE, _WATER, _CHANGE = "hub:", "source:", "water:", "change:"
 #: The type size (points) of the sources' names (the sources style's).
 SOURCE_LABEL_PT = 7.0
 #: Distances (mm) beyond a source's triangle tried for its name: the sources style's own first
@@ -1944,6 +1956,9 @@ class LayoutSpots:
     sources: dict[str, LabelSpot] = field(default_factory=dict)
     lakes: dict[str, LabelSpot] = field(default_factory=dict)
     unnamed: tuple[str, ...] = ()
+    #: The names diff.qml's rules draw (NAMING_RULES: a forced change's, an unbuilt site's), by
+    #: the feature's id in diff.geojson ("<site>@<scenario>").
+    changes: dict[str, LabelSpot] = field(default_factory=dict)
 
 
 def unnamed_note(unnamed: Sequence[str]) -> str:
@@ -2033,7 +2048,7 @@ def _site_names(sites: OutputLayer, top: float, view: _SheetView
             continue
         width, height = site_label_box(str(name))
         built = status == "built"
-        named.append(((0, -capex) if built else (2, 0.0),
+        named.append(((0, -capex) if built else (3, 0.0),
                       _Named(str(site_id), x, y, pie if built else STANDING_MM / 2, width, height, built)))
     return named, marks
 
@@ -2083,7 +2098,7 @@ def _source_names(sources: OutputLayer, view: _SheetView
         marks.append(_Mark(x, y, radius, MARK_CLEARANCE_MM, _SOURCE + str(source_id)))
         if name is not None and not pd.isna(name) and str(name).strip():
             width, height = source_label_box(str(name))
-            named.append(((4, -supply), _Named(_SOURCE + str(source_id), x, y, radius, width, height, False)))
+            named.append(((5, -supply), _Named(_SOURCE + str(source_id), x, y, radius, width, height, False)))
     return named, marks
 
 
@@ -2105,8 +2120,41 @@ def _water_names(redline: OutputLayer, view: _SheetView) -> list[tuple[tuple[int
         if math.isnan(x) or name is None or pd.isna(name) or not str(name).strip():
             continue
         width, height = label_box([str(name)], WATER_LABEL_PT)
-        named.append(((3, -float(shape.area)), _Named(_WATER + str(lake_id), x, y, 0.0, width, height, False,
+        named.append(((4, -float(shape.area)), _Named(_WATER + str(lake_id), x, y, 0.0, width, height, False,
                                                        shape)))
+    return named
+
+
+def _change_names(changes: OutputLayer, sites: OutputLayer | None, view: _SheetView
+                  ) -> list[tuple[tuple[int, float], _Named]]:
+    """The sites a run's changes name (diff.qml's rules NAMING_RULES, by the same test,
+    `naming_rule`; a site the run's sites layer names as standing left out, as compare.qgs
+    leaves it out of the rules, `without_names_of`), ranked after the hubs (the forced first,
+    then in the layer's order); each id _CHANGE and its feature's id, its own marks its site's
+    (`_Named.owner`), its name's box as the rule sets it (7 points, one line; a forced change's
+    bold), its point the site's and its reach its mark's: a forced change's ring
+    (FORCED_RING_MM), else its marker at a point site (CHANGE_MARKER_MM), 0 at a polygon site."""
+    frame = changes.frame
+    if frame.empty:
+        return []
+    standing: set[str] = set()
+    if sites is not None and {"status", "id"} <= set(sites.frame.columns):
+        standing = {str(i) for i, s in zip(sites.frame["id"], sites.frame["status"], strict=True) if s == "standing"}
+    point = changes.geometry_type.endswith("Point")
+    named: list[tuple[tuple[int, float], _Named]] = []
+    records = frame.drop(columns="geometry").to_dict("records")
+    for k, ((x, y), record) in enumerate(zip(view.points(frame), records, strict=True)):
+        rule = naming_rule(record)
+        site = str(record.get("site", record.get("id")))
+        if math.isnan(x) or not rule or site in standing:
+            continue
+        name = record.get("name")
+        text = str(name) if name is not None and not pd.isna(name) and str(name).strip() else site
+        forced = rule == "forced"
+        width, height = label_box([text], CHANGE_NAME_PT, bold=forced)
+        reach = FORCED_RING_MM / 2 if forced else CHANGE_MARKER_MM / 2 if point else 0.0
+        named.append(((2, float(k if forced else len(records) + k)),
+                      _Named(_CHANGE + str(record.get("id", site)), x, y, reach, width, height, False, owner=site)))
     return named
 
 
@@ -2164,7 +2212,9 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
     and each lake of the red line, placed by `_SheetPlacer` on the layout's map frame
     (`frame_mm`: x, y, width, height on the page) showing `shown` (xmin, ymin, xmax, ymax in
     `working_crs`, of the frame's shape): the built sites by capex (the largest first, as QGIS
-    ranks them), then the hubs (in the layer's order), then the standing sites, then the lakes
+    ranks them), then the hubs (in the layer's order), then the sites a run's changes name (`diff`:
+    diff.qml's "forced" and "unbuilt" rules, `_change_names`; always named, as the hubs), then the
+    standing sites, then the lakes
     (the largest first; landmarks of the sheet, named before a source's name can take their
     room), each over its point where there is room, else beside it (WATER_LABEL_STEPS_MM, no
     leader), else, a lake large enough to hold its name (WATER_INSIDE_SHARE), over another point
@@ -2195,7 +2245,8 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
     for layer, names in ((by_name.get("sites"), lambda layer: _site_names(layer, capex_scale(sites_qml) or 1.0, view)),
                          (by_name.get("hubs"), lambda layer: _hub_names(layer, view)),
                          (by_name.get("sources"), lambda layer: _source_names(layer, view)),
-                         (by_name.get("redline"), lambda layer: (_water_names(layer, view), []))):
+                         (by_name.get("redline"), lambda layer: (_water_names(layer, view), [])),
+                         (by_name.get("diff"), lambda layer: (_change_names(layer, by_name.get("sites"), view), []))):
         if layer is not None and not layer.frame.empty:
             found, marked = names(layer)
             named += found
@@ -2261,6 +2312,9 @@ def layout_label_spots(layers: Sequence[OutputLayer], sites_qml: str, working_cr
         assert spot is not None
         if item.site_id.startswith(_HUB):
             found.hubs[item.site_id.removeprefix(_HUB)] = spot
+        elif item.site_id.startswith(_CHANGE):
+            found.changes[item.site_id.removeprefix(_CHANGE)] = dataclasses.replace(
+                spot, anchor_mm=round(item.radius, 2) if spot.leader else None)
         elif item.site_id in moved:
             assert placer.last is not None
             aside[item.site_id] = (len(placer.boxes) - 1, len(placer.leaders) - 1, placer.last)
@@ -2452,7 +2506,8 @@ def layout_names(styles: Mapping[str, str], layers: Sequence[OutputLayer], worki
     """`styles` (layer name -> QML) with the sites', the hubs', the sources' and the lakes' names
     where a print layout's map (`frame_mm`, showing `shown`) puts them (`layout_label_spots`,
     `with_label_spots`), and those spots (whose `unnamed` the layout's note lists:
-    `unnamed_note`). QGIS's label engine counts the pies as labels and ranks labels only loosely
+    `unnamed_note`); a run's changes' (`diff`, its style diff.qml's rules naming a site,
+    `with_rule_label_spots`) likewise. QGIS's label engine counts the pies as labels and ranks labels only loosely
     by priority: left to it, a hub's name found every position around its square taken by a pie
     or a site's name and was left out, two lakes' names found no room inside their lakes, and
     which sources it named changed with the resolution of the export. So a hub's name is drawn
@@ -2482,8 +2537,11 @@ def layout_names(styles: Mapping[str, str], layers: Sequence[OutputLayer], worki
                                              anchor_point="point_on_exterior")
     # The spots and show-lists for the layout's map and maps as far out; zoomed in, names as written.
     scale = layout_scale(frame_mm, shown)
-    return {name: layout_only_labels(qml, styles[name], scale) if qml != styles[name] else qml
-            for name, qml in placed.items()}, spots
+    placed = {name: layout_only_labels(qml, styles[name], scale) if qml != styles[name] else qml
+              for name, qml in placed.items()}
+    if spots.changes and "diff" in styles:  # rule-based: its naming rules split by the map
+        placed["diff"] = with_rule_label_spots(styles["diff"], spots.changes, scale)
+    return placed, spots
 
 
 def layout_scale(frame_mm: Sequence[float], shown: Sequence[float]) -> float:
@@ -3149,6 +3207,7 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
         own: list[ProjectLayer] = []
         note = ""
         difference = None
+        changed: ProjectLayer | None = None
         if compared and sub != base_sub:
             quoted = label.replace("'", "''")
             qml = diff_qml if diff_changes is None else only_categories(diff_qml, diff_changes.get(label, ()))
@@ -3161,10 +3220,10 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
                                                           for c in (diff_changes or {}).get(label, ()))
             if difference.indistinguishable:
                 note = tolerance_note([(label, difference)], base_label, "Polygon" in diff_geometry, forced)
-            own.append(ProjectLayer(f"diff_{sub}_layer", changes_layer_name(label, base_label, difference),
-                                    f"./diff.geojson|subset=\"scenario\" = '{quoted}'", diff_geometry, qml,
-                                    legend=changes_legend(changes_layer_name(label, base_label, difference), forced),
-                                    abstract=changes_abstract(label, base_label, difference, forced)))
+            changed = ProjectLayer(f"diff_{sub}_layer", changes_layer_name(label, base_label, difference),
+                                   f"./diff.geojson|subset=\"scenario\" = '{quoted}'", diff_geometry, qml,
+                                   legend=changes_legend(changes_layer_name(label, base_label, difference), forced),
+                                   abstract=changes_abstract(label, base_label, difference, forced))
         qml = (folder / sub / "sites.qml").read_text(encoding="utf-8")
         scale = ""
         if top > 0 and capex_scale(qml) is not None:
@@ -3173,8 +3232,12 @@ def compare_project_text(folder: Path, runs: Sequence[tuple[str, str]], diff_geo
         styles = {kind: (folder / sub / f"{kind}.qml").read_text(encoding="utf-8") for kind in LAYER_ORDER
                   if kind != "context" and (folder / sub / f"{kind}.qml").is_file()}
         styles["sites"] = qml
+        if changed is not None:
+            styles["diff"] = changed.qml
         styles, spots = run_layout_names(folder, sub, label if difference is not None else None, styles, crs, extent,
                                          diff)
+        if changed is not None:  # its names placed with the run's (`layout_names`)
+            own.append(dataclasses.replace(changed, qml=styles.pop("diff")))
         note = "\n\n".join(text for text in (note, layout_note(spots)) if text)
         own.append(ProjectLayer(f"sites_{sub}_layer", f"{label}: sites", f"./{sub}/plan.gpkg|layername=sites",
                                 _geometry_type(qgs, "sites"), styles["sites"],

@@ -58,6 +58,7 @@ The colours live here once; map.png and the web map take them from this module.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import re
@@ -2198,6 +2199,8 @@ FORCED_RING_MM = 5.0
 FORCED_RING_WIDTH_MM = 0.7
 #: The QGIS test of a feature whose change the run's rules force (FORCED_FIELD; false where unset).
 FORCED_TEST = f"coalesce({_quoted(FORCED_FIELD)}, false)"
+#: The type size (points) of the names diff.qml's rules draw (`forced_names`, `unbuilt_names`).
+CHANGE_NAME_PT = 7.0
 #: The z-index of a forced change's name: above the change marks (CHANGE_MARK_Z).
 FORCED_NAME_Z = CHANGE_MARK_Z + 1
 
@@ -2227,8 +2230,8 @@ def forced_names() -> ET.Element:
     """The labelling settings that name a site whose change the run's rules force (FORCED_TEST),
     by its id (`site`, capitalised): drawn always, beside its ring (FORCED_RING_MM), above the
     change marks (FORCED_NAME_Z)."""
-    node = labeling(f"coalesce({_quoted('name')}, {_quoted('site')})", 7, AROUND_POINT, bold=True, priority=10,
-                    z_index=FORCED_NAME_Z, always_show_expression="true")
+    node = labeling(f"coalesce({_quoted('name')}, {_quoted('site')})", CHANGE_NAME_PT, AROUND_POINT, bold=True,
+                    priority=10, z_index=FORCED_NAME_Z, always_show_expression="true")
     settings = node.find("settings")
     settings.find("placement").set("dist", f"{FORCED_RING_MM / 2:g}")
     return settings
@@ -2254,9 +2257,32 @@ def unbuilt_names(added_fields: Sequence[str]) -> tuple[str, ET.Element]:
     if added_fields:
         nothing = " + ".join(f"coalesce({_quoted(f)}, 0)" for f in added_fields)
         unbuilt = f"({unbuilt} OR {quoted} = {_text_literal(OPTIONS_CHANGED)} AND {nothing} = 0)"
-    node = labeling(f"coalesce({_quoted('name')}, {_quoted('site')})", 7, AROUND_POINT, priority=9,
+    node = labeling(f"coalesce({_quoted('name')}, {_quoted('site')})", CHANGE_NAME_PT, AROUND_POINT, priority=9,
                     z_index=UNBUILT_NAME_Z, always_show_expression="true")
     return f"{unbuilt} AND NOT {FORCED_TEST}", node.find("settings")
+
+
+#: The rules of diff.qml's labelling that name a site (`forced_names`, `unbuilt_names`), in the
+#: order of their priority.
+NAMING_RULES = ("forced", "unbuilt")
+
+
+def naming_rule(properties: Mapping[str, object]) -> str:
+    """Which of diff.qml's rules naming a site (NAMING_RULES) names the feature of diff.geojson
+    with `properties` (field -> value), "" for none: the test of their filters in Python
+    (FORCED_TEST, `unbuilt_names` with every `new_*` field), so that a print layout's placement
+    (siting/deliver/qgisproject.py `layout_label_spots`) names the sites QGIS names."""
+    def given(value: object) -> bool:
+        return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+    forced = properties.get(FORCED_FIELD)
+    if given(forced) and bool(forced):
+        return "forced"
+    change = properties.get("change")
+    if change == "removed" or (change == OPTIONS_CHANGED and sum(
+            float(v) for f, v in properties.items() if str(f).startswith("new_") and given(v)) == 0):  # type: ignore[arg-type]
+        return "unbuilt"
+    return ""
 
 
 def diff_style(geometry_type: str, changes: Collection[str] | None = None,
@@ -2600,6 +2626,16 @@ def with_label_spots(qml: str, spots: Mapping[str, LabelSpot], leader_offset_mm:
     placement = settings.find("placement") if settings is not None else None
     if settings is None or placement is None or not (spots or only_spots):
         return qml
+    _spots_into(settings, spots, leader_offset_mm, always_show, only_spots, wrap_chars, anchor_point)
+    ET.indent(root, space="  ")
+    return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _spots_into(settings: ET.Element, spots: Mapping[str, LabelSpot], leader_offset_mm: float, always_show: bool,
+                only_spots: bool, wrap_chars: int, anchor_point: str) -> None:
+    """`with_label_spots`'s changes to one labelling's `<settings>` (with a `<placement>`), in place."""
+    placement = settings.find("placement")
+    assert placement is not None
     placement.attrib.update({"placement": str(OVER_POINT), "offsetType": "0", "offsetUnits": "MM", "xOffset": "0",
                              "yOffset": "0", "quadOffset": "4"})
     expressions = _expressions(settings.find("dd_properties"))
@@ -2654,8 +2690,6 @@ def with_label_spots(qml: str, spots: Mapping[str, LabelSpot], leader_offset_mm:
         replaced = data_defined(leaders)[0]
         replaced.set("name", "ddProperties")
         callout[list(callout).index(dd)] = replaced
-    ET.indent(root, space="  ")
-    return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
 
 
 #: The filters of a layer's names on a print layout's map (LAYOUT_MAP_ID) and elsewhere (the
@@ -2715,6 +2749,39 @@ def layout_only_labels(placed: str, own: str, layout_scale: float | None = None)
     on.set("filter", on_filter)
     rules.insert(list(rules).index(on) + 1, element(
         "rule", {"description": OFF_LAYOUT_NAMES, "filter": off_filter, "key": "{off layout labels}"}, theirs))
+    ET.indent(root, space="  ")
+    return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def with_rule_label_spots(qml: str, spots: Mapping[str, LabelSpot], layout_scale: float | None = None,
+                          rules: Collection[str] = NAMING_RULES) -> str:
+    """A rule-based style (diff.qml, `diff_style`) whose rules `rules` (by description: its rules
+    naming a site, NAMING_RULES) name their features where `spots` (feature id -> `LabelSpot`)
+    puts them, as `with_label_spots` sets a simple labelling (offset from point, a leader where
+    a spot has one, ending its `anchor_mm` from the point; a feature without a spot over its
+    point), on a print layout's map and maps about as far out (`zoom_filters` of
+    `layout_scale`), and as written elsewhere (a copy of each rule, OFF_LAYOUT_NAMES after its
+    description). Its other rules as written; `qml` as it is without `spots` or such rules."""
+    if not spots:
+        return qml
+    root = ET.fromstring(qml.split("\n", 1)[1])
+    parent = root.find("labeling/rules")
+    found = [] if parent is None else [rule for rule in parent.findall("rule") if rule.get("description") in rules]
+    if parent is None or not found:
+        return qml
+    on_filter, off_filter = zoom_filters(layout_scale)
+    for rule in found:
+        settings = rule.find("settings")
+        if settings is None or settings.find("placement") is None:
+            continue
+        own = copy.deepcopy(rule)
+        _spots_into(settings, spots, 0.0, False, False, 0, "centroid")
+        test = rule.get("filter")
+        rule.set("filter", f"({test}) AND ({on_filter})" if test else on_filter)
+        own.set("filter", f"({test}) AND ({off_filter})" if test else off_filter)
+        own.set("description", f"{rule.get('description')} {OFF_LAYOUT_NAMES}")
+        own.set("key", f"{rule.get('key', '')} off layout")
+        parent.insert(list(parent).index(rule) + 1, own)
     ET.indent(root, space="  ")
     return DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
 
