@@ -3,8 +3,8 @@
    mapinfo.py `LayerBasis.is_proxy`, the decision report.md and map.png's legend make) is called
    one where a sheet or the layer panel names it: plan.qgs's layer "Red-line proxy polygons as
    used" (its print legend too), its layout's source line, compare.qgs's "a: red-line proxy" on
-   each run's sheet, and the web map's "Red-line proxy (reserves, water)"; a layer that marks
-   nothing a proxy keeps "Red-line polygons as used", "a: red line", "Red line (reserves, water)";
+   each run's sheet, and the web map's "Red-line proxy (protected land and water)"; a layer that marks
+   nothing a proxy keeps "Red-line polygons as used", "a: red line", "Red line (protected land and water)";
 2. in redline.qml (and plan.qgs's red line), a polygon marked a proxy is outlined dotted, a traced
    one solid, keyed by an entry of its own where some polygon is a proxy;
 3. every red-line category has a colour of its own: the lake buffer zone apart from the lakeside
@@ -137,7 +137,7 @@ def test_a_red_line_marking_nothing_a_proxy_is_the_red_line(small_run: MadeRun, 
     for layout in compare.findall("Layouts/Layout"):
         assert "proxy" not in layout_text(layout, "source")
     page = (small_run.out / "report.html").read_text(encoding="utf-8")
-    assert "Red line (reserves, water)" in page and "Red-line proxy" not in page
+    assert "Red line (protected land and water)" in page and "Red-line proxy" not in page
 
 
 def test_compare_qgs_calls_each_run_s_proxy_red_line_one_on_its_sheet(proxy_compare: Path):
@@ -159,8 +159,8 @@ def test_compare_qgs_calls_each_run_s_proxy_red_line_one_on_its_sheet(proxy_comp
 
 def test_the_web_map_calls_a_proxy_red_line_one(proxy_compare: Path):
     page = (proxy_compare / "small" / "report.html").read_text(encoding="utf-8")
-    assert "Red-line proxy (reserves, water)" in page
-    assert "Red line (reserves, water)" not in page
+    assert "Red-line proxy (protected land and water)" in page
+    assert "Red line (protected land and water)" not in page
 
 
 # --- 2. proxies outlined dotted ------------------------------------------------------------------

@@ -239,7 +239,7 @@ def test_map_draws_every_site_and_the_other_layers(page: Page):
         BUILT_LABEL, f"Sites: {STATUS_LABELS['excluded_redline']} (1)", "Product flows 2023",
         "Product flows 2024 (final year)", "Hubs and the gateway",
         "Raw-material flows (width by tonnage)", "Raw-material sources", "Red-line buffer and setbacks",
-        "Red line (reserves, water)", "Clusters"]
+        "Red line (protected land and water)", "Clusters"]
     assert page.page.locator(".leaflet-control-scale-line").inner_text() != ""
 
 

@@ -1025,10 +1025,13 @@ def _ring_swatch(rgb: Sequence[int]) -> str:
 
 
 def redline_label(redline: OutputLayer) -> str:
-    """The red line's entry in the layer control: "Red line (reserves, water)", or "Red-line proxy
-    (reserves, water)" where the layer marks itself a proxy (siting/deliver/mapinfo.py
-    `layer_basis`, as map.png's legend and plan.qgs decide it: `redline_word`)."""
-    return f"{capitalised(redline_word(layer_basis(redline.frame).is_proxy))} (reserves, water)"
+    """The red line's entry in the layer control: "Red line (protected land and water)", or
+    "Red-line proxy (protected land and water)" where the layer marks itself a proxy
+    (siting/deliver/mapinfo.py `layer_basis`, as map.png's legend and plan.qgs decide it:
+    `redline_word`). The words cover every category a red line holds (the shipped proxy's six:
+    nature reserves, forest parks, scenic areas, lakes and their buffer and lakeside zones); each
+    polygon's popup names its own."""
+    return f"{capitalised(redline_word(layer_basis(redline.frame).is_proxy))} (protected land and water)"
 
 
 def map_data(layers: Sequence[OutputLayer], products: Sequence[str], years: Sequence[int],
