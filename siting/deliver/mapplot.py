@@ -39,7 +39,9 @@ corner next to the symbol, or the end of its leader. Every label's letters have 
 land's colour (`HALO`): the lines under a label stop short of its letters and of the spaces
 between its words. A cluster's name, which names an area, has no leader, and stands farther off
 the labels beside it on its lines (CLUSTER_NAME_GAP), so that it does not read on from one. A
-county's name keeps off the red line's small polygons (parks) as a site's label does, softly.
+county's name keeps off the red line's small polygons (parks) as a site's label does, softly, and
+is not drawn where the label of a site in the county names it already ("Huaning county" in
+Huaning County: `counties_named`).
 The scale bar stands in the lower left corner; the north arrow in the upper right one, or where
 a pie, a mark or a layer's drawing would be under it, at the nearest place along the map's edges
 (then further in) where nothing is (`place_north_arrow`).
@@ -69,6 +71,7 @@ import dataclasses
 import functools
 import importlib.util
 import math
+import re
 import textwrap
 import threading
 import unicodedata
@@ -1181,6 +1184,69 @@ def _label(ax: Axes, text: str, xy: tuple[float, float], lettering: Lettering | 
 
 
 # --- layers ------------------------------------------------------------------------------------
+
+#: Words that say what kind of place a context polygon is, not which one ("Huaning County",
+#: "Qilin District"): the words before the first of them are the place's own name (`place_stem`).
+PLACE_KIND_WORDS = frozenset({"county", "district", "city", "autonomous", "prefecture", "municipality",
+                              "subdistrict", "town", "township", "banner", "league", "region"})
+#: The same at the end of a name written without spaces ("华宁县"), longest first.
+PLACE_KIND_ENDINGS = ("自治县", "自治州", "自治旗", "街道", "县", "区", "市", "州", "镇", "乡", "旗")
+
+
+def _words(name: str) -> list[str]:
+    return re.findall(r"\w+", unicodedata.normalize("NFKC", name).casefold())
+
+
+def place_stem(name: str) -> tuple[str, ...]:
+    """The words (NFKC, case folded) of a context polygon's name that name the place itself:
+    those before its first word of PLACE_KIND_WORDS ("Huaning County" -> ("huaning",)), of an
+    autonomous county only the first, the peoples' names following it ("Luquan Yi and Miao
+    Autonomous County" -> ("luquan",)); a name written without spaces less its ending of
+    PLACE_KIND_ENDINGS ("华宁县" -> ("华宁",)). The whole name's words where that leaves none."""
+    words = _words(name)
+    if "autonomous" in words[1:]:
+        return tuple(words[:1])
+    kind = next((i for i, w in enumerate(words) if w in PLACE_KIND_WORDS), len(words))
+    stem = words[:kind]
+    if len(stem) == 1:
+        ending = next((e for e in PLACE_KIND_ENDINGS if stem[0].endswith(e) and len(stem[0]) > len(e)), "")
+        stem = [stem[0][: len(stem[0]) - len(ending)]]
+    return tuple(stem or words)
+
+
+def names_place(label: str, stem: Sequence[str]) -> bool:
+    """Whether the site's label `label` (its name) says the place whose own name is `stem`
+    (`place_stem`): its words hold the stem's words one after another ("Huaning county" and
+    ("huaning",)); a stem written without spaces, in the label's letters anywhere ("华宁工业园区")."""
+    if not stem:
+        return False
+    words = _words(label)
+    if len(stem) == 1 and any(unicodedata.east_asian_width(c) in "WF" for c in stem[0]):
+        return any(stem[0] in w for w in words)
+    n = len(stem)
+    return any(tuple(words[i : i + n]) == tuple(stem) for i in range(len(words) - n + 1))
+
+
+def counties_named(counties: gpd.GeoDataFrame, names: Sequence[str], points: np.ndarray) -> np.ndarray:
+    """Whether each of `counties` (context polygons with a `name` column, in the CRS of `points`)
+    is named already by the label of a site standing in it: a site of `names` (the sites'
+    labelled names) at `points` (shape (len(names), 2), the sites' own places, not their pies')
+    inside or on the polygon, whose name says the county's (`names_place`: "Huaning county" in
+    "Huaning County"). Such a county's name is not drawn: the same word would stand twice a few
+    millimetres apart. A site named after a place elsewhere ("Qilin area" outside Qilin District)
+    leaves the county named. Shape (len(counties),), bool."""
+    named = np.zeros(len(counties), dtype=bool)
+    if not len(names) or "name" not in counties.columns:
+        return named
+    sites = shapely.points(np.asarray(points, dtype=float).reshape(-1, 2))
+    for i, (shape, name) in enumerate(zip(counties.geometry.to_numpy(), counties["name"], strict=True)):
+        if name is None or shape is None or not isinstance(name, str) or not name.strip():
+            continue
+        stem = place_stem(name)
+        inside = shapely.covers(shape, sites)
+        named[i] = any(bool(there) and names_place(label, stem) for label, there in zip(names, inside, strict=True))
+    return named
+
 
 def draw_context(ax: Axes, context: gpd.GeoDataFrame | None) -> None:
     """Context polygons (counties): thin grey outlines under everything else."""
@@ -2411,7 +2477,8 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
                           fontsize=7.5, linespacing=1.15, multialignment="left")
             placer.place(text, centre, radius + PIE_EDGE / 2)
         # Then each site where only existing or committed plants stand, beside its diamond.
-        for standing in standing_sites(sites, products, title.years):
+        standings = standing_sites(sites, products, title.years)
+        for standing in standings:
             text = _label(ax, marks.labelled(standing_label(standing, extra.units), standing.id),
                           (standing.x, standing.y), letters,
                           _by_id(standing, lambda s: marks.labelled(standing_label(s, extra.units), s.id)),
@@ -2439,7 +2506,12 @@ def map_figure(layers: Sequence[OutputLayer], title: MapTitle, products: Sequenc
             # its halo would cut a band out of one.
             placer.block_lines(split_small(drawn_geometry([redline], None)[0], SMALL_POLYGON * data_per_point)[1],
                                REDLINE_OUTLINE_WIDTH, hiding=True)
-            for (x, y), name, ident in zip(_anchor_points(counties), _names(counties), _ids(counties), strict=True):
+            # A county a site's label in it already names ("Huaning county") is not named again.
+            labelled = [*built, *standings]
+            said = counties_named(counties, [s.name for s in labelled],
+                                  np.array([(s.x, s.y) for s in labelled], dtype=float).reshape(-1, 2))
+            rows = zip(_anchor_points(counties), _names(counties), _ids(counties), said, strict=True)
+            for (x, y), name, ident in [(xy, n, i) for xy, n, i, skip in rows if not skip]:
                 placer.place(_label(ax, name, (x, y), letters, ident, fontsize=7, color=_rgb(CONTEXT)), (x, y),
                              required=False, steps=(2.0,), centred_first=True)
         statuses = set(sites["status"]) if sites is not None else set()
