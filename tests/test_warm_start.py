@@ -190,9 +190,11 @@ def test_warm_started_is_still_importable_from_alternatives():
     assert alternatives.warm_started is solve.warm_started
 
 
-def test_a_sweep_starts_every_run_from_the_first_runs_plan(folder, tmp_path, monkeypatch):
+def test_a_sweep_starts_every_run_from_the_first_runs_plan(folder, monkeypatch):
     """The small scenario (tests/data/small) swept over three cell targets, in this process:
-    the first run starts cold, the other two from the first run's plan, the same for both."""
+    the first run starts cold, the other two from the first run's plan, the same for both. The
+    sweep is kept in memory (`siting.sweep` without `out`): the runs start as a written sweep's do
+    (siting/runs/pool.py `run_cases`), without the seconds of writing and drawing each run."""
     from siting.runs import job
     from siting.runs.batch import sweep
 
@@ -204,7 +206,7 @@ def test_a_sweep_starts_every_run_from_the_first_runs_plan(folder, tmp_path, mon
         return solve_prepared(prepared, settings, timings, start=start)
 
     monkeypatch.setattr(job, "solve_prepared", recording)
-    result = sweep(folder / "scenario.yaml", ["targets.capacity.cells.2024=10,20,30"], tmp_path / "sweep", workers=1)
+    result = sweep(folder / "scenario.yaml", ["targets.capacity.cells.2024=10,20,30"], None, workers=1)
     assert all(summary.ok for summary in result.summaries)
     assert all(not summary.plan_values for summary in result.summaries)  # the plan is not carried out
     first, second, third = starts
