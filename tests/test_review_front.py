@@ -59,6 +59,13 @@ def solution() -> siting.Solution:
     return siting.solve(DATA / "scenario.yaml")
 
 
+@pytest.fixture(scope="module")
+def costs(solution: siting.Solution) -> pd.DataFrame:
+    """`siting.rule_costs(solution)`, priced once for the module (a solve per rule family):
+    read-only, each test changes a copy."""
+    return siting.rule_costs(solution)
+
+
 # --- 1. Solution.write(rule_costs=...) --------------------------------------------------------
 
 
@@ -80,8 +87,8 @@ def test_write_refuses_another_table_as_rule_costs(solution: siting.Solution, tm
     assert not (tmp_path / "out").exists()
 
 
-def test_write_refuses_rule_costs_missing_or_adding_columns(solution: siting.Solution, tmp_path: Path):
-    costs = siting.rule_costs(solution)
+def test_write_refuses_rule_costs_missing_or_adding_columns(solution: siting.Solution, costs: pd.DataFrame,
+                                                           tmp_path: Path):
     assert problems(solution.write, tmp_path / "out", rule_costs=costs.drop(columns=["note"])) == [
         f"{MUST} (got a table lacking the columns 'note'); {FIX}"]
     assert problems(solution.write, tmp_path / "out", rule_costs=costs.assign(mine=1)) == [
@@ -93,9 +100,10 @@ def test_write_refuses_rule_costs_missing_or_adding_columns(solution: siting.Sol
     assert not (tmp_path / "out").exists()
 
 
-def test_write_takes_the_rule_costs_or_some_of_their_rows(solution: siting.Solution, tmp_path: Path):
+def test_write_takes_the_rule_costs_or_some_of_their_rows(solution: siting.Solution, costs: pd.DataFrame,
+                                                         tmp_path: Path):
     """The small scenario enables redline, proximity, agglomeration and market (tests/test_api.py)."""
-    costs = siting.rule_costs(solution)
+    costs = costs.copy()
     assert list(costs["rule"]) == ["redline", "proximity", "agglomeration", "market"]
     folder = solution.write(tmp_path / "out", rule_costs=costs.iloc[1:3])
     assert pd.read_csv(folder / "rule_costs.csv")["rule"].tolist() == ["proximity", "agglomeration"]
