@@ -20,6 +20,7 @@ import pytest
 import shapely
 from test_positions import set_uncertainty  # site id -> value; None: null
 
+import siting
 from siting.cli import main
 from siting.deliver.layers import CELL_POSITION, NOT_GIVEN_POSITION, position_fields
 from siting.prepare.positions import RED_LINE, PositionCheck, PositionDecision
@@ -36,6 +37,21 @@ def geojson_fields(out: Path) -> dict[str, tuple[object, object]]:
     features = json.loads((out / "sites.geojson").read_text())["features"]
     return {f["id"]: (f["properties"]["position_uncertainty_km"], f["properties"]["position_sensitive"])
             for f in features}
+
+
+def layer_fields(folder: Path) -> dict[str, tuple[object, object]]:
+    """`geojson_fields` of `folder`/scenario.yaml's plan as its sites layer holds them before any
+    file is written (`siting.solve(...).layers`, the frame sites.geojson is written from; null as
+    None), without the seconds of drawing and writing every output: for the tests of what is read
+    and decided (test_a_site_given_0_km_and_one_given_none_differ_in_every_file and
+    test_the_decisions_within_a_given_uncertainty_are_named_and_none_where_not_given read the files)."""
+    sites = siting.solve(folder / "scenario.yaml").layers["sites"]
+
+    def value(item: object) -> object:
+        return None if item is None or (isinstance(item, float) and np.isnan(item)) else item
+
+    return {site: (value(uncertainty), value(sensitive)) for site, uncertainty, sensitive in
+            zip(sites["id"], sites["position_uncertainty_km"], sites["position_sensitive"], strict=True)}
 
 
 def gpkg_fields(out: Path) -> dict[str, tuple[object, str, object, str]]:
@@ -107,4 +123,4 @@ def test_position_fields_tell_given_zero_from_not_given():
 @pytest.mark.parametrize("value", [0, 0.0])
 def test_an_explicit_zero_is_read_as_zero_not_as_missing(folder: Path, value: float):
     set_uncertainty(folder, {"w_mine": value, "w_lake": value, "e_city": value, "e_far": value})
-    assert set(geojson_fields(solved(folder)).values()) == {(0.0, "")}
+    assert set(layer_fields(folder).values()) == {(0.0, "")}
