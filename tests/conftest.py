@@ -795,3 +795,33 @@ class WaitingClient:
 
     def cancel(self, futures: Any) -> None:
         self.cancelled.append(futures)
+
+
+# --- stb ---
+
+
+@pytest.fixture(scope="session")
+def small_twice_compare_rerun(tmp_path_factory: pytest.TempPathFactory,
+                              small_twice_compare_run: MadeRun) -> MadeRun:
+    """`small_twice_compare_run`'s comparison made again over a copy of its folder, unchanged,
+    which it replaces (exit 0): `siting compare scenario.yaml scenario.yaml --out cmp --workers 1
+    --quiet` run from a copy of tests/data/small holding that copy as cmp/. `out` the replaced
+    folder, `scenarios` the scenario file twice, `stdout` what it printed. Made once for the
+    session (`made_once`): read-only, copy `out` (`copied`) before changing anything in it."""
+    def make(folder: Path) -> None:
+        from siting.cli import main
+
+        (scenario,) = small_inputs(folder)
+        copied(small_twice_compare_run.out, scenario.parent / "cmp")
+        printed = io.StringIO()
+        with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(printed):
+            patch.setattr("siting.cli.PROGRESS_BY_DEFAULT", False)
+            patch.delenv("COLUMNS", raising=False)
+            patch.chdir(scenario.parent)
+            code = main(["compare", "scenario.yaml", "scenario.yaml", "--out", "cmp", "--workers", "1", "--quiet"])
+        assert code == 0, printed.getvalue()
+        (folder / "stdout.txt").write_text(printed.getvalue(), encoding="utf-8")
+
+    folder = made_once(tmp_path_factory, "small_twice_compare_rerun", make)
+    scenario = folder / "small" / "scenario.yaml"
+    return MadeRun(scenario.parent / "cmp", (scenario, scenario), (folder / "stdout.txt").read_text(encoding="utf-8"))

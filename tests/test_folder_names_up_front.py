@@ -154,12 +154,15 @@ def test_compare_takes_the_longest_name_that_fits(small: Path, capsys: pytest.Ca
 
 
 def test_solve_refuses_the_folder_of_a_run_of_a_comparison(small: Path, small_twice_compare_run: MadeRun,
+                                                           small_twice_compare_rerun: MadeRun,
                                                            capsys: pytest.CaptureFixture[str],
                                                            monkeypatch: pytest.MonkeyPatch):
     """A real comparison (runs small and small-2: a copy of conftest's `small_twice_compare_run`,
     the comparison below of the same inputs); solve into its run small/ is refused before
-    solving, with --out and with the scenario's output.folder; the comparison again replaces the
-    whole folder."""
+    solving, with --out and with the scenario's output.folder, and changes nothing; the
+    comparison again replaces the whole folder: conftest's `small_twice_compare_rerun`, that
+    comparison made from a copy of the small scenario over the same bytes as cmp/ holds here
+    after the refusals."""
     copied(small_twice_compare_run.out, small / "cmp")
     with monkeypatch.context() as patched:
         patched.setattr("siting.runs.job.prepare", lambda *_a, **_k: pytest.fail("a refused solve was prepared"))
@@ -172,7 +175,12 @@ def test_solve_refuses_the_folder_of_a_run_of_a_comparison(small: Path, small_tw
         err = refused(small, ["solve", "scenario.yaml", "--set", "output.folder=cmp/small-2", "--quiet"], capsys)
         assert ("scenario.yaml: --set output.folder | the output folder is run small-2 of the comparison in cmp; "
                 "replacing it") in err
-    assert main(["compare", "scenario.yaml", "scenario.yaml", "--out", "cmp", "--workers", "1", "--quiet"]) == 0
+    assert contents(small / "cmp") == contents(small_twice_compare_run.out)  # what the comparison below replaced
+    replaced = small_twice_compare_rerun.out  # `compare scenario.yaml scenario.yaml --out cmp --workers 1 --quiet`
+    assert "comparison written to" in small_twice_compare_rerun.stdout
+    assert marker_entries(replaced) == marker_entries(small / "cmp")
+    assert (replaced / "small" / "manifest.json").read_bytes() != (
+        small / "cmp" / "small" / "manifest.json").read_bytes()  # written again
 
 
 def test_solve_refuses_the_folder_of_a_run_of_a_sweep(small: Path, no_solve: None,

@@ -451,12 +451,16 @@ def test_a_file_changed_while_the_run_solves_is_not_overwritten(small_run: MadeR
 
 
 def test_alternatives_and_comparison_runs_answer_for_their_files(small_alternatives_run: MadeRun,
-                                                                 small_twice_compare_run: MadeRun, work: Path, capsys):
+                                                                 small_twice_compare_run: MadeRun,
+                                                                 small_twice_compare_rerun: MadeRun, work: Path,
+                                                                 capsys):
     """An alternative's altNN/ holds a manifest with its own `file_sha256`; a comparison checks each
     run's folder through its manifests: a changed file is named by its path in the folder. The
     alternatives' folder is a copy of conftest's `small_alternatives_run` (`--alternatives 2`: what
-    is checked of alt01/ does not depend on how many alternatives follow it), the comparison's
-    first folder a copy of `small_twice_compare_run` (the same command on the same inputs)."""
+    is checked of alt01/ does not depend on how many alternatives follow it). The comparison's
+    folder, unchanged, is replaced by the same command on the same inputs: conftest's
+    `small_twice_compare_rerun` (`small_twice_compare_run` made again over a copy of its folder);
+    the folder edited is a copy of the replaced one."""
     scenario = work / "small" / "scenario.yaml"
     out = copied(small_alternatives_run.out, work / "out")
     manifest = json.loads((out / "manifest.json").read_text())
@@ -469,9 +473,12 @@ def test_alternatives_and_comparison_runs_answer_for_their_files(small_alternati
     err = refused(work, ["solve", str(scenario), "--out", str(out)], capsys)
     assert err == (f"{PROBLEM}--out | the output folder holds alt01/sites.qml, which was changed after siting wrote "
                    f"it (got {out}); move alt01/sites.qml elsewhere, or choose another folder: {CHANGED_FIX}\n")
-    cmp = copied(small_twice_compare_run.out, work / "cmp")  # as `args` writes it
+    replaced = small_twice_compare_rerun.out  # unchanged: replaced (exit 0), its runs written again
+    for run in ("small", "small-2"):
+        assert (replaced / run / "manifest.json").read_bytes() != (
+            small_twice_compare_run.out / run / "manifest.json").read_bytes(), run
+    cmp = copied(replaced, work / "cmp")  # as `args` writes it
     args = ["compare", str(scenario), str(scenario), "--out", str(cmp), "--workers", "1"]
-    assert main(args) == 0  # unchanged: replaced
     with (cmp / "small-2" / "report.md").open("a") as report:
         report.write("mine")
     capsys.readouterr()

@@ -339,20 +339,24 @@ def test_refusal_names_five_foreign_files_and_counts_the_rest(small_run: MadeRun
         f"more, which siting did not write (got {out}); {FOREIGN_FIX}\n")
 
 
-def test_file_put_into_a_run_folder_of_a_comparison_is_kept(small_twice_compare_run: MadeRun, folder: Path, capsys):
+def test_file_put_into_a_run_folder_of_a_comparison_is_kept(small_twice_compare_run: MadeRun,
+                                                            small_twice_compare_rerun: MadeRun, folder: Path, capsys):
     """The comparison's marker lists its runs' folders (`small/`, `small-2/`), each answering
-    for its own files through its own marker. The comparison's first folder is a copy of
-    conftest's `small_twice_compare_run` (`args` on another copy of the same inputs)."""
-    out = copied(small_twice_compare_run.out, folder.parent / "cmp")
+    for its own files through its own marker. The comparison's first folder is conftest's
+    `small_twice_compare_run` (`args` on another copy of the same inputs); the same command
+    made again over a copy of it, unchanged, replaced it: conftest's `small_twice_compare_rerun`,
+    of which the folder below is a copy."""
+    first = small_twice_compare_run.out
+    assert (first / MARKER).read_text() == MARKER_TEXT + "".join(
+        f"{marked_sha256(first / name)}  {name}\n" for name in ["compare.qgs", "comparison.csv", "comparison.md",
+                                                                "diff.geojson", "diff.qml"]) + "small-2/\nsmall/\n"
+    assert (first / "small" / MARKER).read_text() == MARKER_TEXT + "".join(
+        f"{marked_sha256(first / 'small' / name)}  {name}\n" for name in SOLVE_FILES)
+    replaced = small_twice_compare_rerun.out  # a folder holding only what the tool wrote is replaced (exit 0)
+    assert (replaced / "small" / "manifest.json").read_bytes() != (first / "small" / "manifest.json").read_bytes()
+    out = copied(replaced, folder.parent / "cmp")
     args = ["compare", str(folder / "scenario.yaml"), str(folder / "scenario.yaml"), "--out", str(out),
             "--workers", "1"]
-    assert (out / MARKER).read_text() == MARKER_TEXT + "".join(
-        f"{marked_sha256(out / name)}  {name}\n" for name in ["compare.qgs", "comparison.csv", "comparison.md",
-                                                              "diff.geojson", "diff.qml"]) + "small-2/\nsmall/\n"
-    assert (out / "small" / MARKER).read_text() == MARKER_TEXT + "".join(
-        f"{marked_sha256(out / 'small' / name)}  {name}\n" for name in SOLVE_FILES)
-    assert main(args) == 0  # a folder holding only what the tool wrote is replaced
-    capsys.readouterr()
     (out / "small-2" / "notes.md").write_text("the user's")
     before = hashes(folder.parent)
     assert main(args) == 2
