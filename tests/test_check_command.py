@@ -16,9 +16,12 @@ leave 31 pairs out of reach: the lithium-clay source is prospective, so Li2CO3 i
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import itertools
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -178,11 +181,42 @@ def test_check_refused_output_folder_listed_with_layer_problems(small: Path, cap
     assert capsys.readouterr().err == err
 
 
-def test_check_shipped_scenario(capsys):
-    """The shipped scenario's figures, counted by hand in the module's docstring."""
+@dataclass(frozen=True)
+class ShippedCheck:
+    """`siting check` of the shipped scenario: its exit code, what it printed on standard output
+    and on standard error, and the scenario's folder and the outputs folder beside it
+    (`snapshot`, None for a folder not there) before and after it. Read-only."""
+
+    code: int
+    out: str
+    err: str
+    before: tuple[object, object]
+    after: tuple[object, object]
+
+
+@pytest.fixture(scope="module")
+def shipped_check() -> ShippedCheck:
+    """`siting check scenarios/yunnan_2024.yaml` run once for the module, in this process, as
+    `check` runs it in a test (no progress), at COLUMNS=120 (what standard output not on a
+    terminal gets without COLUMNS too, siting/deliver/tables.py `terminal_width`)."""
     outputs = SHIPPED.parent.parent / "outputs"
-    before = snapshot(SHIPPED.parent), (snapshot(outputs) if outputs.exists() else None)
-    code, out, err = check(capsys, str(SHIPPED))
+
+    def state() -> tuple[object, object]:
+        return snapshot(SHIPPED.parent), (snapshot(outputs) if outputs.exists() else None)
+
+    before = state()
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        patch.setattr("siting.cli.PROGRESS_BY_DEFAULT", False)
+        patch.setenv("COLUMNS", "120")
+        code = main(["check", str(SHIPPED)])
+    return ShippedCheck(code, out.getvalue(), err.getvalue(), before, state())
+
+
+def test_check_shipped_scenario(shipped_check: ShippedCheck):
+    """The shipped scenario's figures, counted by hand in the module's docstring; nothing is
+    written in its folder nor in the outputs folder (`shipped_check`)."""
+    code, out, err = shipped_check.code, shipped_check.out, shipped_check.err
     assert code == 0, err
     lines = out.splitlines()
     assert lines[:7] == [
@@ -197,17 +231,17 @@ def test_check_shipped_scenario(capsys):
     ]
     assert "note: 12 committed projects come online after the plan's last year 2024" in out
     assert lines[-1].startswith("ready to solve: checked in ")
-    assert (snapshot(SHIPPED.parent), (snapshot(outputs) if outputs.exists() else None)) == before
+    assert shipped_check.after == shipped_check.before
 
 
-def test_check_shipped_scenario_names_three_late_projects_and_counts_the_rest(capsys, monkeypatch):
+def test_check_shipped_scenario_names_three_late_projects_and_counts_the_rest(shipped_check: ShippedCheck):
     """The shipped scenario's 12 committed projects online in 2025 make a note of 4 lines at 120
     columns (12 with each project's capacity, site and year, which pushed a solve's results off
     the screen): what they are, their land, the first three ids, "and 9 more", and where the whole
     list will be: check writes no report.md, so not "report.md's notices ... list each", as a
-    solve's note says (tests/test_late_committed_notices.py), but that a solve lists them there."""
-    monkeypatch.setenv("COLUMNS", "120")
-    code, out, err = check(capsys, str(SHIPPED))
+    solve's note says (tests/test_late_committed_notices.py), but that a solve lists them there.
+    The check is `shipped_check`'s, at COLUMNS=120."""
+    code, out, err = shipped_check.code, shipped_check.out, shipped_check.err
     assert code == 0, err
     lines = out.splitlines()
     first = next(i for i, line in enumerate(lines) if line.startswith("note: 12 committed projects"))
