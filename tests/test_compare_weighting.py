@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from conftest import MadeRun
 
 from siting.cli import main
 from siting.optimize.tolerance import WITHIN
@@ -74,25 +75,21 @@ def test_runs_with_another_discount_rate_or_years_are_not_comparable() -> None:
         "not comparable")
 
 
-def test_compare_says_runs_weighted_otherwise_are_not_comparable(tmp_path: Path, capsys) -> None:
-    """The small scenario against itself with 3 years after the horizon: the second objective
-    counts the last year four times over, so no verdict of the gaps is given."""
-    folder = shutil.copytree(DATA, tmp_path / "small")
-    (folder / "longer.yaml").write_text("extends: scenario.yaml\nname: longer\nobjective:\n  discount_rate: 0.1\n"
-                                        "  years_after_horizon: 3\n")
-    out = tmp_path / "cmp"
-    assert main(["compare", str(folder / "scenario.yaml"), str(folder / "longer.yaml"), "--out", str(out),
-                 "--workers", "1", "--quiet"]) == 0
-    printed = capsys.readouterr().out
+def test_compare_says_runs_weighted_otherwise_are_not_comparable(not_comparable_compare_run: MadeRun) -> None:
+    """The small scenario against itself with 3 years after the horizon (conftest's
+    `not_comparable_compare_run`, later.yaml): the second objective counts the last year four
+    times over, so no verdict of the gaps is given."""
+    out = not_comparable_compare_run.out
+    printed = not_comparable_compare_run.stdout
     verdict = ("not comparable: the objectives weigh the years differently "
                "(objective.years_after_horizon 3 vs 0)")
     csv = pd.read_csv(out / "comparison.csv").set_index("metric")
-    assert csv.loc["objective difference", "longer vs small"] == verdict
-    assert pd.isna(csv.loc["objective difference: proven low", "longer vs small"])
+    assert csv.loc["objective difference", "later vs small"] == verdict
+    assert pd.isna(csv.loc["objective difference: proven low", "later vs small"])
     markdown = (out / "comparison.md").read_text()
     assert verdict in markdown
     assert "not comparable" in printed  # cut short in its cell, said whole in the note under the table
-    assert "longer (objective.years_after_horizon 3 vs 0)" in " ".join(printed.split())
+    assert "later (objective.years_after_horizon 3 vs 0)" in " ".join(printed.split())
     for text in (printed, markdown, (out / "comparison.csv").read_text()):
         assert "proven |" not in text and ",proven" not in text
         assert " proven\n" not in text and f"{WITHIN} |" not in text
