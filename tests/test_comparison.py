@@ -258,8 +258,10 @@ def test_sweep_on_a_local_dask_cluster_gives_the_process_pool_table(three_values
 
 
 def test_cases_come_back_in_order_whatever_finishes_first(folder: Path, tmp_path: Path):
+    """Each case solves and gives its summary without writing its folder (`Case.files` false):
+    the order is the pool's, whatever a run writes."""
     cases = [Case(f"c{i}", folder / "scenario.yaml", tmp_path / f"c{i}",
-                  overrides=(("targets.capacity.cells.2024", v),)) for i, v in enumerate([30, 10, 20])]
+                  overrides=(("targets.capacity.cells.2024", v),), files=False) for i, v in enumerate([30, 10, 20])]
     summaries = run_cases(cases, workers=2)
     assert [s.label for s in summaries] == ["c0", "c1", "c2"]
     thirty, ten, twenty = (s.objective_yuan for s in summaries)
@@ -269,10 +271,12 @@ def test_cases_come_back_in_order_whatever_finishes_first(folder: Path, tmp_path
 
 def test_compare_one_file_runs_its_base_and_every_variant(folder: Path, tmp_path: Path):
     """A file with one variant (20 GWh of cells): the base is the baseline, the variant is
-    compared against it and costs more (its plans are a subset of the base's)."""
+    compared against it and costs more (its plans are a subset of the base's). Kept in memory (no
+    folder: the runs solve and write nothing), as `siting.compare` without `out` runs it; the
+    variant's run written to its folder: tests/test_write_errors_provenance.py."""
     scenario = folder / "scenario.yaml"
     scenario.write_text(scenario.read_text() + "variants:\n  bigger:\n    targets: {capacity: {cells: {2024: 20}}}\n")
-    result = compare([scenario], tmp_path / "cmp", workers=1)
+    result = compare([scenario], None, workers=1)
     assert [s.label for s in result.summaries] == ["small", "small-bigger"]
     table = result.table.set_index("metric")
     assert_base(table.loc["objective", "small"])
