@@ -23,6 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import siting
 from siting.runs.pool import CaseSummary, free_land_ha, kept_out_pairs
@@ -131,18 +132,31 @@ def test_inputs_give_the_pairs_in_order_and_the_most_land_of_a_product_let_in() 
     assert free_land_ha(inputs) == {"a": 40.0, "b": 0.0}
 
 
-def test_a_red_line_switched_off_lists_what_the_baseline_kept_out(tmp_path: Path) -> None:
-    """The small scenario's lake and its 1 km buffer keep out the three products at w_lake, West
-    lakeside: comparison.md lists them by name under the table, and the land row gives what the
-    red line trims."""
-    shutil.copytree(SMALL, tmp_path / "small")
-    off = tmp_path / "small" / "no_redline.yaml"
+@pytest.fixture(scope="module")
+def no_redline_compared(tmp_path_factory: pytest.TempPathFactory) -> tuple[siting.Batch, Path]:
+    """`siting.compare` of the small scenario and no_redline.yaml (the same with its red line
+    switched off), with the override `solver.rel_gap=0.05` for every run: the batch and its
+    folder, read by the tests, never changed. What the red line keeps out and the land it trims
+    are the layers' and the rules', whatever gap the runs are solved to."""
+    folder = tmp_path_factory.mktemp("no_redline")
+    shutil.copytree(SMALL, folder / "small")
+    off = folder / "small" / "no_redline.yaml"
     off.write_text("extends: scenario.yaml\nname: no_redline\nconstraints:\n  redline: {enabled: false}\n",
                    encoding="utf-8")
-    result = siting.compare([tmp_path / "small" / "scenario.yaml", off], out=tmp_path / "cmp")
+    result = siting.compare([folder / "small" / "scenario.yaml", off], out=folder / "cmp",
+                            overrides={"solver.rel_gap": 0.05})
+    return result, folder / "cmp"
+
+
+def test_a_red_line_switched_off_lists_what_the_baseline_kept_out(
+        no_redline_compared: tuple[siting.Batch, Path]) -> None:
+    """The small scenario's lake and its 1 km buffer keep out the three products at w_lake, West
+    lakeside: comparison.md lists them by name under the table, and the land row gives what the
+    red line trims (`no_redline_compared`)."""
+    result, out = no_redline_compared
     table = result.table.set_index("metric")
     assert table.loc[LAND_ROW, "no_redline vs small"] >= 100.0  # West lakeside's 100 ha, at least
-    md = (tmp_path / "cmp" / "comparison.md").read_text(encoding="utf-8")
+    md = (out / "comparison.md").read_text(encoding="utf-8")
     assert "pairs out in small and not in no_redline" in md
     assert "West lakeside (" in md and "w_lake" not in md.split("|")[-1]
 
@@ -250,17 +264,12 @@ def test_terminal_opens_with_the_settings_applied_to_every_run() -> None:
     assert not comparison_text(comparison_table(runs), runs, "comparison.csv").startswith("Settings")
 
 
-def test_a_compare_with_set_prints_the_settings_line(tmp_path: Path) -> None:
+def test_a_compare_with_set_prints_the_settings_line(no_redline_compared: tuple[siting.Batch, Path]) -> None:
     """The real command: `--set` (the API's overrides) heads the terminal's comparison as it
-    heads comparison.md."""
-    shutil.copytree(SMALL, tmp_path / "small")
-    off = tmp_path / "small" / "no_redline.yaml"
-    off.write_text("extends: scenario.yaml\nname: no_redline\nconstraints:\n  redline: {enabled: false}\n",
-                   encoding="utf-8")
-    result = siting.compare([tmp_path / "small" / "scenario.yaml", off], out=tmp_path / "cmp",
-                            overrides={"solver.rel_gap": 0.05})
+    heads comparison.md (`no_redline_compared`)."""
+    result, out = no_redline_compared
     text = comparison_text(result.table, list(result.runs), "comparison.csv")
-    md = (tmp_path / "cmp" / "comparison.md").read_text(encoding="utf-8")
+    md = (out / "comparison.md").read_text(encoding="utf-8")
     assert text.splitlines()[0] == md.splitlines()[0]
     assert text.startswith("Settings applied to every run: `solver.rel_gap=0.05`")
 
