@@ -20,13 +20,18 @@ plan, dearer than the strict run's, with a proven range of the difference reachi
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import SMALL
 from test_comparison import assert_base
 from test_cross_start import LOOSE_FIRST_YUAN
 
@@ -51,9 +56,9 @@ VARIANTS = {
 }
 
 
-@pytest.fixture
-def pond(folder: Path) -> Path:
-    """The small scenario's folder with the pond in its red line and the variants' files."""
+def with_pond(folder: Path) -> Path:
+    """`folder`, a copy of the small scenario, with the pond in its red line and the variants'
+    files: `folder`."""
     path = folder / "redline.geojson"
     layer = json.loads(path.read_text())
     ring = [[103.47, 24.945], [103.48, 24.945], [103.48, 24.955], [103.47, 24.955], [103.47, 24.945]]
@@ -64,6 +69,39 @@ def pond(folder: Path) -> Path:
     for name, text in VARIANTS.items():
         (folder / f"{name}.yaml").write_text(f"extends: scenario.yaml\nname: {name}\n{text}")
     return folder
+
+
+@pytest.fixture
+def pond(folder: Path) -> Path:
+    """The small scenario's folder with the pond in its red line and the variants' files
+    (`with_pond`)."""
+    return with_pond(folder)
+
+
+@dataclass(frozen=True)
+class Compared:
+    """A comparison run once for the module: its folder and what it printed. Read-only."""
+
+    out: Path
+    printed: str
+
+
+@pytest.fixture(scope="module")
+def strict20_compared(_plain_relaxation: None, tmp_path_factory: pytest.TempPathFactory) -> Compared:
+    """`siting compare strict20.yaml scenario.yaml --out cmp --workers 1` on a `with_pond` copy of
+    the small scenario, without progress (as `quiet_command_line` leaves a test's): read by the
+    tests, never changed."""
+    base = tmp_path_factory.mktemp("strict20")
+    pond = with_pond(Path(shutil.copytree(SMALL, base / "small")))
+    out = base / "cmp"
+    printed = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(printed):
+        patch.setattr("siting.cli.PROGRESS_BY_DEFAULT", False)
+        patch.delenv("COLUMNS", raising=False)
+        code = main(["compare", str(pond / "strict20.yaml"), str(pond / "scenario.yaml"), "--out", str(out),
+                     "--workers", "1"])
+    assert code == 0, printed.getvalue()
+    return Compared(out, printed.getvalue())
 
 
 def rows(out: Path) -> pd.DataFrame:
@@ -98,15 +136,13 @@ def test_a_looser_baseline_takes_the_stricter_runs_cheaper_plan(pond: Path, tmp_
                                                      "diff.geojson", "diff.qml", "loose", "strict"]
 
 
-def test_a_stricter_baseline_carries_the_looser_runs_bound(pond: Path, tmp_path: Path, capsys):
+def test_a_stricter_baseline_carries_the_looser_runs_bound(strict20_compared: Compared):
     """strict20 (20 % gap) against the scenario (gap 0, the hand optimum): the scenario's plan breaks
     strict20's rules, so nothing moves, but its bound, the optimum itself, holds for strict20,
     whose gap is then measured against it; the scenario's difference is at most 0. The terminal,
-    comparison.md and comparison.csv say so."""
-    out = tmp_path / "cmp"
-    assert main(["compare", str(pond / "strict20.yaml"), str(pond / "scenario.yaml"), "--out", str(out),
-                 "--workers", "1"]) == 0
-    printed = " ".join(capsys.readouterr().out.split())
+    comparison.md and comparison.csv say so (`strict20_compared`)."""
+    out = strict20_compared.out
+    printed = " ".join(strict20_compared.printed.split())
     table = rows(out)
     assert "started from" not in table.index  # nothing moved
     assert table.loc["bound from", ["strict20", "small", "small vs strict20"]].tolist() == ["small", "", ""]
@@ -137,15 +173,13 @@ def markdown_row(markdown: str, metric: str) -> list[str]:
     return [cell.strip() for cell in line.strip("|").split("|")][1:]
 
 
-def test_the_sheet_of_a_run_carrying_a_bound_gives_the_gaps_comparison_md_gives(pond: Path, tmp_path: Path):
+def test_the_sheet_of_a_run_carrying_a_bound_gives_the_gaps_comparison_md_gives(strict20_compared: Compared):
     """strict20 carries the bound of small (as above): compare.qgs's sheet of strict20 and its
     project abstract give the gap comparison.md gives, in percent (3.51) and in bn yuan (0.77),
     against the bound of small, not only the gap of strict20's own solve (12.71 %, 2.79 bn yuan,
     its plan.qgs title's), which they give beside it, labelled; small's sheet, of its own bound,
-    gives its plan.qgs title's lines as they are."""
-    out = tmp_path / "cmp"
-    assert main(["compare", str(pond / "strict20.yaml"), str(pond / "scenario.yaml"), "--out", str(out),
-                 "--workers", "1"]) == 0
+    gives its plan.qgs title's lines as they are. The comparison is `strict20_compared`."""
+    out = strict20_compared.out
     markdown = (out / "comparison.md").read_text()
     header = markdown_row(markdown, "metric")
     column = header.index("strict20")
