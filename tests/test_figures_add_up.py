@@ -105,9 +105,11 @@ def test_the_three_add_up_or_reach_the_most_decimals(objective_bn: float, gap_bn
 
 
 @pytest.fixture(scope="module")
-def small_net_run(tmp_path_factory: pytest.TempPathFactory) -> MadeRun:
-    """The small scenario solved with SMALL_SET: 0.0953 bn yuan, proven optimal."""
-    return run_once(tmp_path_factory, "small_net", small_inputs, extra=("--set", SMALL_SET))
+def small_net_run(net_alternatives_run: MadeRun) -> MadeRun:
+    """The small scenario solved with SMALL_SET: 0.0953 bn yuan, proven optimal. The solve of
+    `net_alternatives_run`: its plan's folder, objective line, report.md's Solve and cost tables
+    and plan.qgs's title are a solve's with SMALL_SET, its alternatives written beside them."""
+    return net_alternatives_run
 
 
 def test_every_output_gives_the_three_so_that_they_add_up(small_net_run: MadeRun) -> None:
