@@ -825,3 +825,76 @@ def small_twice_compare_rerun(tmp_path_factory: pytest.TempPathFactory,
     folder = made_once(tmp_path_factory, "small_twice_compare_rerun", make)
     scenario = folder / "small" / "scenario.yaml"
     return MadeRun(scenario.parent / "cmp", (scenario, scenario), (folder / "stdout.txt").read_text(encoding="utf-8"))
+
+
+# --- sta ---
+
+#: The small catalog's FePO4 prices, and the same typed in 万 yuan/t (1.2 for 12,000 yuan/t).
+FEPO4_PRICES = "price_yuan_per_unit: {base: {2023: 12000, 2024: 10000}"
+FEPO4_PRICES_SLIPPED = "price_yuan_per_unit: {base: {2023: 1.2, 2024: 1.0}"
+
+
+def slip_case(folder: Path) -> Path:
+    """A copy of tests/data/small at `folder` with slip.yaml, the small scenario with its FePO4
+    prices typed in 万 yuan/t (slip_catalog.yaml, a slip of unit `solve` names in a notice): the
+    folder (tests/test_batch_plan_notices.py)."""
+    shutil.copytree(SMALL, folder)
+    catalog = (folder / "catalog.yaml").read_text()
+    assert FEPO4_PRICES in catalog
+    (folder / "slip_catalog.yaml").write_text(catalog.replace(FEPO4_PRICES, FEPO4_PRICES_SLIPPED))
+    scenario = (folder / "scenario.yaml").read_text()
+    (folder / "slip.yaml").write_text(scenario.replace("catalog: catalog.yaml", "catalog: slip_catalog.yaml"))
+    return folder
+
+
+@dataclass(frozen=True)
+class WarnedRun(MadeRun):
+    """A `MadeRun` with the messages of the warnings its command raised, in the order raised."""
+
+    warned: tuple[str, ...] = ()
+
+
+def slip_run(factory: pytest.TempPathFactory, name: str, command: list[str]) -> WarnedRun:
+    """`siting <command> --out out --workers 1 --quiet` run from a `slip_case` (its files named
+    relative to it, as typed), printed 80 columns wide (COLUMNS=80) with every warning kept: made
+    once for the session (`made_once`). `scenarios` holds the case's folder; read-only."""
+    import json
+    import warnings
+
+    def make(folder: Path) -> None:
+        from siting.cli import main
+
+        case = slip_case(folder / "in")
+        printed = io.StringIO()
+        with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(printed), \
+                warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            patch.setattr("siting.cli.PROGRESS_BY_DEFAULT", False)
+            patch.setenv("COLUMNS", "80")
+            patch.chdir(case)
+            code = main([*command, "--out", str(folder / "out"), "--workers", "1", "--quiet"])
+        assert code == 0, printed.getvalue()
+        (folder / "stdout.txt").write_text(printed.getvalue(), encoding="utf-8")
+        (folder / "warned.json").write_text(json.dumps([str(w.message) for w in caught]), encoding="utf-8")
+
+    folder = made_once(factory, name, make)
+    return WarnedRun(folder / "out", (folder / "in",), (folder / "stdout.txt").read_text(encoding="utf-8"),
+                     tuple(json.loads((folder / "warned.json").read_text(encoding="utf-8"))))
+
+
+#: The sweep of `slip_sweep_run`, as typed in its case's folder.
+SLIP_SWEEP = ["sweep", "slip.yaml", "--set", "constraints.redline.buffer_m=500,1000"]
+
+
+@pytest.fixture(scope="session")
+def slip_compare_run(tmp_path_factory: pytest.TempPathFactory) -> WarnedRun:
+    """`siting compare scenario.yaml slip.yaml` on a `slip_case` (`slip_run`): read-only, shared by
+    tests/test_batch_plan_notices.py and tests/test_batch_plan_notices_files.py."""
+    return slip_run(tmp_path_factory, "slip_compare", ["compare", "scenario.yaml", "slip.yaml"])
+
+
+@pytest.fixture(scope="session")
+def slip_sweep_run(tmp_path_factory: pytest.TempPathFactory) -> WarnedRun:
+    """`siting sweep slip.yaml --set constraints.redline.buffer_m=500,1000` on a `slip_case`
+    (`slip_run`, `SLIP_SWEEP`): read-only, shared as `slip_compare_run` is."""
+    return slip_run(tmp_path_factory, "slip_sweep", SLIP_SWEEP)

@@ -9,22 +9,18 @@ says the same in a UserWarning, pointed at the caller's line. The table itself i
 from __future__ import annotations
 
 import re
-import shutil
 import warnings
 from pathlib import Path
 
 import pytest
 
 import siting
-from siting.cli import main
 from siting.deliver.tables import display_width
 from siting.runs.pool import CaseSummary
+from tests.conftest import WarnedRun, slip_case
 
 DATA = Path(__file__).parent / "data" / "small"
 
-#: The small catalog's FePO4 prices, and the same typed in 万 yuan/t (1.2 for 12,000 yuan/t).
-PRICES = "price_yuan_per_unit: {base: {2023: 12000, 2024: 10000}"
-SLIPPED = "price_yuan_per_unit: {base: {2023: 1.2, 2024: 1.0}"
 #: How the notice of that slip begins (siting/config/checks: a price below 10 % of its cost).
 SLIP = "note: slip_catalog.yaml:10: products.fepo4.price_yuan_per_unit | below 10 %"
 HEAD = "Notices of the runs with a plan (also in each run's report.md):"
@@ -33,15 +29,8 @@ HEAD = "Notices of the runs with a plan (also in each run's report.md):"
 @pytest.fixture
 def case(tmp_path: Path) -> Path:
     """A copy of tests/data/small with slip.yaml, the small scenario with its FePO4 prices typed
-    in 万 yuan/t (slip_catalog.yaml): the folder."""
-    folder = tmp_path / "in"
-    shutil.copytree(DATA, folder)
-    catalog = (folder / "catalog.yaml").read_text()
-    assert PRICES in catalog
-    (folder / "slip_catalog.yaml").write_text(catalog.replace(PRICES, SLIPPED))
-    scenario = (folder / "scenario.yaml").read_text()
-    (folder / "slip.yaml").write_text(scenario.replace("catalog: catalog.yaml", "catalog: slip_catalog.yaml"))
-    return folder
+    in 万 yuan/t (slip_catalog.yaml; conftest's `slip_case`): the folder."""
+    return slip_case(tmp_path / "in")
 
 
 def _after_table(printed: str) -> list[str]:
@@ -49,18 +38,11 @@ def _after_table(printed: str) -> list[str]:
     return lines[lines.index(HEAD):]
 
 
-def test_compare_names_the_run_with_notices_under_its_table(case: Path, tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("COLUMNS", "80")
-    monkeypatch.chdir(case)  # files named as typed, as `solve` names them
-    out = tmp_path / "cmp"
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        code = main(["compare", "scenario.yaml", "slip.yaml", "--out", str(out),
-                     "--workers", "1", "--quiet"])
-    assert code == 0
-    printed = capsys.readouterr().out
+def test_compare_names_the_run_with_notices_under_its_table(slip_compare_run: WarnedRun) -> None:
+    """`siting compare scenario.yaml slip.yaml --workers 1 --quiet` 80 columns wide, run from the
+    case's folder (files named as typed, as `solve` names them): conftest's `slip_compare_run`."""
+    out = slip_compare_run.out
+    printed = slip_compare_run.stdout
     said = _after_table(printed)
     assert said[1] == "small-2: 1 notice"  # the baseline has none: not named
     assert said[2].startswith(f"  {SLIP}")
@@ -71,17 +53,13 @@ def test_compare_names_the_run_with_notices_under_its_table(case: Path, tmp_path
     assert printed.index("objective") < printed.index(HEAD)
     assert "all runs" not in printed
     # the command line prints, and does not warn as well
-    assert [w for w in caught if HEAD.split(" (")[0] in str(w.message)] == []
+    assert [w for w in slip_compare_run.warned if HEAD.split(" (")[0] in w] == []
 
 
-def test_sweep_says_a_notice_every_run_has_once(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("COLUMNS", "80")
-    monkeypatch.chdir(case)
-    out = tmp_path / "sw"
-    assert main(["sweep", "slip.yaml", "--set", "constraints.redline.buffer_m=500,1000", "--out",
-                 str(out), "--workers", "1", "--quiet"]) == 0
-    printed = capsys.readouterr().out
+def test_sweep_says_a_notice_every_run_has_once(slip_sweep_run: WarnedRun) -> None:
+    """`siting sweep slip.yaml --set constraints.redline.buffer_m=500,1000 --workers 1 --quiet` 80
+    columns wide, run from the case's folder: conftest's `slip_sweep_run`."""
+    printed = slip_sweep_run.stdout
     said = _after_table(printed)
     assert said[1] == "all runs: 1 notice"
     assert said[2].startswith(f"  {SLIP}")

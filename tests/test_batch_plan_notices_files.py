@@ -16,6 +16,7 @@ from test_batch_plan_notices import HEAD, case  # noqa: F401
 
 from siting.cli import main
 from siting.runs.pool import CaseSummary
+from tests.conftest import SLIP_SWEEP, WarnedRun
 
 #: How the notice of the FePO4 price slip begins in a file (as the run's report.md gives it).
 SLIP = "- slip_catalog.yaml:10: products.fepo4.price_yuan_per_unit | below 10 %"
@@ -31,11 +32,10 @@ def _links(line: str) -> list[tuple[str, str]]:
     return re.findall(r"\[([^\]]+)\]\(([^)]+)\)", line)
 
 
-def test_comparison_md_names_the_run_with_notices(case: Path, tmp_path: Path,  # noqa: F811
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(case)
-    out = tmp_path / "cmp"
-    assert main(["compare", "scenario.yaml", "slip.yaml", "--out", str(out), "--workers", "1", "--quiet"]) == 0
+def test_comparison_md_names_the_run_with_notices(slip_compare_run: WarnedRun) -> None:
+    """`siting compare scenario.yaml slip.yaml --workers 1 --quiet` from the case's folder:
+    conftest's `slip_compare_run`."""
+    out = slip_compare_run.out
     text = (out / "comparison.md").read_text(encoding="utf-8")
     said = _block(text)
     assert said[1:4] == ["", "[small-2](small-2/report.md): 1 notice", ""]
@@ -48,20 +48,19 @@ def test_comparison_md_names_the_run_with_notices(case: Path, tmp_path: Path,  #
 
 
 def test_sweep_md_says_a_notice_every_run_has_once_and_is_the_same_each_time(
-        case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+        slip_sweep_run: WarnedRun, case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """The first batch is conftest's `slip_sweep_run` (its own copy of the inputs, `SLIP_SWEEP` as
+    typed in it); the second runs here, on another copy, the same way."""
     monkeypatch.chdir(case)
-    written = []
-    for name in ("a", "b"):
-        out = tmp_path / name
-        assert main(["sweep", "slip.yaml", "--set", "constraints.redline.buffer_m=500,1000", "--out", str(out),
-                     "--workers", "1", "--quiet"]) == 0
-        written.append((out / "sweep.md").read_bytes())
+    first = slip_sweep_run.out
+    assert main([*SLIP_SWEEP, "--out", str(tmp_path / "b"), "--workers", "1", "--quiet"]) == 0
+    written = [(out / "sweep.md").read_bytes() for out in (first, tmp_path / "b")]
     assert written[0] == written[1]  # byte-identical between two batches of the same inputs
     text = written[0].decode("utf-8")
     said = _block(text)
     assert said[2] == ("all runs: 1 notice ([run01 buffer_m=500](run01/report.md), "
                        "[run02 buffer_m=1000](run02/report.md))")
-    assert all((tmp_path / "a" / target).is_file() for _, target in _links(said[2]))
+    assert all((first / target).is_file() for _, target in _links(said[2]))
     assert said[4].startswith(SLIP) and len(said) == 5
     assert text.count("slip_catalog.yaml:10") == 1
     assert not any(re.match(r"\[?run0\d .*: \d+ notices?$", line) for line in said)
