@@ -209,7 +209,7 @@ def test_a_sweep_names_the_run_each_run_was_started_from(folder: Path, tmp_path:
 
 
 def test_a_sweep_without_cheaper_plans_elsewhere_has_an_empty_column(folder: Path, tmp_path: Path):
-    """Cells targets of 10, 20 and 30 GWh (strict), every run to a gap of 0: each run's plan is
+    """Cells targets of 10 and 30 GWh (strict), every run to a gap of 0: each run's plan is
     its optimum, so no other run's plan is cheaper in it; `started_from` is empty throughout and
     the Markdown table has no cross-start note."""
     out = tmp_path / "sweep"
