@@ -69,6 +69,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import gc
 import importlib.util
 import math
 import re
@@ -2749,10 +2750,22 @@ def render_map(target: Path | BinaryIO, layers: Sequence[OutputLayer], title: Ma
     (yuan of capex at LARGEST_MARKER points^2; None: the plan's own largest, see `map_figure`),
     the product flows without a line (`unlined`) ringed at their hubs (`unlined_marks`).
     Returns the notices of the drawing: the `Lettering` notice where a label had characters no
-    installed font draws."""
+    installed font draws.
+    Python's cyclic garbage collector is kept off while the map is drawn (as the export keeps it
+    off: siting/deliver/files.py `collector_paused`), then restored as it was: the drawing makes
+    some 100,000 short-lived objects, and a collection that scans all a process holds started
+    among them (about 0.2 s of the shipped scenario's map of 1.2-2 s where a comparison draws
+    its runs' maps again, siting/deliver/files.py `redraw_map`). What only the collector frees
+    (the figure) waits for its first collection after."""
     lettering = Lettering(MAP_FILE)
     with drawn_in_default_style():
-        figure = map_figure(layers, title, products, working_crs, context, lettering, pie_top_yuan, unlined)
-        save_opaque_png(figure, target)
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            figure = map_figure(layers, title, products, working_crs, context, lettering, pie_top_yuan, unlined)
+            save_opaque_png(figure, target)
+        finally:
+            if collecting:
+                gc.enable()
     notice = lettering.notice()
     return [notice] if notice is not None else []
