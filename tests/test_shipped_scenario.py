@@ -123,3 +123,23 @@ def test_stopped_early_still_writes_a_plan_marked_not_optimal(shipped_first_node
     assert solver["gap"] > solver["settings"]["rel_gap"] > 0.0001
     assert solver["best_bound_yuan"] < solver["objective_yuan"]
     assert (out / "sites.geojson").exists() and (out / "plan.csv").read_text().count("\n") > 1
+
+
+def test_the_readme_and_the_data_notes_give_this_run_s_objective(result: RunResult):
+    """The quick start's objective line (README.md, docs/USAGE.md) and docs/DATA.md's figures of
+    the shipped run are this run's, as the command line prints them (siting/cli.py
+    `format_summary`): shipped text that quotes an older run fails here (DATA.md said -196.07 bn
+    yuan, bound -196.27, for a run that ends at -196.09, bound -196.29)."""
+    from siting.config.units import trio_texts
+    from siting.deliver.tables import absolute_gap_yuan
+
+    report = result.report
+    shown, bound, gap = trio_texts(report.objective_yuan, report.best_bound_yuan,
+                                   absolute_gap_yuan(report.objective_yuan, report.gap))
+    line = f"objective {shown} (discounted), best bound {bound}, absolute gap {gap}"
+    docs = SCENARIO.parent.parent
+    assert line in (docs / "README.md").read_text(encoding="utf-8").splitlines()
+    assert line in (docs / "docs" / "USAGE.md").read_text(encoding="utf-8").splitlines()
+    data = " ".join((docs / "docs" / "DATA.md").read_text(encoding="utf-8").split())
+    assert f"the shipped run ends at **{shown}** (net:" in data
+    assert f"(measured: plan {shown}, bound {bound}, 0.10 %)" in data
