@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -858,9 +860,6 @@ def slip_run(factory: pytest.TempPathFactory, name: str, command: list[str]) -> 
     """`siting <command> --out out --workers 1 --quiet` run from a `slip_case` (its files named
     relative to it, as typed), printed 80 columns wide (COLUMNS=80) with every warning kept: made
     once for the session (`made_once`). `scenarios` holds the case's folder; read-only."""
-    import json
-    import warnings
-
     def make(folder: Path) -> None:
         from siting.cli import main
 
